@@ -1,0 +1,1 @@
+//! zhpipe: staged cleaning of Chinese web articles into bilingual JSONL (work in progress).
