@@ -1,1 +1,40 @@
-//! zhpipe: staged cleaning of Chinese web articles into bilingual JSONL (work in progress).
+//! zhpipe turns messy Chinese web articles (interview transcripts scraped from WeChat,
+//! NetEase and SEO sites) into clean, bilingual, speaker-segmented JSONL.
+//!
+//! A [`Pipeline`] is a list of stages built once from a pipeline file (TOML, see
+//! `pipelines/default.toml`) and then run on any number of documents, from any number of
+//! threads:
+//!
+//! decode → repair → strip → normalize → segment → emit
+//!
+//! Each stage is one file under `src/stages/` implementing [`stages::Stage`]; each edits a
+//! [`Document`] whose lines remember the source lines they came from, and records what it
+//! removed or changed in the document's audit trail.
+//!
+//! ```
+//! let pipeline = zhpipe::Pipeline::builtin()?;
+//! let out = pipeline.process_bytes("interview.txt", "主持人：你好。\n马斯克：你好。\n".as_bytes())?;
+//! let mut lines = out.jsonl().lines();
+//! let doc: serde_json::Value = serde_json::from_str(lines.next().unwrap())?;
+//! assert_eq!(doc["type"], "document");
+//! assert_eq!(doc["doc_id"], "interview");
+//! assert_eq!(doc["source"]["encoding"], "UTF-8");
+//! let first: serde_json::Value = serde_json::from_str(lines.next().unwrap())?;
+//! assert_eq!(first["type"], "segment");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod batch;
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod input;
+pub mod pipeline;
+pub mod render;
+pub mod rules;
+pub mod stages;
+
+pub use document::Document;
+pub use error::{DocError, DocErrorKind, Error, Position};
+pub use pipeline::{Output, Pipeline};
+pub use stages::StageKind;

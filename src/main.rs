@@ -1,1 +1,303 @@
-fn main(){}
+//! The `zhpipe` command line.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use zhpipe::batch::{self, BatchOptions, Format, Sinks, Summary};
+use zhpipe::input::{self, Body, InputFormat, Item};
+use zhpipe::{DocError, Error, Pipeline, StageKind};
+
+#[derive(Parser)]
+#[command(
+    name = "zhpipe",
+    version,
+    about = "Chinese web articles → clean, bilingual, speaker-segmented JSONL"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Process files, directories (recursive, sorted) or `-` (stdin).
+    Run(RunArgs),
+    /// Check a pipeline file and the rule files it names, without processing anything.
+    Check {
+        /// The pipeline file.
+        pipeline: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Files, directories, or `-` for standard input.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Write records here (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Pipeline file (default: the built-in `pipelines/default.toml`).
+    #[arg(long, value_name = "FILE")]
+    pipeline: Option<PathBuf>,
+    /// Write the audit trail (every removal and repair, with its rule) as JSONL here.
+    #[arg(long, value_name = "FILE")]
+    audit: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output is identical for any value.
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Stop after this stage.
+    #[arg(long, value_enum, default_value = "emit")]
+    until: StageKind,
+    /// Output format: JSONL records, or the text right after `--until`.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: Format,
+    /// How inputs are laid out: one document per file, or JSONL of {"id","text"}.
+    #[arg(long, value_enum, default_value = "text")]
+    input_format: InputFormat,
+    /// File extensions taken from directories.
+    #[arg(long, value_delimiter = ',', default_value = "txt,md,text")]
+    ext: Vec<String>,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print the final summary as one JSON line on stderr.
+    #[arg(long)]
+    summary_json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { pipeline } => Pipeline::from_file(&pipeline).map(|_| {
+            println!("{}: ok", pipeline.display());
+            ExitCode::SUCCESS
+        }),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("zhpipe: error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn run(args: RunArgs) -> Result<ExitCode, Error> {
+    let pipeline = match &args.pipeline {
+        Some(p) => Pipeline::from_file(p)?,
+        None => Pipeline::builtin()?,
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if jobs == 0 {
+        return Err(Error::Usage("--jobs must be at least 1".into()));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+    let paths = args.inputs.iter().filter(|i| *i != "-").count();
+    let items = items(&args);
+    let total = if args.input_format == InputFormat::Text {
+        Some(count_hint(&args))
+    } else {
+        None
+    };
+    let opts = BatchOptions {
+        until: args.until,
+        format: args.format,
+        audit: args.audit.is_some(),
+        headers: args.format == Format::Text && (paths > 1 || total.unwrap_or(0) > 1),
+        window: jobs * 8,
+    };
+    let progress = progress_bar(&args, total);
+    let mut out = AtomicOut::open(args.output.as_deref())?;
+    let mut audit = args
+        .audit
+        .as_deref()
+        .map(|p| AtomicOut::open(Some(p)))
+        .transpose()?;
+    let mut errors = 0u64;
+    let mut on_error = |e: &DocError| {
+        errors += 1;
+        progress.suspend(|| eprintln!("zhpipe: {e}"));
+    };
+    let mut on_progress = |n: u64, _bytes: u64| progress.set_position(n);
+    let sinks = Sinks {
+        out: out.writer(),
+        audit: audit.as_mut().map(|a| a.writer()),
+        on_error: &mut on_error,
+        on_progress: &mut on_progress,
+    };
+    let summary = match batch::run(&pipeline, &pool, items, &opts, sinks) {
+        Ok(s) => s,
+        // A closed pipe (`zhpipe run … | head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(source) => {
+            return Err(Error::Io {
+                path: args.output.clone().unwrap_or_else(|| "-".into()),
+                source,
+            })
+        }
+    };
+    progress.finish_and_clear();
+    out.commit()?;
+    if let Some(a) = audit {
+        a.commit()?;
+    }
+    report(&args, &summary);
+    Ok(if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The documents named on the command line, as a lazy stream.
+fn items(args: &RunArgs) -> Box<dyn Iterator<Item = Item> + Send> {
+    let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
+    for input in &args.inputs {
+        let single = std::slice::from_ref(input);
+        match (input.as_str(), args.input_format) {
+            ("-", InputFormat::Jsonl) => {
+                streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into())))
+            }
+            ("-", InputFormat::Text) => {
+                let body = match input::read_all(io::stdin().lock(), "-") {
+                    Ok(b) => Body::Bytes(b),
+                    Err(e) => Body::Failed(e),
+                };
+                streams.push(Box::new(std::iter::once(Item {
+                    name: "-".into(),
+                    doc_id: "stdin".into(),
+                    body,
+                })));
+            }
+            (_, InputFormat::Text) => {
+                streams.push(Box::new(input::expand(single, &args.ext).into_iter()))
+            }
+            (_, InputFormat::Jsonl) => {
+                for item in input::expand(single, &args.ext) {
+                    streams.push(match item.body {
+                        Body::File(path) => match File::open(&path) {
+                            Ok(f) => Box::new(input::jsonl_items(f, item.name)),
+                            Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
+                        },
+                        _ => Box::new(std::iter::once(item)),
+                    });
+                }
+            }
+        }
+    }
+    Box::new(streams.into_iter().flatten())
+}
+
+fn failed(name: &str, e: io::Error) -> Item {
+    let err = DocError::new(name, zhpipe::DocErrorKind::Io(e.to_string()));
+    Item {
+        name: name.into(),
+        doc_id: String::new(),
+        body: Body::Failed(err),
+    }
+}
+
+fn count_hint(args: &RunArgs) -> u64 {
+    let paths: Vec<String> = args.inputs.iter().filter(|i| *i != "-").cloned().collect();
+    input::expand(&paths, &args.ext).len() as u64
+        + args.inputs.iter().filter(|i| *i == "-").count() as u64
+}
+
+fn progress_bar(args: &RunArgs, total: Option<u64>) -> ProgressBar {
+    let many = total.is_none_or(|t| t > 20);
+    if args.quiet || !io::stderr().is_terminal() || !many {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(t) => ProgressBar::new(t),
+        None => ProgressBar::new_spinner(),
+    };
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs ({per_sec})",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn report(args: &RunArgs, s: &Summary) {
+    if args.summary_json {
+        let mut v = serde_json::to_value(s).unwrap_or_default();
+        v["mb_per_s"] = serde_json::json!((s.mb_per_s() * 100.0).round() / 100.0);
+        eprintln!("{v}");
+    } else if !args.quiet {
+        eprintln!(
+            "zhpipe: {} docs, {} segments, {} errors, {:.2} MB in {:.2} s ({:.1} MB/s)",
+            s.docs,
+            s.segments,
+            s.failed,
+            s.bytes as f64 / 1e6,
+            s.seconds,
+            s.mb_per_s()
+        );
+    }
+}
+
+/// Standard output, or a temporary file renamed over the target only when the run
+/// completes, so a reader never sees a half-written file.
+enum AtomicOut {
+    Stdout(BufWriter<io::Stdout>),
+    File {
+        tmp: BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl AtomicOut {
+    fn open(path: Option<&Path>) -> Result<AtomicOut, Error> {
+        let Some(path) = path else {
+            return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(AtomicOut::File {
+            tmp: BufWriter::new(tmp),
+            path: path.to_owned(),
+        })
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            AtomicOut::Stdout(w) => w,
+            AtomicOut::File { tmp, .. } => tmp,
+        }
+    }
+
+    fn commit(self) -> Result<(), Error> {
+        match self {
+            AtomicOut::Stdout(mut w) => w.flush().map_err(|source| Error::Io {
+                path: "-".into(),
+                source,
+            }),
+            AtomicOut::File { tmp, path } => {
+                let io_err = |source| Error::Io {
+                    path: path.clone(),
+                    source,
+                };
+                let tmp = tmp.into_inner().map_err(|e| io_err(e.into_error()))?;
+                tmp.persist(&path).map_err(|e| io_err(e.error))?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Running a pipeline over a stream of documents: parallel inside a window, ordered and
+//! streaming across windows, so output bytes do not depend on the thread count and memory
+//! holds one window of documents at a time.
+
+use std::io::Write;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::error::DocError;
+use crate::input::Item;
+use crate::pipeline::Pipeline;
+use crate::render;
+use crate::stages::StageKind;
+
+/// What to write for each document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// JSONL records (after `emit`), or one JSON object with the text for earlier stages.
+    Jsonl,
+    /// The text right after the `--until` stage.
+    Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub until: StageKind,
+    pub format: Format,
+    pub audit: bool,
+    /// With `Format::Text`, put a `==> name <==` line before each document.
+    pub headers: bool,
+    /// Documents processed together; bounds memory.
+    pub window: usize,
+}
+
+/// Totals for the summary line.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub docs: u64,
+    pub failed: u64,
+    pub segments: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    pub fn mb_per_s(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+struct Done {
+    out: String,
+    audit: String,
+    segments: u64,
+    bytes: u64,
+}
+
+/// Sinks for the batch: records, the audit trail, errors and progress.
+pub struct Sinks<'a> {
+    pub out: &'a mut dyn Write,
+    pub audit: Option<&'a mut dyn Write>,
+    pub on_error: &'a mut dyn FnMut(&DocError),
+    pub on_progress: &'a mut dyn FnMut(u64, u64),
+}
+
+/// Processes `items` in order-preserving windows on `pool`.
+pub fn run(
+    pipeline: &Pipeline,
+    pool: &rayon::ThreadPool,
+    items: impl Iterator<Item = Item>,
+    opts: &BatchOptions,
+    sinks: Sinks<'_>,
+) -> std::io::Result<Summary> {
+    let Sinks {
+        out,
+        mut audit,
+        on_error,
+        on_progress,
+    } = sinks;
+    let start = Instant::now();
+    let mut summary = Summary::default();
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        let window: Vec<Item> = items.by_ref().take(opts.window.max(1)).collect();
+        let results: Vec<Result<Done, DocError>> = pool.install(|| {
+            window
+                .into_par_iter()
+                .map(|item| process(pipeline, item, opts))
+                .collect()
+        });
+        for result in results {
+            match result {
+                Ok(done) => {
+                    out.write_all(done.out.as_bytes())?;
+                    if let Some(a) = audit.as_mut() {
+                        a.write_all(done.audit.as_bytes())?;
+                    }
+                    summary.docs += 1;
+                    summary.segments += done.segments;
+                    summary.bytes += done.bytes;
+                }
+                Err(e) => {
+                    summary.failed += 1;
+                    on_error(&e);
+                }
+            }
+        }
+        out.flush()?;
+        on_progress(summary.docs + summary.failed, summary.bytes);
+    }
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn process(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done, DocError> {
+    let (name, doc_id, bytes) = item.load();
+    let bytes = bytes?;
+    let n = bytes.len() as u64;
+    let mut doc = crate::Document::new(doc_id, name, bytes);
+    pipeline.run(&mut doc, opts.until)?;
+    let out = match (opts.format, opts.until) {
+        (Format::Jsonl, StageKind::Emit) => std::mem::take(&mut doc.records),
+        (Format::Jsonl, stage) => {
+            let rec = serde_json::json!({
+                "type": "text", "doc_id": doc.id, "stage": stage.name(),
+                "text": render::text_after(&doc, stage),
+            });
+            format!("{rec}\n")
+        }
+        (Format::Text, stage) if opts.headers => {
+            format!(
+                "==> {} <==\n{}",
+                doc.source.path,
+                render::text_after(&doc, stage)
+            )
+        }
+        (Format::Text, stage) => render::text_after(&doc, stage),
+    };
+    let audit = if opts.audit {
+        render::audit_jsonl(&doc)
+    } else {
+        String::new()
+    };
+    Ok(Done {
+        out,
+        audit,
+        segments: doc.segments.len() as u64,
+        bytes: n,
+    })
+}

@@ -1,0 +1,257 @@
+//! The document model every stage reads and edits.
+//!
+//! Text is held as lines, each carrying the span of *source* lines it came from. Stages edit
+//! line text in place (provenance unchanged), drop lines (recording the span in the audit
+//! trail), split lines (each piece keeps the origin span) or merge them (spans are joined).
+//! So every segment the emit stage writes can name the source lines it came from, whatever
+//! the stages before it did.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// An inclusive range of 1-based source line numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Span {
+    pub fn line(n: u32) -> Span {
+        Span { first: n, last: n }
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            first: self.first.min(other.first),
+            last: self.last.max(other.last),
+        }
+    }
+
+    pub fn as_pair(self) -> [u32; 2] {
+        [self.first, self.last]
+    }
+}
+
+/// The kind of a block of content, shared by lines (as a hint set by `strip`) and by the
+/// segments `segment` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    Turn,
+    Highlight,
+    Quote,
+    Note,
+    Summary,
+}
+
+/// One line of the current text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    pub src: Span,
+    /// What the line is, when a stage has decided it (`None`: ordinary text).
+    pub kind: Option<BlockKind>,
+    /// The line in both scripts, filled by `normalize`.
+    pub scripts: Option<Scripts>,
+}
+
+impl Line {
+    pub fn new(text: impl Into<String>, src: Span) -> Line {
+        Line {
+            text: text.into(),
+            src,
+            kind: None,
+            scripts: None,
+        }
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// A text in Simplified and Traditional script, plus its language.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Scripts {
+    pub zh_hans: String,
+    pub zh_hant: String,
+    /// `true` when the text is English and was not converted.
+    pub english: bool,
+}
+
+/// Where the document came from.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Source {
+    /// The input as the user named it.
+    pub path: String,
+    /// The detected encoding (`UTF-8`, `GBK`, `GB18030`, `Big5`, `UTF-16LE`, `UTF-16BE`).
+    pub encoding: Option<String>,
+    /// How sure the decoder is of `encoding`, 0 to 1.
+    pub confidence: Option<f32>,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Document-level metadata, filled by the stages that find it.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub platform: Option<String>,
+    pub title: Option<String>,
+    /// `title` in both scripts, set by `normalize`.
+    pub title_scripts: Option<Scripts>,
+    pub title_en: Option<String>,
+    pub author: Option<String>,
+    /// ISO 8601, with offset when the source gives or implies one.
+    pub published: Option<String>,
+    pub location: Option<String>,
+    pub source_urls: Vec<String>,
+    pub cover_url: Option<String>,
+    pub truncated: bool,
+    /// `hans`, `hant` or `mixed`, set by `normalize`.
+    pub script: Option<String>,
+    /// `tw` or `hk` when the Traditional text shows a regional standard.
+    pub variant: Option<String>,
+    /// Anything else a rule extracted (rule-defined keys), kept sorted for stable output.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// A person speaking in a transcript.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Speaker {
+    pub id: String,
+    pub zh_hans: Option<String>,
+    pub zh_hant: Option<String>,
+    pub en: Option<String>,
+    pub role: Option<String>,
+}
+
+/// An English term found in Chinese text, with the Chinese it glosses when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnSpan {
+    pub en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zh_hans: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zh_hant: Option<String>,
+}
+
+/// One output unit: a heading, paragraph, speaker turn, highlight, quote, note or summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub kind: BlockKind,
+    /// The heading this segment falls under, in both scripts.
+    pub section: Option<Scripts>,
+    pub speaker: Option<Speaker>,
+    /// Paragraphs of the segment, in order (a turn may span several).
+    pub lines: Vec<Line>,
+    pub src: Span,
+    /// Stage directions such as `（笑）`, also left in the text.
+    pub directions: Vec<String>,
+}
+
+/// What a stage did to the text: every removal, repair and reinterpretation is one entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub stage: &'static str,
+    /// The rule that fired, as named in the rule data (`strip.wechat.follow-prompt`).
+    pub rule: String,
+    pub action: Action,
+    /// Source lines concerned.
+    pub lines: [u32; 2],
+    /// 1-based column (in chars) in the first line, when the edit is inside a line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// The text before (what was removed or replaced).
+    pub before: String,
+    /// The text after, for replacements and extractions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Text deleted.
+    Remove,
+    /// Text replaced by other text (repairs, normalisation).
+    Replace,
+    /// Text moved from the body into metadata.
+    Extract,
+    /// Nothing changed but something is worth a look (low-confidence guesses, truncation).
+    Flag,
+}
+
+/// A document flowing through the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The file stem (or the record id for JSONL input).
+    pub id: String,
+    pub source: Source,
+    /// The bytes as read; kept so any stage (and the audit) can refer back to them.
+    pub raw: Arc<[u8]>,
+    /// The text as decoded, before any stage changed it.
+    pub original: Arc<str>,
+    pub lines: Vec<Line>,
+    pub meta: Metadata,
+    pub segments: Vec<Segment>,
+    pub audit: Vec<AuditEntry>,
+    /// Counters each stage adds to (`strip.lines_removed`, …); sorted for stable output.
+    pub stats: BTreeMap<String, u64>,
+    /// JSONL written by `emit`.
+    pub records: String,
+}
+
+impl Document {
+    pub fn new(id: impl Into<String>, path: impl Into<String>, raw: impl Into<Arc<[u8]>>) -> Self {
+        let raw: Arc<[u8]> = raw.into();
+        let source = Source {
+            path: path.into(),
+            bytes: raw.len() as u64,
+            ..Source::default()
+        };
+        Document {
+            id: id.into(),
+            source,
+            raw,
+            ..Document::default()
+        }
+    }
+
+    /// The current text: lines joined by `\n`.
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.lines.iter().map(|l| l.text.len() + 1).sum());
+        for (i, line) in self.lines.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&line.text);
+        }
+        out
+    }
+
+    /// Replaces the lines with those of `text`, numbering them as source lines 1..=n.
+    pub fn set_source_text(&mut self, text: &str) {
+        self.lines = text
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| Line::new(l.strip_suffix('\r').unwrap_or(l), Span::line(i as u32 + 1)))
+            .collect();
+        self.original = Arc::from(text);
+    }
+
+    pub fn count(&mut self, key: &str, n: u64) {
+        *self.stats.entry(key.to_owned()).or_insert(0) += n;
+    }
+
+    pub fn record(&mut self, entry: AuditEntry) {
+        self.audit.push(entry);
+    }
+}

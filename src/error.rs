@@ -1,0 +1,129 @@
+//! Typed errors. Every error that concerns one document names that document and, where it
+//! is known, the byte offset and line/column, so a user can go straight to the problem.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A position inside an input: byte offset plus 1-based line and 1-based column (in chars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub byte: u64,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    /// Locates `byte` in `bytes`, counting lines by `\n` and columns by UTF-8 lead bytes
+    /// (close enough for legacy encodings, where it counts bytes of ASCII and lead bytes).
+    pub fn locate(bytes: &[u8], byte: usize) -> Position {
+        let byte = byte.min(bytes.len());
+        let before = &bytes[..byte];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before[line_start..]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count() as u32
+            + 1;
+        Position {
+            byte: byte as u64,
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {} (byte {})",
+            self.line, self.column, self.byte
+        )
+    }
+}
+
+/// What went wrong with one document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocErrorKind {
+    #[error("cannot read: {0}")]
+    Io(String),
+    #[error("empty input (0 bytes)")]
+    Empty,
+    #[error("input holds no text (only whitespace)")]
+    Blank,
+    #[error("binary data, not text: {0}")]
+    Binary(String),
+    #[error("document is {bytes} bytes, over the limit of {limit} bytes (decode.max_doc_bytes)")]
+    TooLarge { bytes: u64, limit: u64 },
+    #[error("line {line} is {bytes} bytes long, over the limit of {limit} bytes (decode.max_line_bytes)")]
+    LineTooLong { line: u32, bytes: u64, limit: u64 },
+    #[error("undecodable bytes: {0}")]
+    Encoding(String),
+    #[error("stage {stage} failed: {message}")]
+    Stage {
+        stage: &'static str,
+        message: String,
+    },
+}
+
+/// An error confined to one document: the batch goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    /// The input as the user named it (path, or `-` for stdin, or `file.jsonl#id`).
+    pub input: String,
+    pub position: Option<Position>,
+    pub kind: DocErrorKind,
+}
+
+impl DocError {
+    pub fn new(input: impl Into<String>, kind: DocErrorKind) -> Self {
+        DocError {
+            input: input.into(),
+            position: None,
+            kind,
+        }
+    }
+
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+}
+
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.position {
+            Some(p) => write!(f, "{}: {}: {}", self.input, p, self.kind),
+            None => write!(f, "{}: {}", self.input, self.kind),
+        }
+    }
+}
+
+impl std::error::Error for DocError {}
+
+/// Errors that stop a run before any document is processed: configuration and usage.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("pipeline file {path}: {message}")]
+    Pipeline { path: PathBuf, message: String },
+    #[error("rule file {path}: {message}")]
+    Rules { path: PathBuf, message: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Doc(#[from] DocError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

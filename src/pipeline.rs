@@ -1,0 +1,109 @@
+//! A compiled pipeline: stages built once from a pipeline file, then run on any number of
+//! documents from any number of threads.
+
+use std::path::Path;
+
+use crate::config::{PipelineFile, Resources};
+use crate::document::Document;
+use crate::error::{DocError, Error, Result};
+use crate::render;
+use crate::stages::{Stage, StageKind};
+
+#[derive(Debug)]
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+/// The result of running a document through the whole pipeline.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub doc: Document,
+}
+
+impl Output {
+    /// The JSONL records (document record first, then segments), newline-terminated.
+    pub fn jsonl(&self) -> &str {
+        &self.doc.records
+    }
+
+    /// The audit trail as JSONL, one entry per line.
+    pub fn audit_jsonl(&self) -> String {
+        render::audit_jsonl(&self.doc)
+    }
+}
+
+impl Pipeline {
+    /// The shipped default pipeline (`pipelines/default.toml`, compiled in).
+    pub fn builtin() -> Result<Pipeline> {
+        Self::build(&PipelineFile::builtin(), &Resources::builtin())
+    }
+
+    /// Loads a pipeline file; rule files it names are read relative to its directory.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Pipeline> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file = PipelineFile::parse(&text, path)?;
+        let base = path
+            .parent()
+            .map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
+        Self::build(&file, &Resources::dir(base))
+    }
+
+    pub fn build(file: &PipelineFile, res: &Resources) -> Result<Pipeline> {
+        let stages = file
+            .stages
+            .iter()
+            .map(|s| s.build(res))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Pipeline { stages })
+    }
+
+    /// Runs every stage on `bytes`; `name` is the input's name (its file stem becomes the
+    /// `doc_id`).
+    pub fn process_bytes(
+        &self,
+        name: &str,
+        bytes: impl Into<std::sync::Arc<[u8]>>,
+    ) -> Result<Output, DocError> {
+        let doc = self.process_until(name, bytes, StageKind::Emit)?;
+        Ok(Output { doc })
+    }
+
+    /// Runs the stages up to and including `until` (stages the pipeline lacks are skipped).
+    pub fn process_until(
+        &self,
+        name: &str,
+        bytes: impl Into<std::sync::Arc<[u8]>>,
+        until: StageKind,
+    ) -> Result<Document, DocError> {
+        let mut doc = Document::new(doc_id_of(name), name, bytes);
+        self.run(&mut doc, until)?;
+        Ok(doc)
+    }
+
+    /// Runs the stages up to `until` on an existing document (its `raw` must be set).
+    pub fn run(&self, doc: &mut Document, until: StageKind) -> Result<(), DocError> {
+        for stage in self.stages.iter().take_while(|s| s.kind() <= until) {
+            stage
+                .process(doc)
+                .map_err(|kind| DocError::new(doc.source.path.clone(), kind))?;
+        }
+        Ok(())
+    }
+
+    pub fn stage_kinds(&self) -> impl Iterator<Item = StageKind> + '_ {
+        self.stages.iter().map(|s| s.kind())
+    }
+}
+
+/// The file stem of a path-like name (`corpus/a/001_x.txt` → `001_x`).
+pub fn doc_id_of(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+        _ => base.to_owned(),
+    }
+}

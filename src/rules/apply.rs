@@ -1,0 +1,205 @@
+//! Running a compiled profile over a document's lines.
+
+use super::{date, Profile, Rule, RuleAction};
+use crate::document::{Action, AuditEntry, Document, Line};
+
+impl Profile {
+    /// Applies every rule in order; each rule sees the lines the previous ones left.
+    pub fn apply(&self, doc: &mut Document) {
+        if let Some(p) = &self.platform {
+            doc.meta.platform.get_or_insert_with(|| p.clone());
+        }
+        for rule in &self.rules {
+            let before = doc.lines.len();
+            let lines = std::mem::take(&mut doc.lines);
+            doc.lines = self.apply_rule(rule, lines, doc);
+            doc.count(
+                &format!("strip.{}", rule.id),
+                (before - doc.lines.len()) as u64,
+            );
+        }
+    }
+
+    fn apply_rule(&self, rule: &Rule, lines: Vec<Line>, doc: &mut Document) -> Vec<Line> {
+        let mut out = Vec::with_capacity(lines.len());
+        let mut iter = lines.into_iter();
+        while let Some(mut line) = iter.next() {
+            if !rule.fires_on(&line.text) {
+                out.push(line);
+                continue;
+            }
+            match rule.action {
+                RuleAction::DropLine => audit_removal(doc, rule, &[line]),
+                RuleAction::DropRest => {
+                    let rest: Vec<Line> = std::iter::once(line).chain(iter.by_ref()).collect();
+                    audit_removal(doc, rule, &rest);
+                }
+                RuleAction::DropUntil => {
+                    let until = rule.until.as_ref().expect("checked at compile");
+                    let mut dropped = vec![line];
+                    for next in iter.by_ref() {
+                        if until.is_match(&next.text) {
+                            out.push(next);
+                            break;
+                        }
+                        dropped.push(next);
+                    }
+                    audit_removal(doc, rule, &dropped);
+                }
+                RuleAction::DropSpan => {
+                    drop_spans(doc, rule, &mut line);
+                    if !line.is_blank() {
+                        out.push(line);
+                    }
+                }
+                RuleAction::Replace => {
+                    let new = rule
+                        .re
+                        .replace_all(&line.text, rule.with.as_str())
+                        .into_owned();
+                    audit_replace(doc, rule, &line, &new);
+                    line.text = new;
+                    out.push(line);
+                }
+                RuleAction::Tag => {
+                    line.kind = rule.kind;
+                    let new = captured_value(rule, &line.text);
+                    if new != line.text {
+                        audit_replace(doc, rule, &line, &new);
+                        line.text = new;
+                    }
+                    out.push(line);
+                }
+                RuleAction::Meta => {
+                    self.extract(doc, rule, &line);
+                    if rule.keep {
+                        out.push(line);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn extract(&self, doc: &mut Document, rule: &Rule, line: &Line) {
+        let value = captured_value(rule, &line.text).trim().to_owned();
+        let field = rule.field.as_deref().expect("checked at compile");
+        let stored = match field {
+            "published" => match date::normalize_date(&value, self.timezone.as_deref()) {
+                Some(iso) => set_once(&mut doc.meta.published, iso),
+                None => {
+                    doc.meta.extra.insert("published_raw".into(), value.clone());
+                    value.clone()
+                }
+            },
+            "title" => set_once(&mut doc.meta.title, value.clone()),
+            "title_en" => set_once(&mut doc.meta.title_en, value.clone()),
+            "author" => set_once(&mut doc.meta.author, value.clone()),
+            "location" => set_once(&mut doc.meta.location, value.clone()),
+            "cover_url" => set_once(&mut doc.meta.cover_url, value.clone()),
+            "platform" => set_once(&mut doc.meta.platform, value.clone()),
+            "source_url" => {
+                if !doc.meta.source_urls.contains(&value) {
+                    doc.meta.source_urls.push(value.clone());
+                }
+                value.clone()
+            }
+            other => {
+                let key = other.trim_start_matches("extra.").to_owned();
+                doc.meta
+                    .extra
+                    .entry(key)
+                    .or_insert_with(|| value.clone())
+                    .clone()
+            }
+        };
+        doc.record(AuditEntry {
+            stage: "strip",
+            rule: rule.id.clone(),
+            action: if rule.keep {
+                crate::document::Action::Flag
+            } else {
+                Action::Extract
+            },
+            lines: line.src.as_pair(),
+            column: None,
+            before: line.text.clone(),
+            after: Some(format!("{field}={stored}")),
+            confidence: None,
+        });
+    }
+}
+
+impl Rule {
+    fn fires_on(&self, text: &str) -> bool {
+        self.max_chars.is_none_or(|max| text.chars().count() <= max) && self.re.is_match(text)
+    }
+}
+
+/// The `value` group when the pattern has one, else the whole match.
+fn captured_value(rule: &Rule, text: &str) -> String {
+    rule.re.captures(text).map_or_else(String::new, |c| {
+        c.name("value")
+            .or_else(|| c.get(0))
+            .map_or("", |m| m.as_str())
+            .to_owned()
+    })
+}
+
+/// The first value found wins: page headers come before quoted or repeated copies.
+fn set_once(slot: &mut Option<String>, value: String) -> String {
+    slot.get_or_insert(value).clone()
+}
+
+fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
+    let mut kept = String::with_capacity(line.text.len());
+    let mut last = 0;
+    for m in rule.re.find_iter(&line.text) {
+        kept.push_str(&line.text[last..m.start()]);
+        last = m.end();
+        doc.record(AuditEntry {
+            stage: "strip",
+            rule: rule.id.clone(),
+            action: Action::Remove,
+            lines: line.src.as_pair(),
+            column: Some(line.text[..m.start()].chars().count() as u32 + 1),
+            before: m.as_str().to_owned(),
+            after: None,
+            confidence: None,
+        });
+    }
+    kept.push_str(&line.text[last..]);
+    line.text = kept;
+}
+
+fn audit_removal(doc: &mut Document, rule: &Rule, lines: &[Line]) {
+    let Some(first) = lines.first() else { return };
+    let span = lines.iter().fold(first.src, |s, l| s.join(l.src));
+    let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    doc.record(AuditEntry {
+        stage: "strip",
+        rule: rule.id.clone(),
+        action: Action::Remove,
+        lines: span.as_pair(),
+        column: None,
+        before: text.join("\n"),
+        after: None,
+        confidence: None,
+    });
+}
+
+fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {
+    if line.text == new {
+        return;
+    }
+    doc.record(AuditEntry {
+        stage: "strip",
+        rule: rule.id.clone(),
+        action: Action::Replace,
+        lines: line.src.as_pair(),
+        column: None,
+        before: line.text.clone(),
+        after: Some(new.to_owned()),
+        confidence: None,
+    });
+}

@@ -1,0 +1,228 @@
+//! Rule data: profiles of line rules that strip boilerplate and extract metadata.
+//!
+//! A rule file is TOML with one `[profile]` and its `[[rules]]`:
+//!
+//! ```toml
+//! [profile]
+//! id = "wechat"
+//! platform = "wechat"               # sets the document's platform when the profile applies
+//! evidence = ['mp\.weixin\.qq\.com'] # regexes searched in the whole text
+//! min_evidence = 1                  # how many must match (0: always applies)
+//! timezone = "+08:00"               # offset for dates that carry none
+//!
+//! [[rules]]
+//! id = "wechat.author"
+//! match = '^文章作者[:：]\s*(?P<value>.+)$'
+//! action = "meta"                   # drop-line | drop-span | replace | meta | tag | drop-rest | drop-until
+//! field = "author"
+//! ```
+//!
+//! Rules are compiled once; a bad rule file is an error naming the file, line and key.
+
+mod apply;
+mod date;
+
+use std::path::Path;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::config::describe_toml_error;
+use crate::document::BlockKind;
+use crate::error::{Error, Result};
+
+pub use date::normalize_date;
+
+/// A rule file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    pub profile: ProfileDef,
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDef {
+    pub id: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub platform: Option<String>,
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    #[serde(default)]
+    pub min_evidence: usize,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub action: RuleAction,
+    /// `meta`: the metadata field to fill.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// `tag`: the block kind the line becomes.
+    #[serde(default)]
+    pub kind: Option<BlockKind>,
+    /// `replace`: the replacement, with `$name` / `${1}` group references.
+    #[serde(default)]
+    pub with: Option<String>,
+    /// `drop-until`: the first line that is kept.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// `meta`: keep the line in the text as well.
+    #[serde(default)]
+    pub keep: bool,
+    /// Fire only on lines of at most this many characters: boilerplate is short, and a
+    /// long line that mentions the same words is content.
+    #[serde(default)]
+    pub max_chars: Option<usize>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleAction {
+    DropLine,
+    DropSpan,
+    Replace,
+    Meta,
+    Tag,
+    DropRest,
+    DropUntil,
+}
+
+/// A compiled profile.
+#[derive(Debug)]
+pub struct Profile {
+    pub id: String,
+    pub platform: Option<String>,
+    evidence: Vec<Regex>,
+    min_evidence: usize,
+    timezone: Option<String>,
+    rules: Vec<Rule>,
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: String,
+    re: Regex,
+    action: RuleAction,
+    field: Option<String>,
+    kind: Option<BlockKind>,
+    with: String,
+    until: Option<Regex>,
+    keep: bool,
+    max_chars: Option<usize>,
+}
+
+const META_FIELDS: &[&str] = &[
+    "title",
+    "title_en",
+    "author",
+    "published",
+    "location",
+    "source_url",
+    "cover_url",
+    "platform",
+];
+
+impl RuleSet {
+    pub fn parse(text: &str, path: &Path) -> Result<RuleSet> {
+        toml::from_str(text).map_err(|e| Error::Rules {
+            path: path.to_owned(),
+            message: describe_toml_error(text, &e),
+        })
+    }
+
+    pub fn compile(self, path: &Path) -> Result<Profile> {
+        let err = |message: String| Error::Rules {
+            path: path.to_owned(),
+            message,
+        };
+        let re =
+            |what: &str, p: &str| Regex::new(p).map_err(|e| err(format!("{what}: bad regex: {e}")));
+        let evidence = self
+            .profile
+            .evidence
+            .iter()
+            .map(|p| re(&format!("profile `{}` evidence", self.profile.id), p))
+            .collect::<Result<Vec<_>>>()?;
+        let mut rules = Vec::with_capacity(self.rules.len());
+        for d in self.rules {
+            rules.push(compile_rule(d, &re, &err)?);
+        }
+        Ok(Profile {
+            id: self.profile.id,
+            platform: self.profile.platform,
+            evidence,
+            min_evidence: self.profile.min_evidence,
+            timezone: self.profile.timezone,
+            rules,
+        })
+    }
+}
+
+fn compile_rule(
+    d: RuleDef,
+    re: &dyn Fn(&str, &str) -> Result<Regex>,
+    err: &dyn Fn(String) -> Error,
+) -> Result<Rule> {
+    let what = format!("rule `{}`", d.id);
+    let needs = |ok: bool, key: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(err(format!(
+                "{what}: action {:?} needs key `{key}`",
+                d.action
+            )))
+        }
+    };
+    match d.action {
+        RuleAction::Meta => needs(d.field.is_some(), "field")?,
+        RuleAction::Tag => needs(d.kind.is_some(), "kind")?,
+        RuleAction::Replace => needs(d.with.is_some(), "with")?,
+        RuleAction::DropUntil => needs(d.until.is_some(), "until")?,
+        _ => {}
+    }
+    if let Some(f) = &d.field {
+        if !META_FIELDS.contains(&f.as_str()) && !f.starts_with("extra.") {
+            return Err(err(format!(
+                "{what}: unknown field `{f}` (one of {}, or extra.NAME)",
+                META_FIELDS.join(", ")
+            )));
+        }
+    }
+    Ok(Rule {
+        re: re(&what, &d.pattern)?,
+        until: d
+            .until
+            .as_deref()
+            .map(|u| re(&format!("{what} until"), u))
+            .transpose()?,
+        id: d.id,
+        action: d.action,
+        field: d.field,
+        kind: d.kind,
+        with: d.with.unwrap_or_default(),
+        keep: d.keep,
+        max_chars: d.max_chars,
+    })
+}
+
+impl Profile {
+    /// Whether the document shows enough of this profile's evidence.
+    pub fn applies_to(&self, text: &str) -> bool {
+        self.min_evidence == 0
+            || self.evidence.iter().filter(|re| re.is_match(text)).count() >= self.min_evidence
+    }
+}

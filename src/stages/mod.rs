@@ -1,0 +1,112 @@
+//! The stages, one per file, behind one small trait.
+//!
+//! | stage | input | changes | idempotent |
+//! |---|---|---|---|
+//! | [`decode`] | raw bytes | bytes → lines of text, encoding metadata | n/a (reads bytes) |
+//! | [`repair`] | lines | undoes encoding damage | yes |
+//! | [`strip`] | lines | removes boilerplate, extracts metadata, tags blocks | yes |
+//! | [`normalize`] | lines | punctuation, spacing, both scripts | yes |
+//! | [`segment`] | lines | groups lines into typed segments with speakers | n/a (builds segments) |
+//! | [`emit`] | segments | serialises JSONL records | n/a |
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::config::Resources;
+use crate::document::Document;
+use crate::error::{DocErrorKind, Result};
+
+pub mod decode;
+pub mod emit;
+pub mod normalize;
+pub mod repair;
+pub mod segment;
+pub mod strip;
+
+/// One processing step. Stages are built once from the pipeline file and shared by all
+/// worker threads, so they hold only immutable, precompiled data.
+pub trait Stage: Send + Sync + fmt::Debug {
+    fn kind(&self) -> StageKind;
+    fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind>;
+}
+
+/// The stages in their fixed order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum StageKind {
+    Decode,
+    Repair,
+    Strip,
+    Normalize,
+    Segment,
+    Emit,
+}
+
+impl StageKind {
+    pub const ALL: [StageKind; 6] = [
+        StageKind::Decode,
+        StageKind::Repair,
+        StageKind::Strip,
+        StageKind::Normalize,
+        StageKind::Segment,
+        StageKind::Emit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StageKind::Decode => "decode",
+            StageKind::Repair => "repair",
+            StageKind::Strip => "strip",
+            StageKind::Normalize => "normalize",
+            StageKind::Segment => "segment",
+            StageKind::Emit => "emit",
+        }
+    }
+}
+
+impl fmt::Display for StageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A stage as written in a pipeline file: `type` names the stage, the other keys are its
+/// parameters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum StageConfig {
+    Decode(decode::DecodeConfig),
+    Repair(repair::RepairStageConfig),
+    Strip(strip::StripConfig),
+    Normalize(normalize::NormalizeConfig),
+    Segment(segment::SegmentConfig),
+    Emit(emit::EmitConfig),
+}
+
+impl StageConfig {
+    pub fn kind(&self) -> StageKind {
+        match self {
+            StageConfig::Decode(_) => StageKind::Decode,
+            StageConfig::Repair(_) => StageKind::Repair,
+            StageConfig::Strip(_) => StageKind::Strip,
+            StageConfig::Normalize(_) => StageKind::Normalize,
+            StageConfig::Segment(_) => StageKind::Segment,
+            StageConfig::Emit(_) => StageKind::Emit,
+        }
+    }
+
+    /// Compiles the stage, loading any rule files it names through `res`.
+    pub fn build(&self, res: &Resources) -> Result<Box<dyn Stage>> {
+        Ok(match self {
+            StageConfig::Decode(c) => Box::new(decode::Decode::new(c.clone())),
+            StageConfig::Repair(c) => Box::new(repair::Repair::new(c.clone())),
+            StageConfig::Strip(c) => Box::new(strip::Strip::new(c, res)?),
+            StageConfig::Normalize(c) => Box::new(normalize::Normalize::new(c, res)?),
+            StageConfig::Segment(c) => Box::new(segment::Segment::new(c, res)?),
+            StageConfig::Emit(c) => Box::new(emit::Emit::new(c.clone())),
+        })
+    }
+}

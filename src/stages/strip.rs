@@ -1,0 +1,62 @@
+//! **strip** — removes what is not the article, keeps what is, and turns page furniture
+//! into metadata.
+//!
+//! Input: repaired lines. Rules are data (`pipelines/rules/*.toml`), grouped in profiles
+//! (a platform such as WeChat or NetEase, or generic markdown residue); a profile applies
+//! when its evidence patterns occur in the document. Each rule matches a line (or a span in
+//! it) and removes it, rewrites it, tags it as a block kind, or moves a value into
+//! metadata. Every change is an audit entry naming the rule and the source lines.
+//! Idempotent: a second pass finds nothing left to remove.
+
+use serde::Deserialize;
+
+use super::{Stage, StageKind};
+use crate::config::Resources;
+use crate::document::Document;
+use crate::error::{DocErrorKind, Result};
+use crate::rules::{Profile, RuleSet};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StripConfig {
+    /// Rule files, applied in order.
+    pub rules: Vec<String>,
+}
+
+impl Default for StripConfig {
+    fn default() -> Self {
+        StripConfig { rules: Vec::new() }
+    }
+}
+
+#[derive(Debug)]
+pub struct Strip {
+    profiles: Vec<Profile>,
+}
+
+impl Strip {
+    pub fn new(cfg: &StripConfig, res: &Resources) -> Result<Self> {
+        let mut profiles = Vec::new();
+        for name in &cfg.rules {
+            let (path, text) = res.read(name)?;
+            profiles.push(RuleSet::parse(&text, &path)?.compile(&path)?);
+        }
+        Ok(Strip { profiles })
+    }
+}
+
+impl Stage for Strip {
+    fn kind(&self) -> StageKind {
+        StageKind::Strip
+    }
+
+    fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        let text = doc.text();
+        for profile in &self.profiles {
+            if profile.applies_to(&text) {
+                profile.apply(doc);
+            }
+        }
+        Ok(())
+    }
+}
