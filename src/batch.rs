@@ -55,6 +55,7 @@ impl Summary {
 
 struct Done {
     out: String,
+    warnings: Vec<String>,
     audit: String,
     segments: u64,
     bytes: u64,
@@ -65,6 +66,8 @@ pub struct Sinks<'a> {
     pub out: &'a mut dyn Write,
     pub audit: Option<&'a mut dyn Write>,
     pub on_error: &'a mut dyn FnMut(&DocError),
+    /// Lossy but accepted input (replaced bytes): the document is kept, the user is told.
+    pub on_warning: &'a mut dyn FnMut(&str),
     pub on_progress: &'a mut dyn FnMut(u64, u64),
 }
 
@@ -76,26 +79,18 @@ pub fn run(
     opts: &BatchOptions,
     sinks: Sinks<'_>,
 ) -> std::io::Result<Summary> {
-    let Sinks {
-        out,
-        mut audit,
-        on_error,
-        on_progress,
-    } = sinks;
+    let Sinks { out, mut audit, on_error, on_warning, on_progress } = sinks;
     let start = Instant::now();
     let mut summary = Summary::default();
     let mut items = items.peekable();
     while items.peek().is_some() {
         let window: Vec<Item> = items.by_ref().take(opts.window.max(1)).collect();
-        let results: Vec<Result<Done, DocError>> = pool.install(|| {
-            window
-                .into_par_iter()
-                .map(|item| process(pipeline, item, opts))
-                .collect()
-        });
+        let results: Vec<Result<Done, DocError>> = pool
+            .install(|| window.into_par_iter().map(|item| process(pipeline, item, opts)).collect());
         for result in results {
             match result {
                 Ok(done) => {
+                    done.warnings.iter().for_each(|w| on_warning(w));
                     out.write_all(done.out.as_bytes())?;
                     if let Some(a) = audit.as_mut() {
                         a.write_all(done.audit.as_bytes())?;
@@ -133,23 +128,34 @@ fn process(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done,
             format!("{rec}\n")
         }
         (Format::Text, stage) if opts.headers => {
-            format!(
-                "==> {} <==\n{}",
-                doc.source.path,
-                render::text_after(&doc, stage)
-            )
+            format!("==> {} <==\n{}", doc.source.path, render::text_after(&doc, stage))
         }
         (Format::Text, stage) => render::text_after(&doc, stage),
     };
-    let audit = if opts.audit {
-        render::audit_jsonl(&doc)
-    } else {
-        String::new()
-    };
+    let audit = if opts.audit { render::audit_jsonl(&doc) } else { String::new() };
     Ok(Done {
         out,
+        warnings: decode_warnings(&doc),
         audit,
         segments: doc.segments.len() as u64,
         bytes: n,
     })
+}
+
+/// The decoder's replacements, as messages naming the input and position.
+fn decode_warnings(doc: &crate::Document) -> Vec<String> {
+    doc.audit
+        .iter()
+        .filter(|a| a.stage == "decode")
+        .map(|a| {
+            format!(
+                "{}: line {}, column {}: {} {} replaced by U+FFFD",
+                doc.source.path,
+                a.lines[0],
+                a.column.unwrap_or(0),
+                a.rule,
+                a.before
+            )
+        })
+        .collect()
 }

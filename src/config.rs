@@ -14,10 +14,7 @@ use crate::stages::{StageConfig, StageKind};
 /// The shipped pipeline and rule files, compiled in so the binary works from any directory.
 const BUILTIN: &[(&str, &str)] = &[
     ("default.toml", include_str!("../pipelines/default.toml")),
-    (
-        "rules/markdown.toml",
-        include_str!("../pipelines/rules/markdown.toml"),
-    ),
+    ("rules/markdown.toml", include_str!("../pipelines/rules/markdown.toml")),
 ];
 
 /// The top level of a pipeline file.
@@ -43,9 +40,7 @@ impl Resources {
     }
 
     pub fn dir(base: impl Into<PathBuf>) -> Self {
-        Resources {
-            base: Some(base.into()),
-        }
+        Resources { base: Some(base.into()) }
     }
 
     /// Reads a rule file named in a pipeline file; returns the path to show in messages.
@@ -54,10 +49,8 @@ impl Resources {
         match (&self.base, builtin_name) {
             (Some(base), None) => {
                 let path = base.join(name);
-                let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| Error::Io { path: path.clone(), source })?;
                 Ok((path, text))
             }
             (_, builtin) => {
@@ -77,9 +70,8 @@ impl Resources {
 
 impl PipelineFile {
     pub fn builtin() -> PipelineFile {
-        let (_, text) = Resources::builtin()
-            .read("default.toml")
-            .expect("default.toml is built in");
+        let (_, text) =
+            Resources::builtin().read("default.toml").expect("default.toml is built in");
         Self::parse(&text, Path::new("builtin:default.toml")).expect("built-in pipeline parses")
     }
 
@@ -89,19 +81,13 @@ impl PipelineFile {
             path: path.to_owned(),
             message: describe_toml_error(text, &e),
         })?;
-        file.check().map_err(|message| Error::Pipeline {
-            path: path.to_owned(),
-            message,
-        })?;
+        file.check().map_err(|message| Error::Pipeline { path: path.to_owned(), message })?;
         Ok(file)
     }
 
     fn check(&self) -> std::result::Result<(), String> {
         if self.version != 1 {
-            return Err(format!(
-                "version = {} is not supported (only 1)",
-                self.version
-            ));
+            return Err(format!("version = {} is not supported (only 1)", self.version));
         }
         let kinds: Vec<StageKind> = self.stages.iter().map(StageConfig::kind).collect();
         if kinds.first() != Some(&StageKind::Decode) {

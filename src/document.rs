@@ -25,10 +25,7 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn join(self, other: Span) -> Span {
-        Span {
-            first: self.first.min(other.first),
-            last: self.last.max(other.last),
-        }
+        Span { first: self.first.min(other.first), last: self.last.max(other.last) }
     }
 
     pub fn as_pair(self) -> [u32; 2] {
@@ -63,12 +60,7 @@ pub struct Line {
 
 impl Line {
     pub fn new(text: impl Into<String>, src: Span) -> Line {
-        Line {
-            text: text.into(),
-            src,
-            kind: None,
-            scripts: None,
-        }
+        Line { text: text.into(), src, kind: None, scripts: None }
     }
 
     pub fn is_blank(&self) -> bool {
@@ -212,17 +204,8 @@ pub struct Document {
 impl Document {
     pub fn new(id: impl Into<String>, path: impl Into<String>, raw: impl Into<Arc<[u8]>>) -> Self {
         let raw: Arc<[u8]> = raw.into();
-        let source = Source {
-            path: path.into(),
-            bytes: raw.len() as u64,
-            ..Source::default()
-        };
-        Document {
-            id: id.into(),
-            source,
-            raw,
-            ..Document::default()
-        }
+        let source = Source { path: path.into(), bytes: raw.len() as u64, ..Source::default() };
+        Document { id: id.into(), source, raw, ..Document::default() }
     }
 
     /// The current text: lines joined by `\n`.
@@ -239,7 +222,9 @@ impl Document {
 
     /// Replaces the lines with those of `text`, numbering them as source lines 1..=n.
     pub fn set_source_text(&mut self, text: &str) {
-        self.lines = text
+        // A final newline ends the last line; it does not start another.
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        self.lines = body
             .split('\n')
             .enumerate()
             .map(|(i, l)| Line::new(l.strip_suffix('\r').unwrap_or(l), Span::line(i as u32 + 1)))

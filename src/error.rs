@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// A position inside an input: byte offset plus 1-based line and 1-based column (in chars).
+/// A position inside an input: 0-based byte offset, 1-based line and 1-based column (chars).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub byte: u64,
@@ -19,30 +19,16 @@ impl Position {
         let byte = byte.min(bytes.len());
         let before = &bytes[..byte];
         let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = before[line_start..]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count() as u32
-            + 1;
-        Position {
-            byte: byte as u64,
-            line,
-            column,
-        }
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column =
+            before[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32 + 1;
+        Position { byte: byte as u64, line, column }
     }
 }
 
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {} (byte {})",
-            self.line, self.column, self.byte
-        )
+        write!(f, "line {}, column {} (byte {})", self.line, self.column, self.byte)
     }
 }
 
@@ -52,6 +38,10 @@ impl fmt::Display for Position {
 pub enum DocErrorKind {
     #[error("cannot read: {0}")]
     Io(String),
+    /// The input is readable but not in the expected layout (a bad JSONL record, a
+    /// directory with nothing to process).
+    #[error("{0}")]
+    Input(String),
     #[error("empty input (0 bytes)")]
     Empty,
     #[error("input holds no text (only whitespace)")]
@@ -65,10 +55,7 @@ pub enum DocErrorKind {
     #[error("undecodable bytes: {0}")]
     Encoding(String),
     #[error("stage {stage} failed: {message}")]
-    Stage {
-        stage: &'static str,
-        message: String,
-    },
+    Stage { stage: &'static str, message: String },
 }
 
 /// An error confined to one document: the batch goes on without it.
@@ -82,11 +69,7 @@ pub struct DocError {
 
 impl DocError {
     pub fn new(input: impl Into<String>, kind: DocErrorKind) -> Self {
-        DocError {
-            input: input.into(),
-            position: None,
-            kind,
-        }
+        DocError { input: input.into(), position: None, kind }
     }
 
     pub fn at(mut self, position: Position) -> Self {

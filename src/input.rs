@@ -38,11 +38,7 @@ pub enum Body {
 impl Item {
     pub fn file(path: PathBuf) -> Item {
         let name = path.to_string_lossy().into_owned();
-        Item {
-            doc_id: doc_id_of(&name),
-            name,
-            body: Body::File(path),
-        }
+        Item { doc_id: doc_id_of(&name), name, body: Body::File(path) }
     }
 
     /// The document's bytes, read now.
@@ -71,11 +67,9 @@ pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
                 let before = out.len();
                 walk(path, exts, &mut out);
                 if out.len() == before {
-                    let msg = format!(
-                        "directory has no text files (extensions: {})",
-                        exts.join(", ")
-                    );
-                    out.push(failed(input, DocErrorKind::Io(msg)));
+                    let msg =
+                        format!("directory has no text files (extensions: {})", exts.join(", "));
+                    out.push(failed(input, DocErrorKind::Input(msg)));
                 }
             }
             Ok(_) => out.push(Item::file(path.to_owned())),
@@ -95,19 +89,13 @@ fn failed(name: &str, kind: DocErrorKind) -> Item {
 fn walk(dir: &Path, exts: &[String], out: &mut Vec<Item>) {
     let name = dir.to_string_lossy();
     let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect::<Vec<_>>(),
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>(),
         Err(e) => return out.push(failed(&name, DocErrorKind::Io(e.to_string()))),
     };
     let mut entries = entries;
     entries.sort();
     for path in entries {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -127,8 +115,7 @@ fn has_ext(path: &Path, exts: &[String]) -> bool {
 /// Reads a whole stream as one document.
 pub fn read_all(mut r: impl Read, name: &str) -> Result<Vec<u8>, DocError> {
     let mut buf = Vec::new();
-    r.read_to_end(&mut buf)
-        .map_err(|e| DocError::new(name, DocErrorKind::Io(e.to_string())))?;
+    r.read_to_end(&mut buf).map_err(|e| DocError::new(name, DocErrorKind::Io(e.to_string())))?;
     Ok(buf)
 }
 
@@ -169,7 +156,7 @@ fn jsonl_item(line: &[u8], at: String) -> Item {
             }
         }
         Err(e) => {
-            let kind = DocErrorKind::Io(format!("not a {{\"id\", \"text\"}} JSON record: {e}"));
+            let kind = DocErrorKind::Input(format!("not a {{\"id\", \"text\"}} JSON record: {e}"));
             Item {
                 doc_id: String::new(),
                 body: Body::Failed(DocError::new(at.clone(), kind)),

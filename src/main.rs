@@ -91,9 +91,8 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         Some(p) => Pipeline::from_file(p)?,
         None => Pipeline::builtin()?,
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs =
+        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if jobs == 0 {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
@@ -103,11 +102,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     let paths = args.inputs.iter().filter(|i| *i != "-").count();
     let items = items(&args);
-    let total = if args.input_format == InputFormat::Text {
-        Some(count_hint(&args))
-    } else {
-        None
-    };
+    let total = if args.input_format == InputFormat::Text { Some(count_hint(&args)) } else { None };
     let opts = BatchOptions {
         until: args.until,
         format: args.format,
@@ -117,21 +112,19 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     };
     let progress = progress_bar(&args, total);
     let mut out = AtomicOut::open(args.output.as_deref())?;
-    let mut audit = args
-        .audit
-        .as_deref()
-        .map(|p| AtomicOut::open(Some(p)))
-        .transpose()?;
+    let mut audit = args.audit.as_deref().map(|p| AtomicOut::open(Some(p))).transpose()?;
     let mut errors = 0u64;
     let mut on_error = |e: &DocError| {
         errors += 1;
         progress.suspend(|| eprintln!("zhpipe: {e}"));
     };
+    let mut on_warning = |w: &str| progress.suspend(|| eprintln!("zhpipe: warning: {w}"));
     let mut on_progress = |n: u64, _bytes: u64| progress.set_position(n);
     let sinks = Sinks {
         out: out.writer(),
         audit: audit.as_mut().map(|a| a.writer()),
         on_error: &mut on_error,
+        on_warning: &mut on_warning,
         on_progress: &mut on_progress,
     };
     let summary = match batch::run(&pipeline, &pool, items, &opts, sinks) {
@@ -151,11 +144,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         a.commit()?;
     }
     report(&args, &summary);
-    Ok(if summary.failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// The documents named on the command line, as a lazy stream.
@@ -199,11 +188,7 @@ fn items(args: &RunArgs) -> Box<dyn Iterator<Item = Item> + Send> {
 
 fn failed(name: &str, e: io::Error) -> Item {
     let err = DocError::new(name, zhpipe::DocErrorKind::Io(e.to_string()));
-    Item {
-        name: name.into(),
-        doc_id: String::new(),
-        body: Body::Failed(err),
-    }
+    Item { name: name.into(), doc_id: String::new(), body: Body::Failed(err) }
 }
 
 fn count_hint(args: &RunArgs) -> u64 {
@@ -251,10 +236,7 @@ fn report(args: &RunArgs, s: &Summary) {
 /// completes, so a reader never sees a half-written file.
 enum AtomicOut {
     Stdout(BufWriter<io::Stdout>),
-    File {
-        tmp: BufWriter<tempfile::NamedTempFile>,
-        path: PathBuf,
-    },
+    File { tmp: BufWriter<tempfile::NamedTempFile>, path: PathBuf },
 }
 
 impl AtomicOut {
@@ -262,18 +244,10 @@ impl AtomicOut {
         let Some(path) = path else {
             return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
         };
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        Ok(AtomicOut::File {
-            tmp: BufWriter::new(tmp),
-            path: path.to_owned(),
-        })
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        Ok(AtomicOut::File { tmp: BufWriter::new(tmp), path: path.to_owned() })
     }
 
     fn writer(&mut self) -> &mut dyn Write {
@@ -285,15 +259,11 @@ impl AtomicOut {
 
     fn commit(self) -> Result<(), Error> {
         match self {
-            AtomicOut::Stdout(mut w) => w.flush().map_err(|source| Error::Io {
-                path: "-".into(),
-                source,
-            }),
+            AtomicOut::Stdout(mut w) => {
+                w.flush().map_err(|source| Error::Io { path: "-".into(), source })
+            }
             AtomicOut::File { tmp, path } => {
-                let io_err = |source| Error::Io {
-                    path: path.clone(),
-                    source,
-                };
+                let io_err = |source| Error::Io { path: path.clone(), source };
                 let tmp = tmp.into_inner().map_err(|e| io_err(e.into_error()))?;
                 tmp.persist(&path).map_err(|e| io_err(e.error))?;
                 Ok(())

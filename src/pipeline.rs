@@ -41,23 +41,15 @@ impl Pipeline {
     /// Loads a pipeline file; rule files it names are read relative to its directory.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Pipeline> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
         let file = PipelineFile::parse(&text, path)?;
-        let base = path
-            .parent()
-            .map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
+        let base = path.parent().map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
         Self::build(&file, &Resources::dir(base))
     }
 
     pub fn build(file: &PipelineFile, res: &Resources) -> Result<Pipeline> {
-        let stages = file
-            .stages
-            .iter()
-            .map(|s| s.build(res))
-            .collect::<Result<Vec<_>>>()?;
+        let stages = file.stages.iter().map(|s| s.build(res)).collect::<Result<Vec<_>>>()?;
         Ok(Pipeline { stages })
     }
 
@@ -86,10 +78,19 @@ impl Pipeline {
 
     /// Runs the stages up to `until` on an existing document (its `raw` must be set).
     pub fn run(&self, doc: &mut Document, until: StageKind) -> Result<(), DocError> {
+        self.run_observed(doc, until, |_, _| {})
+    }
+
+    /// Like [`Pipeline::run`], calling `observe` after each stage (golden files, debugging).
+    pub fn run_observed(
+        &self,
+        doc: &mut Document,
+        until: StageKind,
+        mut observe: impl FnMut(StageKind, &Document),
+    ) -> Result<(), DocError> {
         for stage in self.stages.iter().take_while(|s| s.kind() <= until) {
-            stage
-                .process(doc)
-                .map_err(|kind| DocError::new(doc.source.path.clone(), kind))?;
+            stage.process(doc).map_err(|kind| DocError::new(doc.source.path.clone(), kind))?;
+            observe(stage.kind(), doc);
         }
         Ok(())
     }

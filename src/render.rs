@@ -36,16 +36,8 @@ fn segments_text(doc: &Document) -> String {
 }
 
 fn segment_header(out: &mut String, seq: usize, seg: &Segment) {
-    let kind = serde_json::to_value(seg.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned));
-    let _ = write!(
-        out,
-        "[{seq} {} L{}-{}",
-        kind.unwrap_or_default(),
-        seg.src.first,
-        seg.src.last
-    );
+    let kind = serde_json::to_value(seg.kind).ok().and_then(|v| v.as_str().map(str::to_owned));
+    let _ = write!(out, "[{seq} {} L{}-{}", kind.unwrap_or_default(), seg.src.first, seg.src.last);
     if let Some(sp) = &seg.speaker {
         let _ = write!(out, " speaker={}", sp.id);
         if let Some(role) = &sp.role {
@@ -72,10 +64,7 @@ struct AuditRecord<'a> {
 pub fn audit_jsonl(doc: &Document) -> String {
     let mut out = String::new();
     for entry in &doc.audit {
-        let rec = AuditRecord {
-            doc_id: &doc.id,
-            entry,
-        };
+        let rec = AuditRecord { doc_id: &doc.id, entry };
         out.push_str(&serde_json::to_string(&rec).expect("audit entries serialise"));
         out.push('\n');
     }

@@ -13,10 +13,7 @@ impl Profile {
             let before = doc.lines.len();
             let lines = std::mem::take(&mut doc.lines);
             doc.lines = self.apply_rule(rule, lines, doc);
-            doc.count(
-                &format!("strip.{}", rule.id),
-                (before - doc.lines.len()) as u64,
-            );
+            doc.count(&format!("strip.{}", rule.id), (before - doc.lines.len()) as u64);
         }
     }
 
@@ -53,10 +50,7 @@ impl Profile {
                     }
                 }
                 RuleAction::Replace => {
-                    let new = rule
-                        .re
-                        .replace_all(&line.text, rule.with.as_str())
-                        .into_owned();
+                    let new = rule.re.replace_all(&line.text, rule.with.as_str()).into_owned();
                     audit_replace(doc, rule, &line, &new);
                     line.text = new;
                     out.push(line);
@@ -106,21 +100,13 @@ impl Profile {
             }
             other => {
                 let key = other.trim_start_matches("extra.").to_owned();
-                doc.meta
-                    .extra
-                    .entry(key)
-                    .or_insert_with(|| value.clone())
-                    .clone()
+                doc.meta.extra.entry(key).or_insert_with(|| value.clone()).clone()
             }
         };
         doc.record(AuditEntry {
             stage: "strip",
             rule: rule.id.clone(),
-            action: if rule.keep {
-                crate::document::Action::Flag
-            } else {
-                Action::Extract
-            },
+            action: if rule.keep { crate::document::Action::Flag } else { Action::Extract },
             lines: line.src.as_pair(),
             column: None,
             before: line.text.clone(),
@@ -139,10 +125,7 @@ impl Rule {
 /// The `value` group when the pattern has one, else the whole match.
 fn captured_value(rule: &Rule, text: &str) -> String {
     rule.re.captures(text).map_or_else(String::new, |c| {
-        c.name("value")
-            .or_else(|| c.get(0))
-            .map_or("", |m| m.as_str())
-            .to_owned()
+        c.name("value").or_else(|| c.get(0)).map_or("", |m| m.as_str()).to_owned()
     })
 }
 

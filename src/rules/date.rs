@@ -37,19 +37,10 @@ mod tests {
     #[test]
     fn forms_pages_print() {
         let tz = Some("+08:00");
-        assert_eq!(
-            normalize_date("2024-09-11 08:51", tz).unwrap(),
-            "2024-09-11T08:51:00+08:00"
-        );
-        assert_eq!(
-            normalize_date("2026-01-13 12:31:54", tz).unwrap(),
-            "2026-01-13T12:31:54+08:00"
-        );
+        assert_eq!(normalize_date("2024-09-11 08:51", tz).unwrap(), "2024-09-11T08:51:00+08:00");
+        assert_eq!(normalize_date("2026-01-13 12:31:54", tz).unwrap(), "2026-01-13T12:31:54+08:00");
         assert_eq!(normalize_date("2024年9月1日", tz).unwrap(), "2024-09-01");
-        assert_eq!(
-            normalize_date("2024/9/1 7:05", None).unwrap(),
-            "2024-09-01T07:05:00"
-        );
+        assert_eq!(normalize_date("2024/9/1 7:05", None).unwrap(), "2024-09-01T07:05:00");
         assert_eq!(normalize_date("2024-13-01", tz), None);
         assert_eq!(normalize_date("昨天", tz), None);
     }

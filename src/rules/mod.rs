@@ -144,10 +144,7 @@ impl RuleSet {
     }
 
     pub fn compile(self, path: &Path) -> Result<Profile> {
-        let err = |message: String| Error::Rules {
-            path: path.to_owned(),
-            message,
-        };
+        let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let re =
             |what: &str, p: &str| Regex::new(p).map_err(|e| err(format!("{what}: bad regex: {e}")));
         let evidence = self
@@ -181,10 +178,7 @@ fn compile_rule(
         if ok {
             Ok(())
         } else {
-            Err(err(format!(
-                "{what}: action {:?} needs key `{key}`",
-                d.action
-            )))
+            Err(err(format!("{what}: action {:?} needs key `{key}`", d.action)))
         }
     };
     match d.action {
@@ -204,11 +198,7 @@ fn compile_rule(
     }
     Ok(Rule {
         re: re(&what, &d.pattern)?,
-        until: d
-            .until
-            .as_deref()
-            .map(|u| re(&format!("{what} until"), u))
-            .transpose()?,
+        until: d.until.as_deref().map(|u| re(&format!("{what} until"), u)).transpose()?,
         id: d.id,
         action: d.action,
         field: d.field,

@@ -146,11 +146,7 @@ impl Decode {
             return Err(DocErrorKind::Encoding(format!(
                 "{} undecodable sequence(s) (limit {}); first: {what} at {pos}",
                 found.len(),
-                if self.cfg.malformed == Malformed::Error {
-                    0
-                } else {
-                    self.cfg.max_malformed
-                }
+                if self.cfg.malformed == Malformed::Error { 0 } else { self.cfg.max_malformed }
             )));
         }
         Ok(())
@@ -183,39 +179,69 @@ struct BadSequence {
 /// Picks the encoding from the strongest evidence available.
 fn choose(raw: &[u8]) -> Result<Choice, DocErrorKind> {
     if let Some((encoding, skip)) = Encoding::for_bom(raw) {
-        return Ok(Choice {
-            encoding,
-            name: label(encoding, raw),
-            confidence: 1.0,
-            skip,
-        });
-    }
-    if std::str::from_utf8(raw).is_ok() {
-        return Ok(Choice {
-            encoding: UTF_8,
-            name: "UTF-8",
-            confidence: 1.0,
-            skip: 0,
-        });
+        return Ok(Choice { encoding, name: label(encoding, raw), confidence: 1.0, skip });
     }
     if let Some((encoding, confidence)) = utf16_by_nul_pattern(raw) {
-        return Ok(Choice {
-            encoding,
-            name: label(encoding, raw),
-            confidence,
-            skip: 0,
-        });
+        return Ok(Choice { encoding, name: label(encoding, raw), confidence, skip: 0 });
     }
     reject_binary(raw)?;
-    if let Some(confidence) = mostly_utf8(raw) {
-        return Ok(Choice {
-            encoding: UTF_8,
-            name: "UTF-8",
-            confidence,
-            skip: 0,
-        });
+    let utf8 = Utf8Evidence::of(raw);
+    if utf8.invalid == 0 {
+        return Ok(Choice { encoding: UTF_8, name: "UTF-8", confidence: 1.0, skip: 0 });
+    }
+    if utf8.valid >= 8 * utf8.invalid {
+        let confidence = utf8.valid as f32 / (utf8.valid + utf8.invalid) as f32;
+        return Ok(Choice { encoding: UTF_8, name: "UTF-8", confidence, skip: 0 });
+    }
+    if let Some(line) = utf8.first_clean_line {
+        let bad = Position::locate(raw, utf8.first_invalid);
+        return Err(DocErrorKind::Encoding(format!(
+            "mixed encodings: line {line} is UTF-8 but {} undecodable UTF-8 sequences follow, \
+             first at {bad}",
+            utf8.invalid
+        )));
     }
     Ok(legacy_chinese(raw))
+}
+
+/// How much of the input reads as UTF-8.
+struct Utf8Evidence {
+    /// Valid non-ASCII characters.
+    valid: usize,
+    /// Invalid sequences.
+    invalid: usize,
+    first_invalid: usize,
+    /// The first line that is valid UTF-8 with several multi-byte characters: legacy
+    /// Chinese text almost never forms such a line by chance, so it proves UTF-8 content.
+    first_clean_line: Option<usize>,
+}
+
+impl Utf8Evidence {
+    fn of(raw: &[u8]) -> Utf8Evidence {
+        let (mut valid, mut invalid, mut first_invalid) = (0, 0, 0);
+        let mut offset = 0;
+        for chunk in raw.utf8_chunks() {
+            valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+            offset += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                if invalid == 0 {
+                    first_invalid = offset;
+                }
+                invalid += 1;
+                offset += chunk.invalid().len();
+            }
+        }
+        let first_clean_line = raw.split(|&b| b == b'\n').position(|line| {
+            std::str::from_utf8(line)
+                .is_ok_and(|l| l.chars().filter(|c| !c.is_ascii()).count() >= 4)
+        });
+        Utf8Evidence {
+            valid,
+            invalid,
+            first_invalid,
+            first_clean_line: first_clean_line.map(|i| i + 1),
+        }
+    }
 }
 
 fn label(encoding: &'static Encoding, raw: &[u8]) -> &'static str {
@@ -254,17 +280,9 @@ fn utf16_by_nul_pattern(raw: &[u8]) -> Option<(&'static Encoding, f32)> {
     let sample = &raw[..raw.len().min(64 * 1024)];
     let pairs = (sample.len() / 2) as f32;
     let even = sample.iter().step_by(2).filter(|&&b| b == 0).count() as f32;
-    let odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|&&b| b == 0)
-        .count() as f32;
-    let (encoding, hits, misses) = if odd > even {
-        (UTF_16LE, odd, even)
-    } else {
-        (UTF_16BE, even, odd)
-    };
+    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count() as f32;
+    let (encoding, hits, misses) =
+        if odd > even { (UTF_16LE, odd, even) } else { (UTF_16BE, even, odd) };
     // Chinese UTF-16 has few ASCII characters; demand a clear pattern and a clean decode.
     if hits / pairs < 0.05 || misses > hits * 0.05 {
         return None;
@@ -292,17 +310,6 @@ fn reject_binary(raw: &[u8]) -> Result<(), DocErrorKind> {
     Ok(())
 }
 
-/// UTF-8 with a few damaged sequences (a cut-off end, a stray byte) is still UTF-8: the
-/// valid multi-byte characters must far outnumber the damage.
-fn mostly_utf8(raw: &[u8]) -> Option<f32> {
-    let (mut valid, mut invalid) = (0usize, 0usize);
-    for chunk in raw.utf8_chunks() {
-        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
-        invalid += usize::from(!chunk.invalid().is_empty());
-    }
-    (valid >= 8 * invalid && valid > 0).then(|| valid as f32 / (valid + invalid) as f32)
-}
-
 /// Chooses between GB18030 and Big5: chardetng's guess when it is one of them, otherwise
 /// the one that decodes with fewer errors and more common characters.
 fn legacy_chinese(raw: &[u8]) -> Choice {
@@ -310,11 +317,7 @@ fn legacy_chinese(raw: &[u8]) -> Choice {
     detector.feed(raw, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     let scored = [GB18030, BIG5].map(|e| (e, plausibility(e, raw)));
-    let best = scored
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|s| s.0)
-        .unwrap_or(GB18030);
+    let best = scored.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|s| s.0).unwrap_or(GB18030);
     let encoding = if guess == GB18030 || guess == encoding_rs::GBK {
         GB18030
     } else if guess == BIG5 {
@@ -326,18 +329,9 @@ fn legacy_chinese(raw: &[u8]) -> Choice {
     let other = scored.iter().find(|s| s.0 != encoding).map_or(0.0, |s| s.1);
     // Confidence: how clean and common the chosen decoding is, discounted when the other
     // candidate looks about as good.
-    let margin = if mine > 0.0 {
-        ((mine - other) / mine).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let margin = if mine > 0.0 { ((mine - other) / mine).clamp(0.0, 1.0) } else { 0.0 };
     let confidence = mine * (0.5 + 0.5 * margin);
-    Choice {
-        encoding,
-        name: label(encoding, raw),
-        confidence,
-        skip: 0,
-    }
+    Choice { encoding, name: label(encoding, raw), confidence, skip: 0 }
 }
 
 /// Share of non-ASCII characters that are ideographs or CJK punctuation, times the share of
@@ -371,11 +365,7 @@ fn find_malformed(encoding: &'static Encoding, raw: &[u8]) -> Vec<BadSequence> {
             let bad = chunk.invalid();
             if !bad.is_empty() {
                 let at_end = offset + bad.len() == raw.len();
-                out.push(BadSequence {
-                    offset,
-                    bytes: bad.to_vec(),
-                    at_end,
-                });
+                out.push(BadSequence { offset, bytes: bad.to_vec(), at_end });
                 offset += bad.len();
             }
         }

@@ -99,10 +99,8 @@ impl Stage for Emit {
 }
 
 fn push_record(out: &mut String, record: &impl Serialize) -> Result<(), DocErrorKind> {
-    let json = serde_json::to_string(record).map_err(|e| DocErrorKind::Stage {
-        stage: "emit",
-        message: e.to_string(),
-    })?;
+    let json = serde_json::to_string(record)
+        .map_err(|e| DocErrorKind::Stage { stage: "emit", message: e.to_string() })?;
     out.push_str(&json);
     out.push('\n');
     Ok(())
@@ -137,53 +135,30 @@ fn document_record(doc: &Document) -> DocumentRecord<'_> {
 
 fn segment_record<'a>(doc: &'a Document, seq: usize, seg: &'a Segment) -> SegmentRecord<'a> {
     let english = !seg.lines.is_empty()
-        && seg
-            .lines
-            .iter()
-            .all(|l| l.scripts.as_ref().is_some_and(|s| s.english));
+        && seg.lines.iter().all(|l| l.scripts.as_ref().is_some_and(|s| s.english));
     let joined = |pick: fn(&Scripts) -> &str| {
-        let parts: Vec<&str> = seg
-            .lines
-            .iter()
-            .map(|l| l.scripts.as_ref().map_or(l.text.as_str(), pick))
-            .collect();
+        let parts: Vec<&str> =
+            seg.lines.iter().map(|l| l.scripts.as_ref().map_or(l.text.as_str(), pick)).collect();
         parts.join("\n")
     };
     let (zh_hans, zh_hant, en) = if english {
         let text = joined(|s| &s.zh_hans);
-        (
-            None,
-            None,
-            vec![EnSpan {
-                en: text,
-                zh_hans: None,
-                zh_hant: None,
-            }],
-        )
+        (None, None, vec![EnSpan { en: text, zh_hans: None, zh_hant: None }])
     } else {
-        (
-            Some(joined(|s| &s.zh_hans)),
-            Some(joined(|s| &s.zh_hant)),
-            Vec::new(),
-        )
+        (Some(joined(|s| &s.zh_hans)), Some(joined(|s| &s.zh_hant)), Vec::new())
     };
     SegmentRecord {
         ty: "segment",
         doc_id: &doc.id,
         seq,
         kind: seg.kind,
-        section: seg.section.as_ref().map(|s| Section {
-            zh_hans: &s.zh_hans,
-            zh_hant: &s.zh_hant,
-        }),
+        section: seg.section.as_ref().map(|s| Section { zh_hans: &s.zh_hans, zh_hant: &s.zh_hant }),
         speaker: seg.speaker.as_ref(),
         lang: if english { "en" } else { "zh" },
         zh_hans,
         zh_hant,
         en,
         directions: &seg.directions,
-        source: SourceLines {
-            lines: seg.src.as_pair(),
-        },
+        source: SourceLines { lines: seg.src.as_pair() },
     }
 }

@@ -22,10 +22,7 @@ pub struct NormalizeConfig {
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
-        NormalizeConfig {
-            hant: HantStandard::Tw,
-            phrases: None,
-        }
+        NormalizeConfig { hant: HantStandard::Tw, phrases: None }
     }
 }
 

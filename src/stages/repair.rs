@@ -22,10 +22,7 @@ pub struct RepairStageConfig {
 
 impl Default for RepairStageConfig {
     fn default() -> Self {
-        RepairStageConfig {
-            pinyin_gloss: true,
-            mojibake: true,
-        }
+        RepairStageConfig { pinyin_gloss: true, mojibake: true }
     }
 }
 

@@ -46,11 +46,7 @@ impl Stage for Segment {
             }
             segments.push(Seg {
                 kind,
-                section: if kind == BlockKind::Heading {
-                    None
-                } else {
-                    section.clone()
-                },
+                section: if kind == BlockKind::Heading { None } else { section.clone() },
                 speaker: None,
                 lines: vec![line.clone()],
                 src: line.src,

@@ -16,17 +16,11 @@ use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 use crate::rules::{Profile, RuleSet};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StripConfig {
     /// Rule files, applied in order.
     pub rules: Vec<String>,
-}
-
-impl Default for StripConfig {
-    fn default() -> Self {
-        StripConfig { rules: Vec::new() }
-    }
 }
 
 #[derive(Debug)]

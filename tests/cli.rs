@@ -1,0 +1,214 @@
+//! The command line: exit codes, bad input, batch isolation, atomic output, determinism.
+
+mod common;
+
+use common::*;
+
+fn s(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn seeds_give_valid_records_and_exit_zero() {
+    let o = run(&["run", "corpus/seeds", "--quiet"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recs = records(&stdout(&o));
+    let docs: Vec<_> = recs.iter().filter(|r| r["type"] == "document").collect();
+    assert_eq!(docs.len(), 4);
+    // Every document record precedes its segments.
+    let mut current = String::new();
+    for r in &recs {
+        if r["type"] == "document" {
+            current = r["doc_id"].as_str().unwrap().to_owned();
+        } else {
+            assert_eq!(r["doc_id"], current.as_str());
+        }
+    }
+}
+
+#[test]
+fn empty_binary_and_missing_inputs_fail_alone_with_their_names() {
+    let dir = tmpdir();
+    let good = write(dir.path(), "good.txt", "主持人：你好。\n".as_bytes());
+    let empty = write(dir.path(), "empty.txt", b"");
+    let blank = write(dir.path(), "blank.txt", b" \n\t\n");
+    let binary = write(dir.path(), "bin.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00garbage\x00\x01");
+    let missing = dir.path().join("missing.txt");
+    let alone = run(&["run", s(&good), "--quiet"], None);
+    let o = run(&["run", s(&empty), s(&good), s(&binary), s(&blank), s(&missing), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), stdout(&alone), "the good document's output is unaffected");
+    let err = stderr(&o);
+    for (path, what) in [
+        (&empty, "empty input"),
+        (&binary, "binary data"),
+        (&blank, "no text"),
+        (&missing, "cannot read"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(s(path)))
+            .unwrap_or_else(|| panic!("no error for {path:?}: {err}"));
+        assert!(line.contains(what), "{line}");
+    }
+    assert!(err.contains("NUL byte at line 1, column 8 (byte 7)"), "{err}");
+}
+
+#[test]
+fn truncated_utf8_is_an_audited_replacement_naming_the_position() {
+    let dir = tmpdir();
+    let mut bytes = "马斯克：我们会去火星。\n主持人：什么时候？\n".as_bytes().to_vec();
+    bytes.extend_from_slice(&"马".as_bytes()[..2]);
+    let f = write(dir.path(), "cut.txt", &bytes);
+    let audit = dir.path().join("audit.jsonl");
+    let o = run(&["run", s(&f), "--audit", s(&audit), "--quiet"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cut.txt: line 3, column 1"), "{}", stderr(&o));
+    let doc = &records(&stdout(&o))[0];
+    assert_eq!(doc["truncated"], true);
+    let audit = std::fs::read_to_string(&audit).unwrap();
+    assert!(audit.contains("\"rule\":\"decode.truncated-sequence\""), "{audit}");
+    assert!(audit.contains("\\\\xE9\\\\xA9"), "{audit}");
+}
+
+#[test]
+fn mixed_encodings_beyond_the_limit_are_an_error_with_position() {
+    let dir = tmpdir();
+    let (gbk, _, _) = encoding_rs::GBK.encode("马斯克说：我们会去火星。");
+    let mut bytes = "开头是UTF-8的一段中文文字，后面混入了GBK。\n".repeat(3).into_bytes();
+    for _ in 0..20 {
+        bytes.extend_from_slice(&gbk);
+        bytes.push(b'\n');
+    }
+    let f = write(dir.path(), "mixed.txt", &bytes);
+    let o = run(&["run", s(&f), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mixed.txt") && err.contains("undecodable") && err.contains("line 4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_100_mb_line_is_rejected_with_its_line_number() {
+    let dir = tmpdir();
+    let mut bytes = "标题\n".as_bytes().to_vec();
+    bytes.extend(std::iter::repeat_n(b'a', 100 << 20));
+    let f = write(dir.path(), "huge.txt", &bytes);
+    let o = run(&["run", s(&f), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("huge.txt") && err.contains("line 2 is 104857600 bytes"), "{err}");
+}
+
+#[test]
+fn a_directory_without_text_files_is_reported() {
+    let dir = tmpdir();
+    write(dir.path(), "image.png", b"\x89PNG");
+    let o = run(&["run", s(dir.path()), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("directory has no text files"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_pipeline_files_are_usage_errors_naming_line_and_key() {
+    let dir = tmpdir();
+    let unknown_key = "version = 1\n[[stages]]\ntype = \"decode\"\nmax_line_bites = 5\n[[stages]]\ntype = \"emit\"\n";
+    let p = write(dir.path(), "p.toml", unknown_key.as_bytes());
+    let o = run(&["run", "corpus/seeds", "--pipeline", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("p.toml") && err.contains("line 2") && err.contains("max_line_bites"),
+        "{err}"
+    );
+
+    let order = "version = 1\n[[stages]]\ntype = \"emit\"\n[[stages]]\ntype = \"decode\"\n";
+    let p = write(dir.path(), "order.toml", order.as_bytes());
+    let o = run(&["check", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("first stage must be `decode`"), "{}", stderr(&o));
+
+    let bad_rule = "[profile]\nid = \"x\"\n[[rules]]\nid = \"x.bad\"\nmatch = '(unclosed'\naction = \"drop-line\"\n";
+    write(dir.path(), "bad.toml", bad_rule.as_bytes());
+    let uses = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"strip\"\nrules = [\"bad.toml\"]\n[[stages]]\ntype = \"emit\"\n";
+    let p = write(dir.path(), "uses.toml", uses.as_bytes());
+    let o = run(&["check", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("bad.toml") && err.contains("x.bad") && err.contains("regex"), "{err}");
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let dir = tmpdir();
+    for (i, seed) in seeds().iter().enumerate().cycle().take(24).enumerate() {
+        let bytes = std::fs::read(seed.1).unwrap();
+        write(dir.path(), &format!("{i:02}_{}.txt", seed.0), &bytes);
+    }
+    let one = run(&["run", s(dir.path()), "--jobs", "1", "--quiet"], None);
+    let two = run(&["run", s(dir.path()), "--jobs", "2", "--quiet"], None);
+    let four = run(&["run", s(dir.path()), "--jobs", "4", "--quiet"], None);
+    assert!(one.status.success());
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = tmpdir();
+    let out = dir.path().join("out.jsonl");
+    let o = run(&["run", "corpus/seeds", "-o", s(&out), "--quiet"], None);
+    assert!(o.status.success());
+    let direct = run(&["run", "corpus/seeds", "--quiet"], None);
+    assert_eq!(std::fs::read(&out).unwrap(), direct.stdout);
+    // A configuration error leaves no file and no temporary behind.
+    let out2 = dir.path().join("never.jsonl");
+    let o = run(&["run", "corpus/seeds", "-o", s(&out2), "--pipeline", "/nonexistent.toml"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out2.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "only out.jsonl remains");
+}
+
+#[test]
+fn stdin_text_and_jsonl_streams() {
+    let text = "主持人：你好。\n马斯克：你好。\n".as_bytes();
+    let o = run(&["run", "-", "--quiet"], Some(text));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(records(&stdout(&o))[0]["doc_id"], "stdin");
+
+    let jsonl =
+        "{\"id\":\"a1\",\"text\":\"第一篇。\"}\nnot json\n{\"id\":7,\"text\":\"第二篇。\"}\n";
+    let o = run(&["run", "-", "--input-format", "jsonl", "--quiet"], Some(jsonl.as_bytes()));
+    assert_eq!(o.status.code(), Some(1), "the bad line fails alone");
+    let ids: Vec<_> = records(&stdout(&o))
+        .into_iter()
+        .filter(|r| r["type"] == "document")
+        .map(|r| r["doc_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["a1", "7"]);
+    assert!(stderr(&o).contains("-:2: not a {\"id\", \"text\"} JSON record"), "{}", stderr(&o));
+}
+
+#[test]
+fn until_text_prints_the_text_after_a_stage() {
+    let f = seed("001_");
+    let o = run(&["run", s(&f), "--until", "decode", "--format", "text", "--quiet"], None);
+    assert!(o.status.success());
+    let src = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(stdout(&o).trim_end(), src.trim_end());
+}
+
+#[test]
+fn summary_line_counts_docs_segments_errors() {
+    let o = run(&["run", "corpus/seeds", "/nonexistent", "--summary-json"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let last = stderr(&o).lines().last().unwrap().to_owned();
+    let v: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(v["docs"], 4);
+    assert_eq!(v["failed"], 1);
+    assert!(v["segments"].as_u64().unwrap() > 0);
+}

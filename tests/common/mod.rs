@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn zhpipe() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zhpipe"))
+}
+
+/// Runs `zhpipe` with `args`, feeding `stdin`.
+pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut cmd = zhpipe();
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut child = cmd.spawn().expect("zhpipe starts");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("output is UTF-8")
+}
+
+pub fn seeds() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir("corpus/seeds").unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+pub fn seed(prefix: &str) -> PathBuf {
+    seeds()
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .expect("seed exists")
+}
+
+pub fn tmpdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+pub fn records(jsonl: &str) -> Vec<serde_json::Value> {
+    jsonl.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+}
