@@ -14,7 +14,13 @@ use crate::stages::{StageConfig, StageKind};
 /// The shipped pipeline and rule files, compiled in so the binary works from any directory.
 const BUILTIN: &[(&str, &str)] = &[
     ("default.toml", include_str!("../pipelines/default.toml")),
+    ("rules/wechat.toml", include_str!("../pipelines/rules/wechat.toml")),
+    ("rules/netease.toml", include_str!("../pipelines/rules/netease.toml")),
+    ("rules/seo.toml", include_str!("../pipelines/rules/seo.toml")),
     ("rules/markdown.toml", include_str!("../pipelines/rules/markdown.toml")),
+    ("rules/generic.toml", include_str!("../pipelines/rules/generic.toml")),
+    ("speakers.toml", include_str!("../pipelines/speakers.toml")),
+    ("segment.toml", include_str!("../pipelines/segment.toml")),
 ];
 
 /// The top level of a pipeline file.

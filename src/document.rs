@@ -104,6 +104,8 @@ pub struct Metadata {
     pub location: Option<String>,
     pub source_urls: Vec<String>,
     pub cover_url: Option<String>,
+    /// Targets of links whose text was kept in the body.
+    pub links: Vec<String>,
     pub truncated: bool,
     /// `hans`, `hant` or `mixed`, set by `normalize`.
     pub script: Option<String>,

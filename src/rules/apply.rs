@@ -1,7 +1,7 @@
 //! Running a compiled profile over a document's lines.
 
 use super::{date, Profile, Rule, RuleAction};
-use crate::document::{Action, AuditEntry, Document, Line};
+use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 
 impl Profile {
     /// Applies every rule in order; each rule sees the lines the previous ones left.
@@ -13,18 +13,22 @@ impl Profile {
             let before = doc.lines.len();
             let lines = std::mem::take(&mut doc.lines);
             doc.lines = self.apply_rule(rule, lines, doc);
-            doc.count(&format!("strip.{}", rule.id), (before - doc.lines.len()) as u64);
+            doc.count(&format!("strip.{}", rule.id), before.saturating_sub(doc.lines.len()) as u64);
         }
     }
 
     fn apply_rule(&self, rule: &Rule, lines: Vec<Line>, doc: &mut Document) -> Vec<Line> {
         let mut out = Vec::with_capacity(lines.len());
         let mut iter = lines.into_iter();
-        while let Some(mut line) = iter.next() {
-            if !rule.fires_on(&line.text) {
+        let (mut fired, mut content_seen) = (0usize, 0usize);
+        while let Some(line) = iter.next() {
+            content_seen += usize::from(!line.is_blank());
+            let in_reach = rule.within_first.is_none_or(|n| content_seen <= n);
+            if !(in_reach && (!rule.once || fired == 0) && rule.fires_on(&line.text)) {
                 out.push(line);
                 continue;
             }
+            fired += 1;
             match rule.action {
                 RuleAction::DropLine => audit_removal(doc, rule, &[line]),
                 RuleAction::DropRest => {
@@ -43,36 +47,50 @@ impl Profile {
                     }
                     audit_removal(doc, rule, &dropped);
                 }
-                RuleAction::DropSpan => {
-                    drop_spans(doc, rule, &mut line);
-                    if !line.is_blank() {
-                        out.push(line);
-                    }
-                }
-                RuleAction::Replace => {
-                    let new = rule.re.replace_all(&line.text, rule.with.as_str()).into_owned();
-                    audit_replace(doc, rule, &line, &new);
-                    line.text = new;
-                    out.push(line);
-                }
-                RuleAction::Tag => {
-                    line.kind = rule.kind;
-                    let new = captured_value(rule, &line.text);
-                    if new != line.text {
-                        audit_replace(doc, rule, &line, &new);
-                        line.text = new;
-                    }
-                    out.push(line);
-                }
-                RuleAction::Meta => {
-                    self.extract(doc, rule, &line);
-                    if rule.keep {
-                        out.push(line);
-                    }
-                }
+                _ => self.edit_line(rule, line, doc, &mut out),
             }
         }
         out
+    }
+
+    /// The actions that keep (part of) the line.
+    fn edit_line(&self, rule: &Rule, mut line: Line, doc: &mut Document, out: &mut Vec<Line>) {
+        match rule.action {
+            RuleAction::DropSpan => {
+                drop_spans(doc, rule, &mut line);
+                if !line.is_blank() {
+                    out.push(line);
+                }
+            }
+            RuleAction::Replace => {
+                collect_links(doc, rule, &line.text);
+                let new = rule.re.replace_all(&line.text, rule.with.as_str()).into_owned();
+                audit_replace(doc, rule, &line, &new);
+                line.text = new;
+                if !line.is_blank() {
+                    out.push(line);
+                }
+            }
+            RuleAction::Tag => {
+                line.kind = rule.kind;
+                let new = captured_value(rule, &line.text);
+                if new != line.text {
+                    audit_replace(doc, rule, &line, &new);
+                    line.text = new;
+                }
+                out.push(line);
+            }
+            RuleAction::Split => split_line(doc, rule, line, out),
+            RuleAction::Meta => {
+                self.extract(doc, rule, &line);
+                if rule.keep {
+                    out.push(line);
+                }
+            }
+            RuleAction::DropLine | RuleAction::DropRest | RuleAction::DropUntil => {
+                unreachable!("handled by apply_rule")
+            }
+        }
     }
 
     fn extract(&self, doc: &mut Document, rule: &Rule, line: &Line) {
@@ -185,4 +203,35 @@ fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {
         after: Some(new.to_owned()),
         confidence: None,
     });
+}
+
+/// URLs captured by a rule's `url` group are kept in metadata (link text stays in the body).
+fn collect_links(doc: &mut Document, rule: &Rule, text: &str) {
+    for c in rule.re.captures_iter(text) {
+        if let Some(url) = c.name("url").map(|m| m.as_str().trim()).filter(|u| !u.is_empty()) {
+            if !doc.meta.links.iter().any(|l| l == url) {
+                doc.meta.links.push(url.to_owned());
+            }
+        }
+    }
+}
+
+/// Splits a line where the rule matches: at the `cut` group when the pattern has one (the
+/// group's text is dropped), else at the whole match. Each piece keeps the line's origin.
+fn split_line(doc: &mut Document, rule: &Rule, line: Line, out: &mut Vec<Line>) {
+    let mut last = 0;
+    let mut pieces = Vec::new();
+    for c in rule.re.captures_iter(&line.text) {
+        let cut = c.name("cut").or_else(|| c.get(0)).expect("group 0 exists");
+        pieces.push(line.text[last..cut.start()].to_owned());
+        last = cut.end();
+    }
+    pieces.push(line.text[last..].to_owned());
+    let pieces: Vec<String> = pieces.into_iter().filter(|p| !p.trim().is_empty()).collect();
+    if pieces.len() > 1 {
+        audit_replace(doc, rule, &line, &pieces.join("\n"));
+    }
+    // Marked as paragraphs so layout repair does not rejoin what the rule split.
+    let kind = line.kind.or(Some(BlockKind::Paragraph));
+    out.extend(pieces.into_iter().map(|text| Line { text, kind, ..line.clone() }));
 }

@@ -13,7 +13,8 @@
 //! [[rules]]
 //! id = "wechat.author"
 //! match = '^文章作者[:：]\s*(?P<value>.+)$'
-//! action = "meta"                   # drop-line | drop-span | replace | meta | tag | drop-rest | drop-until
+//! action = "meta"                   # see RuleAction
+//! # optional: max_chars = 40 (only short lines), once = true, within_first = 8 (page header)
 //! field = "author"
 //! ```
 //!
@@ -84,20 +85,36 @@ pub struct RuleDef {
     /// long line that mentions the same words is content.
     #[serde(default)]
     pub max_chars: Option<usize>,
+    /// Fire only on the first matching line.
+    #[serde(default)]
+    pub once: bool,
+    /// Fire only among the first N non-blank lines (page headers).
+    #[serde(default)]
+    pub within_first: Option<usize>,
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// What a rule does to a line it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleAction {
+    /// Remove the line.
     DropLine,
+    /// Remove the matched text; a line left blank goes too.
     DropSpan,
+    /// Rewrite matches with `with`; a `url` group's text is kept in metadata `links`.
     Replace,
+    /// Move the `value` group (or the match) into metadata `field`; drop the line unless `keep`.
     Meta,
+    /// Mark the line as a block `kind`; its text becomes the `value` group when there is one.
     Tag,
+    /// Remove this line and every line after it (footers).
     DropRest,
+    /// Remove this line and the following ones up to (not including) a line matching `until`.
     DropUntil,
+    /// Split the line where the `cut` group (or the match) is, dropping that text.
+    Split,
 }
 
 /// A compiled profile.
@@ -122,6 +139,8 @@ struct Rule {
     until: Option<Regex>,
     keep: bool,
     max_chars: Option<usize>,
+    once: bool,
+    within_first: Option<usize>,
 }
 
 const META_FIELDS: &[&str] = &[
@@ -206,6 +225,8 @@ fn compile_rule(
         with: d.with.unwrap_or_default(),
         keep: d.keep,
         max_chars: d.max_chars,
+        once: d.once,
+        within_first: d.within_first,
     })
 }
 

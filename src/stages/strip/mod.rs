@@ -8,6 +8,9 @@
 //! metadata. Every change is an audit entry naming the rule and the source lines.
 //! Idempotent: a second pass finds nothing left to remove.
 
+mod furniture;
+mod layout;
+
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
@@ -16,15 +19,36 @@ use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 use crate::rules::{Profile, RuleSet};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StripConfig {
     /// Rule files, applied in order.
     pub rules: Vec<String>,
+    /// Rejoin lines wrapped inside paragraphs (documents with blank-line paragraphs only).
+    pub unwrap: bool,
+    /// Remove body lines that repeat the extracted title.
+    pub title_repeats: bool,
+    /// Remove the page header's site name where it was injected inside sentences.
+    pub injected_names: bool,
+    /// Mark documents that end mid-sentence on an ellipsis as truncated.
+    pub truncation: bool,
+}
+
+impl Default for StripConfig {
+    fn default() -> Self {
+        StripConfig {
+            rules: Vec::new(),
+            unwrap: true,
+            title_repeats: true,
+            injected_names: true,
+            truncation: true,
+        }
+    }
 }
 
 #[derive(Debug)]
 pub struct Strip {
+    cfg: StripConfig,
     profiles: Vec<Profile>,
 }
 
@@ -35,7 +59,7 @@ impl Strip {
             let (path, text) = res.read(name)?;
             profiles.push(RuleSet::parse(&text, &path)?.compile(&path)?);
         }
-        Ok(Strip { profiles })
+        Ok(Strip { cfg: cfg.clone(), profiles })
     }
 }
 
@@ -45,11 +69,26 @@ impl Stage for Strip {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        layout::trim_lines(doc);
         let text = doc.text();
         for profile in &self.profiles {
             if profile.applies_to(&text) {
                 profile.apply(doc);
             }
+        }
+        layout::trim_lines(doc);
+        let c = &self.cfg;
+        if c.title_repeats {
+            furniture::drop_title_repeats(doc);
+        }
+        if c.injected_names {
+            furniture::drop_injected_names(doc);
+        }
+        if c.unwrap {
+            layout::unwrap_paragraphs(doc);
+        }
+        if c.truncation {
+            furniture::flag_truncation(doc);
         }
         Ok(())
     }

@@ -1,0 +1,421 @@
+//! Walking the lines once, in order, to build segments.
+
+use std::collections::HashMap;
+
+use super::speakers::{fold, Label, Registry};
+use super::Rules;
+use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
+
+/// Where the walk is: what unlabelled paragraphs currently mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    Highlights,
+    Summary,
+}
+
+pub struct Builder<'a> {
+    registry: &'a Registry,
+    rules: &'a Rules,
+    doc: &'a mut Document,
+    /// Folded name → speaker, for every label accepted in this document.
+    speakers: HashMap<String, Speaker>,
+    out: Vec<Segment>,
+    section: Option<Scripts>,
+    mode: Mode,
+    turn: Option<Turn>,
+}
+
+struct Turn {
+    speaker: Speaker,
+    lines: Vec<Line>,
+    notes: Vec<Line>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(registry: &'a Registry, rules: &'a Rules, doc: &'a mut Document) -> Self {
+        Builder {
+            registry,
+            rules,
+            doc,
+            speakers: HashMap::new(),
+            out: Vec::new(),
+            section: None,
+            mode: Mode::Normal,
+            turn: None,
+        }
+    }
+
+    pub fn run(mut self) -> Vec<Segment> {
+        self.speakers = self.accepted_speakers();
+        let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
+        for line in lines {
+            self.line(line);
+        }
+        self.close_turn();
+        assign_roles(&mut self.out, self.rules.host_question_ratio);
+        self.out
+    }
+
+    /// Labels that name a registered person, or that the document repeats often enough.
+    fn accepted_speakers(&self) -> HashMap<String, Speaker> {
+        let mut counts: HashMap<String, (usize, String)> = HashMap::new();
+        for line in self.doc.lines.iter().filter(|l| l.kind.is_none()) {
+            if let Some(label) = self.rules.labels.find(&line.text) {
+                let e = counts.entry(fold(&label.name)).or_insert((0, label.name.clone()));
+                e.0 += 1;
+            }
+        }
+        let mut accepted = HashMap::new();
+        for (key, (n, name)) in counts {
+            if !self.rules.labels.plausible(&name) {
+                continue;
+            }
+            let speaker = match self.registry.lookup(&name) {
+                Some(s) => s.clone(),
+                None if n >= self.rules.min_repeats => unknown_speaker(&name),
+                None => continue,
+            };
+            accepted.insert(key, speaker);
+        }
+        accepted
+    }
+
+    fn line(&mut self, line: Line) {
+        match line.kind {
+            Some(BlockKind::Heading) => return self.heading(line),
+            Some(BlockKind::Summary) => return self.summary(line),
+            Some(BlockKind::Note) => return self.note(line),
+            Some(BlockKind::Quote) => return self.simple(BlockKind::Quote, line),
+            _ => {}
+        }
+        if self.rules.highlight_intro.is_match(&line.text)
+            || self.rules.transcript_intro.is_match(&line.text)
+        {
+            let highlights = self.rules.highlight_intro.is_match(&line.text);
+            self.heading(line);
+            self.mode = if highlights { Mode::Highlights } else { Mode::Normal };
+            return;
+        }
+        if let Some((speaker, rest)) = self.label_of(&line) {
+            self.close_turn();
+            self.mode = Mode::Normal;
+            let mut turn = Turn { speaker, lines: Vec::new(), notes: Vec::new() };
+            if let Some(rest) = rest {
+                turn.lines.push(rest);
+            }
+            self.turn = Some(turn);
+            return;
+        }
+        if self.mode == Mode::Highlights && self.rules.list_item.is_match(&line.text) {
+            return self.simple(BlockKind::Highlight, line);
+        }
+        if self.mode == Mode::Summary && self.turn.is_none() {
+            return self.simple(BlockKind::Summary, line);
+        }
+        self.mode = Mode::Normal;
+        match self.turn.as_mut() {
+            Some(turn) => turn.lines.push(line),
+            None => self.simple(BlockKind::Paragraph, line),
+        }
+    }
+
+    /// The accepted speaker labelling `line`, with the words after the label as a line of
+    /// their own (in both scripts) when there are any.
+    fn label_of(&self, line: &Line) -> Option<(Speaker, Option<Line>)> {
+        if line.kind.is_some() {
+            return None;
+        }
+        let label = self.rules.labels.find(&line.text)?;
+        let speaker = self.speakers.get(&fold(&label.name))?.clone();
+        let speaker = localise(speaker, line, &self.rules.labels);
+        if label.rest.is_empty() {
+            return Some((speaker, None));
+        }
+        let rest_of =
+            |t: &str| self.rules.labels.find(t).map_or_else(|| t.to_owned(), |l: Label| l.rest);
+        let scripts = line.scripts.as_ref().map(|s| Scripts {
+            zh_hans: rest_of(&s.zh_hans),
+            zh_hant: rest_of(&s.zh_hant),
+            english: s.english,
+        });
+        Some((speaker, Some(Line { text: label.rest, scripts, ..line.clone() })))
+    }
+
+    fn heading(&mut self, line: Line) {
+        self.close_turn();
+        self.mode = Mode::Normal;
+        self.section = Some(scripts_of(&line));
+        self.push(BlockKind::Heading, vec![line], None, None);
+    }
+
+    fn summary(&mut self, line: Line) {
+        self.close_turn();
+        let label_only =
+            line.text.trim_end().ends_with([':', '：']) && line.text.chars().count() <= 8;
+        if label_only {
+            // The label becomes the kind of the paragraphs that follow it.
+            self.audit_label(&line);
+            self.mode = Mode::Summary;
+        } else {
+            self.simple(BlockKind::Summary, line);
+        }
+    }
+
+    fn note(&mut self, line: Line) {
+        match self.turn.as_mut() {
+            Some(turn) => turn.notes.push(line),
+            None => self.simple(BlockKind::Note, line),
+        }
+    }
+
+    /// A one-line segment, merged into the previous one when both are quotes or summaries.
+    fn simple(&mut self, kind: BlockKind, line: Line) {
+        if self.turn.is_some() {
+            self.close_turn();
+        }
+        if matches!(kind, BlockKind::Quote | BlockKind::Summary) {
+            if let Some(prev) = self.out.last_mut().filter(|p| p.kind == kind) {
+                prev.src = prev.src.join(line.src);
+                prev.lines.push(line);
+                return;
+            }
+        }
+        let section = if kind == BlockKind::Heading { None } else { self.section.clone() };
+        let src = line.src;
+        self.out.push(Segment {
+            kind,
+            section,
+            speaker: None,
+            lines: vec![line],
+            src,
+            directions: Vec::new(),
+        });
+    }
+
+    fn push(
+        &mut self,
+        kind: BlockKind,
+        lines: Vec<Line>,
+        speaker: Option<Speaker>,
+        section: Option<Scripts>,
+    ) {
+        let src =
+            lines.iter().map(|l| l.src).reduce(|a, b| a.join(b)).expect("segments have lines");
+        let directions = directions(&self.rules.direction, &lines);
+        self.out.push(Segment { kind, section, speaker, lines, src, directions });
+    }
+
+    fn close_turn(&mut self) {
+        let Some(turn) = self.turn.take() else { return };
+        let Turn { speaker, lines, notes } = turn;
+        let lines = self.dedupe(rejoin_around_notes(lines, &notes));
+        if !lines.is_empty() {
+            let section = self.section.clone();
+            self.push(BlockKind::Turn, lines, Some(speaker), section);
+        }
+        for note in notes {
+            let section = self.section.clone();
+            self.push(BlockKind::Note, vec![note], None, section);
+        }
+    }
+
+    /// Drops exact repeats of a paragraph, or of a sentence of 12+ characters, inside a turn.
+    fn dedupe(&mut self, lines: Vec<Line>) -> Vec<Line> {
+        let mut seen_paragraphs: Vec<String> = Vec::new();
+        let mut seen_sentences: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for line in lines {
+            let key = line.text.trim().to_owned();
+            if seen_paragraphs.contains(&key) {
+                self.audit_repeat("segment.duplicate-paragraph", &line, &key);
+                continue;
+            }
+            seen_paragraphs.push(key);
+            let line = self.drop_repeated_sentences(line, &mut seen_sentences);
+            out.push(line);
+        }
+        out
+    }
+
+    fn drop_repeated_sentences(&mut self, mut line: Line, seen: &mut Vec<String>) -> Line {
+        let sentences = split_sentences(&line.text);
+        let repeated: Vec<usize> = sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.chars().count() >= 12 && seen.contains(&s.to_string()))
+            .map(|(i, _)| i)
+            .collect();
+        seen.extend(sentences.iter().map(|s| s.to_string()));
+        if repeated.is_empty() {
+            return line;
+        }
+        let keep = |text: &str| -> Option<String> {
+            let parts = split_sentences(text);
+            (parts.len() == sentences.len()).then(|| {
+                parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !repeated.contains(i))
+                    .map(|(_, s)| *s)
+                    .collect()
+            })
+        };
+        let scripts = match &line.scripts {
+            Some(s) => match (keep(&s.zh_hans), keep(&s.zh_hant)) {
+                (Some(h), Some(t)) => Some(Scripts { zh_hans: h, zh_hant: t, english: s.english }),
+                _ => return line,
+            },
+            None => None,
+        };
+        for &i in &repeated {
+            self.audit_repeat("segment.duplicate-sentence", &line, sentences[i]);
+        }
+        line.text = keep(&line.text).expect("same text");
+        line.scripts = scripts;
+        line
+    }
+
+    fn audit_repeat(&mut self, rule: &str, line: &Line, text: &str) {
+        self.doc.record(AuditEntry {
+            stage: "segment",
+            rule: rule.into(),
+            action: Action::Remove,
+            lines: line.src.as_pair(),
+            column: None,
+            before: text.to_owned(),
+            after: None,
+            confidence: None,
+        });
+    }
+
+    fn audit_label(&mut self, line: &Line) {
+        self.doc.record(AuditEntry {
+            stage: "segment",
+            rule: "segment.summary-label".into(),
+            action: Action::Remove,
+            lines: line.src.as_pair(),
+            column: None,
+            before: line.text.clone(),
+            after: None,
+            confidence: None,
+        });
+    }
+}
+
+/// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
+/// paragraph again, with the note inline in parentheses; the note is also its own segment.
+fn rejoin_around_notes(lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
+    if notes.is_empty() {
+        return lines;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let note = out.last().and_then(|prev| {
+            notes.iter().find(|n| prev.src.last < n.src.first && n.src.last < line.src.first)
+        });
+        let opens = out.last().is_some_and(|p| p.text.ends_with(['（', '(']));
+        let closes = line.text.starts_with(['）', ')']);
+        match (note, opens && closes) {
+            (Some(note), true) => {
+                let prev = out.last_mut().expect("checked");
+                let join = |a: &str, n: &str, b: &str| format!("{a}{n}{b}");
+                prev.text = join(&prev.text, &note.text, &line.text);
+                if let (Some(p), Some(n), Some(l)) =
+                    (&mut prev.scripts, &note.scripts, &line.scripts)
+                {
+                    p.zh_hans = join(&p.zh_hans, &n.zh_hans, &l.zh_hans);
+                    p.zh_hant = join(&p.zh_hant, &n.zh_hant, &l.zh_hant);
+                }
+                prev.src = prev.src.join(line.src);
+            }
+            _ => out.push(line),
+        }
+    }
+    out
+}
+
+/// Sentences with their closing punctuation (and closing quotes) attached.
+fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '。' | '！' | '？' | '!' | '?') {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if matches!(d, '”' | '」' | '』' | '"' | '’' | '。' | '！' | '？' | '!' | '?')
+                {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn scripts_of(line: &Line) -> Scripts {
+    line.scripts.clone().unwrap_or_else(|| Scripts {
+        zh_hans: line.text.clone(),
+        zh_hant: line.text.clone(),
+        english: false,
+    })
+}
+
+/// A person the registry does not know: named as the document names them.
+fn unknown_speaker(name: &str) -> Speaker {
+    let latin = name.is_ascii();
+    let id = if latin {
+        name.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase()
+    } else {
+        format!("name:{}", fold(name))
+    };
+    Speaker { id, zh_hans: None, zh_hant: None, en: latin.then(|| name.to_owned()), role: None }
+}
+
+/// Fills an unknown speaker's Chinese names from the label as written in both scripts.
+fn localise(mut speaker: Speaker, line: &Line, labels: &super::LabelRules) -> Speaker {
+    if speaker.zh_hans.is_some() || speaker.en.is_some() {
+        return speaker;
+    }
+    let s = scripts_of(line);
+    speaker.zh_hans = labels.find(&s.zh_hans).map(|l| l.name);
+    speaker.zh_hant = labels.find(&s.zh_hant).map(|l| l.name);
+    speaker
+}
+
+fn directions(re: &regex::Regex, lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            re.captures_iter(&l.text).filter_map(|c| c.name("d").map(|m| m.as_str().to_owned()))
+        })
+        .collect()
+}
+
+/// Speakers without a fixed role are hosts when their turns often ask questions.
+fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
+    let mut asked: HashMap<String, (usize, usize)> = HashMap::new();
+    for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
+        let sp = seg.speaker.as_ref().expect("turns have speakers");
+        let q = seg.lines.iter().any(|l| l.text.contains(['?', '？']));
+        let e = asked.entry(sp.id.clone()).or_default();
+        e.0 += usize::from(q);
+        e.1 += 1;
+    }
+    for seg in segments.iter_mut() {
+        if let Some(sp) = seg.speaker.as_mut().filter(|s| s.role.is_none()) {
+            let (q, n) = asked[&sp.id];
+            let host = n > 0 && q as f32 / n as f32 >= host_ratio;
+            sp.role = Some(if host { "host" } else { "guest" }.to_owned());
+        }
+    }
+}

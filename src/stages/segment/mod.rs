@@ -1,0 +1,129 @@
+//! **segment** — groups lines into typed segments: headings, paragraphs, speaker turns,
+//! highlights, quotes, notes and summaries, each under its section.
+//!
+//! Input: normalised lines with their block kinds from `strip`. Output:
+//! `Document::segments`; the lines themselves are left as they were.
+//!
+//! A speaker turn starts at a label — a short name and a colon, alone on its line or before
+//! the words, or a bracketed name — and runs over the following paragraphs until the next
+//! label or heading. A label counts when the name is in the speaker registry, or when the
+//! document repeats it as a label (`min_repeats`); names shaped like narration (`马斯克说：`)
+//! never do. Roles come from the registry, or from who asks the questions. Exact repeated
+//! paragraphs and sentences inside one turn are kept once, and the repeat is audited.
+
+mod build;
+mod speakers;
+
+use std::path::Path;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::{Stage, StageKind};
+use crate::config::{describe_toml_error, Resources};
+use crate::document::Document;
+use crate::error::{DocErrorKind, Error, Result};
+
+pub use speakers::{fold, Label, LabelRules, Registry};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentConfig {
+    /// The speaker registry (aliases → one person).
+    pub speakers: String,
+    /// Structure rules: labels, list items, stage directions.
+    pub rules: String,
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        SegmentConfig {
+            speakers: "builtin:speakers.toml".into(),
+            rules: "builtin:segment.toml".into(),
+        }
+    }
+}
+
+/// `segment.toml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    highlight_intro: String,
+    list_item: String,
+    transcript_intro: String,
+    speaker_label: String,
+    speaker_bracket: String,
+    narration_suffix: String,
+    not_speakers: Vec<String>,
+    min_repeats: usize,
+    direction: String,
+    host_question_ratio: f32,
+}
+
+/// Compiled structure rules.
+#[derive(Debug)]
+pub struct Rules {
+    pub highlight_intro: Regex,
+    pub list_item: Regex,
+    pub transcript_intro: Regex,
+    pub labels: LabelRules,
+    pub min_repeats: usize,
+    pub direction: Regex,
+    pub host_question_ratio: f32,
+}
+
+impl Rules {
+    fn parse(text: &str, path: &Path) -> Result<Rules> {
+        let err = |message: String| Error::Rules { path: path.to_owned(), message };
+        let f: RulesFile = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
+        let re =
+            |key: &str, p: &str| Regex::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")));
+        Ok(Rules {
+            highlight_intro: re("highlight_intro", &f.highlight_intro)?,
+            list_item: re("list_item", &f.list_item)?,
+            transcript_intro: re("transcript_intro", &f.transcript_intro)?,
+            labels: LabelRules {
+                plain: re("speaker_label", &f.speaker_label)?,
+                bracket: re("speaker_bracket", &f.speaker_bracket)?,
+                narration: re("narration_suffix", &f.narration_suffix)?,
+                not_speakers: f.not_speakers,
+            },
+            min_repeats: f.min_repeats,
+            direction: re("direction", &f.direction)?,
+            host_question_ratio: f.host_question_ratio,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct Segment {
+    registry: Registry,
+    rules: Rules,
+}
+
+impl Segment {
+    pub fn new(cfg: &SegmentConfig, res: &Resources) -> Result<Self> {
+        let (path, text) = res.read(&cfg.speakers)?;
+        let registry = Registry::parse(&text, &path)?;
+        let (path, text) = res.read(&cfg.rules)?;
+        let rules = Rules::parse(&text, &path)?;
+        Ok(Segment { registry, rules })
+    }
+}
+
+impl Stage for Segment {
+    fn kind(&self) -> StageKind {
+        StageKind::Segment
+    }
+
+    fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        let segments = build::Builder::new(&self.registry, &self.rules, doc).run();
+        doc.count("segment.segments", segments.len() as u64);
+        doc.count(
+            "segment.turns",
+            segments.iter().filter(|s| s.kind == crate::document::BlockKind::Turn).count() as u64,
+        );
+        doc.segments = segments;
+        Ok(())
+    }
+}

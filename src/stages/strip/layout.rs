@@ -1,0 +1,73 @@
+//! Page-layout repairs that are not about any platform: trimming, and rejoining lines that
+//! a text extractor wrapped inside a paragraph.
+
+use crate::document::{Document, Line};
+
+/// Trims every line (ASCII, ideographic and no-break spaces): indentation is layout.
+pub fn trim_lines(doc: &mut Document) {
+    for line in &mut doc.lines {
+        let t =
+            line.text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}');
+        if t.len() != line.text.len() {
+            line.text = t.to_owned();
+        }
+    }
+}
+
+/// In a document whose paragraphs are separated by blank lines, consecutive non-blank lines
+/// are one paragraph wrapped by the extractor: join them. Documents that put one paragraph
+/// per line are left alone.
+pub fn unwrap_paragraphs(doc: &mut Document) {
+    if !blank_separated(&doc.lines) {
+        return;
+    }
+    let lines = std::mem::take(&mut doc.lines);
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut prev_blank = true;
+    for line in lines {
+        let blank = line.is_blank();
+        match out.last_mut() {
+            Some(prev) if !prev_blank && !blank && joinable(prev, &line) => {
+                let sep = separator(&prev.text, &line.text);
+                prev.text.push_str(sep);
+                prev.text.push_str(&line.text);
+                prev.src = prev.src.join(line.src);
+            }
+            _ => out.push(line),
+        }
+        prev_blank = blank;
+    }
+    doc.lines = out;
+}
+
+fn blank_separated(lines: &[Line]) -> bool {
+    let (mut then_blank, mut then_text) = (0usize, 0usize);
+    for w in lines.windows(2) {
+        if w[0].is_blank() {
+            continue;
+        }
+        if w[1].is_blank() {
+            then_blank += 1;
+        } else {
+            then_text += 1;
+        }
+    }
+    then_blank > 0 && then_blank * 2 >= then_blank + then_text
+}
+
+/// Tagged lines (headings, quotes, notes) keep their own line, except a line continuing a
+/// quote of the same kind.
+fn joinable(prev: &Line, next: &Line) -> bool {
+    prev.kind == next.kind && prev.kind.is_none_or(|k| k == crate::document::BlockKind::Quote)
+}
+
+/// Latin words wrapped across lines need their space back; CJK text and hyphenated words
+/// do not.
+fn separator(prev: &str, next: &str) -> &'static str {
+    let last = prev.chars().next_back();
+    let first = next.chars().next();
+    match (last, first) {
+        (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => " ",
+        _ => "",
+    }
+}
