@@ -114,6 +114,10 @@ impl<'a> Builder<'a> {
             return self.simple(BlockKind::Summary, line);
         }
         self.mode = Mode::Normal;
+        if self.is_narration(&line) {
+            // The writer's voice ("黄仁勋说：…") ends the speaker's turn.
+            return self.simple(BlockKind::Paragraph, line);
+        }
         match self.turn.as_mut() {
             Some(turn) => turn.lines.push(line),
             None => self.simple(BlockKind::Paragraph, line),
@@ -140,6 +144,11 @@ impl<'a> Builder<'a> {
             english: s.english,
         });
         Some((speaker, Some(Line { text: label.rest, scripts, ..line.clone() })))
+    }
+
+    fn is_narration(&self, line: &Line) -> bool {
+        let labels = &self.rules.labels;
+        labels.find(&line.text).is_some_and(|l| labels.narration.is_match(&l.name))
     }
 
     fn heading(&mut self, line: Line) {

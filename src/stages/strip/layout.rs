@@ -56,9 +56,21 @@ fn blank_separated(lines: &[Line]) -> bool {
 }
 
 /// Tagged lines (headings, quotes, notes) keep their own line, except a line continuing a
-/// quote of the same kind.
+/// quote of the same kind; a line that opens with a label (`问：`, `Mark Penn:`) starts
+/// something new.
 fn joinable(prev: &Line, next: &Line) -> bool {
-    prev.kind == next.kind && prev.kind.is_none_or(|k| k == crate::document::BlockKind::Quote)
+    prev.kind == next.kind
+        && prev.kind.is_none_or(|k| k == crate::document::BlockKind::Quote)
+        && !opens_with_label(&next.text)
+}
+
+fn opens_with_label(text: &str) -> bool {
+    let head: String = text.chars().take(34).collect();
+    let Some(colon) = head.find([':', '：']) else { return text.starts_with(['【', '[']) };
+    let name = &head[..colon];
+    let cjk_name = name.chars().count() <= 12 && !name.contains(char::is_whitespace);
+    let latin_name = name.len() <= 30 && name.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '.');
+    !name.is_empty() && !name.contains(['，', ',', '。']) && (cjk_name || latin_name)
 }
 
 /// Latin words wrapped across lines need their space back; CJK text and hyphenated words

@@ -1,0 +1,143 @@
+//! segment: turn counts and speakers on the corpus, other label formats, and the same
+//! interview in two formats giving the same turns.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use zhpipe::Pipeline;
+
+fn segments(path: &str) -> Vec<Value> {
+    let bytes = std::fs::read(path).unwrap();
+    let out = Pipeline::builtin().unwrap().process_bytes(path, bytes).unwrap();
+    common::records(out.jsonl()).into_iter().filter(|r| r["type"] == "segment").collect()
+}
+
+fn seed_segments(prefix: &str) -> Vec<Value> {
+    segments(common::seed(prefix).to_str().unwrap())
+}
+
+/// (speaker id, role) → number of turns.
+fn turn_counts(segs: &[Value]) -> BTreeMap<(String, String), usize> {
+    let mut m = BTreeMap::new();
+    for s in segs.iter().filter(|s| s["kind"] == "turn") {
+        let key = (s["speaker"]["id"].as_str().unwrap().to_owned(), s["speaker"]["role"].as_str().unwrap().to_owned());
+        *m.entry(key).or_insert(0) += 1;
+    }
+    m
+}
+
+fn counts(pairs: &[(&str, &str, usize)]) -> BTreeMap<(String, String), usize> {
+    pairs.iter().map(|(id, role, n)| ((id.to_string(), role.to_string()), *n)).collect()
+}
+
+#[test]
+fn wechat_transcript_has_23_host_and_23_musk_turns() {
+    let segs = seed_segments("000_");
+    assert_eq!(turn_counts(&segs), counts(&[("elon-musk", "guest", 23), ("host", "host", 23)]));
+    let musk = segs.iter().find(|s| s["speaker"]["id"] == "elon-musk").unwrap();
+    assert_eq!(musk["speaker"]["zh_hans"], "马斯克");
+    assert_eq!(musk["speaker"]["zh_hant"], "馬斯克");
+    assert_eq!(musk["speaker"]["en"], "Elon Musk");
+    // Turns carry their section.
+    assert!(musk["section"]["zh_hans"].as_str().unwrap().contains("Starship"), "{musk}");
+}
+
+#[test]
+fn hk_transcript_has_26_mark_penn_and_26_musk_turns() {
+    let segs = seed_segments("001_");
+    assert_eq!(turn_counts(&segs), counts(&[("elon-musk", "guest", 26), ("mark-penn", "host", 26)]));
+    let highlights = segs.iter().filter(|s| s["kind"] == "highlight").count();
+    assert_eq!(highlights, 8, "以下是採訪亮點 items 1-8");
+}
+
+#[test]
+fn netease_transcript_turns_match_the_labels_in_the_file() {
+    let path = common::seed("002_");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let labels = |name: &str| text.lines().filter(|l| l.trim() == format!("{name}:")).count();
+    let segs = segments(path.to_str().unwrap());
+    let got = turn_counts(&segs);
+    let by_id = |id: &str| got.iter().filter(|((i, _), _)| i == id).map(|(_, n)| *n).sum::<usize>();
+    assert_eq!(by_id("elon-musk"), labels("埃隆·馬斯克"));
+    assert_eq!(by_id("dwarkesh-patel"), labels("德瓦克什·帕特爾"));
+    assert_eq!(by_id("john-collison"), labels("約翰·科里森"));
+    assert!(by_id("elon-musk") > 100);
+}
+
+#[test]
+fn qa_bracket_and_inline_formats() {
+    let qa = segments("corpus/formats/qa_wenda.txt");
+    assert_eq!(turn_counts(&qa), counts(&[("answer", "guest", 3), ("question", "host", 3)]));
+    let narration = qa.last().unwrap();
+    assert_eq!(narration["kind"], "paragraph", "黄仁勋说：… is narration, not a turn");
+    assert_eq!(qa.iter().find(|s| s["kind"] == "turn" && s["directions"][0] == "笑").is_some(), true);
+
+    let latin = segments("corpus/formats/qa_latin.txt");
+    assert_eq!(turn_counts(&latin), counts(&[("answer", "guest", 4), ("question", "host", 3)]));
+
+    let bracket = segments("corpus/formats/bracket.txt");
+    assert_eq!(turn_counts(&bracket), counts(&[("elon-musk", "guest", 2), ("host", "host", 3)]));
+    assert!(bracket[3]["zh_hans"].as_str().unwrap().contains('\n'), "a two-paragraph turn keeps its break");
+
+    let inline = segments("corpus/formats/inline_colon.txt");
+    assert_eq!(
+        turn_counts(&inline),
+        counts(&[("elon-musk", "guest", 3), ("host", "host", 2), ("mark-penn", "host", 1)])
+    );
+    assert!(inline.iter().take(2).all(|s| s["kind"] == "paragraph"), "马斯克说： and 其计划： are not turns");
+}
+
+#[test]
+fn the_same_interview_in_two_formats_gives_the_same_turns() {
+    let turns = |path: &str| -> Vec<(String, String)> {
+        segments(path)
+            .iter()
+            .filter(|s| s["kind"] == "turn")
+            .map(|s| (s["speaker"]["id"].as_str().unwrap().to_owned(), s["zh_hans"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let a = turns("corpus/formats/same_interview_bold.md");
+    let b = turns("corpus/formats/same_interview_lines.txt");
+    assert_eq!(a.len(), 4);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_seed_rewritten_in_another_label_format_gives_the_same_turns() {
+    // 001 puts each label alone on a line; the same interview with `**Name：** words` labels.
+    let path = common::seed("001_");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut rewritten = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let label = matches!(line.trim(), "Mark Penn:" | "馬斯克:");
+        match (label, lines.peek()) {
+            (true, Some(next)) => {
+                rewritten.push_str(&format!("**{}：** {}\n", line.trim().trim_end_matches(':'), next));
+                lines.next();
+            }
+            _ => {
+                rewritten.push_str(line);
+                rewritten.push('\n');
+            }
+        }
+    }
+    let dir = common::tmpdir();
+    let other = common::write(dir.path(), "bold.txt", rewritten.as_bytes());
+    let speakers = |segs: Vec<Value>| -> Vec<String> {
+        segs.iter().filter(|s| s["kind"] == "turn").map(|s| s["speaker"]["id"].to_string()).collect()
+    };
+    assert_eq!(speakers(segments(path.to_str().unwrap())), speakers(segments(other.to_str().unwrap())));
+}
+
+#[test]
+fn repeated_sentences_inside_a_turn_are_kept_once_and_audited() {
+    let text = "主持人：你是否确定了一些你认为会成功的削减措施？\n虽然没有持续很长时间。你是否确定了一些你认为会成功的削减措施？\n马斯克：是的。\n";
+    let out = Pipeline::builtin().unwrap().process_bytes("dup.txt", text.as_bytes()).unwrap();
+    let recs = common::records(out.jsonl());
+    let host = &recs[1];
+    assert_eq!(host["zh_hans"].as_str().unwrap().matches("削减措施").count(), 1, "{host}");
+    assert!(out.audit_jsonl().contains("segment.duplicate-sentence"));
+}
