@@ -26,6 +26,7 @@
 
 pub mod batch;
 pub mod config;
+pub mod convert;
 pub mod document;
 pub mod error;
 pub mod input;
