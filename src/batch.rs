@@ -112,7 +112,22 @@ pub fn run(
     Ok(summary)
 }
 
+/// Runs one document; a panic inside a stage fails that document, not the batch.
 fn process(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done, DocError> {
+    let name = item.name.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_one(pipeline, item, opts)))
+        .unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let kind = crate::DocErrorKind::Stage { stage: "internal", message: format!("bug: {message}") };
+            Err(DocError::new(name, kind))
+        })
+}
+
+fn process_one(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done, DocError> {
     let (name, doc_id, bytes) = item.load();
     let bytes = bytes?;
     let n = bytes.len() as u64;

@@ -28,6 +28,8 @@ pub struct Builder<'a> {
 
 struct Turn {
     speaker: Speaker,
+    /// The label's line: part of the turn's provenance even when the words follow it.
+    label: crate::document::Span,
     lines: Vec<Line>,
     notes: Vec<Line>,
 }
@@ -100,7 +102,7 @@ impl<'a> Builder<'a> {
         if let Some((speaker, rest)) = self.label_of(&line) {
             self.close_turn();
             self.mode = Mode::Normal;
-            let mut turn = Turn { speaker, lines: Vec::new(), notes: Vec::new() };
+            let mut turn = Turn { speaker, label: line.src, lines: Vec::new(), notes: Vec::new() };
             if let Some(rest) = rest {
                 turn.lines.push(rest);
             }
@@ -217,11 +219,24 @@ impl<'a> Builder<'a> {
 
     fn close_turn(&mut self) {
         let Some(turn) = self.turn.take() else { return };
-        let Turn { speaker, lines, notes } = turn;
+        let Turn { speaker, label, lines, notes } = turn;
         let lines = self.dedupe(rejoin_around_notes(lines, &notes));
         if !lines.is_empty() {
             let section = self.section.clone();
             self.push(BlockKind::Turn, lines, Some(speaker), section);
+            let seg = self.out.last_mut().expect("just pushed");
+            seg.src = seg.src.join(label);
+        } else {
+            self.doc.record(AuditEntry {
+                stage: "segment",
+                rule: "segment.empty-turn".into(),
+                action: Action::Flag,
+                lines: label.as_pair(),
+                column: None,
+                before: speaker.id.clone(),
+                after: None,
+                confidence: None,
+            });
         }
         for note in notes {
             let section = self.section.clone();
