@@ -1,3 +1,4 @@
 //! zhpipe: staged cleaning of Chinese web articles into bilingual JSONL (work in progress).
 
 pub mod convert;
+pub mod normalize;
