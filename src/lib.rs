@@ -30,6 +30,7 @@ pub mod convert;
 pub mod document;
 pub mod error;
 pub mod input;
+pub mod normalize;
 pub mod pipeline;
 pub mod render;
 pub mod rules;

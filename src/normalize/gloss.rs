@@ -1,0 +1,217 @@
+//! Bilingual glosses (`中文词（English term）`) and English-paragraph detection.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::punct::is_han;
+
+/// A Chinese term glossed in English by the text itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+pub struct Gloss {
+    pub zh: String,
+    pub en: String,
+}
+
+/// Words after which an unquoted term starts (the term is what follows the last of them):
+/// naming verbs, copulas, prepositions, measure phrases, determiners.
+const BOUNDARIES: &[&str] = &[
+    "称之为",
+    "被称为",
+    "称为",
+    "称作",
+    "叫做",
+    "名为",
+    "所谓",
+    "稱之為",
+    "被稱為",
+    "稱為",
+    "稱作",
+    "叫做",
+    "名為",
+    "所謂",
+    "一系列",
+    "一种",
+    "一個",
+    "一个",
+    "一種",
+    "这种",
+    "這種",
+    "这个",
+    "這個",
+    "那个",
+    "那個",
+    "通过",
+    "通過",
+    "经过",
+    "經過",
+    "拥有",
+    "擁有",
+    "以及",
+    "就是",
+    "可以",
+    "的",
+    "是",
+    "在",
+    "与",
+    "與",
+    "和",
+    "及",
+    "或",
+    "把",
+    "将",
+    "將",
+    "被",
+    "对",
+    "對",
+    "即",
+    "了",
+    "为",
+    "為",
+    "从",
+    "從",
+    "向",
+    "于",
+    "於",
+    "由",
+    "让",
+    "讓",
+    "会",
+    "會",
+    "该",
+    "該",
+    "其",
+    "等",
+    "也",
+    "都",
+    "还",
+    "還",
+    "并",
+    "並",
+];
+
+/// Longest unquoted term taken, in characters.
+const MAX_TERM: usize = 8;
+
+fn gloss_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // Group 1: a quoted term; group 2: a run of Han (and middle dot) right before the
+        // parenthesis; group 3: the parenthesised English.
+        Regex::new(concat!(
+            r"(?:[“「『‘\x22]([^“”「」『』‘’\x22\n，,。！？；;!?]{1,24})[”」』’\x22]|",
+            r"([\p{Han}·・]{1,40}))",
+            r"\s?[（(]\s*([A-Za-z][A-Za-z0-9 .,'’&/+:;\-]{0,120}?)\s*[)）]"
+        ))
+        .expect("valid regex")
+    })
+}
+
+/// The trailing term of an unquoted Han run: what follows the last boundary word, at most
+/// [`MAX_TERM`] characters.
+fn trailing_term(run: &str) -> &str {
+    let mut start = 0;
+    for b in BOUNDARIES {
+        if let Some(p) = run.rfind(b) {
+            let after = p + b.len();
+            if after < run.len() && after > start {
+                start = after;
+            }
+        }
+    }
+    let term = &run[start..];
+    let n = term.chars().count();
+    if n > MAX_TERM {
+        let skip: usize = term.chars().take(n - MAX_TERM).map(char::len_utf8).sum();
+        &term[skip..]
+    } else {
+        term
+    }
+}
+
+/// Extracts `中文词（English term）`, `“中文”（English）` and `中文词(English)` pairs, in text
+/// order, without duplicates. A quoted Chinese term is taken whole; an unquoted one is the
+/// Han run before the parenthesis cut after the last boundary word (称为, 的, 是, 在, 一种…)
+/// and to at most eight characters. The parenthesis must start with a Latin letter and hold
+/// only Latin text (so `（2024年）` or `（注）` are not glosses).
+pub fn extract_glosses(text: &str) -> Vec<Gloss> {
+    let mut out: Vec<Gloss> = Vec::new();
+    for cap in gloss_re().captures_iter(text) {
+        let zh = match (cap.get(1), cap.get(2)) {
+            (Some(q), _) => q.as_str().trim(),
+            (None, Some(run)) => trailing_term(run.as_str()),
+            _ => continue,
+        };
+        let en = cap[3].trim();
+        if !zh.chars().any(is_han) || !en.chars().any(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let g = Gloss {
+            zh: zh.to_string(),
+            en: en.to_string(),
+        };
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// True when `text` is written in English: it has at least three Latin words, Latin letters
+/// make up at least 85% of its letters (Latin + Han), and it has no more than a few Han
+/// characters (a quoted Chinese name may appear). URLs, e-mail addresses and code do not count.
+pub fn is_english(text: &str) -> bool {
+    let mut plain = String::with_capacity(text.len());
+    let mut last = 0;
+    for (s, e) in super::punct::protected(text) {
+        plain.push_str(&text[last..s]);
+        last = e;
+    }
+    plain.push_str(&text[last..]);
+    let text = plain.as_str();
+    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let han = text.chars().filter(|c| is_han(*c)).count();
+    let words = text
+        .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+        .filter(|w| w.len() >= 2)
+        .count();
+    words >= 3 && latin * 100 >= 85 * (latin + han * 2) && han <= 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(text: &str) -> Vec<(String, String)> {
+        extract_glosses(text)
+            .into_iter()
+            .map(|g| (g.zh, g.en))
+            .collect()
+    }
+
+    #[test]
+    fn glosses() {
+        assert_eq!(
+            pairs("变革形容为一场“超音速海啸”(supersonic tsunami)。"),
+            [("超音速海啸".into(), "supersonic tsunami".into())]
+        );
+        assert_eq!(
+            pairs("需要经过一系列变压器（transformers）才能"),
+            [("变压器".into(), "transformers".into())]
+        );
+        assert_eq!(
+            pairs("在孟菲斯(Memphis)建"),
+            [("孟菲斯".into(), "Memphis".into())]
+        );
+        assert_eq!(pairs("于是（2024年）"), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn english() {
+        assert!(is_english(
+            "Elon Musk on the Future of AI, Energy and Robots"
+        ));
+        assert!(!is_english("马斯克谈人工智能 AI 的未来"));
+        assert!(!is_english("OK"));
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure text-normalisation functions used by the `normalize` stage: script and variant
+//! detection, punctuation and spacing, English glosses and English paragraphs.
+
+mod gloss;
+mod punct;
+mod script;
+
+pub use gloss::{extract_glosses, is_english, Gloss};
+pub use punct::{is_cjk_punct, is_han, normalize_punct};
+pub use script::{
+    detect_script, detect_variant, script_evidence, Script, Variant, SCRIPT_MAJORITY_PERCENT,
+};

@@ -1,0 +1,205 @@
+//! Script (Simplified / Traditional) and Traditional-variant (Hong Kong / Taiwan) detection,
+//! from OpenCC's character dictionaries.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use crate::convert::DictId;
+
+/// The script of a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    /// Simplified Chinese.
+    Hans,
+    /// Traditional Chinese.
+    Hant,
+    /// Both scripts in substantial amounts.
+    Mixed,
+    /// No evidence either way (no Chinese, or only characters common to both scripts).
+    None,
+}
+
+/// A Traditional-Chinese regional standard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    /// Hong Kong forms (説, 着, 裏, 户, 綫…).
+    Hk,
+    /// Taiwan forms (說, 著, 裡, 戶, 線…).
+    Tw,
+}
+
+/// Minimum share (percent) of the evidence one script needs for the text to count as that
+/// script; below it on both sides the text is [`Script::Mixed`].
+pub const SCRIPT_MAJORITY_PERCENT: usize = 80;
+
+struct Sets {
+    hans: HashSet<char>,
+    hant: HashSet<char>,
+    hk: HashSet<char>,
+    tw: HashSet<char>,
+}
+
+fn first_char(s: &str) -> char {
+    s.chars().next().expect("non-empty")
+}
+
+/// Single-character entries whose conversion changes the character.
+fn changed(d: DictId) -> Vec<(char, char)> {
+    d.entries()
+        .into_iter()
+        .filter(|(k, v)| k != v && k.chars().count() == 1 && v.chars().count() == 1)
+        .map(|(k, v)| (first_char(k), first_char(v)))
+        .collect()
+}
+
+fn sets() -> &'static Sets {
+    static SETS: OnceLock<Sets> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let hk_map = changed(DictId::HkVariants);
+        let tw_map = changed(DictId::TwVariants);
+        // Regional forms and the standard forms they replace are legitimate Traditional even
+        // where s2t would change them (户 is Simplified and Hong Kong Traditional): they never
+        // count as Simplified evidence. They do not count as Traditional evidence either,
+        // since many are also Simplified (台, 着, 吃).
+        let regional: HashSet<char> = hk_map
+            .iter()
+            .chain(&tw_map)
+            .flat_map(|(a, b)| [*a, *b])
+            .collect();
+        let st: HashSet<char> = changed(DictId::StCharacters)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        let ts: HashSet<char> = changed(DictId::TsCharacters)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        let hans = st
+            .difference(&ts)
+            .filter(|c| !regional.contains(c))
+            .copied()
+            .collect();
+        let hant = ts.difference(&st).copied().collect();
+
+        let hk_keys: HashSet<char> = hk_map.iter().map(|p| p.0).collect();
+        let tw_keys: HashSet<char> = tw_map.iter().map(|p| p.0).collect();
+        let hk_vals: HashSet<char> = hk_map.iter().map(|p| p.1).collect();
+        let tw_vals: HashSet<char> = tw_map.iter().map(|p| p.1).collect();
+        // HK evidence: HK forms, and standard forms Taiwan changes but Hong Kong keeps (着 裏).
+        let mut hk: HashSet<char> = hk_vals
+            .iter()
+            .copied()
+            .filter(|c| !tw_vals.contains(c))
+            .collect();
+        hk.extend(
+            tw_keys
+                .iter()
+                .filter(|c| !hk_keys.contains(c) && !tw_vals.contains(c)),
+        );
+        hk.insert('綫');
+        // TW evidence: TW forms, and standard forms Hong Kong changes but Taiwan keeps (說 戶).
+        let mut tw: HashSet<char> = tw_vals
+            .iter()
+            .copied()
+            .filter(|c| !hk_vals.contains(c))
+            .collect();
+        tw.extend(
+            hk_keys
+                .iter()
+                .filter(|c| !tw_keys.contains(c) && !hk_vals.contains(c)),
+        );
+        tw.insert('線');
+        let both: Vec<char> = hk.intersection(&tw).copied().collect();
+        for c in both {
+            hk.remove(&c);
+            tw.remove(&c);
+        }
+        Sets { hans, hant, hk, tw }
+    })
+}
+
+/// Counts of Simplified-only and Traditional-only characters in `text`.
+pub fn script_evidence(text: &str) -> (usize, usize) {
+    let s = sets();
+    text.chars().fold((0, 0), |(h, t), c| {
+        (
+            h + s.hans.contains(&c) as usize,
+            t + s.hant.contains(&c) as usize,
+        )
+    })
+}
+
+/// Detects the script from characters that only one script uses (those that OpenCC's s2t
+/// changes but t2s does not, and vice versa). One script needs [`SCRIPT_MAJORITY_PERCENT`] of the
+/// evidence; a Simplified article quoting a Traditional name stays [`Script::Hans`].
+pub fn detect_script(text: &str) -> Script {
+    let (hans, hant) = script_evidence(text);
+    let n = hans + hant;
+    if n == 0 {
+        return Script::None;
+    }
+    if hant * 100 >= SCRIPT_MAJORITY_PERCENT * n {
+        Script::Hant
+    } else if hans * 100 >= SCRIPT_MAJORITY_PERCENT * n {
+        Script::Hans
+    } else {
+        Script::Mixed
+    }
+}
+
+/// Detects the Traditional variant from regional character forms (HK 説/着/裏/户/綫 vs TW
+/// 說/著/裡/戶/線, from OpenCC's HKVariants and TWVariants). `None` when the text is not
+/// (partly) Traditional or the evidence is absent or tied.
+pub fn detect_variant(text: &str) -> Option<Variant> {
+    if !matches!(detect_script(text), Script::Hant | Script::Mixed) {
+        return None;
+    }
+    let s = sets();
+    let (hk, tw) = text.chars().fold((0usize, 0usize), |(h, t), c| {
+        (
+            h + s.hk.contains(&c) as usize,
+            t + s.tw.contains(&c) as usize,
+        )
+    });
+    match hk.cmp(&tw) {
+        std::cmp::Ordering::Greater => Some(Variant::Hk),
+        std::cmp::Ordering::Less => Some(Variant::Tw),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts() {
+        assert_eq!(detect_script("这是简体中文，发现头发。"), Script::Hans);
+        assert_eq!(detect_script("這是繁體中文，發現頭髮。"), Script::Hant);
+        assert_eq!(detect_script("这是简体中文。這是繁體中文。"), Script::Mixed);
+        assert_eq!(detect_script("Hello, world 123"), Script::None);
+        assert_eq!(detect_script("中文"), Script::None);
+        // A Traditional name quoted in a Simplified article.
+        assert_eq!(
+            detect_script("我们在台北见到了陈先生，他说這個很好吃，我们都觉得应该再来"),
+            Script::Hans
+        );
+    }
+
+    #[test]
+    fn variants() {
+        assert_eq!(detect_variant("他説着走進裏面，户口"), Some(Variant::Hk));
+        assert_eq!(detect_variant("他說著走進裡面，戶口"), Some(Variant::Tw));
+        assert_eq!(detect_variant("他说着走进里面"), None);
+        assert_eq!(detect_variant("繁體中文"), None);
+        let s = sets();
+        for c in ['説', '着', '裏', '户', '綫'] {
+            assert!(s.hk.contains(&c), "{c}");
+        }
+        for c in ['說', '著', '裡', '戶', '線'] {
+            assert!(s.tw.contains(&c), "{c}");
+        }
+    }
+}
