@@ -16,10 +16,7 @@ use zhpipe::convert::{Config, Converter, DictId};
 const CONFIGS: [Config; 2] = [Config::T2s, Config::S2t];
 
 fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn corpus_lines(root: &Path) -> Vec<String> {
@@ -39,11 +36,7 @@ fn corpus_lines(root: &Path) -> Vec<String> {
     let mut lines = Vec::new();
     for f in files {
         let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
-        lines.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(str::to_string),
-        );
+        lines.extend(text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string));
     }
     lines
 }
@@ -106,10 +99,7 @@ fn opencc_config(root: &Path, dir: &Path, config: Config) -> Option<PathBuf> {
         .iter()
         .map(|g| {
             let inner: Vec<String> = g.iter().map(|d| dict(*d)).collect();
-            format!(
-                r#"{{"dict":{{"type":"group","dicts":[{}]}}}}"#,
-                inner.join(",")
-            )
+            format!(r#"{{"dict":{{"type":"group","dicts":[{}]}}}}"#, inner.join(","))
         })
         .collect();
     let json = format!(
@@ -169,11 +159,7 @@ fn main() {
     println!("|---|---|---|---|---|---|");
     let mut all_same = true;
     for config in CONFIGS {
-        let input = if config == Config::T2s {
-            &traditional
-        } else {
-            &simplified
-        };
+        let input = if config == Config::T2s { &traditional } else { &simplified };
         let conv = Converter::get(config);
         let mut buf = String::with_capacity(input.len() + input.len() / 8);
         let (ours_rate, ours) = time(input, runs, |s| {
@@ -233,8 +219,5 @@ fn main() {
 
 /// Builds the benchmarked converters (timed separately from conversion).
 fn warm() -> usize {
-    CONFIGS
-        .iter()
-        .map(|c| Converter::get(*c).convert("头发").len())
-        .sum()
+    CONFIGS.iter().map(|c| Converter::get(*c).convert("头发").len()).sum()
 }

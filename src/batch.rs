@@ -122,7 +122,10 @@ fn process(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done,
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            let kind = crate::DocErrorKind::Stage { stage: "internal", message: format!("bug: {message}") };
+            let kind = crate::DocErrorKind::Stage {
+                stage: "internal",
+                message: format!("bug: {message}"),
+            };
             Err(DocError::new(name, kind))
         })
 }

@@ -56,11 +56,13 @@ pub struct Line {
     pub kind: Option<BlockKind>,
     /// The line in both scripts, filled by `normalize`.
     pub scripts: Option<Scripts>,
+    /// English glosses found in the line (`超音速海啸（supersonic tsunami）`).
+    pub glosses: Vec<EnSpan>,
 }
 
 impl Line {
     pub fn new(text: impl Into<String>, src: Span) -> Line {
-        Line { text: text.into(), src, kind: None, scripts: None }
+        Line { text: text.into(), src, kind: None, scripts: None, glosses: Vec::new() }
     }
 
     pub fn is_blank(&self) -> bool {

@@ -69,11 +69,7 @@ fn opencc_testcases_expected_outputs() {
                 continue; // jp2t / t2jp: not vendored
             };
             let want = want.as_str().unwrap();
-            assert_eq!(
-                Converter::get(config).convert(input),
-                want,
-                "{name}: {input}"
-            );
+            assert_eq!(Converter::get(config).convert(input), want, "{name}: {input}");
             checked += 1;
         }
     }
@@ -115,10 +111,7 @@ fn shared_across_threads() {
         .collect();
     let out: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(out, ["發現", "发现", "發現", "发现"]);
-    assert!(std::ptr::eq(
-        Converter::get(Config::S2t),
-        Converter::get(Config::S2t)
-    ));
+    assert!(std::ptr::eq(Converter::get(Config::S2t), Converter::get(Config::S2t)));
 }
 
 #[test]

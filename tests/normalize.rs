@@ -11,12 +11,7 @@ fn seed(name: &str) -> String {
     let entry = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&prefix)
-        })
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(&prefix))
         .unwrap();
     String::from_utf8_lossy(&std::fs::read(entry).unwrap()).into_owned()
 }
@@ -32,14 +27,8 @@ fn punct_cases() {
         ("是 3 比 1;目前", "是 3 比 1；目前"),
         ("OK,我们走", "OK，我们走"),
         ("真的?!", "真的？！"),
-        (
-            "海啸(supersonic tsunami),其",
-            "海啸（supersonic tsunami），其",
-        ),
-        (
-            "“超音速海啸”(supersonic tsunami)",
-            "“超音速海啸”（supersonic tsunami）",
-        ),
+        ("海啸(supersonic tsunami),其", "海啸（supersonic tsunami），其"),
+        ("“超音速海啸”(supersonic tsunami)", "“超音速海啸”（supersonic tsunami）"),
         ("(即改变比特,bits)", "（即改变比特，bits）"),
         ("第一章 (上)", "第一章（上）"),
         ("等等...然后", "等等……然后"),
@@ -57,10 +46,7 @@ fn punct_cases() {
         ("《星际迷航》 vs. 《终结者》", "《星际迷航》 vs. 《终结者》"),
         ("  缩进保留", "  缩进保留"),
         // Left alone: English, numbers, URLs, code.
-        (
-            "Hello, world! How are you? Fine: yes; no.",
-            "Hello, world! How are you? Fine: yes; no.",
-        ),
+        ("Hello, world! How are you? Fine: yes; no.", "Hello, world! How are you? Fine: yes; no."),
         ("Wait... what", "Wait... what"),
         ("f(x) = g(y)", "f(x) = g(y)"),
         ("共 5,000 元", "共 5,000 元"),
@@ -68,14 +54,8 @@ fn punct_cases() {
         ("24/7 服务", "24/7 服务"),
         ("时间:10:30", "时间：10:30"),
         ("3 比 1,4 比 1", "3 比 1,4 比 1"),
-        (
-            "见https://a.com/x?a=1,b=2:3。",
-            "见https://a.com/x?a=1,b=2:3。",
-        ),
-        (
-            "链接: http://example.com/a(b)c 。",
-            "链接：http://example.com/a(b)c。",
-        ),
+        ("见https://a.com/x?a=1,b=2:3。", "见https://a.com/x?a=1,b=2:3。"),
+        ("链接: http://example.com/a(b)c 。", "链接：http://example.com/a(b)c。"),
         ("邮件 a.b@example.com,谢谢", "邮件 a.b@example.com，谢谢"),
         ("代码 `a,b;c` 中", "代码 `a,b;c` 中"),
         ("ＡＢＣ１２３,中文", "ＡＢＣ１２３，中文"),
@@ -94,11 +74,7 @@ fn punct_on_corpus_is_idempotent_and_keeps_letters_and_digits() {
         let text = seed(name);
         let once = normalize_punct(&text);
         assert_eq!(normalize_punct(&once), once, "{name}");
-        let keep = |s: &str| {
-            s.chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-        };
+        let keep = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
         assert_eq!(keep(&once), keep(&text), "{name}: letters/digits changed");
         assert_eq!(once.lines().count(), text.lines().count(), "{name}");
     }
@@ -156,25 +132,16 @@ fn glosses_of_003() {
     }
     assert!(pairs.len() >= 35, "{}", pairs.len());
     // No sentence-long quotations.
-    assert!(
-        pairs.iter().all(|(zh, _)| !zh.contains(['，', ','])),
-        "{pairs:?}"
-    );
+    assert!(pairs.iter().all(|(zh, _)| !zh.contains(['，', ','])), "{pairs:?}");
 }
 
 #[test]
 fn gloss_forms() {
     let g = |t: &str| -> Vec<(String, String)> {
-        extract_glosses(t)
-            .into_iter()
-            .map(|g| (g.zh, g.en))
-            .collect()
+        extract_glosses(t).into_iter().map(|g| (g.zh, g.en)).collect()
     };
     let p = |a: &str, b: &str| vec![(a.to_string(), b.to_string())];
-    assert_eq!(
-        g("一种被称为深度学习（deep learning）的方法"),
-        p("深度学习", "deep learning")
-    );
+    assert_eq!(g("一种被称为深度学习（deep learning）的方法"), p("深度学习", "deep learning"));
     assert_eq!(
         g("「大語言模型」（Large Language Model）"),
         p("大語言模型", "Large Language Model")
@@ -191,22 +158,13 @@ fn gloss_forms() {
 
 #[test]
 fn english_paragraphs() {
-    let title = seed("001")
-        .lines()
-        .find(|l| l.starts_with("Elon Musk"))
-        .map(str::to_string);
+    let title = seed("001").lines().find(|l| l.starts_with("Elon Musk")).map(str::to_string);
     assert!(title.is_some_and(|t| is_english(&t)));
     assert!(is_english("The quick brown fox jumps over the lazy dog."));
-    assert!(is_english(
-        "Musk said: “我们” means we, in Chinese, and he repeated it."
-    ));
+    assert!(is_english("Musk said: “我们” means we, in Chinese, and he repeated it."));
     assert!(!is_english("马斯克说 AI 会改变一切"));
-    assert!(!is_english(
-        "原文链接: http://mp.weixin.qq.com/s?__biz=Mzg5NTc4ODkzOA=="
-    ));
-    assert!(!is_english(
-        "![](https://mmbiz.qpic.cn/mmbiz_png/abc/640?wx_fmt=png)"
-    ));
+    assert!(!is_english("原文链接: http://mp.weixin.qq.com/s?__biz=Mzg5NTc4ODkzOA=="));
+    assert!(!is_english("![](https://mmbiz.qpic.cn/mmbiz_png/abc/640?wx_fmt=png)"));
     assert!(!is_english("2024-09-11 08:51"));
     assert!(!is_english(""));
 }

@@ -13,14 +13,8 @@ use std::path::{Path, PathBuf};
 use opencc_rust::OpenCC;
 use zhpipe::convert::{Config, Converter, DictId};
 
-const ORACLE_CONFIGS: [Config; 6] = [
-    Config::T2s,
-    Config::S2t,
-    Config::S2tw,
-    Config::Tw2s,
-    Config::S2hk,
-    Config::Hk2s,
-];
+const ORACLE_CONFIGS: [Config; 6] =
+    [Config::T2s, Config::S2t, Config::S2tw, Config::Tw2s, Config::S2hk, Config::Hk2s];
 
 fn dict_json(dir: &Path, d: DictId) -> String {
     let path = dir.join(format!("{}.txt", d.name()));
@@ -36,10 +30,7 @@ fn oracle(config: Config) -> OpenCC {
         .iter()
         .map(|group| {
             let inner: Vec<String> = group.iter().map(|d| dict_json(&dicts, *d)).collect();
-            format!(
-                r#"{{"dict":{{"type":"group","dicts":[{}]}}}}"#,
-                inner.join(",")
-            )
+            format!(r#"{{"dict":{{"type":"group","dicts":[{}]}}}}"#, inner.join(","))
         })
         .collect();
     let json = format!(
@@ -67,10 +58,7 @@ fn corpus_files() -> Vec<PathBuf> {
         }
     }
     let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
-        &mut out,
-    );
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"), &mut out);
     out.sort();
     assert!(!out.is_empty(), "no corpus files");
     out
@@ -165,11 +153,7 @@ fn phrase_cases_match() {
     for config in ORACLE_CONFIGS.into_iter().chain(Config::ALL) {
         let cc = oracle(config);
         for p in PHRASES {
-            assert_eq!(
-                Converter::get(config).convert(p),
-                cc.convert(p),
-                "{config}: {p}"
-            );
+            assert_eq!(Converter::get(config).convert(p), cc.convert(p), "{config}: {p}");
         }
     }
 }
@@ -186,11 +170,7 @@ fn dictionary_keys_run_together_match() {
         let cc = oracle(config);
         let ours = Converter::get(config);
         for d in dicts {
-            let keys: Vec<&str> = d
-                .text()
-                .lines()
-                .filter_map(|l| l.split('\t').next())
-                .collect();
+            let keys: Vec<&str> = d.text().lines().filter_map(|l| l.split('\t').next()).collect();
             for chunk in keys.chunks(2000) {
                 let glued = chunk.concat();
                 same(config, d.name(), &ours.convert(&glued), &cc.convert(&glued));

@@ -22,7 +22,10 @@ fn seed_segments(prefix: &str) -> Vec<Value> {
 fn turn_counts(segs: &[Value]) -> BTreeMap<(String, String), usize> {
     let mut m = BTreeMap::new();
     for s in segs.iter().filter(|s| s["kind"] == "turn") {
-        let key = (s["speaker"]["id"].as_str().unwrap().to_owned(), s["speaker"]["role"].as_str().unwrap().to_owned());
+        let key = (
+            s["speaker"]["id"].as_str().unwrap().to_owned(),
+            s["speaker"]["role"].as_str().unwrap().to_owned(),
+        );
         *m.entry(key).or_insert(0) += 1;
     }
     m
@@ -47,7 +50,10 @@ fn wechat_transcript_has_23_host_and_23_musk_turns() {
 #[test]
 fn hk_transcript_has_26_mark_penn_and_26_musk_turns() {
     let segs = seed_segments("001_");
-    assert_eq!(turn_counts(&segs), counts(&[("elon-musk", "guest", 26), ("mark-penn", "host", 26)]));
+    assert_eq!(
+        turn_counts(&segs),
+        counts(&[("elon-musk", "guest", 26), ("mark-penn", "host", 26)])
+    );
     let highlights = segs.iter().filter(|s| s["kind"] == "highlight").count();
     assert_eq!(highlights, 8, "以下是採訪亮點 items 1-8");
 }
@@ -72,21 +78,27 @@ fn qa_bracket_and_inline_formats() {
     assert_eq!(turn_counts(&qa), counts(&[("answer", "guest", 3), ("question", "host", 3)]));
     let narration = qa.last().unwrap();
     assert_eq!(narration["kind"], "paragraph", "黄仁勋说：… is narration, not a turn");
-    assert_eq!(qa.iter().find(|s| s["kind"] == "turn" && s["directions"][0] == "笑").is_some(), true);
+    assert!(qa.iter().any(|s| s["kind"] == "turn" && s["directions"][0] == "笑"));
 
     let latin = segments("corpus/formats/qa_latin.txt");
     assert_eq!(turn_counts(&latin), counts(&[("answer", "guest", 4), ("question", "host", 3)]));
 
     let bracket = segments("corpus/formats/bracket.txt");
     assert_eq!(turn_counts(&bracket), counts(&[("elon-musk", "guest", 2), ("host", "host", 3)]));
-    assert!(bracket[3]["zh_hans"].as_str().unwrap().contains('\n'), "a two-paragraph turn keeps its break");
+    assert!(
+        bracket[3]["zh_hans"].as_str().unwrap().contains('\n'),
+        "a two-paragraph turn keeps its break"
+    );
 
     let inline = segments("corpus/formats/inline_colon.txt");
     assert_eq!(
         turn_counts(&inline),
         counts(&[("elon-musk", "guest", 3), ("host", "host", 2), ("mark-penn", "host", 1)])
     );
-    assert!(inline.iter().take(2).all(|s| s["kind"] == "paragraph"), "马斯克说： and 其计划： are not turns");
+    assert!(
+        inline.iter().take(2).all(|s| s["kind"] == "paragraph"),
+        "马斯克说： and 其计划： are not turns"
+    );
 }
 
 #[test]
@@ -95,7 +107,12 @@ fn the_same_interview_in_two_formats_gives_the_same_turns() {
         segments(path)
             .iter()
             .filter(|s| s["kind"] == "turn")
-            .map(|s| (s["speaker"]["id"].as_str().unwrap().to_owned(), s["zh_hans"].as_str().unwrap().to_owned()))
+            .map(|s| {
+                (
+                    s["speaker"]["id"].as_str().unwrap().to_owned(),
+                    s["zh_hans"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect()
     };
     let a = turns("corpus/formats/same_interview_bold.md");
@@ -115,7 +132,11 @@ fn a_seed_rewritten_in_another_label_format_gives_the_same_turns() {
         let label = matches!(line.trim(), "Mark Penn:" | "馬斯克:");
         match (label, lines.peek()) {
             (true, Some(next)) => {
-                rewritten.push_str(&format!("**{}：** {}\n", line.trim().trim_end_matches(':'), next));
+                rewritten.push_str(&format!(
+                    "**{}：** {}\n",
+                    line.trim().trim_end_matches(':'),
+                    next
+                ));
                 lines.next();
             }
             _ => {
@@ -127,9 +148,15 @@ fn a_seed_rewritten_in_another_label_format_gives_the_same_turns() {
     let dir = common::tmpdir();
     let other = common::write(dir.path(), "bold.txt", rewritten.as_bytes());
     let speakers = |segs: Vec<Value>| -> Vec<String> {
-        segs.iter().filter(|s| s["kind"] == "turn").map(|s| s["speaker"]["id"].to_string()).collect()
+        segs.iter()
+            .filter(|s| s["kind"] == "turn")
+            .map(|s| s["speaker"]["id"].to_string())
+            .collect()
     };
-    assert_eq!(speakers(segments(path.to_str().unwrap())), speakers(segments(other.to_str().unwrap())));
+    assert_eq!(
+        speakers(segments(path.to_str().unwrap())),
+        speakers(segments(other.to_str().unwrap()))
+    );
 }
 
 #[test]

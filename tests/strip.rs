@@ -20,7 +20,10 @@ fn run(path: &str) -> Run {
     let segments: Vec<Value> = recs[1..].to_vec();
     let text = segments
         .iter()
-        .map(|s| s["zh_hans"].as_str().or(s["en"][0]["en"].as_str()).unwrap_or("").to_owned())
+        .map(|s| match (s["zh_hans"].as_str(), s["zh_hant"].as_str()) {
+            (Some(h), Some(t)) => format!("{h}\n{t}"),
+            _ => s["en"][0]["en"].as_str().unwrap_or("").to_owned(),
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let audit = common::records(&out.audit_jsonl());
@@ -51,11 +54,13 @@ fn assert_nothing_silently_lost(path: &str, r: &Run) {
             let (a, b) = (v[0].as_u64().unwrap() as u32, v[1].as_u64().unwrap() as u32);
             a <= n && n <= b
         };
-        r.segments.iter().any(|s| within(&s["source"]["lines"])) || r.audit.iter().any(|a| within(&a["lines"]))
+        r.segments.iter().any(|s| within(&s["source"]["lines"]))
+            || r.audit.iter().any(|a| within(&a["lines"]))
     };
     for (i, line) in src.lines().enumerate() {
         let n = i as u32 + 1;
-        let markup_only = line.trim().chars().all(|c| matches!(c, '*' | '_' | '#' | '>' | '-' | ' '));
+        let markup_only =
+            line.trim().chars().all(|c| matches!(c, '*' | '_' | '#' | '>' | '-' | ' '));
         if !line.trim().is_empty() && !markup_only {
             assert!(covered(n), "{path}: line {n} is in no segment and no audit entry: {line}");
         }
@@ -65,17 +70,37 @@ fn assert_nothing_silently_lost(path: &str, r: &Run) {
 #[test]
 fn wechat_boilerplate_goes_metadata_comes_out_content_stays() {
     let r = seed("000_");
-    assert_gone(&r, &[
-        "关注公众号", "阅读约需", "点赞、收藏", "往期回顾", "请联系负责人", "END", "未经许可",
-        "素材来源", "文章作者", "发布时间", "封面图链接", "原文链接", "**", "![", "我们旨在", "](",
-    ]);
-    assert_kept(&r, &[
-        "埃隆·马斯克不仅会成为世界上最富有的人",
-        "2024 ALL-IN”峰会上",
-        "是一款为学习计算机编程教育而设计的微型电脑",
-        "那可真是让人不安啊（笑）",
-        "哈哈，那不是真的。",
-    ]);
+    assert_gone(
+        &r,
+        &[
+            "关注公众号",
+            "阅读约需",
+            "点赞、收藏",
+            "往期回顾",
+            "请联系负责人",
+            "END",
+            "未经许可",
+            "素材来源",
+            "文章作者",
+            "发布时间",
+            "封面图链接",
+            "原文链接",
+            "**",
+            "![",
+            "我们旨在",
+            "](",
+        ],
+    );
+    assert_kept(
+        &r,
+        &[
+            "埃隆·马斯克不仅会成为世界上最富有的人",
+            "2024 ALL-IN”峰会上",
+            "是一款为学习计算机编程教育而设计的微型电脑",
+            "那可真是让人不安啊（笑）",
+            "哈哈，那不是真的。",
+        ],
+    );
     let d = &r.doc;
     assert_eq!(d["platform"], "wechat");
     assert_eq!(d["author"], "AI深度研究员");
@@ -96,7 +121,10 @@ fn hk_article_keeps_everything_and_finds_the_english_title() {
     assert!(r.doc["title"]["en"].as_str().unwrap().starts_with("Elon Musk's latest interview"));
     assert_kept(&r, &["當地時間 1 月 8 日", "以下是採訪亮點", "我想鼓勵人們對未來保持樂觀"]);
     let removed: Vec<_> = r.audit.iter().filter(|a| a["action"] == "remove").collect();
-    assert!(removed.iter().all(|a| a["stage"] == "segment"), "only in-turn repeats are removed: {removed:?}");
+    assert!(
+        removed.iter().all(|a| a["stage"] == "segment"),
+        "only in-turn repeats are removed: {removed:?}"
+    );
     assert_nothing_silently_lost(common::seed("001_").to_str().unwrap(), &r);
 }
 
@@ -120,8 +148,14 @@ fn seo_site_furniture_and_injected_site_name_go() {
     assert_gone(&r, &[&site, "浏览次数", "返回列表", "(图1)", "评测资讯"]);
     assert!(!r.text.lines().any(|l| l.trim() == "搜索" || l.trim() == "News"));
     assert!(!r.text.lines().any(|l| l.starts_with([':', '：'])), "orphan colons are dropped");
-    assert_kept(&r, &["虽然听起来惊人", "需要重新定义", "月球制造基地", "这为整场关于技术和未来的讨论"]);
-    assert!(r.text.lines().any(|l| l.starts_with("月球制造基地")), "inline `*` bullets start new items");
+    assert_kept(
+        &r,
+        &["虽然听起来惊人", "需要重新定义", "月球制造基地", "这为整场关于技术和未来的讨论"],
+    );
+    assert!(
+        r.text.lines().any(|l| l.starts_with("月球制造基地")),
+        "inline `*` bullets start new items"
+    );
     assert_eq!(r.doc["published"], "2026-01-13T12:31:54+08:00");
     assert!(r.doc["title"]["zh_hans"].as_str().unwrap().starts_with("马斯克最新三小时访谈"));
     assert_eq!(r.doc["platform"], "seo-site");
@@ -130,12 +164,17 @@ fn seo_site_furniture_and_injected_site_name_go() {
 
 #[test]
 fn rules_do_not_fire_on_articles_without_boilerplate() {
-    for path in ["corpus/precision/clean_article.txt", "corpus/precision/boilerplate_words_in_content.txt"] {
+    for path in
+        ["corpus/precision/clean_article.txt", "corpus/precision/boilerplate_words_in_content.txt"]
+    {
         let r = run(path);
         let removed: Vec<_> = r.audit.iter().filter(|a| a["action"] == "remove").collect();
         assert!(removed.is_empty(), "{path}: removed {removed:?}");
         assert_nothing_silently_lost(path, &r);
     }
     let r = run("corpus/precision/boilerplate_words_in_content.txt");
-    assert_kept(&r, &["未经许可转载的问题依然严重", "关注公众号、设为星标已经不够了", "二维码和“长按识别”"]);
+    assert_kept(
+        &r,
+        &["未经许可转载的问题依然严重", "关注公众号、设为星标已经不够了", "二维码和“长按识别”"],
+    );
 }

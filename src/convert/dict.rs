@@ -115,25 +115,13 @@ pub fn spec(config: Config) -> Spec {
         Config::S2hk => (StPhrases, &[ST, &[HkVariants]]),
         Config::Hk2s => (TsPhrases, &[&[HkVariantsRevPhrases, HkVariantsRev], TS]),
         Config::S2twp => (StPhrases, &[ST, &[TwPhrases], &[TwVariants]]),
-        Config::Tw2sp => (
-            TsPhrases,
-            &[&[TwPhrasesRev, TwVariantsRevPhrases, TwVariantsRev], TS],
-        ),
+        Config::Tw2sp => (TsPhrases, &[&[TwPhrasesRev, TwVariantsRevPhrases, TwVariantsRev], TS]),
         Config::T2tw => (TwVariants, &[&[TwVariants]]),
         Config::T2hk => (HkVariants, &[&[HkVariants]]),
-        Config::Tw2t => (
-            TwVariantsRevPhrases,
-            &[&[TwVariantsRevPhrases, TwVariantsRev]],
-        ),
-        Config::Hk2t => (
-            HkVariantsRevPhrases,
-            &[&[HkVariantsRevPhrases, HkVariantsRev]],
-        ),
+        Config::Tw2t => (TwVariantsRevPhrases, &[&[TwVariantsRevPhrases, TwVariantsRev]]),
+        Config::Hk2t => (HkVariantsRevPhrases, &[&[HkVariantsRevPhrases, HkVariantsRev]]),
     };
-    Spec {
-        segmentation,
-        steps,
-    }
+    Spec { segmentation, steps }
 }
 
 /// Shortest and longest key, in characters.
@@ -162,8 +150,7 @@ mod tests {
                 // no dictionary has a key with ASCII digits or punctuation.
                 let ascii_ok = matches!(d, DictId::TwPhrases | DictId::TwPhrasesRev);
                 assert!(
-                    k.chars()
-                        .all(|c| !c.is_ascii() || (ascii_ok && c.is_ascii_alphabetic())),
+                    k.chars().all(|c| !c.is_ascii() || (ascii_ok && c.is_ascii_alphabetic())),
                     "{}: {k:?}",
                     d.name()
                 );

@@ -45,10 +45,7 @@ impl Matcher {
         let pma = if pairs.is_empty() {
             None
         } else {
-            let patvals = pairs
-                .iter()
-                .enumerate()
-                .map(|(i, (k, _))| (k.as_ref(), i as u32));
+            let patvals = pairs.iter().enumerate().map(|(i, (k, _))| (k.as_ref(), i as u32));
             Some(
                 CharwiseDoubleArrayAhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
@@ -156,10 +153,7 @@ pub enum Plan {
     /// One leftmost-longest pass (see the module docs for why this is exact).
     Single(Matcher),
     /// OpenCC's chain run segment by segment.
-    Segmented {
-        segmentation: Matcher,
-        steps: Vec<Step>,
-    },
+    Segmented { segmentation: Matcher, steps: Vec<Step> },
 }
 
 /// True when longest-match over the union (earlier dictionaries winning ties) gives the same
@@ -167,10 +161,7 @@ pub enum Plan {
 /// than the shortest key of an earlier one.
 fn union_is_exact(group: &[DictId]) -> bool {
     let ranges: Vec<_> = group.iter().map(|d| key_len_range(&d.entries())).collect();
-    ranges
-        .iter()
-        .enumerate()
-        .all(|(i, (lo, _))| ranges[i + 1..].iter().all(|(_, hi)| hi <= lo))
+    ranges.iter().enumerate().all(|(i, (lo, _))| ranges[i + 1..].iter().all(|(_, hi)| hi <= lo))
 }
 
 /// `(key, value)` pairs of a group, earlier dictionaries winning duplicate keys.
@@ -191,16 +182,12 @@ impl Plan {
     pub fn build(config: Config) -> Plan {
         let spec = spec(config);
         let first = spec.steps[0];
-        let later_chars_only = spec.steps[1..]
-            .iter()
-            .all(|g| g.iter().all(|d| key_len_range(&d.entries()).1 == 1));
+        let later_chars_only =
+            spec.steps[1..].iter().all(|g| g.iter().all(|d| key_len_range(&d.entries()).1 == 1));
         if spec.segmentation == first[0] && union_is_exact(first) && later_chars_only {
             let mut pairs = union(first);
-            let mut index: HashMap<String, usize> = pairs
-                .iter()
-                .enumerate()
-                .map(|(i, (k, _))| (k.to_string(), i))
-                .collect();
+            let mut index: HashMap<String, usize> =
+                pairs.iter().enumerate().map(|(i, (k, _))| (k.to_string(), i)).collect();
             let mut owned: Vec<(String, String)> =
                 pairs.drain(..).map(|(k, v)| (k.to_string(), v)).collect();
             for group in &spec.steps[1..] {
@@ -249,19 +236,13 @@ impl Plan {
                 }
             })
             .collect();
-        Plan::Segmented {
-            segmentation,
-            steps,
-        }
+        Plan::Segmented { segmentation, steps }
     }
 
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match self {
             Plan::Single(m) => m.replace_into(text, out),
-            Plan::Segmented {
-                segmentation,
-                steps,
-            } => {
+            Plan::Segmented { segmentation, steps } => {
                 let mut bounds = Vec::new();
                 segmentation.for_each_span(text, |_, end, _| bounds.push(end));
                 let mut cur = text.to_string();

@@ -269,9 +269,6 @@ mod tests {
     fn leaves_latin_digits_urls_alone() {
         let s = "见 https://example.com/a_b?x=1&y=2 ，版本 v1.2.3，5,000 元；Hello World!";
         let t = Converter::get(Config::S2t).convert(s);
-        assert_eq!(
-            t,
-            "見 https://example.com/a_b?x=1&y=2 ，版本 v1.2.3，5,000 元；Hello World!"
-        );
+        assert_eq!(t, "見 https://example.com/a_b?x=1&y=2 ，版本 v1.2.3，5,000 元；Hello World!");
     }
 }

@@ -146,10 +146,7 @@ pub fn extract_glosses(text: &str) -> Vec<Gloss> {
         if !zh.chars().any(is_han) || !en.chars().any(|c| c.is_ascii_alphabetic()) {
             continue;
         }
-        let g = Gloss {
-            zh: zh.to_string(),
-            en: en.to_string(),
-        };
+        let g = Gloss { zh: zh.to_string(), en: en.to_string() };
         if !out.contains(&g) {
             out.push(g);
         }
@@ -183,10 +180,7 @@ mod tests {
     use super::*;
 
     fn pairs(text: &str) -> Vec<(String, String)> {
-        extract_glosses(text)
-            .into_iter()
-            .map(|g| (g.zh, g.en))
-            .collect()
+        extract_glosses(text).into_iter().map(|g| (g.zh, g.en)).collect()
     }
 
     #[test]
@@ -199,18 +193,13 @@ mod tests {
             pairs("需要经过一系列变压器（transformers）才能"),
             [("变压器".into(), "transformers".into())]
         );
-        assert_eq!(
-            pairs("在孟菲斯(Memphis)建"),
-            [("孟菲斯".into(), "Memphis".into())]
-        );
+        assert_eq!(pairs("在孟菲斯(Memphis)建"), [("孟菲斯".into(), "Memphis".into())]);
         assert_eq!(pairs("于是（2024年）"), Vec::<(String, String)>::new());
     }
 
     #[test]
     fn english() {
-        assert!(is_english(
-            "Elon Musk on the Future of AI, Energy and Robots"
-        ));
+        assert!(is_english("Elon Musk on the Future of AI, Energy and Robots"));
         assert!(!is_english("马斯克谈人工智能 AI 的未来"));
         assert!(!is_english("OK"));
     }

@@ -29,10 +29,7 @@ fn is_hspace(c: char) -> bool {
 
 /// Punctuation that carries its own spacing: spaces next to it are always dropped.
 fn absorbs_space(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。' | '！' | '？' | '；' | '：' | '、' | '（' | '）' | '…'
-    )
+    matches!(c, '，' | '。' | '！' | '？' | '；' | '：' | '、' | '（' | '）' | '…')
 }
 
 fn is_quote(c: char) -> bool {
@@ -262,10 +259,7 @@ mod tests {
         assert_eq!(normalize_punct("你好,世界!"), "你好，世界！");
         assert_eq!(normalize_punct("Hello, world!"), "Hello, world!");
         assert_eq!(normalize_punct("共 5,000 元"), "共 5,000 元");
-        assert_eq!(
-            normalize_punct("海啸(supersonic tsunami)的"),
-            "海啸（supersonic tsunami）的"
-        );
+        assert_eq!(normalize_punct("海啸(supersonic tsunami)的"), "海啸（supersonic tsunami）的");
         assert_eq!(normalize_punct("f(x) = 1"), "f(x) = 1");
         assert_eq!(normalize_punct("等等...然后"), "等等……然后");
         assert_eq!(normalize_punct("Wait... what"), "Wait... what");

@@ -63,24 +63,11 @@ fn sets() -> &'static Sets {
         // where s2t would change them (户 is Simplified and Hong Kong Traditional): they never
         // count as Simplified evidence. They do not count as Traditional evidence either,
         // since many are also Simplified (台, 着, 吃).
-        let regional: HashSet<char> = hk_map
-            .iter()
-            .chain(&tw_map)
-            .flat_map(|(a, b)| [*a, *b])
-            .collect();
-        let st: HashSet<char> = changed(DictId::StCharacters)
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
-        let ts: HashSet<char> = changed(DictId::TsCharacters)
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
-        let hans = st
-            .difference(&ts)
-            .filter(|c| !regional.contains(c))
-            .copied()
-            .collect();
+        let regional: HashSet<char> =
+            hk_map.iter().chain(&tw_map).flat_map(|(a, b)| [*a, *b]).collect();
+        let st: HashSet<char> = changed(DictId::StCharacters).into_iter().map(|p| p.0).collect();
+        let ts: HashSet<char> = changed(DictId::TsCharacters).into_iter().map(|p| p.0).collect();
+        let hans = st.difference(&ts).filter(|c| !regional.contains(c)).copied().collect();
         let hant = ts.difference(&st).copied().collect();
 
         let hk_keys: HashSet<char> = hk_map.iter().map(|p| p.0).collect();
@@ -88,28 +75,14 @@ fn sets() -> &'static Sets {
         let hk_vals: HashSet<char> = hk_map.iter().map(|p| p.1).collect();
         let tw_vals: HashSet<char> = tw_map.iter().map(|p| p.1).collect();
         // HK evidence: HK forms, and standard forms Taiwan changes but Hong Kong keeps (着 裏).
-        let mut hk: HashSet<char> = hk_vals
-            .iter()
-            .copied()
-            .filter(|c| !tw_vals.contains(c))
-            .collect();
-        hk.extend(
-            tw_keys
-                .iter()
-                .filter(|c| !hk_keys.contains(c) && !tw_vals.contains(c)),
-        );
+        let mut hk: HashSet<char> =
+            hk_vals.iter().copied().filter(|c| !tw_vals.contains(c)).collect();
+        hk.extend(tw_keys.iter().filter(|c| !hk_keys.contains(c) && !tw_vals.contains(c)));
         hk.insert('綫');
         // TW evidence: TW forms, and standard forms Hong Kong changes but Taiwan keeps (說 戶).
-        let mut tw: HashSet<char> = tw_vals
-            .iter()
-            .copied()
-            .filter(|c| !hk_vals.contains(c))
-            .collect();
-        tw.extend(
-            hk_keys
-                .iter()
-                .filter(|c| !tw_keys.contains(c) && !hk_vals.contains(c)),
-        );
+        let mut tw: HashSet<char> =
+            tw_vals.iter().copied().filter(|c| !hk_vals.contains(c)).collect();
+        tw.extend(hk_keys.iter().filter(|c| !tw_keys.contains(c) && !hk_vals.contains(c)));
         tw.insert('線');
         let both: Vec<char> = hk.intersection(&tw).copied().collect();
         for c in both {
@@ -124,10 +97,7 @@ fn sets() -> &'static Sets {
 pub fn script_evidence(text: &str) -> (usize, usize) {
     let s = sets();
     text.chars().fold((0, 0), |(h, t), c| {
-        (
-            h + s.hans.contains(&c) as usize,
-            t + s.hant.contains(&c) as usize,
-        )
+        (h + s.hans.contains(&c) as usize, t + s.hant.contains(&c) as usize)
     })
 }
 
@@ -158,10 +128,7 @@ pub fn detect_variant(text: &str) -> Option<Variant> {
     }
     let s = sets();
     let (hk, tw) = text.chars().fold((0usize, 0usize), |(h, t), c| {
-        (
-            h + s.hk.contains(&c) as usize,
-            t + s.tw.contains(&c) as usize,
-        )
+        (h + s.hk.contains(&c) as usize, t + s.tw.contains(&c) as usize)
     });
     match hk.cmp(&tw) {
         std::cmp::Ordering::Greater => Some(Variant::Hk),

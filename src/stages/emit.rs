@@ -147,7 +147,8 @@ fn segment_record<'a>(doc: &'a Document, seq: usize, seg: &'a Segment) -> Segmen
         let text = joined(|s| &s.zh_hans);
         (None, None, vec![EnSpan { en: text, zh_hans: None, zh_hant: None }])
     } else {
-        (Some(joined(|s| &s.zh_hans)), Some(joined(|s| &s.zh_hant)), Vec::new())
+        let glosses = seg.lines.iter().flat_map(|l| l.glosses.iter().cloned()).collect();
+        (Some(joined(|s| &s.zh_hans)), Some(joined(|s| &s.zh_hant)), glosses)
     };
     SegmentRecord {
         ty: "segment",

@@ -1,28 +1,41 @@
-//! **normalize** — one script standard per output, consistent punctuation and spacing.
+//! **normalize** — both scripts for every line, one punctuation standard, English kept.
 //!
-//! Input: stripped lines. Changes: each line gets its Simplified and Traditional forms
-//! (`Line::scripts`); the document gets its script (`hans`/`hant`/`mixed`). Idempotent.
+//! Input: stripped lines. Changes: punctuation and spacing inside Chinese text (`,`→`，`,
+//! `(…)` around Chinese → `（…）`, stray spaces between Chinese characters removed; English,
+//! numbers and URLs untouched); each line gets `zh_hans` and `zh_hant` (`Line::scripts`),
+//! converted with OpenCC's dictionaries — Traditional lines are normalised to the chosen
+//! standard (HK `説` → TW `說`) rather than copied; English paragraphs are marked and not
+//! converted; `中文（English）` glosses are collected. The document gets its script and
+//! Traditional variant, and its title in both scripts. Idempotent.
 
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
 use crate::config::Resources;
-use crate::document::{Document, Scripts};
-use crate::error::{DocErrorKind, Result};
+use crate::convert::{self, Config, Converter};
+use crate::document::{Document, EnSpan, Line, Scripts};
+use crate::error::{DocErrorKind, Error, Result};
+use crate::normalize::{
+    detect_script, detect_variant, extract_glosses, is_english, normalize_punct,
+};
+use crate::normalize::{Script, Variant};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormalizeConfig {
     /// The Traditional standard of `zh_hant`: `tw` (default), `hk`, or `twp` (Taiwan with
-    /// vocabulary localisation).
+    /// vocabulary localisation, OpenCC's s2twp).
     pub hant: HantStandard,
-    /// A plain-text phrase table (`from<TAB>to` per line) applied before the dictionaries.
+    /// A plain-text phrase table, `simplified<TAB>traditional` per line, applied before the
+    /// dictionaries in both directions (names, products, fixes for wrong conversions).
     pub phrases: Option<String>,
+    /// Normalise punctuation and spacing inside Chinese text.
+    pub punctuation: bool,
 }
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
-        NormalizeConfig { hant: HantStandard::Tw, phrases: None }
+        NormalizeConfig { hant: HantStandard::Tw, phrases: None, punctuation: true }
     }
 }
 
@@ -34,15 +47,131 @@ pub enum HantStandard {
     Twp,
 }
 
+/// A converter shared by the process, or one built with the user's phrase table.
+#[derive(Debug)]
+enum Conv {
+    Shared(&'static Converter),
+    Own(Box<Converter>),
+}
+
+impl Conv {
+    fn new(config: Config, phrases: &[(String, String)]) -> Conv {
+        if phrases.is_empty() {
+            Conv::Shared(Converter::get(config))
+        } else {
+            Conv::Own(Box::new(Converter::with_overrides(config, phrases)))
+        }
+    }
+
+    fn convert(&self, text: &str) -> String {
+        match self {
+            Conv::Shared(c) => c.convert(text),
+            Conv::Own(c) => c.convert(text),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Normalize {
-    #[allow(dead_code)]
-    cfg: NormalizeConfig,
+    punctuation: bool,
+    /// Traditional → Simplified, by the variant the text shows: generic, Taiwan, Hong Kong.
+    to_hans: Conv,
+    tw_to_hans: Conv,
+    hk_to_hans: Conv,
+    /// Simplified → the chosen Traditional standard.
+    hans_to_hant: Conv,
+    /// Any Traditional → OpenCC standard Traditional (undoes HK forms).
+    hant_to_std: Conv,
+    /// OpenCC standard Traditional → the chosen standard.
+    std_to_hant: Conv,
 }
 
 impl Normalize {
-    pub fn new(cfg: &NormalizeConfig, _res: &Resources) -> Result<Self> {
-        Ok(Normalize { cfg: cfg.clone() })
+    pub fn new(cfg: &NormalizeConfig, res: &Resources) -> Result<Self> {
+        let s2t_pairs = match &cfg.phrases {
+            Some(name) => {
+                let (path, text) = res.read(name)?;
+                convert::parse_phrase_table(&text)
+                    .map_err(|message| Error::Rules { path, message })?
+            }
+            None => Vec::new(),
+        };
+        let t2s_pairs: Vec<(String, String)> =
+            s2t_pairs.iter().map(|(s, t)| (t.clone(), s.clone())).collect();
+        let (from_hans, from_std) = match cfg.hant {
+            HantStandard::Tw => (Config::S2tw, Config::T2tw),
+            HantStandard::Hk => (Config::S2hk, Config::T2hk),
+            // Vocabulary localisation is defined from Simplified; Traditional input takes the
+            // Taiwan character standard.
+            HantStandard::Twp => (Config::S2twp, Config::T2tw),
+        };
+        Ok(Normalize {
+            punctuation: cfg.punctuation,
+            to_hans: Conv::new(Config::T2s, &t2s_pairs),
+            tw_to_hans: Conv::new(Config::Tw2s, &t2s_pairs),
+            hk_to_hans: Conv::new(Config::Hk2s, &t2s_pairs),
+            hans_to_hant: Conv::new(from_hans, &s2t_pairs),
+            hant_to_std: Conv::new(Config::Hk2t, &[]),
+            std_to_hant: Conv::new(from_std, &s2t_pairs),
+        })
+    }
+
+    /// Both scripts of a piece of Chinese text (or the text itself when it is English).
+    /// `variant` is the document's Traditional standard, used when the text shows none.
+    pub fn scripts(&self, text: &str, variant: Option<Variant>) -> Scripts {
+        if is_english(text) {
+            return Scripts { zh_hans: text.to_owned(), zh_hant: text.to_owned(), english: true };
+        }
+        // Taiwan and Hong Kong texts write some words with different characters (著手 vs
+        // 着手); their own reverse tables turn them into the right Simplified word.
+        let to_hans = match detect_variant(text).or(variant) {
+            Some(Variant::Tw) => &self.tw_to_hans,
+            Some(Variant::Hk) => &self.hk_to_hans,
+            None => &self.to_hans,
+        };
+        match detect_script(text) {
+            Script::Hant => Scripts {
+                zh_hans: to_hans.convert(text),
+                zh_hant: self.std_to_hant.convert(&self.hant_to_std.convert(text)),
+                english: false,
+            },
+            // Mixed text is made Simplified first; already-Simplified text is left as it is,
+            // since t2s would rewrite characters that are also valid Simplified (显著 → 显着).
+            Script::Mixed => {
+                let hans = to_hans.convert(text);
+                Scripts { zh_hant: self.hans_to_hant.convert(&hans), zh_hans: hans, english: false }
+            }
+            Script::Hans | Script::None => Scripts {
+                zh_hans: text.to_owned(),
+                zh_hant: self.hans_to_hant.convert(text),
+                english: false,
+            },
+        }
+    }
+
+    fn line(&self, line: &mut Line, variant: Option<Variant>) -> bool {
+        let mut changed = false;
+        if self.punctuation && !line.is_blank() {
+            let text = normalize_punct(&line.text);
+            changed = text != line.text;
+            line.text = text;
+        }
+        let scripts = self.scripts(&line.text, variant);
+        if !scripts.english {
+            line.glosses = self.glosses(&line.text, variant);
+        }
+        line.scripts = Some(scripts);
+        changed
+    }
+
+    fn glosses(&self, text: &str, variant: Option<Variant>) -> Vec<EnSpan> {
+        extract_glosses(text)
+            .into_iter()
+            .map(|g| {
+                let s = self.scripts(&g.zh, variant);
+                EnSpan { en: g.en, zh_hans: Some(s.zh_hans), zh_hant: Some(s.zh_hant) }
+            })
+            .collect()
     }
 }
 
@@ -52,13 +181,37 @@ impl Stage for Normalize {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        let (script, variant) = document_script(&doc.text());
+        let mut changed = 0u64;
         for line in &mut doc.lines {
-            line.scripts = Some(Scripts {
-                zh_hans: line.text.clone(),
-                zh_hant: line.text.clone(),
-                english: false,
-            });
+            changed += u64::from(self.line(line, variant));
+        }
+        doc.count("normalize.lines_changed", changed);
+        doc.meta.script = match script {
+            Script::Hans => Some("hans".into()),
+            Script::Hant => Some("hant".into()),
+            Script::Mixed => Some("mixed".into()),
+            Script::None => None,
+        };
+        doc.meta.variant = variant.map(|v| match v {
+            Variant::Hk => "hk".to_owned(),
+            Variant::Tw => "tw".to_owned(),
+        });
+        if let Some(title) = doc.meta.title.clone() {
+            let title = if self.punctuation { normalize_punct(&title) } else { title };
+            doc.meta.title_scripts = Some(self.scripts(&title, variant));
+            doc.meta.title = Some(title);
         }
         Ok(())
     }
+}
+
+/// The document's script, and its Traditional variant when it has Traditional text.
+fn document_script(text: &str) -> (Script, Option<Variant>) {
+    let script = detect_script(text);
+    let variant = match script {
+        Script::Hant | Script::Mixed => detect_variant(text),
+        _ => None,
+    };
+    (script, variant)
 }

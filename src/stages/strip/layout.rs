@@ -69,7 +69,8 @@ fn opens_with_label(text: &str) -> bool {
     let Some(colon) = head.find([':', '：']) else { return text.starts_with(['【', '[']) };
     let name = &head[..colon];
     let cjk_name = name.chars().count() <= 12 && !name.contains(char::is_whitespace);
-    let latin_name = name.len() <= 30 && name.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '.');
+    let latin_name =
+        name.len() <= 30 && name.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '.');
     !name.is_empty() && !name.contains(['，', ',', '。']) && (cjk_name || latin_name)
 }
 

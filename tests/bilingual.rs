@@ -1,0 +1,120 @@
+//! Bilingual records: every segment of the corpus is consistent across scripts, and the same
+//! sentence in HK, TW and Simplified input gives the same Simplified text.
+
+mod common;
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+use zhpipe::convert::{Config, Converter, DictId};
+use zhpipe::Pipeline;
+
+fn corpus_segments() -> Vec<Value> {
+    let o = common::run(&["run", "corpus", "--quiet"], None);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    common::records(&common::stdout(&o)).into_iter().filter(|r| r["type"] == "segment").collect()
+}
+
+/// Characters that only Traditional text uses: converted by t2s, and never the result of a
+/// conversion to Simplified nor a Simplified character with its own entry.
+fn traditional_only() -> HashSet<char> {
+    let single = |d: DictId| -> Vec<(char, String)> {
+        d.entries()
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let mut ks = k.chars();
+                let c = ks.next()?;
+                ks.next().is_none().then(|| (c, v.to_owned()))
+            })
+            .collect()
+    };
+    let simplified: HashSet<char> = single(DictId::TsCharacters)
+        .iter()
+        .flat_map(|(_, v)| v.split(' ').filter_map(|s| s.chars().next()))
+        .chain(single(DictId::StCharacters).iter().map(|(k, _)| *k))
+        .collect();
+    single(DictId::TsCharacters)
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| !simplified.contains(k))
+        .collect()
+}
+
+#[test]
+fn zh_hant_converts_back_to_zh_hans_and_zh_hans_is_simplified() {
+    // zh_hant is Taiwan-standard (the default), so Taiwan → Simplified converts it back.
+    let t2s = Converter::get(Config::Tw2s);
+    let trad_only = traditional_only();
+    assert!(trad_only.contains(&'國') && !trad_only.contains(&'国'));
+    let mut checked = 0;
+    let mut mismatches = Vec::new();
+    for seg in corpus_segments().iter().filter(|s| s["lang"] == "zh") {
+        let hans = seg["zh_hans"].as_str().unwrap();
+        let hant = seg["zh_hant"].as_str().unwrap();
+        checked += 1;
+        if t2s.convert(hant) != hans {
+            mismatches.push(format!(
+                "{}#{}: tw2s(zh_hant) != zh_hans\n  {hans}\n  {}",
+                seg["doc_id"],
+                seg["seq"],
+                t2s.convert(hant)
+            ));
+        }
+        let bad: String = hans.chars().filter(|c| trad_only.contains(c)).collect();
+        if !bad.is_empty() {
+            mismatches.push(format!(
+                "{}#{}: Traditional-only characters {bad:?} in zh_hans",
+                seg["doc_id"], seg["seq"]
+            ));
+        }
+    }
+    assert!(checked > 500);
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} segments:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn hk_tw_and_simplified_forms_of_a_sentence_give_the_same_records() {
+    let forms = [
+        "馬斯克還説,他着手研究裏面的問題。", // HK forms, half-width punctuation
+        "馬斯克還說，他著手研究裡面的問題。", // TW forms
+        "马斯克还说，他着手研究里面的问题。", // Simplified
+    ];
+    let p = Pipeline::builtin().unwrap();
+    let seg = |text: &str| -> (String, String) {
+        let out = p.process_bytes("s.txt", text.as_bytes()).unwrap();
+        let r = &common::records(out.jsonl())[1];
+        (r["zh_hans"].as_str().unwrap().to_owned(), r["zh_hant"].as_str().unwrap().to_owned())
+    };
+    let results: Vec<_> = forms.iter().map(|f| seg(f)).collect();
+    assert_eq!(results[0].0, "马斯克还说，他着手研究里面的问题。");
+    for r in &results {
+        assert_eq!(r.0, results[0].0, "zh_hans differs");
+    }
+    // HK and TW input give the Taiwan standard, not a copy of the input.
+    assert_eq!(results[0].1, results[1].1);
+    assert!(results[0].1.contains('說') && !results[0].1.contains('説'), "{}", results[0].1);
+}
+
+#[test]
+fn english_paragraphs_are_tagged_not_converted_and_glosses_are_pairs() {
+    let text = "标题\nThis paragraph is written entirely in English and should stay that way.\n他将这场变革形容为一场“超音速海啸”(supersonic tsunami)。\n";
+    let out = Pipeline::builtin().unwrap().process_bytes("en.txt", text.as_bytes()).unwrap();
+    let recs = common::records(out.jsonl());
+    assert_eq!(recs[2]["lang"], "en");
+    assert!(recs[2]["zh_hans"].is_null());
+    assert_eq!(
+        recs[2]["en"][0]["en"],
+        "This paragraph is written entirely in English and should stay that way."
+    );
+    assert_eq!(recs[3]["lang"], "zh");
+    let gloss = &recs[3]["en"][0];
+    assert_eq!(gloss["en"], "supersonic tsunami");
+    assert_eq!(gloss["zh_hans"], "超音速海啸");
+    assert_eq!(gloss["zh_hant"], "超音速海嘯");
+    assert!(recs[3]["zh_hans"].as_str().unwrap().contains("（supersonic tsunami）"));
+}
