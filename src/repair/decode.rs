@@ -8,7 +8,7 @@
 //! with that reading. Each step is scored with the character language model.
 
 use super::gbk::{fullwidth_code, gbk, halfwidth, is_lead, is_trail};
-use super::lm::{general, logp, DocLm, START};
+use super::lm::{general, logp, DocLm, EOL, START};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 use std::collections::HashSet;
@@ -18,12 +18,14 @@ const NONE: u16 = 0xFFFF;
 /// Output marker for an ASCII byte the decoder swallowed; chosen later from context.
 pub const SWALLOWED: u16 = 0xFFFE;
 const BEAM: usize = 12;
+/// Only the best few hypotheses also try a dropped pair before each unit.
+const DROP_BEAM: usize = 2;
 /// A known table pair in the stream that no gloss follows: the annotator would have glossed it.
 const OWE_PENALTY: f32 = -12.0;
 const GLOSS_MISMATCH: f32 = -20.0;
 const TABLE_BONUS: f32 = 2.0;
 const FULLWIDTH_PENALTY: f32 = -1.0;
-const DROP_PENALTY: f32 = -5.0;
+const DROP_PENALTY: f32 = 0.0;
 const ERROR_PENALTY: f32 = -1.0;
 
 pub struct Ctx<'a> {
@@ -38,6 +40,8 @@ pub struct UnitOut {
     pub text: String,
     pub verbatim: bool,
     pub conf: f32,
+    /// Nothing explained the unit; its observed text is kept, flagged low-confidence.
+    pub keep: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -55,6 +59,8 @@ struct Node {
     n: u8,
     verbatim: bool,
     conf: f32,
+    /// Emit the observed text of the unit: nothing explained it.
+    keep: bool,
 }
 
 #[derive(Clone)]
@@ -148,8 +154,8 @@ impl Ext {
     }
 }
 
-/// Leads that most often pair with a given trail byte, for guessing dropped pairs.
-fn likely_leads(trail: u8) -> &'static [u8] {
+/// Per trail byte, the leads that make a known character with it, most frequent first.
+fn leads_for(trail: u8) -> &'static [u8] {
     static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     let t = T.get_or_init(|| {
         (0..=255u8)
@@ -159,11 +165,31 @@ fn likely_leads(trail: u8) -> &'static [u8] {
                     .filter(|&(f, l)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, x])).is_some())
                     .collect();
                 v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(8).map(|(_, l)| l).collect()
+                v.into_iter().take(32).map(|(_, l)| l).collect()
             })
             .collect()
     });
     &t[trail as usize]
+}
+
+/// Per lead byte, trail bytes that complete a known character and can start a pair the
+/// decoder drops (private-use rows), most frequent first.
+fn drop_trails(lead: u8) -> &'static [u8] {
+    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        (0..=255u8)
+            .map(|l| {
+                let mut v: Vec<(f32, u8)> = (0xA1..=0xFEu8)
+                    .filter(|&t| (0x81..=0xFE).any(|h2| dropped(t, h2)))
+                    .map(|t| (general().unigram(u16::from_be_bytes([l, t])), t))
+                    .filter(|&(f, t)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, t])).is_some())
+                    .collect();
+                v.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.into_iter().take(3).map(|(_, t)| t).collect()
+            })
+            .collect()
+    });
+    &t[lead as usize]
 }
 
 /// Whether the damaging decoder would have silently dropped the pair `a b`.
@@ -175,14 +201,92 @@ fn char_code(c: char) -> Option<u16> {
     gbk().encode(c)
 }
 
-fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
+/// The original character that starts with this two-byte unit's trail, if the next
+/// unit supplies its second byte.
+fn right_char(code: u16, next: Option<&Tok>) -> Option<u16> {
+    let Some(Tok {
+        unit: Unit::Char(c),
+        ..
+    }) = next
+    else {
+        return None;
+    };
+    let r = u16::from_be_bytes([code as u8, first_byte(char_code(*c)?)]);
+    (code > 0xFF && gbk().pair(r).is_some()).then_some(r)
+}
+
+fn first_byte(code: u16) -> u8 {
+    if code > 0xFF {
+        (code >> 8) as u8
+    } else {
+        code as u8
+    }
+}
+
+/// Hypothesises a pair the decoder silently dropped right before this unit: the pending
+/// lead's trail `h1` and the next character's lead `h2`. Returns the states after it.
+fn drop_variants(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
+    const PER_H1: usize = 12;
+    let l = h.pending as u8;
+    for &h1 in drop_trails(l) {
+        let c1 = u16::from_be_bytes([l, h1]);
+        let mut scored: Vec<(f32, u8)> = match &tok.unit {
+            Unit::Char(c) => {
+                let Some(code) = char_code(*c) else { return };
+                let x = first_byte(code);
+                // The character after the guessed one is known too; score both sides.
+                let right = right_char(code, next);
+                leads_for(x)
+                    .iter()
+                    .filter(|&&h2| dropped(h1, h2))
+                    .map(|&h2| {
+                        let mid = u16::from_be_bytes([h2, x]);
+                        let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
+                        (logp(ctx.doc, c1, mid) + r, h2)
+                    })
+                    .collect()
+            }
+            Unit::ErrGloss(py) => {
+                let mut v: Vec<(f32, u8)> = pinyin_index()
+                    .codes(py)
+                    .iter()
+                    .map(|&c| (c >> 8) as u8)
+                    .filter(|&h2| dropped(h1, h2))
+                    .map(|h2| (f32::MAX, h2))
+                    .collect();
+                v.dedup();
+                v
+            }
+            _ => return,
+        };
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Readings pin the lead down already; otherwise keep the likeliest few.
+        let keep = if scored.first().is_some_and(|s| s.0 == f32::MAX) {
+            scored.len()
+        } else {
+            PER_H1
+        };
+        for &(_, h2) in scored.iter().take(keep) {
+            let mut e = Ext::new(h);
+            e.h.score += DROP_PENALTY;
+            e.byte(h1, ctx);
+            e.byte(h2, ctx);
+            if e.ok {
+                out.push(e);
+            }
+        }
+    }
+}
+
+fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
     let g = gbk();
+    let h = base.h;
     let idx = pinyin_index();
     match &tok.unit {
         Unit::Char(c) => {
             let Some(code) = char_code(*c) else {
                 // Not from the GBK stream at all: it cannot continue a pending character.
-                let mut e = Ext::new(h);
+                let mut e = base.clone();
                 if e.h.pending != NONE {
                     e.h.score += GLOSS_MISMATCH;
                     e.h.pending = NONE;
@@ -191,21 +295,18 @@ fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) 
                 out.push(e);
                 return;
             };
-            let mut e = Ext::new(h);
+            let mut e = base.clone();
             e.code(code, ctx);
             out.push(e);
             if let Some(fw) = fullwidth_code(*c) {
-                let mut e = Ext::new(h);
+                let mut e = base.clone();
                 e.h.score += FULLWIDTH_PENALTY;
                 e.code(fw, ctx);
                 out.push(e);
             }
-            if h.pending != NONE {
-                expand_drops(h, code, ctx, out);
-            }
         }
         Unit::Gloss(py) => {
-            let mut e = Ext::new(h);
+            let mut e = base.clone();
             e.h.owe = false;
             match e.glossed_pair() {
                 Some(p) if idx.reads(p, py) => {
@@ -231,7 +332,7 @@ fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) 
                     if h.pending == NONE && !is_lead(code as u8) {
                         continue;
                     }
-                    let mut e = Ext::new(h);
+                    let mut e = base.clone();
                     e.byte(code as u8, ctx);
                     if !e.ok {
                         continue;
@@ -248,7 +349,7 @@ fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) 
             }
             if out.len() == before {
                 // No character with that reading fits: keep the text, flag it.
-                let mut e = Ext::new(h);
+                let mut e = base.clone();
                 e.h.score += GLOSS_MISMATCH;
                 e.h.pending = NONE;
                 out.push(e);
@@ -258,7 +359,7 @@ fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) 
             let forced = tok.unit == Unit::ResidueQ;
             if !forced || h.pending == NONE {
                 for code in [u16::from(b'?'), 0xA3BF] {
-                    let mut e = Ext::new(h);
+                    let mut e = base.clone();
                     e.code(code, ctx);
                     out.push(e);
                 }
@@ -270,7 +371,7 @@ fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) 
                     if g.pair(code).is_none() || ctx.table.contains(&code) {
                         continue;
                     }
-                    let mut e = Ext::new(h);
+                    let mut e = base.clone();
                     e.h.score += ERROR_PENALTY;
                     e.byte(t, ctx);
                     e.emit(SWALLOWED, ctx);
@@ -278,7 +379,7 @@ fn expand(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) 
                 }
             }
         }
-        Unit::Residue => out.push(Ext::new(h)),
+        Unit::Residue => out.push(base.clone()),
     }
 }
 
@@ -297,31 +398,6 @@ fn lookahead(lead: u8, next: Option<&Tok>) -> f32 {
     (general().unigram(u16::from_be_bytes([lead, x])) + 1.0).ln()
 }
 
-/// Hypothesises a pair the decoder dropped between the pending lead and this unit.
-fn expand_drops(h: Hyp, code: u16, ctx: &Ctx, out: &mut Vec<Ext>) {
-    let first = if code > 0xFF {
-        (code >> 8) as u8
-    } else {
-        code as u8
-    };
-    let l = h.pending as u8;
-    for h1 in (0xA1..=0xFEu8).filter(|&b| gbk().pair(u16::from_be_bytes([l, b])).is_some()) {
-        for &h2 in likely_leads(first) {
-            if !dropped(h1, h2) {
-                continue;
-            }
-            let mut e = Ext::new(h);
-            e.h.score += DROP_PENALTY;
-            e.byte(h1, ctx);
-            e.byte(h2, ctx);
-            e.code(code, ctx);
-            if e.ok {
-                out.push(e);
-            }
-        }
-    }
-}
-
 fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
     let Unit::Char(c) = tok.unit else {
         return false;
@@ -336,7 +412,7 @@ fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
     }
 }
 
-/// Reconstructs one segment; returns one [`UnitOut`] per token.
+/// Reconstructs one segment (which ends a paragraph); returns one [`UnitOut`] per token.
 pub fn decode_segment(toks: &[Tok], ctx: &Ctx) -> Vec<UnitOut> {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
     let root = Hyp {
@@ -348,42 +424,79 @@ pub fn decode_segment(toks: &[Tok], ctx: &Ctx) -> Vec<UnitOut> {
     };
     let mut beam = vec![root];
     let mut exts = Vec::new();
-    let mut next_beam: Vec<Hyp> = Vec::new();
+    let mut bases = Vec::new();
+    let mut cands: Vec<(Hyp, Node)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
-        next_beam.clear();
-        for h in &beam {
+        cands.clear();
+        for (rank, h) in beam.iter().enumerate() {
             exts.clear();
-            expand(*h, tok, toks.get(i + 1), ctx, &mut exts);
+            expand(&Ext::new(*h), tok, toks.get(i + 1), ctx, &mut exts);
+            if h.pending != NONE && rank < DROP_BEAM {
+                bases.clear();
+                drop_variants(*h, tok, toks.get(i + 1), ctx, &mut bases);
+                for b in &bases {
+                    expand(b, tok, toks.get(i + 1), ctx, &mut exts);
+                }
+            }
             exts.retain(|e| e.ok);
-            let max = exts
-                .iter()
-                .map(|e| e.h.score + e.lookahead)
-                .fold(f32::MIN, f32::max);
-            let z: f32 = exts
-                .iter()
-                .map(|e| (e.h.score + e.lookahead - max).exp())
-                .sum();
+            let rank_score = |e: &Ext| e.h.score + e.lookahead;
+            let max = exts.iter().map(rank_score).fold(f32::MIN, f32::max);
+            let z: f32 = exts.iter().map(|e| (rank_score(e) - max).exp()).sum();
             for e in &exts {
-                let conf = ((e.h.score + e.lookahead - max).exp() / z).min(0.99);
-                nodes.push(Node {
+                let node = Node {
                     parent: h.node,
                     codes: e.codes,
                     n: e.n,
                     verbatim: verbatim(tok, h, e),
-                    conf,
-                });
-                next_beam.push(Hyp {
-                    node: nodes.len() as u32 - 1,
-                    ..e.h
-                });
+                    conf: ((rank_score(e) - max).exp() / z).min(0.99),
+                    keep: false,
+                };
+                cands.push((e.h, node));
             }
         }
-        prune(&mut next_beam);
-        std::mem::swap(&mut beam, &mut next_beam);
+        if cands.is_empty() {
+            // Nothing explains this unit: keep it as seen and restart from a clean state.
+            let h = beam[0];
+            let node = Node {
+                parent: h.node,
+                codes: [NONE; 4],
+                n: 0,
+                verbatim: false,
+                conf: 0.0,
+                keep: true,
+            };
+            cands.push((
+                Hyp {
+                    score: h.score + GLOSS_MISMATCH,
+                    pending: NONE,
+                    last: START,
+                    owe: false,
+                    ..h
+                },
+                node,
+            ));
+        }
+        prune(&mut cands);
+        beam.clear();
+        for (h, node) in cands.drain(..) {
+            nodes.push(node);
+            beam.push(Hyp {
+                node: nodes.len() as u32 - 1,
+                ..h
+            });
+        }
     }
+    let end = |h: &Hyp| {
+        final_score(h)
+            + if h.pending == NONE {
+                logp(ctx.doc, h.last, EOL)
+            } else {
+                0.0
+            }
+    };
     let best = beam
         .iter()
-        .max_by(|a, b| final_score(a).total_cmp(&final_score(b)))
+        .max_by(|a, b| end(a).total_cmp(&end(b)))
         .copied()
         .unwrap_or(root);
     backtrack(&nodes, best.node, toks.len())
@@ -394,15 +507,14 @@ fn final_score(h: &Hyp) -> f32 {
 }
 
 /// Keeps the best hypothesis per state, then the best [`BEAM`] states.
-fn prune(b: &mut Vec<Hyp>) {
-    b.sort_by(|x, y| {
-        (x.pending, x.last, x.owe)
-            .cmp(&(y.pending, y.last, y.owe))
-            .then(y.score.total_cmp(&x.score))
-    });
-    b.dedup_by(|x, y| (x.pending, x.last, x.owe) == (y.pending, y.last, y.owe));
-    b.sort_by(|x, y| y.score.total_cmp(&x.score));
-    b.truncate(BEAM);
+fn prune(b: &mut Vec<(Hyp, Node)>) {
+    let key = |h: &Hyp| (h.pending, h.last, h.owe);
+    b.sort_unstable_by(|(x, _), (y, _)| key(x).cmp(&key(y)).then(y.score.total_cmp(&x.score)));
+    b.dedup_by(|x, y| key(&x.0) == key(&y.0));
+    if b.len() > BEAM {
+        b.select_nth_unstable_by(BEAM, |x, y| y.0.score.total_cmp(&x.0.score));
+        b.truncate(BEAM);
+    }
 }
 
 fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
@@ -423,9 +535,38 @@ fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
             text,
             verbatim: node.verbatim,
             conf: node.conf,
+            keep: node.keep,
         });
         at = node.parent;
     }
     out.reverse();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn dbg_tables() {
+        eprintln!("drop_trails(95) = {:02X?}", drop_trails(0x95));
+        eprintln!("drop_trails(91) = {:02X?}", drop_trails(0x91));
+        eprintln!("leads_for(D0) has B8: {}", leads_for(0xD0).contains(&0xB8));
+        eprintln!(
+            "dropped(FE,B8) {} dropped(AA,D4) {}",
+            dropped(0xFE, 0xB8),
+            dropped(0xAA, 0xD4)
+        );
+        eprintln!("uni 95FE {}", general().unigram(0x95FE));
+        let d = DocLm::new();
+        for (a, b) in [
+            (0xCED2u16, 0x95FEu16),
+            (0x95FE, 0xB8D0),
+            (0xB8D0, 0xB5BD),
+            (0xCED2, 0xBAD0),
+            (0xBAD0, 0xB5BD),
+            (0x95FE, 0xD3D0),
+        ] {
+            eprintln!("{a:X} {b:X} {}", logp(&d, a, b));
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! document itself teaches the reconstruction.
 
 use super::gbk::gbk;
-use super::lm::{key, DocLm};
+use super::lm::{key, DocLm, FastMap, EOL};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 use std::collections::{HashMap, HashSet};
@@ -62,7 +62,13 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
 pub struct DocModel {
     pub table: HashSet<u16>,
     pub lm: DocLm,
-    text: String,
+    /// Counts of 2- and 3-character strings of the document, keyed by packed chars.
+    ngrams: FastMap<u64, u32>,
+}
+
+fn pack(cs: &[char]) -> u64 {
+    cs.iter()
+        .fold(cs.len() as u64, |k, &c| (k << 21) | u64::from(c))
 }
 
 impl DocModel {
@@ -88,62 +94,86 @@ impl DocModel {
                     },
                     Unit::Q => run.push(u16::from(b'?')),
                     // Misalignment can start here; the rest of the line is not trusted.
-                    _ => break,
+                    _ => {
+                        lm.add_run(&run);
+                        run.clear();
+                        break;
+                    }
                 }
+            }
+            if !run.is_empty() {
+                run.push(EOL);
             }
             lm.add_run(&run);
         }
-        let text = chars
-            .iter()
-            .map(|l| l.iter().collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n");
-        DocModel { table, lm, text }
+        let mut ngrams = FastMap::default();
+        for line in chars {
+            for n in 2..=3 {
+                for w in line.windows(n) {
+                    *ngrams.entry(pack(w)).or_insert(0) += 1;
+                }
+            }
+        }
+        DocModel { table, lm, ngrams }
     }
 
     /// Picks the ASCII character the decoder swallowed after a lost byte, from what
-    /// follows it and how the document writes similar contexts.
-    pub fn choose_swallowed(&self, rest: &[char], _next: Option<&Unit>) -> (char, f32) {
-        let close = rest.iter().position(|&c| c == ')');
-        let open = rest.iter().position(|&c| c == '(');
-        if close.is_some_and(|c| open.is_none_or(|o| c < o)) {
+    /// follows it and how the document writes similar contexts (longer matches count more).
+    pub fn choose_swallowed(&self, prev: Option<char>, rest: &[char]) -> (char, f32) {
+        let stop = rest
+            .iter()
+            .take(40)
+            .position(|&c| matches!(c, '(' | '。' | ',' | '?' | '!' | ')'));
+        if stop.is_some_and(|i| rest[i] == ')') {
             return ('(', 0.8);
         }
-        let digits = rest.first().is_some_and(char::is_ascii_digit);
-        let cands: &[char] = if digits {
-            &[
-                '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '.', '-', ' ',
-            ]
-        } else {
-            &[
-                ' ', ',', '.', ':', ';', '!', '%', '-', '"', '\'', '/', '0', '1', '2', '3', '4',
-                '5', '6', '7', '8', '9',
-            ]
-        };
-        let ctx: String = rest
-            .iter()
-            .take(3)
-            .take_while(|c| !c.is_whitespace())
-            .collect();
-        let mut best = (cands[0], 0usize);
-        let mut total = 0;
-        for &a in cands {
-            let pat = format!("{a}{ctx}");
-            let n = if ctx.is_empty() {
-                0
-            } else {
-                self.text.matches(pat.as_str()).count()
-            };
-            total += n;
-            if n > best.1 {
-                best = (a, n);
+        const CANDS: &[char] = &[
+            ',', ' ', '.', '?', ':', ';', '!', '%', '-', '"', '\'', '/', '0', '1', '2', '3', '4',
+            '5', '6', '7', '8', '9',
+        ];
+        let count = |cs: &[char]| self.ngrams.get(&pack(cs)).copied().unwrap_or(0) as usize;
+        let mut scores = [0usize; CANDS.len()];
+        for (i, &a) in CANDS.iter().enumerate() {
+            for k in 1..=2.min(rest.len()) {
+                let mut w = vec![a];
+                w.extend(&rest[..k]);
+                scores[i] += k * k * count(&w);
+            }
+            if let Some(p) = prev {
+                scores[i] += count(&[p, a]);
             }
         }
+        let total: usize = scores.iter().sum();
+        let (best, &n) = scores
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &n)| (n, usize::MAX - i))
+            .unwrap_or((0, &0));
         let conf = if total == 0 {
             0.1
         } else {
-            0.9 * best.1 as f32 / (total as f32 + 1.0)
+            0.9 * n as f32 / (total as f32 + 1.0)
         };
-        (best.0, conf)
+        (CANDS[best], conf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+    #[test]
+    fn dbg_detect() {
+        let line: Vec<char> =
+            "他們(men)說(shuō)我們真的?dǎn)?gāi)這樣(yàng)做。我?shì)械襟@(jīng)訝。"
+                .chars()
+                .collect();
+        let t = tokenize(&line);
+        for (i, x) in t.iter().enumerate() {
+            if let Unit::Gloss(py) = &x.unit {
+                eprintln!("{py} {:?}", glossed_code(&t, i, py));
+            }
+        }
+        eprintln!("{}", detect(&[line.clone()], &[t]));
     }
 }

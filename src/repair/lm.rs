@@ -6,15 +6,21 @@
 //! jargon and punctuation habits. Keys are GBK codes with full-width forms folded to
 //! ASCII, because the damaged document shows them half-width.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 static LM_BIN: &[u8] = include_bytes!("lm.bin");
 
 pub const START: u16 = 0;
+/// Key for the end of a paragraph, so line-final punctuation has context.
+pub const EOL: u16 = 0x0A;
 
-/// Folds full-width forms to ASCII so both spellings share statistics.
+/// Folds full-width punctuation to ASCII so both spellings share statistics. Letters and
+/// digits stay apart: in Chinese text ASCII letters come in words, while a lone
+/// full-width letter between characters is almost always a misreading.
 pub fn key(code: u16) -> u16 {
-    if (0xA3A1..=0xA3FE).contains(&code) {
+    if (0xA3A1..=0xA3FE).contains(&code) && !(code as u8 - 0x80).is_ascii_alphanumeric() {
         code - 0xA380
     } else {
         code
@@ -98,7 +104,32 @@ impl GeneralLm {
 pub struct DocLm {
     uni: Vec<u32>,
     total: f32,
-    bi: std::collections::HashMap<u32, u32>,
+    bi: FastMap<u32, u32>,
+}
+
+/// A multiplicative hasher: the keys are two packed character codes, and lookups sit in
+/// the innermost loop of the search.
+#[derive(Default)]
+pub struct MulHasher(u64);
+
+/// A map keyed by packed codes, hashed with [`MulHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MulHasher>>;
+
+impl Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+    }
+    fn write_u32(&mut self, k: u32) {
+        self.0 = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+    }
 }
 
 impl DocLm {
@@ -126,9 +157,8 @@ impl DocLm {
 /// Prior for characters the general model cannot know (punctuation, symbols).
 fn symbol_prior(code: u16) -> f32 {
     match code >> 8 {
-        0 => 1e-3,
-        0xA1 | 0xA3 => 1e-3,
-        0xA2 | 0xA4..=0xA9 => 1e-7,
+        0 | 0xA1 => 1e-5,
+        0xA2..=0xA9 => 1e-7,
         _ => 0.0,
     }
 }

@@ -196,10 +196,15 @@ fn emit_segment(
         let mut restored = String::new();
         let mut conf = 1.0f32;
         for k in i..j {
+            if outs[k].keep {
+                restored.extend(&chars[seg[k].start..seg[k].end]);
+            }
             for c in outs[k].text.chars() {
-                if c == '\0' {
-                    let (a, cf) = model
-                        .choose_swallowed(&chars[seg[k].end..], seg.get(k + 1).map(|t| &t.unit));
+                if c == '\0' && seg[k].unit == Unit::ResidueQ {
+                    // The swallowed byte was the `<` of `</p>`: the line ends here.
+                } else if c == '\0' {
+                    let (a, cf) =
+                        model.choose_swallowed(restored.chars().last(), &chars[seg[k].end..]);
                     restored.push(a);
                     conf = conf.min(cf);
                 } else {
