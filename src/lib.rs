@@ -33,6 +33,7 @@ pub mod input;
 pub mod normalize;
 pub mod pipeline;
 pub mod render;
+pub mod repair;
 pub mod rules;
 pub mod stages;
 

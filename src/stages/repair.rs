@@ -1,39 +1,27 @@
 //! **repair** — undoes encoding damage the source suffered before we got it.
 //!
-//! Input: decoded lines. Changes: only lines that show damage (GBK pinyin-injection
-//! garbling, UTF-8 read as Latin-1 or GBK); every change is an audit entry with position,
-//! garbled text, restored text and confidence. A clean document passes through unchanged.
-//! Idempotent: repaired text shows no damage, so a second pass changes nothing.
-
-use serde::Deserialize;
+//! Input: decoded lines. Changes: only regions that show damage — GBK text with injected
+//! pinyin glosses decoded misaligned (`因?yàn)橹袊?guó)` → `因為中國`), with the `</p>`
+//! residue it exposed turned into paragraph breaks; and UTF-8 read as Latin-1 or GBK
+//! (mojibake). The algorithm lives in [`crate::repair`]; this stage maps its output back to
+//! source lines and records every edit (position, garbled and restored text, confidence) in
+//! the audit trail. A clean document passes through unchanged. Idempotent: repaired text
+//! shows no damage, so a second pass changes nothing.
 
 use super::{Stage, StageKind};
-use crate::document::Document;
+use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::DocErrorKind;
+use crate::repair::{repair, RepairConfig};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RepairStageConfig {
-    /// Undo GBK pinyin-gloss injection.
-    pub pinyin_gloss: bool,
-    /// Undo UTF-8 decoded as Latin-1/Windows-1252 or as GBK.
-    pub mojibake: bool,
-}
-
-impl Default for RepairStageConfig {
-    fn default() -> Self {
-        RepairStageConfig { pinyin_gloss: true, mojibake: true }
-    }
-}
+pub type RepairStageConfig = RepairConfig;
 
 #[derive(Debug)]
 pub struct Repair {
-    #[allow(dead_code)]
-    cfg: RepairStageConfig,
+    cfg: RepairConfig,
 }
 
 impl Repair {
-    pub fn new(cfg: RepairStageConfig) -> Self {
+    pub fn new(cfg: RepairConfig) -> Self {
         Repair { cfg }
     }
 }
@@ -43,7 +31,39 @@ impl Stage for Repair {
         StageKind::Repair
     }
 
-    fn process(&self, _doc: &mut Document) -> Result<(), DocErrorKind> {
+    fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        let input: Vec<&str> = doc.lines.iter().map(|l| l.text.as_str()).collect();
+        let out = repair(&input, &self.cfg);
+        if !out.detected && out.edits.is_empty() {
+            return Ok(());
+        }
+        let audit: Vec<AuditEntry> = out
+            .edits
+            .iter()
+            .map(|e| AuditEntry {
+                stage: "repair",
+                rule: e.rule.to_owned(),
+                action: Action::Replace,
+                lines: doc.lines[e.line].src.as_pair(),
+                column: Some(e.col as u32 + 1),
+                before: e.garbled.clone(),
+                after: Some(e.restored.clone()),
+                confidence: Some((e.confidence * 1000.0).round() / 1000.0),
+            })
+            .collect();
+        let low = out.edits.iter().filter(|e| e.confidence < 0.5).count() as u64;
+        let lines: Vec<Line> = out
+            .lines
+            .into_iter()
+            .map(|r| {
+                let (first, last) = (&doc.lines[r.src.0], &doc.lines[r.src.1]);
+                Line { text: r.text, src: first.src.join(last.src), ..first.clone() }
+            })
+            .collect();
+        doc.count("repair.edits", audit.len() as u64);
+        doc.count("repair.low_confidence", low);
+        doc.lines = lines;
+        doc.audit.extend(audit);
         Ok(())
     }
 }

@@ -1,0 +1,121 @@
+//! GBK tables and the byte-level model of the lossy decoder that produced the damage.
+//!
+//! Codes: a byte below 0x80 is itself, 0x80 is the single-byte euro sign of WHATWG GBK,
+//! and a two-byte character is `lead << 8 | trail`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub struct Gbk {
+    /// Decoded character per two-byte code, `None` where WHATWG GBK gives private use
+    /// (the damaging decoder dropped those) or the trail byte is invalid.
+    pair: Vec<Option<char>>,
+    enc: HashMap<char, u16>,
+}
+
+pub fn gbk() -> &'static Gbk {
+    static T: OnceLock<Gbk> = OnceLock::new();
+    T.get_or_init(Gbk::build)
+}
+
+pub fn is_lead(b: u8) -> bool {
+    (0x81..=0xFE).contains(&b)
+}
+
+pub fn is_trail(b: u8) -> bool {
+    (0x40..=0x7E).contains(&b) || (0x80..=0xFE).contains(&b)
+}
+
+pub fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}'
+}
+
+impl Gbk {
+    fn build() -> Gbk {
+        let mut pair = vec![None; 1 << 16];
+        let mut enc = HashMap::with_capacity(24_000);
+        let mut dec = encoding_rs::GBK.new_decoder_without_bom_handling();
+        let mut out = String::with_capacity(8);
+        for lead in 0x81u8..=0xFE {
+            for trail in (0x40u8..=0xFE).filter(|&t| is_trail(t)) {
+                out.clear();
+                let (_, _, _) = dec.decode_to_string(&[lead, trail], &mut out, false);
+                let mut it = out.chars();
+                if let (Some(c), None) = (it.next(), it.next()) {
+                    if !is_private_use(c) {
+                        let code = u16::from_be_bytes([lead, trail]);
+                        pair[code as usize] = Some(c);
+                        enc.entry(c).or_insert(code);
+                    }
+                }
+            }
+        }
+        Gbk { pair, enc }
+    }
+
+    /// The character of a two-byte code, if it is a real (non private-use) character.
+    pub fn pair(&self, code: u16) -> Option<char> {
+        self.pair[code as usize]
+    }
+
+    /// GBK code of a character: ASCII is its byte, `€` is 0x80.
+    pub fn encode(&self, c: char) -> Option<u16> {
+        match c {
+            '\0'..='\x7F' => Some(c as u16),
+            '€' => Some(0x80),
+            _ => self.enc.get(&c).copied(),
+        }
+    }
+
+    pub fn decode(&self, code: u16) -> Option<char> {
+        match code {
+            0..=0x7F => char::from_u32(code as u32),
+            0x80 => Some('€'),
+            _ => self.pair(code),
+        }
+    }
+}
+
+/// Full-width forms (GBK row A3) are shown half-width after the damage; this maps a
+/// decoded character to how the damaged document would show it.
+pub fn halfwidth(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The GBK code of the full-width form of a printable ASCII character.
+pub fn fullwidth_code(c: char) -> Option<u16> {
+    match c {
+        '!'..='~' => Some(0xA380 + c as u16),
+        _ => None,
+    }
+}
+
+/// Decodes bytes the way the damaging decoder did: a lead byte followed by an invalid
+/// trail byte yields `?` and swallows both; private-use pairs vanish.
+pub fn lossy_decode(bytes: &[u8]) -> String {
+    let g = gbk();
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b as char);
+            i += 1;
+        } else if b == 0x80 {
+            out.push('€');
+            i += 1;
+        } else if is_lead(b) && i + 1 < bytes.len() && is_trail(bytes[i + 1]) {
+            if let Some(c) = g.pair(u16::from_be_bytes([b, bytes[i + 1]])) {
+                out.push(c);
+            }
+            i += 2;
+        } else {
+            out.push('?');
+            i += 2;
+        }
+    }
+    out
+}

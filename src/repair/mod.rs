@@ -1,0 +1,205 @@
+//! Repair of encoding damage: GBK "pinyin injection" garbling and classic mojibake.
+//!
+//! # Why it works this way
+//!
+//! The GBK damage is a deterministic function of the original bytes: a byte-level gloss
+//! injection followed by a lossy decoder. Almost everything it did can be undone by
+//! re-encoding what we see back to GBK: a misaligned run like `橹袊` is just the original
+//! bytes read one byte off. What is really lost is small and local: the byte eaten by each
+//! decoder `?` (with the ASCII byte after it) and pairs the decoder dropped as private use.
+//! So rather than pattern-matching garbled text, we search over original byte streams
+//! that would have produced the observed line ([`decode`]), and let three independent kinds
+//! of evidence pick the lost bytes:
+//!
+//! * the glosses themselves: the two bytes before every gloss spell a character with that
+//!   reading (a real pinyin table covers every GBK character, because the annotator's
+//!   table is unknown), and characters glossed elsewhere in the document must be glossed
+//!   wherever their bytes occur — the injection was global;
+//! * validity: the original is well-formed GBK;
+//! * a character language model ([`lm`]), general plus the document's own clean text.
+//!
+//! Detection is statistical, never lexical: a document is repaired only when glosses
+//! agree with the readings of the characters before them and the signature of
+//! byte-level injection (a `?` that ate a gloss's `(`, or every occurrence of glossed
+//! characters being glossed) is present. A line without glosses cannot be misaligned
+//! (misalignment only starts at a gloss that straddles two characters), so such lines
+//! are left alone even in a damaged document. Mojibake repair ([`mojibake`]) only
+//! replaces a span when re-encoding round-trips exactly into clearly better CJK text.
+
+mod decode;
+mod detect;
+mod gbk;
+mod lm;
+mod mojibake;
+mod pinyin_idx;
+mod tokens;
+
+pub use gbk::lossy_decode;
+
+use decode::{decode_segment, Ctx, UnitOut};
+use tokens::{tokenize, Tok, Unit};
+
+/// Which repairs to attempt.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RepairConfig {
+    /// Undo GBK pinyin-injection garbling.
+    pub pinyin_gloss: bool,
+    /// Undo UTF-8 read as Windows-1252/Latin-1 or as GBK.
+    pub mojibake: bool,
+}
+
+impl Default for RepairConfig {
+    fn default() -> Self {
+        RepairConfig { pinyin_gloss: true, mojibake: true }
+    }
+}
+
+/// One output line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepairedLine {
+    pub text: String,
+    /// 0-based indices (first, last) of the input lines this line came from.
+    pub src: (usize, usize),
+}
+
+/// One change, for the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepairEdit {
+    pub rule: &'static str,
+    /// 0-based input line.
+    pub line: usize,
+    /// 0-based char column in that input line.
+    pub col: usize,
+    pub garbled: String,
+    pub restored: String,
+    /// 0..1: how sure the reconstruction is of `restored`.
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RepairOutput {
+    pub lines: Vec<RepairedLine>,
+    pub edits: Vec<RepairEdit>,
+    /// Whether GBK pinyin-injection damage was detected in the document.
+    pub detected: bool,
+}
+
+pub const RULE_PINYIN: &str = "repair.gbk-pinyin";
+pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
+
+/// Repairs a document given as lines. Clean input passes through unchanged.
+pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
+    let mut out = RepairOutput::default();
+    let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    let toks: Vec<Vec<Tok>> =
+        if cfg.pinyin_gloss { chars.iter().map(|c| tokenize(c)).collect() } else { Vec::new() };
+    out.detected = cfg.pinyin_gloss && detect::detect(&chars, &toks);
+    let model = out.detected.then(|| detect::DocModel::build(&chars, &toks));
+    for (i, line) in lines.iter().enumerate() {
+        let damaged =
+            model.is_some() && toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q));
+        let texts = match &model {
+            Some(m) if damaged => repair_line(i, &chars[i], &toks[i], m, &mut out.edits),
+            _ => vec![line.to_string()],
+        };
+        for text in texts {
+            let text =
+                if cfg.mojibake { mojibake::fix_line(i, &text, &mut out.edits) } else { text };
+            out.lines.push(RepairedLine { text, src: (i, i) });
+        }
+    }
+    out
+}
+
+/// Repairs one damaged line; a `</p>` residue splits it into several output lines.
+fn repair_line(
+    line: usize,
+    chars: &[char],
+    toks: &[Tok],
+    model: &detect::DocModel,
+    edits: &mut Vec<RepairEdit>,
+) -> Vec<String> {
+    let ctx = Ctx { doc: &model.lm, table: &model.table };
+    let mut texts = vec![String::new()];
+    let mut start = 0;
+    while start < toks.len() {
+        let end = toks[start..]
+            .iter()
+            .position(|t| t.unit == Unit::Residue)
+            .map_or(toks.len(), |p| start + p + 1);
+        let seg = &toks[start..end];
+        let outs = decode_segment(seg, &ctx);
+        emit_segment(line, chars, seg, &outs, model, texts.last_mut().unwrap(), edits);
+        if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
+            texts.push(String::new());
+        }
+        start = end;
+    }
+    texts
+}
+
+/// Appends a decoded segment's text and records an edit per run of changed units.
+fn emit_segment(
+    line: usize,
+    chars: &[char],
+    seg: &[Tok],
+    outs: &[UnitOut],
+    model: &detect::DocModel,
+    text: &mut String,
+    edits: &mut Vec<RepairEdit>,
+) {
+    let mut i = 0;
+    while i < seg.len() {
+        if outs[i].verbatim {
+            text.extend(&chars[seg[i].start..seg[i].end]);
+            i += 1;
+            continue;
+        }
+        if seg[i].unit == Unit::Residue {
+            edits.push(RepairEdit {
+                rule: RULE_RESIDUE,
+                line,
+                col: seg[i].start,
+                garbled: chars[seg[i].start..seg[i].end].iter().collect(),
+                restored: "\n".into(),
+                confidence: 0.95,
+            });
+            i += 1;
+            continue;
+        }
+        let j = (i..seg.len())
+            .find(|&k| outs[k].verbatim || seg[k].unit == Unit::Residue)
+            .unwrap_or(seg.len());
+        let mut restored = String::new();
+        let mut conf = 1.0f32;
+        for k in i..j {
+            if outs[k].keep {
+                restored.extend(&chars[seg[k].start..seg[k].end]);
+            }
+            for c in outs[k].text.chars() {
+                if c == '\0' && seg[k].unit == Unit::ResidueQ {
+                    // The swallowed byte was the `<` of `</p>`: the line ends here.
+                } else if c == '\0' {
+                    let (a, cf) =
+                        model.choose_swallowed(restored.chars().last(), &chars[seg[k].end..]);
+                    restored.push(a);
+                    conf = conf.min(cf);
+                } else {
+                    restored.push(c);
+                }
+            }
+            conf = conf.min(outs[k].conf);
+        }
+        text.push_str(&restored);
+        edits.push(RepairEdit {
+            rule: RULE_PINYIN,
+            line,
+            col: seg[i].start,
+            garbled: chars[seg[i].start..seg[j - 1].end].iter().collect(),
+            restored,
+            confidence: conf,
+        });
+        i = j;
+    }
+}

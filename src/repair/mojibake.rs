@@ -1,0 +1,102 @@
+//! Classic mojibake: UTF-8 bytes that were decoded as Windows-1252/Latin-1 or as GBK.
+//!
+//! A span is replaced only when the evidence is unambiguous: re-encoding it with the
+//! wrong charset gives valid UTF-8 that decodes to CJK text. Random CJK or accented text
+//! essentially never re-encodes to valid multi-byte UTF-8 over several characters.
+
+use super::gbk::gbk;
+use super::RepairEdit;
+
+pub const RULE_LATIN1: &str = "repair.mojibake-latin1";
+pub const RULE_GBK: &str = "repair.mojibake-gbk";
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Windows-1252 byte of a character, as a browser would have decoded it.
+fn cp1252_byte(c: char) -> Option<u8> {
+    let mut buf = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+    (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
+}
+
+/// Bytes of a GBK character read by mistake, if it has a two-byte code.
+fn gbk_bytes(c: char) -> Option<[u8; 2]> {
+    gbk().encode(c).filter(|&x| x > 0xFF).map(u16::to_be_bytes)
+}
+
+/// Longest span from `i` whose wrong-charset bytes decode as UTF-8 into CJK only;
+/// returns the end index and the decoded text.
+fn longest_span(
+    chars: &[char],
+    i: usize,
+    bytes_of: &dyn Fn(char) -> Option<Vec<u8>>,
+) -> Option<(usize, String)> {
+    let mut buf = Vec::new();
+    let mut best = None;
+    for (j, &c) in chars.iter().enumerate().skip(i) {
+        let Some(b) = bytes_of(c) else { break };
+        buf.extend(b);
+        match std::str::from_utf8(&buf) {
+            Ok(s) if s.chars().all(is_cjk) => best = Some((j + 1, s.to_string())),
+            Ok(_) => break,
+            Err(e) if e.error_len().is_some() => break,
+            Err(_) => {}
+        }
+        if buf.len() > 3 * 64 {
+            break;
+        }
+    }
+    best
+}
+
+fn fix_with(
+    line: usize,
+    chars: &[char],
+    rule: &'static str,
+    bytes_of: &dyn Fn(char) -> Option<Vec<u8>>,
+    min_out: usize,
+    edits: &mut Vec<RepairEdit>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some((end, s)) = longest_span(chars, i, bytes_of) {
+            if s.chars().filter(|&c| is_cjk(c)).count() >= min_out && s.chars().count() < end - i {
+                edits.push(RepairEdit {
+                    rule,
+                    line,
+                    col: i,
+                    garbled: chars[i..end].iter().collect(),
+                    restored: s.clone(),
+                    confidence: 0.95,
+                });
+                out.push_str(&s);
+                changed = true;
+                i = end;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    changed.then_some(out)
+}
+
+/// Repairs mojibake spans in one line; returns the line unchanged when there are none.
+pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let latin = |c: char| cp1252_byte(c).map(|b| vec![b]);
+    let mut cur = fix_with(line, &chars, RULE_LATIN1, &latin, 2, edits);
+    let chars2: Vec<char> = cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
+    let wrong_gbk = |c: char| gbk_bytes(c).map(Vec::from);
+    if let Some(s) = fix_with(line, &chars2, RULE_GBK, &wrong_gbk, 3, edits) {
+        cur = Some(s);
+    }
+    cur.unwrap_or_else(|| text.to_string())
+}

@@ -1,0 +1,72 @@
+//! Splits a damaged line into the units the reconstruction reasons about.
+
+use super::pinyin_idx::pinyin_index;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unit {
+    /// An observed character that went through the decoder as one unit.
+    Char(char),
+    /// `(py)` after the annotated character: injected, carries no text.
+    Gloss(String),
+    /// `?py)`: a lead byte lost with the gloss's `(`.
+    ErrGloss(String),
+    /// A bare `?`: a real question mark, or a lead byte lost with the ASCII byte after it.
+    Q,
+    /// `?` right before `/p>`: a lost byte plus the swallowed `<` of `</p>`.
+    ResidueQ,
+    /// The `/p>` left of `</p>`: a paragraph break.
+    Residue,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tok {
+    pub unit: Unit,
+    /// Char columns `[start, end)` in the input line.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// If `chars[i..]` starts with `syllable)`, the syllable and the index after `)`.
+pub fn syllable_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let mut j = i;
+    while j < chars.len() && j - i < 7 && is_pinyin_letter(chars[j]) {
+        j += 1;
+    }
+    if j == i || chars.get(j) != Some(&')') {
+        return None;
+    }
+    let s: String = chars[i..j].iter().collect();
+    pinyin_index().is_syllable(&s).then_some((s, j + 1))
+}
+
+pub fn tokenize(chars: &[char]) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let (unit, end) = match chars[i] {
+            '(' => match syllable_at(chars, i + 1) {
+                Some((py, e)) => (Unit::Gloss(py), e),
+                None => (Unit::Char('('), i + 1),
+            },
+            '?' => match syllable_at(chars, i + 1) {
+                Some((py, e)) => (Unit::ErrGloss(py), e),
+                None if chars[i + 1..].starts_with(&['/', 'p', '>']) => (Unit::ResidueQ, i + 1),
+                None => (Unit::Q, i + 1),
+            },
+            '/' if i > 0
+                && chars[i - 1] == '?'
+                && out.last().is_some_and(|t: &Tok| t.unit == Unit::ResidueQ) =>
+            {
+                (Unit::Residue, i + 3)
+            }
+            c => (Unit::Char(c), i + 1),
+        };
+        out.push(Tok { unit, start: i, end });
+        i = end;
+    }
+    out
+}
