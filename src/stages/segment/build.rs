@@ -1,6 +1,7 @@
 //! Walking the lines once, in order, to build segments.
 
 use std::collections::HashMap;
+use std::ops::Not;
 
 use super::speakers::{fold, Label, Registry};
 use super::Rules;
@@ -51,8 +52,13 @@ impl<'a> Builder<'a> {
     pub fn run(mut self) -> Vec<Segment> {
         self.speakers = self.accepted_speakers();
         let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
-        for line in lines {
-            self.line(line);
+        for (i, line) in lines.iter().enumerate() {
+            let next = lines.get(i + 1);
+            if self.implicit_heading(line, next) {
+                self.heading(line.clone());
+            } else {
+                self.line(line.clone());
+            }
         }
         self.close_turn();
         assign_roles(&mut self.out, self.rules.host_question_ratio);
@@ -146,6 +152,28 @@ impl<'a> Builder<'a> {
             english: s.english,
         });
         Some((speaker, Some(Line { text: label.rest, scripts, ..line.clone() })))
+    }
+
+    /// A short unpunctuated line before a longer paragraph, outside any turn or list.
+    fn implicit_heading(&self, line: &Line, next: Option<&Line>) -> bool {
+        let short = line.text.chars().count() <= self.rules.implicit_heading_max_chars;
+        let next_is_prose = next.is_some_and(|n| {
+            n.kind.is_none() && n.text.chars().count() > 2 * line.text.chars().count()
+        });
+        line.kind.is_none()
+            && self.turn.is_none()
+            && self.mode == Mode::Normal
+            && short
+            && next_is_prose
+            && self.rules.implicit_heading.is_match(&line.text)
+            && self.label_of(line).is_none()
+            && !self.is_narration(line)
+            && !self.rules.list_item.is_match(&line.text)
+            && self.scripts_english(line).not()
+    }
+
+    fn scripts_english(&self, line: &Line) -> bool {
+        line.scripts.as_ref().is_some_and(|s| s.english)
     }
 
     fn is_narration(&self, line: &Line) -> bool {
