@@ -236,8 +236,11 @@ impl Document {
         self.original = Arc::from(text);
     }
 
+    /// Adds to a counter; zero counts are not recorded, so `stats` lists what happened.
     pub fn count(&mut self, key: &str, n: u64) {
-        *self.stats.entry(key.to_owned()).or_insert(0) += n;
+        if n > 0 {
+            *self.stats.entry(key.to_owned()).or_insert(0) += n;
+        }
     }
 
     pub fn record(&mut self, entry: AuditEntry) {
