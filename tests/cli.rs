@@ -212,3 +212,33 @@ fn summary_line_counts_docs_segments_errors() {
     assert_eq!(v["failed"], 1);
     assert!(v["segments"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn the_pipeline_file_on_disk_gives_the_same_output_as_the_built_in_one() {
+    let builtin = run(&["run", "corpus", "--quiet"], None);
+    let on_disk = run(&["run", "corpus", "--quiet", "--pipeline", "pipelines/default.toml"], None);
+    assert!(builtin.status.success() && on_disk.status.success());
+    assert_eq!(builtin.stdout, on_disk.stdout);
+}
+
+#[test]
+fn a_user_pipeline_can_add_rules_and_reuse_the_built_in_ones() {
+    let dir = tmpdir();
+    let rules = "[profile]\nid = \"mine\"\nmin_evidence = 0\n[[rules]]\nid = \"mine.sponsor\"\nmatch = '^本文由.{0,20}赞助'\naction = \"drop-line\"\n";
+    write(dir.path(), "mine.toml", rules.as_bytes());
+    let default = std::fs::read_to_string("pipelines/default.toml").unwrap();
+    let pipeline = default
+        .replace("\"rules/", "\"builtin:rules/")
+        .replace("\"speakers.toml\"", "\"builtin:speakers.toml\"")
+        .replace("\"segment.toml\"", "\"builtin:segment.toml\"")
+        .replace(
+            "  \"builtin:rules/generic.toml\",",
+            "  \"builtin:rules/generic.toml\",\n  \"mine.toml\",",
+        );
+    let p = write(dir.path(), "p.toml", pipeline.as_bytes());
+    let doc = write(dir.path(), "a.txt", "本文由某某公司赞助\n马斯克：我们会去火星。\n".as_bytes());
+    let o = run(&["run", s(&doc), "--pipeline", s(&p), "--quiet"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("赞助") && out.contains("我们会去火星"), "{out}");
+}
