@@ -178,3 +178,52 @@ fn rules_do_not_fire_on_articles_without_boilerplate() {
         &["未经许可转载的问题依然严重", "关注公众号、设为星标已经不够了", "二维码和“长按识别”"],
     );
 }
+
+/// A WeChat article (by its header) with one boilerplate line between two paragraphs.
+fn wechat_with(line: &str) -> String {
+    format!(
+        "# 标题\n\n文章作者: 某公众号\n发布时间: 2024-01-02 03:04\n原文链接: https://mp.weixin.qq.com/s/x\n\n\
+         第一段正文讲的是电池的价格。\n\n{line}\n\n第二段正文讲的是工厂的良率。\n"
+    )
+}
+
+#[test]
+fn wechat_boilerplate_in_other_wordings_goes_too() {
+    let p = Pipeline::builtin().unwrap();
+    let lines = [
+        "点击上方蓝字，关注我们",
+        "设为星标，不错过每一篇推送",
+        "本文约2800字，阅读需要7分钟",
+        "长按识别二维码，关注我们",
+        "扫码添加小编",
+        "商务合作请加微信：energy-2024",
+        "觉得不错，请点个在看",
+        "喜欢就点赞、转发、在看三连吧",
+        "阅读原文",
+        "未经授权，禁止转载",
+        "图片来源：网络",
+    ];
+    for line in lines {
+        let out = p.process_bytes("w.txt", wechat_with(line).into_bytes()).unwrap();
+        let recs = out.jsonl();
+        assert!(!recs.contains(line), "`{line}` survived");
+        assert!(
+            recs.contains("第一段正文") && recs.contains("第二段正文"),
+            "content lost around `{line}`"
+        );
+        assert!(
+            out.audit_jsonl().contains("\"rule\":\"wechat."),
+            "`{line}` removed without a wechat rule"
+        );
+    }
+    // End markers and recommended-reading headings drop the rest of the page.
+    for line in ["—— END ——", "- THE END -", "END", "▼往期推荐▼", "推荐阅读", "**往期回顾**"]
+    {
+        let out = p.process_bytes("w.txt", wechat_with(line).into_bytes()).unwrap();
+        let recs = out.jsonl();
+        assert!(
+            recs.contains("第一段正文") && !recs.contains("第二段正文"),
+            "`{line}` did not end the article"
+        );
+    }
+}
