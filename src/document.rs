@@ -172,6 +172,44 @@ pub struct AuditEntry {
     pub confidence: Option<f32>,
 }
 
+impl AuditEntry {
+    /// An entry with no column, no replacement text and no confidence; add them with the
+    /// `at`, `to` and `confidence` builders.
+    pub fn new(
+        stage: &'static str,
+        rule: impl Into<String>,
+        action: Action,
+        lines: Span,
+        before: impl Into<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            stage,
+            rule: rule.into(),
+            action,
+            lines: lines.as_pair(),
+            column: None,
+            before: before.into(),
+            after: None,
+            confidence: None,
+        }
+    }
+
+    pub fn at(mut self, column: u32) -> AuditEntry {
+        self.column = Some(column);
+        self
+    }
+
+    pub fn to(mut self, after: impl Into<String>) -> AuditEntry {
+        self.after = Some(after.into());
+        self
+    }
+
+    pub fn confidence(mut self, confidence: f32) -> AuditEntry {
+        self.confidence = Some(confidence);
+        self
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {

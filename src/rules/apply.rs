@@ -121,16 +121,16 @@ impl Profile {
                 doc.meta.extra.entry(key).or_insert_with(|| value.clone()).clone()
             }
         };
-        doc.record(AuditEntry {
-            stage: "strip",
-            rule: rule.id.clone(),
-            action: if rule.keep { crate::document::Action::Flag } else { Action::Extract },
-            lines: line.src.as_pair(),
-            column: None,
-            before: line.text.clone(),
-            after: Some(format!("{field}={stored}")),
-            confidence: None,
-        });
+        doc.record(
+            AuditEntry::new(
+                "strip",
+                rule.id.clone(),
+                if rule.keep { Action::Flag } else { Action::Extract },
+                line.src,
+                line.text.clone(),
+            )
+            .to(format!("{field}={stored}")),
+        );
     }
 }
 
@@ -158,16 +158,10 @@ fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
     for m in rule.re.find_iter(&line.text) {
         kept.push_str(&line.text[last..m.start()]);
         last = m.end();
-        doc.record(AuditEntry {
-            stage: "strip",
-            rule: rule.id.clone(),
-            action: Action::Remove,
-            lines: line.src.as_pair(),
-            column: Some(line.text[..m.start()].chars().count() as u32 + 1),
-            before: m.as_str().to_owned(),
-            after: None,
-            confidence: None,
-        });
+        doc.record(
+            AuditEntry::new("strip", rule.id.clone(), Action::Remove, line.src, m.as_str())
+                .at(line.text[..m.start()].chars().count() as u32 + 1),
+        );
     }
     kept.push_str(&line.text[last..]);
     line.text = kept;
@@ -177,32 +171,17 @@ fn audit_removal(doc: &mut Document, rule: &Rule, lines: &[Line]) {
     let Some(first) = lines.first() else { return };
     let span = lines.iter().fold(first.src, |s, l| s.join(l.src));
     let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-    doc.record(AuditEntry {
-        stage: "strip",
-        rule: rule.id.clone(),
-        action: Action::Remove,
-        lines: span.as_pair(),
-        column: None,
-        before: text.join("\n"),
-        after: None,
-        confidence: None,
-    });
+    doc.record(AuditEntry::new("strip", rule.id.clone(), Action::Remove, span, text.join("\n")));
 }
 
 fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {
     if line.text == new {
         return;
     }
-    doc.record(AuditEntry {
-        stage: "strip",
-        rule: rule.id.clone(),
-        action: Action::Replace,
-        lines: line.src.as_pair(),
-        column: None,
-        before: line.text.clone(),
-        after: Some(new.to_owned()),
-        confidence: None,
-    });
+    doc.record(
+        AuditEntry::new("strip", rule.id.clone(), Action::Replace, line.src, line.text.clone())
+            .to(new),
+    );
 }
 
 /// URLs captured by a rule's `url` group are kept in metadata (link text stays in the body).

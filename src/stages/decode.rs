@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{Stage, StageKind};
-use crate::document::{Action, AuditEntry, Document};
+use crate::document::{Action, AuditEntry, Document, Span};
 use crate::error::{DocErrorKind, Position};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,21 +104,14 @@ impl Stage for Decode {
         doc.set_source_text(&text);
         for m in &malformed {
             let pos = Position::locate(&raw, choice.skip + m.offset);
-            doc.record(AuditEntry {
-                stage: "decode",
-                rule: if m.at_end {
-                    "decode.truncated-sequence"
-                } else {
-                    "decode.malformed-sequence"
-                }
-                .into(),
-                action: Action::Replace,
-                lines: [pos.line, pos.line],
-                column: Some(pos.column),
-                before: m.bytes.iter().map(|b| format!("\\x{b:02X}")).collect(),
-                after: Some("\u{FFFD}".into()),
-                confidence: None,
-            });
+            let rule =
+                if m.at_end { "decode.truncated-sequence" } else { "decode.malformed-sequence" };
+            let bytes: String = m.bytes.iter().map(|b| format!("\\x{b:02X}")).collect();
+            doc.record(
+                AuditEntry::new("decode", rule, Action::Replace, Span::line(pos.line), bytes)
+                    .at(pos.column)
+                    .to("\u{FFFD}"),
+            );
             if m.at_end {
                 doc.meta.truncated = true;
             }

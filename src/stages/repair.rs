@@ -40,15 +40,17 @@ impl Stage for Repair {
         let audit: Vec<AuditEntry> = out
             .edits
             .iter()
-            .map(|e| AuditEntry {
-                stage: "repair",
-                rule: e.rule.to_owned(),
-                action: Action::Replace,
-                lines: doc.lines[e.line].src.as_pair(),
-                column: Some(e.col as u32 + 1),
-                before: e.garbled.clone(),
-                after: Some(e.restored.clone()),
-                confidence: Some((e.confidence * 1000.0).round() / 1000.0),
+            .map(|e| {
+                AuditEntry::new(
+                    "repair",
+                    e.rule,
+                    Action::Replace,
+                    doc.lines[e.line].src,
+                    e.garbled.clone(),
+                )
+                .at(e.col as u32 + 1)
+                .to(e.restored.clone())
+                .confidence((e.confidence * 1000.0).round() / 1000.0)
             })
             .collect();
         let low = out.edits.iter().filter(|e| e.confidence < 0.5).count() as u64;

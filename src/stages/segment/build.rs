@@ -255,16 +255,13 @@ impl<'a> Builder<'a> {
             let seg = self.out.last_mut().expect("just pushed");
             seg.src = seg.src.join(label);
         } else {
-            self.doc.record(AuditEntry {
-                stage: "segment",
-                rule: "segment.empty-turn".into(),
-                action: Action::Flag,
-                lines: label.as_pair(),
-                column: None,
-                before: speaker.id.clone(),
-                after: None,
-                confidence: None,
-            });
+            self.doc.record(AuditEntry::new(
+                "segment",
+                "segment.empty-turn",
+                Action::Flag,
+                label,
+                speaker.id.clone(),
+            ));
         }
         for note in notes {
             let section = self.section.clone();
@@ -329,29 +326,17 @@ impl<'a> Builder<'a> {
     }
 
     fn audit_repeat(&mut self, rule: &str, line: &Line, text: &str) {
-        self.doc.record(AuditEntry {
-            stage: "segment",
-            rule: rule.into(),
-            action: Action::Remove,
-            lines: line.src.as_pair(),
-            column: None,
-            before: text.to_owned(),
-            after: None,
-            confidence: None,
-        });
+        self.doc.record(AuditEntry::new("segment", rule, Action::Remove, line.src, text));
     }
 
     fn audit_label(&mut self, line: &Line) {
-        self.doc.record(AuditEntry {
-            stage: "segment",
-            rule: "segment.summary-label".into(),
-            action: Action::Remove,
-            lines: line.src.as_pair(),
-            column: None,
-            before: line.text.clone(),
-            after: None,
-            confidence: None,
-        });
+        self.doc.record(AuditEntry::new(
+            "segment",
+            "segment.summary-label",
+            Action::Remove,
+            line.src,
+            line.text.clone(),
+        ));
     }
 }
 

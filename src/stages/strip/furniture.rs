@@ -1,7 +1,7 @@
 //! Detectors that need the whole document rather than one line: a page title repeated in
 //! the body, a site name injected into sentences, an article cut off mid-sentence.
 
-use crate::document::{Action, AuditEntry, Document};
+use crate::document::{Action, AuditEntry, Document, Span};
 
 /// Removes body lines, near the top, that only repeat the extracted title.
 pub fn drop_title_repeats(doc: &mut Document) {
@@ -18,7 +18,7 @@ pub fn drop_title_repeats(doc: &mut Document) {
         !repeat
     });
     for (src, text) in removed {
-        doc.record(audit("strip.title-repeat", Action::Remove, src.as_pair(), None, text));
+        doc.record(audit("strip.title-repeat", Action::Remove, src, None, text));
     }
 }
 
@@ -44,13 +44,7 @@ pub fn drop_injected_names(doc: &mut Document) {
         }
         let src = doc.lines[i].src;
         for col in cuts {
-            doc.record(audit(
-                "strip.injected-name",
-                Action::Remove,
-                src.as_pair(),
-                Some(col),
-                name.clone(),
-            ));
+            doc.record(audit("strip.injected-name", Action::Remove, src, Some(col), name.clone()));
         }
         doc.count("strip.injected-name", 1);
         doc.lines[i].text = kept;
@@ -91,8 +85,7 @@ pub fn flag_truncation(doc: &mut Document) {
     let cut = (dots == "..." || dots == "…" || dots == "……" || dots == "。。。")
         && body.chars().next_back().is_some_and(|c| is_cjk(c) || c.is_alphanumeric());
     if cut {
-        let entry =
-            audit("strip.truncated-ending", Action::Flag, last.src.as_pair(), None, t.to_owned());
+        let entry = audit("strip.truncated-ending", Action::Flag, last.src, None, t.to_owned());
         doc.meta.truncated = true;
         doc.record(entry);
     }
@@ -101,33 +94,13 @@ pub fn flag_truncation(doc: &mut Document) {
 fn audit(
     rule: &str,
     action: Action,
-    lines: [u32; 2],
+    lines: Span,
     column: Option<u32>,
     before: String,
 ) -> AuditEntry {
-    AuditEntry {
-        stage: "strip",
-        rule: rule.into(),
-        action,
-        lines,
-        column,
-        before,
-        after: None,
-        confidence: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cut_inside_sentences;
-
-    #[test]
-    fn injected_name_is_cut_only_inside_sentences() {
-        let (t, cuts) = cut_inside_sentences("虽然听某某科技公司起来惊人", "某某科技公司");
-        assert_eq!(t, "虽然听起来惊人");
-        assert_eq!(cuts, [4]);
-        let (t, cuts) = cut_inside_sentences("某某科技公司发布了新品。", "某某科技公司");
-        assert_eq!(t, "某某科技公司发布了新品。");
-        assert!(cuts.is_empty());
+    let entry = AuditEntry::new("strip", rule, action, lines, before);
+    match column {
+        Some(c) => entry.at(c),
+        None => entry,
     }
 }
