@@ -1,7 +1,7 @@
 //! Conversion throughput, one core: zhpipe vs `/usr/bin/opencc` (C++ OpenCC CLI) vs
 //! `ferrous-opencc`, on a ~64 MB input built deterministically from `corpus/**/*.txt`.
 //!
-//! `cargo bench --bench convert` (env: `ZHPIPE_BENCH_MB` input size, default 64;
+//! `cargo bench --features bench-peers --bench convert` (env: `ZHPIPE_BENCH_MB` input size, default 64;
 //! `ZHPIPE_BENCH_RUNS` runs per in-process converter, default 3; `ZHPIPE_BENCH_OPENCC=0` skips
 //! the CLI). Inputs and outputs go to `bench-data/` (git-ignored). The CLI is given configs
 //! compiled from our vendored dictionaries (`opencc_dict`, text → ocd2), so all three should
