@@ -8,10 +8,10 @@
 //! with that reading. Each step is scored with the character language model.
 
 use super::gbk::{fullwidth_code, gbk, halfwidth, is_lead, is_trail};
+use super::lm::FastSet;
 use super::lm::{general, logp, DocLm, EOL, START};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 const NONE: u16 = 0xFFFF;
@@ -19,19 +19,23 @@ const NONE: u16 = 0xFFFF;
 pub const SWALLOWED: u16 = 0xFFFE;
 const BEAM: usize = 12;
 /// Only the best few hypotheses also try a dropped pair before each unit.
-const DROP_BEAM: usize = 2;
+const DROP_BEAM: usize = 6;
+/// ... and only when within this log-score of the best.
+const HEAVY_MARGIN: f32 = 15.0;
+/// Hypotheses this far behind the best are dropped outright.
+const PRUNE_MARGIN: f32 = 30.0;
 /// A known table pair in the stream that no gloss follows: the annotator would have glossed it.
 const OWE_PENALTY: f32 = -12.0;
 const GLOSS_MISMATCH: f32 = -20.0;
 const TABLE_BONUS: f32 = 2.0;
 const FULLWIDTH_PENALTY: f32 = -1.0;
-const DROP_PENALTY: f32 = 0.0;
+const DROP_PENALTY: f32 = -1.5;
 const ERROR_PENALTY: f32 = -1.0;
 
 pub struct Ctx<'a> {
     pub doc: &'a DocLm,
     /// Codes seen glossed in the document: the annotator's table as far as it is known.
-    pub table: &'a HashSet<u16>,
+    pub table: &'a FastSet<u16>,
 }
 
 /// What one unit became.
@@ -49,6 +53,8 @@ struct Hyp {
     score: f32,
     pending: u16,
     last: u16,
+    /// The last two bytes of the stream: what a gloss here would follow.
+    tail: u16,
     owe: bool,
     node: u32,
 }
@@ -106,6 +112,7 @@ impl Ext {
         if !self.ok {
             return;
         }
+        self.h.tail = (self.h.tail << 8) | u16::from(b);
         if self.h.owe {
             self.h.score += OWE_PENALTY;
             self.h.owe = false;
@@ -130,7 +137,9 @@ impl Ext {
             }
         } else {
             self.ok = false;
+            return;
         }
+        self.h.owe = ctx.table.contains(&self.h.tail);
     }
 
     fn code(&mut self, code: u16, ctx: &Ctx) {
@@ -142,15 +151,8 @@ impl Ext {
 
     /// The two stream bytes before a gloss, as a code, if they can be a character.
     fn glossed_pair(&self) -> Option<u16> {
-        let last = self.h.last;
-        if last <= 0xFF || last == NONE || last == SWALLOWED {
-            return None;
-        }
-        Some(if self.h.pending != NONE {
-            ((last & 0xFF) << 8) | self.h.pending
-        } else {
-            last
-        })
+        let t = self.h.tail;
+        (is_lead((t >> 8) as u8) && gbk().pair(t).is_some()).then_some(t)
     }
 }
 
@@ -165,11 +167,44 @@ fn leads_for(trail: u8) -> &'static [u8] {
                     .filter(|&(f, l)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, x])).is_some())
                     .collect();
                 v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(32).map(|(_, l)| l).collect()
+                v.into_iter().take(48).map(|(_, l)| l).collect()
             })
             .collect()
     });
     &t[trail as usize]
+}
+
+/// Per lead byte, the trails of its most frequent characters: candidates for a byte the
+/// decoder lost, where only the left neighbour constrains the character.
+fn common_trails(lead: u8) -> &'static [u8] {
+    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        (0..=255u8)
+            .map(|l| {
+                let mut v: Vec<(f32, u8)> = (0x40..=0xFEu8)
+                    .filter(|&t| is_trail(t) && gbk().pair(u16::from_be_bytes([l, t])).is_some())
+                    .map(|t| {
+                        (
+                            general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l),
+                            t,
+                        )
+                    })
+                    .collect();
+                v.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.into_iter().take(48).map(|(_, t)| t).collect()
+            })
+            .collect()
+    });
+    &t[lead as usize]
+}
+
+/// Punctuation rows have no general counts; keep them all in play.
+fn symbol_prior_rank(lead: u8) -> f32 {
+    if matches!(lead, 0xA1 | 0xA3) {
+        1.0
+    } else {
+        0.0
+    }
 }
 
 /// Per lead byte, trail bytes that complete a known character and can start a pair the
@@ -185,7 +220,7 @@ fn drop_trails(lead: u8) -> &'static [u8] {
                     .filter(|&(f, t)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, t])).is_some())
                     .collect();
                 v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(3).map(|(_, t)| t).collect()
+                v.into_iter().take(4).map(|(_, t)| t).collect()
             })
             .collect()
     });
@@ -225,48 +260,11 @@ fn first_byte(code: u16) -> u8 {
 
 /// Hypothesises a pair the decoder silently dropped right before this unit: the pending
 /// lead's trail `h1` and the next character's lead `h2`. Returns the states after it.
-fn drop_variants(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
-    const PER_H1: usize = 12;
+fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mut Vec<Ext>) {
+    const PER_H1: usize = 6;
     let l = h.pending as u8;
     for &h1 in drop_trails(l) {
-        let c1 = u16::from_be_bytes([l, h1]);
-        let mut scored: Vec<(f32, u8)> = match &tok.unit {
-            Unit::Char(c) => {
-                let Some(code) = char_code(*c) else { return };
-                let x = first_byte(code);
-                // The character after the guessed one is known too; score both sides.
-                let right = right_char(code, next);
-                leads_for(x)
-                    .iter()
-                    .filter(|&&h2| dropped(h1, h2))
-                    .map(|&h2| {
-                        let mid = u16::from_be_bytes([h2, x]);
-                        let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
-                        (logp(ctx.doc, c1, mid) + r, h2)
-                    })
-                    .collect()
-            }
-            Unit::ErrGloss(py) => {
-                let mut v: Vec<(f32, u8)> = pinyin_index()
-                    .codes(py)
-                    .iter()
-                    .map(|&c| (c >> 8) as u8)
-                    .filter(|&h2| dropped(h1, h2))
-                    .map(|h2| (f32::MAX, h2))
-                    .collect();
-                v.dedup();
-                v
-            }
-            _ => return,
-        };
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // Readings pin the lead down already; otherwise keep the likeliest few.
-        let keep = if scored.first().is_some_and(|s| s.0 == f32::MAX) {
-            scored.len()
-        } else {
-            PER_H1
-        };
-        for &(_, h2) in scored.iter().take(keep) {
+        let mut push = |h2: u8| {
             let mut e = Ext::new(h);
             e.h.score += DROP_PENALTY;
             e.byte(h1, ctx);
@@ -274,12 +272,53 @@ fn drop_variants(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec
             if e.ok {
                 out.push(e);
             }
+        };
+        match &tok.unit {
+            Unit::Char(_) => leads
+                .iter()
+                .filter(|&&h2| dropped(h1, h2))
+                .take(PER_H1)
+                .for_each(|&h2| push(h2)),
+            // The reading pins the lead down already.
+            Unit::ErrGloss(py) => {
+                let mut v: Vec<u8> = pinyin_index()
+                    .codes(py)
+                    .iter()
+                    .map(|&c| (c >> 8) as u8)
+                    .collect();
+                v.dedup();
+                v.into_iter().filter(|&h2| dropped(h1, h2)).for_each(push);
+            }
+            _ => return,
         }
     }
 }
 
+/// Leads for a character hidden by a dropped pair right before a character unit, best
+/// first. The hidden character's trail is the unit's first byte and the character after
+/// it is known too, so both sides score it; the same list serves every hypothesis.
+fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> {
+    let Unit::Char(c) = tok.unit else {
+        return Vec::new();
+    };
+    let Some(code) = char_code(c) else {
+        return Vec::new();
+    };
+    let x = first_byte(code);
+    let right = right_char(code, next);
+    let mut v: Vec<(f32, u8)> = leads_for(x)
+        .iter()
+        .map(|&h2| {
+            let mid = u16::from_be_bytes([h2, x]);
+            let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
+            (ctx.doc.floor(mid).ln() + r, h2)
+        })
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    v.into_iter().take(24).map(|(_, h2)| h2).collect()
+}
+
 fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
-    let g = gbk();
     let h = base.h;
     let idx = pinyin_index();
     match &tok.unit {
@@ -320,13 +359,8 @@ fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ex
         }
         Unit::ErrGloss(py) => {
             let before = out.len();
-            let lead = if h.pending != NONE {
-                Some(h.pending as u8)
-            } else if h.last > 0xFF && h.last < SWALLOWED {
-                Some(h.last as u8)
-            } else {
-                None
-            };
+            // The lost byte completes a character after the stream's last byte.
+            let lead = Some(h.tail as u8).filter(|&b| is_lead(b));
             if let Some(lead) = lead {
                 for &code in idx.codes(py).iter().filter(|&&c| (c >> 8) as u8 == lead) {
                     if h.pending == NONE && !is_lead(code as u8) {
@@ -365,10 +399,9 @@ fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ex
                 }
             }
             if h.pending != NONE {
-                let lead = h.pending as u8;
-                for t in (0x40..=0xFEu8).filter(|&t| is_trail(t)) {
-                    let code = u16::from_be_bytes([lead, t]);
-                    if g.pair(code).is_none() || ctx.table.contains(&code) {
+                for &t in common_trails(h.pending as u8) {
+                    let code = u16::from_be_bytes([h.pending as u8, t]);
+                    if ctx.table.contains(&code) {
                         continue;
                     }
                     let mut e = base.clone();
@@ -414,11 +447,66 @@ fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
 
 /// Reconstructs one segment (which ends a paragraph); returns one [`UnitOut`] per token.
 pub fn decode_segment(toks: &[Tok], ctx: &Ctx) -> Vec<UnitOut> {
+    // Misalignment can only start at a gloss that ate its `(`: up to the first one the
+    // decoder was in step, so only glosses need removing there.
+    let first = toks
+        .iter()
+        .position(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
+        .unwrap_or(toks.len());
+    let (mut out, last, tail) = aligned_prefix(&toks[..first]);
+    if first < toks.len() {
+        out.extend(search(&toks[first..], last, tail, ctx));
+    }
+    out
+}
+
+/// Units decoded in step: characters are themselves, glosses that fit their character
+/// are removed (others are kept as text), and a `?` is a question mark.
+fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16) {
+    let (mut last, mut tail) = (START, 0u16);
+    let out = toks
+        .iter()
+        .map(|t| match &t.unit {
+            Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, py) => {
+                UnitOut {
+                    text: String::new(),
+                    verbatim: false,
+                    conf: 0.99,
+                    keep: false,
+                }
+            }
+            unit => {
+                let code = match unit {
+                    Unit::Char(c) => char_code(*c),
+                    Unit::Q => Some(u16::from(b'?')),
+                    _ => None,
+                };
+                match code {
+                    Some(c) if c > 0xFF => tail = c,
+                    Some(c) => tail = (tail << 8) | c,
+                    None => tail = 0,
+                }
+                last = code.unwrap_or(START);
+                UnitOut {
+                    text: String::new(),
+                    verbatim: true,
+                    conf: 1.0,
+                    keep: false,
+                }
+            }
+        })
+        .collect();
+    (out, last, tail)
+}
+
+/// Beam search from an in-step state after the character `last`.
+fn search(toks: &[Tok], last: u16, tail: u16, ctx: &Ctx) -> Vec<UnitOut> {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
     let root = Hyp {
         score: 0.0,
         pending: NONE,
-        last: START,
+        last,
+        tail,
         owe: false,
         node: u32::MAX,
     };
@@ -428,12 +516,17 @@ pub fn decode_segment(toks: &[Tok], ctx: &Ctx) -> Vec<UnitOut> {
     let mut cands: Vec<(Hyp, Node)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
         cands.clear();
+        let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
+        let mut hidden: Option<Vec<u8>> = None;
         for (rank, h) in beam.iter().enumerate() {
+            // Costly hypotheses (lost and dropped bytes) only for contenders.
+            let heavy = rank < DROP_BEAM && h.score > best - HEAVY_MARGIN;
             exts.clear();
             expand(&Ext::new(*h), tok, toks.get(i + 1), ctx, &mut exts);
-            if h.pending != NONE && rank < DROP_BEAM {
+            if h.pending != NONE && heavy {
                 bases.clear();
-                drop_variants(*h, tok, toks.get(i + 1), ctx, &mut bases);
+                let leads = hidden.get_or_insert_with(|| hidden_leads(tok, toks.get(i + 1), ctx));
+                drop_variants(*h, tok, leads, ctx, &mut bases);
                 for b in &bases {
                     expand(b, tok, toks.get(i + 1), ctx, &mut exts);
                 }
@@ -508,7 +601,9 @@ fn final_score(h: &Hyp) -> f32 {
 
 /// Keeps the best hypothesis per state, then the best [`BEAM`] states.
 fn prune(b: &mut Vec<(Hyp, Node)>) {
-    let key = |h: &Hyp| (h.pending, h.last, h.owe);
+    let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
+    b.retain(|c| c.0.score > best - PRUNE_MARGIN);
+    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe);
     b.sort_unstable_by(|(x, _), (y, _)| key(x).cmp(&key(y)).then(y.score.total_cmp(&x.score)));
     b.dedup_by(|x, y| key(&x.0) == key(&y.0));
     if b.len() > BEAM {

@@ -2,10 +2,11 @@
 //! document itself teaches the reconstruction.
 
 use super::gbk::gbk;
+use super::lm::FastSet;
 use super::lm::{key, DocLm, FastMap, EOL};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Code of the observed character right before a gloss at `toks[i]`, if it reads `py`.
 fn glossed_code(toks: &[Tok], i: usize, py: &str) -> Option<u16> {
@@ -60,7 +61,7 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
 /// What the document teaches: the annotator's table (as far as seen) and a language
 /// model of its undamaged stretches.
 pub struct DocModel {
-    pub table: HashSet<u16>,
+    pub table: FastSet<u16>,
     pub lm: DocLm,
     /// Counts of 2- and 3-character strings of the document, keyed by packed chars.
     ngrams: FastMap<u64, u32>,
@@ -73,7 +74,7 @@ fn pack(cs: &[char]) -> u64 {
 
 impl DocModel {
     pub fn build(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> DocModel {
-        let mut table = HashSet::new();
+        let mut table = FastSet::default();
         let mut lm = DocLm::new();
         let mut run = Vec::new();
         for line in toks {
@@ -106,10 +107,12 @@ impl DocModel {
             }
             lm.add_run(&run);
         }
+        lm.finish();
         let mut ngrams = FastMap::default();
         for line in chars {
             for n in 2..=3 {
-                for w in line.windows(n) {
+                // Only strings with an ASCII character can decide a swallowed byte.
+                for w in line.windows(n).filter(|w| w.iter().any(char::is_ascii)) {
                     *ngrams.entry(pack(w)).or_insert(0) += 1;
                 }
             }

@@ -3,14 +3,14 @@
 //! Codes: a byte below 0x80 is itself, 0x80 is the single-byte euro sign of WHATWG GBK,
 //! and a two-byte character is `lead << 8 | trail`.
 
-use std::collections::HashMap;
+use super::lm::FastMap;
 use std::sync::OnceLock;
 
 pub struct Gbk {
     /// Decoded character per two-byte code, `None` where WHATWG GBK gives private use
     /// (the damaging decoder dropped those) or the trail byte is invalid.
     pair: Vec<Option<char>>,
-    enc: HashMap<char, u16>,
+    enc: FastMap<char, u16>,
 }
 
 pub fn gbk() -> &'static Gbk {
@@ -33,7 +33,7 @@ pub fn is_private_use(c: char) -> bool {
 impl Gbk {
     fn build() -> Gbk {
         let mut pair = vec![None; 1 << 16];
-        let mut enc = HashMap::with_capacity(24_000);
+        let mut enc = FastMap::default();
         let mut dec = encoding_rs::GBK.new_decoder_without_bom_handling();
         let mut out = String::with_capacity(8);
         for lead in 0x81u8..=0xFE {

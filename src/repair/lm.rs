@@ -13,6 +13,12 @@ use std::sync::OnceLock;
 static LM_BIN: &[u8] = include_bytes!("lm.bin");
 
 pub const START: u16 = 0;
+
+/// Interpolation weights: general and document bigrams, general and document unigrams.
+const W_GB: f32 = 0.3;
+const W_DB: f32 = 0.45;
+const W_GU: f32 = 0.15;
+const W_DU: f32 = 0.1;
 /// Key for the end of a paragraph, so line-final punctuation has context.
 pub const EOL: u16 = 0x0A;
 
@@ -100,45 +106,31 @@ impl GeneralLm {
     }
 }
 
-/// Counts from the document's own clean text.
+/// Counts from the document's own clean text, plus the interpolated unigram floor.
 pub struct DocLm {
     uni: Vec<u32>,
     total: f32,
     bi: FastMap<u32, u32>,
+    /// Per code: everything in [`logp`] that does not depend on the previous character.
+    floor: Vec<f32>,
 }
 
-/// A multiplicative hasher: the keys are two packed character codes, and lookups sit in
-/// the innermost loop of the search.
-#[derive(Default)]
-pub struct MulHasher(u64);
-
-/// A map keyed by packed codes, hashed with [`MulHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MulHasher>>;
-
-impl Hasher for MulHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-        }
-    }
-    fn write_u64(&mut self, k: u64) {
-        self.0 = (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
-    }
-    fn write_u32(&mut self, k: u32) {
-        self.0 = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+impl Default for DocLm {
+    fn default() -> Self {
+        DocLm::new()
     }
 }
 
 impl DocLm {
     pub fn new() -> DocLm {
-        DocLm {
+        let mut lm = DocLm {
             uni: vec![0; 1 << 16],
             total: 0.0,
             bi: Default::default(),
-        }
+            floor: Vec::new(),
+        };
+        lm.finish();
+        lm
     }
 
     /// Adds a run of consecutive codes (already folded with [`key`]).
@@ -151,6 +143,23 @@ impl DocLm {
                 *self.bi.entry(k).or_insert(0) += 1;
             }
         }
+    }
+
+    /// The part of [`logp`] that ignores the previous character, as a probability.
+    pub fn floor(&self, code: u16) -> f32 {
+        self.floor[key(code) as usize]
+    }
+
+    /// Precomputes the unigram floor once all runs are in.
+    pub fn finish(&mut self) {
+        let g = general();
+        let dt = self.total.max(1.0);
+        self.floor = (0..=u16::MAX)
+            .map(|c| {
+                1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c))
+                    + W_DU * self.uni[c as usize] as f32 / dt
+            })
+            .collect();
     }
 }
 
@@ -167,19 +176,41 @@ fn symbol_prior(code: u16) -> f32 {
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
     let g = general();
     let (prev, c) = (key(prev), key(c));
-    let mut p = 1e-9;
-    let gu = g.unigram(prev);
+    let mut p = doc.floor[c as usize];
+    let gu = g.uni[prev as usize];
     if gu > 0.0 {
-        p += 0.25 * g.bigram(prev, c) / gu;
+        p += W_GB * g.bigram(prev, c) / gu;
     }
     let du = doc.uni[prev as usize];
     if du > 0 {
         let k = (u32::from(prev) << 16) | u32::from(c);
-        p += 0.35 * doc.bi.get(&k).copied().unwrap_or(0) as f32 / du as f32;
-    }
-    p += 0.25 * (g.unigram(c) / g.total + symbol_prior(c));
-    if doc.total > 0.0 {
-        p += 0.15 * doc.uni[c as usize] as f32 / doc.total;
+        p += W_DB * doc.bi.get(&k).copied().unwrap_or(0) as f32 / du as f32;
     }
     p.ln()
+}
+
+/// A multiplicative hasher: the keys are packed character codes, and lookups sit in the
+/// innermost loop of the search.
+#[derive(Default)]
+pub struct MulHasher(u64);
+
+/// A map keyed by packed codes, hashed with [`MulHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MulHasher>>;
+pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<MulHasher>>;
+
+impl Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+    }
+    fn write_u32(&mut self, k: u32) {
+        self.0 = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+    }
 }

@@ -14,8 +14,17 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
+/// Characters Windows-1252 decodes its high bytes to (besides U+00A0..U+00FF).
+fn is_cp1252_high(c: char) -> bool {
+    matches!(c as u32, 0x80..=0xFF | 0x152 | 0x153 | 0x160 | 0x161 | 0x178 | 0x17D | 0x17E | 0x192 | 0x2C6 | 0x2DC
+        | 0x2013 | 0x2014 | 0x2018..=0x201E | 0x2020..=0x2022 | 0x2026 | 0x2030 | 0x2039 | 0x203A | 0x20AC | 0x2122)
+}
+
 /// Windows-1252 byte of a character, as a browser would have decoded it.
 fn cp1252_byte(c: char) -> Option<u8> {
+    if !is_cp1252_high(c) {
+        return None;
+    }
     let mut buf = [0u8; 4];
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
     (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
