@@ -165,18 +165,30 @@ impl DocModel {
 mod tests {
     use super::super::tokens::tokenize;
     use super::*;
+
+    fn toks(lines: &[&str]) -> (Vec<Vec<char>>, Vec<Vec<Tok>>) {
+        let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+        let toks = chars.iter().map(|c| tokenize(c)).collect();
+        (chars, toks)
+    }
+
     #[test]
-    fn dbg_detect() {
-        let line: Vec<char> =
-            "他們(men)說(shuō)我們真的?dǎn)?gāi)這樣(yàng)做。我?shì)械襟@(jīng)訝。"
-                .chars()
-                .collect();
-        let t = tokenize(&line);
-        for (i, x) in t.iter().enumerate() {
-            if let Unit::Gloss(py) = &x.unit {
-                eprintln!("{py} {:?}", glossed_code(&t, i, py));
-            }
-        }
-        eprintln!("{}", detect(&[line.clone()], &[t]));
+    fn eaten_paren_with_agreeing_glosses_is_damage() {
+        let (c, t) = toks(&["因?yàn)橹袊?guó)的人口,預(yù)測(cè)說(shuō)"]);
+        assert!(detect(&c, &t));
+    }
+
+    #[test]
+    fn latin_parentheses_are_not_damage() {
+        let (c, t) = toks(&["埃隆·馬斯克(Elon Musk)說?(digital human emulation)"]);
+        assert!(!detect(&c, &t));
+    }
+
+    #[test]
+    fn occasional_human_annotation_is_not_damage() {
+        // Glossed once, unglossed elsewhere: a person annotating, not a global replace.
+        let (c, t) =
+            toks(&["中(zhōng)文很難。中文,中國,中間,中午。行(háng)業,行業,銀行(háng),行人。"]);
+        assert!(!detect(&c, &t));
     }
 }

@@ -11,6 +11,9 @@ pub struct Gbk {
     /// (the damaging decoder dropped those) or the trail byte is invalid.
     pair: Vec<Option<char>>,
     enc: FastMap<char, u16>,
+    /// Private-use characters a GBK decoder gives for user-defined pairs: never text,
+    /// but mojibake contains them.
+    pua: FastMap<char, u16>,
 }
 
 pub fn gbk() -> &'static Gbk {
@@ -34,6 +37,7 @@ impl Gbk {
     fn build() -> Gbk {
         let mut pair = vec![None; 1 << 16];
         let mut enc = FastMap::default();
+        let mut pua = FastMap::default();
         let mut dec = encoding_rs::GBK.new_decoder_without_bom_handling();
         let mut out = String::with_capacity(8);
         for lead in 0x81u8..=0xFE {
@@ -42,15 +46,17 @@ impl Gbk {
                 let (_, _, _) = dec.decode_to_string(&[lead, trail], &mut out, false);
                 let mut it = out.chars();
                 if let (Some(c), None) = (it.next(), it.next()) {
+                    let code = u16::from_be_bytes([lead, trail]);
                     if !is_private_use(c) {
-                        let code = u16::from_be_bytes([lead, trail]);
                         pair[code as usize] = Some(c);
                         enc.entry(c).or_insert(code);
+                    } else if c != '\u{FFFD}' {
+                        pua.entry(c).or_insert(code);
                     }
                 }
             }
         }
-        Gbk { pair, enc }
+        Gbk { pair, enc, pua }
     }
 
     /// The character of a two-byte code, if it is a real (non private-use) character.
@@ -65,6 +71,16 @@ impl Gbk {
             '€' => Some(0x80),
             _ => self.enc.get(&c).copied(),
         }
+    }
+
+    /// GBK bytes of any character a GBK decoder can output, private use included.
+    pub fn bytes_any(&self, c: char) -> Option<Vec<u8>> {
+        let code = self.encode(c).or_else(|| self.pua.get(&c).copied())?;
+        Some(if code > 0xFF {
+            code.to_be_bytes().to_vec()
+        } else {
+            vec![code as u8]
+        })
     }
 
     pub fn decode(&self, code: u16) -> Option<char> {

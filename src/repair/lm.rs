@@ -15,9 +15,9 @@ static LM_BIN: &[u8] = include_bytes!("lm.bin");
 pub const START: u16 = 0;
 
 /// Interpolation weights: general and document bigrams, general and document unigrams.
-const W_GB: f32 = 0.3;
+const W_GB: f32 = 0.4;
 const W_DB: f32 = 0.45;
-const W_GU: f32 = 0.15;
+const W_GU: f32 = 0.05;
 const W_DU: f32 = 0.1;
 /// Key for the end of a paragraph, so line-final punctuation has context.
 pub const EOL: u16 = 0x0A;
@@ -36,6 +36,9 @@ pub fn key(code: u16) -> u16 {
 pub struct GeneralLm {
     uni: Vec<f32>,
     total: f32,
+    /// Per code: P(a word starts with it), and the share of its occurrences ending a word.
+    start: Vec<f32>,
+    end_share: Vec<f32>,
     keys: Vec<u32>,
     vals: Vec<f32>,
     mask: usize,
@@ -58,15 +61,21 @@ impl GeneralLm {
     fn load() -> GeneralLm {
         let b = LM_BIN;
         let rd = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        assert_eq!(&b[..4], b"ZLM1", "corrupt lm.bin");
+        assert_eq!(&b[..4], b"ZLM2", "corrupt lm.bin");
         let (n_uni, n_bi) = (rd(4) as usize, rd(8) as usize);
         let mut uni = vec![0.0f32; 1 << 16];
+        let mut start = vec![0.0f32; 1 << 16];
+        let mut end_share = vec![1.0f32; 1 << 16];
         let mut p = 12;
         for _ in 0..n_uni {
-            let code = u16::from_le_bytes([b[p], b[p + 1]]);
-            uni[code as usize] = dequant(b[p + 2]);
-            p += 3;
+            let code = u16::from_le_bytes([b[p], b[p + 1]]) as usize;
+            uni[code] = dequant(b[p + 2]);
+            start[code] = dequant(b[p + 3]);
+            end_share[code] = (dequant(b[p + 4]) / uni[code].max(1.0)).min(1.0);
+            p += 5;
         }
+        let starts: f32 = start.iter().sum();
+        start.iter_mut().for_each(|x| *x /= starts);
         let cap = (n_bi * 2).next_power_of_two();
         let (mut keys, mut vals) = (vec![0u32; cap], vec![0.0f32; cap]);
         for _ in 0..n_bi {
@@ -83,6 +92,8 @@ impl GeneralLm {
         GeneralLm {
             uni,
             total,
+            start,
+            end_share,
             keys,
             vals,
             mask: cap - 1,
@@ -177,10 +188,15 @@ pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
     let g = general();
     let (prev, c) = (key(prev), key(c));
     let mut p = doc.floor[c as usize];
+    // General model: the previous character's word either goes on (an in-word pair) or
+    // ends, and a word starting with `c` follows. Unknown previous characters end words.
     let gu = g.uni[prev as usize];
-    if gu > 0.0 {
-        p += W_GB * g.bigram(prev, c) / gu;
-    }
+    let cont = if gu > 0.0 {
+        g.bigram(prev, c) / gu
+    } else {
+        0.0
+    };
+    p += W_GB * (cont + g.end_share[prev as usize] * g.start[c as usize]);
     let du = doc.uni[prev as usize];
     if du > 0 {
         let k = (u32::from(prev) << 16) | u32::from(c);

@@ -26,12 +26,14 @@
 //! are left alone even in a damaged document. Mojibake repair ([`mojibake`]) only
 //! replaces a span when re-encoding round-trips exactly into clearly better CJK text.
 
+mod candidates;
 mod decode;
 mod detect;
 mod gbk;
 mod lm;
 mod mojibake;
 mod pinyin_idx;
+mod step;
 mod tokens;
 
 pub use gbk::lossy_decode;

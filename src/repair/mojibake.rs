@@ -30,9 +30,12 @@ fn cp1252_byte(c: char) -> Option<u8> {
     (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
 }
 
-/// Bytes of a GBK character read by mistake, if it has a two-byte code.
-fn gbk_bytes(c: char) -> Option<[u8; 2]> {
-    gbk().encode(c).filter(|&x| x > 0xFF).map(u16::to_be_bytes)
+/// GBK bytes of a character that a GBK decoder produced from non-ASCII bytes.
+fn gbk_bytes(c: char) -> Option<Vec<u8>> {
+    if c.is_ascii() {
+        return None;
+    }
+    gbk().bytes_any(c)
 }
 
 /// Longest span from `i` whose wrong-charset bytes decode as UTF-8 into CJK only;
@@ -105,7 +108,7 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> String 
     let chars2: Vec<char> = cur
         .as_deref()
         .map_or_else(|| chars.clone(), |s| s.chars().collect());
-    let wrong_gbk = |c: char| gbk_bytes(c).map(Vec::from);
+    let wrong_gbk = gbk_bytes;
     if let Some(s) = fix_with(line, &chars2, RULE_GBK, &wrong_gbk, 3, edits) {
         cur = Some(s);
     }
