@@ -2,7 +2,7 @@
 //! value and shared by every document and thread.
 
 use super::decode::Ctx;
-use super::gbk::{gbk, is_lead, is_trail};
+use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
 use super::lm::{general, logp};
 use super::pinyin_idx::pinyin_index;
 use super::step::{char_code, first_byte, right_char, Ext, Hyp};
@@ -19,6 +19,7 @@ pub(super) fn leads_for(trail: u8) -> &'static [u8] {
             .map(|x| {
                 let mut v: Vec<(f32, u8)> = (0x81..=0xFEu8)
                     .map(|l| (general().unigram(u16::from_be_bytes([l, x])), l))
+                    .map(|(f, l)| (f + symbol_prior_rank(l), l))
                     .filter(|&(f, l)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, x])).is_some())
                     .collect();
                 v.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -71,7 +72,12 @@ pub(super) fn drop_trails(lead: u8) -> &'static [u8] {
             .map(|l| {
                 let mut v: Vec<(f32, u8)> = (0xA1..=0xFEu8)
                     .filter(|&t| (0x81..=0xFE).any(|h2| dropped(t, h2)))
-                    .map(|t| (general().unigram(u16::from_be_bytes([l, t])), t))
+                    .map(|t| {
+                        (
+                            general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l),
+                            t,
+                        )
+                    })
                     .filter(|&(f, t)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, t])).is_some())
                     .collect();
                 v.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -90,7 +96,7 @@ pub(super) fn dropped(a: u8, b: u8) -> bool {
 /// Hypothesises a pair the decoder silently dropped right before this unit: the pending
 /// lead's trail `h1` and the next character's lead `h2`. Returns the states after it.
 pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mut Vec<Ext>) {
-    const PER_H1: usize = 6;
+    const PER_H1: usize = 10;
     let l = h.pending as u8;
     for &h1 in drop_trails(l) {
         let mut push = |h2: u8| {
@@ -130,21 +136,32 @@ pub(super) fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> 
     let Unit::Char(c) = tok.unit else {
         return Vec::new();
     };
-    let Some(code) = char_code(c) else {
-        return Vec::new();
-    };
-    let x = first_byte(code);
-    let right = right_char(code, next);
-    let mut v: Vec<(f32, u8)> = leads_for(x)
-        .iter()
-        .map(|&h2| {
-            let mid = u16::from_be_bytes([h2, x]);
-            let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
-            (ctx.doc.floor(mid).ln() + r, h2)
+    // The unit may stand for its full-width form, which starts with another byte.
+    let codes = [char_code(c), fullwidth_code(c)];
+    let mut v: Vec<(f32, u8)> = codes
+        .into_iter()
+        .flatten()
+        .flat_map(|code| {
+            let x = first_byte(code);
+            let right = right_char(code, next);
+            leads_for(x).iter().map(move |&h2| {
+                let mid = u16::from_be_bytes([h2, x]);
+                let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
+                (ctx.doc.floor(mid).ln() + r, h2)
+            })
         })
         .collect();
     v.sort_by(|a, b| b.0.total_cmp(&a.0));
-    v.into_iter().take(24).map(|(_, h2)| h2).collect()
+    let mut out: Vec<u8> = Vec::with_capacity(32);
+    for (_, h2) in v {
+        if !out.contains(&h2) {
+            out.push(h2);
+            if out.len() == 32 {
+                break;
+            }
+        }
+    }
+    out
 }
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ use super::tokens::{Tok, Unit};
 
 const BEAM: usize = 8;
 /// Only the best few hypotheses also try a dropped pair before each unit.
-const DROP_BEAM: usize = 4;
+const DROP_BEAM: usize = 3;
 /// ... and only when within this log-score of the best.
 const HEAVY_MARGIN: f32 = 15.0;
 /// Hypotheses this far behind the best are dropped outright.

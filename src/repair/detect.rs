@@ -110,7 +110,7 @@ impl DocModel {
         lm.finish();
         let mut ngrams = FastMap::default();
         for line in chars {
-            for n in 2..=3 {
+            for n in 2..=4 {
                 // Only strings with an ASCII character can decide a swallowed byte.
                 for w in line.windows(n).filter(|w| w.iter().any(char::is_ascii)) {
                     *ngrams.entry(pack(w)).or_insert(0) += 1;
@@ -137,7 +137,7 @@ impl DocModel {
         let count = |cs: &[char]| self.ngrams.get(&pack(cs)).copied().unwrap_or(0) as usize;
         let mut scores = [0usize; CANDS.len()];
         for (i, &a) in CANDS.iter().enumerate() {
-            for k in 1..=2.min(rest.len()) {
+            for k in 1..=3.min(rest.len()) {
                 let mut w = vec![a];
                 w.extend(&rest[..k]);
                 scores[i] += k * k * count(&w);

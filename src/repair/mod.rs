@@ -216,11 +216,17 @@ fn emit_segment(
             conf = conf.min(outs[k].conf);
         }
         text.push_str(&restored);
+        let garbled: String = chars[seg[i].start..seg[j - 1].end].iter().collect();
+        if garbled == restored {
+            // Read differently (say a `?` as full-width) but shown the same: no change.
+            i = j;
+            continue;
+        }
         edits.push(RepairEdit {
             rule: RULE_PINYIN,
             line,
             col: seg[i].start,
-            garbled: chars[seg[i].start..seg[j - 1].end].iter().collect(),
+            garbled,
             restored,
             confidence: conf,
         });

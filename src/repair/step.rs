@@ -121,8 +121,8 @@ pub(super) fn char_code(c: char) -> Option<u16> {
     gbk().encode(c)
 }
 
-/// The original character that starts with this two-byte unit's trail, if the next
-/// unit supplies its second byte.
+/// The original character right after a hidden one whose trail is this unit's first
+/// byte, when the next unit tells it.
 pub(super) fn right_char(code: u16, next: Option<&Tok>) -> Option<u16> {
     let Some(Tok {
         unit: Unit::Char(c),
@@ -131,8 +131,13 @@ pub(super) fn right_char(code: u16, next: Option<&Tok>) -> Option<u16> {
     else {
         return None;
     };
-    let r = u16::from_be_bytes([code as u8, first_byte(char_code(*c)?)]);
-    (code > 0xFF && gbk().pair(r).is_some()).then_some(r)
+    let next = char_code(*c)?;
+    if code <= 0xFF {
+        // A single byte ends the hidden character and the stream is in step again.
+        return (next > 0xFF).then_some(next);
+    }
+    let r = u16::from_be_bytes([code as u8, first_byte(next)]);
+    gbk().pair(r).is_some().then_some(r)
 }
 
 pub(super) fn first_byte(code: u16) -> u8 {
