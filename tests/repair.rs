@@ -108,6 +108,22 @@ fn seed_002_repairs_to_clean_text() {
     let text = joined(&out);
     let _ = std::fs::create_dir_all("target");
     std::fs::write("target/002_repaired.txt", format!("{text}\n")).unwrap();
+    let doubtful: String = out
+        .edits
+        .iter()
+        .filter(|e| e.confidence < 0.5)
+        .map(|e| {
+            format!(
+                "{}:{} {:.2} {} => {}\n",
+                e.line + 1,
+                e.col,
+                e.confidence,
+                e.garbled,
+                e.restored
+            )
+        })
+        .collect();
+    std::fs::write("target/002_low_confidence.txt", doubtful).unwrap();
     assert!(!text.contains('\u{FFFD}'));
     assert!(!text.contains("/p>"));
     assert!(!out.edits.is_empty());
