@@ -124,6 +124,7 @@ fn seed_002_repairs_to_clean_text() {
         })
         .collect();
     std::fs::write("target/002_low_confidence.txt", doubtful).unwrap();
+    assert!(text.contains("因為中國的人口是我們的四倍"));
     assert!(!text.contains('\u{FFFD}'));
     assert!(!text.contains("/p>"));
     assert!(!out.edits.is_empty());

@@ -109,6 +109,7 @@ pub fn fullwidth_code(c: char) -> Option<u16> {
     }
 }
 
+#[cfg(test)]
 /// Decodes bytes the way the damaging decoder did: a lead byte followed by an invalid
 /// trail byte yields `?` and swallows both; private-use pairs vanish.
 pub fn lossy_decode(bytes: &[u8]) -> String {
@@ -134,4 +135,28 @@ pub fn lossy_decode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lossy_decoder_reproduces_the_issue_example() {
+        // 因為中國的人口, with 驗(yàn) matched across 因|為 and 國(guó) injected.
+        let mut b: Vec<u8> = vec![0xD2, 0xF2, 0x9E];
+        b.extend(encoding_rs::GBK.encode("(yàn)").0.iter());
+        b.extend([0xE9, 0xD6, 0xD0, 0x87, 0xF8]);
+        b.extend(encoding_rs::GBK.encode("(guó)的人口").0.iter());
+        assert_eq!(lossy_decode(&b), "因?yàn)橹袊?guó)的人口");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        let g = gbk();
+        for c in ['國', '€', 'a', '，'] {
+            assert_eq!(g.decode(g.encode(c).unwrap()), Some(c));
+        }
+        assert_eq!(halfwidth('，'), ',');
+    }
 }

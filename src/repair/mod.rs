@@ -45,8 +45,6 @@ mod pinyin_idx;
 mod step;
 mod tokens;
 
-pub use gbk::lossy_decode;
-
 use decode::{decode_segment, Ctx, UnitOut};
 use tokens::{tokenize, Tok, Unit};
 
