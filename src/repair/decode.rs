@@ -7,31 +7,25 @@
 //! Glosses are checked, not decoded: the two bytes before each must spell a character
 //! with that reading. Each step is scored with the character language model.
 
-use super::gbk::{fullwidth_code, gbk, halfwidth, is_lead, is_trail};
-use super::lm::{general, logp, DocLm, EOL, START};
+use super::candidates::{drop_variants, hidden_leads};
+use super::gbk::{gbk, halfwidth, is_lead};
+use super::lm::{logp, DocLm, FastSet, EOL, START};
 use super::pinyin_idx::pinyin_index;
+use super::step::{char_code, expand, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY, SWALLOWED};
 use super::tokens::{Tok, Unit};
-use std::collections::HashSet;
-use std::sync::OnceLock;
 
-const NONE: u16 = 0xFFFF;
-/// Output marker for an ASCII byte the decoder swallowed; chosen later from context.
-pub const SWALLOWED: u16 = 0xFFFE;
-const BEAM: usize = 12;
+const BEAM: usize = 8;
 /// Only the best few hypotheses also try a dropped pair before each unit.
-const DROP_BEAM: usize = 2;
-/// A known table pair in the stream that no gloss follows: the annotator would have glossed it.
-const OWE_PENALTY: f32 = -12.0;
-const GLOSS_MISMATCH: f32 = -20.0;
-const TABLE_BONUS: f32 = 2.0;
-const FULLWIDTH_PENALTY: f32 = -1.0;
-const DROP_PENALTY: f32 = 0.0;
-const ERROR_PENALTY: f32 = -1.0;
+const DROP_BEAM: usize = 3;
+/// ... and only when within this log-score of the best.
+const HEAVY_MARGIN: f32 = 15.0;
+/// Hypotheses this far behind the best are dropped outright.
+const PRUNE_MARGIN: f32 = 30.0;
 
 pub struct Ctx<'a> {
     pub doc: &'a DocLm,
     /// Codes seen glossed in the document: the annotator's table as far as it is known.
-    pub table: &'a HashSet<u16>,
+    pub table: &'a FastSet<u16>,
 }
 
 /// What one unit became.
@@ -44,15 +38,6 @@ pub struct UnitOut {
     pub keep: bool,
 }
 
-#[derive(Clone, Copy)]
-struct Hyp {
-    score: f32,
-    pending: u16,
-    last: u16,
-    owe: bool,
-    node: u32,
-}
-
 struct Node {
     parent: u32,
     codes: [u16; 4],
@@ -61,314 +46,6 @@ struct Node {
     conf: f32,
     /// Emit the observed text of the unit: nothing explained it.
     keep: bool,
-}
-
-#[derive(Clone)]
-struct Ext {
-    h: Hyp,
-    codes: [u16; 4],
-    n: u8,
-    ok: bool,
-    /// Added to the score only to rank siblings for the confidence figure.
-    lookahead: f32,
-}
-
-impl Ext {
-    fn new(h: Hyp) -> Ext {
-        Ext { h, codes: [NONE; 4], n: 0, ok: true, lookahead: 0.0 }
-    }
-
-    fn emit(&mut self, code: u16, ctx: &Ctx) {
-        if self.n as usize == self.codes.len() {
-            self.ok = false;
-            return;
-        }
-        if code != SWALLOWED {
-            self.h.score += logp(ctx.doc, self.h.last, code);
-        }
-        self.h.last = if code == SWALLOWED { u16::from(b',') } else { code };
-        self.codes[self.n as usize] = code;
-        self.n += 1;
-    }
-
-    /// Appends one original byte.
-    fn byte(&mut self, b: u8, ctx: &Ctx) {
-        if !self.ok {
-            return;
-        }
-        if self.h.owe {
-            self.h.score += OWE_PENALTY;
-            self.h.owe = false;
-        }
-        if self.h.pending != NONE {
-            let code = (self.h.pending << 8) | u16::from(b);
-            if !is_trail(b) || gbk().pair(code).is_none() {
-                self.ok = false;
-                return;
-            }
-            self.h.pending = NONE;
-            self.emit(code, ctx);
-            self.h.owe = ctx.table.contains(&code);
-        } else if b <= 0x80 {
-            self.emit(u16::from(b), ctx);
-        } else if is_lead(b) {
-            self.h.pending = u16::from(b);
-            if self.h.last > 0xFF && self.h.last != NONE {
-                self.h.owe = ctx.table.contains(&(((self.h.last & 0xFF) << 8) | u16::from(b)));
-            }
-        } else {
-            self.ok = false;
-        }
-    }
-
-    fn code(&mut self, code: u16, ctx: &Ctx) {
-        if code > 0xFF {
-            self.byte((code >> 8) as u8, ctx);
-        }
-        self.byte(code as u8, ctx);
-    }
-
-    /// The two stream bytes before a gloss, as a code, if they can be a character.
-    fn glossed_pair(&self) -> Option<u16> {
-        let last = self.h.last;
-        if last <= 0xFF || last == NONE || last == SWALLOWED {
-            return None;
-        }
-        Some(if self.h.pending != NONE { ((last & 0xFF) << 8) | self.h.pending } else { last })
-    }
-}
-
-/// Per trail byte, the leads that make a known character with it, most frequent first.
-fn leads_for(trail: u8) -> &'static [u8] {
-    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
-    let t = T.get_or_init(|| {
-        (0..=255u8)
-            .map(|x| {
-                let mut v: Vec<(f32, u8)> = (0x81..=0xFEu8)
-                    .map(|l| (general().unigram(u16::from_be_bytes([l, x])), l))
-                    .filter(|&(f, l)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, x])).is_some())
-                    .collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(32).map(|(_, l)| l).collect()
-            })
-            .collect()
-    });
-    &t[trail as usize]
-}
-
-/// Per lead byte, trail bytes that complete a known character and can start a pair the
-/// decoder drops (private-use rows), most frequent first.
-fn drop_trails(lead: u8) -> &'static [u8] {
-    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
-    let t = T.get_or_init(|| {
-        (0..=255u8)
-            .map(|l| {
-                let mut v: Vec<(f32, u8)> = (0xA1..=0xFEu8)
-                    .filter(|&t| (0x81..=0xFE).any(|h2| dropped(t, h2)))
-                    .map(|t| (general().unigram(u16::from_be_bytes([l, t])), t))
-                    .filter(|&(f, t)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, t])).is_some())
-                    .collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(3).map(|(_, t)| t).collect()
-            })
-            .collect()
-    });
-    &t[lead as usize]
-}
-
-/// Whether the damaging decoder would have silently dropped the pair `a b`.
-fn dropped(a: u8, b: u8) -> bool {
-    is_lead(a) && is_trail(b) && gbk().pair(u16::from_be_bytes([a, b])).is_none()
-}
-
-fn char_code(c: char) -> Option<u16> {
-    gbk().encode(c)
-}
-
-/// The original character that starts with this two-byte unit's trail, if the next
-/// unit supplies its second byte.
-fn right_char(code: u16, next: Option<&Tok>) -> Option<u16> {
-    let Some(Tok { unit: Unit::Char(c), .. }) = next else {
-        return None;
-    };
-    let r = u16::from_be_bytes([code as u8, first_byte(char_code(*c)?)]);
-    (code > 0xFF && gbk().pair(r).is_some()).then_some(r)
-}
-
-fn first_byte(code: u16) -> u8 {
-    if code > 0xFF {
-        (code >> 8) as u8
-    } else {
-        code as u8
-    }
-}
-
-/// Hypothesises a pair the decoder silently dropped right before this unit: the pending
-/// lead's trail `h1` and the next character's lead `h2`. Returns the states after it.
-fn drop_variants(h: Hyp, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
-    const PER_H1: usize = 12;
-    let l = h.pending as u8;
-    for &h1 in drop_trails(l) {
-        let c1 = u16::from_be_bytes([l, h1]);
-        let mut scored: Vec<(f32, u8)> = match &tok.unit {
-            Unit::Char(c) => {
-                let Some(code) = char_code(*c) else { return };
-                let x = first_byte(code);
-                // The character after the guessed one is known too; score both sides.
-                let right = right_char(code, next);
-                leads_for(x)
-                    .iter()
-                    .filter(|&&h2| dropped(h1, h2))
-                    .map(|&h2| {
-                        let mid = u16::from_be_bytes([h2, x]);
-                        let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
-                        (logp(ctx.doc, c1, mid) + r, h2)
-                    })
-                    .collect()
-            }
-            Unit::ErrGloss(py) => {
-                let mut v: Vec<(f32, u8)> = pinyin_index()
-                    .codes(py)
-                    .iter()
-                    .map(|&c| (c >> 8) as u8)
-                    .filter(|&h2| dropped(h1, h2))
-                    .map(|h2| (f32::MAX, h2))
-                    .collect();
-                v.dedup();
-                v
-            }
-            _ => return,
-        };
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // Readings pin the lead down already; otherwise keep the likeliest few.
-        let keep =
-            if scored.first().is_some_and(|s| s.0 == f32::MAX) { scored.len() } else { PER_H1 };
-        for &(_, h2) in scored.iter().take(keep) {
-            let mut e = Ext::new(h);
-            e.h.score += DROP_PENALTY;
-            e.byte(h1, ctx);
-            e.byte(h2, ctx);
-            if e.ok {
-                out.push(e);
-            }
-        }
-    }
-}
-
-fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
-    let g = gbk();
-    let h = base.h;
-    let idx = pinyin_index();
-    match &tok.unit {
-        Unit::Char(c) => {
-            let Some(code) = char_code(*c) else {
-                // Not from the GBK stream at all: it cannot continue a pending character.
-                let mut e = base.clone();
-                if e.h.pending != NONE {
-                    e.h.score += GLOSS_MISMATCH;
-                    e.h.pending = NONE;
-                }
-                e.h.last = START;
-                out.push(e);
-                return;
-            };
-            let mut e = base.clone();
-            e.code(code, ctx);
-            out.push(e);
-            if let Some(fw) = fullwidth_code(*c) {
-                let mut e = base.clone();
-                e.h.score += FULLWIDTH_PENALTY;
-                e.code(fw, ctx);
-                out.push(e);
-            }
-        }
-        Unit::Gloss(py) => {
-            let mut e = base.clone();
-            e.h.owe = false;
-            match e.glossed_pair() {
-                Some(p) if idx.reads(p, py) => {
-                    if ctx.table.contains(&p) {
-                        e.h.score += TABLE_BONUS;
-                    }
-                }
-                _ => e.h.score += GLOSS_MISMATCH,
-            }
-            out.push(e);
-        }
-        Unit::ErrGloss(py) => {
-            let before = out.len();
-            let lead = if h.pending != NONE {
-                Some(h.pending as u8)
-            } else if h.last > 0xFF && h.last < SWALLOWED {
-                Some(h.last as u8)
-            } else {
-                None
-            };
-            if let Some(lead) = lead {
-                for &code in idx.codes(py).iter().filter(|&&c| (c >> 8) as u8 == lead) {
-                    if h.pending == NONE && !is_lead(code as u8) {
-                        continue;
-                    }
-                    let mut e = base.clone();
-                    e.byte(code as u8, ctx);
-                    if !e.ok {
-                        continue;
-                    }
-                    e.h.owe = false;
-                    if ctx.table.contains(&code) {
-                        e.h.score += TABLE_BONUS;
-                    }
-                    if e.h.pending != NONE {
-                        e.lookahead = lookahead(e.h.pending as u8, next);
-                    }
-                    out.push(e);
-                }
-            }
-            if out.len() == before {
-                // No character with that reading fits: keep the text, flag it.
-                let mut e = base.clone();
-                e.h.score += GLOSS_MISMATCH;
-                e.h.pending = NONE;
-                out.push(e);
-            }
-        }
-        Unit::Q | Unit::ResidueQ => {
-            let forced = tok.unit == Unit::ResidueQ;
-            if !forced || h.pending == NONE {
-                for code in [u16::from(b'?'), 0xA3BF] {
-                    let mut e = base.clone();
-                    e.code(code, ctx);
-                    out.push(e);
-                }
-            }
-            if h.pending != NONE {
-                let lead = h.pending as u8;
-                for t in (0x40..=0xFEu8).filter(|&t| is_trail(t)) {
-                    let code = u16::from_be_bytes([lead, t]);
-                    if g.pair(code).is_none() || ctx.table.contains(&code) {
-                        continue;
-                    }
-                    let mut e = base.clone();
-                    e.h.score += ERROR_PENALTY;
-                    e.byte(t, ctx);
-                    e.emit(SWALLOWED, ctx);
-                    out.push(e);
-                }
-            }
-        }
-        Unit::Residue => out.push(base.clone()),
-    }
-}
-
-fn lookahead(lead: u8, next: Option<&Tok>) -> f32 {
-    let Some(Tok { unit: Unit::Char(c), .. }) = next else {
-        return 0.0;
-    };
-    let Some(code) = char_code(*c) else {
-        return 0.0;
-    };
-    let x = (code >> if code > 0xFF { 8 } else { 0 }) as u8;
-    (general().unigram(u16::from_be_bytes([lead, x])) + 1.0).ln()
 }
 
 fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
@@ -387,20 +64,69 @@ fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
 
 /// Reconstructs one segment (which ends a paragraph); returns one [`UnitOut`] per token.
 pub fn decode_segment(toks: &[Tok], ctx: &Ctx) -> Vec<UnitOut> {
+    // Misalignment can only start at a gloss that ate its `(`: up to the first one the
+    // decoder was in step, so only glosses need removing there.
+    let first = toks
+        .iter()
+        .position(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
+        .unwrap_or(toks.len());
+    let (mut out, last, tail) = aligned_prefix(&toks[..first]);
+    if first < toks.len() {
+        out.extend(search(&toks[first..], last, tail, ctx));
+    }
+    out
+}
+
+/// Units decoded in step: characters are themselves, glosses that fit their character
+/// are removed (others are kept as text), and a `?` is a question mark.
+fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16) {
+    let (mut last, mut tail) = (START, 0u16);
+    let out = toks
+        .iter()
+        .map(|t| match &t.unit {
+            Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, py) => {
+                UnitOut { text: String::new(), verbatim: false, conf: 0.99, keep: false }
+            }
+            unit => {
+                let code = match unit {
+                    Unit::Char(c) => char_code(*c),
+                    Unit::Q => Some(u16::from(b'?')),
+                    _ => None,
+                };
+                match code {
+                    Some(c) if c > 0xFF => tail = c,
+                    Some(c) => tail = (tail << 8) | c,
+                    None => tail = 0,
+                }
+                last = code.unwrap_or(START);
+                UnitOut { text: String::new(), verbatim: true, conf: 1.0, keep: false }
+            }
+        })
+        .collect();
+    (out, last, tail)
+}
+
+/// Beam search from an in-step state after the character `last`.
+fn search(toks: &[Tok], last: u16, tail: u16, ctx: &Ctx) -> Vec<UnitOut> {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
-    let root = Hyp { score: 0.0, pending: NONE, last: START, owe: false, node: u32::MAX };
+    let root = Hyp { score: 0.0, pending: NONE, last, tail, owe: false, node: u32::MAX };
     let mut beam = vec![root];
     let mut exts = Vec::new();
     let mut bases = Vec::new();
     let mut cands: Vec<(Hyp, Node)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
         cands.clear();
+        let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
+        let mut hidden: Option<Vec<u8>> = None;
         for (rank, h) in beam.iter().enumerate() {
+            // Costly hypotheses (lost and dropped bytes) only for contenders.
+            let heavy = rank < DROP_BEAM && h.score > best - HEAVY_MARGIN;
             exts.clear();
             expand(&Ext::new(*h), tok, toks.get(i + 1), ctx, &mut exts);
-            if h.pending != NONE && rank < DROP_BEAM {
+            if h.pending != NONE && heavy {
                 bases.clear();
-                drop_variants(*h, tok, toks.get(i + 1), ctx, &mut bases);
+                let leads = hidden.get_or_insert_with(|| hidden_leads(tok, toks.get(i + 1), ctx));
+                drop_variants(*h, tok, leads, ctx, &mut bases);
                 for b in &bases {
                     expand(b, tok, toks.get(i + 1), ctx, &mut exts);
                 }
@@ -462,7 +188,9 @@ fn final_score(h: &Hyp) -> f32 {
 
 /// Keeps the best hypothesis per state, then the best [`BEAM`] states.
 fn prune(b: &mut Vec<(Hyp, Node)>) {
-    let key = |h: &Hyp| (h.pending, h.last, h.owe);
+    let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
+    b.retain(|c| c.0.score > best - PRUNE_MARGIN);
+    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe);
     b.sort_unstable_by(|(x, _), (y, _)| key(x).cmp(&key(y)).then(y.score.total_cmp(&x.score)));
     b.dedup_by(|x, y| key(&x.0) == key(&y.0));
     if b.len() > BEAM {
@@ -491,28 +219,4 @@ fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
     }
     out.reverse();
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn dbg_tables() {
-        eprintln!("drop_trails(95) = {:02X?}", drop_trails(0x95));
-        eprintln!("drop_trails(91) = {:02X?}", drop_trails(0x91));
-        eprintln!("leads_for(D0) has B8: {}", leads_for(0xD0).contains(&0xB8));
-        eprintln!("dropped(FE,B8) {} dropped(AA,D4) {}", dropped(0xFE, 0xB8), dropped(0xAA, 0xD4));
-        eprintln!("uni 95FE {}", general().unigram(0x95FE));
-        let d = DocLm::new();
-        for (a, b) in [
-            (0xCED2u16, 0x95FEu16),
-            (0x95FE, 0xB8D0),
-            (0xB8D0, 0xB5BD),
-            (0xCED2, 0xBAD0),
-            (0xBAD0, 0xB5BD),
-            (0x95FE, 0xD3D0),
-        ] {
-            eprintln!("{a:X} {b:X} {}", logp(&d, a, b));
-        }
-    }
 }

@@ -2,10 +2,11 @@
 //! document itself teaches the reconstruction.
 
 use super::gbk::gbk;
+use super::lm::FastSet;
 use super::lm::{key, DocLm, FastMap, EOL};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Code of the observed character right before a gloss at `toks[i]`, if it reads `py`.
 fn glossed_code(toks: &[Tok], i: usize, py: &str) -> Option<u16> {
@@ -60,7 +61,7 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
 /// What the document teaches: the annotator's table (as far as seen) and a language
 /// model of its undamaged stretches.
 pub struct DocModel {
-    pub table: HashSet<u16>,
+    pub table: FastSet<u16>,
     pub lm: DocLm,
     /// Counts of 2- and 3-character strings of the document, keyed by packed chars.
     ngrams: FastMap<u64, u32>,
@@ -72,7 +73,7 @@ fn pack(cs: &[char]) -> u64 {
 
 impl DocModel {
     pub fn build(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> DocModel {
-        let mut table = HashSet::new();
+        let mut table = FastSet::default();
         let mut lm = DocLm::new();
         let mut run = Vec::new();
         for line in toks {
@@ -105,10 +106,12 @@ impl DocModel {
             }
             lm.add_run(&run);
         }
+        lm.finish();
         let mut ngrams = FastMap::default();
         for line in chars {
-            for n in 2..=3 {
-                for w in line.windows(n) {
+            for n in 2..=4 {
+                // Only strings with an ASCII character can decide a swallowed byte.
+                for w in line.windows(n).filter(|w| w.iter().any(char::is_ascii)) {
                     *ngrams.entry(pack(w)).or_insert(0) += 1;
                 }
             }
@@ -131,7 +134,7 @@ impl DocModel {
         let count = |cs: &[char]| self.ngrams.get(&pack(cs)).copied().unwrap_or(0) as usize;
         let mut scores = [0usize; CANDS.len()];
         for (i, &a) in CANDS.iter().enumerate() {
-            for k in 1..=2.min(rest.len()) {
+            for k in 1..=3.min(rest.len()) {
                 let mut w = vec![a];
                 w.extend(&rest[..k]);
                 scores[i] += k * k * count(&w);
@@ -152,18 +155,30 @@ impl DocModel {
 mod tests {
     use super::super::tokens::tokenize;
     use super::*;
+
+    fn toks(lines: &[&str]) -> (Vec<Vec<char>>, Vec<Vec<Tok>>) {
+        let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+        let toks = chars.iter().map(|c| tokenize(c)).collect();
+        (chars, toks)
+    }
+
     #[test]
-    fn dbg_detect() {
-        let line: Vec<char> =
-            "他們(men)說(shuō)我們真的?dǎn)?gāi)這樣(yàng)做。我?shì)械襟@(jīng)訝。"
-                .chars()
-                .collect();
-        let t = tokenize(&line);
-        for (i, x) in t.iter().enumerate() {
-            if let Unit::Gloss(py) = &x.unit {
-                eprintln!("{py} {:?}", glossed_code(&t, i, py));
-            }
-        }
-        eprintln!("{}", detect(&[line.clone()], &[t]));
+    fn eaten_paren_with_agreeing_glosses_is_damage() {
+        let (c, t) = toks(&["因?yàn)橹袊?guó)的人口,預(yù)測(cè)說(shuō)"]);
+        assert!(detect(&c, &t));
+    }
+
+    #[test]
+    fn latin_parentheses_are_not_damage() {
+        let (c, t) = toks(&["埃隆·馬斯克(Elon Musk)說?(digital human emulation)"]);
+        assert!(!detect(&c, &t));
+    }
+
+    #[test]
+    fn occasional_human_annotation_is_not_damage() {
+        // Glossed once, unglossed elsewhere: a person annotating, not a global replace.
+        let (c, t) =
+            toks(&["中(zhōng)文很難。中文,中國,中間,中午。行(háng)業,行業,銀行(háng),行人。"]);
+        assert!(!detect(&c, &t));
     }
 }

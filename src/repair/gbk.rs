@@ -3,14 +3,17 @@
 //! Codes: a byte below 0x80 is itself, 0x80 is the single-byte euro sign of WHATWG GBK,
 //! and a two-byte character is `lead << 8 | trail`.
 
-use std::collections::HashMap;
+use super::lm::FastMap;
 use std::sync::OnceLock;
 
 pub struct Gbk {
     /// Decoded character per two-byte code, `None` where WHATWG GBK gives private use
     /// (the damaging decoder dropped those) or the trail byte is invalid.
     pair: Vec<Option<char>>,
-    enc: HashMap<char, u16>,
+    enc: FastMap<char, u16>,
+    /// Private-use characters a GBK decoder gives for user-defined pairs: never text,
+    /// but mojibake contains them.
+    pua: FastMap<char, u16>,
 }
 
 pub fn gbk() -> &'static Gbk {
@@ -33,7 +36,8 @@ pub fn is_private_use(c: char) -> bool {
 impl Gbk {
     fn build() -> Gbk {
         let mut pair = vec![None; 1 << 16];
-        let mut enc = HashMap::with_capacity(24_000);
+        let mut enc = FastMap::default();
+        let mut pua = FastMap::default();
         let mut dec = encoding_rs::GBK.new_decoder_without_bom_handling();
         let mut out = String::with_capacity(8);
         for lead in 0x81u8..=0xFE {
@@ -42,15 +46,17 @@ impl Gbk {
                 let (_, _, _) = dec.decode_to_string(&[lead, trail], &mut out, false);
                 let mut it = out.chars();
                 if let (Some(c), None) = (it.next(), it.next()) {
+                    let code = u16::from_be_bytes([lead, trail]);
                     if !is_private_use(c) {
-                        let code = u16::from_be_bytes([lead, trail]);
                         pair[code as usize] = Some(c);
                         enc.entry(c).or_insert(code);
+                    } else if c != '\u{FFFD}' {
+                        pua.entry(c).or_insert(code);
                     }
                 }
             }
         }
-        Gbk { pair, enc }
+        Gbk { pair, enc, pua }
     }
 
     /// The character of a two-byte code, if it is a real (non private-use) character.
@@ -65,6 +71,12 @@ impl Gbk {
             '€' => Some(0x80),
             _ => self.enc.get(&c).copied(),
         }
+    }
+
+    /// GBK bytes of any character a GBK decoder can output, private use included.
+    pub fn bytes_any(&self, c: char) -> Option<Vec<u8>> {
+        let code = self.encode(c).or_else(|| self.pua.get(&c).copied())?;
+        Some(if code > 0xFF { code.to_be_bytes().to_vec() } else { vec![code as u8] })
     }
 
     pub fn decode(&self, code: u16) -> Option<char> {
@@ -93,6 +105,7 @@ pub fn fullwidth_code(c: char) -> Option<u16> {
     }
 }
 
+#[cfg(test)]
 /// Decodes bytes the way the damaging decoder did: a lead byte followed by an invalid
 /// trail byte yields `?` and swallows both; private-use pairs vanish.
 pub fn lossy_decode(bytes: &[u8]) -> String {
@@ -118,4 +131,28 @@ pub fn lossy_decode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lossy_decoder_reproduces_the_issue_example() {
+        // 因為中國的人口, with 驗(yàn) matched across 因|為 and 國(guó) injected.
+        let mut b: Vec<u8> = vec![0xD2, 0xF2, 0x9E];
+        b.extend(encoding_rs::GBK.encode("(yàn)").0.iter());
+        b.extend([0xE9, 0xD6, 0xD0, 0x87, 0xF8]);
+        b.extend(encoding_rs::GBK.encode("(guó)的人口").0.iter());
+        assert_eq!(lossy_decode(&b), "因?yàn)橹袊?guó)的人口");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        let g = gbk();
+        for c in ['國', '€', 'a', '，'] {
+            assert_eq!(g.decode(g.encode(c).unwrap()), Some(c));
+        }
+        assert_eq!(halfwidth('，'), ',');
+    }
 }

@@ -14,16 +14,28 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
+/// Characters Windows-1252 decodes its high bytes to (besides U+00A0..U+00FF).
+fn is_cp1252_high(c: char) -> bool {
+    matches!(c as u32, 0x80..=0xFF | 0x152 | 0x153 | 0x160 | 0x161 | 0x178 | 0x17D | 0x17E | 0x192 | 0x2C6 | 0x2DC
+        | 0x2013 | 0x2014 | 0x2018..=0x201E | 0x2020..=0x2022 | 0x2026 | 0x2030 | 0x2039 | 0x203A | 0x20AC | 0x2122)
+}
+
 /// Windows-1252 byte of a character, as a browser would have decoded it.
 fn cp1252_byte(c: char) -> Option<u8> {
+    if !is_cp1252_high(c) {
+        return None;
+    }
     let mut buf = [0u8; 4];
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
     (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
 }
 
-/// Bytes of a GBK character read by mistake, if it has a two-byte code.
-fn gbk_bytes(c: char) -> Option<[u8; 2]> {
-    gbk().encode(c).filter(|&x| x > 0xFF).map(u16::to_be_bytes)
+/// GBK bytes of a character that a GBK decoder produced from non-ASCII bytes.
+fn gbk_bytes(c: char) -> Option<Vec<u8>> {
+    if c.is_ascii() {
+        return None;
+    }
+    gbk().bytes_any(c)
 }
 
 /// Longest span from `i` whose wrong-charset bytes decode as UTF-8 into CJK only;
@@ -94,7 +106,7 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> String 
     let latin = |c: char| cp1252_byte(c).map(|b| vec![b]);
     let mut cur = fix_with(line, &chars, RULE_LATIN1, &latin, 2, edits);
     let chars2: Vec<char> = cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
-    let wrong_gbk = |c: char| gbk_bytes(c).map(Vec::from);
+    let wrong_gbk = gbk_bytes;
     if let Some(s) = fix_with(line, &chars2, RULE_GBK, &wrong_gbk, 3, edits) {
         cur = Some(s);
     }

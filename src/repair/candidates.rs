@@ -1,0 +1,170 @@
+//! Candidate bytes for what the damaging decoder lost or dropped, built once per byte
+//! value and shared by every document and thread.
+
+use super::decode::Ctx;
+use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
+use super::lm::{general, logp};
+use super::pinyin_idx::pinyin_index;
+use super::step::{char_code, first_byte, right_char, Ext, Hyp};
+use super::tokens::{Tok, Unit};
+use std::sync::OnceLock;
+
+const DROP_PENALTY: f32 = -1.5;
+
+/// Per trail byte, the leads that make a known character with it, most frequent first.
+pub(super) fn leads_for(trail: u8) -> &'static [u8] {
+    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        (0..=255u8)
+            .map(|x| {
+                let mut v: Vec<(f32, u8)> = (0x81..=0xFEu8)
+                    .map(|l| (general().unigram(u16::from_be_bytes([l, x])), l))
+                    .map(|(f, l)| (f + symbol_prior_rank(l), l))
+                    .filter(|&(f, l)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, x])).is_some())
+                    .collect();
+                v.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.into_iter().take(48).map(|(_, l)| l).collect()
+            })
+            .collect()
+    });
+    &t[trail as usize]
+}
+
+/// Per lead byte, the trails of its most frequent characters: candidates for a byte the
+/// decoder lost, where only the left neighbour constrains the character.
+pub(super) fn common_trails(lead: u8) -> &'static [u8] {
+    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        (0..=255u8)
+            .map(|l| {
+                let mut v: Vec<(f32, u8)> = (0x40..=0xFEu8)
+                    .filter(|&t| is_trail(t) && gbk().pair(u16::from_be_bytes([l, t])).is_some())
+                    .map(|t| {
+                        (general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l), t)
+                    })
+                    .collect();
+                v.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.into_iter().take(48).map(|(_, t)| t).collect()
+            })
+            .collect()
+    });
+    &t[lead as usize]
+}
+
+/// Punctuation rows have no general counts; keep them all in play.
+pub(super) fn symbol_prior_rank(lead: u8) -> f32 {
+    if matches!(lead, 0xA1 | 0xA3) {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Per lead byte, trail bytes that complete a known character and can start a pair the
+/// decoder drops (private-use rows), most frequent first.
+pub(super) fn drop_trails(lead: u8) -> &'static [u8] {
+    static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        (0..=255u8)
+            .map(|l| {
+                let mut v: Vec<(f32, u8)> = (0xA1..=0xFEu8)
+                    .filter(|&t| (0x81..=0xFE).any(|h2| dropped(t, h2)))
+                    .map(|t| {
+                        (general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l), t)
+                    })
+                    .filter(|&(f, t)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, t])).is_some())
+                    .collect();
+                v.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.into_iter().take(4).map(|(_, t)| t).collect()
+            })
+            .collect()
+    });
+    &t[lead as usize]
+}
+
+/// Whether the damaging decoder would have silently dropped the pair `a b`.
+pub(super) fn dropped(a: u8, b: u8) -> bool {
+    is_lead(a) && is_trail(b) && gbk().pair(u16::from_be_bytes([a, b])).is_none()
+}
+
+/// Hypothesises a pair the decoder silently dropped right before this unit: the pending
+/// lead's trail `h1` and the next character's lead `h2`. Returns the states after it.
+pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mut Vec<Ext>) {
+    const PER_H1: usize = 10;
+    let l = h.pending as u8;
+    for &h1 in drop_trails(l) {
+        let mut push = |h2: u8| {
+            let mut e = Ext::new(h);
+            e.h.score += DROP_PENALTY;
+            e.byte(h1, ctx);
+            e.byte(h2, ctx);
+            if e.ok {
+                out.push(e);
+            }
+        };
+        match &tok.unit {
+            Unit::Char(_) => {
+                leads.iter().filter(|&&h2| dropped(h1, h2)).take(PER_H1).for_each(|&h2| push(h2))
+            }
+            // The reading pins the lead down already.
+            Unit::ErrGloss(py) => {
+                let mut v: Vec<u8> =
+                    pinyin_index().codes(py).iter().map(|&c| (c >> 8) as u8).collect();
+                v.dedup();
+                v.into_iter().filter(|&h2| dropped(h1, h2)).for_each(push);
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Leads for a character hidden by a dropped pair right before a character unit, best
+/// first. The hidden character's trail is the unit's first byte and the character after
+/// it is known too, so both sides score it; the same list serves every hypothesis.
+pub(super) fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> {
+    let Unit::Char(c) = tok.unit else {
+        return Vec::new();
+    };
+    // The unit may stand for its full-width form, which starts with another byte.
+    let codes = [char_code(c), fullwidth_code(c)];
+    let mut v: Vec<(f32, u8)> = codes
+        .into_iter()
+        .flatten()
+        .flat_map(|code| {
+            let x = first_byte(code);
+            let right = right_char(code, next);
+            leads_for(x).iter().map(move |&h2| {
+                let mid = u16::from_be_bytes([h2, x]);
+                let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
+                (ctx.doc.floor(mid).ln() + r, h2)
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out: Vec<u8> = Vec::with_capacity(32);
+    for (_, h2) in v {
+        if !out.contains(&h2) {
+            out.push(h2);
+            if out.len() == 32 {
+                break;
+            }
+        }
+    }
+    out
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_pairs_are_private_use_rows() {
+        assert!(dropped(0xFE, 0xB8) && dropped(0xAA, 0xD4));
+        assert!(!dropped(0xB5, 0xC4)); // 的
+    }
+
+    #[test]
+    fn drop_trails_prefer_frequent_characters() {
+        // 會 is 95 FE: its trail starts a dropped pair before most characters.
+        assert_eq!(drop_trails(0x95).first(), Some(&0xFE));
+    }
+}

@@ -1,0 +1,242 @@
+//! One step of the search: the state of a hypothesis, appending original bytes to it,
+//! and the ways each observed unit can extend it.
+
+use super::candidates::common_trails;
+use super::decode::Ctx;
+use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
+use super::lm::{general, logp, START};
+use super::pinyin_idx::pinyin_index;
+use super::tokens::{Tok, Unit};
+
+pub(super) const NONE: u16 = 0xFFFF;
+/// Output marker for an ASCII byte the decoder swallowed; chosen later from context.
+pub const SWALLOWED: u16 = 0xFFFE;
+/// A known table pair in the stream that no gloss follows: the annotator would have glossed it.
+pub(super) const OWE_PENALTY: f32 = -12.0;
+/// A gloss that no character before it can carry.
+pub(super) const GLOSS_MISMATCH: f32 = -20.0;
+const TABLE_BONUS: f32 = 2.0;
+const FULLWIDTH_PENALTY: f32 = -1.0;
+const ERROR_PENALTY: f32 = -1.0;
+
+#[derive(Clone, Copy)]
+pub(super) struct Hyp {
+    pub(super) score: f32,
+    pub(super) pending: u16,
+    pub(super) last: u16,
+    /// The last two bytes of the stream: what a gloss here would follow.
+    pub(super) tail: u16,
+    pub(super) owe: bool,
+    pub(super) node: u32,
+}
+
+#[derive(Clone)]
+pub(super) struct Ext {
+    pub(super) h: Hyp,
+    pub(super) codes: [u16; 4],
+    pub(super) n: u8,
+    pub(super) ok: bool,
+    /// Added to the score only to rank siblings for the confidence figure.
+    pub(super) lookahead: f32,
+}
+
+impl Ext {
+    pub(super) fn new(h: Hyp) -> Ext {
+        Ext { h, codes: [NONE; 4], n: 0, ok: true, lookahead: 0.0 }
+    }
+
+    pub(super) fn emit(&mut self, code: u16, ctx: &Ctx) {
+        if self.n as usize == self.codes.len() {
+            self.ok = false;
+            return;
+        }
+        if code != SWALLOWED {
+            self.h.score += logp(ctx.doc, self.h.last, code);
+        }
+        self.h.last = if code == SWALLOWED { u16::from(b',') } else { code };
+        self.codes[self.n as usize] = code;
+        self.n += 1;
+    }
+
+    /// Appends one original byte.
+    pub(super) fn byte(&mut self, b: u8, ctx: &Ctx) {
+        if !self.ok {
+            return;
+        }
+        self.h.tail = (self.h.tail << 8) | u16::from(b);
+        if self.h.owe {
+            self.h.score += OWE_PENALTY;
+            self.h.owe = false;
+        }
+        if self.h.pending != NONE {
+            let code = (self.h.pending << 8) | u16::from(b);
+            if !is_trail(b) || gbk().pair(code).is_none() {
+                self.ok = false;
+                return;
+            }
+            self.h.pending = NONE;
+            self.emit(code, ctx);
+            self.h.owe = ctx.table.contains(&code);
+        } else if b <= 0x80 {
+            self.emit(u16::from(b), ctx);
+        } else if is_lead(b) {
+            self.h.pending = u16::from(b);
+            if self.h.last > 0xFF && self.h.last != NONE {
+                self.h.owe = ctx.table.contains(&(((self.h.last & 0xFF) << 8) | u16::from(b)));
+            }
+        } else {
+            self.ok = false;
+            return;
+        }
+        self.h.owe = ctx.table.contains(&self.h.tail);
+    }
+
+    pub(super) fn code(&mut self, code: u16, ctx: &Ctx) {
+        if code > 0xFF {
+            self.byte((code >> 8) as u8, ctx);
+        }
+        self.byte(code as u8, ctx);
+    }
+
+    /// The two stream bytes before a gloss, as a code, if they can be a character.
+    pub(super) fn glossed_pair(&self) -> Option<u16> {
+        let t = self.h.tail;
+        (is_lead((t >> 8) as u8) && gbk().pair(t).is_some()).then_some(t)
+    }
+}
+
+pub(super) fn char_code(c: char) -> Option<u16> {
+    gbk().encode(c)
+}
+
+/// The original character right after a hidden one whose trail is this unit's first
+/// byte, when the next unit tells it.
+pub(super) fn right_char(code: u16, next: Option<&Tok>) -> Option<u16> {
+    let Some(Tok { unit: Unit::Char(c), .. }) = next else {
+        return None;
+    };
+    let next = char_code(*c)?;
+    if code <= 0xFF {
+        // A single byte ends the hidden character and the stream is in step again.
+        return (next > 0xFF).then_some(next);
+    }
+    let r = u16::from_be_bytes([code as u8, first_byte(next)]);
+    gbk().pair(r).is_some().then_some(r)
+}
+
+pub(super) fn first_byte(code: u16) -> u8 {
+    if code > 0xFF {
+        (code >> 8) as u8
+    } else {
+        code as u8
+    }
+}
+
+pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
+    let h = base.h;
+    let idx = pinyin_index();
+    match &tok.unit {
+        Unit::Char(c) => {
+            let Some(code) = char_code(*c) else {
+                // Not from the GBK stream at all: it cannot continue a pending character.
+                let mut e = base.clone();
+                if e.h.pending != NONE {
+                    e.h.score += GLOSS_MISMATCH;
+                    e.h.pending = NONE;
+                }
+                e.h.last = START;
+                out.push(e);
+                return;
+            };
+            let mut e = base.clone();
+            e.code(code, ctx);
+            out.push(e);
+            if let Some(fw) = fullwidth_code(*c) {
+                let mut e = base.clone();
+                e.h.score += FULLWIDTH_PENALTY;
+                e.code(fw, ctx);
+                out.push(e);
+            }
+        }
+        Unit::Gloss(py) => {
+            let mut e = base.clone();
+            e.h.owe = false;
+            match e.glossed_pair() {
+                Some(p) if idx.reads(p, py) => {
+                    if ctx.table.contains(&p) {
+                        e.h.score += TABLE_BONUS;
+                    }
+                }
+                _ => e.h.score += GLOSS_MISMATCH,
+            }
+            out.push(e);
+        }
+        Unit::ErrGloss(py) => {
+            let before = out.len();
+            // The lost byte completes a character after the stream's last byte.
+            let lead = Some(h.tail as u8).filter(|&b| is_lead(b));
+            if let Some(lead) = lead {
+                for &code in idx.codes(py).iter().filter(|&&c| (c >> 8) as u8 == lead) {
+                    if h.pending == NONE && !is_lead(code as u8) {
+                        continue;
+                    }
+                    let mut e = base.clone();
+                    e.byte(code as u8, ctx);
+                    if !e.ok {
+                        continue;
+                    }
+                    e.h.owe = false;
+                    if ctx.table.contains(&code) {
+                        e.h.score += TABLE_BONUS;
+                    }
+                    if e.h.pending != NONE {
+                        e.lookahead = lookahead(e.h.pending as u8, next);
+                    }
+                    out.push(e);
+                }
+            }
+            if out.len() == before {
+                // No character with that reading fits: keep the text, flag it.
+                let mut e = base.clone();
+                e.h.score += GLOSS_MISMATCH;
+                e.h.pending = NONE;
+                out.push(e);
+            }
+        }
+        Unit::Q | Unit::ResidueQ => {
+            let forced = tok.unit == Unit::ResidueQ;
+            if !forced || h.pending == NONE {
+                for code in [u16::from(b'?'), 0xA3BF] {
+                    let mut e = base.clone();
+                    e.code(code, ctx);
+                    out.push(e);
+                }
+            }
+            if h.pending != NONE {
+                for &t in common_trails(h.pending as u8) {
+                    let code = u16::from_be_bytes([h.pending as u8, t]);
+                    if ctx.table.contains(&code) {
+                        continue;
+                    }
+                    let mut e = base.clone();
+                    e.h.score += ERROR_PENALTY;
+                    e.byte(t, ctx);
+                    e.emit(SWALLOWED, ctx);
+                    out.push(e);
+                }
+            }
+        }
+        Unit::Residue => out.push(base.clone()),
+    }
+}
+
+pub(super) fn lookahead(lead: u8, next: Option<&Tok>) -> f32 {
+    let Some(Tok { unit: Unit::Char(c), .. }) = next else {
+        return 0.0;
+    };
+    let Some(code) = char_code(*c) else {
+        return 0.0;
+    };
+    let x = (code >> if code > 0xFF { 8 } else { 0 }) as u8;
+    (general().unigram(u16::from_be_bytes([lead, x])) + 1.0).ln()
+}
