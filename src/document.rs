@@ -77,6 +77,10 @@ pub struct Scripts {
     pub zh_hant: String,
     /// `true` when the text is English and was not converted.
     pub english: bool,
+    /// The script the text was written in: `hans`, `hant`, `mixed`, or `None` when it
+    /// shows no evidence either way.
+    #[serde(skip)]
+    pub written: Option<&'static str>,
 }
 
 /// Where the document came from.

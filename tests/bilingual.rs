@@ -118,3 +118,36 @@ fn english_paragraphs_are_tagged_not_converted_and_glosses_are_pairs() {
     assert_eq!(gloss["zh_hant"], "超音速海嘯");
     assert!(recs[3]["zh_hans"].as_str().unwrap().contains("（supersonic tsunami）"));
 }
+
+fn zh_hans_of(path: &str) -> Vec<String> {
+    let out =
+        Pipeline::builtin().unwrap().process_bytes(path, std::fs::read(path).unwrap()).unwrap();
+    common::records(out.jsonl())
+        .iter()
+        .filter(|r| r["type"] == "segment")
+        .map(|r| r["zh_hans"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn variant_corpus_files_agree_in_simplified() {
+    let hans = zh_hans_of("corpus/variants/same_hans.txt");
+    assert_eq!(hans.len(), 3);
+    assert_eq!(zh_hans_of("corpus/variants/same_hk.txt"), hans, "HK forms, half-width punctuation");
+    assert_eq!(zh_hans_of("corpus/variants/same_tw.txt"), hans, "Taiwan forms");
+}
+
+#[test]
+fn punctuation_corpus_file() {
+    let got = zh_hans_of("corpus/variants/punctuation.txt");
+    assert_eq!(
+        got[0],
+        "你好，世界！这是一个测试：包括分号；问号？以及省略号……还有括号（里面是中文）。"
+    );
+    assert_eq!(got[1], "", "the English line is not converted (lang en)");
+    assert_eq!(got[2], "数字不变：5,000 元、0.25-0.30 美元、24/7 运转、10:30 开会。");
+    assert!(got[3].contains("https://example.com/a,b?x=1") && got[3].contains("test@example.com"));
+    assert_eq!(got[4], "中文之间的空格会被去掉。");
+    assert!(got[5].starts_with("中文和 English 之间") && got[5].contains("中文和English之间"));
+    assert_eq!(got[6], "他说：“我们会成功的！”然后离开了……");
+}

@@ -65,6 +65,8 @@ struct SegmentRecord<'a> {
     section: Option<Section<'a>>,
     speaker: Option<&'a Speaker>,
     lang: &'static str,
+    /// The script the segment was written in (`hans`, `hant`, `mixed`).
+    script: Option<&'static str>,
     zh_hans: Option<String>,
     zh_hant: Option<String>,
     en: Vec<EnSpan>,
@@ -158,10 +160,18 @@ fn segment_record<'a>(doc: &'a Document, seq: usize, seg: &'a Segment) -> Segmen
         section: seg.section.as_ref().map(|s| Section { zh_hans: &s.zh_hans, zh_hant: &s.zh_hant }),
         speaker: seg.speaker.as_ref(),
         lang: if english { "en" } else { "zh" },
+        script: written_script(seg),
         zh_hans,
         zh_hant,
         en,
         directions: &seg.directions,
         source: SourceLines { lines: seg.src.as_pair() },
     }
+}
+
+/// One script when every line with evidence agrees, `mixed` when they differ.
+fn written_script(seg: &Segment) -> Option<&'static str> {
+    let mut scripts = seg.lines.iter().filter_map(|l| l.scripts.as_ref().and_then(|s| s.written));
+    let first = scripts.next()?;
+    Some(if scripts.all(|s| s == first) { first } else { "mixed" })
 }

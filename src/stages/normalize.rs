@@ -120,7 +120,12 @@ impl Normalize {
     /// `variant` is the document's Traditional standard, used when the text shows none.
     pub fn scripts(&self, text: &str, variant: Option<Variant>) -> Scripts {
         if is_english(text) {
-            return Scripts { zh_hans: text.to_owned(), zh_hant: text.to_owned(), english: true };
+            return Scripts {
+                zh_hans: text.to_owned(),
+                zh_hant: text.to_owned(),
+                english: true,
+                written: None,
+            };
         }
         // Taiwan and Hong Kong texts write some words with different characters (著手 vs
         // 着手); their own reverse tables turn them into the right Simplified word.
@@ -129,22 +134,31 @@ impl Normalize {
             Some(Variant::Hk) => &self.hk_to_hans,
             None => &self.to_hans,
         };
-        match detect_script(text) {
+        let script = detect_script(text);
+        let written = script_name(script);
+        match script {
             Script::Hant => Scripts {
                 zh_hans: to_hans.convert(text),
                 zh_hant: self.std_to_hant.convert(&self.hant_to_std.convert(text)),
                 english: false,
+                written,
             },
             // Mixed text is made Simplified first; already-Simplified text is left as it is,
             // since t2s would rewrite characters that are also valid Simplified (显著 → 显着).
             Script::Mixed => {
                 let hans = to_hans.convert(text);
-                Scripts { zh_hant: self.hans_to_hant.convert(&hans), zh_hans: hans, english: false }
+                Scripts {
+                    zh_hant: self.hans_to_hant.convert(&hans),
+                    zh_hans: hans,
+                    english: false,
+                    written,
+                }
             }
             Script::Hans | Script::None => Scripts {
                 zh_hans: text.to_owned(),
                 zh_hant: self.hans_to_hant.convert(text),
                 english: false,
+                written,
             },
         }
     }
@@ -187,12 +201,7 @@ impl Stage for Normalize {
             changed += u64::from(self.line(line, variant));
         }
         doc.count("normalize.lines_changed", changed);
-        doc.meta.script = match script {
-            Script::Hans => Some("hans".into()),
-            Script::Hant => Some("hant".into()),
-            Script::Mixed => Some("mixed".into()),
-            Script::None => None,
-        };
+        doc.meta.script = script_name(script).map(str::to_owned);
         doc.meta.variant = variant.map(|v| match v {
             Variant::Hk => "hk".to_owned(),
             Variant::Tw => "tw".to_owned(),
@@ -203,6 +212,15 @@ impl Stage for Normalize {
             doc.meta.title = Some(title);
         }
         Ok(())
+    }
+}
+
+fn script_name(script: Script) -> Option<&'static str> {
+    match script {
+        Script::Hans => Some("hans"),
+        Script::Hant => Some("hant"),
+        Script::Mixed => Some("mixed"),
+        Script::None => None,
     }
 }
 

@@ -150,6 +150,7 @@ impl<'a> Builder<'a> {
             zh_hans: rest_of(&s.zh_hans),
             zh_hant: rest_of(&s.zh_hant),
             english: s.english,
+            written: s.written,
         });
         Some((speaker, Some(Line { text: label.rest, scripts, ..line.clone() })))
     }
@@ -312,7 +313,7 @@ impl<'a> Builder<'a> {
         };
         let scripts = match &line.scripts {
             Some(s) => match (keep(&s.zh_hans), keep(&s.zh_hant)) {
-                (Some(h), Some(t)) => Some(Scripts { zh_hans: h, zh_hant: t, english: s.english }),
+                (Some(h), Some(t)) => Some(Scripts { zh_hans: h, zh_hant: t, ..s.clone() }),
                 _ => return line,
             },
             None => None,
@@ -404,6 +405,7 @@ fn scripts_of(line: &Line) -> Scripts {
         zh_hans: line.text.clone(),
         zh_hant: line.text.clone(),
         english: false,
+        written: None,
     })
 }
 
