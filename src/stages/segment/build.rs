@@ -49,10 +49,15 @@ impl<'a> Builder<'a> {
     }
 
     pub fn run(mut self) -> Vec<Segment> {
-        self.speakers = self.accepted_speakers();
         let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
-        for line in lines {
-            self.line(line);
+        // Each line's label, found once: the label regexes are the costliest part of the
+        // stage (captures over whole lines), and every later question about a line's label
+        // is answered from here.
+        let labels: Vec<Option<Label>> =
+            lines.iter().map(|l| self.rules.labels.find(&l.text)).collect();
+        self.speakers = self.accepted_speakers(&labels);
+        for (line, label) in lines.into_iter().zip(labels) {
+            self.line(line, label);
         }
         self.close_turn();
         assign_roles(&mut self.out, self.rules.host_question_ratio);
@@ -60,10 +65,20 @@ impl<'a> Builder<'a> {
     }
 
     /// Labels that name a registered person, or that the document repeats often enough.
-    fn accepted_speakers(&self) -> HashMap<String, Speaker> {
+    /// `found` holds the labels of the non-blank lines, in order.
+    fn accepted_speakers(&self, found: &[Option<Label>]) -> HashMap<String, Speaker> {
         let mut counts: HashMap<String, (usize, String)> = HashMap::new();
-        for line in self.doc.lines.iter().filter(|l| l.kind.is_none()) {
-            if let Some(label) = self.rules.labels.find(&line.text) {
+        let mut found = found.iter();
+        for line in &self.doc.lines {
+            let label = if line.is_blank() {
+                self.rules.labels.find(&line.text)
+            } else {
+                found.next().cloned().flatten()
+            };
+            if line.kind.is_some() {
+                continue;
+            }
+            if let Some(label) = label {
                 let e = counts.entry(fold(&label.name)).or_insert((0, label.name.clone()));
                 e.0 += 1;
             }
@@ -83,7 +98,8 @@ impl<'a> Builder<'a> {
         accepted
     }
 
-    fn line(&mut self, line: Line) {
+    /// `label`: `self.rules.labels.find(&line.text)`.
+    fn line(&mut self, line: Line, label: Option<Label>) {
         match line.kind {
             Some(BlockKind::Heading) => return self.heading(line),
             Some(BlockKind::Summary) => return self.summary(line),
@@ -99,7 +115,7 @@ impl<'a> Builder<'a> {
             self.mode = if highlights { Mode::Highlights } else { Mode::Normal };
             return;
         }
-        if let Some((speaker, rest)) = self.label_of(&line) {
+        if let Some((speaker, rest)) = self.label_of(&line, label.as_ref()) {
             self.close_turn();
             self.mode = Mode::Normal;
             let mut turn = Turn { speaker, label: line.src, lines: Vec::new(), notes: Vec::new() };
@@ -116,7 +132,7 @@ impl<'a> Builder<'a> {
             return self.simple(BlockKind::Summary, line);
         }
         self.mode = Mode::Normal;
-        if self.is_narration(&line) {
+        if self.is_narration(label.as_ref()) {
             // The writer's voice ("黄仁勋说：…") ends the speaker's turn.
             return self.simple(BlockKind::Paragraph, line);
         }
@@ -128,29 +144,32 @@ impl<'a> Builder<'a> {
 
     /// The accepted speaker labelling `line`, with the words after the label as a line of
     /// their own (in both scripts) when there are any.
-    fn label_of(&self, line: &Line) -> Option<(Speaker, Option<Line>)> {
+    fn label_of(&self, line: &Line, label: Option<&Label>) -> Option<(Speaker, Option<Line>)> {
         if line.kind.is_some() {
             return None;
         }
-        let label = self.rules.labels.find(&line.text)?;
+        let label = label?;
         let speaker = self.speakers.get(&fold(&label.name))?.clone();
         let speaker = localise(speaker, line, &self.rules.labels);
         if label.rest.is_empty() {
             return Some((speaker, None));
         }
-        let rest_of =
-            |t: &str| self.rules.labels.find(t).map_or_else(|| t.to_owned(), |l: Label| l.rest);
+        let rest_of = |t: &str| {
+            if t == line.text {
+                return label.rest.clone();
+            }
+            self.rules.labels.find(t).map_or_else(|| t.to_owned(), |l: Label| l.rest)
+        };
         let scripts = line.scripts.as_ref().map(|s| Scripts {
             zh_hans: rest_of(&s.zh_hans),
             zh_hant: rest_of(&s.zh_hant),
             english: s.english,
         });
-        Some((speaker, Some(Line { text: label.rest, scripts, ..line.clone() })))
+        Some((speaker, Some(Line { text: label.rest.clone(), scripts, ..line.clone() })))
     }
 
-    fn is_narration(&self, line: &Line) -> bool {
-        let labels = &self.rules.labels;
-        labels.find(&line.text).is_some_and(|l| labels.narration.is_match(&l.name))
+    fn is_narration(&self, label: Option<&Label>) -> bool {
+        label.is_some_and(|l| self.rules.labels.narration.is_match(&l.name))
     }
 
     fn heading(&mut self, line: Line) {
