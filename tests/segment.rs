@@ -72,7 +72,7 @@ fn qa_bracket_and_inline_formats() {
     assert_eq!(turn_counts(&qa), counts(&[("answer", "guest", 3), ("question", "host", 3)]));
     let narration = qa.last().unwrap();
     assert_eq!(narration["kind"], "paragraph", "黄仁勋说：… is narration, not a turn");
-    assert_eq!(qa.iter().find(|s| s["kind"] == "turn" && s["directions"][0] == "笑").is_some(), true);
+    assert!(qa.iter().any(|s| s["kind"] == "turn" && s["directions"][0] == "笑"));
 
     let latin = segments("corpus/formats/qa_latin.txt");
     assert_eq!(turn_counts(&latin), counts(&[("answer", "guest", 4), ("question", "host", 3)]));
