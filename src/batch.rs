@@ -1,11 +1,11 @@
-//! Running a pipeline over a stream of documents: parallel inside a window, ordered and
-//! streaming across windows, so output bytes do not depend on the thread count and memory
-//! holds one window of documents at a time.
+//! Running a pipeline over a stream of documents: in parallel, written in input order, so
+//! output bytes do not depend on the thread count, and streaming: at most one window of
+//! documents is in flight (being processed or waiting for an earlier one to be written), so
+//! memory does not depend on the input size.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use crate::error::DocError;
 use crate::input::Item;
@@ -29,7 +29,8 @@ pub struct BatchOptions {
     pub audit: bool,
     /// With `Format::Text`, put a `==> name <==` line before each document.
     pub headers: bool,
-    /// Documents processed together; bounds memory.
+    /// Most documents in flight at once (processing, or done and waiting for their turn to
+    /// be written); bounds memory.
     pub window: usize,
 }
 
@@ -71,7 +72,11 @@ pub struct Sinks<'a> {
     pub on_progress: &'a mut dyn FnMut(u64, u64),
 }
 
-/// Processes `items` in order-preserving windows on `pool`.
+/// Processes `items` on `pool`, writing results in input order.
+///
+/// Documents are handed to the pool one by one as earlier ones finish (not in lockstep
+/// windows, where every thread waits for the window's largest document), with at most
+/// `opts.window` of them between being read and being written.
 pub fn run(
     pipeline: &Pipeline,
     pool: &rayon::ThreadPool,
@@ -82,32 +87,55 @@ pub fn run(
     let Sinks { out, mut audit, on_error, on_warning, on_progress } = sinks;
     let start = Instant::now();
     let mut summary = Summary::default();
-    let mut items = items.peekable();
-    while items.peek().is_some() {
-        let window: Vec<Item> = items.by_ref().take(opts.window.max(1)).collect();
-        let results: Vec<Result<Done, DocError>> = pool
-            .install(|| window.into_par_iter().map(|item| process(pipeline, item, opts)).collect());
-        for result in results {
-            match result {
-                Ok(done) => {
-                    done.warnings.iter().for_each(|w| on_warning(w));
-                    out.write_all(done.out.as_bytes())?;
-                    if let Some(a) = audit.as_mut() {
-                        a.write_all(done.audit.as_bytes())?;
+    let mut items = items;
+    let window = opts.window.max(1) as u64;
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<Done, DocError>)>();
+    // Finished documents waiting for an earlier one, by sequence number.
+    let mut ready: BTreeMap<u64, Result<Done, DocError>> = BTreeMap::new();
+    let (mut sent, mut written) = (0u64, 0u64);
+    pool.in_place_scope(|scope| -> std::io::Result<()> {
+        loop {
+            while sent - written < window {
+                let Some(item) = items.next() else { break };
+                let (tx, seq) = (tx.clone(), sent);
+                scope.spawn(move |_| {
+                    // The receiver outlives the scope; a send cannot fail.
+                    let _ = tx.send((seq, process(pipeline, item, opts)));
+                });
+                sent += 1;
+            }
+            if written == sent {
+                return Ok(());
+            }
+            let (seq, result) = rx.recv().expect("workers hold a sender until they finish");
+            ready.insert(seq, result);
+            while let Some(result) = ready.remove(&written) {
+                written += 1;
+                match result {
+                    Ok(done) => {
+                        done.warnings.iter().for_each(|w| on_warning(w));
+                        out.write_all(done.out.as_bytes())?;
+                        if let Some(a) = audit.as_mut() {
+                            a.write_all(done.audit.as_bytes())?;
+                        }
+                        summary.docs += 1;
+                        summary.segments += done.segments;
+                        summary.bytes += done.bytes;
                     }
-                    summary.docs += 1;
-                    summary.segments += done.segments;
-                    summary.bytes += done.bytes;
+                    Err(e) => {
+                        summary.failed += 1;
+                        on_error(&e);
+                    }
                 }
-                Err(e) => {
-                    summary.failed += 1;
-                    on_error(&e);
+                if written % window == 0 {
+                    out.flush()?;
+                    on_progress(summary.docs + summary.failed, summary.bytes);
                 }
             }
         }
-        out.flush()?;
-        on_progress(summary.docs + summary.failed, summary.bytes);
-    }
+    })?;
+    out.flush()?;
+    on_progress(summary.docs + summary.failed, summary.bytes);
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -12,7 +12,11 @@ fn validator() -> jsonschema::Validator {
 }
 
 fn corpus_records() -> Vec<Value> {
-    let o = common::run(&["run", "corpus", "--quiet"], None);
+    records_of(&["run", "corpus", "--quiet"])
+}
+
+fn records_of(args: &[&str]) -> Vec<Value> {
+    let o = common::run(args, None);
     assert!(o.status.success(), "{}", common::stderr(&o));
     common::records(&common::stdout(&o))
 }
@@ -27,6 +31,19 @@ fn corpus_records_follow_the_schema() {
             v.iter_errors(r).map(|e| format!("{e} at {}", e.instance_path)).collect();
         assert!(errors.is_empty(), "{r}\n{}", errors.join("\n"));
     }
+}
+
+#[test]
+fn records_with_tokens_follow_the_schema() {
+    let v = validator();
+    let recs = records_of(&["run", "corpus", "--quiet", "--pipeline", "pipelines/tokens.toml"]);
+    let segs: Vec<&Value> = recs.iter().filter(|r| r["type"] == "segment").collect();
+    assert!(segs.len() > 50 && segs.iter().all(|s| s["tokens"].is_array()));
+    for r in &recs {
+        assert!(v.is_valid(r), "{r}");
+    }
+    assert!(!v.is_valid(&with(segs[0], "tokens", json!([1, 2]))));
+    assert!(!v.is_valid(&with(segs[0], "tokens", json!(["", "词"]))));
 }
 
 #[test]

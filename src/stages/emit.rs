@@ -2,27 +2,131 @@
 //!
 //! One `document` record, then its `segment` records in order. Output depends only on the
 //! document (no clocks, no thread ids), so the same input gives the same bytes.
+//!
+//! With `tokens = true` each segment record also gets `tokens`: the jieba-rs word
+//! segmentation of its `zh_hans` text (of its English text for `lang: "en"` segments).
+//! Whitespace-only pieces (spaces, the `\n` between paragraphs) are not tokens.
+//!
+//! Segmentation is dictionary-only (`hmm = false`): the HMM pass that guesses words absent
+//! from the dictionary is slower and makes tokens depend on statistical guesses that
+//! change from one sentence to the next (the same name cut two ways in one document).
+//! Domain words (names, products) belong in the user dictionary instead (`user_dict`, the
+//! jieba format: `word [freq] [tag]` per line), where they are always kept whole.
 
 use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::sync::OnceLock;
 
+use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
 use super::{Stage, StageKind};
+use crate::config::Resources;
 use crate::document::{BlockKind, Document, EnSpan, Scripts, Segment, Source, Speaker};
-use crate::error::DocErrorKind;
+use crate::error::{DocErrorKind, Error, Result};
 
 pub const SCHEMA: &str = "zhpipe/v1";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct EmitConfig {}
+pub struct EmitConfig {
+    /// Add `tokens` (jieba word segmentation of the Simplified text) to segment records.
+    pub tokens: bool,
+    /// A jieba user dictionary (`word [freq] [tag]` per line), resolved like rule files.
+    /// Only used with `tokens = true`.
+    pub user_dict: Option<String>,
+}
 
 #[derive(Debug)]
-pub struct Emit {}
+pub struct Emit {
+    tokenizer: Option<Tokenizer>,
+}
 
 impl Emit {
-    pub fn new(_cfg: EmitConfig) -> Self {
-        Emit {}
+    pub fn new(cfg: &EmitConfig, res: &Resources) -> Result<Self> {
+        let tokenizer = match (cfg.tokens, &cfg.user_dict) {
+            (false, _) => None,
+            (true, None) => Some(Tokenizer::Shared(default_jieba())),
+            (true, Some(name)) => Some(Tokenizer::Own(Box::new(with_user_dict(res, name)?))),
+        };
+        Ok(Emit { tokenizer })
+    }
+}
+
+/// The jieba dictionary, built once per process and shared by every thread and pipeline.
+pub fn default_jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// The default dictionary plus a user dictionary, built once when the stage is built.
+fn with_user_dict(res: &Resources, name: &str) -> Result<Jieba> {
+    let (path, text) = res.read(name)?;
+    let mut jieba = default_jieba().clone();
+    for (i, line) in text.as_bytes().lines().enumerate() {
+        let line = line.map_err(|source| Error::Io { path: path.clone(), source })?;
+        let line = line.trim_start_matches('\u{feff}');
+        let mut fields = line.split_whitespace();
+        let Some(word) = fields.next().filter(|w| !w.starts_with('#')) else { continue };
+        let mut freq = None;
+        let mut tag = None;
+        for field in fields {
+            match (field.parse::<usize>(), freq, tag) {
+                (Ok(n), None, None) => freq = Some(n),
+                (Err(_), _, None) => tag = Some(field),
+                _ => {
+                    return Err(Error::Rules {
+                        path,
+                        message: format!("line {}: `{line}`: expected `word [freq] [tag]`", i + 1),
+                    })
+                }
+            }
+        }
+        jieba.add_word(word, freq, tag);
+    }
+    Ok(jieba)
+}
+
+enum Tokenizer {
+    Shared(&'static Jieba),
+    Own(Box<Jieba>),
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tokenizer::Shared(_) => "Tokenizer(default dictionary)",
+            Tokenizer::Own(_) => "Tokenizer(default + user dictionary)",
+        })
+    }
+}
+
+impl Tokenizer {
+    fn jieba(&self) -> &Jieba {
+        match self {
+            Tokenizer::Shared(j) => j,
+            Tokenizer::Own(j) => j,
+        }
+    }
+}
+
+/// Serialises as the token array, cutting while it writes (no intermediate vector of
+/// strings).
+struct Tokens<'a> {
+    jieba: &'a Jieba,
+    text: &'a str,
+}
+
+impl Serialize for Tokens<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        for token in self.jieba.cut(self.text, false) {
+            if !token.word.trim().is_empty() {
+                seq.serialize_element(token.word)?;
+            }
+        }
+        seq.end()
     }
 }
 
@@ -67,11 +171,13 @@ struct SegmentRecord<'a> {
     lang: &'static str,
     /// The script the segment was written in (`hans`, `hant`, `mixed`).
     script: Option<&'static str>,
-    zh_hans: Option<String>,
-    zh_hant: Option<String>,
+    zh_hans: Option<&'a str>,
+    zh_hant: Option<&'a str>,
     en: Vec<EnSpan>,
     directions: &'a [String],
     source: SourceLines,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tokens: Option<Tokens<'a>>,
 }
 
 #[derive(Serialize)]
@@ -93,8 +199,10 @@ impl Stage for Emit {
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         let mut out = String::new();
         push_record(&mut out, &document_record(doc))?;
+        let jieba = self.tokenizer.as_ref().map(Tokenizer::jieba);
         for (seq, seg) in doc.segments.iter().enumerate() {
-            push_record(&mut out, &segment_record(doc, seq, seg))?;
+            let text = SegmentText::of(seg);
+            push_record(&mut out, &segment_record(doc, seq, seg, &text, jieba))?;
         }
         doc.records = out;
         Ok(())
@@ -137,20 +245,44 @@ fn document_record(doc: &Document) -> DocumentRecord<'_> {
     }
 }
 
-fn segment_record<'a>(doc: &'a Document, seq: usize, seg: &'a Segment) -> SegmentRecord<'a> {
-    let english = !seg.lines.is_empty()
-        && seg.lines.iter().all(|l| l.scripts.as_ref().is_some_and(|s| s.english));
-    let joined = |pick: fn(&Scripts) -> &str| {
-        let parts: Vec<&str> =
-            seg.lines.iter().map(|l| l.scripts.as_ref().map_or(l.text.as_str(), pick)).collect();
-        parts.join("\n")
-    };
+/// A segment's text: its lines joined, in both scripts, or its English text.
+struct SegmentText {
+    english: bool,
+    zh_hans: String,
+    zh_hant: String,
+}
+
+impl SegmentText {
+    fn of(seg: &Segment) -> SegmentText {
+        let english = !seg.lines.is_empty()
+            && seg.lines.iter().all(|l| l.scripts.as_ref().is_some_and(|s| s.english));
+        let joined = |pick: fn(&Scripts) -> &str| {
+            let parts: Vec<&str> = seg
+                .lines
+                .iter()
+                .map(|l| l.scripts.as_ref().map_or(l.text.as_str(), pick))
+                .collect();
+            parts.join("\n")
+        };
+        let zh_hans = joined(|s| &s.zh_hans);
+        let zh_hant = if english { String::new() } else { joined(|s| &s.zh_hant) };
+        SegmentText { english, zh_hans, zh_hant }
+    }
+}
+
+fn segment_record<'a>(
+    doc: &'a Document,
+    seq: usize,
+    seg: &'a Segment,
+    text: &'a SegmentText,
+    jieba: Option<&'a Jieba>,
+) -> SegmentRecord<'a> {
+    let english = text.english;
     let (zh_hans, zh_hant, en) = if english {
-        let text = joined(|s| &s.zh_hans);
-        (None, None, vec![EnSpan { en: text, zh_hans: None, zh_hant: None }])
+        (None, None, vec![EnSpan { en: text.zh_hans.clone(), zh_hans: None, zh_hant: None }])
     } else {
         let glosses = seg.lines.iter().flat_map(|l| l.glosses.iter().cloned()).collect();
-        (Some(joined(|s| &s.zh_hans)), Some(joined(|s| &s.zh_hant)), glosses)
+        (Some(text.zh_hans.as_str()), Some(text.zh_hant.as_str()), glosses)
     };
     SegmentRecord {
         ty: "segment",
@@ -166,6 +298,7 @@ fn segment_record<'a>(doc: &'a Document, seq: usize, seg: &'a Segment) -> Segmen
         en,
         directions: &seg.directions,
         source: SourceLines { lines: seg.src.as_pair() },
+        tokens: jieba.map(|jieba| Tokens { jieba, text: &text.zh_hans }),
     }
 }
 

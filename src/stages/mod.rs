@@ -106,7 +106,7 @@ impl StageConfig {
             StageConfig::Strip(c) => Box::new(strip::Strip::new(c, res)?),
             StageConfig::Normalize(c) => Box::new(normalize::Normalize::new(c, res)?),
             StageConfig::Segment(c) => Box::new(segment::Segment::new(c, res)?),
-            StageConfig::Emit(c) => Box::new(emit::Emit::new(c.clone())),
+            StageConfig::Emit(c) => Box::new(emit::Emit::new(c, res)?),
         })
     }
 }

@@ -1,7 +1,6 @@
 //! Walking the lines once, in order, to build segments.
 
 use std::collections::HashMap;
-use std::ops::Not;
 
 use super::speakers::{fold, Label, Registry};
 use super::Rules;
@@ -50,14 +49,19 @@ impl<'a> Builder<'a> {
     }
 
     pub fn run(mut self) -> Vec<Segment> {
-        self.speakers = self.accepted_speakers();
         let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
-        for (i, line) in lines.iter().enumerate() {
-            let next = lines.get(i + 1);
-            if self.implicit_heading(line, next) {
-                self.heading(line.clone());
+        // Each line's label, found once: the label regexes are the costliest part of the
+        // stage (captures over whole lines), and every later question about a line's label
+        // is answered from here.
+        let labels: Vec<Option<Label>> =
+            lines.iter().map(|l| self.rules.labels.find(&l.text)).collect();
+        self.speakers = self.accepted_speakers(&labels);
+        for (i, label) in labels.into_iter().enumerate() {
+            let line = lines[i].clone();
+            if self.implicit_heading(&line, label.as_ref(), lines.get(i + 1)) {
+                self.heading(line);
             } else {
-                self.line(line.clone());
+                self.line(line, label);
             }
         }
         self.close_turn();
@@ -66,10 +70,20 @@ impl<'a> Builder<'a> {
     }
 
     /// Labels that name a registered person, or that the document repeats often enough.
-    fn accepted_speakers(&self) -> HashMap<String, Speaker> {
+    /// `found` holds the labels of the non-blank lines, in order.
+    fn accepted_speakers(&self, found: &[Option<Label>]) -> HashMap<String, Speaker> {
         let mut counts: HashMap<String, (usize, String)> = HashMap::new();
-        for line in self.doc.lines.iter().filter(|l| l.kind.is_none()) {
-            if let Some(label) = self.rules.labels.find(&line.text) {
+        let mut found = found.iter();
+        for line in &self.doc.lines {
+            let label = if line.is_blank() {
+                self.rules.labels.find(&line.text)
+            } else {
+                found.next().cloned().flatten()
+            };
+            if line.kind.is_some() {
+                continue;
+            }
+            if let Some(label) = label {
                 let e = counts.entry(fold(&label.name)).or_insert((0, label.name.clone()));
                 e.0 += 1;
             }
@@ -89,7 +103,8 @@ impl<'a> Builder<'a> {
         accepted
     }
 
-    fn line(&mut self, line: Line) {
+    /// `label`: `self.rules.labels.find(&line.text)`.
+    fn line(&mut self, line: Line, label: Option<Label>) {
         match line.kind {
             Some(BlockKind::Heading) => return self.heading(line),
             Some(BlockKind::Summary) => return self.summary(line),
@@ -105,7 +120,7 @@ impl<'a> Builder<'a> {
             self.mode = if highlights { Mode::Highlights } else { Mode::Normal };
             return;
         }
-        if let Some((speaker, rest)) = self.label_of(&line) {
+        if let Some((speaker, rest)) = self.label_of(&line, label.as_ref()) {
             self.close_turn();
             self.mode = Mode::Normal;
             let mut turn = Turn { speaker, label: line.src, lines: Vec::new(), notes: Vec::new() };
@@ -122,7 +137,7 @@ impl<'a> Builder<'a> {
             return self.simple(BlockKind::Summary, line);
         }
         self.mode = Mode::Normal;
-        if self.is_narration(&line) {
+        if self.is_narration(label.as_ref()) {
             // The writer's voice ("黄仁勋说：…") ends the speaker's turn.
             return self.simple(BlockKind::Paragraph, line);
         }
@@ -134,52 +149,50 @@ impl<'a> Builder<'a> {
 
     /// The accepted speaker labelling `line`, with the words after the label as a line of
     /// their own (in both scripts) when there are any.
-    fn label_of(&self, line: &Line) -> Option<(Speaker, Option<Line>)> {
+    fn label_of(&self, line: &Line, label: Option<&Label>) -> Option<(Speaker, Option<Line>)> {
         if line.kind.is_some() {
             return None;
         }
-        let label = self.rules.labels.find(&line.text)?;
+        let label = label?;
         let speaker = self.speakers.get(&fold(&label.name))?.clone();
         let speaker = localise(speaker, line, &self.rules.labels);
         if label.rest.is_empty() {
             return Some((speaker, None));
         }
-        let rest_of =
-            |t: &str| self.rules.labels.find(t).map_or_else(|| t.to_owned(), |l: Label| l.rest);
+        let rest_of = |t: &str| {
+            if t == line.text {
+                return label.rest.clone();
+            }
+            self.rules.labels.find(t).map_or_else(|| t.to_owned(), |l: Label| l.rest)
+        };
         let scripts = line.scripts.as_ref().map(|s| Scripts {
             zh_hans: rest_of(&s.zh_hans),
             zh_hant: rest_of(&s.zh_hant),
             english: s.english,
             written: s.written,
         });
-        Some((speaker, Some(Line { text: label.rest, scripts, ..line.clone() })))
+        Some((speaker, Some(Line { text: label.rest.clone(), scripts, ..line.clone() })))
     }
 
     /// A short unpunctuated line before a longer paragraph, outside any turn or list.
-    fn implicit_heading(&self, line: &Line, next: Option<&Line>) -> bool {
-        let short = line.text.chars().count() <= self.rules.implicit_heading_max_chars;
-        let next_is_prose = next.is_some_and(|n| {
-            n.kind.is_none() && n.text.chars().count() > 2 * line.text.chars().count()
-        });
+    fn implicit_heading(&self, line: &Line, label: Option<&Label>, next: Option<&Line>) -> bool {
+        let chars = line.text.chars().count();
+        let next_is_prose =
+            next.is_some_and(|n| n.kind.is_none() && n.text.chars().count() > 2 * chars);
         line.kind.is_none()
             && self.turn.is_none()
             && self.mode == Mode::Normal
-            && short
+            && chars <= self.rules.implicit_heading_max_chars
             && next_is_prose
             && self.rules.implicit_heading.is_match(&line.text)
-            && self.label_of(line).is_none()
-            && !self.is_narration(line)
+            && self.label_of(line, label).is_none()
+            && !self.is_narration(label)
             && !self.rules.list_item.is_match(&line.text)
-            && self.scripts_english(line).not()
+            && !line.scripts.as_ref().is_some_and(|s| s.english)
     }
 
-    fn scripts_english(&self, line: &Line) -> bool {
-        line.scripts.as_ref().is_some_and(|s| s.english)
-    }
-
-    fn is_narration(&self, line: &Line) -> bool {
-        let labels = &self.rules.labels;
-        labels.find(&line.text).is_some_and(|l| labels.narration.is_match(&l.name))
+    fn is_narration(&self, label: Option<&Label>) -> bool {
+        label.is_some_and(|l| self.rules.labels.narration.is_match(&l.name))
     }
 
     fn heading(&mut self, line: Line) {

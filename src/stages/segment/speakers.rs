@@ -105,7 +105,10 @@ pub struct LabelRules {
 impl LabelRules {
     /// The label of `text`, if it starts with something shaped like one.
     pub fn find(&self, text: &str) -> Option<Label> {
-        let caps = self.bracket.captures(text).or_else(|| self.plain.captures(text))?;
+        // `is_match` first: a lazy DFA that gives up within a few characters on most lines,
+        // where `captures` would run the backtracker over the whole line.
+        let re = [&self.bracket, &self.plain].into_iter().find(|re| re.is_match(text))?;
+        let caps = re.captures(text)?;
         let name = caps.name("name")?.as_str().trim().to_owned();
         let rest = caps.name("rest").map_or("", |m| m.as_str()).trim().to_owned();
         Some(Label { name, rest })
