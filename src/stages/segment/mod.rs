@@ -12,6 +12,7 @@
 //! paragraphs and sentences inside one turn are kept once, and the repeat is audited.
 
 mod build;
+mod parts;
 mod speakers;
 
 use std::path::Path;

@@ -1,0 +1,126 @@
+//! Helpers for turning lines into segments that need no walking state: rejoining
+//! paragraphs around notes, sentence splitting, speakers the registry lacks, stage
+//! directions and roles.
+
+use std::collections::HashMap;
+
+use super::speakers::fold;
+use crate::document::{BlockKind, Line, Scripts, Segment, Speaker};
+
+/// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
+/// paragraph again, with the note inline in parentheses; the note is also its own segment.
+pub fn rejoin_around_notes(lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
+    if notes.is_empty() {
+        return lines;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let note = out.last().and_then(|prev| {
+            notes.iter().find(|n| prev.src.last < n.src.first && n.src.last < line.src.first)
+        });
+        let opens = out.last().is_some_and(|p| p.text.ends_with(['（', '(']));
+        let closes = line.text.starts_with(['）', ')']);
+        match (note, opens && closes) {
+            (Some(note), true) => {
+                let prev = out.last_mut().expect("checked");
+                let join = |a: &str, n: &str, b: &str| format!("{a}{n}{b}");
+                prev.text = join(&prev.text, &note.text, &line.text);
+                if let (Some(p), Some(n), Some(l)) =
+                    (&mut prev.scripts, &note.scripts, &line.scripts)
+                {
+                    p.zh_hans = join(&p.zh_hans, &n.zh_hans, &l.zh_hans);
+                    p.zh_hant = join(&p.zh_hant, &n.zh_hant, &l.zh_hant);
+                }
+                prev.src = prev.src.join(line.src);
+            }
+            _ => out.push(line),
+        }
+    }
+    out
+}
+
+/// Sentences with their closing punctuation (and closing quotes) attached.
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '。' | '！' | '？' | '!' | '?') {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if matches!(d, '”' | '」' | '』' | '"' | '’' | '。' | '！' | '？' | '!' | '?')
+                {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+pub fn scripts_of(line: &Line) -> Scripts {
+    line.scripts.clone().unwrap_or_else(|| Scripts {
+        zh_hans: line.text.clone(),
+        zh_hant: line.text.clone(),
+        english: false,
+        written: None,
+    })
+}
+
+/// A person the registry does not know: named as the document names them.
+pub fn unknown_speaker(name: &str) -> Speaker {
+    let latin = name.is_ascii();
+    let id = if latin {
+        name.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase()
+    } else {
+        format!("name:{}", fold(name))
+    };
+    Speaker { id, zh_hans: None, zh_hant: None, en: latin.then(|| name.to_owned()), role: None }
+}
+
+/// Fills an unknown speaker's Chinese names from the label as written in both scripts.
+pub fn localise(mut speaker: Speaker, line: &Line, labels: &super::LabelRules) -> Speaker {
+    if speaker.zh_hans.is_some() || speaker.en.is_some() {
+        return speaker;
+    }
+    let s = scripts_of(line);
+    speaker.zh_hans = labels.find(&s.zh_hans).map(|l| l.name);
+    speaker.zh_hant = labels.find(&s.zh_hant).map(|l| l.name);
+    speaker
+}
+
+pub fn directions(re: &regex::Regex, lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            re.captures_iter(&l.text).filter_map(|c| c.name("d").map(|m| m.as_str().to_owned()))
+        })
+        .collect()
+}
+
+/// Speakers without a fixed role are hosts when their turns often ask questions.
+pub fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
+    let mut asked: HashMap<String, (usize, usize)> = HashMap::new();
+    for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
+        let sp = seg.speaker.as_ref().expect("turns have speakers");
+        let q = seg.lines.iter().any(|l| l.text.contains(['?', '？']));
+        let e = asked.entry(sp.id.clone()).or_default();
+        e.0 += usize::from(q);
+        e.1 += 1;
+    }
+    for seg in segments.iter_mut() {
+        if let Some(sp) = seg.speaker.as_mut().filter(|s| s.role.is_none()) {
+            let (q, n) = asked[&sp.id];
+            let host = n > 0 && q as f32 / n as f32 >= host_ratio;
+            sp.role = Some(if host { "host" } else { "guest" }.to_owned());
+        }
+    }
+}
