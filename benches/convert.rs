@@ -20,19 +20,7 @@ fn env_num(name: &str, default: usize) -> usize {
 }
 
 fn corpus_lines(root: &Path) -> Vec<String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "txt") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&root.join("corpus"), &mut files);
-    files.sort();
+    let files = zhpipe::input::files_under(&root.join("corpus"), &["txt"]);
     let mut lines = Vec::new();
     for f in files {
         let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();

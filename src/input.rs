@@ -86,6 +86,21 @@ fn failed(name: &str, kind: DocErrorKind) -> Item {
     }
 }
 
+/// The files under `dir` with one of `exts`, recursively, sorted by path; hidden entries and
+/// unreadable directories are skipped.
+pub fn files_under(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    let exts: Vec<String> = exts.iter().map(|e| e.to_string()).collect();
+    let mut items = Vec::new();
+    walk(dir, &exts, &mut items);
+    items
+        .into_iter()
+        .filter_map(|i| match i.body {
+            Body::File(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
 fn walk(dir: &Path, exts: &[String], out: &mut Vec<Item>) {
     let name = dir.to_string_lossy();
     let entries = match fs::read_dir(dir) {

@@ -11,21 +11,7 @@ use std::path::{Path, PathBuf};
 use zhpipe::{render, Document, Pipeline, StageKind};
 
 fn corpus_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> =
-            fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md")) {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(Path::new("corpus"), &mut out);
-    out
+    zhpipe::input::files_under(Path::new("corpus"), &["txt", "md"])
 }
 
 /// (golden path, actual content) for every stage of one document, plus its audit trail.

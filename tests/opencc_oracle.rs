@@ -47,19 +47,8 @@ fn oracle(config: Config) -> OpenCC {
 }
 
 fn corpus_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "txt") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"), &mut out);
-    out.sort();
+    let out =
+        zhpipe::input::files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"), &["txt"]);
     assert!(!out.is_empty(), "no corpus files");
     out
 }

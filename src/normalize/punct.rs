@@ -75,20 +75,17 @@ pub(crate) fn protected(text: &str) -> Vec<(usize, usize)> {
 /// Nearest non-space char before the end of `out` on the same line, looking through a
 /// closing quote to the text it closes.
 fn prev_ctx(out: &[(char, bool)]) -> Option<char> {
-    let mut it = out.iter().rev().map(|p| p.0).skip_while(|c| is_hspace(*c));
-    let c = it.next()?;
-    if c == '\n' {
-        return None;
-    }
-    if is_quote(c) {
-        return it.next().filter(|c| *c != '\n').or(Some(c));
-    }
-    Some(c)
+    nearest(out.iter().rev().map(|p| p.0))
 }
 
 /// Nearest non-space char after `i` on the same line, looking through an opening quote.
 fn next_ctx(chars: &[char], i: usize) -> Option<char> {
-    let mut it = chars[i + 1..].iter().copied().skip_while(|c| is_hspace(*c));
+    nearest(chars[i + 1..].iter().copied())
+}
+
+/// The first non-space char of `it` on the same line, looking through a quote.
+fn nearest(it: impl Iterator<Item = char>) -> Option<char> {
+    let mut it = it.skip_while(|c| is_hspace(*c));
     let c = it.next()?;
     if c == '\n' {
         return None;
