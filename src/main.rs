@@ -101,8 +101,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     let paths = args.inputs.iter().filter(|i| *i != "-").count();
-    let items = items(&args);
-    let total = if args.input_format == InputFormat::Text { Some(count_hint(&args)) } else { None };
+    let (items, total) = items(&args);
     let opts = BatchOptions {
         until: args.until,
         format: args.format,
@@ -147,13 +146,16 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// The documents named on the command line, as a lazy stream.
-fn items(args: &RunArgs) -> Box<dyn Iterator<Item = Item> + Send> {
+/// The documents named on the command line, as a lazy stream, and how many there are when
+/// that is known without reading them (one document per file).
+fn items(args: &RunArgs) -> (Box<dyn Iterator<Item = Item> + Send>, Option<u64>) {
     let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
+    let mut known = Some(0u64);
     for input in &args.inputs {
         let single = std::slice::from_ref(input);
         match (input.as_str(), args.input_format) {
             ("-", InputFormat::Jsonl) => {
+                known = None;
                 streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into())))
             }
             ("-", InputFormat::Text) => {
@@ -161,6 +163,7 @@ fn items(args: &RunArgs) -> Box<dyn Iterator<Item = Item> + Send> {
                     Ok(b) => Body::Bytes(b),
                     Err(e) => Body::Failed(e),
                 };
+                known = known.map(|n| n + 1);
                 streams.push(Box::new(std::iter::once(Item {
                     name: "-".into(),
                     doc_id: "stdin".into(),
@@ -168,9 +171,12 @@ fn items(args: &RunArgs) -> Box<dyn Iterator<Item = Item> + Send> {
                 })));
             }
             (_, InputFormat::Text) => {
-                streams.push(Box::new(input::expand(single, &args.ext).into_iter()))
+                let files = input::expand(single, &args.ext);
+                known = known.map(|n| n + files.len() as u64);
+                streams.push(Box::new(files.into_iter()))
             }
             (_, InputFormat::Jsonl) => {
+                known = None;
                 for item in input::expand(single, &args.ext) {
                     streams.push(match item.body {
                         Body::File(path) => match File::open(&path) {
@@ -183,18 +189,12 @@ fn items(args: &RunArgs) -> Box<dyn Iterator<Item = Item> + Send> {
             }
         }
     }
-    Box::new(streams.into_iter().flatten())
+    (Box::new(streams.into_iter().flatten()), known)
 }
 
 fn failed(name: &str, e: io::Error) -> Item {
     let err = DocError::new(name, zhpipe::DocErrorKind::Io(e.to_string()));
     Item { name: name.into(), doc_id: String::new(), body: Body::Failed(err) }
-}
-
-fn count_hint(args: &RunArgs) -> u64 {
-    let paths: Vec<String> = args.inputs.iter().filter(|i| *i != "-").cloned().collect();
-    input::expand(&paths, &args.ext).len() as u64
-        + args.inputs.iter().filter(|i| *i == "-").count() as u64
 }
 
 fn progress_bar(args: &RunArgs, total: Option<u64>) -> ProgressBar {
