@@ -233,9 +233,13 @@ fn report(args: &RunArgs, s: &Summary) {
 }
 
 /// Standard output, or a temporary file renamed over the target only when the run
-/// completes, so a reader never sees a half-written file.
+/// completes, so a reader never sees a half-written file. A target that exists and is not a
+/// regular file (`/dev/null`, a FIFO, a terminal) is written in place: renaming over it would
+/// replace the device or pipe with a plain file. A symlink is followed, so the rename
+/// replaces the file it points to, not the link.
 enum AtomicOut {
     Stdout(BufWriter<io::Stdout>),
+    Special { file: BufWriter<File>, path: PathBuf },
     File { tmp: BufWriter<tempfile::NamedTempFile>, path: PathBuf },
 }
 
@@ -244,15 +248,26 @@ impl AtomicOut {
         let Some(path) = path else {
             return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
         };
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
-        Ok(AtomicOut::File { tmp: BufWriter::new(tmp), path: path.to_owned() })
+        let io_err = |source| Error::Io { path: path.to_owned(), source };
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new().write(true).open(path).map_err(io_err)?;
+                return Ok(AtomicOut::Special {
+                    file: BufWriter::new(file),
+                    path: path.to_owned(),
+                });
+            }
+        }
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
+        Ok(AtomicOut::File { tmp: BufWriter::new(tmp), path: target })
     }
 
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             AtomicOut::Stdout(w) => w,
+            AtomicOut::Special { file, .. } => file,
             AtomicOut::File { tmp, .. } => tmp,
         }
     }
@@ -261,6 +276,9 @@ impl AtomicOut {
         match self {
             AtomicOut::Stdout(mut w) => {
                 w.flush().map_err(|source| Error::Io { path: "-".into(), source })
+            }
+            AtomicOut::Special { mut file, path } => {
+                file.flush().map_err(|source| Error::Io { path, source })
             }
             AtomicOut::File { tmp, path } => {
                 let io_err = |source| Error::Io { path: path.clone(), source };

@@ -173,6 +173,39 @@ fn output_file_is_written_whole_or_not_at_all() {
     assert_eq!(leftovers.len(), 1, "only out.jsonl remains");
 }
 
+/// `-o /dev/null` and `-o fifo` must write into the special file, never rename over it
+/// (as root, renaming a temporary over /dev/null turns it into a plain file).
+#[cfg(unix)]
+#[test]
+fn special_files_and_symlinks_are_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tmpdir();
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || tx.send(std::fs::read(fifo).unwrap()));
+    }
+    let o = run(&["run", "corpus/seeds", "-o", s(&fifo), "--quiet"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A rename over the FIFO would leave the reader waiting forever: time out instead.
+    let got =
+        rx.recv_timeout(std::time::Duration::from_secs(60)).expect("nothing written into the FIFO");
+    let direct = run(&["run", "corpus/seeds", "--quiet"], None);
+    assert_eq!(got, direct.stdout);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is still a FIFO");
+
+    let target = dir.path().join("real.jsonl");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = run(&["run", "corpus/seeds", "-o", s(&link), "--quiet"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(&target).unwrap(), direct.stdout);
+}
+
 #[test]
 fn stdin_text_and_jsonl_streams() {
     let text = "主持人：你好。\n马斯克：你好。\n".as_bytes();
