@@ -57,6 +57,11 @@ impl Item {
 /// recursively, entries sorted by name, keeping files whose extension is in `exts`;
 /// hidden entries are skipped. Problems (missing path, unreadable or empty directory)
 /// become failed items so they are reported in order with the rest.
+///
+/// A file's `doc_id` is its path below the directory it was found in, without the extension
+/// (`seeds/000_x` when walking `corpus/`), or its stem when named directly. Ids are unique
+/// within one call: where two inputs would share one, both take the path as given, and a
+/// path listed twice gets `~2`, `~3`, … on its later occurrences.
 pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
     let mut out = Vec::new();
     for input in inputs {
@@ -66,6 +71,11 @@ pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
             Ok(m) if m.is_dir() => {
                 let before = out.len();
                 walk(path, exts, &mut out);
+                for item in &mut out[before..] {
+                    if let Body::File(file) = &item.body {
+                        item.doc_id = relative_id(path, file);
+                    }
+                }
                 if out.len() == before {
                     let msg =
                         format!("directory has no text files (extensions: {})", exts.join(", "));
@@ -75,7 +85,34 @@ pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
             Ok(_) => out.push(Item::file(path.to_owned())),
         }
     }
+    make_ids_unique(&mut out);
     out
+}
+
+fn relative_id(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file).with_extension("");
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    parts.join("/")
+}
+
+/// Gives items that share a `doc_id` their path as given instead, then numbers repeats.
+pub fn make_ids_unique(items: &mut [Item]) {
+    use std::collections::HashMap;
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for item in items.iter() {
+        *count.entry(item.doc_id.clone()).or_default() += 1;
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for item in items.iter_mut() {
+        if count[&item.doc_id] > 1 {
+            item.doc_id = Path::new(&item.name).with_extension("").to_string_lossy().into_owned();
+        }
+        let n = seen.entry(item.doc_id.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            item.doc_id = format!("{}~{n}", item.doc_id);
+        }
+    }
 }
 
 fn failed(name: &str, kind: DocErrorKind) -> Item {

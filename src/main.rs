@@ -149,47 +149,40 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
 /// The documents named on the command line, as a lazy stream, and how many there are when
 /// that is known without reading them (one document per file).
 fn items(args: &RunArgs) -> (Box<dyn Iterator<Item = Item> + Send>, Option<u64>) {
-    let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
-    let mut known = Some(0u64);
-    for input in &args.inputs {
-        let single = std::slice::from_ref(input);
-        match (input.as_str(), args.input_format) {
-            ("-", InputFormat::Jsonl) => {
-                known = None;
-                streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into())))
-            }
-            ("-", InputFormat::Text) => {
+    if args.input_format == InputFormat::Text {
+        let mut all = Vec::new();
+        for input in &args.inputs {
+            if input == "-" {
                 let body = match input::read_all(io::stdin().lock(), "-") {
                     Ok(b) => Body::Bytes(b),
                     Err(e) => Body::Failed(e),
                 };
-                known = known.map(|n| n + 1);
-                streams.push(Box::new(std::iter::once(Item {
-                    name: "-".into(),
-                    doc_id: "stdin".into(),
-                    body,
-                })));
-            }
-            (_, InputFormat::Text) => {
-                let files = input::expand(single, &args.ext);
-                known = known.map(|n| n + files.len() as u64);
-                streams.push(Box::new(files.into_iter()))
-            }
-            (_, InputFormat::Jsonl) => {
-                known = None;
-                for item in input::expand(single, &args.ext) {
-                    streams.push(match item.body {
-                        Body::File(path) => match File::open(&path) {
-                            Ok(f) => Box::new(input::jsonl_items(f, item.name)),
-                            Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
-                        },
-                        _ => Box::new(std::iter::once(item)),
-                    });
-                }
+                all.push(Item { name: "-".into(), doc_id: "stdin".into(), body });
+            } else {
+                all.extend(input::expand(std::slice::from_ref(input), &args.ext));
             }
         }
+        input::make_ids_unique(&mut all);
+        let known = all.len() as u64;
+        return (Box::new(all.into_iter()), Some(known));
     }
-    (Box::new(streams.into_iter().flatten()), known)
+    let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
+    for input in &args.inputs {
+        if input == "-" {
+            streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into())));
+            continue;
+        }
+        for item in input::expand(std::slice::from_ref(input), &args.ext) {
+            streams.push(match item.body {
+                Body::File(path) => match File::open(&path) {
+                    Ok(f) => Box::new(input::jsonl_items(f, item.name)),
+                    Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
+                },
+                _ => Box::new(std::iter::once(item)),
+            });
+        }
+    }
+    (Box::new(streams.into_iter().flatten()), None)
 }
 
 fn failed(name: &str, e: io::Error) -> Item {

@@ -207,6 +207,28 @@ fn special_files_and_symlinks_are_written_in_place() {
 }
 
 #[test]
+fn doc_ids_are_unique_paths_below_the_walked_directory() {
+    let dir = tmpdir();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        write(&dir.path().join(sub), "x.txt", "主持人：你好。\n".as_bytes());
+    }
+    let ids = |args: &[&str]| -> Vec<String> {
+        let o = run(&[&["run", "--quiet"], args].concat(), None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let recs = records(&stdout(&o));
+        let docs = recs.iter().filter(|r| r["type"] == "document");
+        docs.map(|r| r["doc_id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids(&[s(dir.path())]), ["a/x", "b/x"]);
+    let (ax, bx) = (dir.path().join("a/x.txt"), dir.path().join("b/x.txt"));
+    let given = |p: &std::path::Path| s(p).trim_end_matches(".txt").to_owned();
+    assert_eq!(ids(&[s(&ax), s(&bx)]), [given(&ax), given(&bx)]);
+    assert_eq!(ids(&[s(&ax), s(&ax)]), [given(&ax), format!("{}~2", given(&ax))]);
+    assert_eq!(ids(&[s(&ax)]), ["x"]);
+}
+
+#[test]
 fn stdin_text_and_jsonl_streams() {
     let text = "主持人：你好。\n马斯克：你好。\n".as_bytes();
     let o = run(&["run", "-", "--quiet"], Some(text));
