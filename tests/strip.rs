@@ -227,3 +227,24 @@ fn wechat_boilerplate_in_other_wordings_goes_too() {
         );
     }
 }
+
+/// The same kind of article saved from the rendered page: a `原创 作者 公众号` byline, an
+/// italic date-and-place line, and the page's footer widgets instead of the export header.
+#[test]
+fn wechat_rendered_page_byline_date_and_footer_widgets() {
+    let path = "corpus/wechat/rendered_page.md";
+    let r = run(path);
+    assert_eq!(r.doc["platform"], "wechat");
+    assert_eq!(r.doc["author"], "张三");
+    assert_eq!(r.doc["published"], "2025-03-12T08:30:00+08:00");
+    assert_eq!(r.doc["location"], "北京");
+    assert_gone(
+        &r,
+        &["原创", "javascript", "预览时标签不可点", "微信扫一扫", "轻点两下", "Got It", "推荐阅读"],
+    );
+    assert_kept(&r, &["人类在会说话之前", "我一直支持开放的学术研究。"]);
+    assert_eq!(r.segments[0]["kind"], "summary");
+    let turns = r.segments.iter().filter(|s| s["kind"] == "turn").count();
+    assert_eq!(turns, 6);
+    assert_nothing_silently_lost(path, &r);
+}
