@@ -248,3 +248,33 @@ fn wechat_rendered_page_byline_date_and_footer_widgets() {
     assert_eq!(turns, 6);
     assert_nothing_silently_lost(path, &r);
 }
+
+/// A content-farm page injects its brand (the header's site name less 体育/(中国)/官方网站)
+/// into the copied article's sentences; a news site whose name is ordinary words keeps them.
+#[test]
+fn injected_site_brand_goes_but_a_news_sites_own_words_stay() {
+    let path = "corpus/seo/brand_injection.txt";
+    let r = run(path);
+    assert_eq!(r.doc["platform"], "seo-site");
+    assert_eq!(r.doc["extra"]["site"], "华体会体育(中国)官方网站");
+    assert_gone(&r, &["华体会", "相关新闻", "版权所有", "ICP备"]);
+    assert_kept(&r, &["需求。只有通过加速计算", "核心资产。这一点在欧洲和中东"]);
+    let cuts = r.audit.iter().filter(|a| a["rule"] == "strip.injected-name").count();
+    assert_eq!(cuts, 2);
+    assert_nothing_silently_lost(path, &r);
+
+    let path = "corpus/precision/news_site_name_in_content.txt";
+    let r = run(path);
+    assert_eq!(r.doc["extra"]["site"], "中国经济网");
+    assert_eq!(
+        r.doc["title"]["zh_hans"], "统计局：一季度中国经济开局良好",
+        "the line above the date"
+    );
+    assert_gone(&r, &["经济要闻", "上一篇", "浏览次数"]);
+    assert!(r.audit.iter().all(|a| a["rule"] != "strip.injected-name"), "{:?}", r.audit);
+    assert_kept(
+        &r,
+        &["一季度中国经济运行开局良好", "中国经济的韧性", "中国经济网记者", "据中国经济网报道"],
+    );
+    assert_nothing_silently_lost(path, &r);
+}

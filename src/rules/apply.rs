@@ -24,7 +24,11 @@ impl Profile {
         while let Some(line) = iter.next() {
             content_seen += usize::from(!line.is_blank());
             let in_reach = rule.within_first.is_none_or(|n| content_seen <= n);
-            if !(in_reach && (!rule.once || fired == 0) && rule.fires_on(&line.text)) {
+            let fires = in_reach
+                && (!rule.once || fired == 0)
+                && rule.fires_on(&line.text)
+                && rule.next_line_fits(iter.as_slice());
+            if !fires {
                 out.push(line);
                 continue;
             }
@@ -135,6 +139,11 @@ impl Profile {
 }
 
 impl Rule {
+    fn next_line_fits(&self, rest: &[Line]) -> bool {
+        let Some(re) = &self.followed_by else { return true };
+        rest.iter().find(|l| !l.is_blank()).is_some_and(|l| re.is_match(&l.text))
+    }
+
     fn fires_on(&self, text: &str) -> bool {
         self.max_chars.is_none_or(|max| text.chars().count() <= max) && self.re.is_match(text)
     }

@@ -9,12 +9,15 @@
 //! evidence = ['mp\.weixin\.qq\.com'] # regexes searched in the whole text
 //! min_evidence = 1                  # how many must match (0: always applies)
 //! timezone = "+08:00"               # offset for dates that carry none
+//! site_suffixes = ["官方网站", "有限公司"] # generic trailing words of a site name (see strip)
+//! site_self_refs = ["记者", "报道"]  # words after which the site name is the site citing itself
 //!
 //! [[rules]]
 //! id = "wechat.author"
 //! match = '^文章作者[:：]\s*(?P<value>.+)$'
 //! action = "meta"                   # see RuleAction
-//! # optional: max_chars = 40 (only short lines), once = true, within_first = 8 (page header)
+//! # optional: max_chars = 40 (only short lines), once = true, within_first = 8 (page header),
+//! # followed_by = REGEX (the next non-blank line must match)
 //! field = "author"
 //! ```
 //!
@@ -57,6 +60,10 @@ pub struct ProfileDef {
     pub min_evidence: usize,
     #[serde(default)]
     pub timezone: Option<String>,
+    #[serde(default)]
+    pub site_suffixes: Vec<String>,
+    #[serde(default)]
+    pub site_self_refs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +85,9 @@ pub struct RuleDef {
     /// `drop-until`: the first line that is kept.
     #[serde(default)]
     pub until: Option<String>,
+    /// Fire only where the next non-blank line matches this (a title right above a date).
+    #[serde(default)]
+    pub followed_by: Option<String>,
     /// `meta`: keep the line in the text as well.
     #[serde(default)]
     pub keep: bool,
@@ -125,6 +135,10 @@ pub struct Profile {
     evidence: Vec<Regex>,
     min_evidence: usize,
     timezone: Option<String>,
+    /// Generic trailing words of a site name; without them its brand is left.
+    pub site_suffixes: Vec<String>,
+    /// Words before which the site's name is the site citing itself, not an injection.
+    pub site_self_refs: Vec<String>,
     rules: Vec<Rule>,
 }
 
@@ -137,6 +151,7 @@ struct Rule {
     kind: Option<BlockKind>,
     with: String,
     until: Option<Regex>,
+    followed_by: Option<Regex>,
     keep: bool,
     max_chars: Option<usize>,
     once: bool,
@@ -182,6 +197,8 @@ impl RuleSet {
             evidence,
             min_evidence: self.profile.min_evidence,
             timezone: self.profile.timezone,
+            site_suffixes: self.profile.site_suffixes,
+            site_self_refs: self.profile.site_self_refs,
             rules,
         })
     }
@@ -218,6 +235,11 @@ fn compile_rule(
     Ok(Rule {
         re: re(&what, &d.pattern)?,
         until: d.until.as_deref().map(|u| re(&format!("{what} until"), u)).transpose()?,
+        followed_by: d
+            .followed_by
+            .as_deref()
+            .map(|u| re(&format!("{what} followed_by"), u))
+            .transpose()?,
         id: d.id,
         action: d.action,
         field: d.field,

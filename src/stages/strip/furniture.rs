@@ -27,48 +27,102 @@ fn title_key(s: &str) -> String {
 }
 
 /// Removes a site name (from the page header, `extra.site`) where it was injected inside
-/// body sentences: between two CJK characters, where no sentence would put it.
-pub fn drop_injected_names(doc: &mut Document) {
-    let Some(name) = doc.meta.extra.get("site").cloned() else { return };
-    if name.chars().count() < 4 {
-        return;
-    }
-    for i in 0..doc.lines.len() {
-        let text = &doc.lines[i].text;
-        if !text.contains(&name) {
+/// body sentences: between two CJK characters, where no copied article would name the site
+/// hosting it. Spam sites inject the full name or its brand, the name less trailing generic
+/// words (`suffixes`: 官方网站, 有限公司, 科技, …), and they inject it more than once; so a
+/// form counts only from two such occurrences, never where the text goes on into a longer
+/// form of the name, and never before a word (`self_refs`: 记者, 报道, …) with which a news
+/// site names itself.
+pub fn drop_injected_names(doc: &mut Document, suffixes: &[String], self_refs: &[String]) {
+    let Some(site) = doc.meta.extra.get("site").cloned() else { return };
+    let names = name_forms(&site, suffixes);
+    for (k, name) in names.iter().enumerate() {
+        let longer = &names[..k];
+        let found = |text: &str| injected_at(text, name, longer, self_refs);
+        let hits: usize = doc.lines.iter().map(|l| found(&l.text).len()).sum();
+        if hits < 2 || !long_enough(name) {
             continue;
         }
-        let (kept, cuts) = cut_inside_sentences(text, &name);
-        if cuts.is_empty() {
-            continue;
+        for i in 0..doc.lines.len() {
+            let cuts = found(&doc.lines[i].text);
+            if cuts.is_empty() {
+                continue;
+            }
+            let (kept, cols) = cut(&doc.lines[i].text, name, &cuts);
+            doc.lines[i].text = kept;
+            let src = doc.lines[i].src;
+            for col in cols {
+                doc.record(audit(
+                    "strip.injected-name",
+                    Action::Remove,
+                    src,
+                    Some(col),
+                    name.clone(),
+                ));
+            }
+            doc.count("strip.injected-name", 1);
         }
-        let src = doc.lines[i].src;
-        for col in cuts {
-            doc.record(audit("strip.injected-name", Action::Remove, src, Some(col), name.clone()));
-        }
-        doc.count("strip.injected-name", 1);
-        doc.lines[i].text = kept;
     }
 }
 
-/// `text` without the occurrences of `name` flanked by CJK characters, and the 1-based char
-/// columns where they were.
-fn cut_inside_sentences(text: &str, name: &str) -> (String, Vec<u32>) {
-    let mut out = String::with_capacity(text.len());
-    let mut cuts = Vec::new();
-    let mut last = 0;
-    for (start, _) in text.match_indices(name) {
-        let end = start + name.len();
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
-        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
-            out.push_str(&text[last..start]);
-            cuts.push(text[..start].chars().count() as u32 + 1);
-            last = end;
+/// The site name, then ever shorter forms of it with one generic trailing word removed.
+fn name_forms(site: &str, suffixes: &[String]) -> Vec<String> {
+    let mut forms = vec![site.trim().to_owned()];
+    loop {
+        let last = forms.last().expect("not empty");
+        let shorter = suffixes
+            .iter()
+            .filter_map(|s| last.strip_suffix(s.as_str()))
+            .map(str::trim_end)
+            .find(|rest| !rest.is_empty());
+        match shorter {
+            Some(rest) if !forms.iter().any(|f| f == rest) => forms.push(rest.to_owned()),
+            _ => return forms,
         }
     }
+}
+
+fn long_enough(name: &str) -> bool {
+    let n = name.chars().count();
+    if name.chars().any(is_cjk) {
+        n >= 3
+    } else {
+        n >= 4
+    }
+}
+
+/// Byte offsets of the occurrences of `name` between CJK characters that do not start one of
+/// the `longer` forms nor precede one of the `self_refs`.
+fn injected_at(text: &str, name: &str, longer: &[String], self_refs: &[String]) -> Vec<usize> {
+    if !text.contains(name) {
+        return Vec::new();
+    }
+    text.match_indices(name)
+        .map(|(start, _)| start)
+        .filter(|&start| {
+            let end = start + name.len();
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            before.is_some_and(is_cjk)
+                && after.is_some_and(is_cjk)
+                && !longer.iter().any(|l| text[start..].starts_with(l.as_str()))
+                && !self_refs.iter().any(|w| text[end..].starts_with(w.as_str()))
+        })
+        .collect()
+}
+
+/// `text` without `name` at the byte offsets `at`, and the 1-based char columns where it was.
+fn cut(text: &str, name: &str, at: &[usize]) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut cols = Vec::new();
+    let mut last = 0;
+    for &start in at {
+        out.push_str(&text[last..start]);
+        cols.push(text[..start].chars().count() as u32 + 1);
+        last = start + name.len();
+    }
     out.push_str(&text[last..]);
-    (out, cuts)
+    (out, cols)
 }
 
 fn is_cjk(c: char) -> bool {

@@ -71,9 +71,12 @@ impl Stage for Strip {
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         layout::trim_lines(doc);
         let text = doc.text();
+        let (mut site_suffixes, mut site_self_refs) = (Vec::new(), Vec::new());
         for profile in &self.profiles {
             if profile.applies_to(&text) {
                 profile.apply(doc);
+                site_suffixes.extend_from_slice(&profile.site_suffixes);
+                site_self_refs.extend_from_slice(&profile.site_self_refs);
             }
         }
         layout::trim_lines(doc);
@@ -82,7 +85,7 @@ impl Stage for Strip {
             furniture::drop_title_repeats(doc);
         }
         if c.injected_names {
-            furniture::drop_injected_names(doc);
+            furniture::drop_injected_names(doc, &site_suffixes, &site_self_refs);
         }
         if c.unwrap {
             layout::unwrap_paragraphs(doc);
