@@ -53,6 +53,11 @@ fn every_stage_of_every_corpus_document_matches_its_golden_file() {
     let pipeline = Pipeline::builtin().unwrap();
     let files = corpus_files();
     assert!(files.len() >= 4, "the corpus lost its seed documents");
+    let mut stems: Vec<String> =
+        files.iter().map(|f| zhpipe::pipeline::doc_id_of(&f.to_string_lossy())).collect();
+    stems.sort();
+    let shared: Vec<_> = stems.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+    assert!(shared.is_empty(), "corpus files share golden names (file stems): {shared:?}");
     let mut failures = Vec::new();
     let mut expected_paths = Vec::new();
     for file in &files {

@@ -278,3 +278,25 @@ fn injected_site_brand_goes_but_a_news_sites_own_words_stay() {
     );
     assert_nothing_silently_lost(path, &r);
 }
+
+/// A NetEase article page as saved from the site: title, date-source-place line, widgets,
+/// editor line and stance note around the body, the related lists after the disclaimer.
+#[test]
+fn netease_page_header_and_footer_become_metadata() {
+    let path = "corpus/netease/article_page.txt";
+    let r = run(path);
+    assert_eq!(r.doc["platform"], "netease");
+    assert_eq!(
+        r.doc["title"]["zh_hans"],
+        "奥特曼接受专访：GPT-6将在年内发布，AGI比多数人想象的更近"
+    );
+    assert_eq!(r.doc["published"], "2026-03-08T10:21:35+08:00");
+    assert_eq!(r.doc["location"], "北京");
+    assert_eq!(r.doc["extra"]["source"], "科技每日推送");
+    assert_eq!(r.doc["extra"]["editor"], "王五");
+    assert_gone(&r, &["举报", "分享至", "不代表网易立场", "责任编辑", "特别声明", "热点推荐"]);
+    assert_kept(&r, &["三条曲线都还在上升", "所以核聚变和太阳能非常关键。"]);
+    let turns = r.segments.iter().filter(|s| s["kind"] == "turn").count();
+    assert_eq!(turns, 5);
+    assert_nothing_silently_lost(path, &r);
+}
