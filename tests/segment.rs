@@ -169,3 +169,29 @@ fn repeated_sentences_inside_a_turn_are_kept_once_and_audited() {
     assert_eq!(host["zh_hans"].as_str().unwrap().matches("削减措施").count(), 1, "{host}");
     assert!(out.audit_jsonl().contains("segment.duplicate-sentence"));
 }
+
+/// A person the registry does not know, glossed once in the text (`杰弗里·辛顿（Geoffrey
+/// Hinton）`), is one speaker whether the label is the short name, the Traditional one or the
+/// English one, with an id from the English name.
+#[test]
+fn a_speaker_glossed_in_the_text_is_one_person_across_scripts_and_languages() {
+    let dir = common::tmpdir();
+    let text = "图灵奖得主、多伦多大学教授杰弗里·辛顿（Geoffrey Hinton）接受了采访。\n\
+                主持人：您为什么离开谷歌？\n\
+                辛顿：因为我想自由地谈论AI的风险。\n\
+                主持人：您担心什么？\n\
+                辛頓：我擔心我們會失去控制。\n\
+                主持人：还有别的吗？\n\
+                Geoffrey Hinton: We need more research on safety.\n";
+    let path = common::write(dir.path(), "hinton.txt", text.as_bytes());
+    let segs = segments(path.to_str().unwrap());
+    let guests: Vec<&Value> =
+        segs.iter().filter(|s| s["kind"] == "turn" && s["speaker"]["role"] == "guest").collect();
+    assert_eq!(guests.len(), 3, "{segs:#?}");
+    for g in &guests {
+        assert_eq!(g["speaker"]["id"], "geoffrey-hinton");
+        assert_eq!(g["speaker"]["en"], "Geoffrey Hinton");
+        assert_eq!(g["speaker"]["zh_hans"], "杰弗里·辛顿");
+        assert_eq!(g["speaker"]["zh_hant"], "傑弗裡·辛頓", "Taiwan standard, like all zh_hant");
+    }
+}

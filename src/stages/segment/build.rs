@@ -6,7 +6,7 @@ use super::parts::{
     assign_roles, directions, localise, rejoin_around_notes, scripts_of, split_sentences,
     unknown_speaker,
 };
-use super::speakers::{fold, Label, Registry};
+use super::speakers::{fold, identify, Label, Registry};
 use super::Rules;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
 
@@ -59,7 +59,7 @@ impl<'a> Builder<'a> {
         // is answered from here.
         let labels: Vec<Option<Label>> =
             lines.iter().map(|l| self.rules.labels.find(&l.text)).collect();
-        self.speakers = self.accepted_speakers(&labels);
+        self.speakers = self.accepted_speakers(&labels, &lines);
         for (i, label) in labels.into_iter().enumerate() {
             let line = lines[i].clone();
             if self.implicit_heading(&line, label.as_ref(), lines.get(i + 1)) {
@@ -73,9 +73,15 @@ impl<'a> Builder<'a> {
         self.out
     }
 
-    /// Labels that name a registered person, or that the document repeats often enough.
-    /// `found` holds the labels of the non-blank lines, in order.
-    fn accepted_speakers(&self, found: &[Option<Label>]) -> HashMap<String, Speaker> {
+    /// Labels that name a registered person, a person the document glosses with an English
+    /// name (`杰弗里·辛顿（Geoffrey Hinton）`), or a name the document repeats often enough.
+    /// `found` holds the labels of the non-blank `lines`, in order.
+    fn accepted_speakers(
+        &mut self,
+        found: &[Option<Label>],
+        lines: &[Line],
+    ) -> HashMap<String, Speaker> {
+        let glosses: Vec<_> = lines.iter().flat_map(|l| l.glosses.iter().cloned()).collect();
         let mut counts: HashMap<String, (usize, String)> = HashMap::new();
         let mut found = found.iter();
         for line in &self.doc.lines {
@@ -93,17 +99,25 @@ impl<'a> Builder<'a> {
             }
         }
         let mut accepted = HashMap::new();
+        let mut from_glosses = 0;
         for (key, (n, name)) in counts {
             if !self.rules.labels.plausible(&name) {
                 continue;
             }
             let speaker = match self.registry.lookup(&name) {
                 Some(s) => s.clone(),
-                None if n >= self.rules.min_repeats => unknown_speaker(&name),
-                None => continue,
+                None => match identify(&key, &glosses, self.registry) {
+                    Some(s) => {
+                        from_glosses += 1;
+                        s
+                    }
+                    None if n >= self.rules.min_repeats => unknown_speaker(&name),
+                    None => continue,
+                },
             };
             accepted.insert(key, speaker);
         }
+        self.doc.count("segment.speakers_from_glosses", from_glosses);
         accepted
     }
 

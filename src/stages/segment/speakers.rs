@@ -7,7 +7,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::config::describe_toml_error;
-use crate::document::Speaker;
+use crate::document::{EnSpan, Speaker};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +75,38 @@ impl Registry {
     pub fn lookup(&self, name: &str) -> Option<&Speaker> {
         self.by_alias.get(&fold(name)).map(|&i| &self.people[i])
     }
+}
+
+/// Names a speaker the registry does not know after the document's own gloss of them:
+/// `萨姆·奥特曼（Sam Altman）` makes the labels 奥特曼, 萨姆·奥特曼 and Sam Altman one person,
+/// with names in both scripts and English and an id from the English name, so the same
+/// person gets the same id in any script or language. `key` is the label's folded name.
+pub fn identify(key: &str, glosses: &[EnSpan], registry: &Registry) -> Option<Speaker> {
+    let names_person = |g: &EnSpan| {
+        let words: Vec<&str> = g.en.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            && words.iter().all(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+    };
+    let zh_matches = |zh: &Option<String>| {
+        zh.as_deref().is_some_and(|zh| {
+            fold(zh) == key
+                || zh.rsplit(['·', '・', '•']).next().is_some_and(|last| fold(last) == key)
+        })
+    };
+    let g = glosses
+        .iter()
+        .filter(|g| names_person(g))
+        .find(|g| fold(&g.en) == key || zh_matches(&g.zh_hans) || zh_matches(&g.zh_hant))?;
+    if let Some(known) = registry.lookup(&g.en) {
+        return Some(known.clone());
+    }
+    Some(Speaker {
+        id: g.en.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase(),
+        zh_hans: g.zh_hans.clone(),
+        zh_hant: g.zh_hant.clone(),
+        en: Some(g.en.clone()),
+        role: None,
+    })
 }
 
 /// Case-, space- and dot-insensitive key for names.
