@@ -82,6 +82,53 @@ pub(super) fn drop_trails(lead: u8) -> &'static [u8] {
     &t[lead as usize]
 }
 
+/// Characters of the document's trusted text, indexed like the shared candidate lists:
+/// a name or rare word the document uses is a candidate wherever its bytes fit, even when
+/// it is too rare to be among the general lists' most frequent characters.
+#[derive(Default)]
+pub struct DocChars {
+    /// Per lead byte, trails of document characters missing from [`common_trails`].
+    trails: Vec<Vec<u8>>,
+    /// Per trail byte, leads of document characters missing from [`leads_for`].
+    leads: Vec<Vec<u8>>,
+    /// Per lead byte, trails of document characters missing from [`drop_trails`] that
+    /// can start a dropped pair.
+    drops: Vec<Vec<u8>>,
+}
+
+impl DocChars {
+    pub fn build(codes: impl Iterator<Item = u16>) -> DocChars {
+        let mut d = DocChars {
+            trails: vec![Vec::new(); 256],
+            leads: vec![Vec::new(); 256],
+            drops: vec![Vec::new(); 256],
+        };
+        for code in codes.filter(|&c| c > 0xFF && gbk().pair(c).is_some()) {
+            let [l, t] = code.to_be_bytes();
+            if !common_trails(l).contains(&t) && !d.trails[l as usize].contains(&t) {
+                d.trails[l as usize].push(t);
+            }
+            if !leads_for(t).contains(&l) && !d.leads[t as usize].contains(&l) {
+                d.leads[t as usize].push(l);
+            }
+            let drops = (0x81..=0xFE).any(|h2| dropped(t, h2));
+            if drops && !drop_trails(l).contains(&t) && !d.drops[l as usize].contains(&t) {
+                d.drops[l as usize].push(t);
+            }
+        }
+        d
+    }
+
+    /// Trails for a byte lost after `lead`: the frequent ones, then the document's.
+    pub fn trails(&self, lead: u8) -> impl Iterator<Item = u8> + '_ {
+        common_trails(lead).iter().chain(self.list(&self.trails, lead)).copied()
+    }
+
+    fn list<'a>(&'a self, v: &'a [Vec<u8>], b: u8) -> &'a [u8] {
+        v.get(b as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Whether the damaging decoder would have silently dropped the pair `a b`.
 pub(super) fn dropped(a: u8, b: u8) -> bool {
     is_lead(a) && is_trail(b) && gbk().pair(u16::from_be_bytes([a, b])).is_none()
@@ -92,7 +139,8 @@ pub(super) fn dropped(a: u8, b: u8) -> bool {
 pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mut Vec<Ext>) {
     const PER_H1: usize = 10;
     let l = h.pending as u8;
-    for &h1 in drop_trails(l) {
+    let doc = ctx.chars.list(&ctx.chars.drops, l);
+    for &h1 in drop_trails(l).iter().chain(doc) {
         let mut push = |h2: u8| {
             let mut e = Ext::new(h);
             e.h.score += DROP_PENALTY;
@@ -133,7 +181,8 @@ pub(super) fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> 
         .flat_map(|code| {
             let x = first_byte(code);
             let right = right_char(code, next);
-            leads_for(x).iter().map(move |&h2| {
+            let doc = ctx.chars.list(&ctx.chars.leads, x);
+            leads_for(x).iter().chain(doc).map(move |&h2| {
                 let mid = u16::from_be_bytes([h2, x]);
                 let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
                 (ctx.doc.floor(mid).ln() + r, h2)

@@ -100,10 +100,14 @@ pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
 /// Repairs a document given as lines. Clean input passes through unchanged.
 pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
     let mut out = RepairOutput::default();
-    let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    // Every gloss starts with `(` or `?`: without at least three, detection cannot fire, so
+    // clean documents skip tokenizing.
+    let possible = cfg.pinyin_gloss && maybe_glossed(lines);
+    let chars: Vec<Vec<char>> =
+        if possible { lines.iter().map(|l| l.chars().collect()).collect() } else { Vec::new() };
     let toks: Vec<Vec<Tok>> =
-        if cfg.pinyin_gloss { chars.iter().map(|c| tokenize(c)).collect() } else { Vec::new() };
-    out.detected = cfg.pinyin_gloss && detect::detect(&chars, &toks);
+        if possible { chars.iter().map(|c| tokenize(c)).collect() } else { Vec::new() };
+    out.detected = possible && detect::detect(&chars, &toks);
     let model = out.detected.then(|| detect::DocModel::build(&chars, &toks));
     for (i, line) in lines.iter().enumerate() {
         let damaged =
@@ -114,11 +118,31 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         };
         for text in texts {
             let text =
-                if cfg.mojibake { mojibake::fix_line(i, &text, &mut out.edits) } else { text };
+                if cfg.mojibake { mojibake::fix_line(i, text, &mut out.edits) } else { text };
             out.lines.push(RepairedLine { text, src: (i, i) });
         }
     }
     out
+}
+
+/// Whether the document has at least three places that could be a gloss: `(` or `?`
+/// followed by a pinyin letter. Fewer can never be detected as damage.
+fn maybe_glossed(lines: &[&str]) -> bool {
+    let mut n = 0;
+    for line in lines {
+        let b = line.as_bytes();
+        for i in (0..b.len()).filter(|&i| matches!(b[i], b'(' | b'?')) {
+            // Pinyin letters are ASCII lowercase or Latin-1/Latin Extended (C3..C9 leads,
+            // E1 B8..BB for U+1E00..U+1EFF).
+            if matches!(b.get(i + 1), Some(b'a'..=b'z' | 0xC3..=0xC9 | 0xE1)) {
+                n += 1;
+                if n >= 3 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Repairs one damaged line; a `</p>` residue splits it into several output lines.
@@ -129,7 +153,8 @@ fn repair_line(
     model: &detect::DocModel,
     edits: &mut Vec<RepairEdit>,
 ) -> Vec<String> {
-    let ctx = Ctx { doc: &model.lm, table: &model.table };
+    let ctx =
+        Ctx { doc: &model.lm, table: &model.table, swallow: &model.swallow, chars: &model.chars };
     let mut texts = vec![String::new()];
     let mut start = 0;
     while start < toks.len() {
@@ -138,8 +163,8 @@ fn repair_line(
             .position(|t| t.unit == Unit::Residue)
             .map_or(toks.len(), |p| start + p + 1);
         let seg = &toks[start..end];
-        let outs = decode_segment(seg, &ctx);
-        emit_segment(line, chars, seg, &outs, model, texts.last_mut().unwrap(), edits);
+        let outs = decode_segment(seg, chars, &ctx);
+        emit_segment(line, chars, seg, &outs, texts.last_mut().unwrap(), edits);
         if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
             texts.push(String::new());
         }
@@ -154,7 +179,6 @@ fn emit_segment(
     chars: &[char],
     seg: &[Tok],
     outs: &[UnitOut],
-    model: &detect::DocModel,
     text: &mut String,
     edits: &mut Vec<RepairEdit>,
 ) {
@@ -186,18 +210,7 @@ fn emit_segment(
             if outs[k].keep {
                 restored.extend(&chars[seg[k].start..seg[k].end]);
             }
-            for c in outs[k].text.chars() {
-                if c == '\0' && seg[k].unit == Unit::ResidueQ {
-                    // The swallowed byte was the `<` of `</p>`: the line ends here.
-                } else if c == '\0' {
-                    let (a, cf) =
-                        model.choose_swallowed(restored.chars().last(), &chars[seg[k].end..]);
-                    restored.push(a);
-                    conf = conf.min(cf);
-                } else {
-                    restored.push(c);
-                }
-            }
+            restored.push_str(&outs[k].text);
             conf = conf.min(outs[k].conf);
         }
         text.push_str(&restored);

@@ -6,6 +6,7 @@
 
 use super::gbk::gbk;
 use super::RepairEdit;
+use std::sync::OnceLock;
 
 pub const RULE_LATIN1: &str = "repair.mojibake-latin1";
 pub const RULE_GBK: &str = "repair.mojibake-gbk";
@@ -97,18 +98,66 @@ fn fix_with(
     changed.then_some(out)
 }
 
+/// Whether a Windows-1252 reading can hide CJK text here: a span must start with the
+/// character for a UTF-8 lead byte of CJK (U+00E3..U+00EF, UTF-8 `C3 A3..AF`).
+fn maybe_latin1(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|w| w[0] == 0xC3 && (0xA3..=0xAF).contains(&w[1]))
+}
+
+/// Whether a GBK reading can hide CJK text here: a replaced span holds at least three CJK
+/// characters (nine UTF-8 bytes, all leads E3..EF or continuations 80..BF), so at least
+/// five consecutive characters whose GBK bytes all lie in that range.
+fn maybe_gbk(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        if c.is_ascii() {
+            run = 0;
+        } else if gbk_utf8_like(c) {
+            run += 1;
+            if run >= 5 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+/// Per BMP character, whether its GBK bytes could all be part of UTF-8 for CJK text.
+fn gbk_utf8_like(c: char) -> bool {
+    static T: OnceLock<Vec<u64>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        let mut bits = vec![0u64; 1 << 10];
+        let ok = |b: u8| matches!(b, 0x80..=0xBF | 0xE0..=0xEF);
+        for cp in 0x80u32..0x10000 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            if gbk_bytes(c).is_some_and(|b| b.iter().all(|&x| ok(x))) {
+                bits[cp as usize >> 6] |= 1 << (cp & 63);
+            }
+        }
+        bits
+    });
+    let cp = c as usize;
+    cp < 0x10000 && t[cp >> 6] >> (cp & 63) & 1 == 1
+}
+
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
-pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> String {
-    if text.is_ascii() {
-        return text.to_string();
+pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
+    let (latin1, wrong_gbk) = (maybe_latin1(&text), maybe_gbk(&text));
+    if !latin1 && !wrong_gbk {
+        return text;
     }
     let chars: Vec<char> = text.chars().collect();
     let latin = |c: char| cp1252_byte(c).map(|b| vec![b]);
-    let mut cur = fix_with(line, &chars, RULE_LATIN1, &latin, 2, edits);
-    let chars2: Vec<char> = cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
-    let wrong_gbk = gbk_bytes;
-    if let Some(s) = fix_with(line, &chars2, RULE_GBK, &wrong_gbk, 3, edits) {
-        cur = Some(s);
+    let mut cur = if latin1 { fix_with(line, &chars, RULE_LATIN1, &latin, 2, edits) } else { None };
+    // The Latin-1 repair may have produced text a GBK reading explains.
+    if cur.as_deref().is_some_and(maybe_gbk) || (cur.is_none() && wrong_gbk) {
+        let chars2: Vec<char> =
+            cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
+        if let Some(s) = fix_with(line, &chars2, RULE_GBK, &gbk_bytes, 3, edits) {
+            cur = Some(s);
+        }
     }
-    cur.unwrap_or_else(|| text.to_string())
+    cur.unwrap_or(text)
 }

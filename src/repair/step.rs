@@ -1,7 +1,6 @@
 //! One step of the search: the state of a hypothesis, appending original bytes to it,
 //! and the ways each observed unit can extend it.
 
-use super::candidates::common_trails;
 use super::decode::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
 use super::lm::{general, logp, START};
@@ -9,8 +8,6 @@ use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 
 pub(super) const NONE: u16 = 0xFFFF;
-/// Output marker for an ASCII byte the decoder swallowed; chosen later from context.
-pub const SWALLOWED: u16 = 0xFFFE;
 /// A known table pair in the stream that no gloss follows: the annotator would have glossed it.
 pub(super) const OWE_PENALTY: f32 = -12.0;
 /// A gloss that no character before it can carry.
@@ -27,6 +24,9 @@ pub(super) struct Hyp {
     /// The last two bytes of the stream: what a gloss here would follow.
     pub(super) tail: u16,
     pub(super) owe: bool,
+    /// The stream's last byte ended a glossed pair. The annotator's replace runs leftmost
+    /// first without overlap, so the pair that byte starts cannot be glossed.
+    pub(super) matched: bool,
     pub(super) node: u32,
 }
 
@@ -38,11 +38,13 @@ pub(super) struct Ext {
     pub(super) ok: bool,
     /// Added to the score only to rank siblings for the confidence figure.
     pub(super) lookahead: f32,
+    /// Upper bound on the confidence, for a choice made inside the step (the swallowed byte).
+    pub(super) conf_cap: f32,
 }
 
 impl Ext {
     pub(super) fn new(h: Hyp) -> Ext {
-        Ext { h, codes: [NONE; 4], n: 0, ok: true, lookahead: 0.0 }
+        Ext { h, codes: [NONE; 4], n: 0, ok: true, lookahead: 0.0, conf_cap: 1.0 }
     }
 
     pub(super) fn emit(&mut self, code: u16, ctx: &Ctx) {
@@ -50,10 +52,8 @@ impl Ext {
             self.ok = false;
             return;
         }
-        if code != SWALLOWED {
-            self.h.score += logp(ctx.doc, self.h.last, code);
-        }
-        self.h.last = if code == SWALLOWED { u16::from(b',') } else { code };
+        self.h.score += logp(ctx.doc, self.h.last, code);
+        self.h.last = code;
         self.codes[self.n as usize] = code;
         self.n += 1;
     }
@@ -66,7 +66,6 @@ impl Ext {
         self.h.tail = (self.h.tail << 8) | u16::from(b);
         if self.h.owe {
             self.h.score += OWE_PENALTY;
-            self.h.owe = false;
         }
         if self.h.pending != NONE {
             let code = (self.h.pending << 8) | u16::from(b);
@@ -76,19 +75,23 @@ impl Ext {
             }
             self.h.pending = NONE;
             self.emit(code, ctx);
-            self.h.owe = ctx.table.contains(&code);
         } else if b <= 0x80 {
             self.emit(u16::from(b), ctx);
         } else if is_lead(b) {
             self.h.pending = u16::from(b);
-            if self.h.last > 0xFF && self.h.last != NONE {
-                self.h.owe = ctx.table.contains(&(((self.h.last & 0xFF) << 8) | u16::from(b)));
-            }
         } else {
             self.ok = false;
             return;
         }
-        self.h.owe = ctx.table.contains(&self.h.tail);
+        // A table pair ending here is owed a gloss, unless its first byte already ended one.
+        self.h.owe = !self.h.matched && ctx.table.contains(&self.h.tail);
+        self.h.matched = false;
+    }
+
+    /// A gloss follows the stream's last two bytes: whatever they owed is paid.
+    pub(super) fn glossed(&mut self) {
+        self.h.owe = false;
+        self.h.matched = true;
     }
 
     pub(super) fn code(&mut self, code: u16, ctx: &Ctx) {
@@ -132,7 +135,16 @@ pub(super) fn first_byte(code: u16) -> u8 {
     }
 }
 
-pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
+/// Extends `base` by every reading of `tok`. `swallow` holds, for a `?`, the candidates for
+/// an ASCII byte swallowed with a lost one and their prior (see [`super::detect::Swallow`]).
+pub(super) fn expand(
+    base: &Ext,
+    tok: &Tok,
+    next: Option<&Tok>,
+    swallow: &[(u8, f32)],
+    ctx: &Ctx,
+    out: &mut Vec<Ext>,
+) {
     let h = base.h;
     let idx = pinyin_index();
     match &tok.unit {
@@ -160,7 +172,7 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
         }
         Unit::Gloss(py) => {
             let mut e = base.clone();
-            e.h.owe = false;
+            e.glossed();
             match e.glossed_pair() {
                 Some(p) if idx.reads(p, py) => {
                     if ctx.table.contains(&p) {
@@ -185,7 +197,7 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
                     if !e.ok {
                         continue;
                     }
-                    e.h.owe = false;
+                    e.glossed();
                     if ctx.table.contains(&code) {
                         e.h.score += TABLE_BONUS;
                     }
@@ -213,7 +225,13 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
                 }
             }
             if h.pending != NONE {
-                for &t in common_trails(h.pending as u8) {
+                // After the swallowed byte the decoder is in step: the next unit is the
+                // original character that followed it.
+                let right = match next {
+                    Some(Tok { unit: Unit::Char(c), .. }) => char_code(*c),
+                    _ => None,
+                };
+                for t in ctx.chars.trails(h.pending as u8) {
                     let code = u16::from_be_bytes([h.pending as u8, t]);
                     if ctx.table.contains(&code) {
                         continue;
@@ -221,13 +239,34 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
                     let mut e = base.clone();
                     e.h.score += ERROR_PENALTY;
                     e.byte(t, ctx);
-                    e.emit(SWALLOWED, ctx);
+                    // A swallowed `<` of `</p>` ends the paragraph: the end scores it.
+                    if !forced && e.ok {
+                        swallowed(&mut e, code, right, swallow, ctx);
+                    }
                     out.push(e);
                 }
             }
         }
         Unit::Residue => out.push(base.clone()),
     }
+}
+
+/// Appends the ASCII byte swallowed after the character `code`: the candidate that best
+/// fits between it and the character on the right, weighed with the document's evidence.
+fn swallowed(e: &mut Ext, code: u16, right: Option<u16>, swallow: &[(u8, f32)], ctx: &Ctx) {
+    let fit = |&(a, prior): &(u8, f32)| {
+        let a = u16::from(a);
+        prior + logp(ctx.doc, code, a) + right.map_or(0.0, |r| logp(ctx.doc, a, r))
+    };
+    let scores: Vec<f32> = swallow.iter().map(fit).collect();
+    let Some((best, &max)) = scores.iter().enumerate().max_by(|x, y| x.1.total_cmp(y.1)) else {
+        e.ok = false;
+        return;
+    };
+    let z: f32 = scores.iter().map(|s| (s - max).exp()).sum();
+    e.conf_cap = 1.0 / z;
+    e.h.score += swallow[best].1;
+    e.byte(swallow[best].0, ctx);
 }
 
 pub(super) fn lookahead(lead: u8, next: Option<&Tok>) -> f32 {
