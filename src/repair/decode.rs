@@ -10,9 +10,11 @@
 use super::candidates::{drop_variants, hidden_leads, DocChars};
 use super::detect::Swallow;
 use super::gbk::{gbk, halfwidth, is_lead};
-use super::lm::{logp, DocLm, FastSet, EOL, START};
+use super::lm::{logp, CodeSet, DocLm, EOL, START};
 use super::pinyin_idx::pinyin_index;
-use super::step::{char_code, expand, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY};
+use super::step::{
+    char_code, expand, swallow_candidates, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY,
+};
 use super::tokens::{Tok, Unit};
 
 const BEAM: usize = 8;
@@ -26,7 +28,7 @@ const PRUNE_MARGIN: f32 = 30.0;
 pub struct Ctx<'a> {
     pub doc: &'a DocLm,
     /// Codes seen glossed in the document: the annotator's table as far as it is known.
-    pub table: &'a FastSet<u16>,
+    pub table: &'a CodeSet,
     pub swallow: &'a Swallow,
     /// The document's own characters, as extra candidates.
     pub chars: &'a DocChars,
@@ -133,7 +135,7 @@ fn search(
         let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
         let mut hidden: Option<Vec<u8>> = None;
         let swallow = match tok.unit {
-            Unit::Q => ctx.swallow.candidates(&chars[tok.end..]),
+            Unit::Q => swallow_candidates(&chars[tok.end..], toks.get(i + 1), ctx),
             _ => Vec::new(),
         };
         for (rank, h) in beam.iter().enumerate() {
@@ -209,13 +211,22 @@ fn final_score(h: &Hyp) -> f32 {
 fn prune(b: &mut Vec<(Hyp, Node)>) {
     let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
     b.retain(|c| c.0.score > best - PRUNE_MARGIN);
+    // Best first; a state already kept is a worse path to it. Sorting by score alone and
+    // comparing with the few kept states is cheaper than sorting by state.
+    b.sort_unstable_by(|x, y| y.0.score.total_cmp(&x.0.score));
     let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe, h.matched);
-    b.sort_unstable_by(|(x, _), (y, _)| key(x).cmp(&key(y)).then(y.score.total_cmp(&x.score)));
-    b.dedup_by(|x, y| key(&x.0) == key(&y.0));
-    if b.len() > BEAM {
-        b.select_nth_unstable_by(BEAM, |x, y| y.0.score.total_cmp(&x.0.score));
-        b.truncate(BEAM);
+    let mut kept = 0;
+    for i in 0..b.len() {
+        if kept == BEAM {
+            break;
+        }
+        let k = key(&b[i].0);
+        if b[..kept].iter().all(|c| key(&c.0) != k) {
+            b.swap(kept, i);
+            kept += 1;
+        }
     }
+    b.truncate(kept);
 }
 
 fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {

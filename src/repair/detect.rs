@@ -4,7 +4,7 @@
 use super::candidates::DocChars;
 use super::gbk::gbk;
 use super::lm::FastSet;
-use super::lm::{key, DocLm, FastMap, EOL};
+use super::lm::{key, CodeSet, DocLm, FastMap, EOL};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
 /// What the document teaches: the annotator's table (as far as seen) and a language
 /// model of its undamaged stretches.
 pub struct DocModel {
-    pub table: FastSet<u16>,
+    pub table: CodeSet,
     pub lm: DocLm,
     pub swallow: Swallow,
     pub chars: DocChars,
@@ -125,7 +125,7 @@ fn pack(cs: &[char]) -> u64 {
 
 impl DocModel {
     pub fn build(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> DocModel {
-        let mut table = FastSet::default();
+        let mut table = CodeSet::default();
         let mut lm = DocLm::new();
         let mut seen = FastSet::default();
         let mut run = Vec::new();

@@ -6,6 +6,7 @@
 //! jargon and punctuation habits. Keys are GBK codes with full-width forms folded to
 //! ASCII, because the damaged document shows them half-width.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -116,7 +117,13 @@ pub struct DocLm {
     bi: FastMap<u32, u32>,
     /// Per code: everything in [`logp`] that does not depend on the previous character.
     floor: Vec<f32>,
+    /// Direct-mapped memo of [`logp`]: `key << 32 | f32 bits`. The search asks for the
+    /// same pairs over and over (every hypothesis, every repeated phrase), and the model
+    /// is fixed once built. A document is repaired on one thread.
+    memo: Vec<Cell<u64>>,
 }
+
+const MEMO_BITS: u32 = 13;
 
 impl Default for DocLm {
     fn default() -> Self {
@@ -126,10 +133,14 @@ impl Default for DocLm {
 
 impl DocLm {
     pub fn new() -> DocLm {
-        let mut lm =
-            DocLm { uni: vec![0; 1 << 16], total: 0.0, bi: Default::default(), floor: Vec::new() };
-        lm.finish();
-        lm
+        // [`DocLm::finish`] computes the floor once all runs are in.
+        DocLm {
+            uni: vec![0; 1 << 16],
+            total: 0.0,
+            bi: Default::default(),
+            floor: Vec::new(),
+            memo: Vec::new(),
+        }
     }
 
     /// Adds a run of consecutive codes (already folded with [`key`]).
@@ -151,6 +162,8 @@ impl DocLm {
 
     /// Precomputes the unigram floor once all runs are in.
     pub fn finish(&mut self) {
+        // No query has the key 0xFFFF_FFFF (0xFFFF is never a character): an empty slot.
+        self.memo = (0..1 << MEMO_BITS).map(|_| Cell::new(u64::MAX)).collect();
         let g = general();
         let dt = self.total.max(1.0);
         self.floor = (0..=u16::MAX)
@@ -173,6 +186,18 @@ fn symbol_prior(code: u16) -> f32 {
 
 /// ln P(c | prev), interpolating document and general bigram and unigram estimates.
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
+    let k = (u32::from(prev) << 16) | u32::from(c);
+    let slot = &doc.memo[(k.wrapping_mul(0x9E37_79B1) >> (32 - MEMO_BITS)) as usize];
+    let e = slot.get();
+    if (e >> 32) as u32 == k {
+        return f32::from_bits(e as u32);
+    }
+    let p = logp_uncached(doc, prev, c);
+    slot.set(u64::from(k) << 32 | u64::from(p.to_bits()));
+    p
+}
+
+fn logp_uncached(doc: &DocLm, prev: u16, c: u16) -> f32 {
     let g = general();
     let (prev, c) = (key(prev), key(c));
     let mut p = doc.floor[c as usize];
@@ -187,6 +212,27 @@ pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
         p += W_DB * doc.bi.get(&k).copied().unwrap_or(0) as f32 / du as f32;
     }
     p.ln()
+}
+
+/// A set of 16-bit codes as a bitmap: membership is tested for every byte of every
+/// hypothesis, where a hash lookup was the search's largest single cost.
+#[derive(Clone)]
+pub struct CodeSet(Vec<u64>);
+
+impl Default for CodeSet {
+    fn default() -> Self {
+        CodeSet(vec![0; 1 << 10])
+    }
+}
+
+impl CodeSet {
+    pub fn insert(&mut self, code: u16) {
+        self.0[code as usize >> 6] |= 1 << (code & 63);
+    }
+
+    pub fn contains(&self, code: u16) -> bool {
+        self.0[code as usize >> 6] >> (code & 63) & 1 == 1
+    }
 }
 
 /// A multiplicative hasher: the keys are packed character codes, and lookups sit in the

@@ -99,7 +99,7 @@ pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
 
 /// Repairs a document given as lines. Clean input passes through unchanged.
 pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
-    let mut out = RepairOutput::default();
+    let mut out = RepairOutput { lines: Vec::with_capacity(lines.len()), ..Default::default() };
     // Every gloss starts with `(` or `?`: without at least three, detection cannot fire, so
     // clean documents skip tokenizing.
     let possible = cfg.pinyin_gloss && maybe_glossed(lines);
@@ -110,31 +110,40 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
     out.detected = possible && detect::detect(&chars, &toks);
     let model = out.detected.then(|| detect::DocModel::build(&chars, &toks));
     for (i, line) in lines.iter().enumerate() {
-        let damaged =
-            model.is_some() && toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q));
-        let texts = match &model {
-            Some(m) if damaged => repair_line(i, &chars[i], &toks[i], m, &mut out.edits),
-            _ => vec![line.to_string()],
-        };
-        for text in texts {
-            let text =
-                if cfg.mojibake { mojibake::fix_line(i, text, &mut out.edits) } else { text };
+        let mut push = |text: String, edits: &mut Vec<RepairEdit>| {
+            let text = if cfg.mojibake { mojibake::fix_line(i, text, edits) } else { text };
             out.lines.push(RepairedLine { text, src: (i, i) });
+        };
+        match &model {
+            Some(m) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
+                for text in repair_line(i, &chars[i], &toks[i], m, &mut out.edits) {
+                    push(text, &mut out.edits);
+                }
+            }
+            _ => push(line.to_string(), &mut out.edits),
         }
     }
     out
 }
 
-/// Whether the document has at least three places that could be a gloss: `(` or `?`
-/// followed by a pinyin letter. Fewer can never be detected as damage.
+/// Whether the document has at least three places that tokenize as a gloss: `(` or `?`,
+/// a pinyin syllable, `)`. Fewer can never be detected as damage.
 fn maybe_glossed(lines: &[&str]) -> bool {
     let mut n = 0;
     for line in lines {
         let b = line.as_bytes();
+        // `contains` on bytes is a memchr: most lines have neither.
+        if !b.contains(&b'(') && !b.contains(&b'?') {
+            continue;
+        }
         for i in (0..b.len()).filter(|&i| matches!(b[i], b'(' | b'?')) {
-            // Pinyin letters are ASCII lowercase or Latin-1/Latin Extended (C3..C9 leads,
-            // E1 B8..BB for U+1E00..U+1EFF).
-            if matches!(b.get(i + 1), Some(b'a'..=b'z' | 0xC3..=0xC9 | 0xE1)) {
+            // Pinyin letters are ASCII lowercase or start with a Latin-1/Latin Extended
+            // (C3..C9) or U+1E00..U+1EFF (E1) lead byte.
+            if !matches!(b.get(i + 1), Some(b'a'..=b'z' | 0xC3..=0xC9 | 0xE1)) {
+                continue;
+            }
+            let chars: Vec<char> = line[i + 1..].chars().take(8).collect();
+            if tokens::syllable_at(&chars, 0).is_some() {
                 n += 1;
                 if n >= 3 {
                     return true;

@@ -69,6 +69,7 @@ fn fix_with(
     chars: &[char],
     rule: &'static str,
     bytes_of: &dyn Fn(char) -> Option<Vec<u8>>,
+    can_start: &dyn Fn(char) -> bool,
     min_out: usize,
     edits: &mut Vec<RepairEdit>,
 ) -> Option<String> {
@@ -76,7 +77,9 @@ fn fix_with(
     let mut changed = false;
     let mut i = 0;
     while i < chars.len() {
-        if let Some((end, s)) = longest_span(chars, i, bytes_of) {
+        if let Some((end, s)) =
+            can_start(chars[i]).then(|| longest_span(chars, i, bytes_of)).flatten()
+        {
             if s.chars().filter(|&c| is_cjk(c)).count() >= min_out && s.chars().count() < end - i {
                 edits.push(RepairEdit {
                     rule,
@@ -101,18 +104,39 @@ fn fix_with(
 /// Whether a Windows-1252 reading can hide CJK text here: a span must start with the
 /// character for a UTF-8 lead byte of CJK (U+00E3..U+00EF, UTF-8 `C3 A3..AF`).
 fn maybe_latin1(text: &str) -> bool {
-    text.as_bytes().windows(2).any(|w| w[0] == 0xC3 && (0xA3..=0xAF).contains(&w[1]))
+    let b = text.as_bytes();
+    // `contains` on bytes is a memchr: most lines have no C3 byte at all.
+    b.contains(&0xC3) && b.windows(2).any(|w| w[0] == 0xC3 && (0xA3..=0xAF).contains(&w[1]))
 }
 
 /// Whether a GBK reading can hide CJK text here: a replaced span holds at least three CJK
 /// characters (nine UTF-8 bytes, all leads E3..EF or continuations 80..BF), so at least
 /// five consecutive characters whose GBK bytes all lie in that range.
 fn maybe_gbk(text: &str) -> bool {
-    let mut run = 0;
-    for c in text.chars() {
-        if c.is_ascii() {
-            run = 0;
-        } else if gbk_utf8_like(c) {
+    let t = utf8_like_table();
+    let b = text.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    // Decoded by hand: this runs over every character of every clean document.
+    while i < b.len() {
+        let x = b[i];
+        let (cp, n) = match x {
+            0..=0x7F => {
+                run = 0;
+                i += 1;
+                continue;
+            }
+            0xC0..=0xDF => ((u32::from(x) & 0x1F) << 6 | u32::from(b[i + 1]) & 0x3F, 2),
+            0xE0..=0xEF => (
+                (u32::from(x) & 0x0F) << 12
+                    | (u32::from(b[i + 1]) & 0x3F) << 6
+                    | u32::from(b[i + 2]) & 0x3F,
+                3,
+            ),
+            _ => (0x10000, 4),
+        };
+        i += n;
+        let cp = cp as usize;
+        if cp < 0x10000 && t[cp >> 6] >> (cp & 63) & 1 == 1 {
             run += 1;
             if run >= 5 {
                 return true;
@@ -124,22 +148,37 @@ fn maybe_gbk(text: &str) -> bool {
     false
 }
 
-/// Per BMP character, whether its GBK bytes could all be part of UTF-8 for CJK text.
-fn gbk_utf8_like(c: char) -> bool {
+/// Per BMP character (bit set), whether its GBK bytes could all be part of UTF-8 for CJK
+/// text; in the second half, whether they can start it (a lead E3..EF, a continuation).
+fn utf8_like_table() -> &'static [u64] {
     static T: OnceLock<Vec<u64>> = OnceLock::new();
-    let t = T.get_or_init(|| {
-        let mut bits = vec![0u64; 1 << 10];
+    T.get_or_init(|| {
+        let mut bits = vec![0u64; 2 << 10];
         let ok = |b: u8| matches!(b, 0x80..=0xBF | 0xE0..=0xEF);
         for cp in 0x80u32..0x10000 {
             let Some(c) = char::from_u32(cp) else { continue };
-            if gbk_bytes(c).is_some_and(|b| b.iter().all(|&x| ok(x))) {
-                bits[cp as usize >> 6] |= 1 << (cp & 63);
+            let Some(b) = gbk_bytes(c) else { continue };
+            let i = cp as usize;
+            if b.iter().all(|&x| ok(x)) {
+                bits[i >> 6] |= 1 << (i & 63);
+            }
+            if b.len() == 2 && (0xE3..=0xEF).contains(&b[0]) && (0x80..=0xBF).contains(&b[1]) {
+                bits[(1 << 10) + (i >> 6)] |= 1 << (i & 63);
             }
         }
         bits
-    });
-    let cp = c as usize;
-    cp < 0x10000 && t[cp >> 6] >> (cp & 63) & 1 == 1
+    })
+}
+
+/// Whether a character's Windows-1252 byte can start UTF-8 for CJK text.
+fn latin1_start(c: char) -> bool {
+    ('\u{E3}'..='\u{EF}').contains(&c)
+}
+
+/// Whether a character's GBK bytes can start UTF-8 for CJK text.
+fn gbk_start(c: char) -> bool {
+    let i = c as usize;
+    i < 0x10000 && utf8_like_table()[(1 << 10) + (i >> 6)] >> (i & 63) & 1 == 1
 }
 
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
@@ -150,12 +189,16 @@ pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> Strin
     }
     let chars: Vec<char> = text.chars().collect();
     let latin = |c: char| cp1252_byte(c).map(|b| vec![b]);
-    let mut cur = if latin1 { fix_with(line, &chars, RULE_LATIN1, &latin, 2, edits) } else { None };
+    let mut cur = if latin1 {
+        fix_with(line, &chars, RULE_LATIN1, &latin, &latin1_start, 2, edits)
+    } else {
+        None
+    };
     // The Latin-1 repair may have produced text a GBK reading explains.
     if cur.as_deref().is_some_and(maybe_gbk) || (cur.is_none() && wrong_gbk) {
         let chars2: Vec<char> =
             cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
-        if let Some(s) = fix_with(line, &chars2, RULE_GBK, &gbk_bytes, 3, edits) {
+        if let Some(s) = fix_with(line, &chars2, RULE_GBK, &gbk_bytes, &gbk_start, 3, edits) {
             cur = Some(s);
         }
     }

@@ -84,7 +84,7 @@ impl Ext {
             return;
         }
         // A table pair ending here is owed a gloss, unless its first byte already ended one.
-        self.h.owe = !self.h.matched && ctx.table.contains(&self.h.tail);
+        self.h.owe = !self.h.matched && ctx.table.contains(self.h.tail);
         self.h.matched = false;
     }
 
@@ -141,7 +141,7 @@ pub(super) fn expand(
     base: &Ext,
     tok: &Tok,
     next: Option<&Tok>,
-    swallow: &[(u8, f32)],
+    swallow: &[Swallowed],
     ctx: &Ctx,
     out: &mut Vec<Ext>,
 ) {
@@ -175,7 +175,7 @@ pub(super) fn expand(
             e.glossed();
             match e.glossed_pair() {
                 Some(p) if idx.reads(p, py) => {
-                    if ctx.table.contains(&p) {
+                    if ctx.table.contains(p) {
                         e.h.score += TABLE_BONUS;
                     }
                 }
@@ -198,7 +198,7 @@ pub(super) fn expand(
                         continue;
                     }
                     e.glossed();
-                    if ctx.table.contains(&code) {
+                    if ctx.table.contains(code) {
                         e.h.score += TABLE_BONUS;
                     }
                     if e.h.pending != NONE {
@@ -225,15 +225,9 @@ pub(super) fn expand(
                 }
             }
             if h.pending != NONE {
-                // After the swallowed byte the decoder is in step: the next unit is the
-                // original character that followed it.
-                let right = match next {
-                    Some(Tok { unit: Unit::Char(c), .. }) => char_code(*c),
-                    _ => None,
-                };
                 for t in ctx.chars.trails(h.pending as u8) {
                     let code = u16::from_be_bytes([h.pending as u8, t]);
-                    if ctx.table.contains(&code) {
+                    if ctx.table.contains(code) {
                         continue;
                     }
                     let mut e = base.clone();
@@ -241,7 +235,7 @@ pub(super) fn expand(
                     e.byte(t, ctx);
                     // A swallowed `<` of `</p>` ends the paragraph: the end scores it.
                     if !forced && e.ok {
-                        swallowed(&mut e, code, right, swallow, ctx);
+                        swallowed(&mut e, code, swallow, ctx);
                     }
                     out.push(e);
                 }
@@ -251,22 +245,49 @@ pub(super) fn expand(
     }
 }
 
-/// Appends the ASCII byte swallowed after the character `code`: the candidate that best
-/// fits between it and the character on the right, weighed with the document's evidence.
-fn swallowed(e: &mut Ext, code: u16, right: Option<u16>, swallow: &[(u8, f32)], ctx: &Ctx) {
-    let fit = |&(a, prior): &(u8, f32)| {
-        let a = u16::from(a);
-        prior + logp(ctx.doc, code, a) + right.map_or(0.0, |r| logp(ctx.doc, a, r))
+/// A candidate for a swallowed ASCII byte: the byte, its prior from the document's
+/// evidence, and how well it precedes the character on the right (prior included).
+#[derive(Clone, Copy)]
+pub(super) struct Swallowed {
+    pub(super) byte: u8,
+    pub(super) prior: f32,
+    pub(super) fit: f32,
+}
+
+/// The candidates for the byte swallowed before the unit after a `?`: after it the
+/// decoder is in step, so that unit is the original character that followed.
+pub(super) fn swallow_candidates(rest: &[char], next: Option<&Tok>, ctx: &Ctx) -> Vec<Swallowed> {
+    let right = match next {
+        Some(Tok { unit: Unit::Char(c), .. }) => char_code(*c),
+        _ => None,
     };
-    let scores: Vec<f32> = swallow.iter().map(fit).collect();
-    let Some((best, &max)) = scores.iter().enumerate().max_by(|x, y| x.1.total_cmp(y.1)) else {
+    ctx.swallow
+        .candidates(rest)
+        .into_iter()
+        .map(|(byte, prior)| {
+            let fit = prior + right.map_or(0.0, |r| logp(ctx.doc, u16::from(byte), r));
+            Swallowed { byte, prior, fit }
+        })
+        .collect()
+}
+
+/// Appends the ASCII byte swallowed after the character `code`: the candidate that best
+/// fits between it and the character on the right.
+fn swallowed(e: &mut Ext, code: u16, swallow: &[Swallowed], ctx: &Ctx) {
+    let mut scores = [0f32; 8];
+    let n = swallow.len().min(scores.len());
+    for (s, c) in scores.iter_mut().zip(&swallow[..n]) {
+        *s = c.fit + logp(ctx.doc, code, u16::from(c.byte));
+    }
+    let Some((best, &max)) = scores[..n].iter().enumerate().max_by(|x, y| x.1.total_cmp(y.1))
+    else {
         e.ok = false;
         return;
     };
-    let z: f32 = scores.iter().map(|s| (s - max).exp()).sum();
+    let z: f32 = scores[..n].iter().map(|s| (s - max).exp()).sum();
     e.conf_cap = 1.0 / z;
-    e.h.score += swallow[best].1;
-    e.byte(swallow[best].0, ctx);
+    e.h.score += swallow[best].prior;
+    e.byte(swallow[best].byte, ctx);
 }
 
 pub(super) fn lookahead(lead: u8, next: Option<&Tok>) -> f32 {
