@@ -208,8 +208,8 @@ fn recovery_over(label: &str, tables: &[(u64, usize)]) -> (usize, usize) {
     all
 }
 
-/// The target: 99.9% of characters.
-const RECOVERY_FLOOR: f64 = 99.85;
+/// The target: 99.9% of characters (over all text sets).
+const RECOVERY_FLOOR: f64 = 99.9;
 
 /// repair(garble(x)) == x on tables used while developing.
 #[test]
@@ -223,7 +223,15 @@ fn roundtrip_on_development_tables() {
 /// The headline figure: tables never used during development.
 #[test]
 fn recovery_rate_on_unseen_tables() {
-    let tables = [(0xDEC0DE_u64, 300), (0xFACADE, 300), (0x5EED_0042, 400), (0xB0BA, 400)];
+    // The last two were added once development had ended and run only then.
+    let tables = [
+        (0xDEC0DE_u64, 300),
+        (0xFACADE, 300),
+        (0x5EED_0042, 400),
+        (0xB0BA, 400),
+        (0xC0FFEE, 350),
+        (0x7E57_AB1E, 250),
+    ];
     let (ok, total) = recovery_over("unseen", &tables);
     let rate = 100.0 * ok as f64 / total as f64;
     eprintln!("recovery on unseen tables: {ok}/{total} chars = {rate:.3}%");

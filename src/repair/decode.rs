@@ -125,7 +125,16 @@ fn search(
     ctx: &Ctx,
 ) -> Vec<UnitOut> {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
-    let root = Hyp { score: 0.0, pending: NONE, last, tail, owe: false, matched, node: u32::MAX };
+    let root = Hyp {
+        score: 0.0,
+        pending: NONE,
+        last,
+        tail,
+        owe: false,
+        matched,
+        in_word: false,
+        node: u32::MAX,
+    };
     let mut beam = vec![root];
     let mut exts = Vec::new();
     let mut bases = Vec::new();
@@ -185,6 +194,7 @@ fn search(
                     last: START,
                     owe: false,
                     matched: false,
+                    in_word: false,
                     ..h
                 },
                 node,
@@ -214,7 +224,7 @@ fn prune(b: &mut Vec<(Hyp, Node)>) {
     // Best first; a state already kept is a worse path to it. Sorting by score alone and
     // comparing with the few kept states is cheaper than sorting by state.
     b.sort_unstable_by(|x, y| y.0.score.total_cmp(&x.0.score));
-    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe, h.matched);
+    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe, h.matched, h.in_word);
     let mut kept = 0;
     for i in 0..b.len() {
         if kept == BEAM {

@@ -121,6 +121,8 @@ pub struct DocLm {
     /// same pairs over and over (every hypothesis, every repeated phrase), and the model
     /// is fixed once built. A document is repaired on one thread.
     memo: Vec<Cell<u64>>,
+    /// The same for [`logp_word`] after a character that continued a word.
+    memo_in: Vec<Cell<u64>>,
 }
 
 const MEMO_BITS: u32 = 13;
@@ -140,6 +142,7 @@ impl DocLm {
             bi: Default::default(),
             floor: Vec::new(),
             memo: Vec::new(),
+            memo_in: Vec::new(),
         }
     }
 
@@ -164,6 +167,7 @@ impl DocLm {
     pub fn finish(&mut self) {
         // No query has the key 0xFFFF_FFFF (0xFFFF is never a character): an empty slot.
         self.memo = (0..1 << MEMO_BITS).map(|_| Cell::new(u64::MAX)).collect();
+        self.memo_in = self.memo.clone();
         let g = general();
         let dt = self.total.max(1.0);
         self.floor = (0..=u16::MAX)
@@ -184,34 +188,51 @@ fn symbol_prior(code: u16) -> f32 {
     }
 }
 
+/// Share of the general model's words of two or more characters that go on to a third:
+/// a pair inside a word right after another in-word pair makes a word that long.
+const LONGER_WORD: f32 = 0.14;
+
 /// ln P(c | prev), interpolating document and general bigram and unigram estimates.
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
-    let k = (u32::from(prev) << 16) | u32::from(c);
-    let slot = &doc.memo[(k.wrapping_mul(0x9E37_79B1) >> (32 - MEMO_BITS)) as usize];
-    let e = slot.get();
-    if (e >> 32) as u32 == k {
-        return f32::from_bits(e as u32);
-    }
-    let p = logp_uncached(doc, prev, c);
-    slot.set(u64::from(k) << 32 | u64::from(p.to_bits()));
-    p
+    logp_word(doc, prev, c, false).0
 }
 
-fn logp_uncached(doc: &DocLm, prev: u16, c: u16) -> f32 {
+/// [`logp`] for a stream that knows whether `prev` continued a word (rather than starting
+/// one), and whether `c` does. Without this, a character bigram lets one character end a
+/// word and start the next at once (應旅程序: 旅程 + 程序 over 應用 + 程序).
+pub fn logp_word(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
+    let k = (u32::from(prev) << 16) | u32::from(c);
+    let memo = if in_word { &doc.memo_in } else { &doc.memo };
+    let slot = &memo[(k.wrapping_mul(0x9E37_79B1) >> (32 - MEMO_BITS)) as usize];
+    let e = slot.get();
+    if (e >> 32) as u32 == k {
+        // The lowest mantissa bit carries the flag.
+        return (f32::from_bits(e as u32 & !1), e & 1 == 1);
+    }
+    let (p, w) = logp_uncached(doc, prev, c, in_word);
+    slot.set(u64::from(k) << 32 | u64::from(p.to_bits() & !1) | u64::from(w));
+    (f32::from_bits(p.to_bits() & !1), w)
+}
+
+fn logp_uncached(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
     let g = general();
     let (prev, c) = (key(prev), key(c));
     let mut p = doc.floor[c as usize];
     // General model: the previous character's word either goes on (an in-word pair) or
     // ends, and a word starting with `c` follows. Unknown previous characters end words.
     let gu = g.uni[prev as usize];
-    let cont = if gu > 0.0 { g.bigram(prev, c) / gu } else { 0.0 };
-    p += W_GB * (cont + g.end_share[prev as usize] * g.start[c as usize]);
+    let mut cont = if gu > 0.0 { g.bigram(prev, c) / gu } else { 0.0 };
+    if in_word {
+        cont *= LONGER_WORD;
+    }
+    let boundary = g.end_share[prev as usize] * g.start[c as usize];
+    p += W_GB * (cont + boundary);
     let du = doc.uni[prev as usize];
     if du > 0 {
         let k = (u32::from(prev) << 16) | u32::from(c);
         p += W_DB * doc.bi.get(&k).copied().unwrap_or(0) as f32 / du as f32;
     }
-    p.ln()
+    (p.ln(), cont > boundary)
 }
 
 /// A set of 16-bit codes as a bitmap: membership is tested for every byte of every

@@ -3,7 +3,7 @@
 
 use super::decode::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
-use super::lm::{general, logp, START};
+use super::lm::{general, logp, logp_word, START};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 
@@ -27,6 +27,8 @@ pub(super) struct Hyp {
     /// The stream's last byte ended a glossed pair. The annotator's replace runs leftmost
     /// first without overlap, so the pair that byte starts cannot be glossed.
     pub(super) matched: bool,
+    /// The last character continued a word (see [`logp_word`]).
+    pub(super) in_word: bool,
     pub(super) node: u32,
 }
 
@@ -52,7 +54,9 @@ impl Ext {
             self.ok = false;
             return;
         }
-        self.h.score += logp(ctx.doc, self.h.last, code);
+        let (p, in_word) = logp_word(ctx.doc, self.h.last, code, self.h.in_word);
+        self.h.score += p;
+        self.h.in_word = in_word;
         self.h.last = code;
         self.codes[self.n as usize] = code;
         self.n += 1;
@@ -227,7 +231,9 @@ pub(super) fn expand(
             if h.pending != NONE {
                 for t in ctx.chars.trails(h.pending as u8) {
                     let code = u16::from_be_bytes([h.pending as u8, t]);
-                    if ctx.table.contains(code) {
+                    // A table character would have been glossed (its `(` eaten instead),
+                    // unless its lead byte ended a glossed pair.
+                    if ctx.table.contains(code) && !h.matched {
                         continue;
                     }
                     let mut e = base.clone();
