@@ -15,7 +15,9 @@ const RUNS: usize = 21;
 /// Passes over the clean documents per timed run, so one run takes a few milliseconds.
 const CLEAN_PASSES: usize = 20;
 
-fn median(mut f: impl FnMut()) -> f64 {
+/// Median and minimum seconds of [`RUNS`] runs. On a shared machine the minimum is the
+/// run least disturbed by other processes.
+fn median(mut f: impl FnMut()) -> (f64, f64) {
     let mut times: Vec<f64> = (0..RUNS)
         .map(|_| {
             let t = Instant::now();
@@ -24,7 +26,7 @@ fn median(mut f: impl FnMut()) -> f64 {
         })
         .collect();
     times.sort_by(f64::total_cmp);
-    times[RUNS / 2]
+    (times[RUNS / 2], times[0])
 }
 
 fn main() {
@@ -35,14 +37,15 @@ fn main() {
     let out = repair(&lines, &cfg);
     eprintln!("first call (builds tables): {:.1} ms", warm.elapsed().as_secs_f64() * 1e3);
     assert!(out.detected);
-    let t = median(|| {
+    let (t, min) = median(|| {
         std::hint::black_box(repair(std::hint::black_box(&lines), &cfg));
     });
     println!(
-        "repair 002 seed ({:.1} KB, {} edits): median {:.2} ms over {RUNS} runs, {:.2} MB/s",
+        "repair 002 seed ({:.1} KB, {} edits): median {:.2} ms (min {:.2}) over {RUNS} runs, {:.2} MB/s",
         SEED.len() as f64 / 1e3,
         out.edits.len(),
         t * 1e3,
+        min * 1e3,
         SEED.len() as f64 / 1e6 / t
     );
 
@@ -52,7 +55,7 @@ fn main() {
         assert!(!out.detected && out.edits.is_empty(), "a clean seed was changed");
     }
     let bytes: usize = CLEAN.iter().map(|d| d.len()).sum::<usize>() * CLEAN_PASSES;
-    let t = median(|| {
+    let (t, min) = median(|| {
         for _ in 0..CLEAN_PASSES {
             for d in &docs {
                 std::hint::black_box(repair(std::hint::black_box(d), &cfg));
@@ -60,9 +63,10 @@ fn main() {
         }
     });
     println!(
-        "repair clean seeds 000/001/003 ({:.1} KB x {CLEAN_PASSES}): median {:.2} ms over {RUNS} runs, {:.0} MB/s",
+        "repair clean seeds 000/001/003 ({:.1} KB x {CLEAN_PASSES}): median {:.2} ms over {RUNS} runs, {:.0} MB/s (best run {:.0} MB/s)",
         bytes as f64 / CLEAN_PASSES as f64 / 1e3,
         t * 1e3,
-        bytes as f64 / 1e6 / t
+        bytes as f64 / 1e6 / t,
+        bytes as f64 / 1e6 / min
     );
 }

@@ -173,7 +173,7 @@ impl DocModel {
                     }
                 }
                 for (i, &a) in run.iter().enumerate() {
-                    if SWALLOWABLE.contains(&a) {
+                    if a.is_ascii() && SWALLOWABLE.contains(&a) {
                         let k = [
                             class(i.checked_sub(1).map(|j| run[j])),
                             a,

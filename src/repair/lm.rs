@@ -168,14 +168,21 @@ impl DocLm {
         // No query has the key 0xFFFF_FFFF (0xFFFF is never a character): an empty slot.
         self.memo = (0..1 << MEMO_BITS).map(|_| Cell::new(u64::MAX)).collect();
         self.memo_in = self.memo.clone();
-        let g = general();
+        // The general part is the same for every document.
+        static BASE: OnceLock<Vec<f32>> = OnceLock::new();
+        let base = BASE.get_or_init(|| {
+            let g = general();
+            (0..=u16::MAX)
+                .map(|c| 1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c)))
+                .collect()
+        });
         let dt = self.total.max(1.0);
-        self.floor = (0..=u16::MAX)
-            .map(|c| {
-                1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c))
-                    + W_DU * self.uni[c as usize] as f32 / dt
-            })
-            .collect();
+        self.floor = base.clone();
+        for (f, &n) in self.floor.iter_mut().zip(&self.uni) {
+            if n > 0 {
+                *f += W_DU * n as f32 / dt;
+            }
+        }
     }
 }
 

@@ -142,8 +142,13 @@ fn maybe_glossed(lines: &[&str]) -> bool {
             if !matches!(b.get(i + 1), Some(b'a'..=b'z' | 0xC3..=0xC9 | 0xE1)) {
                 continue;
             }
-            let chars: Vec<char> = line[i + 1..].chars().take(8).collect();
-            if tokens::syllable_at(&chars, 0).is_some() {
+            let mut chars = ['\0'; 8];
+            let mut k = 0;
+            for (slot, c) in chars.iter_mut().zip(line[i + 1..].chars()) {
+                *slot = c;
+                k += 1;
+            }
+            if tokens::syllable_len(&chars[..k], 0).is_some() {
                 n += 1;
                 if n >= 3 {
                     return true;
