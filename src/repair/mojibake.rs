@@ -113,39 +113,50 @@ fn maybe_latin1(text: &str) -> bool {
 /// characters (nine UTF-8 bytes, all leads E3..EF or continuations 80..BF), so at least
 /// five consecutive characters whose GBK bytes all lie in that range.
 fn maybe_gbk(text: &str) -> bool {
+    const RUN: usize = 5;
     let t = utf8_like_table();
     let b = text.as_bytes();
-    let (mut i, mut run) = (0, 0);
-    // Decoded by hand: this runs over every character of every clean document.
-    while i < b.len() {
-        let x = b[i];
-        let (cp, n) = match x {
-            0..=0x7F => {
-                run = 0;
-                i += 1;
-                continue;
+    let len = |i: usize| match b[i] {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    // Decoded by hand: this runs over every clean document.
+    let fits = |i: usize| {
+        let cp = match b[i] {
+            0..=0x7F => return false,
+            x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
+            x @ 0xE0..=0xEF => {
+                (usize::from(x) & 0x0F) << 12
+                    | (usize::from(b[i + 1]) & 0x3F) << 6
+                    | usize::from(b[i + 2]) & 0x3F
             }
-            0xC0..=0xDF => ((u32::from(x) & 0x1F) << 6 | u32::from(b[i + 1]) & 0x3F, 2),
-            0xE0..=0xEF => (
-                (u32::from(x) & 0x0F) << 12
-                    | (u32::from(b[i + 1]) & 0x3F) << 6
-                    | u32::from(b[i + 2]) & 0x3F,
-                3,
-            ),
-            _ => (0x10000, 4),
+            _ => return false,
         };
-        i += n;
-        let cp = cp as usize;
-        if cp < 0x10000 && t[cp >> 6] >> (cp & 63) & 1 == 1 {
-            run += 1;
-            if run >= 5 {
-                return true;
+        t[cp >> 6] >> (cp & 63) & 1 == 1
+    };
+    // A window of RUN characters, checked from its end: most characters do not fit, and
+    // one that does not lets the window jump past it (as in Boyer-Moore).
+    let mut start = 0;
+    let mut at = [0usize; RUN];
+    'window: loop {
+        let mut p = start;
+        for slot in &mut at {
+            if p >= b.len() {
+                return false;
             }
-        } else {
-            run = 0;
+            *slot = p;
+            p += len(p);
         }
+        for &i in at.iter().rev() {
+            if !fits(i) {
+                start = i + len(i);
+                continue 'window;
+            }
+        }
+        return true;
     }
-    false
 }
 
 /// Per BMP character (bit set), whether its GBK bytes could all be part of UTF-8 for CJK
@@ -203,4 +214,38 @@ pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> Strin
         }
     }
     cur.unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilter is exactly "five consecutive characters with the bit set".
+    fn naive(text: &str) -> bool {
+        let t = utf8_like_table();
+        let fits =
+            |c: char| (c as usize) < 0x10000 && t[c as usize >> 6] >> (c as usize & 63) & 1 == 1;
+        let v: Vec<bool> = text.chars().map(fits).collect();
+        v.windows(5).any(|w| w.iter().all(|&x| x))
+    }
+
+    #[test]
+    fn gbk_prefilter_matches_its_definition() {
+        let moji: String = encoding_rs::GBK
+            .decode_without_bom_handling("马斯克说了什么呢".as_bytes())
+            .0
+            .into_owned();
+        let texts = [
+            "",
+            "abc",
+            "因為中國的人口是我們的四倍",
+            &moji,
+            &format!("前面{moji}後面"),
+            &format!("a{}é{}😀", &moji[..moji.len() / 2], "中文"),
+        ];
+        for t in texts {
+            assert_eq!(maybe_gbk(t), naive(t), "{t}");
+        }
+        assert!(maybe_gbk(&moji));
+    }
 }
