@@ -3,7 +3,7 @@
 
 use super::decode::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
-use super::lm::{general, logp};
+use super::lm::{general, logp, CodeSet};
 use super::pinyin_idx::pinyin_index;
 use super::step::{char_code, first_byte, right_char, Ext, Hyp};
 use super::tokens::{Tok, Unit};
@@ -68,7 +68,7 @@ pub(super) fn drop_trails(lead: u8) -> &'static [u8] {
         (0..=255u8)
             .map(|l| {
                 let mut v: Vec<(f32, u8)> = (0xA1..=0xFEu8)
-                    .filter(|&t| (0x81..=0xFE).any(|h2| dropped(t, h2)))
+                    .filter(|&t| starts_dropped_pair()[t as usize])
                     .map(|t| {
                         (general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l), t)
                     })
@@ -82,6 +82,75 @@ pub(super) fn drop_trails(lead: u8) -> &'static [u8] {
     &t[lead as usize]
 }
 
+/// Characters of the document's trusted text, indexed like the shared candidate lists:
+/// a name or rare word the document uses is a candidate wherever its bytes fit, even when
+/// it is too rare to be among the general lists' most frequent characters.
+#[derive(Default)]
+pub struct DocChars {
+    /// Per lead byte, trails of document characters missing from [`common_trails`].
+    trails: Vec<Vec<u8>>,
+    /// Per trail byte, leads of document characters missing from [`leads_for`].
+    leads: Vec<Vec<u8>>,
+    /// Per lead byte, trails of document characters missing from [`drop_trails`] that
+    /// can start a dropped pair.
+    drops: Vec<Vec<u8>>,
+}
+
+impl DocChars {
+    pub fn build(codes: impl Iterator<Item = u16>) -> DocChars {
+        let mut d = DocChars {
+            trails: vec![Vec::new(); 256],
+            leads: vec![Vec::new(); 256],
+            drops: vec![Vec::new(); 256],
+        };
+        // Membership in the shared lists, as bitmaps over codes.
+        static SHARED: OnceLock<[CodeSet; 3]> = OnceLock::new();
+        let [common, lead, drop] = SHARED.get_or_init(|| {
+            let mut s = [CodeSet::default(), CodeSet::default(), CodeSet::default()];
+            for b in 0..=255u8 {
+                common_trails(b).iter().for_each(|&t| s[0].insert(u16::from_be_bytes([b, t])));
+                leads_for(b).iter().for_each(|&l| s[1].insert(u16::from_be_bytes([l, b])));
+                drop_trails(b).iter().for_each(|&t| s[2].insert(u16::from_be_bytes([b, t])));
+            }
+            s
+        });
+        let starts_drop = starts_dropped_pair();
+        let mut seen = CodeSet::default();
+        for code in codes.filter(|&c| c > 0xFF && gbk().pair(c).is_some()) {
+            if seen.contains(code) {
+                continue;
+            }
+            seen.insert(code);
+            let [l, t] = code.to_be_bytes();
+            if !common.contains(code) {
+                d.trails[l as usize].push(t);
+            }
+            if !lead.contains(code) {
+                d.leads[t as usize].push(l);
+            }
+            if starts_drop[t as usize] && !drop.contains(code) {
+                d.drops[l as usize].push(t);
+            }
+        }
+        d
+    }
+
+    /// Trails for a byte lost after `lead`: the frequent ones, then the document's.
+    pub fn trails(&self, lead: u8) -> impl Iterator<Item = u8> + '_ {
+        common_trails(lead).iter().chain(self.list(&self.trails, lead)).copied()
+    }
+
+    fn list<'a>(&'a self, v: &'a [Vec<u8>], b: u8) -> &'a [u8] {
+        v.get(b as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Per byte, whether it starts some pair the decoder drops.
+fn starts_dropped_pair() -> &'static [bool; 256] {
+    static T: OnceLock<[bool; 256]> = OnceLock::new();
+    T.get_or_init(|| std::array::from_fn(|t| (0x81..=0xFE).any(|h2| dropped(t as u8, h2))))
+}
+
 /// Whether the damaging decoder would have silently dropped the pair `a b`.
 pub(super) fn dropped(a: u8, b: u8) -> bool {
     is_lead(a) && is_trail(b) && gbk().pair(u16::from_be_bytes([a, b])).is_none()
@@ -92,11 +161,17 @@ pub(super) fn dropped(a: u8, b: u8) -> bool {
 pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mut Vec<Ext>) {
     const PER_H1: usize = 10;
     let l = h.pending as u8;
-    for &h1 in drop_trails(l) {
+    let doc = ctx.chars.list(&ctx.chars.drops, l);
+    for &h1 in drop_trails(l).iter().chain(doc) {
+        // The stream after `h1`, shared by every `h2`.
+        let mut e1 = Ext::new(h);
+        e1.h.score += DROP_PENALTY;
+        e1.byte(h1, ctx);
+        if !e1.ok {
+            continue;
+        }
         let mut push = |h2: u8| {
-            let mut e = Ext::new(h);
-            e.h.score += DROP_PENALTY;
-            e.byte(h1, ctx);
+            let mut e = e1.clone();
             e.byte(h2, ctx);
             if e.ok {
                 out.push(e);
@@ -133,7 +208,8 @@ pub(super) fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> 
         .flat_map(|code| {
             let x = first_byte(code);
             let right = right_char(code, next);
-            leads_for(x).iter().map(move |&h2| {
+            let doc = ctx.chars.list(&ctx.chars.leads, x);
+            leads_for(x).iter().chain(doc).map(move |&h2| {
                 let mid = u16::from_be_bytes([h2, x]);
                 let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
                 (ctx.doc.floor(mid).ln() + r, h2)

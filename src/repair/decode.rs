@@ -7,11 +7,14 @@
 //! Glosses are checked, not decoded: the two bytes before each must spell a character
 //! with that reading. Each step is scored with the character language model.
 
-use super::candidates::{drop_variants, hidden_leads};
+use super::candidates::{drop_variants, hidden_leads, DocChars};
+use super::detect::Swallow;
 use super::gbk::{gbk, halfwidth, is_lead};
-use super::lm::{logp, DocLm, FastSet, EOL, START};
+use super::lm::{logp, CodeSet, DocLm, EOL, START};
 use super::pinyin_idx::pinyin_index;
-use super::step::{char_code, expand, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY, SWALLOWED};
+use super::step::{
+    char_code, expand, swallow_candidates, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY,
+};
 use super::tokens::{Tok, Unit};
 
 const BEAM: usize = 8;
@@ -25,7 +28,10 @@ const PRUNE_MARGIN: f32 = 30.0;
 pub struct Ctx<'a> {
     pub doc: &'a DocLm,
     /// Codes seen glossed in the document: the annotator's table as far as it is known.
-    pub table: &'a FastSet<u16>,
+    pub table: &'a CodeSet,
+    pub swallow: &'a Swallow,
+    /// The document's own characters, as extra candidates.
+    pub chars: &'a DocChars,
 }
 
 /// What one unit became.
@@ -62,32 +68,35 @@ fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
     }
 }
 
-/// Reconstructs one segment (which ends a paragraph); returns one [`UnitOut`] per token.
-pub fn decode_segment(toks: &[Tok], ctx: &Ctx) -> Vec<UnitOut> {
+/// Reconstructs one segment (which ends a paragraph) of the line `chars`; returns one
+/// [`UnitOut`] per token.
+pub fn decode_segment(toks: &[Tok], chars: &[char], ctx: &Ctx) -> Vec<UnitOut> {
     // Misalignment can only start at a gloss that ate its `(`: up to the first one the
     // decoder was in step, so only glosses need removing there.
     let first = toks
         .iter()
         .position(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
         .unwrap_or(toks.len());
-    let (mut out, last, tail) = aligned_prefix(&toks[..first]);
+    let (mut out, last, tail, matched) = aligned_prefix(&toks[..first]);
     if first < toks.len() {
-        out.extend(search(&toks[first..], last, tail, ctx));
+        out.extend(search(&toks[first..], chars, last, tail, matched, ctx));
     }
     out
 }
 
 /// Units decoded in step: characters are themselves, glosses that fit their character
 /// are removed (others are kept as text), and a `?` is a question mark.
-fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16) {
-    let (mut last, mut tail) = (START, 0u16);
+fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16, bool) {
+    let (mut last, mut tail, mut matched) = (START, 0u16, false);
     let out = toks
         .iter()
         .map(|t| match &t.unit {
             Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, py) => {
+                matched = true;
                 UnitOut { text: String::new(), verbatim: false, conf: 0.99, keep: false }
             }
             unit => {
+                matched = false;
                 let code = match unit {
                     Unit::Char(c) => char_code(*c),
                     Unit::Q => Some(u16::from(b'?')),
@@ -103,13 +112,29 @@ fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16) {
             }
         })
         .collect();
-    (out, last, tail)
+    (out, last, tail, matched)
 }
 
 /// Beam search from an in-step state after the character `last`.
-fn search(toks: &[Tok], last: u16, tail: u16, ctx: &Ctx) -> Vec<UnitOut> {
+fn search(
+    toks: &[Tok],
+    chars: &[char],
+    last: u16,
+    tail: u16,
+    matched: bool,
+    ctx: &Ctx,
+) -> Vec<UnitOut> {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
-    let root = Hyp { score: 0.0, pending: NONE, last, tail, owe: false, node: u32::MAX };
+    let root = Hyp {
+        score: 0.0,
+        pending: NONE,
+        last,
+        tail,
+        owe: false,
+        matched,
+        in_word: false,
+        node: u32::MAX,
+    };
     let mut beam = vec![root];
     let mut exts = Vec::new();
     let mut bases = Vec::new();
@@ -118,17 +143,21 @@ fn search(toks: &[Tok], last: u16, tail: u16, ctx: &Ctx) -> Vec<UnitOut> {
         cands.clear();
         let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
         let mut hidden: Option<Vec<u8>> = None;
+        let swallow = match tok.unit {
+            Unit::Q => swallow_candidates(&chars[tok.end..], toks.get(i + 1), ctx),
+            _ => Vec::new(),
+        };
         for (rank, h) in beam.iter().enumerate() {
             // Costly hypotheses (lost and dropped bytes) only for contenders.
             let heavy = rank < DROP_BEAM && h.score > best - HEAVY_MARGIN;
             exts.clear();
-            expand(&Ext::new(*h), tok, toks.get(i + 1), ctx, &mut exts);
+            expand(&Ext::new(*h), tok, toks.get(i + 1), &swallow, ctx, &mut exts);
             if h.pending != NONE && heavy {
                 bases.clear();
                 let leads = hidden.get_or_insert_with(|| hidden_leads(tok, toks.get(i + 1), ctx));
                 drop_variants(*h, tok, leads, ctx, &mut bases);
                 for b in &bases {
-                    expand(b, tok, toks.get(i + 1), ctx, &mut exts);
+                    expand(b, tok, toks.get(i + 1), &swallow, ctx, &mut exts);
                 }
             }
             exts.retain(|e| e.ok);
@@ -141,7 +170,7 @@ fn search(toks: &[Tok], last: u16, tail: u16, ctx: &Ctx) -> Vec<UnitOut> {
                     codes: e.codes,
                     n: e.n,
                     verbatim: verbatim(tok, h, e),
-                    conf: ((rank_score(e) - max).exp() / z).min(0.99),
+                    conf: ((rank_score(e) - max).exp() / z).min(0.99).min(e.conf_cap),
                     keep: false,
                 };
                 cands.push((e.h, node));
@@ -164,6 +193,8 @@ fn search(toks: &[Tok], last: u16, tail: u16, ctx: &Ctx) -> Vec<UnitOut> {
                     pending: NONE,
                     last: START,
                     owe: false,
+                    matched: false,
+                    in_word: false,
                     ..h
                 },
                 node,
@@ -190,30 +221,32 @@ fn final_score(h: &Hyp) -> f32 {
 fn prune(b: &mut Vec<(Hyp, Node)>) {
     let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
     b.retain(|c| c.0.score > best - PRUNE_MARGIN);
-    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe);
-    b.sort_unstable_by(|(x, _), (y, _)| key(x).cmp(&key(y)).then(y.score.total_cmp(&x.score)));
-    b.dedup_by(|x, y| key(&x.0) == key(&y.0));
-    if b.len() > BEAM {
-        b.select_nth_unstable_by(BEAM, |x, y| y.0.score.total_cmp(&x.0.score));
-        b.truncate(BEAM);
+    // Best first; a state already kept is a worse path to it. Sorting by score alone and
+    // comparing with the few kept states is cheaper than sorting by state.
+    b.sort_unstable_by(|x, y| y.0.score.total_cmp(&x.0.score));
+    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe, h.matched, h.in_word);
+    let mut kept = 0;
+    for i in 0..b.len() {
+        if kept == BEAM {
+            break;
+        }
+        let k = key(&b[i].0);
+        if b[..kept].iter().all(|c| key(&c.0) != k) {
+            b.swap(kept, i);
+            kept += 1;
+        }
     }
+    b.truncate(kept);
 }
 
 fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
     let mut out = Vec::with_capacity(n);
     while at != u32::MAX {
         let node = &nodes[at as usize];
-        let text =
-            node.codes[..node.n as usize]
-                .iter()
-                .map(|&c| {
-                    if c == SWALLOWED {
-                        '\0'
-                    } else {
-                        gbk().decode(c).map_or('\u{FFFD}', halfwidth)
-                    }
-                })
-                .collect();
+        let text = node.codes[..node.n as usize]
+            .iter()
+            .map(|&c| gbk().decode(c).map_or('\u{FFFD}', halfwidth))
+            .collect();
         out.push(UnitOut { text, verbatim: node.verbatim, conf: node.conf, keep: node.keep });
         at = node.parent;
     }

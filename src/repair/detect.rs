@@ -1,9 +1,10 @@
 //! Deciding whether a document carries GBK pinyin-injection damage, and what the
 //! document itself teaches the reconstruction.
 
+use super::candidates::DocChars;
 use super::gbk::gbk;
 use super::lm::FastSet;
-use super::lm::{key, DocLm, FastMap, EOL};
+use super::lm::{key, CodeSet, DocLm, FastMap, EOL};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 use std::collections::HashMap;
@@ -61,10 +62,61 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
 /// What the document teaches: the annotator's table (as far as seen) and a language
 /// model of its undamaged stretches.
 pub struct DocModel {
-    pub table: FastSet<u16>,
+    pub table: CodeSet,
     pub lm: DocLm,
-    /// Counts of 2- and 3-character strings of the document, keyed by packed chars.
+    pub swallow: Swallow,
+    pub chars: DocChars,
+}
+
+/// What the document's trusted text says about ASCII next to other characters: the
+/// evidence for the byte the decoder swallowed after a lost one.
+pub struct Swallow {
+    /// Counts of 2- to 4-character strings of the document's trusted text (see
+    /// [`trusted_runs`]) that hold an ASCII character, keyed by packed chars.
     ngrams: FastMap<u64, u32>,
+    /// Counts of (class of previous, swallowable ASCII, class of next) in trusted text:
+    /// the back-off when no longer context was seen.
+    classes: FastMap<u64, u32>,
+}
+
+/// Characters the damaging decoder can have swallowed after a lost byte: ASCII that is
+/// not a valid GBK trail byte (below 0x40).
+const SWALLOWABLE: &[char] = &[
+    ',', ' ', '.', '?', ':', ';', '!', '%', '-', '"', '\'', '/', '0', '1', '2', '3', '4', '5', '6',
+    '7', '8', '9', '*', '#', '$', '&', '+', '=', '>', '(', ')',
+];
+
+/// A neighbour's class for the back-off: non-ASCII, letter, digit, or the character.
+fn class(c: Option<char>) -> char {
+    match c {
+        None => '\n',
+        Some(c) if !c.is_ascii() => 'H',
+        Some(c) if c.is_ascii_alphabetic() => 'a',
+        Some(c) if c.is_ascii_digit() => '0',
+        Some(c) => c,
+    }
+}
+
+/// Stretches of a line whose characters are the original text: glosses are left out,
+/// and a `?` after the first sign of misalignment may be a decoder error, so it breaks
+/// the run instead of being counted (a damaged document repeats its `?` errors, which
+/// would otherwise teach that `?` is what follows them).
+fn trusted_runs(chars: &[char], toks: &[Tok]) -> Vec<Vec<char>> {
+    let mut runs = vec![Vec::new()];
+    let mut damaged = false;
+    for t in toks {
+        match t.unit {
+            Unit::Gloss(_) => {}
+            Unit::Char(_) => runs.last_mut().unwrap().extend(&chars[t.start..t.end]),
+            Unit::Q if !damaged => runs.last_mut().unwrap().push('?'),
+            _ => {
+                damaged = true;
+                runs.push(Vec::new());
+            }
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
 }
 
 fn pack(cs: &[char]) -> u64 {
@@ -73,8 +125,9 @@ fn pack(cs: &[char]) -> u64 {
 
 impl DocModel {
     pub fn build(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> DocModel {
-        let mut table = FastSet::default();
+        let mut table = CodeSet::default();
         let mut lm = DocLm::new();
+        let mut seen = FastSet::default();
         let mut run = Vec::new();
         for line in toks {
             run.clear();
@@ -86,7 +139,10 @@ impl DocModel {
                         }
                     }
                     Unit::Char(c) => match gbk().encode(*c) {
-                        Some(code) => run.push(key(code)),
+                        Some(code) => {
+                            seen.insert(code);
+                            run.push(key(code));
+                        }
                         None => {
                             lm.add_run(&run);
                             run.clear();
@@ -107,47 +163,68 @@ impl DocModel {
             lm.add_run(&run);
         }
         lm.finish();
-        let mut ngrams = FastMap::default();
-        for line in chars {
-            for n in 2..=4 {
-                // Only strings with an ASCII character can decide a swallowed byte.
-                for w in line.windows(n).filter(|w| w.iter().any(char::is_ascii)) {
-                    *ngrams.entry(pack(w)).or_insert(0) += 1;
+        let (mut ngrams, mut classes) = (FastMap::default(), FastMap::default());
+        for (line, toks) in chars.iter().zip(toks) {
+            for run in trusted_runs(line, toks) {
+                for n in 2..=4 {
+                    // Only strings with an ASCII character can decide a swallowed byte.
+                    for w in run.windows(n).filter(|w| w.iter().any(char::is_ascii)) {
+                        *ngrams.entry(pack(w)).or_insert(0) += 1;
+                    }
+                }
+                for (i, &a) in run.iter().enumerate() {
+                    if a.is_ascii() && SWALLOWABLE.contains(&a) {
+                        let k = [
+                            class(i.checked_sub(1).map(|j| run[j])),
+                            a,
+                            class(run.get(i + 1).copied()),
+                        ];
+                        *classes.entry(pack(&k)).or_insert(0) += 1;
+                    }
                 }
             }
         }
-        DocModel { table, lm, ngrams }
+        let chars = DocChars::build(seen.into_iter());
+        DocModel { table, lm, swallow: Swallow { ngrams, classes }, chars }
     }
+}
 
-    /// Picks the ASCII character the decoder swallowed after a lost byte, from what
-    /// follows it and how the document writes similar contexts (longer matches count more).
-    pub fn choose_swallowed(&self, prev: Option<char>, rest: &[char]) -> (char, f32) {
-        let stop =
-            rest.iter().take(40).position(|&c| matches!(c, '(' | '。' | ',' | '?' | '!' | ')'));
-        if stop.is_some_and(|i| rest[i] == ')') {
-            return ('(', 0.8);
+impl Swallow {
+    /// Candidates for the ASCII byte the decoder swallowed right before `rest` (the text
+    /// after the `?`, which is in step again), best first, with the log of their share
+    /// of the evidence: the strings they start in the document, then the classes of
+    /// their neighbours.
+    pub fn candidates(&self, rest: &[char]) -> Vec<(u8, f32)> {
+        const KEEP: usize = 6;
+        let count = |cs: &[char]| self.ngrams.get(&pack(cs)).copied().unwrap_or(0) as f32;
+        let next = class(rest.first().copied());
+        let mut v: Vec<(f32, char)> = SWALLOWABLE
+            .iter()
+            .map(|&a| {
+                let mut score = 0.0;
+                let mut w = [a; 4];
+                for k in 1..=3.min(rest.len()) {
+                    w[k] = rest[k - 1];
+                    score += 4.0 * (k * k) as f32 * count(&w[..=k]);
+                }
+                let k = [class(Some('H')), a, next];
+                score += self.classes.get(&pack(&k)).copied().unwrap_or(0) as f32;
+                (score, a)
+            })
+            .collect();
+        // A `)` ahead with no `(` before it: the swallowed byte opened the bracket.
+        let closes = rest.iter().take(40).find(|&&c| matches!(c, '(' | ')' | '。')) == Some(&')');
+        if closes {
+            let sum: f32 = v.iter().map(|x| x.0).sum();
+            v.iter_mut().filter(|x| x.1 == '(').for_each(|x| x.0 += 3.0 * sum + 10.0);
         }
-        const CANDS: &[char] = &[
-            ',', ' ', '.', '?', ':', ';', '!', '%', '-', '"', '\'', '/', '0', '1', '2', '3', '4',
-            '5', '6', '7', '8', '9',
-        ];
-        let count = |cs: &[char]| self.ngrams.get(&pack(cs)).copied().unwrap_or(0) as usize;
-        let mut scores = [0usize; CANDS.len()];
-        for (i, &a) in CANDS.iter().enumerate() {
-            for k in 1..=3.min(rest.len()) {
-                let mut w = vec![a];
-                w.extend(&rest[..k]);
-                scores[i] += k * k * count(&w);
-            }
-            if let Some(p) = prev {
-                scores[i] += count(&[p, a]);
-            }
-        }
-        let total: usize = scores.iter().sum();
-        let (best, &n) =
-            scores.iter().enumerate().max_by_key(|&(i, &n)| (n, usize::MAX - i)).unwrap_or((0, &0));
-        let conf = if total == 0 { 0.1 } else { 0.9 * n as f32 / (total as f32 + 1.0) };
-        (CANDS[best], conf)
+        let total: f32 = v.iter().map(|x| x.0).sum();
+        v.sort_by(|x, y| y.0.total_cmp(&x.0));
+        let n = SWALLOWABLE.len() as f32;
+        v.iter()
+            .take(KEEP)
+            .map(|&(score, a)| (a as u8, ((score + 0.5) / (total + 0.5 * n)).ln()))
+            .collect()
     }
 }
 

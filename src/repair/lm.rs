@@ -6,6 +6,7 @@
 //! jargon and punctuation habits. Keys are GBK codes with full-width forms folded to
 //! ASCII, because the damaged document shows them half-width.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -116,7 +117,15 @@ pub struct DocLm {
     bi: FastMap<u32, u32>,
     /// Per code: everything in [`logp`] that does not depend on the previous character.
     floor: Vec<f32>,
+    /// Direct-mapped memo of [`logp`]: `key << 32 | f32 bits`. The search asks for the
+    /// same pairs over and over (every hypothesis, every repeated phrase), and the model
+    /// is fixed once built. A document is repaired on one thread.
+    memo: Vec<Cell<u64>>,
+    /// The same for [`logp_word`] after a character that continued a word.
+    memo_in: Vec<Cell<u64>>,
 }
+
+const MEMO_BITS: u32 = 13;
 
 impl Default for DocLm {
     fn default() -> Self {
@@ -126,10 +135,15 @@ impl Default for DocLm {
 
 impl DocLm {
     pub fn new() -> DocLm {
-        let mut lm =
-            DocLm { uni: vec![0; 1 << 16], total: 0.0, bi: Default::default(), floor: Vec::new() };
-        lm.finish();
-        lm
+        // [`DocLm::finish`] computes the floor once all runs are in.
+        DocLm {
+            uni: vec![0; 1 << 16],
+            total: 0.0,
+            bi: Default::default(),
+            floor: Vec::new(),
+            memo: Vec::new(),
+            memo_in: Vec::new(),
+        }
     }
 
     /// Adds a run of consecutive codes (already folded with [`key`]).
@@ -151,14 +165,24 @@ impl DocLm {
 
     /// Precomputes the unigram floor once all runs are in.
     pub fn finish(&mut self) {
-        let g = general();
+        // No query has the key 0xFFFF_FFFF (0xFFFF is never a character): an empty slot.
+        self.memo = (0..1 << MEMO_BITS).map(|_| Cell::new(u64::MAX)).collect();
+        self.memo_in = self.memo.clone();
+        // The general part is the same for every document.
+        static BASE: OnceLock<Vec<f32>> = OnceLock::new();
+        let base = BASE.get_or_init(|| {
+            let g = general();
+            (0..=u16::MAX)
+                .map(|c| 1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c)))
+                .collect()
+        });
         let dt = self.total.max(1.0);
-        self.floor = (0..=u16::MAX)
-            .map(|c| {
-                1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c))
-                    + W_DU * self.uni[c as usize] as f32 / dt
-            })
-            .collect();
+        self.floor = base.clone();
+        for (f, &n) in self.floor.iter_mut().zip(&self.uni) {
+            if n > 0 {
+                *f += W_DU * n as f32 / dt;
+            }
+        }
     }
 }
 
@@ -171,22 +195,72 @@ fn symbol_prior(code: u16) -> f32 {
     }
 }
 
+/// Share of the general model's words of two or more characters that go on to a third:
+/// a pair inside a word right after another in-word pair makes a word that long.
+const LONGER_WORD: f32 = 0.14;
+
 /// ln P(c | prev), interpolating document and general bigram and unigram estimates.
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
+    logp_word(doc, prev, c, false).0
+}
+
+/// [`logp`] for a stream that knows whether `prev` continued a word (rather than starting
+/// one), and whether `c` does. Without this, a character bigram lets one character end a
+/// word and start the next at once (應旅程序: 旅程 + 程序 over 應用 + 程序).
+pub fn logp_word(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
+    let k = (u32::from(prev) << 16) | u32::from(c);
+    let memo = if in_word { &doc.memo_in } else { &doc.memo };
+    let slot = &memo[(k.wrapping_mul(0x9E37_79B1) >> (32 - MEMO_BITS)) as usize];
+    let e = slot.get();
+    if (e >> 32) as u32 == k {
+        // The lowest mantissa bit carries the flag.
+        return (f32::from_bits(e as u32 & !1), e & 1 == 1);
+    }
+    let (p, w) = logp_uncached(doc, prev, c, in_word);
+    slot.set(u64::from(k) << 32 | u64::from(p.to_bits() & !1) | u64::from(w));
+    (f32::from_bits(p.to_bits() & !1), w)
+}
+
+fn logp_uncached(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
     let g = general();
     let (prev, c) = (key(prev), key(c));
     let mut p = doc.floor[c as usize];
     // General model: the previous character's word either goes on (an in-word pair) or
     // ends, and a word starting with `c` follows. Unknown previous characters end words.
     let gu = g.uni[prev as usize];
-    let cont = if gu > 0.0 { g.bigram(prev, c) / gu } else { 0.0 };
-    p += W_GB * (cont + g.end_share[prev as usize] * g.start[c as usize]);
+    let mut cont = if gu > 0.0 { g.bigram(prev, c) / gu } else { 0.0 };
+    if in_word {
+        cont *= LONGER_WORD;
+    }
+    let boundary = g.end_share[prev as usize] * g.start[c as usize];
+    p += W_GB * (cont + boundary);
     let du = doc.uni[prev as usize];
     if du > 0 {
         let k = (u32::from(prev) << 16) | u32::from(c);
         p += W_DB * doc.bi.get(&k).copied().unwrap_or(0) as f32 / du as f32;
     }
-    p.ln()
+    (p.ln(), cont > boundary)
+}
+
+/// A set of 16-bit codes as a bitmap: membership is tested for every byte of every
+/// hypothesis, where a hash lookup was the search's largest single cost.
+#[derive(Clone)]
+pub struct CodeSet(Vec<u64>);
+
+impl Default for CodeSet {
+    fn default() -> Self {
+        CodeSet(vec![0; 1 << 10])
+    }
+}
+
+impl CodeSet {
+    pub fn insert(&mut self, code: u16) {
+        self.0[code as usize >> 6] |= 1 << (code & 63);
+    }
+
+    pub fn contains(&self, code: u16) -> bool {
+        self.0[code as usize >> 6] >> (code & 63) & 1 == 1
+    }
 }
 
 /// A multiplicative hasher: the keys are packed character codes, and lookups sit in the

@@ -6,6 +6,7 @@
 
 use super::gbk::gbk;
 use super::RepairEdit;
+use std::sync::OnceLock;
 
 pub const RULE_LATIN1: &str = "repair.mojibake-latin1";
 pub const RULE_GBK: &str = "repair.mojibake-gbk";
@@ -68,6 +69,7 @@ fn fix_with(
     chars: &[char],
     rule: &'static str,
     bytes_of: &dyn Fn(char) -> Option<Vec<u8>>,
+    can_start: &dyn Fn(char) -> bool,
     min_out: usize,
     edits: &mut Vec<RepairEdit>,
 ) -> Option<String> {
@@ -75,7 +77,9 @@ fn fix_with(
     let mut changed = false;
     let mut i = 0;
     while i < chars.len() {
-        if let Some((end, s)) = longest_span(chars, i, bytes_of) {
+        if let Some((end, s)) =
+            can_start(chars[i]).then(|| longest_span(chars, i, bytes_of)).flatten()
+        {
             if s.chars().filter(|&c| is_cjk(c)).count() >= min_out && s.chars().count() < end - i {
                 edits.push(RepairEdit {
                     rule,
@@ -97,18 +101,151 @@ fn fix_with(
     changed.then_some(out)
 }
 
+/// Whether a Windows-1252 reading can hide CJK text here: a span must start with the
+/// character for a UTF-8 lead byte of CJK (U+00E3..U+00EF, UTF-8 `C3 A3..AF`).
+fn maybe_latin1(text: &str) -> bool {
+    let b = text.as_bytes();
+    // `contains` on bytes is a memchr: most lines have no C3 byte at all.
+    b.contains(&0xC3) && b.windows(2).any(|w| w[0] == 0xC3 && (0xA3..=0xAF).contains(&w[1]))
+}
+
+/// Whether a GBK reading can hide CJK text here: a replaced span holds at least three CJK
+/// characters (nine UTF-8 bytes, all leads E3..EF or continuations 80..BF), so at least
+/// five consecutive characters whose GBK bytes all lie in that range.
+fn maybe_gbk(text: &str) -> bool {
+    const RUN: usize = 5;
+    let t = utf8_like_table();
+    let b = text.as_bytes();
+    let len = |i: usize| match b[i] {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    // Decoded by hand: this runs over every clean document.
+    let fits = |i: usize| {
+        let cp = match b[i] {
+            0..=0x7F => return false,
+            x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
+            x @ 0xE0..=0xEF => {
+                (usize::from(x) & 0x0F) << 12
+                    | (usize::from(b[i + 1]) & 0x3F) << 6
+                    | usize::from(b[i + 2]) & 0x3F
+            }
+            _ => return false,
+        };
+        t[cp >> 6] >> (cp & 63) & 1 == 1
+    };
+    // A window of RUN characters, checked from its end: most characters do not fit, and
+    // one that does not lets the window jump past it (as in Boyer-Moore).
+    let mut start = 0;
+    let mut at = [0usize; RUN];
+    'window: loop {
+        let mut p = start;
+        for slot in &mut at {
+            if p >= b.len() {
+                return false;
+            }
+            *slot = p;
+            p += len(p);
+        }
+        for &i in at.iter().rev() {
+            if !fits(i) {
+                start = i + len(i);
+                continue 'window;
+            }
+        }
+        return true;
+    }
+}
+
+/// Per BMP character (bit set), whether its GBK bytes could all be part of UTF-8 for CJK
+/// text; in the second half, whether they can start it (a lead E3..EF, a continuation).
+fn utf8_like_table() -> &'static [u64] {
+    static T: OnceLock<Vec<u64>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut bits = vec![0u64; 2 << 10];
+        let ok = |b: u8| matches!(b, 0x80..=0xBF | 0xE0..=0xEF);
+        for cp in 0x80u32..0x10000 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(b) = gbk_bytes(c) else { continue };
+            let i = cp as usize;
+            if b.iter().all(|&x| ok(x)) {
+                bits[i >> 6] |= 1 << (i & 63);
+            }
+            if b.len() == 2 && (0xE3..=0xEF).contains(&b[0]) && (0x80..=0xBF).contains(&b[1]) {
+                bits[(1 << 10) + (i >> 6)] |= 1 << (i & 63);
+            }
+        }
+        bits
+    })
+}
+
+/// Whether a character's Windows-1252 byte can start UTF-8 for CJK text.
+fn latin1_start(c: char) -> bool {
+    ('\u{E3}'..='\u{EF}').contains(&c)
+}
+
+/// Whether a character's GBK bytes can start UTF-8 for CJK text.
+fn gbk_start(c: char) -> bool {
+    let i = c as usize;
+    i < 0x10000 && utf8_like_table()[(1 << 10) + (i >> 6)] >> (i & 63) & 1 == 1
+}
+
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
-pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> String {
-    if text.is_ascii() {
-        return text.to_string();
+pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
+    let (latin1, wrong_gbk) = (maybe_latin1(&text), maybe_gbk(&text));
+    if !latin1 && !wrong_gbk {
+        return text;
     }
     let chars: Vec<char> = text.chars().collect();
     let latin = |c: char| cp1252_byte(c).map(|b| vec![b]);
-    let mut cur = fix_with(line, &chars, RULE_LATIN1, &latin, 2, edits);
-    let chars2: Vec<char> = cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
-    let wrong_gbk = gbk_bytes;
-    if let Some(s) = fix_with(line, &chars2, RULE_GBK, &wrong_gbk, 3, edits) {
-        cur = Some(s);
+    let mut cur = if latin1 {
+        fix_with(line, &chars, RULE_LATIN1, &latin, &latin1_start, 2, edits)
+    } else {
+        None
+    };
+    // The Latin-1 repair may have produced text a GBK reading explains.
+    if cur.as_deref().is_some_and(maybe_gbk) || (cur.is_none() && wrong_gbk) {
+        let chars2: Vec<char> =
+            cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
+        if let Some(s) = fix_with(line, &chars2, RULE_GBK, &gbk_bytes, &gbk_start, 3, edits) {
+            cur = Some(s);
+        }
     }
-    cur.unwrap_or_else(|| text.to_string())
+    cur.unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilter is exactly "five consecutive characters with the bit set".
+    fn naive(text: &str) -> bool {
+        let t = utf8_like_table();
+        let fits =
+            |c: char| (c as usize) < 0x10000 && t[c as usize >> 6] >> (c as usize & 63) & 1 == 1;
+        let v: Vec<bool> = text.chars().map(fits).collect();
+        v.windows(5).any(|w| w.iter().all(|&x| x))
+    }
+
+    #[test]
+    fn gbk_prefilter_matches_its_definition() {
+        let moji: String = encoding_rs::GBK
+            .decode_without_bom_handling("马斯克说了什么呢".as_bytes())
+            .0
+            .into_owned();
+        let texts = [
+            "",
+            "abc",
+            "因為中國的人口是我們的四倍",
+            &moji,
+            &format!("前面{moji}後面"),
+            &format!("a{}é{}😀", &moji[..moji.len() / 2], "中文"),
+        ];
+        for t in texts {
+            assert_eq!(maybe_gbk(t), naive(t), "{t}");
+        }
+        assert!(maybe_gbk(&moji));
+    }
 }

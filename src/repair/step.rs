@@ -1,16 +1,13 @@
 //! One step of the search: the state of a hypothesis, appending original bytes to it,
 //! and the ways each observed unit can extend it.
 
-use super::candidates::common_trails;
 use super::decode::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
-use super::lm::{general, logp, START};
+use super::lm::{general, logp, logp_word, START};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
 
 pub(super) const NONE: u16 = 0xFFFF;
-/// Output marker for an ASCII byte the decoder swallowed; chosen later from context.
-pub const SWALLOWED: u16 = 0xFFFE;
 /// A known table pair in the stream that no gloss follows: the annotator would have glossed it.
 pub(super) const OWE_PENALTY: f32 = -12.0;
 /// A gloss that no character before it can carry.
@@ -27,6 +24,11 @@ pub(super) struct Hyp {
     /// The last two bytes of the stream: what a gloss here would follow.
     pub(super) tail: u16,
     pub(super) owe: bool,
+    /// The stream's last byte ended a glossed pair. The annotator's replace runs leftmost
+    /// first without overlap, so the pair that byte starts cannot be glossed.
+    pub(super) matched: bool,
+    /// The last character continued a word (see [`logp_word`]).
+    pub(super) in_word: bool,
     pub(super) node: u32,
 }
 
@@ -38,11 +40,13 @@ pub(super) struct Ext {
     pub(super) ok: bool,
     /// Added to the score only to rank siblings for the confidence figure.
     pub(super) lookahead: f32,
+    /// Upper bound on the confidence, for a choice made inside the step (the swallowed byte).
+    pub(super) conf_cap: f32,
 }
 
 impl Ext {
     pub(super) fn new(h: Hyp) -> Ext {
-        Ext { h, codes: [NONE; 4], n: 0, ok: true, lookahead: 0.0 }
+        Ext { h, codes: [NONE; 4], n: 0, ok: true, lookahead: 0.0, conf_cap: 1.0 }
     }
 
     pub(super) fn emit(&mut self, code: u16, ctx: &Ctx) {
@@ -50,10 +54,10 @@ impl Ext {
             self.ok = false;
             return;
         }
-        if code != SWALLOWED {
-            self.h.score += logp(ctx.doc, self.h.last, code);
-        }
-        self.h.last = if code == SWALLOWED { u16::from(b',') } else { code };
+        let (p, in_word) = logp_word(ctx.doc, self.h.last, code, self.h.in_word);
+        self.h.score += p;
+        self.h.in_word = in_word;
+        self.h.last = code;
         self.codes[self.n as usize] = code;
         self.n += 1;
     }
@@ -66,7 +70,6 @@ impl Ext {
         self.h.tail = (self.h.tail << 8) | u16::from(b);
         if self.h.owe {
             self.h.score += OWE_PENALTY;
-            self.h.owe = false;
         }
         if self.h.pending != NONE {
             let code = (self.h.pending << 8) | u16::from(b);
@@ -76,19 +79,23 @@ impl Ext {
             }
             self.h.pending = NONE;
             self.emit(code, ctx);
-            self.h.owe = ctx.table.contains(&code);
         } else if b <= 0x80 {
             self.emit(u16::from(b), ctx);
         } else if is_lead(b) {
             self.h.pending = u16::from(b);
-            if self.h.last > 0xFF && self.h.last != NONE {
-                self.h.owe = ctx.table.contains(&(((self.h.last & 0xFF) << 8) | u16::from(b)));
-            }
         } else {
             self.ok = false;
             return;
         }
-        self.h.owe = ctx.table.contains(&self.h.tail);
+        // A table pair ending here is owed a gloss, unless its first byte already ended one.
+        self.h.owe = !self.h.matched && ctx.table.contains(self.h.tail);
+        self.h.matched = false;
+    }
+
+    /// A gloss follows the stream's last two bytes: whatever they owed is paid.
+    pub(super) fn glossed(&mut self) {
+        self.h.owe = false;
+        self.h.matched = true;
     }
 
     pub(super) fn code(&mut self, code: u16, ctx: &Ctx) {
@@ -132,7 +139,16 @@ pub(super) fn first_byte(code: u16) -> u8 {
     }
 }
 
-pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: &mut Vec<Ext>) {
+/// Extends `base` by every reading of `tok`. `swallow` holds, for a `?`, the candidates for
+/// an ASCII byte swallowed with a lost one and their prior (see [`super::detect::Swallow`]).
+pub(super) fn expand(
+    base: &Ext,
+    tok: &Tok,
+    next: Option<&Tok>,
+    swallow: &[Swallowed],
+    ctx: &Ctx,
+    out: &mut Vec<Ext>,
+) {
     let h = base.h;
     let idx = pinyin_index();
     match &tok.unit {
@@ -160,10 +176,10 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
         }
         Unit::Gloss(py) => {
             let mut e = base.clone();
-            e.h.owe = false;
+            e.glossed();
             match e.glossed_pair() {
                 Some(p) if idx.reads(p, py) => {
-                    if ctx.table.contains(&p) {
+                    if ctx.table.contains(p) {
                         e.h.score += TABLE_BONUS;
                     }
                 }
@@ -185,8 +201,8 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
                     if !e.ok {
                         continue;
                     }
-                    e.h.owe = false;
-                    if ctx.table.contains(&code) {
+                    e.glossed();
+                    if ctx.table.contains(code) {
                         e.h.score += TABLE_BONUS;
                     }
                     if e.h.pending != NONE {
@@ -213,21 +229,71 @@ pub(super) fn expand(base: &Ext, tok: &Tok, next: Option<&Tok>, ctx: &Ctx, out: 
                 }
             }
             if h.pending != NONE {
-                for &t in common_trails(h.pending as u8) {
+                for t in ctx.chars.trails(h.pending as u8) {
                     let code = u16::from_be_bytes([h.pending as u8, t]);
-                    if ctx.table.contains(&code) {
+                    // A table character would have been glossed (its `(` eaten instead),
+                    // unless its lead byte ended a glossed pair.
+                    if ctx.table.contains(code) && !h.matched {
                         continue;
                     }
                     let mut e = base.clone();
                     e.h.score += ERROR_PENALTY;
                     e.byte(t, ctx);
-                    e.emit(SWALLOWED, ctx);
+                    // A swallowed `<` of `</p>` ends the paragraph: the end scores it.
+                    if !forced && e.ok {
+                        swallowed(&mut e, code, swallow, ctx);
+                    }
                     out.push(e);
                 }
             }
         }
         Unit::Residue => out.push(base.clone()),
     }
+}
+
+/// A candidate for a swallowed ASCII byte: the byte, its prior from the document's
+/// evidence, and how well it precedes the character on the right (prior included).
+#[derive(Clone, Copy)]
+pub(super) struct Swallowed {
+    pub(super) byte: u8,
+    pub(super) prior: f32,
+    pub(super) fit: f32,
+}
+
+/// The candidates for the byte swallowed before the unit after a `?`: after it the
+/// decoder is in step, so that unit is the original character that followed.
+pub(super) fn swallow_candidates(rest: &[char], next: Option<&Tok>, ctx: &Ctx) -> Vec<Swallowed> {
+    let right = match next {
+        Some(Tok { unit: Unit::Char(c), .. }) => char_code(*c),
+        _ => None,
+    };
+    ctx.swallow
+        .candidates(rest)
+        .into_iter()
+        .map(|(byte, prior)| {
+            let fit = prior + right.map_or(0.0, |r| logp(ctx.doc, u16::from(byte), r));
+            Swallowed { byte, prior, fit }
+        })
+        .collect()
+}
+
+/// Appends the ASCII byte swallowed after the character `code`: the candidate that best
+/// fits between it and the character on the right.
+fn swallowed(e: &mut Ext, code: u16, swallow: &[Swallowed], ctx: &Ctx) {
+    let mut scores = [0f32; 8];
+    let n = swallow.len().min(scores.len());
+    for (s, c) in scores.iter_mut().zip(&swallow[..n]) {
+        *s = c.fit + logp(ctx.doc, code, u16::from(c.byte));
+    }
+    let Some((best, &max)) = scores[..n].iter().enumerate().max_by(|x, y| x.1.total_cmp(y.1))
+    else {
+        e.ok = false;
+        return;
+    };
+    let z: f32 = scores[..n].iter().map(|s| (s - max).exp()).sum();
+    e.conf_cap = 1.0 / z;
+    e.h.score += swallow[best].prior;
+    e.byte(swallow[best].byte, ctx);
 }
 
 pub(super) fn lookahead(lead: u8, next: Option<&Tok>) -> f32 {

@@ -32,6 +32,16 @@ fn is_pinyin_letter(c: char) -> bool {
 
 /// If `chars[i..]` starts with `syllable)`, the syllable and the index after `)`.
 pub fn syllable_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let (len, j) = syllable_len(chars, i)?;
+    let mut buf = [0u8; 32];
+    let s = spell(&chars[i..j], &mut buf);
+    debug_assert_eq!(s.len(), len);
+    Some((s.to_string(), j + 1))
+}
+
+/// [`syllable_at`] without building the string: its byte length and the index of `)`.
+/// Most `(` and `?` in a document are not glosses; this keeps them cheap.
+pub fn syllable_len(chars: &[char], i: usize) -> Option<(usize, usize)> {
     let mut j = i;
     while j < chars.len() && j - i < 7 && is_pinyin_letter(chars[j]) {
         j += 1;
@@ -39,8 +49,18 @@ pub fn syllable_at(chars: &[char], i: usize) -> Option<(String, usize)> {
     if j == i || chars.get(j) != Some(&')') {
         return None;
     }
-    let s: String = chars[i..j].iter().collect();
-    pinyin_index().is_syllable(&s).then_some((s, j + 1))
+    let mut buf = [0u8; 32];
+    let s = spell(&chars[i..j], &mut buf);
+    pinyin_index().is_syllable(s).then_some((s.len(), j))
+}
+
+/// Writes up to seven letters (at most 4 bytes each) into `buf`.
+fn spell<'a>(cs: &[char], buf: &'a mut [u8; 32]) -> &'a str {
+    let mut n = 0;
+    for c in cs {
+        n += c.encode_utf8(&mut buf[n..]).len();
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or_default()
 }
 
 pub fn tokenize(chars: &[char]) -> Vec<Tok> {
