@@ -113,16 +113,16 @@ fn full_width(c: char) -> char {
 fn pass(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut prot = vec![false; chars.len()];
-    let byte_to_char: Vec<usize> = {
-        let mut v = vec![0; text.len() + 1];
+    let spans = protected(text);
+    if !spans.is_empty() {
+        let mut byte_to_char = vec![0; text.len() + 1];
         for (ci, (bi, _)) in text.char_indices().enumerate() {
-            v[bi] = ci;
+            byte_to_char[bi] = ci;
         }
-        v[text.len()] = chars.len();
-        v
-    };
-    for (s, e) in protected(text) {
-        prot[byte_to_char[s]..byte_to_char[e]].fill(true);
+        byte_to_char[text.len()] = chars.len();
+        for (s, e) in spans {
+            prot[byte_to_char[s]..byte_to_char[e]].fill(true);
+        }
     }
     // Pair parentheses; a pair becomes full-width when it holds Han text, follows Chinese,
     // or already has one full-width half.
@@ -242,7 +242,24 @@ fn collapse_spaces(out: &[(char, bool)]) -> String {
 /// URLs, e-mail addresses and `inline code` are left alone; letters and digits are never
 /// width-folded. Idempotent.
 pub fn normalize_punct(text: &str) -> String {
+    normalize_punct_changed(text).unwrap_or_else(|| text.to_owned())
+}
+
+/// [`normalize_punct`], or `None` when it would return `text` unchanged.
+pub fn normalize_punct_changed(text: &str) -> Option<String> {
+    // A pass only ever rewrites these characters (and removes horizontal space): a text
+    // without any of them is its own normal form.
+    if !text
+        .chars()
+        .any(|c| matches!(c, ',' | '?' | ':' | ';' | '!' | '(' | ')' | '.' | '…') || is_hspace(c))
+    {
+        return None;
+    }
     let mut cur = pass(text);
+    // A pass is a function of its input: an unchanged text is a fixed point.
+    if cur == text {
+        return None;
+    }
     for _ in 0..4 {
         let next = pass(&cur);
         if next == cur {
@@ -250,7 +267,7 @@ pub fn normalize_punct(text: &str) -> String {
         }
         cur = next;
     }
-    cur
+    (cur != text).then_some(cur)
 }
 
 #[cfg(test)]
