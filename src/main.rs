@@ -233,10 +233,13 @@ fn report(args: &RunArgs, s: &Summary) {
 }
 
 /// Standard output, or a temporary file renamed over the target only when the run
-/// completes, so a reader never sees a half-written file.
+/// completes, so a reader never sees a half-written file. A target that exists and is not
+/// a regular file (`/dev/null`, a FIFO, a terminal) is written directly: renaming over it
+/// would replace the device with a file.
 enum AtomicOut {
     Stdout(BufWriter<io::Stdout>),
     File { tmp: BufWriter<tempfile::NamedTempFile>, path: PathBuf },
+    Direct { file: BufWriter<File>, path: PathBuf },
 }
 
 impl AtomicOut {
@@ -244,6 +247,13 @@ impl AtomicOut {
         let Some(path) = path else {
             return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
         };
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|source| Error::Io { path: path.to_owned(), source })?;
+            return Ok(AtomicOut::Direct { file: BufWriter::new(file), path: path.to_owned() });
+        }
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let tmp = tempfile::NamedTempFile::new_in(dir)
             .map_err(|source| Error::Io { path: path.to_owned(), source })?;
@@ -254,6 +264,7 @@ impl AtomicOut {
         match self {
             AtomicOut::Stdout(w) => w,
             AtomicOut::File { tmp, .. } => tmp,
+            AtomicOut::Direct { file, .. } => file,
         }
     }
 
@@ -261,6 +272,9 @@ impl AtomicOut {
         match self {
             AtomicOut::Stdout(mut w) => {
                 w.flush().map_err(|source| Error::Io { path: "-".into(), source })
+            }
+            AtomicOut::Direct { mut file, path } => {
+                file.flush().map_err(|source| Error::Io { path, source })
             }
             AtomicOut::File { tmp, path } => {
                 let io_err = |source| Error::Io { path: path.clone(), source };
