@@ -313,7 +313,7 @@ impl<'a> Builder<'a> {
         let repeated: Vec<usize> = sentences
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.chars().count() >= 12 && seen.contains(&s.to_string()))
+            .filter(|(_, s)| s.chars().count() >= 12 && seen.iter().any(|x| x == **s))
             .map(|(i, _)| i)
             .collect();
         seen.extend(sentences.iter().map(|s| s.to_string()));
