@@ -2,14 +2,26 @@
 //!
 //! ```sh
 //! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat]
+//!     [--garbled-share 0.05]
 //! ```
 //!
 //! Each generated document starts from one corpus document taken as it is (Simplified or
-//! Traditional, boilerplate and all, the garbled `002` included): its first paragraphs
-//! (platform header, title, author) and last paragraphs (footer boilerplate) stay in place,
-//! and the body between them is refilled with the source's own body paragraphs in shuffled
-//! order, to between one and four times its length. Documents are drawn from all corpus
-//! files in turn with a seeded xorshift, until the requested total is reached.
+//! Traditional, boilerplate and all): its first paragraphs (platform header, title, author)
+//! and last paragraphs (footer boilerplate) stay in place, and the body between them is
+//! refilled with the source's own body paragraphs in shuffled order, to between one and four
+//! times its length. Documents are drawn with a seeded xorshift until the requested total is
+//! reached.
+//!
+//! **The mix.** Corpus files are sorted into *garbled* (the repair stage rewrites at least a
+//! tenth of their lines: pinyin-garbled or mojibake text, such as the NetEase seed `002`) and
+//! *clean* (everything else); the generator prints which is which. `--garbled-share` is the
+//! share of the generated **bytes** that come from garbled sources (default 0.05: in real
+//! crawls garbled pages are rare, and repairing them costs about ten times what a clean
+//! page costs, so their share decides the throughput). Before each document the generator
+//! draws from the garbled sources when they are below their share of the bytes so far,
+//! otherwise from the clean ones, uniformly within each group. `0` gives an all-clean corpus,
+//! `1` an all-garbled one. (Drawing uniformly from all files, as earlier versions did, gave
+//! about 60 % garbled bytes, because the garbled seed is the largest file.)
 //!
 //! Output under `DIR` (default `target/bench-data/<size>`, never committed):
 //! `docs/NNNNN/NNNNNNN.txt` (`dir`, 1000 files per folder), `docs.jsonl` (`jsonl`, one
@@ -42,6 +54,8 @@ struct Source {
     body: Vec<String>,
     footer: Vec<String>,
     len: usize,
+    /// The repair stage rewrites a large share of its lines (see [`garbled`]).
+    garbled: bool,
 }
 
 /// Paragraphs: blank-line separated blocks; in files without blank lines, each line, with
@@ -75,6 +89,16 @@ fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether the repair stage rewrites at least a tenth of the document's non-blank lines.
+fn garbled(pipeline: &zhpipe::Pipeline, name: &str, text: &str) -> bool {
+    let doc = pipeline
+        .process_until(name, text.as_bytes().to_vec(), zhpipe::StageKind::Repair)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let edits = doc.stats.get("repair.edits").copied().unwrap_or(0) as usize;
+    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+    edits * 10 >= lines.max(1)
+}
+
 fn load_sources(root: &Path) -> Vec<(String, Source)> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -86,6 +110,7 @@ fn load_sources(root: &Path) -> Vec<(String, Source)> {
             }
         }
     }
+    let pipeline = zhpipe::Pipeline::builtin().expect("the built-in pipeline builds");
     let mut files = Vec::new();
     walk(&root.join("corpus"), &mut files);
     files.sort();
@@ -102,7 +127,8 @@ fn load_sources(root: &Path) -> Vec<(String, Source)> {
                 body = paras.clone();
             }
             let name = f.file_stem().unwrap().to_string_lossy().into_owned();
-            (name, Source { header, body, footer, len: text.len() })
+            let garbled = garbled(&pipeline, &f.to_string_lossy(), &text);
+            (name, Source { header, body, footer, len: text.len(), garbled })
         })
         .filter(|(_, s)| !s.body.is_empty())
         .collect()
@@ -151,6 +177,7 @@ fn main() {
     let mut out: Option<PathBuf> = None;
     let mut seed: u64 = 0x5EED_2B1D_C0FF_EE01;
     let mut formats = "dir,jsonl,concat".to_owned();
+    let mut garbled_share = 0.05f64;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -158,10 +185,18 @@ fn main() {
             "--out" => out = Some(args.next().expect("--out DIR").into()),
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
             "--format" => formats = args.next().expect("--format dir,jsonl,concat"),
+            "--garbled-share" => {
+                garbled_share = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|x: &f64| (0.0..=1.0).contains(x))
+                    .expect("--garbled-share 0..1")
+            }
             "--bench" => {} // passed by `cargo bench`
             "-h" | "--help" => {
                 println!(
-                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat]"
+                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat] \
+                     [--garbled-share 0.05]"
                 );
                 return;
             }
@@ -172,6 +207,11 @@ fn main() {
     let out = out.unwrap_or_else(|| root.join("target/bench-data").join(size.to_lowercase()));
     let want = |f: &str| formats.split(',').any(|x| x.trim() == f);
     let sources = load_sources(root);
+    let (garbled, clean): (Vec<_>, Vec<_>) = sources.iter().partition(|(_, s)| s.garbled);
+    for (label, group) in [("garbled", &garbled), ("clean", &clean)] {
+        let names: Vec<&str> = group.iter().map(|(n, _)| n.as_str()).collect();
+        println!("{label} sources ({}): {}", names.len(), names.join(" "));
+    }
     let mut rng = XorShift(seed | 1);
 
     if out.exists() {
@@ -183,8 +223,16 @@ fn main() {
     let mut concat =
         want("concat").then(|| BufWriter::new(std::fs::File::create(out.join("all.txt")).unwrap()));
     let (mut total, mut n) = (0usize, 0usize);
+    let (mut garbled_bytes, mut garbled_docs) = (0usize, 0usize);
     while total < bytes {
-        let (name, src) = &sources[rng.below(sources.len())];
+        let want_garbled = (garbled_bytes as f64) < garbled_share * total as f64
+            || (garbled_share >= 1.0 && !garbled.is_empty());
+        let group = if (want_garbled && !garbled.is_empty()) || clean.is_empty() {
+            &garbled
+        } else {
+            &clean
+        };
+        let (name, src) = group[rng.below(group.len())];
         let doc = document(src, &mut rng);
         let id = format!("{n:07}_{name}");
         if want("dir") {
@@ -203,14 +251,20 @@ fn main() {
         }
         total += doc.len();
         n += 1;
+        if src.garbled {
+            garbled_bytes += doc.len();
+            garbled_docs += 1;
+        }
     }
     for w in [jsonl, concat].into_iter().flatten() {
         w.into_inner().unwrap().sync_all().unwrap();
     }
     println!(
-        "{n} documents, {:.1} MB of text, from {} corpus files → {}",
+        "{n} documents, {:.1} MB of text, from {} corpus files → {}; garbled: {garbled_docs} \
+         documents, {:.1} % of the bytes (--garbled-share {garbled_share})",
         total as f64 / 1e6,
         sources.len(),
-        out.display()
+        out.display(),
+        100.0 * garbled_bytes as f64 / total.max(1) as f64
     );
 }

@@ -107,7 +107,11 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         format: args.format,
         audit: args.audit.is_some(),
         headers: args.format == Format::Text && (paths > 1 || total.unwrap_or(0) > 1),
-        window: jobs * 8,
+        // Documents finish out of order and are written in order: while one slow document
+        // (a long garbled page takes ~100x a short clean one) holds the head of the line, the
+        // other threads keep working only as long as the window has room. 32 per thread
+        // keeps them busy past such a page; memory stays bounded in documents.
+        window: jobs * 32,
     };
     let progress = progress_bar(&args, total);
     let mut out = AtomicOut::open(args.output.as_deref())?;

@@ -168,6 +168,11 @@ fn trailing_term(run: &str) -> &str {
 /// only Latin text (so `（2024年）` or `（注）` are not glosses).
 pub fn extract_glosses(text: &str) -> Vec<Gloss> {
     let mut out: Vec<Gloss> = Vec::new();
+    // Every gloss has an opening parenthesis followed by a Latin letter (after optional
+    // space); most lines have none, and the regex would scan them all with captures.
+    if !latin_after_paren(text) {
+        return out;
+    }
     for cap in gloss_re().captures_iter(text) {
         let zh = match (cap.get(1), cap.get(2)) {
             (Some(q), _) => q.as_str().trim(),
@@ -186,24 +191,50 @@ pub fn extract_glosses(text: &str) -> Vec<Gloss> {
     out
 }
 
+/// Whether `(` or `（` is followed, after optional white space, by an ASCII letter: what
+/// the gloss pattern's `[（(]\s*([A-Za-z]` needs.
+fn latin_after_paren(text: &str) -> bool {
+    text.match_indices(['(', '（']).any(|(i, p)| {
+        text[i + p.len()..]
+            .chars()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    })
+}
+
 /// True when `text` is written in English: it has at least three Latin words, Latin letters
 /// make up at least 85% of its letters (Latin + Han), and it has no more than a few Han
 /// characters (a quoted Chinese name may appear). URLs, e-mail addresses and code do not count.
 pub fn is_english(text: &str) -> bool {
+    let spans = super::punct::protected(text);
+    if spans.is_empty() {
+        return english_counts(text);
+    }
     let mut plain = String::with_capacity(text.len());
     let mut last = 0;
-    for (s, e) in super::punct::protected(text) {
+    for (s, e) in spans {
         plain.push_str(&text[last..s]);
         last = e;
     }
     plain.push_str(&text[last..]);
-    let text = plain.as_str();
-    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    let han = text.chars().filter(|c| is_han(*c)).count();
-    let words = text
-        .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
-        .filter(|w| w.len() >= 2)
-        .count();
+    english_counts(&plain)
+}
+
+/// [`is_english`] on text without protected spans, in one pass: Latin letters, Han
+/// characters, and words (runs of Latin letters and apostrophes, at least two long).
+fn english_counts(text: &str) -> bool {
+    let (mut latin, mut han, mut words, mut run) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() || c == '\'' {
+            latin += usize::from(c != '\'');
+            run += 1;
+            continue;
+        }
+        words += usize::from(run >= 2);
+        run = 0;
+        han += usize::from(is_han(c));
+    }
+    words += usize::from(run >= 2);
     words >= 3 && latin * 100 >= 85 * (latin + han * 2) && han <= 8
 }
 

@@ -6,7 +6,8 @@ mod punct;
 mod script;
 
 pub use gloss::{extract_glosses, is_english, Gloss};
-pub use punct::{is_cjk_punct, is_han, normalize_punct};
+pub use punct::{is_cjk_punct, is_han, normalize_punct, normalize_punct_changed};
 pub use script::{
-    detect_script, detect_variant, script_evidence, Script, Variant, SCRIPT_MAJORITY_PERCENT,
+    detect_script, detect_variant, script_evidence, Evidence, Script, Variant,
+    SCRIPT_MAJORITY_PERCENT,
 };

@@ -34,11 +34,30 @@ pub enum Variant {
 /// script; below it on both sides the text is [`Script::Mixed`].
 pub const SCRIPT_MAJORITY_PERCENT: usize = 80;
 
+/// The evidence sets.
 struct Sets {
     hans: HashSet<char>,
     hant: HashSet<char>,
     hk: HashSet<char>,
     tw: HashSet<char>,
+}
+
+/// The four sets as bit flags, indexed by code point (up to the largest member): one array
+/// load per character instead of four hash lookups.
+struct Table {
+    flags: Vec<u8>,
+}
+
+const HANS: u8 = 1;
+const HANT: u8 = 2;
+const HK: u8 = 4;
+const TW: u8 = 8;
+
+impl Table {
+    #[inline]
+    fn flags(&self, c: char) -> u8 {
+        self.flags.get(c as usize).copied().unwrap_or(0)
+    }
 }
 
 fn first_char(s: &str) -> char {
@@ -54,87 +73,146 @@ fn changed(d: DictId) -> Vec<(char, char)> {
         .collect()
 }
 
-fn sets() -> &'static Sets {
-    static SETS: OnceLock<Sets> = OnceLock::new();
-    SETS.get_or_init(|| {
-        let hk_map = changed(DictId::HkVariants);
-        let tw_map = changed(DictId::TwVariants);
-        // Regional forms and the standard forms they replace are legitimate Traditional even
-        // where s2t would change them (户 is Simplified and Hong Kong Traditional): they never
-        // count as Simplified evidence. They do not count as Traditional evidence either,
-        // since many are also Simplified (台, 着, 吃).
-        let regional: HashSet<char> =
-            hk_map.iter().chain(&tw_map).flat_map(|(a, b)| [*a, *b]).collect();
-        let st: HashSet<char> = changed(DictId::StCharacters).into_iter().map(|p| p.0).collect();
-        let ts: HashSet<char> = changed(DictId::TsCharacters).into_iter().map(|p| p.0).collect();
-        let hans = st.difference(&ts).filter(|c| !regional.contains(c)).copied().collect();
-        let hant = ts.difference(&st).copied().collect();
+fn build_sets() -> Sets {
+    let hk_map = changed(DictId::HkVariants);
+    let tw_map = changed(DictId::TwVariants);
+    // Regional forms and the standard forms they replace are legitimate Traditional even
+    // where s2t would change them (户 is Simplified and Hong Kong Traditional): they never
+    // count as Simplified evidence. They do not count as Traditional evidence either,
+    // since many are also Simplified (台, 着, 吃).
+    let regional: HashSet<char> =
+        hk_map.iter().chain(&tw_map).flat_map(|(a, b)| [*a, *b]).collect();
+    let st: HashSet<char> = changed(DictId::StCharacters).into_iter().map(|p| p.0).collect();
+    let ts: HashSet<char> = changed(DictId::TsCharacters).into_iter().map(|p| p.0).collect();
+    let hans = st.difference(&ts).filter(|c| !regional.contains(c)).copied().collect();
+    let hant = ts.difference(&st).copied().collect();
 
-        let hk_keys: HashSet<char> = hk_map.iter().map(|p| p.0).collect();
-        let tw_keys: HashSet<char> = tw_map.iter().map(|p| p.0).collect();
-        let hk_vals: HashSet<char> = hk_map.iter().map(|p| p.1).collect();
-        let tw_vals: HashSet<char> = tw_map.iter().map(|p| p.1).collect();
-        // HK evidence: HK forms, and standard forms Taiwan changes but Hong Kong keeps (着 裏).
-        let mut hk: HashSet<char> =
-            hk_vals.iter().copied().filter(|c| !tw_vals.contains(c)).collect();
-        hk.extend(tw_keys.iter().filter(|c| !hk_keys.contains(c) && !tw_vals.contains(c)));
-        hk.insert('綫');
-        // TW evidence: TW forms, and standard forms Hong Kong changes but Taiwan keeps (說 戶).
-        let mut tw: HashSet<char> =
-            tw_vals.iter().copied().filter(|c| !hk_vals.contains(c)).collect();
-        tw.extend(hk_keys.iter().filter(|c| !tw_keys.contains(c) && !hk_vals.contains(c)));
-        tw.insert('線');
-        let both: Vec<char> = hk.intersection(&tw).copied().collect();
-        for c in both {
-            hk.remove(&c);
-            tw.remove(&c);
+    let hk_keys: HashSet<char> = hk_map.iter().map(|p| p.0).collect();
+    let tw_keys: HashSet<char> = tw_map.iter().map(|p| p.0).collect();
+    let hk_vals: HashSet<char> = hk_map.iter().map(|p| p.1).collect();
+    let tw_vals: HashSet<char> = tw_map.iter().map(|p| p.1).collect();
+    // HK evidence: HK forms, and standard forms Taiwan changes but Hong Kong keeps (着 裏).
+    let mut hk: HashSet<char> = hk_vals.iter().copied().filter(|c| !tw_vals.contains(c)).collect();
+    hk.extend(tw_keys.iter().filter(|c| !hk_keys.contains(c) && !tw_vals.contains(c)));
+    hk.insert('綫');
+    // TW evidence: TW forms, and standard forms Hong Kong changes but Taiwan keeps (說 戶).
+    let mut tw: HashSet<char> = tw_vals.iter().copied().filter(|c| !hk_vals.contains(c)).collect();
+    tw.extend(hk_keys.iter().filter(|c| !tw_keys.contains(c) && !hk_vals.contains(c)));
+    tw.insert('線');
+    let both: Vec<char> = hk.intersection(&tw).copied().collect();
+    for c in both {
+        hk.remove(&c);
+        tw.remove(&c);
+    }
+    Sets { hans, hant, hk, tw }
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let Sets { hans, hant, hk, tw } = build_sets();
+        let max =
+            [&hans, &hant, &hk, &tw].iter().flat_map(|s| s.iter()).max().map_or(0, |c| *c as usize);
+        let mut flags = vec![0u8; max + 1];
+        for (set, bit) in [(&hans, HANS), (&hant, HANT), (&hk, HK), (&tw, TW)] {
+            for c in set.iter() {
+                flags[*c as usize] |= bit;
+            }
         }
-        Sets { hans, hant, hk, tw }
+        Table { flags }
     })
+}
+
+/// Counts of script and variant evidence in a text, from one pass over its characters.
+/// Counts add up: the evidence of a text is the sum of the evidence of its pieces.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Simplified-only characters.
+    pub hans: usize,
+    /// Traditional-only characters.
+    pub hant: usize,
+    /// Hong Kong forms.
+    pub hk: usize,
+    /// Taiwan forms.
+    pub tw: usize,
+}
+
+impl Evidence {
+    /// The evidence in `text`.
+    pub fn of(text: &str) -> Evidence {
+        let s = table();
+        let mut e = Evidence::default();
+        for c in text.chars() {
+            // ASCII is never evidence; most lines are largely ASCII or common characters.
+            if c.is_ascii() {
+                continue;
+            }
+            let f = s.flags(c);
+            if f != 0 {
+                e.hans += usize::from(f & HANS != 0);
+                e.hant += usize::from(f & HANT != 0);
+                e.hk += usize::from(f & HK != 0);
+                e.tw += usize::from(f & TW != 0);
+            }
+        }
+        e
+    }
+
+    /// Adds another text's evidence.
+    pub fn add(&mut self, other: Evidence) {
+        self.hans += other.hans;
+        self.hant += other.hant;
+        self.hk += other.hk;
+        self.tw += other.tw;
+    }
+
+    /// The script this evidence shows (see [`detect_script`]).
+    pub fn script(&self) -> Script {
+        let (hans, hant) = (self.hans, self.hant);
+        let n = hans + hant;
+        if n == 0 {
+            return Script::None;
+        }
+        if hant * 100 >= SCRIPT_MAJORITY_PERCENT * n {
+            Script::Hant
+        } else if hans * 100 >= SCRIPT_MAJORITY_PERCENT * n {
+            Script::Hans
+        } else {
+            Script::Mixed
+        }
+    }
+
+    /// The Traditional variant this evidence shows (see [`detect_variant`]).
+    pub fn variant(&self) -> Option<Variant> {
+        if !matches!(self.script(), Script::Hant | Script::Mixed) {
+            return None;
+        }
+        match self.hk.cmp(&self.tw) {
+            std::cmp::Ordering::Greater => Some(Variant::Hk),
+            std::cmp::Ordering::Less => Some(Variant::Tw),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
 }
 
 /// Counts of Simplified-only and Traditional-only characters in `text`.
 pub fn script_evidence(text: &str) -> (usize, usize) {
-    let s = sets();
-    text.chars().fold((0, 0), |(h, t), c| {
-        (h + s.hans.contains(&c) as usize, t + s.hant.contains(&c) as usize)
-    })
+    let e = Evidence::of(text);
+    (e.hans, e.hant)
 }
 
 /// Detects the script from characters that only one script uses (those that OpenCC's s2t
 /// changes but t2s does not, and vice versa). One script needs [`SCRIPT_MAJORITY_PERCENT`] of the
 /// evidence; a Simplified article quoting a Traditional name stays [`Script::Hans`].
 pub fn detect_script(text: &str) -> Script {
-    let (hans, hant) = script_evidence(text);
-    let n = hans + hant;
-    if n == 0 {
-        return Script::None;
-    }
-    if hant * 100 >= SCRIPT_MAJORITY_PERCENT * n {
-        Script::Hant
-    } else if hans * 100 >= SCRIPT_MAJORITY_PERCENT * n {
-        Script::Hans
-    } else {
-        Script::Mixed
-    }
+    Evidence::of(text).script()
 }
 
 /// Detects the Traditional variant from regional character forms (HK 説/着/裏/户/綫 vs TW
 /// 說/著/裡/戶/線, from OpenCC's HKVariants and TWVariants). `None` when the text is not
 /// (partly) Traditional or the evidence is absent or tied.
 pub fn detect_variant(text: &str) -> Option<Variant> {
-    if !matches!(detect_script(text), Script::Hant | Script::Mixed) {
-        return None;
-    }
-    let s = sets();
-    let (hk, tw) = text.chars().fold((0usize, 0usize), |(h, t), c| {
-        (h + s.hk.contains(&c) as usize, t + s.tw.contains(&c) as usize)
-    });
-    match hk.cmp(&tw) {
-        std::cmp::Ordering::Greater => Some(Variant::Hk),
-        std::cmp::Ordering::Less => Some(Variant::Tw),
-        std::cmp::Ordering::Equal => None,
-    }
+    Evidence::of(text).variant()
 }
 
 #[cfg(test)]
@@ -161,12 +239,26 @@ mod tests {
         assert_eq!(detect_variant("他說著走進裡面，戶口"), Some(Variant::Tw));
         assert_eq!(detect_variant("他说着走进里面"), None);
         assert_eq!(detect_variant("繁體中文"), None);
-        let s = sets();
+        let s = build_sets();
         for c in ['説', '着', '裏', '户', '綫'] {
             assert!(s.hk.contains(&c), "{c}");
         }
         for c in ['說', '著', '裡', '戶', '線'] {
             assert!(s.tw.contains(&c), "{c}");
         }
+    }
+
+    #[test]
+    fn flag_table_matches_sets() {
+        let (s, t) = (build_sets(), table());
+        for cp in 0..=0x3FFFFu32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            let f = t.flags(c);
+            assert_eq!(f & HANS != 0, s.hans.contains(&c), "{c}");
+            assert_eq!(f & HANT != 0, s.hant.contains(&c), "{c}");
+            assert_eq!(f & HK != 0, s.hk.contains(&c), "{c}");
+            assert_eq!(f & TW != 0, s.tw.contains(&c), "{c}");
+        }
+        assert!(s.hans.iter().chain(&s.hant).chain(&s.hk).chain(&s.tw).all(|c| !c.is_ascii()));
     }
 }

@@ -22,7 +22,10 @@ impl Profile {
         let mut iter = lines.into_iter();
         let (mut fired, mut content_seen) = (0usize, 0usize);
         while let Some(line) = iter.next() {
-            content_seen += usize::from(!line.is_blank());
+            // Only rules limited to the page header count content lines.
+            if rule.within_first.is_some() {
+                content_seen += usize::from(!line.is_blank());
+            }
             let in_reach = rule.within_first.is_none_or(|n| content_seen <= n);
             let fires = in_reach
                 && (!rule.once || fired == 0)

@@ -16,7 +16,7 @@ use crate::convert::{self, Config, Converter};
 use crate::document::{Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{
-    detect_script, detect_variant, extract_glosses, is_english, normalize_punct,
+    extract_glosses, is_english, normalize_punct, normalize_punct_changed, Evidence,
 };
 use crate::normalize::{Script, Variant};
 
@@ -47,17 +47,19 @@ pub enum HantStandard {
     Twp,
 }
 
-/// A converter shared by the process, or one built with the user's phrase table.
+/// A converter shared by the process (built on first use: documents without Traditional
+/// text never need the Taiwan and Hong Kong tables), or one built with the user's phrase
+/// table.
 #[derive(Debug)]
 enum Conv {
-    Shared(&'static Converter),
+    Shared(Config),
     Own(Box<Converter>),
 }
 
 impl Conv {
     fn new(config: Config, phrases: &[(String, String)]) -> Conv {
         if phrases.is_empty() {
-            Conv::Shared(Converter::get(config))
+            Conv::Shared(config)
         } else {
             Conv::Own(Box::new(Converter::with_overrides(config, phrases)))
         }
@@ -65,7 +67,7 @@ impl Conv {
 
     fn convert(&self, text: &str) -> String {
         match self {
-            Conv::Shared(c) => c.convert(text),
+            Conv::Shared(c) => Converter::get(*c).convert(text),
             Conv::Own(c) => c.convert(text),
         }
     }
@@ -129,12 +131,14 @@ impl Normalize {
         }
         // Taiwan and Hong Kong texts write some words with different characters (著手 vs
         // 着手); their own reverse tables turn them into the right Simplified word.
-        let to_hans = match detect_variant(text).or(variant) {
+        // One pass over the text gives both its script and its variant.
+        let evidence = Evidence::of(text);
+        let to_hans = match evidence.variant().or(variant) {
             Some(Variant::Tw) => &self.tw_to_hans,
             Some(Variant::Hk) => &self.hk_to_hans,
             None => &self.to_hans,
         };
-        let script = detect_script(text);
+        let script = evidence.script();
         let written = script_name(script);
         match script {
             Script::Hant => Scripts {
@@ -166,9 +170,10 @@ impl Normalize {
     fn line(&self, line: &mut Line, variant: Option<Variant>) -> bool {
         let mut changed = false;
         if self.punctuation && !line.is_blank() {
-            let text = normalize_punct(&line.text);
-            changed = text != line.text;
-            line.text = text;
+            if let Some(text) = normalize_punct_changed(&line.text) {
+                changed = true;
+                line.text = text;
+            }
         }
         let scripts = self.scripts(&line.text, variant);
         if !scripts.english {
@@ -195,7 +200,12 @@ impl Stage for Normalize {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
-        let (script, variant) = document_script(&doc.text());
+        // The document's evidence is the sum of its lines' (the joining newlines are none).
+        let mut evidence = Evidence::default();
+        for line in &doc.lines {
+            evidence.add(Evidence::of(&line.text));
+        }
+        let (script, variant) = (evidence.script(), evidence.variant());
         let mut changed = 0u64;
         for line in &mut doc.lines {
             changed += u64::from(self.line(line, variant));
@@ -222,14 +232,4 @@ fn script_name(script: Script) -> Option<&'static str> {
         Script::Mixed => Some("mixed"),
         Script::None => None,
     }
-}
-
-/// The document's script, and its Traditional variant when it has Traditional text.
-fn document_script(text: &str) -> (Script, Option<Variant>) {
-    let script = detect_script(text);
-    let variant = match script {
-        Script::Hant | Script::Mixed => detect_variant(text),
-        _ => None,
-    };
-    (script, variant)
 }

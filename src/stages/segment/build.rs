@@ -53,7 +53,8 @@ impl<'a> Builder<'a> {
     }
 
     pub fn run(mut self) -> Vec<Segment> {
-        let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
+        let mut lines: Vec<Line> =
+            self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
         // Each line's label, found once: the label regexes are the costliest part of the
         // stage (captures over whole lines), and every later question about a line's label
         // is answered from here.
@@ -61,7 +62,9 @@ impl<'a> Builder<'a> {
             lines.iter().map(|l| self.rules.labels.find(&l.text)).collect();
         self.speakers = self.accepted_speakers(&labels, &lines);
         for (i, label) in labels.into_iter().enumerate() {
-            let line = lines[i].clone();
+            // Taken, not cloned: only the next line is looked at again.
+            let src = lines[i].src;
+            let line = std::mem::replace(&mut lines[i], Line::new(String::new(), src));
             if self.implicit_heading(&line, label.as_ref(), lines.get(i + 1)) {
                 self.heading(line);
             } else {
@@ -324,7 +327,7 @@ impl<'a> Builder<'a> {
         let repeated: Vec<usize> = sentences
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.chars().count() >= 12 && seen.contains(&s.to_string()))
+            .filter(|(_, s)| s.chars().count() >= 12 && seen.iter().any(|x| x == **s))
             .map(|(i, _)| i)
             .collect();
         seen.extend(sentences.iter().map(|s| s.to_string()));
