@@ -212,6 +212,19 @@ impl Swallow {
                 (score, a)
             })
             .collect();
+        // `?030年`: a digit before three digits and 年 starts a year, and the years these
+        // articles name are 20xx, now and then 19xx.
+        let year = rest.len() >= 4 && rest[..3].iter().all(char::is_ascii_digit) && rest[3] == '年';
+        if year {
+            let sum: f32 = v.iter().map(|x| x.0).sum();
+            for x in v.iter_mut() {
+                x.0 += match x.1 {
+                    '2' => 3.0 * sum + 10.0,
+                    '1' => sum + 3.0,
+                    _ => 0.0,
+                };
+            }
+        }
         // A `)` ahead with no `(` before it: the swallowed byte opened the bracket.
         let closes = rest.iter().take(40).find(|&&c| matches!(c, '(' | ')' | '。')) == Some(&')');
         if closes {
@@ -243,6 +256,15 @@ mod tests {
     fn eaten_paren_with_agreeing_glosses_is_damage() {
         let (c, t) = toks(&["因?yàn)橹袊?guó)的人口,預(yù)測(cè)說(shuō)"]);
         assert!(detect(&c, &t));
+    }
+
+    #[test]
+    fn a_swallowed_digit_before_three_digits_and_nian_starts_a_year() {
+        let none = Swallow { ngrams: FastMap::default(), classes: FastMap::default() };
+        let rest: Vec<char> = "030年前".chars().collect();
+        assert_eq!(none.candidates(&rest)[0].0, b'2');
+        let rest: Vec<char> = "030個".chars().collect();
+        assert_ne!(none.candidates(&rest)[0].0, b'2', "no year, no preference");
     }
 
     #[test]
