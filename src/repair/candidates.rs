@@ -15,17 +15,7 @@ const DROP_PENALTY: f32 = -1.5;
 pub(super) fn leads_for(trail: u8) -> &'static [u8] {
     static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     let t = T.get_or_init(|| {
-        (0..=255u8)
-            .map(|x| {
-                let mut v: Vec<(f32, u8)> = (0x81..=0xFEu8)
-                    .map(|l| (general().unigram(u16::from_be_bytes([l, x])), l))
-                    .map(|(f, l)| (f + symbol_prior_rank(l), l))
-                    .filter(|&(f, l)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, x])).is_some())
-                    .collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(48).map(|(_, l)| l).collect()
-            })
-            .collect()
+        per_byte(|x| most_frequent((0x81..=0xFEu8).map(|l| (l, [l, x])), true, 48))
     });
     &t[trail as usize]
 }
@@ -35,18 +25,10 @@ pub(super) fn leads_for(trail: u8) -> &'static [u8] {
 pub(super) fn common_trails(lead: u8) -> &'static [u8] {
     static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     let t = T.get_or_init(|| {
-        (0..=255u8)
-            .map(|l| {
-                let mut v: Vec<(f32, u8)> = (0x40..=0xFEu8)
-                    .filter(|&t| is_trail(t) && gbk().pair(u16::from_be_bytes([l, t])).is_some())
-                    .map(|t| {
-                        (general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l), t)
-                    })
-                    .collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(48).map(|(_, t)| t).collect()
-            })
-            .collect()
+        per_byte(|l| {
+            let trails = (0x40..=0xFEu8).filter(|&t| is_trail(t));
+            most_frequent(trails.map(|t| (t, [l, t])), false, 48)
+        })
     });
     &t[lead as usize]
 }
@@ -65,21 +47,34 @@ pub(super) fn symbol_prior_rank(lead: u8) -> f32 {
 pub(super) fn drop_trails(lead: u8) -> &'static [u8] {
     static T: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     let t = T.get_or_init(|| {
-        (0..=255u8)
-            .map(|l| {
-                let mut v: Vec<(f32, u8)> = (0xA1..=0xFEu8)
-                    .filter(|&t| starts_dropped_pair()[t as usize])
-                    .map(|t| {
-                        (general().unigram(u16::from_be_bytes([l, t])) + symbol_prior_rank(l), t)
-                    })
-                    .filter(|&(f, t)| f > 0.0 && gbk().pair(u16::from_be_bytes([l, t])).is_some())
-                    .collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0));
-                v.into_iter().take(4).map(|(_, t)| t).collect()
-            })
-            .collect()
+        per_byte(|l| {
+            let trails = (0xA1..=0xFEu8).filter(|&t| starts_dropped_pair()[t as usize]);
+            most_frequent(trails.map(|t| (t, [l, t])), true, 4)
+        })
     });
     &t[lead as usize]
+}
+
+/// One candidate list for every byte value.
+fn per_byte(list: impl Fn(u8) -> Vec<u8>) -> Vec<Vec<u8>> {
+    (0..=255u8).map(list).collect()
+}
+
+/// The candidate bytes whose pair of `(byte, [lead, trail])` is a known GBK character, most
+/// frequent first (general counts plus the punctuation rows' prior), at most `keep`; with
+/// `counted`, only characters the general counts have seen.
+fn most_frequent(
+    pairs: impl Iterator<Item = (u8, [u8; 2])>,
+    counted: bool,
+    keep: usize,
+) -> Vec<u8> {
+    let mut v: Vec<(f32, u8)> = pairs
+        .filter(|&(_, p)| gbk().pair(u16::from_be_bytes(p)).is_some())
+        .map(|(b, p)| (general().unigram(u16::from_be_bytes(p)) + symbol_prior_rank(p[0]), b))
+        .filter(|&(f, _)| !counted || f > 0.0)
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    v.into_iter().take(keep).map(|(_, b)| b).collect()
 }
 
 /// Characters of the document's trusted text, indexed like the shared candidate lists:

@@ -8,7 +8,9 @@ use super::parts::{
 };
 use super::speakers::{fold, identify, Label, Registry};
 use super::Rules;
-use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
+use crate::document::{
+    Action, AuditEntry, BlockKind, Document, EnSpan, Line, Scripts, Segment, Speaker,
+};
 
 /// Where the walk is: what unlabelled paragraphs currently mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +86,7 @@ impl<'a> Builder<'a> {
         found: &[Option<Label>],
         lines: &[Line],
     ) -> HashMap<String, Speaker> {
-        let glosses: Vec<_> = lines.iter().flat_map(|l| l.glosses.iter().cloned()).collect();
+        let glosses: Vec<&EnSpan> = lines.iter().flat_map(|l| &l.glosses).collect();
         let mut counts: HashMap<String, (usize, String)> = HashMap::new();
         let mut found = found.iter();
         for line in &self.doc.lines {

@@ -81,7 +81,7 @@ impl Registry {
 /// `萨姆·奥特曼（Sam Altman）` makes the labels 奥特曼, 萨姆·奥特曼 and Sam Altman one person,
 /// with names in both scripts and English and an id from the English name, so the same
 /// person gets the same id in any script or language. `key` is the label's folded name.
-pub fn identify(key: &str, glosses: &[EnSpan], registry: &Registry) -> Option<Speaker> {
+pub fn identify(key: &str, glosses: &[&EnSpan], registry: &Registry) -> Option<Speaker> {
     let names_person = |g: &EnSpan| {
         let words: Vec<&str> = g.en.split_whitespace().collect();
         (2..=4).contains(&words.len())

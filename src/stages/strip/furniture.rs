@@ -33,22 +33,21 @@ fn title_key(s: &str) -> String {
 /// form counts only from two such occurrences, never where the text goes on into a longer
 /// form of the name, and never before a word (`self_refs`: 记者, 报道, …) with which a news
 /// site names itself.
-pub fn drop_injected_names(doc: &mut Document, suffixes: &[String], self_refs: &[String]) {
+pub fn drop_injected_names(doc: &mut Document, suffixes: &[&str], self_refs: &[&str]) {
     let Some(site) = doc.meta.extra.get("site").cloned() else { return };
     let names = name_forms(&site, suffixes);
     for (k, name) in names.iter().enumerate() {
-        let longer = &names[..k];
-        let found = |text: &str| injected_at(text, name, longer, self_refs);
-        let hits: usize = doc.lines.iter().map(|l| found(&l.text).len()).sum();
-        if hits < 2 || !long_enough(name) {
+        if !long_enough(name) {
             continue;
         }
-        for i in 0..doc.lines.len() {
-            let cuts = found(&doc.lines[i].text);
-            if cuts.is_empty() {
-                continue;
-            }
-            let (kept, cols) = cut(&doc.lines[i].text, name, &cuts);
+        let longer = &names[..k];
+        let cuts: Vec<Vec<usize>> =
+            doc.lines.iter().map(|l| injected_at(&l.text, name, longer, self_refs)).collect();
+        if cuts.iter().map(Vec::len).sum::<usize>() < 2 {
+            continue;
+        }
+        for (i, at) in cuts.iter().enumerate().filter(|(_, at)| !at.is_empty()) {
+            let (kept, cols) = cut(&doc.lines[i].text, name, at);
             doc.lines[i].text = kept;
             let src = doc.lines[i].src;
             for col in cols {
@@ -66,13 +65,13 @@ pub fn drop_injected_names(doc: &mut Document, suffixes: &[String], self_refs: &
 }
 
 /// The site name, then ever shorter forms of it with one generic trailing word removed.
-fn name_forms(site: &str, suffixes: &[String]) -> Vec<String> {
+fn name_forms(site: &str, suffixes: &[&str]) -> Vec<String> {
     let mut forms = vec![site.trim().to_owned()];
     loop {
         let last = forms.last().expect("not empty");
         let shorter = suffixes
             .iter()
-            .filter_map(|s| last.strip_suffix(s.as_str()))
+            .filter_map(|s| last.strip_suffix(s))
             .map(str::trim_end)
             .find(|rest| !rest.is_empty());
         match shorter {
@@ -93,7 +92,7 @@ fn long_enough(name: &str) -> bool {
 
 /// Byte offsets of the occurrences of `name` between CJK characters that do not start one of
 /// the `longer` forms nor precede one of the `self_refs`.
-fn injected_at(text: &str, name: &str, longer: &[String], self_refs: &[String]) -> Vec<usize> {
+fn injected_at(text: &str, name: &str, longer: &[String], self_refs: &[&str]) -> Vec<usize> {
     if !text.contains(name) {
         return Vec::new();
     }
@@ -106,7 +105,7 @@ fn injected_at(text: &str, name: &str, longer: &[String], self_refs: &[String]) 
             before.is_some_and(is_cjk)
                 && after.is_some_and(is_cjk)
                 && !longer.iter().any(|l| text[start..].starts_with(l.as_str()))
-                && !self_refs.iter().any(|w| text[end..].starts_with(w.as_str()))
+                && !self_refs.iter().any(|w| text[end..].starts_with(w))
         })
         .collect()
 }

@@ -75,8 +75,8 @@ impl Stage for Strip {
         for profile in &self.profiles {
             if profile.applies_to(&text) {
                 profile.apply(doc);
-                site_suffixes.extend_from_slice(&profile.site_suffixes);
-                site_self_refs.extend_from_slice(&profile.site_self_refs);
+                site_suffixes.extend(profile.site_suffixes.iter().map(String::as_str));
+                site_self_refs.extend(profile.site_self_refs.iter().map(String::as_str));
             }
         }
         layout::trim_lines(doc);
