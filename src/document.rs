@@ -270,10 +270,15 @@ impl Document {
     pub fn set_source_text(&mut self, text: &str) {
         // A final newline ends the last line; it does not start another.
         let body = text.strip_suffix('\n').unwrap_or(text);
-        self.lines = body
-            .split('\n')
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain([body.len()]);
+        self.lines = ends
             .enumerate()
-            .map(|(i, l)| Line::new(l.strip_suffix('\r').unwrap_or(l), Span::line(i as u32 + 1)))
+            .map(|(i, end)| {
+                let l = &body[start..end];
+                start = end + 1;
+                Line::new(l.strip_suffix('\r').unwrap_or(l), Span::line(i as u32 + 1))
+            })
             .collect();
         self.original = Arc::from(text);
     }

@@ -98,6 +98,13 @@ pub struct RepairOutput {
 pub const RULE_PINYIN: &str = "repair.gbk-pinyin";
 pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
 
+/// Whether [`repair`] could change anything in these lines. Cheap: most documents are
+/// clean, and this lets them skip building the repaired copy.
+pub fn may_need_repair(lines: &[&str], cfg: &RepairConfig) -> bool {
+    (cfg.pinyin_gloss && maybe_glossed(lines))
+        || (cfg.mojibake && lines.iter().any(|l| mojibake::suspect(l)))
+}
+
 /// Repairs a document given as lines. Clean input passes through unchanged.
 pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
     let mut out = RepairOutput { lines: Vec::with_capacity(lines.len()), ..Default::default() };
@@ -133,11 +140,8 @@ fn maybe_glossed(lines: &[&str]) -> bool {
     let mut n = 0;
     for line in lines {
         let b = line.as_bytes();
-        // `contains` on bytes is a memchr: most lines have neither.
-        if !b.contains(&b'(') && !b.contains(&b'?') {
-            continue;
-        }
-        for i in (0..b.len()).filter(|&i| matches!(b[i], b'(' | b'?')) {
+        // Most lines have neither: a vectorized search skips them.
+        for i in memchr::memchr2_iter(b'(', b'?', b) {
             // Pinyin letters are ASCII lowercase or start with a Latin-1/Latin Extended
             // (C3..C9) or U+1E00..U+1EFF (E1) lead byte.
             if !matches!(b.get(i + 1), Some(b'a'..=b'z' | 0xC3..=0xC9 | 0xE1)) {

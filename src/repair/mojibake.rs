@@ -192,6 +192,11 @@ fn gbk_start(c: char) -> bool {
     i < 0x10000 && utf8_like_table()[(1 << 10) + (i >> 6)] >> (i & 63) & 1 == 1
 }
 
+/// Whether `fix_line` could change this line (both prefilters are cheap and exact).
+pub fn suspect(text: &str) -> bool {
+    maybe_latin1(text) || maybe_gbk(text)
+}
+
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
 pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
     let (latin1, wrong_gbk) = (maybe_latin1(&text), maybe_gbk(&text));

@@ -11,7 +11,7 @@
 use super::{Stage, StageKind};
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::DocErrorKind;
-use crate::repair::{repair, RepairConfig};
+use crate::repair::{may_need_repair, repair, RepairConfig};
 
 pub type RepairStageConfig = RepairConfig;
 
@@ -33,6 +33,9 @@ impl Stage for Repair {
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         let input: Vec<&str> = doc.lines.iter().map(|l| l.text.as_str()).collect();
+        if !may_need_repair(&input, &self.cfg) {
+            return Ok(());
+        }
         let out = repair(&input, &self.cfg);
         if !out.detected && out.edits.is_empty() {
             return Ok(());

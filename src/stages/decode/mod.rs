@@ -12,6 +12,8 @@
 
 mod detect;
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -83,12 +85,17 @@ impl Stage for Decode {
         doc.source.sha256 = hex(&Sha256::digest(&raw));
         let choice = choose(&raw)?;
         let body = &raw[choice.skip..];
-        let malformed = find_malformed(choice.encoding, body);
-        if !malformed.is_empty() {
-            self.accept_malformed(&raw, choice.skip, &malformed)?;
-        }
-        let (text, _) = choice.encoding.decode_without_bom_handling(body);
-        let text = unify_newlines(&text);
+        let (text, malformed) = match choice.valid_utf8 {
+            Some(text) => (Cow::Borrowed(text), Vec::new()),
+            None => {
+                let malformed = find_malformed(choice.encoding, body);
+                if !malformed.is_empty() {
+                    self.accept_malformed(&raw, choice.skip, &malformed)?;
+                }
+                (choice.encoding.decode_without_bom_handling(body).0, malformed)
+            }
+        };
+        let text = unify_newlines(text);
         self.check_lines(&text)?;
         if text.trim().is_empty() {
             return Err(DocErrorKind::Blank);
@@ -141,17 +148,15 @@ impl Decode {
 
     fn check_lines(&self, text: &str) -> Result<(), DocErrorKind> {
         let limit = self.cfg.max_line_bytes;
-        let mut offset = 0usize;
-        for line in text.split('\n') {
-            if line.len() as u64 > limit {
-                let line_no = Position::locate(text.as_bytes(), offset).line;
-                return Err(DocErrorKind::LineTooLong {
-                    line: line_no,
-                    bytes: line.len() as u64,
-                    limit,
-                });
+        let bytes = text.as_bytes();
+        let mut start = 0usize;
+        for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+            let len = (end - start) as u64;
+            if len > limit {
+                let line = Position::locate(bytes, start).line;
+                return Err(DocErrorKind::LineTooLong { line, bytes: len, limit });
             }
-            offset += line.len() + 1;
+            start = end + 1;
         }
         Ok(())
     }
@@ -209,11 +214,11 @@ fn malformed_by_decoder(encoding: &'static Encoding, raw: &[u8]) -> Vec<BadSeque
     out
 }
 
-fn unify_newlines(text: &str) -> String {
-    if !text.contains('\r') {
-        return text.to_owned();
+fn unify_newlines(text: Cow<'_, str>) -> Cow<'_, str> {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return text;
     }
-    text.replace("\r\n", "\n").replace('\r', "\n")
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 fn hex(bytes: &[u8]) -> String {
