@@ -1,4 +1,4 @@
-//! The conversion engine: OpenCC's algorithm on a double-array Aho-Corasick automaton.
+//! The conversion engine: OpenCC's algorithm on a leftmost-longest [`Matcher`].
 //!
 //! OpenCC 1.1 (`Converter::Convert`) works like this:
 //! 1. `MaxMatchSegmentation` splits the text: at each position the longest key of the
@@ -18,83 +18,9 @@
 
 use std::collections::HashMap;
 
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-
-use super::dict::{key_len_range, spec, DictId};
+use super::dict::{key_len_range, spec, DictId, Spec};
+pub use super::matcher::Matcher;
 use super::Config;
-
-/// A leftmost-longest replacer over a set of `(key, value)` pairs.
-#[derive(Clone)]
-pub struct Matcher {
-    pma: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
-    /// All values concatenated; `spans[i]` is value `i`.
-    buf: String,
-    spans: Vec<(u32, u32)>,
-}
-
-impl Matcher {
-    /// Builds from pairs whose keys are unique and non-empty.
-    pub fn new<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Matcher {
-        let mut buf = String::new();
-        let mut spans = Vec::with_capacity(pairs.len());
-        for (_, v) in pairs {
-            let start = buf.len() as u32;
-            buf.push_str(v.as_ref());
-            spans.push((start, buf.len() as u32));
-        }
-        let pma = if pairs.is_empty() {
-            None
-        } else {
-            let patvals = pairs.iter().enumerate().map(|(i, (k, _))| (k.as_ref(), i as u32));
-            Some(
-                CharwiseDoubleArrayAhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build_with_values(patvals)
-                    .expect("dictionary keys are unique and non-empty"),
-            )
-        };
-        Matcher { pma, buf, spans }
-    }
-
-    #[inline]
-    fn value(&self, i: u32) -> &str {
-        let (s, e) = self.spans[i as usize];
-        &self.buf[s as usize..e as usize]
-    }
-
-    /// Appends `text` to `out` with every leftmost-longest match replaced by its value.
-    pub fn replace_into(&self, text: &str, out: &mut String) {
-        let Some(pma) = &self.pma else {
-            out.push_str(text);
-            return;
-        };
-        let mut last = 0;
-        for m in pma.leftmost_find_iter(text) {
-            out.push_str(&text[last..m.start()]);
-            out.push_str(self.value(m.value()));
-            last = m.end();
-        }
-        out.push_str(&text[last..]);
-    }
-
-    /// Calls `f(start, end, Some(value))` for each match and `f(start, end, None)` for each
-    /// non-empty gap between matches, in order.
-    pub fn for_each_span(&self, text: &str, mut f: impl FnMut(usize, usize, Option<&str>)) {
-        let mut last = 0;
-        if let Some(pma) = &self.pma {
-            for m in pma.leftmost_find_iter(text) {
-                if m.start() > last {
-                    f(last, m.start(), None);
-                }
-                f(m.start(), m.end(), Some(self.value(m.value())));
-                last = m.end();
-            }
-        }
-        if text.len() > last {
-            f(last, text.len(), None);
-        }
-    }
-}
 
 /// A dictionary group whose first-match-wins rule differs from longest-over-the-union
 /// (tw2sp's TWPhrasesRev has one-character keys ahead of longer TWVariantsRevPhrases keys).
@@ -178,43 +104,59 @@ fn union(group: &[DictId]) -> Vec<(&'static str, String)> {
     out
 }
 
+fn chars_only(group: &[DictId]) -> bool {
+    group.iter().all(|d| key_len_range(&d.entries()).1 == 1)
+}
+
+/// The pairs of one leftmost-longest pass equal to the config, when there is one: the
+/// segmentation dictionary is the first step's first dictionary, the first step's union is
+/// exact, and later steps only map single characters.
+fn single_pass_pairs(spec: Spec) -> Option<Vec<(String, String)>> {
+    let first = spec.steps[0];
+    let later = &spec.steps[1..];
+    if spec.segmentation != first[0]
+        || !union_is_exact(first)
+        || !later.iter().all(|g| chars_only(g))
+    {
+        return None;
+    }
+    let mut pairs: Vec<(String, String)> =
+        union(first).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    for group in later {
+        compose_chars(&mut pairs, group);
+    }
+    Some(pairs)
+}
+
+/// Runs a one-character step after a single pass: the pass's values are mapped through the
+/// step, and the step's keys that the pass does not have are added (a character the pass
+/// copies meets the step unchanged).
+fn compose_chars(pairs: &mut Vec<(String, String)>, group: &[DictId]) {
+    let step = union(group);
+    let map: HashMap<char, &str> =
+        step.iter().map(|(k, v)| (k.chars().next().expect("non-empty key"), v.as_str())).collect();
+    for (_, v) in pairs.iter_mut() {
+        *v = v.chars().fold(String::new(), |mut acc, c| {
+            match map.get(&c) {
+                Some(m) => acc.push_str(m),
+                None => acc.push(c),
+            }
+            acc
+        });
+    }
+    let keys: std::collections::HashSet<String> = pairs.iter().map(|p| p.0.clone()).collect();
+    for (k, v) in step {
+        if !keys.contains(k) {
+            pairs.push((k.to_string(), v));
+        }
+    }
+}
+
 impl Plan {
     pub fn build(config: Config) -> Plan {
         let spec = spec(config);
-        let first = spec.steps[0];
-        let later_chars_only =
-            spec.steps[1..].iter().all(|g| g.iter().all(|d| key_len_range(&d.entries()).1 == 1));
-        if spec.segmentation == first[0] && union_is_exact(first) && later_chars_only {
-            let mut pairs = union(first);
-            let mut index: HashMap<String, usize> =
-                pairs.iter().enumerate().map(|(i, (k, _))| (k.to_string(), i)).collect();
-            let mut owned: Vec<(String, String)> =
-                pairs.drain(..).map(|(k, v)| (k.to_string(), v)).collect();
-            for group in &spec.steps[1..] {
-                let map: HashMap<char, String> = union(group)
-                    .into_iter()
-                    .map(|(k, v)| (k.chars().next().expect("non-empty key"), v))
-                    .collect();
-                let apply = |s: &str| -> String {
-                    s.chars().fold(String::new(), |mut acc, c| {
-                        match map.get(&c) {
-                            Some(v) => acc.push_str(v),
-                            None => acc.push(c),
-                        }
-                        acc
-                    })
-                };
-                for (_, v) in owned.iter_mut() {
-                    *v = apply(v);
-                }
-                for (k, v) in union(group) {
-                    if !index.contains_key(k) {
-                        index.insert(k.to_string(), owned.len());
-                        owned.push((k.to_string(), v));
-                    }
-                }
-            }
-            return Plan::Single(Matcher::new(&owned));
+        if let Some(pairs) = single_pass_pairs(spec) {
+            return Plan::Single(Matcher::replacer(&pairs));
         }
         let segmentation = Matcher::new(&spec.segmentation.entries());
         let steps = spec
@@ -222,7 +164,7 @@ impl Plan {
             .iter()
             .map(|group| {
                 if union_is_exact(group) {
-                    Step::Auto(Matcher::new(&union(group)))
+                    Step::Auto(Matcher::replacer(&union(group)))
                 } else {
                     let dicts = group
                         .iter()
@@ -237,6 +179,21 @@ impl Plan {
             })
             .collect();
         Plan::Segmented { segmentation, steps }
+    }
+
+    /// One pass equal to converting with `a` and then with `b`, when there is one: `a` is a
+    /// single pass and every dictionary of `b`, its segmentation included, maps single
+    /// characters (segment boundaries of one-character keys cut no match).
+    pub fn build_chain(a: Config, b: Config) -> Option<Plan> {
+        let mut pairs = single_pass_pairs(spec(a))?;
+        let sb = spec(b);
+        if !chars_only(&[sb.segmentation]) || !sb.steps.iter().all(|g| chars_only(g)) {
+            return None;
+        }
+        for group in sb.steps {
+            compose_chars(&mut pairs, group);
+        }
+        Some(Plan::Single(Matcher::replacer(&pairs)))
     }
 
     pub fn convert_into(&self, text: &str, out: &mut String) {

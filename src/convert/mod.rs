@@ -2,8 +2,9 @@
 //!
 //! Pure Rust, on OpenCC's own dictionaries (vendored under `src/convert/opencc/`, Apache-2.0)
 //! and OpenCC's algorithm (maximum forward matching, phrases before characters, first
-//! candidate), run on a double-array Aho-Corasick automaton (`daachorse`, leftmost-longest).
-//! Converters are built once per process and shared across threads ([`Converter::get`]).
+//! candidate), run as leftmost-longest matching on a per-code-point table and a trie
+//! (`matcher.rs`). Converters are built once per process and shared across threads
+//! ([`Converter::get`], [`Converter::chain`]).
 //!
 //! ```
 //! use zhpipe::convert::{Config, Converter};
@@ -13,6 +14,7 @@
 
 mod dict;
 mod engine;
+mod matcher;
 
 use std::fmt;
 use std::str::FromStr;
@@ -138,6 +140,19 @@ impl Converter {
         })
     }
 
+    /// A shared converter equal to converting with `a` and then with `b`, in one pass, when
+    /// the two compose (`b` only maps single characters, like t2tw and t2hk, and `a` is one
+    /// pass, like hk2t); `None` otherwise.
+    pub fn chain(a: Config, b: Config) -> Option<&'static Converter> {
+        static CHAINS: [OnceLock<Option<Converter>>; 144] = [const { OnceLock::new() }; 144];
+        let slot = &CHAINS[a.index() * Config::ALL.len() + b.index()];
+        slot.get_or_init(|| {
+            let plan = Box::leak(Box::new(Plan::build_chain(a, b)?));
+            Some(Converter { config: a, plan, overrides: None })
+        })
+        .as_ref()
+    }
+
     /// A converter that applies a user phrase table before the dictionaries: the table's keys
     /// are found first (leftmost-longest; a later line replaces an earlier one with the same
     /// key) and replaced verbatim; the text between them is converted by `config` as separate
@@ -161,7 +176,7 @@ impl Converter {
         }
     }
 
-    /// The config this converter runs.
+    /// The config this converter runs (the first one of a [`Converter::chain`]).
     pub fn config(&self) -> Config {
         self.config
     }

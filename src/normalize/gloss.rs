@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::punct::is_han;
@@ -140,18 +141,19 @@ fn gloss_re() -> &'static Regex {
 }
 
 /// The trailing term of an unquoted Han run: what follows the last boundary word, at most
-/// [`MAX_TERM`] characters.
+/// [`MAX_TERM`] characters. Each boundary word counts at its last occurrence only, and not
+/// when that occurrence ends the run.
 fn trailing_term(run: &str) -> &str {
-    let mut start = 0;
-    for b in BOUNDARIES {
-        if let Some(p) = run.rfind(b) {
-            let after = p + b.len();
-            if after < run.len() && after > start {
-                start = after;
-            }
-        }
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| AhoCorasick::new(BOUNDARIES).expect("valid boundary words"));
+    // One overlapping search instead of a reverse substring search per boundary word.
+    let mut last = [usize::MAX; BOUNDARIES.len()];
+    for m in ac.find_overlapping_iter(run) {
+        let k = m.pattern().as_usize();
+        last[k] = if last[k] == usize::MAX { m.end() } else { last[k].max(m.end()) };
     }
-    let term = &run[start..];
+    let start = last.iter().filter(|e| **e != usize::MAX && **e < run.len()).max().copied();
+    let term = &run[start.unwrap_or(0)..];
     let n = term.chars().count();
     if n > MAX_TERM {
         let skip: usize = term.chars().take(n - MAX_TERM).map(char::len_utf8).sum();
@@ -194,12 +196,12 @@ pub fn extract_glosses(text: &str) -> Vec<Gloss> {
 /// Whether `(` or `（` is followed, after optional white space, by an ASCII letter: what
 /// the gloss pattern's `[（(]\s*([A-Za-z]` needs.
 fn latin_after_paren(text: &str) -> bool {
-    text.match_indices(['(', '（']).any(|(i, p)| {
-        text[i + p.len()..]
-            .chars()
-            .find(|c| !c.is_whitespace())
-            .is_some_and(|c| c.is_ascii_alphabetic())
-    })
+    let b = text.as_bytes();
+    let latin_after = |i: usize| {
+        text[i..].chars().find(|c| !c.is_whitespace()).is_some_and(|c| c.is_ascii_alphabetic())
+    };
+    memchr::memchr_iter(b'(', b).any(|i| latin_after(i + 1))
+        || memchr::memmem::find_iter(b, "（".as_bytes()).any(|i| latin_after(i + "（".len()))
 }
 
 /// True when `text` is written in English: it has at least three Latin words, Latin letters
@@ -232,11 +234,20 @@ fn english_counts(text: &str) -> bool {
         }
         words += usize::from(run >= 2);
         run = 0;
-        han += usize::from(is_han(c));
+        if is_han(c) {
+            han += 1;
+            // The count only grows: a Chinese line is decided by its ninth Han character.
+            if han > MAX_HAN {
+                return false;
+            }
+        }
     }
     words += usize::from(run >= 2);
-    words >= 3 && latin * 100 >= 85 * (latin + han * 2) && han <= 8
+    words >= 3 && latin * 100 >= 85 * (latin + han * 2)
 }
+
+/// Most Han characters an English paragraph may hold (a quoted name).
+const MAX_HAN: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,10 @@
 //! detection, punctuation and spacing, English glosses and English paragraphs.
 
 mod gloss;
+mod pass;
 mod punct;
+#[cfg(test)]
+mod punct_ref;
 mod script;
 
 pub use gloss::{extract_glosses, is_english, Gloss};

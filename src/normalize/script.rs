@@ -260,5 +260,10 @@ mod tests {
             assert_eq!(f & TW != 0, s.tw.contains(&c), "{c}");
         }
         assert!(s.hans.iter().chain(&s.hant).chain(&s.hk).chain(&s.tw).all(|c| !c.is_ascii()));
+        // The normalize stage counts a line's evidence before punctuation normalisation:
+        // what that writes or removes must never be evidence.
+        for c in "，？：；！（）…\u{a0}\u{3000}".chars() {
+            assert_eq!(t.flags(c), 0, "{c}");
+        }
     }
 }

@@ -121,6 +121,11 @@ impl Normalize {
     /// Both scripts of a piece of Chinese text (or the text itself when it is English).
     /// `variant` is the document's Traditional standard, used when the text shows none.
     pub fn scripts(&self, text: &str, variant: Option<Variant>) -> Scripts {
+        self.scripts_with(text, Evidence::of(text), variant)
+    }
+
+    /// [`Normalize::scripts`] with the text's evidence already counted.
+    fn scripts_with(&self, text: &str, evidence: Evidence, variant: Option<Variant>) -> Scripts {
         if is_english(text) {
             return Scripts {
                 zh_hans: text.to_owned(),
@@ -132,7 +137,6 @@ impl Normalize {
         // Taiwan and Hong Kong texts write some words with different characters (著手 vs
         // 着手); their own reverse tables turn them into the right Simplified word.
         // One pass over the text gives both its script and its variant.
-        let evidence = Evidence::of(text);
         let to_hans = match evidence.variant().or(variant) {
             Some(Variant::Tw) => &self.tw_to_hans,
             Some(Variant::Hk) => &self.hk_to_hans,
@@ -143,7 +147,7 @@ impl Normalize {
         match script {
             Script::Hant => Scripts {
                 zh_hans: to_hans.convert(text),
-                zh_hant: self.std_to_hant.convert(&self.hant_to_std.convert(text)),
+                zh_hant: self.hant_to_hant(text),
                 english: false,
                 written,
             },
@@ -167,7 +171,19 @@ impl Normalize {
         }
     }
 
-    fn line(&self, line: &mut Line, variant: Option<Variant>) -> bool {
+    /// Any Traditional → the chosen standard: one pass when the two conversions compose.
+    fn hant_to_hant(&self, text: &str) -> String {
+        if let (Conv::Shared(a), Conv::Shared(b)) = (&self.hant_to_std, &self.std_to_hant) {
+            if let Some(c) = Converter::chain(*a, *b) {
+                return c.convert(text);
+            }
+        }
+        self.std_to_hant.convert(&self.hant_to_std.convert(text))
+    }
+
+    /// Normalises one line whose evidence (before punctuation, which never changes it) is
+    /// `evidence`.
+    fn line(&self, line: &mut Line, evidence: Evidence, variant: Option<Variant>) -> bool {
         let mut changed = false;
         if self.punctuation && !line.is_blank() {
             if let Some(text) = normalize_punct_changed(&line.text) {
@@ -175,7 +191,7 @@ impl Normalize {
                 line.text = text;
             }
         }
-        let scripts = self.scripts(&line.text, variant);
+        let scripts = self.scripts_with(&line.text, evidence, variant);
         if !scripts.english {
             line.glosses = self.glosses(&line.text, variant);
         }
@@ -201,14 +217,15 @@ impl Stage for Normalize {
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         // The document's evidence is the sum of its lines' (the joining newlines are none).
+        let lines: Vec<Evidence> = doc.lines.iter().map(|l| Evidence::of(&l.text)).collect();
         let mut evidence = Evidence::default();
-        for line in &doc.lines {
-            evidence.add(Evidence::of(&line.text));
+        for e in &lines {
+            evidence.add(*e);
         }
         let (script, variant) = (evidence.script(), evidence.variant());
         let mut changed = 0u64;
-        for line in &mut doc.lines {
-            changed += u64::from(self.line(line, variant));
+        for (line, e) in doc.lines.iter_mut().zip(lines) {
+            changed += u64::from(self.line(line, e, variant));
         }
         doc.count("normalize.lines_changed", changed);
         doc.meta.script = script_name(script).map(str::to_owned);
