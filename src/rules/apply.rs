@@ -1,103 +1,58 @@
 //! Running a compiled profile over a document's lines.
 
+use super::pass::Lines;
 use super::{date, Profile, Rule, RuleAction};
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 
 impl Profile {
-    /// Applies every rule in order; each rule sees the lines the previous ones left.
-    pub fn apply(&self, doc: &mut Document) {
-        if let Some(p) = &self.platform {
-            doc.meta.platform.get_or_insert_with(|| p.clone());
-        }
-        for rule in &self.rules {
-            let before = doc.lines.len();
-            let lines = std::mem::take(&mut doc.lines);
-            doc.lines = self.apply_rule(rule, lines, doc);
-            doc.count(&format!("strip.{}", rule.id), before.saturating_sub(doc.lines.len()) as u64);
-        }
-    }
-
-    fn apply_rule(&self, rule: &Rule, lines: Vec<Line>, doc: &mut Document) -> Vec<Line> {
-        let mut out = Vec::with_capacity(lines.len());
-        let mut iter = lines.into_iter();
-        let (mut fired, mut content_seen) = (0usize, 0usize);
-        while let Some(line) = iter.next() {
-            // Only rules limited to the page header count content lines.
-            if rule.within_first.is_some() {
-                content_seen += usize::from(!line.is_blank());
-            }
-            let in_reach = rule.within_first.is_none_or(|n| content_seen <= n);
-            let fires = in_reach
-                && (!rule.once || fired == 0)
-                && rule.fires_on(&line.text)
-                && rule.next_line_fits(iter.as_slice());
-            if !fires {
-                out.push(line);
-                continue;
-            }
-            fired += 1;
-            match rule.action {
-                RuleAction::DropLine => audit_removal(doc, rule, &[line]),
-                RuleAction::DropRest => {
-                    let rest: Vec<Line> = std::iter::once(line).chain(iter.by_ref()).collect();
-                    audit_removal(doc, rule, &rest);
-                }
-                RuleAction::DropUntil => {
-                    let until = rule.until.as_ref().expect("checked at compile");
-                    let mut dropped = vec![line];
-                    for next in iter.by_ref() {
-                        if until.is_match(&next.text) {
-                            out.push(next);
-                            break;
-                        }
-                        dropped.push(next);
-                    }
-                    audit_removal(doc, rule, &dropped);
-                }
-                _ => self.edit_line(rule, line, doc, &mut out),
-            }
-        }
-        out
-    }
-
-    /// The actions that keep (part of) the line.
-    fn edit_line(&self, rule: &Rule, mut line: Line, doc: &mut Document, out: &mut Vec<Line>) {
+    /// The actions that keep (part of) line `i`, edited in place; returns the index of the
+    /// next line to try.
+    pub(super) fn edit_line(
+        &self,
+        rule: &Rule,
+        i: usize,
+        doc: &mut Document,
+        st: &mut Lines,
+    ) -> usize {
+        let line = &mut st.lines[i];
         match rule.action {
             RuleAction::DropSpan => {
-                drop_spans(doc, rule, &mut line);
-                if !line.is_blank() {
-                    out.push(line);
-                }
+                drop_spans(doc, rule, line);
+                st.edited(i);
             }
             RuleAction::Replace => {
                 collect_links(doc, rule, &line.text);
                 let new = rule.re.replace_all(&line.text, rule.with.as_str()).into_owned();
-                audit_replace(doc, rule, &line, &new);
+                audit_replace(doc, rule, line, &new);
                 line.text = new;
-                if !line.is_blank() {
-                    out.push(line);
-                }
+                st.edited(i);
             }
             RuleAction::Tag => {
                 line.kind = rule.kind;
                 let new = captured_value(rule, &line.text);
                 if new != line.text {
-                    audit_replace(doc, rule, &line, &new);
+                    audit_replace(doc, rule, line, &new);
                     line.text = new;
+                    st.refresh(i);
                 }
-                out.push(line);
             }
-            RuleAction::Split => split_line(doc, rule, line, out),
+            RuleAction::Split => {
+                let pieces = split_line(doc, rule, line);
+                let n = pieces.len();
+                st.replace(i, pieces);
+                return i + n;
+            }
             RuleAction::Meta => {
-                self.extract(doc, rule, &line);
-                if rule.keep {
-                    out.push(line);
+                self.extract(doc, rule, line);
+                if !rule.keep {
+                    st.remove(i..i + 1);
                 }
             }
             RuleAction::DropLine | RuleAction::DropRest | RuleAction::DropUntil => {
                 unreachable!("handled by apply_rule")
             }
         }
+        i + 1
     }
 
     fn extract(&self, doc: &mut Document, rule: &Rule, line: &Line) {
@@ -142,12 +97,12 @@ impl Profile {
 }
 
 impl Rule {
-    fn next_line_fits(&self, rest: &[Line]) -> bool {
+    pub(super) fn next_line_fits(&self, rest: &[Line]) -> bool {
         let Some(re) = &self.followed_by else { return true };
         rest.iter().find(|l| !l.is_blank()).is_some_and(|l| re.is_match(&l.text))
     }
 
-    fn fires_on(&self, text: &str) -> bool {
+    pub(super) fn fires_on(&self, text: &str) -> bool {
         self.max_chars.is_none_or(|max| text.chars().count() <= max) && self.re.is_match(text)
     }
 }
@@ -179,7 +134,7 @@ fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
     line.text = kept;
 }
 
-fn audit_removal(doc: &mut Document, rule: &Rule, lines: &[Line]) {
+pub(super) fn audit_removal(doc: &mut Document, rule: &Rule, lines: &[Line]) {
     let Some(first) = lines.first() else { return };
     let span = lines.iter().fold(first.src, |s, l| s.join(l.src));
     let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
@@ -209,7 +164,7 @@ fn collect_links(doc: &mut Document, rule: &Rule, text: &str) {
 
 /// Splits a line where the rule matches: at the `cut` group when the pattern has one (the
 /// group's text is dropped), else at the whole match. Each piece keeps the line's origin.
-fn split_line(doc: &mut Document, rule: &Rule, line: Line, out: &mut Vec<Line>) {
+fn split_line(doc: &mut Document, rule: &Rule, line: &Line) -> Vec<Line> {
     let mut last = 0;
     let mut pieces = Vec::new();
     for c in rule.re.captures_iter(&line.text) {
@@ -220,9 +175,9 @@ fn split_line(doc: &mut Document, rule: &Rule, line: Line, out: &mut Vec<Line>) 
     pieces.push(line.text[last..].to_owned());
     let pieces: Vec<String> = pieces.into_iter().filter(|p| !p.trim().is_empty()).collect();
     if pieces.len() > 1 {
-        audit_replace(doc, rule, &line, &pieces.join("\n"));
+        audit_replace(doc, rule, line, &pieces.join("\n"));
     }
     // Marked as paragraphs so layout repair does not rejoin what the rule split.
     let kind = line.kind.or(Some(BlockKind::Paragraph));
-    out.extend(pieces.into_iter().map(|text| Line { text, kind, ..line.clone() }));
+    pieces.into_iter().map(|text| Line { text, kind, ..line.clone() }).collect()
 }

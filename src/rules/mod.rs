@@ -25,6 +25,10 @@
 
 mod apply;
 mod date;
+mod evidence;
+mod needs;
+mod pass;
+mod scan;
 
 use std::path::Path;
 
@@ -34,6 +38,10 @@ use serde::Deserialize;
 use crate::config::describe_toml_error;
 use crate::document::BlockKind;
 use crate::error::{Error, Result};
+use needs::Needs;
+use scan::{LineFilter, RuleNeeds};
+
+pub use evidence::Evidence;
 
 pub use date::normalize_date;
 
@@ -133,6 +141,8 @@ pub struct Profile {
     pub id: String,
     pub platform: Option<String>,
     evidence: Vec<Regex>,
+    /// Per evidence pattern, literals one of which its every match contains.
+    evidence_literals: Vec<Option<Vec<Vec<u8>>>>,
     min_evidence: usize,
     timezone: Option<String>,
     /// Generic trailing words of a site name; without them its brand is left.
@@ -140,11 +150,17 @@ pub struct Profile {
     /// Words before which the site's name is the site citing itself, not an injection.
     pub site_self_refs: Vec<String>,
     rules: Vec<Rule>,
+    /// Which rules can match a line, built from the rules' patterns.
+    filter: LineFilter,
 }
 
 #[derive(Debug)]
 struct Rule {
     id: String,
+    /// `strip.<id>`, the counter of lines the rule removed.
+    stat_key: String,
+    /// The rule's bit in [`LineFilter`] masks (`None`: tried on every line).
+    bit: Option<u64>,
     re: Regex,
     action: RuleAction,
     field: Option<String>,
@@ -187,19 +203,37 @@ impl RuleSet {
             .iter()
             .map(|p| re(&format!("profile `{}` evidence", self.profile.id), p))
             .collect::<Result<Vec<_>>>()?;
+        let needs: Vec<Needs> = self.rules.iter().map(|d| Needs::of(&d.pattern)).collect();
+        let filter = LineFilter::new(
+            &needs
+                .iter()
+                .zip(&self.rules)
+                .map(|(needs, d)| RuleNeeds {
+                    needs,
+                    max_chars: d.max_chars,
+                    header_only: d.within_first.is_some(),
+                })
+                .collect::<Vec<_>>(),
+        );
         let mut rules = Vec::with_capacity(self.rules.len());
-        for d in self.rules {
-            rules.push(compile_rule(d, &re, &err)?);
+        for (i, d) in self.rules.into_iter().enumerate() {
+            let mut rule = compile_rule(d, &re, &err)?;
+            rule.bit = (i < 64).then(|| 1u64 << i);
+            rules.push(rule);
         }
+        let evidence_literals =
+            self.profile.evidence.iter().map(|p| Needs::of(p).literals).collect();
         Ok(Profile {
             id: self.profile.id,
             platform: self.profile.platform,
             evidence,
+            evidence_literals,
             min_evidence: self.profile.min_evidence,
             timezone: self.profile.timezone,
             site_suffixes: self.profile.site_suffixes,
             site_self_refs: self.profile.site_self_refs,
             rules,
+            filter,
         })
     }
 }
@@ -233,6 +267,8 @@ fn compile_rule(
         }
     }
     Ok(Rule {
+        stat_key: format!("strip.{}", d.id),
+        bit: None,
         re: re(&what, &d.pattern)?,
         until: d.until.as_deref().map(|u| re(&format!("{what} until"), u)).transpose()?,
         followed_by: d
@@ -253,9 +289,22 @@ fn compile_rule(
 }
 
 impl Profile {
-    /// Whether the document shows enough of this profile's evidence.
-    pub fn applies_to(&self, text: &str) -> bool {
-        self.min_evidence == 0
-            || self.evidence.iter().filter(|re| re.is_match(text)).count() >= self.min_evidence
+    /// Whether the document shows enough of this profile's evidence; `possible(k)` is
+    /// false for evidence pattern `k` when its literals are absent from the text (it is
+    /// not searched then).
+    pub fn applies_to(&self, text: &str, possible: impl Fn(usize) -> bool) -> bool {
+        if self.min_evidence == 0 {
+            return true;
+        }
+        let mut seen = 0;
+        for (k, re) in self.evidence.iter().enumerate() {
+            if possible(k) && re.is_match(text) {
+                seen += 1;
+                if seen >= self.min_evidence {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }

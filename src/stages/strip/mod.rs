@@ -17,7 +17,7 @@ use super::{Stage, StageKind};
 use crate::config::Resources;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
-use crate::rules::{Profile, RuleSet};
+use crate::rules::{Evidence, Profile, RuleSet};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -50,6 +50,7 @@ impl Default for StripConfig {
 pub struct Strip {
     cfg: StripConfig,
     profiles: Vec<Profile>,
+    evidence: Evidence,
 }
 
 impl Strip {
@@ -59,7 +60,8 @@ impl Strip {
             let (path, text) = res.read(name)?;
             profiles.push(RuleSet::parse(&text, &path)?.compile(&path)?);
         }
-        Ok(Strip { cfg: cfg.clone(), profiles })
+        let evidence = Evidence::new(&profiles);
+        Ok(Strip { cfg: cfg.clone(), profiles, evidence })
     }
 }
 
@@ -70,10 +72,11 @@ impl Stage for Strip {
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         layout::trim_lines(doc);
-        let text = doc.text();
+        // Evidence is read in the text as it comes in, before any profile changes it.
+        let applicable = self.evidence.applicable(&self.profiles, || doc.text());
         let (mut site_suffixes, mut site_self_refs) = (Vec::new(), Vec::new());
-        for profile in &self.profiles {
-            if profile.applies_to(&text) {
+        for (profile, applies) in self.profiles.iter().zip(applicable) {
+            if applies {
                 profile.apply(doc);
                 site_suffixes.extend(profile.site_suffixes.iter().map(String::as_str));
                 site_self_refs.extend(profile.site_self_refs.iter().map(String::as_str));

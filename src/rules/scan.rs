@@ -1,0 +1,337 @@
+//! One pass per line instead of one regex search per rule: from the rules' [`Needs`], a
+//! profile builds (once, when its rule file is compiled) a [`LineFilter`] that tells, for a
+//! line's text, which of its rules can possibly match it. Rules are bits of a `u64`; a rule
+//! past the 64th has no bit and is simply always tried.
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+use regex_syntax::hir::ClassUnicode;
+
+use super::needs::Needs;
+
+/// Finds which of a set of literals occur in a text, each literal standing for the owners
+/// (bits) that need it. Literals of one or two bytes (ASCII marks) and longer ones (CJK
+/// words) are searched apart: mixed, the short ones would make the SIMD search's
+/// fingerprints match nearly every CJK char.
+#[derive(Debug)]
+pub struct Literals {
+    scans: Vec<LiteralScan>,
+}
+
+impl Literals {
+    pub fn new<'a>(sets: impl IntoIterator<Item = (u64, &'a [Vec<u8>])>) -> Literals {
+        let (mut short, mut long) = (Vec::new(), Vec::new());
+        for (bit, set) in sets {
+            for lit in set {
+                let side = if lit.len() < 3 { &mut short } else { &mut long };
+                side.push((bit, lit.clone()));
+            }
+        }
+        Literals { scans: [short, long].into_iter().filter_map(LiteralScan::new).collect() }
+    }
+
+    /// The owners, among `want`, whose literals occur in `text`.
+    pub fn find(&self, text: &str, want: u64) -> u64 {
+        let mut found = 0;
+        for scan in &self.scans {
+            let left = want & scan.owners_all & !found;
+            if left != 0 {
+                found |= scan.find(text, left);
+            }
+        }
+        found
+    }
+}
+
+#[derive(Debug)]
+struct LiteralScan {
+    search: Search,
+    patterns: Vec<Vec<u8>>,
+    owners: Vec<u64>,
+    owners_all: u64,
+    /// Per pattern, the other patterns that can start where it starts (one is a prefix of
+    /// the other): leftmost-first search reports only one of them.
+    related: Vec<Vec<usize>>,
+}
+
+impl LiteralScan {
+    /// `None` when there is no literal to look for.
+    fn new(literals: Vec<(u64, Vec<u8>)>) -> Option<LiteralScan> {
+        let (mut patterns, mut owners): (Vec<Vec<u8>>, Vec<u64>) = (Vec::new(), Vec::new());
+        for (bit, lit) in literals {
+            match patterns.iter().position(|p| *p == lit) {
+                Some(i) => owners[i] |= bit,
+                None => {
+                    patterns.push(lit);
+                    owners.push(bit);
+                }
+            }
+        }
+        if patterns.is_empty() {
+            return None;
+        }
+        let related = (0..patterns.len())
+            .map(|i| {
+                let p = &patterns[i];
+                (0..patterns.len())
+                    .filter(|&j| {
+                        j != i && (p.starts_with(&patterns[j]) || patterns[j].starts_with(p))
+                    })
+                    .collect()
+            })
+            .collect();
+        let owners_all = owners.iter().fold(0, |acc, o| acc | o);
+        let search = Search::new(&patterns);
+        Some(LiteralScan { search, patterns, owners, owners_all, related })
+    }
+
+    /// The owners, among `want`, whose literals occur in `text`; it stops once all of
+    /// `want` is found.
+    fn find(&self, text: &str, want: u64) -> u64 {
+        let hay = text.as_bytes();
+        let mut found = 0u64;
+        match &self.search {
+            Search::Bytes { groups, by_first } => {
+                let mut visit = |at: usize| {
+                    for &p in &by_first[usize::from(hay[at])] {
+                        if hay[at..].starts_with(&self.patterns[p]) {
+                            found |= self.owners[p];
+                        }
+                    }
+                    found & want == want
+                };
+                for group in groups {
+                    let done = match *group.as_slice() {
+                        [a] => memchr::memchr_iter(a, hay).any(&mut visit),
+                        [a, b] => memchr::memchr2_iter(a, b, hay).any(&mut visit),
+                        [a, b, c] => memchr::memchr3_iter(a, b, c, hay).any(&mut visit),
+                        _ => unreachable!("groups of one to three bytes"),
+                    };
+                    if done {
+                        break;
+                    }
+                }
+            }
+            // Every starting position of a literal is visited (the search resumes one byte
+            // after each match), so no occurrence hides another.
+            Search::Ac(ac) => {
+                let mut at = 0;
+                while found & want != want {
+                    let Some(m) = ac.find(Input::new(hay).span(at..hay.len())) else { break };
+                    let p = m.pattern().as_usize();
+                    found |= self.owners[p];
+                    for &q in &self.related[p] {
+                        if hay[m.start()..].starts_with(&self.patterns[q]) {
+                            found |= self.owners[q];
+                        }
+                    }
+                    at = m.start() + 1;
+                }
+            }
+        }
+        found & want
+    }
+}
+
+/// How a [`LiteralScan`] finds its literals.
+#[derive(Debug)]
+enum Search {
+    /// Literals that start with at most nine distinct bytes, none of which starts a CJK
+    /// char (markup such as `*`, `![`, `<`): memchr finds those bytes (rare in Chinese
+    /// text), three at a time, and the literals are compared there.
+    Bytes { groups: Vec<Vec<u8>>, by_first: Vec<Vec<usize>> },
+    /// Any other set: Aho-Corasick (a SIMD prefilter where it can).
+    Ac(AhoCorasick),
+}
+
+impl Search {
+    fn new(patterns: &[Vec<u8>]) -> Search {
+        let mut firsts: Vec<u8> = patterns.iter().map(|p| p[0]).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        if firsts.len() <= 9 && firsts.iter().all(|&b| b < 0xE0) {
+            let mut by_first = vec![Vec::new(); 256];
+            for (i, p) in patterns.iter().enumerate() {
+                by_first[usize::from(p[0])].push(i);
+            }
+            let groups = firsts.chunks(3).map(<[u8]>::to_vec).collect();
+            return Search::Bytes { groups, by_first };
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(patterns)
+            .expect("literal patterns build");
+        Search::Ac(ac)
+    }
+}
+
+/// The rule bits a line's text can fire, from conditions that cost one look at the line:
+/// its first char (rules anchored at the start), its length (`max_chars`) and one literal
+/// scan (rules whose every match contains one of a few literals).
+#[derive(Debug)]
+pub struct LineFilter {
+    /// Per first byte of the text (index 256: empty text), the rules it leaves possible.
+    by_first_byte: Box<[u64; 257]>,
+    /// Anchored rules, with the chars they can start with (finer than the first byte).
+    first_chars: Vec<(u64, ClassUnicode)>,
+    first_char_rules: u64,
+    /// `max_chars` limits; texts of at most `shortest_limit` bytes are within all of them.
+    limits: Vec<(u64, usize)>,
+    limited_rules: u64,
+    shortest_limit: usize,
+    literals: Literals,
+    literal_rules: u64,
+}
+
+/// What the filter needs to know of one rule.
+pub struct RuleNeeds<'a> {
+    pub needs: &'a Needs,
+    pub max_chars: Option<usize>,
+    /// Rules limited to the page header are tried on a few lines only: scanning every
+    /// line for their literals would cost more than it saves.
+    pub header_only: bool,
+}
+
+impl LineFilter {
+    pub fn new(rules: &[RuleNeeds]) -> LineFilter {
+        let all = (0..rules.len().min(64)).fold(0u64, |acc, i| acc | 1 << i);
+        let mut by_first_byte = Box::new([all; 257]);
+        let mut first_chars = Vec::new();
+        let mut limits = Vec::new();
+        let mut sets = Vec::new();
+        for (i, r) in rules.iter().enumerate().take(64) {
+            let bit = 1u64 << i;
+            if let Some(class) = &r.needs.first {
+                let leads = lead_bytes(class);
+                for (b, slot) in by_first_byte.iter_mut().enumerate() {
+                    if b == 256 || !leads[b] {
+                        *slot &= !bit;
+                    }
+                }
+                first_chars.push((bit, class.clone()));
+            }
+            if let Some(max) = r.max_chars {
+                limits.push((bit, max));
+            }
+            if let Some(set) = r.needs.literals.as_ref().filter(|_| !r.header_only) {
+                sets.push((bit, set.as_slice()));
+            }
+        }
+        let literal_rules = sets.iter().fold(0, |acc, (bit, _)| acc | bit);
+        LineFilter {
+            by_first_byte,
+            first_char_rules: first_chars.iter().fold(0, |acc, (bit, _)| acc | bit),
+            first_chars,
+            limited_rules: limits.iter().fold(0, |acc, (bit, _)| acc | bit),
+            shortest_limit: limits.iter().map(|&(_, max)| max).min().unwrap_or(usize::MAX),
+            limits,
+            literals: Literals::new(sets),
+            literal_rules,
+        }
+    }
+
+    /// The rules that can match `text` (a superset: the regex decides).
+    pub fn mask(&self, text: &str) -> u64 {
+        let bytes = text.as_bytes();
+        let mut m = self.by_first_byte[bytes.first().map_or(256, |&b| usize::from(b))];
+        if m & self.first_char_rules != 0 {
+            let c = text.chars().next().expect("empty texts have no first-char rules");
+            for (bit, class) in &self.first_chars {
+                if m & bit != 0 && !contains(class, c) {
+                    m &= !bit;
+                }
+            }
+        }
+        if m & self.limited_rules != 0 && bytes.len() > self.shortest_limit {
+            let n = text.chars().count();
+            for &(bit, max) in &self.limits {
+                if n > max {
+                    m &= !bit;
+                }
+            }
+        }
+        let want = m & self.literal_rules;
+        if bytes.is_empty() {
+            // Literals are never empty.
+            m &= !want;
+        } else if want != 0 {
+            let found = self.literals.find(text, want);
+            m &= !want | found;
+        }
+        m
+    }
+}
+
+fn contains(class: &ClassUnicode, c: char) -> bool {
+    let ranges = class.ranges();
+    let i = ranges.partition_point(|r| r.end() < c);
+    i < ranges.len() && ranges[i].start() <= c
+}
+
+/// The first UTF-8 bytes of the class's chars. A char's first byte grows with the char, so
+/// a range's first bytes lie between those of its ends (bytes in between that never start
+/// a char are harmless: no text starts with them).
+fn lead_bytes(class: &ClassUnicode) -> [bool; 256] {
+    let mut leads = [false; 256];
+    let lead = |c: char| c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+    for r in class.ranges() {
+        for b in lead(r.start())..=lead(r.end()) {
+            leads[usize::from(b)] = true;
+        }
+    }
+    leads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(patterns: &[(&str, Option<usize>)]) -> LineFilter {
+        let needs: Vec<Needs> = patterns.iter().map(|(p, _)| Needs::of(p)).collect();
+        let rules: Vec<RuleNeeds> = needs
+            .iter()
+            .zip(patterns)
+            .map(|(needs, &(_, max_chars))| RuleNeeds { needs, max_chars, header_only: false })
+            .collect();
+        LineFilter::new(&rules)
+    }
+
+    #[test]
+    fn masks_keep_every_rule_that_can_match() {
+        let f = filter(&[
+            (r"^#{1,6}\s*(?P<value>.+?)\s*#*$", None),
+            (r"关注.{0,10}(公众号|我们)", Some(10)),
+            (r"\*\*+|__+", None),
+            (r"^\W*(特別聲明|特别声明)\s*[:：]", None),
+        ]);
+        assert_eq!(f.mask("# 标题"), 0b0001);
+        assert_eq!(f.mask("关注我们"), 0b0010);
+        assert_eq!(f.mask("请关注我们的公众号，谢谢大家的支持和厚爱"), 0);
+        assert_eq!(f.mask("这是**重点**"), 0b0100);
+        assert_eq!(f.mask("【特别声明】"), 0b1000);
+        assert_eq!(f.mask("特别声明：以上"), 0b1000);
+        assert_eq!(f.mask("正文特别声明"), 0);
+        assert_eq!(f.mask(""), 0);
+    }
+
+    #[test]
+    fn markup_literals_are_found_by_their_bytes() {
+        let a = [b"![".to_vec(), b"*".to_vec()];
+        let b = [b"**".to_vec(), b"<".to_vec()];
+        let s = Literals::new([(1, &a[..]), (2, &b[..])]);
+        assert!(matches!(s.scans[0].search, Search::Bytes { .. }));
+        assert_eq!(s.find("这是**重点**", 3), 3);
+        assert_eq!(s.find("这是*重点", 3), 1);
+        assert_eq!(s.find("a<b", 3), 2);
+        assert_eq!(s.find("图![x](y)", 2), 0);
+    }
+
+    #[test]
+    fn overlapping_literals_are_all_found() {
+        let a = [b"ab".to_vec()];
+        let b = [b"abc".to_vec()];
+        let c = [b"bcd".to_vec()];
+        let s = Literals::new([(1, &a[..]), (2, &b[..]), (4, &c[..])]);
+        assert_eq!(s.find("xabcd", 7), 7);
+        assert_eq!(s.find("xab", 7), 1);
+    }
+}
