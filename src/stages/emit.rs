@@ -21,8 +21,10 @@ use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
 use super::{Stage, StageKind};
+
+mod record;
 use crate::config::Resources;
-use crate::document::{BlockKind, Document, EnSpan, Scripts, Segment, Source, Speaker};
+use crate::document::{Document, Source};
 use crate::error::{DocErrorKind, Error, Result};
 
 pub const SCHEMA: &str = "zhpipe/v1";
@@ -110,26 +112,6 @@ impl Tokenizer {
     }
 }
 
-/// Serialises as the token array, cutting while it writes (no intermediate vector of
-/// strings).
-struct Tokens<'a> {
-    jieba: &'a Jieba,
-    text: &'a str,
-}
-
-impl Serialize for Tokens<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(None)?;
-        for token in self.jieba.cut(self.text, false) {
-            if !token.word.trim().is_empty() {
-                seq.serialize_element(token.word)?;
-            }
-        }
-        seq.end()
-    }
-}
-
 #[derive(Serialize)]
 struct DocumentRecord<'a> {
     #[serde(rename = "type")]
@@ -159,50 +141,19 @@ struct Title<'a> {
     en: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct SegmentRecord<'a> {
-    #[serde(rename = "type")]
-    ty: &'static str,
-    doc_id: &'a str,
-    seq: usize,
-    kind: BlockKind,
-    section: Option<Section<'a>>,
-    speaker: Option<&'a Speaker>,
-    lang: &'static str,
-    /// The script the segment was written in (`hans`, `hant`, `mixed`).
-    script: Option<&'static str>,
-    zh_hans: Option<&'a str>,
-    zh_hant: Option<&'a str>,
-    en: Vec<EnSpan>,
-    directions: &'a [String],
-    source: SourceLines,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tokens: Option<Tokens<'a>>,
-}
-
-#[derive(Serialize)]
-struct Section<'a> {
-    zh_hans: &'a str,
-    zh_hant: &'a str,
-}
-
-#[derive(Serialize)]
-struct SourceLines {
-    lines: [u32; 2],
-}
-
 impl Stage for Emit {
     fn kind(&self) -> StageKind {
         StageKind::Emit
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
-        let mut out = String::new();
+        let text_bytes: usize =
+            doc.segments.iter().flat_map(|s| &s.lines).map(|l| l.text.len()).sum();
+        let mut out = String::with_capacity(1024 + 3 * text_bytes);
         push_record(&mut out, &document_record(doc))?;
         let jieba = self.tokenizer.as_ref().map(Tokenizer::jieba);
         for (seq, seg) in doc.segments.iter().enumerate() {
-            let text = SegmentText::of(seg);
-            push_record(&mut out, &segment_record(doc, seq, seg, &text, jieba))?;
+            record::segment(&mut out, &doc.id, seq, seg, jieba);
         }
         doc.records = out;
         Ok(())
@@ -243,68 +194,4 @@ fn document_record(doc: &Document) -> DocumentRecord<'_> {
         extra: &m.extra,
         stats: &doc.stats,
     }
-}
-
-/// A segment's text: its lines joined, in both scripts, or its English text.
-struct SegmentText {
-    english: bool,
-    zh_hans: String,
-    zh_hant: String,
-}
-
-impl SegmentText {
-    fn of(seg: &Segment) -> SegmentText {
-        let english = !seg.lines.is_empty()
-            && seg.lines.iter().all(|l| l.scripts.as_ref().is_some_and(|s| s.english));
-        let joined = |pick: fn(&Scripts) -> &str| {
-            let parts: Vec<&str> = seg
-                .lines
-                .iter()
-                .map(|l| l.scripts.as_ref().map_or(l.text.as_str(), pick))
-                .collect();
-            parts.join("\n")
-        };
-        let zh_hans = joined(|s| &s.zh_hans);
-        let zh_hant = if english { String::new() } else { joined(|s| &s.zh_hant) };
-        SegmentText { english, zh_hans, zh_hant }
-    }
-}
-
-fn segment_record<'a>(
-    doc: &'a Document,
-    seq: usize,
-    seg: &'a Segment,
-    text: &'a SegmentText,
-    jieba: Option<&'a Jieba>,
-) -> SegmentRecord<'a> {
-    let english = text.english;
-    let (zh_hans, zh_hant, en) = if english {
-        (None, None, vec![EnSpan { en: text.zh_hans.clone(), zh_hans: None, zh_hant: None }])
-    } else {
-        let glosses = seg.lines.iter().flat_map(|l| l.glosses.iter().cloned()).collect();
-        (Some(text.zh_hans.as_str()), Some(text.zh_hant.as_str()), glosses)
-    };
-    SegmentRecord {
-        ty: "segment",
-        doc_id: &doc.id,
-        seq,
-        kind: seg.kind,
-        section: seg.section.as_ref().map(|s| Section { zh_hans: &s.zh_hans, zh_hant: &s.zh_hant }),
-        speaker: seg.speaker.as_ref(),
-        lang: if english { "en" } else { "zh" },
-        script: written_script(seg),
-        zh_hans,
-        zh_hant,
-        en,
-        directions: &seg.directions,
-        source: SourceLines { lines: seg.src.as_pair() },
-        tokens: jieba.map(|jieba| Tokens { jieba, text: &text.zh_hans }),
-    }
-}
-
-/// One script when every line with evidence agrees, `mixed` when they differ.
-fn written_script(seg: &Segment) -> Option<&'static str> {
-    let mut scripts = seg.lines.iter().filter_map(|l| l.scripts.as_ref().and_then(|s| s.written));
-    let first = scripts.next()?;
-    Some(if scripts.all(|s| s == first) { first } else { "mixed" })
 }

@@ -2,15 +2,15 @@
 
 use std::collections::HashMap;
 
+use super::dedupe::dedupe;
+use super::hash::FxBuild;
+use super::labels::{LabelAt, LabelFinder};
 use super::parts::{
-    assign_roles, directions, localise, rejoin_around_notes, scripts_of, split_sentences,
-    unknown_speaker,
+    assign_roles, directions, localise, rejoin_around_notes, scripts_of, unknown_speaker,
 };
-use super::speakers::{fold, identify, Label, Registry};
+use super::speakers::{fold, identify, PersonGloss, Registry};
 use super::Rules;
-use crate::document::{
-    Action, AuditEntry, BlockKind, Document, EnSpan, Line, Scripts, Segment, Speaker,
-};
+use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
 
 /// Where the walk is: what unlabelled paragraphs currently mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,12 +24,30 @@ pub struct Builder<'a> {
     registry: &'a Registry,
     rules: &'a Rules,
     doc: &'a mut Document,
-    /// Folded name → speaker, for every label accepted in this document.
-    speakers: HashMap<String, Speaker>,
+    labels: LabelFinder<'a>,
+    /// Every speaker accepted in this document; lines name theirs by index.
+    people: Vec<Speaker>,
     out: Vec<Segment>,
     section: Option<Scripts>,
     mode: Mode,
     turn: Option<Turn>,
+}
+
+/// What was found about a line before the walk: its label, and the accepted speaker the
+/// label names (index in `Builder::people`; never set for lines with a kind).
+struct Found {
+    label: Option<LabelAt>,
+    speaker: Option<u32>,
+}
+
+/// A label name as the document uses it.
+struct Name {
+    /// Folded (`fold`): the names that are one speaker.
+    key: String,
+    /// How many lines it labels.
+    lines: usize,
+    /// As first written.
+    name: String,
 }
 
 struct Turn {
@@ -46,7 +64,8 @@ impl<'a> Builder<'a> {
             registry,
             rules,
             doc,
-            speakers: HashMap::new(),
+            labels: rules.labels.finder(),
+            people: Vec::new(),
             out: Vec::new(),
             section: None,
             mode: Mode::Normal,
@@ -55,22 +74,20 @@ impl<'a> Builder<'a> {
     }
 
     pub fn run(mut self) -> Vec<Segment> {
-        let mut lines: Vec<Line> =
-            self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
-        // Each line's label, found once: the label regexes are the costliest part of the
-        // stage (captures over whole lines), and every later question about a line's label
-        // is answered from here.
-        let labels: Vec<Option<Label>> =
-            lines.iter().map(|l| self.rules.labels.find(&l.text)).collect();
-        self.speakers = self.accepted_speakers(&labels, &lines);
-        for (i, label) in labels.into_iter().enumerate() {
-            // Taken, not cloned: only the next line is looked at again.
-            let src = lines[i].src;
-            let line = std::mem::replace(&mut lines[i], Line::new(String::new(), src));
-            if self.implicit_heading(&line, label.as_ref(), lines.get(i + 1)) {
+        let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
+        // Each line's label, found once: every later question about a line's label is
+        // answered from here.
+        let labels: Vec<Option<LabelAt>> =
+            lines.iter().map(|l| self.labels.find_at(&l.text)).collect();
+        let speakers = self.accepted_speakers(&labels, &lines);
+        let mut walk = lines.into_iter().zip(labels).zip(speakers).peekable();
+        while let Some(((line, label), speaker)) = walk.next() {
+            let found = Found { label, speaker };
+            let next = walk.peek().map(|((l, _), _)| l);
+            if self.implicit_heading(&line, &found, next) {
                 self.heading(line);
             } else {
-                self.line(line, label);
+                self.line(line, found);
             }
         }
         self.close_turn();
@@ -80,54 +97,84 @@ impl<'a> Builder<'a> {
 
     /// Labels that name a registered person, a person the document glosses with an English
     /// name (`杰弗里·辛顿（Geoffrey Hinton）`), or a name the document repeats often enough.
-    /// `found` holds the labels of the non-blank `lines`, in order.
-    fn accepted_speakers(
-        &mut self,
-        found: &[Option<Label>],
-        lines: &[Line],
-    ) -> HashMap<String, Speaker> {
-        let glosses: Vec<&EnSpan> = lines.iter().flat_map(|l| &l.glosses).collect();
-        let mut counts: HashMap<String, (usize, String)> = HashMap::new();
+    /// `found` holds the labels of the non-blank `lines`, in order; the result holds, for
+    /// each of them, the index in `self.people` of the speaker its label names.
+    fn accepted_speakers(&mut self, found: &[Option<LabelAt>], lines: &[Line]) -> Vec<Option<u32>> {
+        let (key_of, names) = self.label_names(found);
+        let glosses = PersonGloss::all(lines.iter().flat_map(|l| &l.glosses));
+        let mut from_glosses = 0;
+        let mut person_of = Vec::with_capacity(names.len());
+        for Name { key, lines, name } in names {
+            person_of.push(self.accept(&key, lines, &name, &glosses, &mut from_glosses));
+        }
+        self.doc.count("segment.speakers_from_glosses", from_glosses);
+        key_of.into_iter().map(|k| k.and_then(|k| person_of[k as usize])).collect()
+    }
+
+    /// The distinct label names of the document, and for each non-blank line the index of
+    /// its label's name. Labels of lines a stage has given a kind are not names.
+    fn label_names(&mut self, found: &[Option<LabelAt>]) -> (Vec<Option<u32>>, Vec<Name>) {
+        // Name as written → its index, then folded name → its index: a transcript writes
+        // the same few names over and over, and folding is the costly part.
+        let mut written: HashMap<&str, u32, FxBuild> = HashMap::default();
+        let mut folded: HashMap<String, u32, FxBuild> = HashMap::default();
+        let mut names: Vec<Name> = Vec::new();
+        let mut key_of = Vec::with_capacity(found.len());
         let mut found = found.iter();
         for line in &self.doc.lines {
-            let label = if line.is_blank() {
-                self.rules.labels.find(&line.text)
+            let blank = line.is_blank();
+            let label = if blank {
+                self.labels.find_at(&line.text)
             } else {
                 found.next().cloned().flatten()
             };
-            if line.kind.is_some() {
-                continue;
-            }
-            if let Some(label) = label {
-                let e = counts.entry(fold(&label.name)).or_insert((0, label.name.clone()));
-                e.0 += 1;
+            let k = label.filter(|_| line.kind.is_none()).map(|label| {
+                let name = label.name(&line.text);
+                let k = *written.entry(name).or_insert_with(|| {
+                    let key = fold(name);
+                    *folded.entry(key).or_insert_with_key(|key| {
+                        names.push(Name { key: key.clone(), lines: 0, name: name.to_owned() });
+                        names.len() as u32 - 1
+                    })
+                });
+                names[k as usize].lines += 1;
+                k
+            });
+            if !blank {
+                key_of.push(k);
             }
         }
-        let mut accepted = HashMap::new();
-        let mut from_glosses = 0;
-        for (key, (n, name)) in counts {
-            if !self.rules.labels.plausible(&name) {
-                continue;
-            }
-            let speaker = match self.registry.lookup(&name) {
-                Some(s) => s.clone(),
-                None => match identify(&key, &glosses, self.registry) {
-                    Some(s) => {
-                        from_glosses += 1;
-                        s
-                    }
-                    None if n >= self.rules.min_repeats => unknown_speaker(&name),
-                    None => continue,
-                },
-            };
-            accepted.insert(key, speaker);
-        }
-        self.doc.count("segment.speakers_from_glosses", from_glosses);
-        accepted
+        (key_of, names)
     }
 
-    /// `label`: `self.rules.labels.find(&line.text)`.
-    fn line(&mut self, line: Line, label: Option<Label>) {
+    /// The speaker a label name stands for, if it is one (index in `self.people`).
+    fn accept(
+        &mut self,
+        key: &str,
+        n: usize,
+        name: &str,
+        glosses: &[PersonGloss],
+        from_glosses: &mut u64,
+    ) -> Option<u32> {
+        if !self.rules.labels.plausible(name) {
+            return None;
+        }
+        let speaker = match self.registry.lookup(name) {
+            Some(s) => s.clone(),
+            None => match identify(key, glosses, self.registry) {
+                Some(s) => {
+                    *from_glosses += 1;
+                    s
+                }
+                None if n >= self.rules.min_repeats => unknown_speaker(name),
+                None => return None,
+            },
+        };
+        self.people.push(speaker);
+        Some(self.people.len() as u32 - 1)
+    }
+
+    fn line(&mut self, line: Line, found: Found) {
         match line.kind {
             Some(BlockKind::Heading) => return self.heading(line),
             Some(BlockKind::Summary) => return self.summary(line),
@@ -135,22 +182,20 @@ impl<'a> Builder<'a> {
             Some(BlockKind::Quote) => return self.simple(BlockKind::Quote, line),
             _ => {}
         }
-        if self.rules.highlight_intro.is_match(&line.text)
-            || self.rules.transcript_intro.is_match(&line.text)
-        {
+        if self.rules.intros.is_match(&line.text) {
             let highlights = self.rules.highlight_intro.is_match(&line.text);
             self.heading(line);
             self.mode = if highlights { Mode::Highlights } else { Mode::Normal };
             return;
         }
-        if let Some((speaker, rest)) = self.label_of(&line, label.as_ref()) {
+        if let (Some(person), Some(label)) = (found.speaker, &found.label) {
             self.close_turn();
             self.mode = Mode::Normal;
-            let mut turn = Turn { speaker, label: line.src, lines: Vec::new(), notes: Vec::new() };
-            if let Some(rest) = rest {
-                turn.lines.push(rest);
-            }
-            self.turn = Some(turn);
+            let speaker = self.people[person as usize].clone();
+            let speaker = localise(speaker, &line, &mut self.labels);
+            let label_src = line.src;
+            let lines = self.rest_of_label(line, label).into_iter().collect();
+            self.turn = Some(Turn { speaker, label: label_src, lines, notes: Vec::new() });
             return;
         }
         if self.mode == Mode::Highlights && self.rules.list_item.is_match(&line.text) {
@@ -160,7 +205,7 @@ impl<'a> Builder<'a> {
             return self.simple(BlockKind::Summary, line);
         }
         self.mode = Mode::Normal;
-        if self.is_narration(label.as_ref()) {
+        if self.is_narration(&line, &found) {
             // The writer's voice ("黄仁勋说：…") ends the speaker's turn.
             return self.simple(BlockKind::Paragraph, line);
         }
@@ -170,52 +215,53 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The accepted speaker labelling `line`, with the words after the label as a line of
-    /// their own (in both scripts) when there are any.
-    fn label_of(&self, line: &Line, label: Option<&Label>) -> Option<(Speaker, Option<Line>)> {
-        if line.kind.is_some() {
+    /// The words after the label of `line`, as a line of their own (in both scripts), when
+    /// there are any. The line is cut down in place.
+    fn rest_of_label(&mut self, mut line: Line, label: &LabelAt) -> Option<Line> {
+        if label.rest.is_empty() {
             return None;
         }
-        let label = label?;
-        let speaker = self.speakers.get(&fold(&label.name))?.clone();
-        let speaker = localise(speaker, line, &self.rules.labels);
-        if label.rest.is_empty() {
-            return Some((speaker, None));
-        }
-        let rest_of = |t: &str| {
-            if t == line.text {
-                return label.rest.clone();
+        if let Some(s) = line.scripts.as_mut() {
+            for t in [&mut s.zh_hans, &mut s.zh_hant] {
+                // A script that reads like the line has its label in the same place.
+                let at = if *t == line.text { Some(label.clone()) } else { self.labels.find_at(t) };
+                if let Some(at) = at {
+                    keep_range(t, at.rest);
+                }
             }
-            self.rules.labels.find(t).map_or_else(|| t.to_owned(), |l: Label| l.rest)
-        };
-        let scripts = line.scripts.as_ref().map(|s| Scripts {
-            zh_hans: rest_of(&s.zh_hans),
-            zh_hant: rest_of(&s.zh_hant),
-            english: s.english,
-            written: s.written,
-        });
-        Some((speaker, Some(Line { text: label.rest.clone(), scripts, ..line.clone() })))
+        }
+        keep_range(&mut line.text, label.rest.clone());
+        Some(line)
     }
 
     /// A short unpunctuated line before a longer paragraph, outside any turn or list.
-    fn implicit_heading(&self, line: &Line, label: Option<&Label>, next: Option<&Line>) -> bool {
-        let chars = line.text.chars().count();
-        let next_is_prose =
-            next.is_some_and(|n| n.kind.is_none() && n.text.chars().count() > 2 * chars);
-        line.kind.is_none()
-            && self.turn.is_none()
-            && self.mode == Mode::Normal
-            && chars <= self.rules.implicit_heading_max_chars
-            && next_is_prose
+    fn implicit_heading(&self, line: &Line, found: &Found, next: Option<&Line>) -> bool {
+        // The cheap tests first; the order does not change the answer.
+        if line.kind.is_some()
+            || self.turn.is_some()
+            || self.mode != Mode::Normal
+            || found.speaker.is_some()
+        {
+            return false;
+        }
+        let Some(next) = next.filter(|n| n.kind.is_none()) else { return false };
+        let Some(chars) = chars_at_most(&line.text, self.rules.implicit_heading_max_chars) else {
+            return false;
+        };
+        // More than `2 * chars` characters: more bytes than that at least.
+        next.text.len() > 2 * chars
+            && next.text.chars().count() > 2 * chars
             && self.rules.implicit_heading.is_match(&line.text)
-            && self.label_of(line, label).is_none()
-            && !self.is_narration(label)
+            && !self.is_narration(line, found)
             && !self.rules.list_item.is_match(&line.text)
             && !line.scripts.as_ref().is_some_and(|s| s.english)
     }
 
-    fn is_narration(&self, label: Option<&Label>) -> bool {
-        label.is_some_and(|l| self.rules.labels.narration.is_match(&l.name))
+    fn is_narration(&self, line: &Line, found: &Found) -> bool {
+        found
+            .label
+            .as_ref()
+            .is_some_and(|l| self.rules.labels.narration.is_match(l.name(&line.text)))
     }
 
     fn heading(&mut self, line: Line) {
@@ -285,7 +331,7 @@ impl<'a> Builder<'a> {
     fn close_turn(&mut self) {
         let Some(turn) = self.turn.take() else { return };
         let Turn { speaker, label, lines, notes } = turn;
-        let lines = self.dedupe(rejoin_around_notes(lines, &notes));
+        let lines = dedupe(rejoin_around_notes(lines, &notes), self.doc);
         if !lines.is_empty() {
             let section = self.section.clone();
             self.push(BlockKind::Turn, lines, Some(speaker), section);
@@ -306,66 +352,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Drops exact repeats of a paragraph, or of a sentence of 12+ characters, inside a turn.
-    fn dedupe(&mut self, lines: Vec<Line>) -> Vec<Line> {
-        let mut seen_paragraphs: Vec<String> = Vec::new();
-        let mut seen_sentences: Vec<String> = Vec::new();
-        let mut out = Vec::new();
-        for line in lines {
-            let key = line.text.trim().to_owned();
-            if seen_paragraphs.contains(&key) {
-                self.audit_repeat("segment.duplicate-paragraph", &line, &key);
-                continue;
-            }
-            seen_paragraphs.push(key);
-            let line = self.drop_repeated_sentences(line, &mut seen_sentences);
-            out.push(line);
-        }
-        out
-    }
-
-    fn drop_repeated_sentences(&mut self, mut line: Line, seen: &mut Vec<String>) -> Line {
-        let sentences = split_sentences(&line.text);
-        let repeated: Vec<usize> = sentences
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.chars().count() >= 12 && seen.iter().any(|x| x == **s))
-            .map(|(i, _)| i)
-            .collect();
-        seen.extend(sentences.iter().map(|s| s.to_string()));
-        if repeated.is_empty() {
-            return line;
-        }
-        let keep = |text: &str| -> Option<String> {
-            let parts = split_sentences(text);
-            (parts.len() == sentences.len()).then(|| {
-                parts
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !repeated.contains(i))
-                    .map(|(_, s)| *s)
-                    .collect()
-            })
-        };
-        let scripts = match &line.scripts {
-            Some(s) => match (keep(&s.zh_hans), keep(&s.zh_hant)) {
-                (Some(h), Some(t)) => Some(Scripts { zh_hans: h, zh_hant: t, ..s.clone() }),
-                _ => return line,
-            },
-            None => None,
-        };
-        for &i in &repeated {
-            self.audit_repeat("segment.duplicate-sentence", &line, sentences[i]);
-        }
-        line.text = keep(&line.text).expect("same text");
-        line.scripts = scripts;
-        line
-    }
-
-    fn audit_repeat(&mut self, rule: &str, line: &Line, text: &str) {
-        self.doc.record(AuditEntry::new("segment", rule, Action::Remove, line.src, text));
-    }
-
     fn audit_label(&mut self, line: &Line) {
         self.doc.record(AuditEntry::new(
             "segment",
@@ -375,4 +361,19 @@ impl<'a> Builder<'a> {
             line.text.clone(),
         ));
     }
+}
+
+/// Cuts `s` down to `range` without a new allocation.
+fn keep_range(s: &mut String, range: std::ops::Range<usize>) {
+    s.truncate(range.end);
+    s.drain(..range.start);
+}
+
+/// The number of characters of `text`, when it is at most `max`.
+fn chars_at_most(text: &str, max: usize) -> Option<usize> {
+    // A char is at most 4 bytes, at least 1.
+    if text.len() > 4 * max {
+        return None;
+    }
+    Some(text.chars().count()).filter(|&n| n <= max)
 }

@@ -12,12 +12,15 @@
 //! paragraphs and sentences inside one turn are kept once, and the repeat is audited.
 
 mod build;
+mod dedupe;
+mod hash;
+mod labels;
 mod parts;
 mod speakers;
 
 use std::path::Path;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
@@ -25,7 +28,8 @@ use crate::config::{describe_toml_error, Resources};
 use crate::document::Document;
 use crate::error::{DocErrorKind, Error, Result};
 
-pub use speakers::{fold, Label, LabelRules, Registry};
+pub use labels::{LabelAt, LabelFinder, LabelPattern, LabelRules};
+pub use speakers::{fold, Registry};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -69,6 +73,9 @@ pub struct Rules {
     pub highlight_intro: Regex,
     pub list_item: Regex,
     pub transcript_intro: Regex,
+    /// `highlight_intro` and `transcript_intro` in one pass: every line is tried against
+    /// both, and hardly any matches either.
+    pub intros: RegexSet,
     pub implicit_heading: Regex,
     pub implicit_heading_max_chars: usize,
     pub labels: LabelRules,
@@ -83,15 +90,20 @@ impl Rules {
         let f: RulesFile = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
         let re =
             |key: &str, p: &str| Regex::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")));
+        let label = |key: &str, p: &str| {
+            LabelPattern::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")))
+        };
         Ok(Rules {
             highlight_intro: re("highlight_intro", &f.highlight_intro)?,
             list_item: re("list_item", &f.list_item)?,
             transcript_intro: re("transcript_intro", &f.transcript_intro)?,
+            intros: RegexSet::new([&f.highlight_intro, &f.transcript_intro])
+                .map_err(|e| err(format!("`highlight_intro`/`transcript_intro`: {e}")))?,
             implicit_heading: re("implicit_heading", &f.implicit_heading)?,
             implicit_heading_max_chars: f.implicit_heading_max_chars,
             labels: LabelRules {
-                plain: re("speaker_label", &f.speaker_label)?,
-                bracket: re("speaker_bracket", &f.speaker_bracket)?,
+                plain: label("speaker_label", &f.speaker_label)?,
+                bracket: label("speaker_bracket", &f.speaker_bracket)?,
                 narration: re("narration_suffix", &f.narration_suffix)?,
                 not_speakers: f.not_speakers,
             },

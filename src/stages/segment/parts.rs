@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::hash::FxBuild;
 use super::speakers::fold;
 use crate::document::{BlockKind, Line, Scripts, Segment, Speaker};
 
@@ -39,33 +40,6 @@ pub fn rejoin_around_notes(lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
     out
 }
 
-/// Sentences with their closing punctuation (and closing quotes) attached.
-pub fn split_sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if matches!(c, '。' | '！' | '？' | '!' | '?') {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if matches!(d, '”' | '」' | '』' | '"' | '’' | '。' | '！' | '？' | '!' | '?')
-                {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            out.push(&text[start..end]);
-            start = end;
-        }
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
-}
-
 pub fn scripts_of(line: &Line) -> Scripts {
     line.scripts.clone().unwrap_or_else(|| Scripts {
         zh_hans: line.text.clone(),
@@ -87,19 +61,29 @@ pub fn unknown_speaker(name: &str) -> Speaker {
 }
 
 /// Fills an unknown speaker's Chinese names from the label as written in both scripts.
-pub fn localise(mut speaker: Speaker, line: &Line, labels: &super::LabelRules) -> Speaker {
+pub fn localise(mut speaker: Speaker, line: &Line, labels: &mut super::LabelFinder) -> Speaker {
     if speaker.zh_hans.is_some() || speaker.en.is_some() {
         return speaker;
     }
-    let s = scripts_of(line);
-    speaker.zh_hans = labels.find(&s.zh_hans).map(|l| l.name);
-    speaker.zh_hant = labels.find(&s.zh_hant).map(|l| l.name);
+    let mut name = |t: &str| labels.find_at(t).map(|l| l.name(t).to_owned());
+    match &line.scripts {
+        Some(s) => {
+            speaker.zh_hans = name(&s.zh_hans);
+            speaker.zh_hant = name(&s.zh_hant);
+        }
+        None => {
+            speaker.zh_hans = name(&line.text);
+            speaker.zh_hant = speaker.zh_hans.clone();
+        }
+    }
     speaker
 }
 
 pub fn directions(re: &regex::Regex, lines: &[Line]) -> Vec<String> {
     lines
         .iter()
+        // `is_match` first: most lines have none, and `captures_iter` allocates.
+        .filter(|l| re.is_match(&l.text))
         .flat_map(|l| {
             re.captures_iter(&l.text).filter_map(|c| c.name("d").map(|m| m.as_str().to_owned()))
         })
@@ -108,11 +92,14 @@ pub fn directions(re: &regex::Regex, lines: &[Line]) -> Vec<String> {
 
 /// Speakers without a fixed role are hosts when their turns often ask questions.
 pub fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
-    let mut asked: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut asked: HashMap<String, (usize, usize), FxBuild> = HashMap::default();
     for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
         let sp = seg.speaker.as_ref().expect("turns have speakers");
-        let q = seg.lines.iter().any(|l| l.text.contains(['?', '？']));
-        let e = asked.entry(sp.id.clone()).or_default();
+        let q = seg.lines.iter().any(|l| asks(&l.text));
+        if !asked.contains_key(&sp.id) {
+            asked.insert(sp.id.clone(), (0, 0));
+        }
+        let e = asked.get_mut(&sp.id).expect("just inserted");
         e.0 += usize::from(q);
         e.1 += 1;
     }
@@ -123,4 +110,10 @@ pub fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
             sp.role = Some(if host { "host" } else { "guest" }.to_owned());
         }
     }
+}
+
+/// Whether `text` has a question mark, `?` or `？`.
+fn asks(text: &str) -> bool {
+    memchr::memchr(b'?', text.as_bytes()).is_some()
+        || memchr::memmem::find(text.as_bytes(), "？".as_bytes()).is_some()
 }

@@ -1,11 +1,11 @@
-//! The speaker registry and speaker-label detection.
+//! The speaker registry, and speakers named by the document's own glosses.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use regex::Regex;
 use serde::Deserialize;
 
+use super::hash::FxBuild;
 use crate::config::describe_toml_error;
 use crate::document::{EnSpan, Speaker};
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ struct PersonDef {
 #[derive(Debug, Default)]
 pub struct Registry {
     people: Vec<Speaker>,
-    by_alias: HashMap<String, usize>,
+    by_alias: HashMap<String, usize, FxBuild>,
 }
 
 impl Registry {
@@ -77,26 +77,36 @@ impl Registry {
     }
 }
 
+/// A gloss that [`names_person`], with the folded forms of its names a label may use.
+pub struct PersonGloss<'d> {
+    gloss: &'d EnSpan,
+    /// The English name, and each Chinese name whole and its last part (`奥特曼` of
+    /// `萨姆·奥特曼`).
+    keys: Vec<String>,
+}
+
+impl<'d> PersonGloss<'d> {
+    /// The glosses of `glosses` that name a person, in order.
+    pub fn all(glosses: impl Iterator<Item = &'d EnSpan>) -> Vec<PersonGloss<'d>> {
+        glosses.filter(|g| names_person(g)).map(PersonGloss::new).collect()
+    }
+
+    fn new(gloss: &'d EnSpan) -> PersonGloss<'d> {
+        let mut keys = vec![fold(&gloss.en)];
+        for zh in [&gloss.zh_hans, &gloss.zh_hant].into_iter().flatten() {
+            keys.push(fold(zh));
+            keys.extend(zh.rsplit(['·', '・', '•']).next().map(fold));
+        }
+        PersonGloss { gloss, keys }
+    }
+}
+
 /// Names a speaker the registry does not know after the document's own gloss of them:
 /// `萨姆·奥特曼（Sam Altman）` makes the labels 奥特曼, 萨姆·奥特曼 and Sam Altman one person,
 /// with names in both scripts and English and an id from the English name, so the same
 /// person gets the same id in any script or language. `key` is the label's folded name.
-pub fn identify(key: &str, glosses: &[&EnSpan], registry: &Registry) -> Option<Speaker> {
-    let names_person = |g: &EnSpan| {
-        let words: Vec<&str> = g.en.split_whitespace().collect();
-        (2..=4).contains(&words.len())
-            && words.iter().all(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
-    };
-    let zh_matches = |zh: &Option<String>| {
-        zh.as_deref().is_some_and(|zh| {
-            fold(zh) == key
-                || zh.rsplit(['·', '・', '•']).next().is_some_and(|last| fold(last) == key)
-        })
-    };
-    let g = glosses
-        .iter()
-        .filter(|g| names_person(g))
-        .find(|g| fold(&g.en) == key || zh_matches(&g.zh_hans) || zh_matches(&g.zh_hant))?;
+pub fn identify(key: &str, glosses: &[PersonGloss], registry: &Registry) -> Option<Speaker> {
+    let g = glosses.iter().find(|g| g.keys.iter().any(|k| k == key))?.gloss;
     if let Some(known) = registry.lookup(&g.en) {
         return Some(known.clone());
     }
@@ -109,47 +119,36 @@ pub fn identify(key: &str, glosses: &[&EnSpan], registry: &Registry) -> Option<S
     })
 }
 
+/// Whether a gloss's English reads like a person's name: two to four capitalised words.
+pub fn names_person(g: &EnSpan) -> bool {
+    let mut words = 0;
+    for w in g.en.split_whitespace() {
+        if !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return false;
+        }
+        words += 1;
+    }
+    (2..=4).contains(&words)
+}
+
 /// Case-, space- and dot-insensitive key for names.
 pub fn fold(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '・' | '.' | '‧' | '﹒'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    fold_into(name, &mut out);
+    out
 }
 
-/// A speaker label found at the start of a line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Label {
-    pub name: String,
-    /// The words after the label on the same line (may be empty).
-    pub rest: String,
-}
-
-/// The label patterns and the rules that tell a label from narration.
-#[derive(Debug)]
-pub struct LabelRules {
-    pub plain: Regex,
-    pub bracket: Regex,
-    pub narration: Regex,
-    pub not_speakers: Vec<String>,
-}
-
-impl LabelRules {
-    /// The label of `text`, if it starts with something shaped like one.
-    pub fn find(&self, text: &str) -> Option<Label> {
-        // `is_match` first: a lazy DFA that gives up within a few characters on most lines,
-        // where `captures` would run the backtracker over the whole line.
-        let re = [&self.bracket, &self.plain].into_iter().find(|re| re.is_match(text))?;
-        let caps = re.captures(text)?;
-        let name = caps.name("name")?.as_str().trim().to_owned();
-        let rest = caps.name("rest").map_or("", |m| m.as_str()).trim().to_owned();
-        Some(Label { name, rest })
-    }
-
-    /// Whether a name can be a speaker at all (not narration, not a known non-speaker).
-    pub fn plausible(&self, name: &str) -> bool {
-        !self.narration.is_match(name)
-            && !self.not_speakers.iter().any(|n| n == name)
-            && !name.chars().all(|c| c.is_ascii_digit())
+/// [`fold`] into a reused buffer (cleared first).
+pub fn fold_into(name: &str, out: &mut String) {
+    out.clear();
+    for c in name.chars() {
+        if c.is_whitespace() || matches!(c, '·' | '•' | '・' | '.' | '‧' | '﹒') {
+            continue;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
 }
