@@ -97,9 +97,9 @@ impl Profile {
 }
 
 impl Rule {
-    pub(super) fn next_line_fits(&self, rest: &[Line]) -> bool {
+    pub(super) fn next_line_fits<'a>(&self, mut rest: impl Iterator<Item = &'a Line>) -> bool {
         let Some(re) = &self.followed_by else { return true };
-        rest.iter().find(|l| !l.is_blank()).is_some_and(|l| re.is_match(&l.text))
+        rest.find(|l| !l.is_blank()).is_some_and(|l| re.is_match(&l.text))
     }
 
     pub(super) fn fires_on(&self, text: &str) -> bool {
@@ -134,11 +134,19 @@ fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
     line.text = kept;
 }
 
-pub(super) fn audit_removal(doc: &mut Document, rule: &Rule, lines: &[Line]) {
-    let Some(first) = lines.first() else { return };
-    let span = lines.iter().fold(first.src, |s, l| s.join(l.src));
-    let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-    doc.record(AuditEntry::new("strip", rule.id.clone(), Action::Remove, span, text.join("\n")));
+pub(super) fn audit_removal<'a>(
+    doc: &mut Document,
+    rule: &Rule,
+    mut lines: impl Iterator<Item = &'a Line>,
+) {
+    let Some(first) = lines.next() else { return };
+    let (mut span, mut text) = (first.src, first.text.clone());
+    for line in lines {
+        span = span.join(line.src);
+        text.push('\n');
+        text.push_str(&line.text);
+    }
+    doc.record(AuditEntry::new("strip", rule.id.clone(), Action::Remove, span, text));
 }
 
 fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {

@@ -3,8 +3,8 @@
 //!
 //! Each line carries the mask of rules its text can match ([`LineFilter`]), computed once
 //! and again only when a rule changes the line: a rule no line can match costs nothing, the
-//! others run their regex only on the lines that pass, and lines move only when a rule
-//! removes or splits some.
+//! others run their regex only on the lines that pass. Removed lines are only marked (the
+//! passes skip them) and taken out once, when the profile is done.
 
 use std::ops::Range;
 
@@ -24,13 +24,12 @@ impl Profile {
             if rule.bit.is_some_and(|bit| st.any & bit == 0) {
                 continue;
             }
-            let Some(first) = rule.first_firing(&st.lines, &st.masks) else { continue };
-            let before = st.lines.len();
+            let Some(first) = rule.first_firing(&st) else { continue };
+            let before = st.live;
             self.apply_rule(rule, first, doc, &mut st);
-            st.compact();
-            doc.count(&rule.stat_key, before.saturating_sub(st.lines.len()) as u64);
+            doc.count(&rule.stat_key, before.saturating_sub(st.live) as u64);
         }
-        doc.lines = st.lines;
+        doc.lines = st.into_lines();
     }
 
     /// Runs `rule` from the first line it fires on (`first.0`, with `first.1` content lines
@@ -45,6 +44,10 @@ impl Profile {
         let mut i = first;
         let mut fired = 0usize;
         while i < st.lines.len() {
+            if st.dead[i] {
+                i += 1;
+                continue;
+            }
             let line = &st.lines[i];
             // Only rules limited to the page header count content lines.
             if rule.within_first.is_some() {
@@ -54,10 +57,7 @@ impl Profile {
             if !in_reach || (rule.once && fired > 0) {
                 break;
             }
-            let fires = rule.may_match(st.masks[i])
-                && rule.fires_on(&line.text)
-                && rule.next_line_fits(&st.lines[i + 1..]);
-            if !fires {
+            if !rule.fires_at(st, i) {
                 i += 1;
                 continue;
             }
@@ -65,20 +65,21 @@ impl Profile {
             let end = st.lines.len();
             match rule.action {
                 RuleAction::DropLine => {
-                    audit_removal(doc, rule, &st.lines[i..=i]);
+                    audit_removal(doc, rule, st.live_in(i..i + 1));
                     st.remove(i..i + 1);
                     i += 1;
                 }
                 RuleAction::DropRest => {
-                    audit_removal(doc, rule, &st.lines[i..]);
+                    audit_removal(doc, rule, st.live_in(i..end));
                     st.remove(i..end);
                     break;
                 }
                 RuleAction::DropUntil => {
                     let until = rule.until.as_ref().expect("checked at compile");
-                    let kept = (i + 1..end).find(|&k| until.is_match(&st.lines[k].text));
+                    let kept =
+                        (i + 1..end).find(|&k| !st.dead[k] && until.is_match(&st.lines[k].text));
                     let stop = kept.unwrap_or(end);
-                    audit_removal(doc, rule, &st.lines[i..stop]);
+                    audit_removal(doc, rule, st.live_in(i..stop));
                     st.remove(i..stop);
                     // The line that ends the drop is kept without being tried.
                     i = stop + 1;
@@ -92,17 +93,17 @@ impl Profile {
 impl Rule {
     /// The first line this rule fires on and the content lines before it; `None` when it
     /// fires on none.
-    fn first_firing(&self, lines: &[Line], masks: &[u64]) -> Option<(usize, usize)> {
+    fn first_firing(&self, st: &Lines) -> Option<(usize, usize)> {
         let mut content_seen = 0usize;
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in st.lines.iter().enumerate() {
+            if st.dead[i] {
+                continue;
+            }
             let content = self.within_first.is_some() && !line.is_blank();
             if self.within_first.is_some_and(|n| content_seen + usize::from(content) > n) {
                 return None;
             }
-            if self.may_match(masks[i])
-                && self.fires_on(&line.text)
-                && self.next_line_fits(&lines[i + 1..])
-            {
+            if self.fires_at(st, i) {
                 return Some((i, content_seen));
             }
             content_seen += usize::from(content);
@@ -110,8 +111,11 @@ impl Rule {
         None
     }
 
-    fn may_match(&self, mask: u64) -> bool {
-        self.bit.is_none_or(|bit| mask & bit != 0)
+    /// Whether the rule fires on (live) line `i`.
+    fn fires_at(&self, st: &Lines, i: usize) -> bool {
+        self.bit.is_none_or(|bit| st.masks[i] & bit != 0)
+            && self.fires_on(&st.lines[i].text)
+            && self.next_line_fits(st.live_in(i + 1..st.lines.len()))
     }
 }
 
@@ -119,8 +123,10 @@ impl Rule {
 pub(super) struct Lines<'a> {
     pub lines: Vec<Line>,
     masks: Vec<u64>,
-    /// Lines the running rule removed, taken out when its pass ends (empty: none yet).
-    removed: Vec<bool>,
+    /// Lines removed by a rule: skipped by the passes, taken out when the profile is done.
+    dead: Vec<bool>,
+    /// How many lines are not dead.
+    live: usize,
     filter: &'a LineFilter,
     /// The union of all masks: a rule outside it has nothing to do.
     any: u64,
@@ -130,7 +136,14 @@ impl<'a> Lines<'a> {
     fn new(lines: Vec<Line>, filter: &'a LineFilter) -> Self {
         let masks: Vec<u64> = lines.iter().map(|l| filter.mask(&l.text)).collect();
         let any = masks.iter().fold(0, |acc, m| acc | m);
-        Lines { lines, masks, removed: Vec::new(), filter, any }
+        let (dead, live) = (vec![false; lines.len()], lines.len());
+        Lines { lines, masks, dead, live, filter, any }
+    }
+
+    /// The live lines among `range`.
+    pub fn live_in(&self, range: Range<usize>) -> impl Iterator<Item = &Line> + Clone {
+        let dead = &self.dead[range.clone()];
+        self.lines[range].iter().zip(dead).filter(|(_, &d)| !d).map(|(l, _)| l)
     }
 
     /// Line `i`'s text changed: recompute its mask.
@@ -150,38 +163,31 @@ impl<'a> Lines<'a> {
     }
 
     pub fn remove(&mut self, range: Range<usize>) {
-        if self.removed.is_empty() {
-            self.removed = vec![false; self.lines.len()];
+        for d in &mut self.dead[range] {
+            self.live -= usize::from(!*d);
+            *d = true;
         }
-        self.removed[range].fill(true);
     }
 
     /// Line `i` becomes `pieces`.
     pub fn replace(&mut self, i: usize, pieces: Vec<Line>) {
         let masks: Vec<u64> = pieces.iter().map(|l| self.filter.mask(&l.text)).collect();
         self.any |= masks.iter().fold(0, |acc, m| acc | m);
-        if !self.removed.is_empty() {
-            self.removed.splice(i..=i, masks.iter().map(|_| false));
-        }
+        self.live = self.live + pieces.len() - 1;
+        self.dead.splice(i..=i, masks.iter().map(|_| false));
         self.masks.splice(i..=i, masks);
         self.lines.splice(i..=i, pieces);
     }
 
-    /// Takes out the removed lines.
-    fn compact(&mut self) {
-        if self.removed.is_empty() {
-            return;
+    /// The live lines.
+    fn into_lines(mut self) -> Vec<Line> {
+        if self.live < self.lines.len() {
+            let mut k = 0;
+            self.lines.retain(|_| {
+                k += 1;
+                !self.dead[k - 1]
+            });
         }
-        let removed = std::mem::take(&mut self.removed);
-        let mut k = 0;
-        self.lines.retain(|_| {
-            k += 1;
-            !removed[k - 1]
-        });
-        k = 0;
-        self.masks.retain(|_| {
-            k += 1;
-            !removed[k - 1]
-        });
+        self.lines
     }
 }

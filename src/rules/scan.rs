@@ -212,7 +212,11 @@ impl LineFilter {
             if let Some(max) = r.max_chars {
                 limits.push((bit, max));
             }
-            if let Some(set) = r.needs.literals.as_ref().filter(|_| !r.header_only) {
+            // A rule anchored on a few chars (`^#`, `^>`) is settled by the first char;
+            // one anchored on a large class (`^\W*`) needs its literals too.
+            let few_firsts = r.needs.first.as_ref().is_some_and(|c| class_len(c) <= 16);
+            let scanned = !r.header_only && !few_firsts;
+            if let Some(set) = r.needs.literals.as_ref().filter(|_| scanned) {
                 sets.push((bit, set.as_slice()));
             }
         }
@@ -259,6 +263,10 @@ impl LineFilter {
         }
         m
     }
+}
+
+fn class_len(class: &ClassUnicode) -> u32 {
+    class.ranges().iter().map(|r| u32::from(r.end()) - u32::from(r.start()) + 1).sum()
 }
 
 fn contains(class: &ClassUnicode, c: char) -> bool {

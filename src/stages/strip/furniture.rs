@@ -5,25 +5,34 @@ use crate::document::{Action, AuditEntry, Document, Span};
 
 /// Removes body lines, near the top, that only repeat the extracted title.
 pub fn drop_title_repeats(doc: &mut Document) {
-    let Some(title) = doc.meta.title.clone() else { return };
-    let key = title_key(&title);
-    let mut content_seen = 0;
-    let mut removed = Vec::new();
-    doc.lines.retain(|line| {
-        content_seen += usize::from(!line.is_blank());
-        let repeat = content_seen <= 15 && !line.is_blank() && title_key(&line.text) == key;
-        if repeat {
-            removed.push((line.src, line.text.clone()));
-        }
-        !repeat
-    });
-    for (src, text) in removed {
-        doc.record(audit("strip.title-repeat", Action::Remove, src, None, text));
+    let Some(title) = &doc.meta.title else { return };
+    let key = title_key(title);
+    // Only the first 15 content lines are looked at.
+    let repeats: Vec<usize> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| !line.is_blank())
+        .take(15)
+        .filter(|(_, line)| same_key(&line.text, &key))
+        .map(|(i, _)| i)
+        .collect();
+    let removed: Vec<_> = repeats.iter().rev().map(|&i| doc.lines.remove(i)).collect();
+    for line in removed.into_iter().rev() {
+        doc.record(audit("strip.title-repeat", Action::Remove, line.src, None, line.text));
     }
 }
 
 fn title_key(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '_')).collect()
+    key_chars(s).collect()
+}
+
+fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '_'))
+}
+
+fn same_key(line: &str, key: &str) -> bool {
+    key_chars(line).eq(key.chars())
 }
 
 /// Removes a site name (from the page header, `extra.site`) where it was injected inside
