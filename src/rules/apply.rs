@@ -161,6 +161,9 @@ fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {
 
 /// URLs captured by a rule's `url` group are kept in metadata (link text stays in the body).
 fn collect_links(doc: &mut Document, rule: &Rule, text: &str) {
+    if !rule.has_url {
+        return;
+    }
     for c in rule.re.captures_iter(text) {
         if let Some(url) = c.name("url").map(|m| m.as_str().trim()).filter(|u| !u.is_empty()) {
             if !doc.meta.links.iter().any(|l| l == url) {

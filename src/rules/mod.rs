@@ -162,6 +162,8 @@ struct Rule {
     /// The rule's bit in [`LineFilter`] masks (`None`: tried on every line).
     bit: Option<u64>,
     re: Regex,
+    /// Whether `re` has a `url` group (links to keep in metadata).
+    has_url: bool,
     action: RuleAction,
     field: Option<String>,
     kind: Option<BlockKind>,
@@ -266,10 +268,12 @@ fn compile_rule(
             )));
         }
     }
+    let pattern = re(&what, &d.pattern)?;
     Ok(Rule {
         stat_key: format!("strip.{}", d.id),
         bit: None,
-        re: re(&what, &d.pattern)?,
+        has_url: pattern.capture_names().any(|n| n == Some("url")),
+        re: pattern,
         until: d.until.as_deref().map(|u| re(&format!("{what} until"), u)).transpose()?,
         followed_by: d
             .followed_by

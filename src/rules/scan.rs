@@ -169,11 +169,10 @@ impl Search {
 /// scan (rules whose every match contains one of a few literals).
 #[derive(Debug)]
 pub struct LineFilter {
-    /// Per first byte of the text (index 256: empty text), the rules it leaves possible.
-    by_first_byte: Box<[u64; 257]>,
-    /// Anchored rules, with the chars they can start with (finer than the first byte).
-    first_chars: Vec<(u64, ClassUnicode)>,
-    first_char_rules: u64,
+    /// The rules an empty text leaves possible.
+    empty: u64,
+    /// Per first char of the text, the rules it leaves possible.
+    by_first_char: FirstChars,
     /// `max_chars` limits; texts of at most `shortest_limit` bytes are within all of them.
     limits: Vec<(u64, usize)>,
     limited_rules: u64,
@@ -194,19 +193,12 @@ pub struct RuleNeeds<'a> {
 impl LineFilter {
     pub fn new(rules: &[RuleNeeds]) -> LineFilter {
         let all = (0..rules.len().min(64)).fold(0u64, |acc, i| acc | 1 << i);
-        let mut by_first_byte = Box::new([all; 257]);
         let mut first_chars = Vec::new();
         let mut limits = Vec::new();
         let mut sets = Vec::new();
         for (i, r) in rules.iter().enumerate().take(64) {
             let bit = 1u64 << i;
             if let Some(class) = &r.needs.first {
-                let leads = lead_bytes(class);
-                for (b, slot) in by_first_byte.iter_mut().enumerate() {
-                    if b == 256 || !leads[b] {
-                        *slot &= !bit;
-                    }
-                }
                 first_chars.push((bit, class.clone()));
             }
             if let Some(max) = r.max_chars {
@@ -221,10 +213,10 @@ impl LineFilter {
             }
         }
         let literal_rules = sets.iter().fold(0, |acc, (bit, _)| acc | bit);
+        let anchored = first_chars.iter().fold(0, |acc, (bit, _)| acc | bit);
         LineFilter {
-            by_first_byte,
-            first_char_rules: first_chars.iter().fold(0, |acc, (bit, _)| acc | bit),
-            first_chars,
+            empty: all & !anchored,
+            by_first_char: FirstChars::new(all & !anchored, first_chars),
             limited_rules: limits.iter().fold(0, |acc, (bit, _)| acc | bit),
             shortest_limit: limits.iter().map(|&(_, max)| max).min().unwrap_or(usize::MAX),
             limits,
@@ -236,15 +228,7 @@ impl LineFilter {
     /// The rules that can match `text` (a superset: the regex decides).
     pub fn mask(&self, text: &str) -> u64 {
         let bytes = text.as_bytes();
-        let mut m = self.by_first_byte[bytes.first().map_or(256, |&b| usize::from(b))];
-        if m & self.first_char_rules != 0 {
-            let c = text.chars().next().expect("empty texts have no first-char rules");
-            for (bit, class) in &self.first_chars {
-                if m & bit != 0 && !contains(class, c) {
-                    m &= !bit;
-                }
-            }
-        }
+        let mut m = text.chars().next().map_or(self.empty, |c| self.by_first_char.mask(c));
         if m & self.limited_rules != 0 && bytes.len() > self.shortest_limit {
             let n = text.chars().count();
             for &(bit, max) in &self.limits {
@@ -275,18 +259,52 @@ fn contains(class: &ClassUnicode, c: char) -> bool {
     i < ranges.len() && ranges[i].start() <= c
 }
 
-/// The first UTF-8 bytes of the class's chars. A char's first byte grows with the char, so
-/// a range's first bytes lie between those of its ends (bytes in between that never start
-/// a char are harmless: no text starts with them).
-fn lead_bytes(class: &ClassUnicode) -> [bool; 256] {
-    let mut leads = [false; 256];
-    let lead = |c: char| c.encode_utf8(&mut [0; 4]).as_bytes()[0];
-    for r in class.ranges() {
-        for b in lead(r.start())..=lead(r.end()) {
-            leads[usize::from(b)] = true;
+/// Per first char, the rules it leaves possible: rules that are not anchored, and anchored
+/// ones whose class holds the char. A table over the Basic Multilingual Plane in blocks of
+/// 64 chars (identical blocks stored once: all CJK ideographs share a few); the classes are
+/// searched for the chars beyond it.
+#[derive(Debug)]
+struct FirstChars {
+    index: Vec<u16>,
+    blocks: Vec<[u64; 64]>,
+    unanchored: u64,
+    classes: Vec<(u64, ClassUnicode)>,
+}
+
+impl FirstChars {
+    fn new(unanchored: u64, classes: Vec<(u64, ClassUnicode)>) -> FirstChars {
+        let mut full = vec![unanchored; 0x10000];
+        for (bit, class) in &classes {
+            for r in class.ranges() {
+                let (start, end) = (u32::from(r.start()), u32::from(r.end()).min(0xFFFF));
+                for slot in full.get_mut(start as usize..=end as usize).into_iter().flatten() {
+                    *slot |= bit;
+                }
+            }
         }
+        let mut blocks: Vec<[u64; 64]> = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        let index = full
+            .chunks(64)
+            .map(|chunk| {
+                let block: [u64; 64] = chunk.try_into().expect("blocks of 64");
+                *seen.entry(block).or_insert_with(|| {
+                    blocks.push(block);
+                    u16::try_from(blocks.len() - 1).expect("at most 1024 blocks")
+                })
+            })
+            .collect();
+        FirstChars { index, blocks, unanchored, classes }
     }
-    leads
+
+    fn mask(&self, c: char) -> u64 {
+        let n = u32::from(c) as usize;
+        if n < 0x10000 {
+            return self.blocks[usize::from(self.index[n >> 6])][n & 63];
+        }
+        let held = self.classes.iter().filter(|(_, class)| contains(class, c));
+        self.unanchored | held.fold(0, |acc, (bit, _)| acc | bit)
+    }
 }
 
 #[cfg(test)]

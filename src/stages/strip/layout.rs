@@ -5,9 +5,14 @@ use crate::document::{Document, Line};
 
 /// Trims every line (ASCII, ideographic and no-break spaces): indentation is layout.
 pub fn trim_lines(doc: &mut Document) {
+    let space = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}';
     for line in &mut doc.lines {
-        let t =
-            line.text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}');
+        // Most lines start and end on a char that is not a space: nothing to trim.
+        let (first, last) = (line.text.chars().next(), line.text.chars().next_back());
+        if first.is_none_or(|c| !space(c)) && last.is_none_or(|c| !space(c)) {
+            continue;
+        }
+        let t = line.text.trim_matches(space);
         if t.len() != line.text.len() {
             line.text = t.to_owned();
         }
@@ -42,15 +47,17 @@ pub fn unwrap_paragraphs(doc: &mut Document) {
 
 fn blank_separated(lines: &[Line]) -> bool {
     let (mut then_blank, mut then_text) = (0usize, 0usize);
-    for w in lines.windows(2) {
-        if w[0].is_blank() {
-            continue;
+    let mut blanks = lines.iter().map(Line::is_blank);
+    let Some(mut prev_blank) = blanks.next() else { return false };
+    for blank in blanks {
+        if !prev_blank {
+            if blank {
+                then_blank += 1;
+            } else {
+                then_text += 1;
+            }
         }
-        if w[1].is_blank() {
-            then_blank += 1;
-        } else {
-            then_text += 1;
-        }
+        prev_blank = blank;
     }
     then_blank > 0 && then_blank * 2 >= then_blank + then_text
 }
@@ -65,7 +72,7 @@ fn joinable(prev: &Line, next: &Line) -> bool {
 }
 
 fn opens_with_label(text: &str) -> bool {
-    let head: String = text.chars().take(34).collect();
+    let head = text.char_indices().nth(34).map_or(text, |(end, _)| &text[..end]);
     let Some(colon) = head.find([':', '：']) else { return text.starts_with(['【', '[']) };
     let name = &head[..colon];
     let cjk_name = name.chars().count() <= 12 && !name.contains(char::is_whitespace);
