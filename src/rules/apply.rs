@@ -56,31 +56,37 @@ impl Profile {
     }
 
     fn extract(&self, doc: &mut Document, rule: &Rule, line: &Line) {
-        let value = captured_value(rule, &line.text).trim().to_owned();
+        // The value is read (a capture search) only where it is stored or checked: a slot
+        // already filled keeps its first value.
+        let value = || captured_value(rule, &line.text).trim().to_owned();
         let field = rule.field.as_deref().expect("checked at compile");
         let stored = match field {
-            "published" => match date::normalize_date(&value, self.timezone.as_deref()) {
-                Some(iso) => set_once(&mut doc.meta.published, iso),
-                None => {
-                    doc.meta.extra.insert("published_raw".into(), value.clone());
-                    value.clone()
+            "published" => {
+                let value = value();
+                match date::normalize_date(&value, self.timezone.as_deref()) {
+                    Some(iso) => set_once(&mut doc.meta.published, || iso),
+                    None => {
+                        doc.meta.extra.insert("published_raw".into(), value.clone());
+                        value
+                    }
                 }
-            },
-            "title" => set_once(&mut doc.meta.title, value.clone()),
-            "title_en" => set_once(&mut doc.meta.title_en, value.clone()),
-            "author" => set_once(&mut doc.meta.author, value.clone()),
-            "location" => set_once(&mut doc.meta.location, value.clone()),
-            "cover_url" => set_once(&mut doc.meta.cover_url, value.clone()),
-            "platform" => set_once(&mut doc.meta.platform, value.clone()),
+            }
+            "title" => set_once(&mut doc.meta.title, value),
+            "title_en" => set_once(&mut doc.meta.title_en, value),
+            "author" => set_once(&mut doc.meta.author, value),
+            "location" => set_once(&mut doc.meta.location, value),
+            "cover_url" => set_once(&mut doc.meta.cover_url, value),
+            "platform" => set_once(&mut doc.meta.platform, value),
             "source_url" => {
+                let value = value();
                 if !doc.meta.source_urls.contains(&value) {
                     doc.meta.source_urls.push(value.clone());
                 }
-                value.clone()
+                value
             }
             other => {
                 let key = other.trim_start_matches("extra.").to_owned();
-                doc.meta.extra.entry(key).or_insert_with(|| value.clone()).clone()
+                doc.meta.extra.entry(key).or_insert_with(value).clone()
             }
         };
         doc.record(
@@ -115,8 +121,8 @@ fn captured_value(rule: &Rule, text: &str) -> String {
 }
 
 /// The first value found wins: page headers come before quoted or repeated copies.
-fn set_once(slot: &mut Option<String>, value: String) -> String {
-    slot.get_or_insert(value).clone()
+fn set_once(slot: &mut Option<String>, value: impl FnOnce() -> String) -> String {
+    slot.get_or_insert_with(value).clone()
 }
 
 fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
