@@ -53,7 +53,7 @@ impl<'a> Out<'a> {
 }
 
 /// The first non-space char of `it` on the same line, looking through a quote.
-fn nearest(it: impl Iterator<Item = char>) -> Option<char> {
+pub(super) fn nearest(it: impl Iterator<Item = char>) -> Option<char> {
     let mut it = it.skip_while(|c| is_hspace(*c));
     let c = it.next()?;
     if c == '\n' {

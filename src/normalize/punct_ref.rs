@@ -1,6 +1,7 @@
 //! The original, char-vector implementation of one punctuation pass, kept as the oracle of
 //! the byte-level pass in `pass.rs` (tests only).
 
+use super::pass::nearest;
 use super::punct::{absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected};
 
 /// Nearest non-space char before the end of `out` on the same line, looking through a
@@ -12,19 +13,6 @@ fn prev_ctx(out: &[(char, bool)]) -> Option<char> {
 /// Nearest non-space char after `i` on the same line, looking through an opening quote.
 fn next_ctx(chars: &[char], i: usize) -> Option<char> {
     nearest(chars[i + 1..].iter().copied())
-}
-
-/// The first non-space char of `it` on the same line, looking through a quote.
-fn nearest(it: impl Iterator<Item = char>) -> Option<char> {
-    let mut it = it.skip_while(|c| is_hspace(*c));
-    let c = it.next()?;
-    if c == '\n' {
-        return None;
-    }
-    if is_quote(c) {
-        return it.next().filter(|c| *c != '\n').or(Some(c));
-    }
-    Some(c)
 }
 
 /// One left-to-right pass.
