@@ -39,9 +39,10 @@ use crate::config::describe_toml_error;
 use crate::document::BlockKind;
 use crate::error::{Error, Result};
 use needs::Needs;
-use scan::{LineFilter, RuleNeeds};
+use scan::RuleNeeds;
 
 pub use evidence::Evidence;
+pub use scan::LineFilter;
 
 pub use date::normalize_date;
 

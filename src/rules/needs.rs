@@ -18,6 +18,9 @@ pub struct Needs {
     /// Every match starts at the start of the text with one of these chars (`None`: any
     /// text may match, including an empty one).
     pub first: Option<ClassUnicode>,
+    /// For patterns anchored at the start: every match has one of `literals` within this
+    /// many bytes of the start of the text (`None`: anywhere).
+    pub window: Option<usize>,
 }
 
 impl Needs {
@@ -30,8 +33,19 @@ impl Needs {
             Some((class, false)) if anchored => Some(class),
             _ => None,
         };
-        Needs { literals: required(&hir), first }
+        let literals = required(&hir);
+        let window = literals.as_ref().filter(|_| anchored).and_then(|set| window(&hir, set));
+        Needs { literals, first, window }
     }
+}
+
+/// How far from the start of a match the literals `set` (what [`required`] gave for `hir`)
+/// end at the latest: the longest the parts of the sequence up to the one that needs them
+/// can match (`^.{0,12}(全文|实录)` → 12 chars and a word). `None` when that is unbounded.
+fn window(hir: &Hir, set: &[Vec<u8>]) -> Option<usize> {
+    let HirKind::Concat(parts) = hir.kind() else { return None };
+    let at = parts.iter().position(|p| required(p).as_deref() == Some(set))?;
+    parts[..=at].iter().map(|p| p.properties().maximum_len()).sum()
 }
 
 /// Literals one of which every match of `hir` contains.
@@ -154,6 +168,14 @@ mod tests {
         assert_eq!(lits(r"\*\*+|__+").unwrap(), ["*", "_"]);
         assert_eq!(lits(r"^(?P<value>\S.{3,100})$"), None);
         assert_eq!(lits(r"a|b*"), None);
+    }
+
+    #[test]
+    fn windows_of_anchored_patterns() {
+        let window = |p: &str| Needs::of(p).window;
+        assert_eq!(window(r"^.{0,12}(全文|实录)\s*[:：]?$"), Some(12 * 4 + 6));
+        assert_eq!(window(r"^\s*(全文|实录)"), None);
+        assert_eq!(window(r".{0,12}(全文|实录)"), None);
     }
 
     #[test]

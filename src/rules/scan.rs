@@ -111,6 +111,13 @@ impl LiteralScan {
                     }
                 }
             }
+            Search::Finders(finders) => {
+                for (finder, &owner) in finders.iter().zip(&self.owners) {
+                    if owner & want & !found != 0 && finder.find(hay).is_some() {
+                        found |= owner;
+                    }
+                }
+            }
             // Every starting position of a literal is visited (the search resumes one byte
             // after each match), so no occurrence hides another.
             Search::Ac(ac) => {
@@ -132,6 +139,9 @@ impl LiteralScan {
     }
 }
 
+/// Sets of at most this many literals are searched one literal at a time.
+const MAX_FINDERS: usize = 3;
+
 /// How a [`LiteralScan`] finds its literals.
 #[derive(Debug)]
 enum Search {
@@ -139,6 +149,9 @@ enum Search {
     /// char (markup such as `*`, `![`, `<`): memchr finds those bytes (rare in Chinese
     /// text), three at a time, and the literals are compared there.
     Bytes { groups: Vec<Vec<u8>>, by_first: Vec<Vec<usize>> },
+    /// A few literals (`：`, `（`): one memmem search each. Aho-Corasick's SIMD prefilter
+    /// would see their lead bytes at nearly every CJK punctuation mark.
+    Finders(Vec<memchr::memmem::Finder<'static>>),
     /// Any other set: Aho-Corasick (a SIMD prefilter where it can).
     Ac(AhoCorasick),
 }
@@ -155,6 +168,10 @@ impl Search {
             }
             let groups = firsts.chunks(3).map(<[u8]>::to_vec).collect();
             return Search::Bytes { groups, by_first };
+        }
+        if patterns.len() <= MAX_FINDERS {
+            let finders = patterns.iter().map(|p| memchr::memmem::Finder::new(p).into_owned());
+            return Search::Finders(finders.collect());
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
@@ -179,6 +196,8 @@ pub struct LineFilter {
     shortest_limit: usize,
     literals: Literals,
     literal_rules: u64,
+    /// The literals lie within this many bytes of the start of a matching text.
+    window: Option<usize>,
 }
 
 /// What the filter needs to know of one rule.
@@ -213,6 +232,9 @@ impl LineFilter {
             }
         }
         let literal_rules = sets.iter().fold(0, |acc, (bit, _)| acc | bit);
+        let scanned =
+            rules.iter().take(64).enumerate().filter(|(i, _)| literal_rules >> i & 1 != 0);
+        let window = scanned.map(|(_, r)| r.needs.window).try_fold(0, |acc, w| Some(acc.max(w?)));
         let anchored = first_chars.iter().fold(0, |acc, (bit, _)| acc | bit);
         LineFilter {
             empty: all & !anchored,
@@ -222,7 +244,18 @@ impl LineFilter {
             limits,
             literals: Literals::new(sets),
             literal_rules,
+            window,
         }
+    }
+
+    /// A filter over bare patterns (bit `i` for `patterns[i]`), for callers without rule
+    /// limits.
+    pub fn of_patterns(patterns: &[&str]) -> LineFilter {
+        let needs: Vec<Needs> = patterns.iter().map(|p| Needs::of(p)).collect();
+        let rules: Vec<RuleNeeds> = (needs.iter())
+            .map(|needs| RuleNeeds { needs, max_chars: None, header_only: false })
+            .collect();
+        LineFilter::new(&rules)
     }
 
     /// The rules that can match `text` (a superset: the regex decides).
@@ -242,11 +275,20 @@ impl LineFilter {
             // Literals are never empty.
             m &= !want;
         } else if want != 0 {
-            let found = self.literals.find(text, want);
+            let found = self.literals.find(within(text, self.window), want);
             m &= !want | found;
         }
         m
     }
+}
+
+/// The start of `text` that holds its first `window` bytes, whole chars.
+fn within(text: &str, window: Option<usize>) -> &str {
+    let Some(mut end) = window.filter(|&w| w < text.len()) else { return text };
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    &text[..end]
 }
 
 fn class_len(class: &ClassUnicode) -> u32 {

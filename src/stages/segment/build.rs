@@ -182,8 +182,10 @@ impl<'a> Builder<'a> {
             Some(BlockKind::Quote) => return self.simple(BlockKind::Quote, line),
             _ => {}
         }
-        if self.rules.intros.is_match(&line.text) {
-            let highlights = self.rules.highlight_intro.is_match(&line.text);
+        let intros = self.rules.intros.mask(&line.text);
+        let intro = |bit: u64, re: &regex::Regex| intros & bit != 0 && re.is_match(&line.text);
+        let highlights = intro(1, &self.rules.highlight_intro);
+        if highlights || intro(2, &self.rules.transcript_intro) {
             self.heading(line);
             self.mode = if highlights { Mode::Highlights } else { Mode::Normal };
             return;
@@ -324,7 +326,7 @@ impl<'a> Builder<'a> {
     ) {
         let src =
             lines.iter().map(|l| l.src).reduce(|a, b| a.join(b)).expect("segments have lines");
-        let directions = directions(&self.rules.direction, &lines);
+        let directions = directions(&self.rules.direction, &self.rules.direction_filter, &lines);
         self.out.push(Segment { kind, section, speaker, lines, src, directions });
     }
 

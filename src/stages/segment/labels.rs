@@ -7,6 +7,7 @@ use regex::Regex;
 use regex_syntax::hir::Hir;
 
 use super::hash::FxBuild;
+use crate::rules::LineFilter;
 
 /// Where a label sits in its line: byte ranges of the name and of the words after it, both
 /// trimmed (the rest may be empty).
@@ -33,6 +34,9 @@ pub struct LabelRules {
     pub bracket: LabelPattern,
     pub narration: Regex,
     pub not_speakers: Vec<String>,
+    /// Whether `bracket` can match a text (bit 1): it is tried on every line, and
+    /// hardly any starts with a bracket.
+    pub filter: LineFilter,
 }
 
 impl LabelRules {
@@ -62,7 +66,10 @@ impl LabelFinder<'_> {
     /// The label `text` starts with, if any.
     pub fn find_at(&mut self, text: &str) -> Option<LabelAt> {
         let [bracket, plain] = &mut self.seen;
-        (self.rules.bracket.find_at(text, bracket))
+        let bracket = || self.rules.bracket.find_at(text, bracket);
+        (self.rules.filter.mask(text) != 0)
+            .then(bracket)
+            .flatten()
             .or_else(|| self.rules.plain.find_at(text, plain))
     }
 }

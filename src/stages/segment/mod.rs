@@ -20,13 +20,14 @@ mod speakers;
 
 use std::path::Path;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
 use crate::config::{describe_toml_error, Resources};
 use crate::document::Document;
 use crate::error::{DocErrorKind, Error, Result};
+use crate::rules::LineFilter;
 
 pub use labels::{LabelAt, LabelFinder, LabelPattern, LabelRules};
 pub use speakers::{fold, Registry};
@@ -73,14 +74,16 @@ pub struct Rules {
     pub highlight_intro: Regex,
     pub list_item: Regex,
     pub transcript_intro: Regex,
-    /// `highlight_intro` and `transcript_intro` in one pass: every line is tried against
-    /// both, and hardly any matches either.
-    pub intros: RegexSet,
+    /// Whether `highlight_intro` (bit 1) or `transcript_intro` (bit 2) can match a text:
+    /// every line is tried against both, and hardly any matches either.
+    pub intros: LineFilter,
     pub implicit_heading: Regex,
     pub implicit_heading_max_chars: usize,
     pub labels: LabelRules,
     pub min_repeats: usize,
     pub direction: Regex,
+    /// Whether `direction` can match a text (see [`LabelRules::filter`]).
+    pub direction_filter: LineFilter,
     pub host_question_ratio: f32,
 }
 
@@ -90,6 +93,9 @@ impl Rules {
         let f: RulesFile = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
         let re =
             |key: &str, p: &str| Regex::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")));
+        // `speaker_label` is not filtered: its literals (`:`) are in half the lines of a
+        // transcript, and its regex gives up within a few chars of any other line.
+        let filter = LineFilter::of_patterns(&[&f.speaker_bracket]);
         let label = |key: &str, p: &str| {
             LabelPattern::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")))
         };
@@ -97,8 +103,7 @@ impl Rules {
             highlight_intro: re("highlight_intro", &f.highlight_intro)?,
             list_item: re("list_item", &f.list_item)?,
             transcript_intro: re("transcript_intro", &f.transcript_intro)?,
-            intros: RegexSet::new([&f.highlight_intro, &f.transcript_intro])
-                .map_err(|e| err(format!("`highlight_intro`/`transcript_intro`: {e}")))?,
+            intros: LineFilter::of_patterns(&[&f.highlight_intro, &f.transcript_intro]),
             implicit_heading: re("implicit_heading", &f.implicit_heading)?,
             implicit_heading_max_chars: f.implicit_heading_max_chars,
             labels: LabelRules {
@@ -106,9 +111,11 @@ impl Rules {
                 bracket: label("speaker_bracket", &f.speaker_bracket)?,
                 narration: re("narration_suffix", &f.narration_suffix)?,
                 not_speakers: f.not_speakers,
+                filter,
             },
             min_repeats: f.min_repeats,
             direction: re("direction", &f.direction)?,
+            direction_filter: LineFilter::of_patterns(&[&f.direction]),
             host_question_ratio: f.host_question_ratio,
         })
     }

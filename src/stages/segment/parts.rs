@@ -3,10 +3,14 @@
 //! directions and roles.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use super::hash::FxBuild;
 use super::speakers::fold;
 use crate::document::{BlockKind, Line, Scripts, Segment, Speaker};
+use crate::rules::LineFilter;
 
 /// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
 /// paragraph again, with the note inline in parentheses; the note is also its own segment.
@@ -79,11 +83,12 @@ pub fn localise(mut speaker: Speaker, line: &Line, labels: &mut super::LabelFind
     speaker
 }
 
-pub fn directions(re: &regex::Regex, lines: &[Line]) -> Vec<String> {
+/// The stage directions of `lines`; `filter` tells the lines `re` cannot match.
+pub fn directions(re: &regex::Regex, filter: &LineFilter, lines: &[Line]) -> Vec<String> {
     lines
         .iter()
         // `is_match` first: most lines have none, and `captures_iter` allocates.
-        .filter(|l| re.is_match(&l.text))
+        .filter(|l| filter.mask(&l.text) != 0 && re.is_match(&l.text))
         .flat_map(|l| {
             re.captures_iter(&l.text).filter_map(|c| c.name("d").map(|m| m.as_str().to_owned()))
         })
@@ -114,6 +119,8 @@ pub fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
 
 /// Whether `text` has a question mark, `?` or `？`.
 fn asks(text: &str) -> bool {
-    memchr::memchr(b'?', text.as_bytes()).is_some()
-        || memchr::memmem::find(text.as_bytes(), "？".as_bytes()).is_some()
+    // Built once: `memmem::find` builds a searcher on every call.
+    static FULLWIDTH: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("？"));
+    memchr::memchr(b'?', text.as_bytes()).is_some() || FULLWIDTH.find(text.as_bytes()).is_some()
 }
