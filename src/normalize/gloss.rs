@@ -170,12 +170,7 @@ fn trailing_term(run: &str) -> &str {
 /// only Latin text (so `（2024年）` or `（注）` are not glosses).
 pub fn extract_glosses(text: &str) -> Vec<Gloss> {
     let mut out: Vec<Gloss> = Vec::new();
-    // Every gloss has an opening parenthesis followed by a Latin letter (after optional
-    // space); most lines have none, and the regex would scan them all with captures.
-    if !latin_after_paren(text) {
-        return out;
-    }
-    for cap in gloss_re().captures_iter(text) {
+    for cap in captures(text) {
         let zh = match (cap.get(1), cap.get(2)) {
             (Some(q), _) => q.as_str().trim(),
             (None, Some(run)) => trailing_term(run.as_str()),
@@ -193,15 +188,59 @@ pub fn extract_glosses(text: &str) -> Vec<Gloss> {
     out
 }
 
-/// Whether `(` or `（` is followed, after optional white space, by an ASCII letter: what
-/// the gloss pattern's `[（(]\s*([A-Za-z]` needs.
-fn latin_after_paren(text: &str) -> bool {
+/// What `gloss_re().captures_iter(text)` gives. Every gloss holds an opening parenthesis
+/// followed by a Latin letter (after optional space) and starts at most [`MAX_BEFORE_PAREN`]
+/// bytes before it: the regex searches from there, not over the whole line (most lines have
+/// no such parenthesis at all). No match can start earlier, and the pattern looks neither
+/// behind nor ahead, so this finds the same matches.
+fn captures(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let paren = latin_paren(text, pos)?;
+        let from = paren.saturating_sub(MAX_BEFORE_PAREN);
+        let from = if from <= pos { pos } else { floor_boundary(text, from) };
+        let cap = gloss_re().captures_at(text, from)?;
+        pos = cap.get(0).map_or(text.len(), |m| m.end());
+        Some(cap)
+    })
+}
+
+/// Most bytes a gloss match spans before its opening parenthesis: 40 Han characters (or a
+/// quoted term: two quotes and 24 characters) and one white-space character.
+const MAX_BEFORE_PAREN: usize = 40 * 4 + 4;
+
+/// The largest character boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The first `(` or `（` at or after byte `from` that is followed, after optional white
+/// space, by an ASCII letter: what the gloss pattern's `[（(]\s*([A-Za-z]` needs.
+fn latin_paren(text: &str, from: usize) -> Option<usize> {
     let b = text.as_bytes();
     let latin_after = |i: usize| {
         text[i..].chars().find(|c| !c.is_whitespace()).is_some_and(|c| c.is_ascii_alphabetic())
     };
-    memchr::memchr_iter(b'(', b).any(|i| latin_after(i + 1))
-        || memchr::memmem::find_iter(b, "（".as_bytes()).any(|i| latin_after(i + "（".len()))
+    let mut i = from;
+    // 0xEF only ever leads a character; `（` is EF BC 88.
+    while let Some(k) = memchr::memchr2(b'(', 0xEF, &b[i..]) {
+        let at = i + k;
+        let open = if b[at] == b'(' {
+            1
+        } else if b[at..].starts_with("（".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        if open > 0 && latin_after(at + open) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 /// True when `text` is written in English: it has at least three Latin words, Latin letters
@@ -269,6 +308,40 @@ mod tests {
         );
         assert_eq!(pairs("在孟菲斯(Memphis)建"), [("孟菲斯".into(), "Memphis".into())]);
         assert_eq!(pairs("于是（2024年）"), Vec::<(String, String)>::new());
+    }
+
+    /// The windowed search finds the same matches as a plain `captures_iter` over the whole
+    /// text.
+    #[test]
+    fn windowed_search_matches_whole_text_search() {
+        let whole = |text: &str| -> Vec<(usize, usize)> {
+            gloss_re()
+                .captures_iter(text)
+                .map(|c| (c.get(0).unwrap().start(), c.get(0).unwrap().end()))
+                .collect()
+        };
+        let windowed = |text: &str| -> Vec<(usize, usize)> {
+            captures(text).map(|c| (c.get(0).unwrap().start(), c.get(0).unwrap().end())).collect()
+        };
+        let mut texts: Vec<String> = vec![
+            format!("{}（Long Han Run）", "中".repeat(60)),
+            format!("“{}”（Quoted）", "引".repeat(24)),
+            "f(x) 和 g（y）是 函数 (Function) 与“A(b”(C)".to_string(),
+            format!("{}a{}（Name）", "字".repeat(50), "词".repeat(45)),
+        ];
+        let mut stack =
+            vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            } else if let Ok(t) = std::fs::read_to_string(&p) {
+                texts.extend(t.lines().map(str::to_owned));
+                texts.push(t);
+            }
+        }
+        for t in &texts {
+            assert_eq!(windowed(t), whole(t), "{t:?}");
+        }
     }
 
     #[test]
