@@ -20,11 +20,11 @@ fn corpus_segments() -> Vec<Value> {
 fn traditional_only() -> HashSet<char> {
     let single = |d: DictId| -> Vec<(char, String)> {
         d.entries()
-            .into_iter()
+            .iter()
             .filter_map(|(k, v)| {
                 let mut ks = k.chars();
                 let c = ks.next()?;
-                ks.next().is_none().then(|| (c, v.to_owned()))
+                ks.next().is_none().then(|| (c, v.to_string()))
             })
             .collect()
     };

@@ -4,6 +4,8 @@
 //! one entry per line, `key<TAB>candidate[ candidate…]`. OpenCC converts with the first
 //! candidate (`DictEntry::GetDefault`), so only that one is kept.
 
+use std::sync::OnceLock;
+
 use super::Config;
 
 /// One OpenCC dictionary file.
@@ -77,8 +79,27 @@ impl DictId {
         }
     }
 
-    /// `(key, first candidate)` pairs in file order.
-    pub fn entries(self) -> Vec<(&'static str, &'static str)> {
+    /// `(key, first candidate)` pairs in file order (parsed once per process).
+    pub fn entries(self) -> &'static [(&'static str, &'static str)] {
+        &self.parsed().0
+    }
+
+    /// Shortest and longest key, in characters.
+    pub fn key_len_range(self) -> (usize, usize) {
+        self.parsed().1
+    }
+
+    fn parsed(self) -> &'static Parsed {
+        static PARSED: [OnceLock<Parsed>; 12] = [const { OnceLock::new() }; 12];
+        let i = DictId::ALL.iter().position(|d| *d == self).expect("listed");
+        PARSED[i].get_or_init(|| {
+            let entries = self.parse();
+            let range = key_len_range(&entries);
+            (entries, range)
+        })
+    }
+
+    fn parse(self) -> Vec<(&'static str, &'static str)> {
         self.text()
             .lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -92,6 +113,9 @@ impl DictId {
             .collect()
     }
 }
+
+/// A dictionary's entries and its key length range.
+type Parsed = (Vec<(&'static str, &'static str)>, (usize, usize));
 
 /// An OpenCC config: the segmentation dictionary and the conversion chain, each step being a
 /// dictionary group (OpenCC's `DictGroup`: the first dictionary with any prefix match wins).
@@ -142,7 +166,7 @@ mod tests {
             let e = d.entries();
             assert!(!e.is_empty(), "{}", d.name());
             let mut seen = std::collections::HashSet::new();
-            for (k, v) in &e {
+            for (k, v) in e {
                 assert!(!k.is_empty() && !v.is_empty(), "{}: {k:?}", d.name());
                 assert!(seen.insert(*k), "{}: duplicate key {k}", d.name());
                 assert!(!k.contains(char::is_whitespace), "{}: {k:?}", d.name());

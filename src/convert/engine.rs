@@ -16,9 +16,10 @@
 //! values: the whole config is then one leftmost-longest pass ([`Plan::Single`]). Other configs
 //! run OpenCC's segment-by-segment chain exactly ([`Plan::Segmented`]).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
-use super::dict::{key_len_range, spec, DictId, Spec};
+use super::dict::{spec, DictId, Spec};
 pub use super::matcher::Matcher;
 use super::Config;
 
@@ -86,18 +87,22 @@ pub enum Plan {
 /// result as OpenCC's "first dictionary with a match": no later dictionary has a key longer
 /// than the shortest key of an earlier one.
 fn union_is_exact(group: &[DictId]) -> bool {
-    let ranges: Vec<_> = group.iter().map(|d| key_len_range(&d.entries())).collect();
+    let ranges: Vec<_> = group.iter().map(|d| d.key_len_range()).collect();
     ranges.iter().enumerate().all(|(i, (lo, _))| ranges[i + 1..].iter().all(|(_, hi)| hi <= lo))
 }
 
+/// A conversion pair: the dictionaries' own strings, or a value composed from several.
+type Pair = (&'static str, Cow<'static, str>);
+
 /// `(key, value)` pairs of a group, earlier dictionaries winning duplicate keys.
-fn union(group: &[DictId]) -> Vec<(&'static str, String)> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
+fn union(group: &[DictId]) -> Vec<Pair> {
+    let len = group.iter().map(|d| d.entries().len()).sum();
+    let mut seen = HashSet::with_capacity(len);
+    let mut out = Vec::with_capacity(len);
     for d in group {
-        for (k, v) in d.entries() {
+        for &(k, v) in d.entries() {
             if seen.insert(k) {
-                out.push((k, v.to_string()));
+                out.push((k, Cow::Borrowed(v)));
             }
         }
     }
@@ -105,13 +110,13 @@ fn union(group: &[DictId]) -> Vec<(&'static str, String)> {
 }
 
 fn chars_only(group: &[DictId]) -> bool {
-    group.iter().all(|d| key_len_range(&d.entries()).1 == 1)
+    group.iter().all(|d| d.key_len_range().1 == 1)
 }
 
 /// The pairs of one leftmost-longest pass equal to the config, when there is one: the
 /// segmentation dictionary is the first step's first dictionary, the first step's union is
 /// exact, and later steps only map single characters.
-fn single_pass_pairs(spec: Spec) -> Option<Vec<(String, String)>> {
+fn single_pass_pairs(spec: Spec) -> Option<Vec<Pair>> {
     let first = spec.steps[0];
     let later = &spec.steps[1..];
     if spec.segmentation != first[0]
@@ -120,8 +125,7 @@ fn single_pass_pairs(spec: Spec) -> Option<Vec<(String, String)>> {
     {
         return None;
     }
-    let mut pairs: Vec<(String, String)> =
-        union(first).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let mut pairs = union(first);
     for group in later {
         compose_chars(&mut pairs, group);
     }
@@ -131,25 +135,27 @@ fn single_pass_pairs(spec: Spec) -> Option<Vec<(String, String)>> {
 /// Runs a one-character step after a single pass: the pass's values are mapped through the
 /// step, and the step's keys that the pass does not have are added (a character the pass
 /// copies meets the step unchanged).
-fn compose_chars(pairs: &mut Vec<(String, String)>, group: &[DictId]) {
+fn compose_chars(pairs: &mut Vec<Pair>, group: &[DictId]) {
     let step = union(group);
     let map: HashMap<char, &str> =
-        step.iter().map(|(k, v)| (k.chars().next().expect("non-empty key"), v.as_str())).collect();
+        step.iter().map(|(k, v)| (k.chars().next().expect("non-empty key"), v.as_ref())).collect();
     for (_, v) in pairs.iter_mut() {
-        *v = v.chars().fold(String::new(), |mut acc, c| {
-            match map.get(&c) {
-                Some(m) => acc.push_str(m),
-                None => acc.push(c),
-            }
-            acc
-        });
-    }
-    let keys: std::collections::HashSet<String> = pairs.iter().map(|p| p.0.clone()).collect();
-    for (k, v) in step {
-        if !keys.contains(k) {
-            pairs.push((k.to_string(), v));
+        // Most values hold no character the step maps: they stay borrowed.
+        if !v.chars().any(|c| map.contains_key(&c)) {
+            continue;
         }
+        let mut mapped = String::with_capacity(v.len());
+        for c in v.chars() {
+            match map.get(&c) {
+                Some(m) => mapped.push_str(m),
+                None => mapped.push(c),
+            }
+        }
+        *v = Cow::Owned(mapped);
     }
+    let keys: HashSet<&str> = pairs.iter().map(|p| p.0).collect();
+    let added: Vec<Pair> = step.iter().filter(|(k, _)| !keys.contains(k)).cloned().collect();
+    pairs.extend(added);
 }
 
 impl Plan {
@@ -158,7 +164,7 @@ impl Plan {
         if let Some(pairs) = single_pass_pairs(spec) {
             return Plan::Single(Matcher::replacer(&pairs));
         }
-        let segmentation = Matcher::new(&spec.segmentation.entries());
+        let segmentation = Matcher::new(spec.segmentation.entries());
         let steps = spec
             .steps
             .iter()
@@ -168,11 +174,7 @@ impl Plan {
                 } else {
                     let dicts = group
                         .iter()
-                        .map(|d| {
-                            let e = d.entries();
-                            let max = key_len_range(&e).1;
-                            (e.into_iter().collect(), max)
-                        })
+                        .map(|d| (d.entries().iter().copied().collect(), d.key_len_range().1))
                         .collect();
                     Step::Group(GroupLookup { dicts })
                 }

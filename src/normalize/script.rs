@@ -67,7 +67,7 @@ fn first_char(s: &str) -> char {
 /// Single-character entries whose conversion changes the character.
 fn changed(d: DictId) -> Vec<(char, char)> {
     d.entries()
-        .into_iter()
+        .iter()
         .filter(|(k, v)| k != v && k.chars().count() == 1 && v.chars().count() == 1)
         .map(|(k, v)| (first_char(k), first_char(v)))
         .collect()
