@@ -3,11 +3,10 @@
 
 use super::decode::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
-use super::lm::{general, logp, CodeSet, FastMap};
+use super::lm::{general, logp, CodeSet};
 use super::pinyin_idx::pinyin_index;
 use super::step::{char_code, first_byte, right_char, Ext, Hyp};
 use super::tokens::{Tok, Unit};
-use std::cell::RefCell;
 use std::sync::OnceLock;
 
 const DROP_PENALTY: f32 = -1.5;
@@ -90,10 +89,6 @@ pub struct DocChars {
     /// Per lead byte, trails of document characters missing from [`drop_trails`] that
     /// can start a dropped pair.
     drops: Vec<Vec<u8>>,
-    /// [`hidden_leads`] per (unit character, next character): a document repeats its
-    /// character pairs, and each ranking scores some fifty candidates. A document is
-    /// repaired on one thread.
-    hidden: RefCell<FastMap<u64, Vec<u8>>>,
 }
 
 impl DocChars {
@@ -102,7 +97,6 @@ impl DocChars {
             trails: vec![Vec::new(); 256],
             leads: vec![Vec::new(); 256],
             drops: vec![Vec::new(); 256],
-            hidden: RefCell::default(),
         };
         // Membership in the shared lists, as bitmaps over codes.
         static SHARED: OnceLock<[CodeSet; 3]> = OnceLock::new();
@@ -201,22 +195,6 @@ pub(super) fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> 
     let Unit::Char(c) = tok.unit else {
         return Vec::new();
     };
-    // The ranking reads nothing of `next` but its character (see [`right_char`]).
-    let right = match next {
-        Some(Tok { unit: Unit::Char(n), .. }) => u64::from(*n),
-        _ => 0x11_0000,
-    };
-    let key = u64::from(c) << 21 | right;
-    if let Some(v) = ctx.chars.hidden.borrow().get(&key) {
-        return v.clone();
-    }
-    let v = rank_hidden_leads(c, next, ctx);
-    ctx.chars.hidden.borrow_mut().insert(key, v.clone());
-    v
-}
-
-/// [`hidden_leads`], computed.
-fn rank_hidden_leads(c: char, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> {
     // The unit may stand for its full-width form, which starts with another byte.
     let codes = [char_code(c), fullwidth_code(c)];
     let mut v: Vec<(f32, u8)> = codes
