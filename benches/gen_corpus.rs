@@ -1,7 +1,7 @@
 //! Deterministic benchmark corpus from the documents under `corpus/`.
 //!
 //! ```sh
-//! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat]
+//! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long]
 //!     [--garbled-share 0.05]
 //! ```
 //!
@@ -26,7 +26,10 @@
 //! Output under `DIR` (default `target/bench-data/<size>`, never committed):
 //! `docs/NNNNN/NNNNNNN.txt` (`dir`, 1000 files per folder), `docs.jsonl` (`jsonl`, one
 //! `{"id","text"}` record per document) and `all.txt` (`concat`, every document
-//! concatenated, for tools that take one text). The same arguments give the same bytes.
+//! concatenated, for tools that take one text) and `long.txt` (`long`, one long document:
+//! the first document's header, the bodies of all documents, its footer — for the path
+//! that cuts one large document into parallel blocks). The same arguments give the same
+//! bytes.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -134,10 +137,29 @@ fn load_sources(root: &Path) -> Vec<(String, Source)> {
         .collect()
 }
 
-fn document(src: &Source, rng: &mut XorShift) -> String {
+/// A generated document: the source's header, refilled body and footer paragraphs.
+struct Doc<'a> {
+    header: &'a [String],
+    body: Vec<&'a str>,
+    footer: &'a [String],
+}
+
+impl Doc<'_> {
+    fn text(&self) -> String {
+        let paras: Vec<&str> = (self.header.iter().map(String::as_str))
+            .chain(self.body.iter().copied())
+            .chain(self.footer.iter().map(String::as_str))
+            .collect();
+        let mut doc = paras.join("\n\n");
+        doc.push('\n');
+        doc
+    }
+}
+
+fn document<'a>(src: &'a Source, rng: &mut XorShift) -> Doc<'a> {
     let target = src.len * (1 + rng.below(4));
-    let mut paras: Vec<&str> = src.header.iter().map(String::as_str).collect();
-    let mut len: usize = paras.iter().map(|p| p.len() + 2).sum();
+    let mut body = Vec::new();
+    let mut len: usize = src.header.iter().map(|p| p.len() + 2).sum();
     let footer_len: usize = src.footer.iter().map(|p| p.len() + 2).sum();
     while len + footer_len < target {
         // A shuffled pass over the body, so every paragraph appears before any repeats.
@@ -149,14 +171,11 @@ fn document(src: &Source, rng: &mut XorShift) -> String {
             if len + footer_len >= target {
                 break;
             }
-            paras.push(&src.body[i]);
+            body.push(src.body[i].as_str());
             len += src.body[i].len() + 2;
         }
     }
-    paras.extend(src.footer.iter().map(String::as_str));
-    let mut doc = paras.join("\n\n");
-    doc.push('\n');
-    doc
+    Doc { header: &src.header, body, footer: &src.footer }
 }
 
 fn parse_size(s: &str) -> usize {
@@ -184,7 +203,7 @@ fn main() {
             "--size" => size = args.next().expect("--size N[K|M|G]"),
             "--out" => out = Some(args.next().expect("--out DIR").into()),
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
-            "--format" => formats = args.next().expect("--format dir,jsonl,concat"),
+            "--format" => formats = args.next().expect("--format dir,jsonl,concat,long"),
             "--garbled-share" => {
                 garbled_share = args
                     .next()
@@ -195,7 +214,7 @@ fn main() {
             "--bench" => {} // passed by `cargo bench`
             "-h" | "--help" => {
                 println!(
-                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat] \
+                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long] \
                      [--garbled-share 0.05]"
                 );
                 return;
@@ -222,6 +241,9 @@ fn main() {
         .then(|| BufWriter::new(std::fs::File::create(out.join("docs.jsonl")).unwrap()));
     let mut concat =
         want("concat").then(|| BufWriter::new(std::fs::File::create(out.join("all.txt")).unwrap()));
+    let mut long =
+        want("long").then(|| BufWriter::new(std::fs::File::create(out.join("long.txt")).unwrap()));
+    let mut long_footer: &[String] = &[];
     let (mut total, mut n) = (0usize, 0usize);
     let (mut garbled_bytes, mut garbled_docs) = (0usize, 0usize);
     while total < bytes {
@@ -233,7 +255,15 @@ fn main() {
             &clean
         };
         let (name, src) = group[rng.below(group.len())];
-        let doc = document(src, &mut rng);
+        let parts = document(src, &mut rng);
+        if let Some(w) = long.as_mut() {
+            if n == 0 {
+                long_footer = parts.footer;
+                parts.header.iter().for_each(|p| write!(w, "{p}\n\n").unwrap());
+            }
+            parts.body.iter().for_each(|p| write!(w, "{p}\n\n").unwrap());
+        }
+        let doc = parts.text();
         let id = format!("{n:07}_{name}");
         if want("dir") {
             let dir = out.join("docs").join(format!("{:05}", n / 1000));
@@ -256,7 +286,10 @@ fn main() {
             garbled_docs += 1;
         }
     }
-    for w in [jsonl, concat].into_iter().flatten() {
+    if let Some(w) = long.as_mut() {
+        writeln!(w, "{}", long_footer.join("\n\n")).unwrap();
+    }
+    for w in [jsonl, concat, long].into_iter().flatten() {
         w.into_inner().unwrap().sync_all().unwrap();
     }
     println!(

@@ -14,6 +14,9 @@
 #                       ~100x slower, and MB/s does not depend on the amount)
 #   ZHPIPE_BENCH_BIG    also generate this much JSONL (e.g. 1G) and stream it through
 #                       `zhpipe run - --input-format jsonl` for throughput and peak RSS
+#   ZHPIPE_BENCH_LONG   size of the one long document (gen_corpus --format long) run with
+#                       --jobs 1 and 2, the path that cuts a document into parallel blocks
+#                       (default 16M; 0 skips it)
 #   ZHPIPE_BENCH_STAGES=0  skip the in-process per-stage bench
 #
 # Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`: elapsed seconds,
@@ -98,6 +101,23 @@ measure "zhpipe, tokens, --jobs 1 (Python's ${PY_MB} MB share)" "$PY_BYTES" \
   $BIN run "$PY_DIR" -o /dev/null --quiet --jobs 1 --pipeline pipelines/tokens.toml
 measure "Python baseline, tokens (${PY_MB} MB share)" "$PY_BYTES" python3 benches/baseline.py "$PY_DIR"
 measure "Python baseline, no tokens (${PY_MB} MB share)" "$PY_BYTES" python3 benches/baseline.py "$PY_DIR" --no-tokens
+
+LONG=${ZHPIPE_BENCH_LONG:-16M}
+if [ "$LONG" != 0 ]; then
+  LONG_DIR=target/bench-data/long-$(echo "$LONG" | tr 'A-Z' 'a-z')-g$GARBLED
+  if [ ! -f "$LONG_DIR/long.txt" ]; then
+    echo "== generate one $LONG document in $LONG_DIR" >&2
+    cargo bench --bench gen_corpus -- --size "$LONG" --out "$LONG_DIR" --format long \
+      --garbled-share "$GARBLED" >&2
+  fi
+  LONG_BYTES=$(stat -c %s "$LONG_DIR/long.txt")
+  for p in default tokens; do
+    for j in 1 2; do
+      measure "zhpipe, one $LONG document, $p, --jobs $j" "$LONG_BYTES" \
+        $BIN run "$LONG_DIR/long.txt" -o /dev/null --quiet --jobs $j --pipeline pipelines/$p.toml
+    done
+  done
+fi
 
 if [ -n "${ZHPIPE_BENCH_BIG:-}" ]; then
   BIG=target/bench-data/$(echo "$ZHPIPE_BENCH_BIG" | tr 'A-Z' 'a-z')-g$GARBLED-jsonl

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
-use super::{Stage, StageKind};
+use super::{blocks, Stage, StageKind};
 
 mod record;
 use crate::config::Resources;
@@ -152,9 +152,12 @@ impl Stage for Emit {
         let mut out = String::with_capacity(1024 + 3 * text_bytes);
         push_record(&mut out, &document_record(doc))?;
         let jieba = self.tokenizer.as_ref().map(Tokenizer::jieba);
-        for (seq, seg) in doc.segments.iter().enumerate() {
-            record::segment(&mut out, &doc.id, seq, seg, jieba);
-        }
+        // Records are independent: a large document writes them in parallel blocks.
+        blocks::write_each(&mut out, &doc.segments, text_bytes, |first, block, out| {
+            for (i, seg) in block.iter().enumerate() {
+                record::segment(out, &doc.id, first + i, seg, jieba);
+            }
+        });
         doc.records = out;
         Ok(())
     }

@@ -17,6 +17,7 @@ use crate::config::Resources;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 
+pub mod blocks;
 pub mod decode;
 pub mod emit;
 pub mod normalize;

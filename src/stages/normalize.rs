@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use super::{Stage, StageKind};
+use super::{blocks, Stage, StageKind};
 use crate::config::Resources;
 use crate::convert::{self, Config, Converter};
 use crate::document::{Document, EnSpan, Line, Scripts};
@@ -217,16 +217,18 @@ impl Stage for Normalize {
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         // The document's evidence is the sum of its lines' (the joining newlines are none).
-        let lines: Vec<Evidence> = doc.lines.iter().map(|l| Evidence::of(&l.text)).collect();
+        // Lines are independent given the document's variant: a large document runs them
+        // in parallel blocks.
+        let bytes = doc.lines.iter().map(|l| l.text.len()).sum();
+        let lines = blocks::map(&doc.lines, bytes, |l| Evidence::of(&l.text));
         let mut evidence = Evidence::default();
         for e in &lines {
             evidence.add(*e);
         }
         let (script, variant) = (evidence.script(), evidence.variant());
-        let mut changed = 0u64;
-        for (line, e) in doc.lines.iter_mut().zip(lines) {
-            changed += u64::from(self.line(line, e, variant));
-        }
+        let changed = blocks::sum_each(&mut doc.lines, bytes, |i, line| {
+            u64::from(self.line(line, lines[i], variant))
+        });
         doc.count("normalize.lines_changed", changed);
         doc.meta.script = script_name(script).map(str::to_owned);
         doc.meta.variant = variant.map(|v| match v {

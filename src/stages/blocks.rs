@@ -1,0 +1,140 @@
+//! Line-local work of one large document, in parallel blocks.
+//!
+//! The batch runs documents in parallel, but one very large document (a book-length
+//! transcript, a dump saved as one file) would still run on one thread. Stages whose work
+//! per item does not depend on the other items (normalize per line, emit per segment) run
+//! it through these functions: a document of at least [`PARALLEL_MIN_BYTES`] is cut into
+//! blocks of about [`BLOCK_BYTES`] handed to the current rayon pool (the batch's, so other
+//! documents and these blocks share the `--jobs` threads); smaller documents run in place,
+//! as before, with no overhead. The results never depend on the blocks: each item is
+//! computed on its own and results are combined in item order.
+//!
+//! ```
+//! use zhpipe::stages::blocks;
+//! let mut items: Vec<u64> = (0..100_000).collect();
+//! let odd = blocks::sum_each(&mut items, 8 << 20, |_, x| {
+//!     *x *= 2;
+//!     u64::from(*x % 4 == 2)
+//! });
+//! assert_eq!(odd, 50_000);
+//! let mut text = String::from("> ");
+//! blocks::write_each(&mut text, &items[..5], 8 << 20, |first, block, out| {
+//!     for (i, x) in block.iter().enumerate() {
+//!         out.push_str(&format!("{}:{x} ", first + i));
+//!     }
+//! });
+//! assert_eq!(text, "> 0:0 1:2 2:4 3:6 4:8 ");
+//! ```
+
+use rayon::prelude::*;
+
+/// Documents of at least this many bytes of text run in blocks.
+pub const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// About this many bytes of text per block: enough work to outweigh handing a block to
+/// another thread, small enough that the threads finish together.
+pub const BLOCK_BYTES: usize = 64 << 10;
+
+/// Items per block for `len` items holding `bytes` bytes of text.
+fn block_len(len: usize, bytes: usize) -> usize {
+    let blocks = bytes.div_ceil(BLOCK_BYTES).max(1);
+    len.div_ceil(blocks).max(1)
+}
+
+/// Calls `f(index, item)` on every item and returns the sum of the results; in parallel
+/// blocks when `bytes` (the text the items hold) is at least [`PARALLEL_MIN_BYTES`].
+pub fn sum_each<T: Send>(
+    items: &mut [T],
+    bytes: usize,
+    f: impl Fn(usize, &mut T) -> u64 + Sync + Send,
+) -> u64 {
+    if bytes < PARALLEL_MIN_BYTES {
+        return items.iter_mut().enumerate().map(|(i, x)| f(i, x)).sum();
+    }
+    let min = block_len(items.len(), bytes);
+    items.par_iter_mut().enumerate().with_min_len(min).map(|(i, x)| f(i, x)).sum()
+}
+
+/// `f(item)` for every item, in order; in parallel blocks as [`sum_each`].
+pub fn map<T: Sync, U: Send>(
+    items: &[T],
+    bytes: usize,
+    f: impl Fn(&T) -> U + Sync + Send,
+) -> Vec<U> {
+    if bytes < PARALLEL_MIN_BYTES {
+        return items.iter().map(f).collect();
+    }
+    items.par_iter().with_min_len(block_len(items.len(), bytes)).map(f).collect()
+}
+
+/// Appends to `out` the text `f(first, block, out)` writes for consecutive blocks of
+/// `items` (`first` is the index of the block's first item), in order: one block written
+/// straight into `out` when `bytes` is below [`PARALLEL_MIN_BYTES`], else blocks written in
+/// parallel and appended. `f` must write a block's items the same wherever the block starts,
+/// apart from what it derives from `first`.
+pub fn write_each<T: Sync>(
+    out: &mut String,
+    items: &[T],
+    bytes: usize,
+    f: impl Fn(usize, &[T], &mut String) + Sync + Send,
+) {
+    if bytes < PARALLEL_MIN_BYTES {
+        return f(0, items, out);
+    }
+    let len = block_len(items.len(), bytes);
+    let parts: Vec<String> = items
+        .par_chunks(len)
+        .enumerate()
+        .map(|(b, block)| {
+            let mut part = String::new();
+            f(b * len, block, &mut part);
+            part
+        })
+        .collect();
+    out.reserve(parts.iter().map(String::len).sum());
+    parts.iter().for_each(|p| out.push_str(p));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_every_item_once_in_order() {
+        for (len, bytes) in [(0, 0), (1, 10 << 20), (7, 10 << 20), (100_001, 3 << 20)] {
+            let items: Vec<usize> = (0..len).collect();
+            for b in [0, bytes] {
+                let mut text = String::from("^");
+                write_each(&mut text, &items, b, |first, block, out| {
+                    for (i, x) in block.iter().enumerate() {
+                        assert_eq!(first + i, *x);
+                        out.push_str(&format!("{x},"));
+                    }
+                });
+                let want: String = std::iter::once("^".to_string())
+                    .chain(items.iter().map(|x| format!("{x},")))
+                    .collect();
+                assert_eq!(text, want, "len {len} bytes {b}");
+                assert_eq!(
+                    map(&items, b, |x| x * 3),
+                    items.iter().map(|x| x * 3).collect::<Vec<_>>()
+                );
+                let mut copy = items.clone();
+                let sum = sum_each(&mut copy, b, |i, x| {
+                    assert_eq!(i, *x);
+                    *x += 1;
+                    1
+                });
+                assert_eq!(sum as usize, len);
+                assert!(copy.iter().enumerate().all(|(i, x)| *x == i + 1));
+            }
+        }
+    }
+
+    #[test]
+    fn large_inputs_are_cut_into_blocks_of_about_block_bytes() {
+        assert_eq!(block_len(1000, 10 * BLOCK_BYTES), 100);
+        assert_eq!(block_len(3, 100 * BLOCK_BYTES), 1);
+        assert_eq!(block_len(0, 0), 1);
+    }
+}
