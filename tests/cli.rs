@@ -157,6 +157,37 @@ fn output_is_identical_for_any_thread_count() {
 }
 
 #[test]
+fn a_large_document_cut_into_blocks_gives_the_same_output_at_any_thread_count() {
+    // The corpus's article bodies (after strip), every line made unique so segment keeps
+    // them all, repeated to well over the 1 MB from which lines and records run in blocks.
+    let bodies = run(&["run", "corpus", "--until", "strip", "--format", "text", "--quiet"], None);
+    assert!(bodies.status.success(), "{}", stderr(&bodies));
+    let text = stdout(&bodies);
+    let lines: Vec<&str> =
+        text.lines().filter(|l| !l.starts_with("==> ") && !l.trim().is_empty()).collect();
+    let mut doc = String::new();
+    for round in 0.. {
+        if doc.len() > 3 << 20 {
+            break;
+        }
+        for l in &lines {
+            doc.push_str(&format!("{l}（{round}）\n\n"));
+        }
+    }
+    let dir = tmpdir();
+    let path = write(dir.path(), "long.txt", doc.as_bytes());
+    let one = run(&["run", s(&path), "--jobs", "1", "--quiet"], None);
+    let two = run(&["run", s(&path), "--jobs", "2", "--quiet"], None);
+    let four = run(&["run", s(&path), "--jobs", "4", "--quiet"], None);
+    assert!(one.status.success(), "{}", stderr(&one));
+    let recs = records(&stdout(&one));
+    let segments = recs.iter().filter(|r| r["type"] == "segment").count();
+    assert!(segments > 1000 && one.stdout.len() > 3 << 20, "{segments} segments");
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
 fn output_file_is_written_whole_or_not_at_all() {
     let dir = tmpdir();
     let out = dir.path().join("out.jsonl");
