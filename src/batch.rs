@@ -159,7 +159,7 @@ fn process(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done,
 }
 
 fn process_one(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done, DocError> {
-    let (name, doc_id, bytes) = item.load();
+    let (name, doc_id, bytes) = item.load(pipeline.max_doc_bytes());
     let bytes = bytes?;
     let n = bytes.len() as u64;
     let mut doc = crate::Document::new(doc_id, name, bytes);

@@ -41,16 +41,47 @@ impl Item {
         Item { doc_id: doc_id_of(&name), name, body: Body::File(path) }
     }
 
-    /// The document's bytes, read now.
-    pub fn load(self) -> (String, String, Result<Vec<u8>, DocError>) {
+    /// The document's bytes, read now: at most `limit` bytes are held (a larger file is
+    /// rejected from its size, or, if it grows while read, after `limit + 1` bytes).
+    pub fn load(self, limit: u64) -> (String, String, Result<Vec<u8>, DocError>) {
+        let name = self.name;
         let bytes = match self.body {
+            Body::Bytes(b) if b.len() as u64 > limit => {
+                Err(DocError::new(name.clone(), too_large(b.len() as u64, limit)))
+            }
             Body::Bytes(b) => Ok(b),
             Body::Failed(e) => Err(e),
-            Body::File(path) => fs::read(&path)
-                .map_err(|e| DocError::new(self.name.clone(), DocErrorKind::Io(e.to_string()))),
+            Body::File(path) => read_file(&path, limit).map_err(|k| DocError::new(name.clone(), k)),
         };
-        (self.name, self.doc_id, bytes)
+        (name, self.doc_id, bytes)
     }
+}
+
+fn too_large(bytes: u64, limit: u64) -> DocErrorKind {
+    DocErrorKind::TooLarge { bytes, limit }
+}
+
+fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, DocErrorKind> {
+    let io = |e: std::io::Error| DocErrorKind::Io(e.to_string());
+    let file = fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > limit {
+        return Err(too_large(len, limit));
+    }
+    read_bounded(file, limit, len as usize).map_err(io)?.map_err(|n| too_large(n, limit))
+}
+
+/// Reads `r` to its end holding at most `limit` bytes: `Ok(Err(total))` when it is longer
+/// (the rest is read and counted, not kept, so the message can give the size).
+fn read_bounded(r: impl Read, limit: u64, hint: usize) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let mut buf = Vec::with_capacity(hint);
+    let mut r = r.take(limit.saturating_add(1));
+    r.read_to_end(&mut buf)?;
+    if buf.len() as u64 <= limit {
+        return Ok(Ok(buf));
+    }
+    let rest = std::io::copy(&mut r.into_inner(), &mut std::io::sink())?;
+    Ok(Err(buf.len() as u64 + rest))
 }
 
 /// Expands path inputs (not `-`) into files, in a stable order. Directories are walked
@@ -164,29 +195,68 @@ fn has_ext(path: &Path, exts: &[String]) -> bool {
     exts.iter().any(|e| e.eq_ignore_ascii_case(ext))
 }
 
-/// Reads a whole stream as one document.
-pub fn read_all(mut r: impl Read, name: &str) -> Result<Vec<u8>, DocError> {
-    let mut buf = Vec::new();
-    r.read_to_end(&mut buf).map_err(|e| DocError::new(name, DocErrorKind::Io(e.to_string())))?;
-    Ok(buf)
+/// Reads a whole stream as one document of at most `limit` bytes.
+pub fn read_all(r: impl Read, name: &str, limit: u64) -> Result<Vec<u8>, DocError> {
+    match read_bounded(r, limit, 0) {
+        Ok(Ok(buf)) => Ok(buf),
+        Ok(Err(n)) => Err(DocError::new(name, too_large(n, limit))),
+        Err(e) => Err(DocError::new(name, DocErrorKind::Io(e.to_string()))),
+    }
 }
 
 /// A lazy iterator over the documents of a JSONL stream; a bad line is a failed item
-/// naming the line, and the stream goes on.
-pub fn jsonl_items<R: Read>(reader: R, name: String) -> impl Iterator<Item = Item> {
-    let mut lines = BufReader::new(reader).split(b'\n').enumerate();
+/// naming the line, and the stream goes on. A line longer than `limit` is skipped without
+/// being held (and reported as too large).
+pub fn jsonl_items<R: Read>(reader: R, name: String, limit: u64) -> impl Iterator<Item = Item> {
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::new();
+    let mut n = 0u64;
     std::iter::from_fn(move || loop {
-        let (i, line) = lines.next()?;
-        let at = format!("{name}:{}", i + 1);
-        let line = match line {
-            Ok(l) => l,
+        line.clear();
+        n += 1;
+        let at = format!("{name}:{n}");
+        match read_line(&mut reader, &mut line, limit) {
+            Ok(None) => return None,
+            Ok(Some(len)) if len > limit => {
+                let kind = DocErrorKind::Input(format!(
+                    "JSONL record of {len} bytes, over the limit of {limit} bytes for one \
+                     record (4 × decode.max_doc_bytes); skipped without being read whole"
+                ));
+                return Some(failed(&at, kind));
+            }
+            Ok(Some(_)) if line.iter().all(u8::is_ascii_whitespace) => continue,
+            Ok(Some(_)) => return Some(jsonl_item(&line, at)),
             Err(e) => return Some(failed(&at, DocErrorKind::Io(e.to_string()))),
-        };
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
         }
-        return Some(jsonl_item(&line, at));
     })
+}
+
+/// Reads one line (without its `\n`) into `line`, keeping at most `limit` bytes; returns the
+/// line's full length, or `None` at the end of the stream.
+fn read_line(r: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> std::io::Result<Option<u64>> {
+    let mut len = 0u64;
+    loop {
+        let buf = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok((len > 0).then_some(len));
+        }
+        let (chunk, done) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (&buf[..i], i + 1),
+            None => (buf, buf.len()),
+        };
+        let room = limit.saturating_sub(len).min(chunk.len() as u64) as usize;
+        line.extend_from_slice(&chunk[..room]);
+        len += chunk.len() as u64;
+        let newline = done > chunk.len();
+        r.consume(done);
+        if newline {
+            return Ok(Some(len));
+        }
+    }
 }
 
 fn jsonl_item(line: &[u8], at: String) -> Item {

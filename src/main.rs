@@ -101,7 +101,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     let paths = args.inputs.iter().filter(|i| *i != "-").count();
-    let (items, total) = items(&args);
+    let (items, total) = items(&args, pipeline.max_doc_bytes());
     let opts = BatchOptions {
         until: args.until,
         format: args.format,
@@ -152,12 +152,12 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
 
 /// The documents named on the command line, as a lazy stream, and how many there are when
 /// that is known without reading them (one document per file).
-fn items(args: &RunArgs) -> (Box<dyn Iterator<Item = Item> + Send>, Option<u64>) {
+fn items(args: &RunArgs, limit: u64) -> (Box<dyn Iterator<Item = Item> + Send>, Option<u64>) {
     if args.input_format == InputFormat::Text {
         let mut all = Vec::new();
         for input in &args.inputs {
             if input == "-" {
-                let body = match input::read_all(io::stdin().lock(), "-") {
+                let body = match input::read_all(io::stdin().lock(), "-", limit) {
                     Ok(b) => Body::Bytes(b),
                     Err(e) => Body::Failed(e),
                 };
@@ -170,16 +170,19 @@ fn items(args: &RunArgs) -> (Box<dyn Iterator<Item = Item> + Send>, Option<u64>)
         let known = all.len() as u64;
         return (Box::new(all.into_iter()), Some(known));
     }
+    // JSON escapes (`\uXXXX` for every character, as Python's json.dumps writes by default)
+    // make a record about twice its text; 4× leaves room.
+    let jsonl_limit = limit.saturating_mul(4);
     let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
     for input in &args.inputs {
         if input == "-" {
-            streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into())));
+            streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into(), jsonl_limit)));
             continue;
         }
         for item in input::expand(std::slice::from_ref(input), &args.ext) {
             streams.push(match item.body {
                 Body::File(path) => match File::open(&path) {
-                    Ok(f) => Box::new(input::jsonl_items(f, item.name)),
+                    Ok(f) => Box::new(input::jsonl_items(f, item.name, jsonl_limit)),
                     Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
                 },
                 _ => Box::new(std::iter::once(item)),

@@ -7,11 +7,12 @@ use crate::config::{PipelineFile, Resources};
 use crate::document::Document;
 use crate::error::{DocError, Error, Result};
 use crate::render;
-use crate::stages::{Stage, StageKind};
+use crate::stages::{Stage, StageConfig, StageKind};
 
 #[derive(Debug)]
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
+    max_doc_bytes: u64,
 }
 
 /// The result of running a document through the whole pipeline.
@@ -50,7 +51,15 @@ impl Pipeline {
 
     pub fn build(file: &PipelineFile, res: &Resources) -> Result<Pipeline> {
         let stages = file.stages.iter().map(|s| s.build(res)).collect::<Result<Vec<_>>>()?;
-        Ok(Pipeline { stages })
+        let max_doc_bytes = file
+            .stages
+            .iter()
+            .find_map(|s| match s {
+                StageConfig::Decode(d) => Some(d.max_doc_bytes),
+                _ => None,
+            })
+            .unwrap_or(u64::MAX);
+        Ok(Pipeline { stages, max_doc_bytes })
     }
 
     /// Runs every stage on `bytes`; `name` is the input's name (its file stem becomes the
@@ -93,6 +102,12 @@ impl Pipeline {
             observe(stage.kind(), doc);
         }
         Ok(())
+    }
+
+    /// The largest document the decode stage accepts (`decode.max_doc_bytes`): readers hold
+    /// no more than this of one input.
+    pub fn max_doc_bytes(&self) -> u64 {
+        self.max_doc_bytes
     }
 
     pub fn stage_kinds(&self) -> impl Iterator<Item = StageKind> + '_ {

@@ -103,6 +103,63 @@ fn a_100_mb_line_is_rejected_with_its_line_number() {
 }
 
 #[test]
+fn inputs_over_max_doc_bytes_are_rejected_by_size_and_the_others_still_run() {
+    let dir = tmpdir();
+    let small = std::fs::read_to_string(seed("000")).unwrap();
+    let limit = small.len() + 10;
+    let pipeline = std::fs::read_to_string("pipelines/default.toml")
+        .unwrap()
+        .replace("max_doc_bytes = 268435456   # 256 MiB", &format!("max_doc_bytes = {limit}"));
+    assert!(pipeline.contains(&format!("max_doc_bytes = {limit}")));
+    let p = write(dir.path(), "p.toml", pipeline.as_bytes());
+    for f in ["segment.toml", "speakers.toml"] {
+        std::fs::copy(format!("pipelines/{f}"), dir.path().join(f)).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    for e in std::fs::read_dir("pipelines/rules").unwrap() {
+        let e = e.unwrap().path();
+        std::fs::copy(&e, dir.path().join("rules").join(e.file_name().unwrap())).unwrap();
+    }
+    let big = small.repeat(3);
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    write(&docs, "a_big.txt", big.as_bytes());
+    write(&docs, "b_small.txt", small.as_bytes());
+    let o = run(&["run", s(&docs), "--pipeline", s(&p), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let want = format!("document is {} bytes, over the limit of {limit} bytes", big.len());
+    assert!(err.contains("a_big.txt") && err.contains(&want), "{err}");
+    let recs = records(&stdout(&o));
+    assert!(recs.iter().any(|r| r["type"] == "document" && r["doc_id"] == "b_small"));
+
+    // A sparse 1 TiB file is rejected from its size, without reading it.
+    let sparse = std::fs::File::create(docs.join("c_sparse.txt")).unwrap();
+    sparse.set_len(1 << 40).unwrap();
+    let o = run(&["run", s(&docs.join("c_sparse.txt")), "--quiet"], None);
+    let err = stderr(&o);
+    assert!(err.contains("document is 1099511627776 bytes, over the limit"), "{err}");
+
+    // Standard input: the same message, with the size counted past the limit.
+    let o = run(&["run", "-", "--pipeline", s(&p), "--quiet"], Some(big.as_bytes()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+
+    // JSONL: a record over 4 × the limit is skipped and named by its line; the next one runs.
+    let rec = |id: &str, text: &str| serde_json::json!({ "id": id, "text": text }).to_string();
+    let huge = small.repeat(5);
+    let stream = format!("{}\n{}\n", rec("huge", &huge), rec("ok", &small));
+    let args = ["run", "-", "--input-format", "jsonl", "--pipeline", s(&p), "--quiet"];
+    let o = run(&args, Some(stream.as_bytes()));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("-:1") && err.contains("JSONL record of"), "{err}");
+    let recs = records(&stdout(&o));
+    assert!(recs.iter().any(|r| r["type"] == "document" && r["doc_id"] == "ok"));
+    assert!(!recs.iter().any(|r| r["doc_id"] == "huge"));
+}
+
+#[test]
 fn a_directory_without_text_files_is_reported() {
     let dir = tmpdir();
     write(dir.path(), "image.png", b"\x89PNG");

@@ -26,7 +26,8 @@ use detect::choose;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DecodeConfig {
-    /// Documents larger than this are rejected rather than loaded.
+    /// Documents larger than this are rejected; the readers stop at this size, so such an
+    /// input is never held whole.
     pub max_doc_bytes: u64,
     /// A longer line is not an article line (minified data, a binary blob): rejected.
     pub max_line_bytes: u64,
