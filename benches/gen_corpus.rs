@@ -26,10 +26,11 @@
 //! Output under `DIR` (default `target/bench-data/<size>`, never committed):
 //! `docs/NNNNN/NNNNNNN.txt` (`dir`, 1000 files per folder), `docs.jsonl` (`jsonl`, one
 //! `{"id","text"}` record per document) and `all.txt` (`concat`, every document
-//! concatenated, for tools that take one text) and `long.txt` (`long`, one long document:
-//! the first document's header, the bodies of all documents, its footer — for the path
-//! that cuts one large document into parallel blocks). The same arguments give the same
-//! bytes.
+//! concatenated, for tools that take one text) and `long.txt` (`long`: one long article,
+//! the article text of every generated document after strip — boilerplate removed, garbled
+//! text repaired — concatenated; a long clean transcript for the path that cuts one
+//! document into parallel blocks, where concatenating raw pages would let the first
+//! page's footer end the whole article). The same arguments give the same bytes.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -137,29 +138,10 @@ fn load_sources(root: &Path) -> Vec<(String, Source)> {
         .collect()
 }
 
-/// A generated document: the source's header, refilled body and footer paragraphs.
-struct Doc<'a> {
-    header: &'a [String],
-    body: Vec<&'a str>,
-    footer: &'a [String],
-}
-
-impl Doc<'_> {
-    fn text(&self) -> String {
-        let paras: Vec<&str> = (self.header.iter().map(String::as_str))
-            .chain(self.body.iter().copied())
-            .chain(self.footer.iter().map(String::as_str))
-            .collect();
-        let mut doc = paras.join("\n\n");
-        doc.push('\n');
-        doc
-    }
-}
-
-fn document<'a>(src: &'a Source, rng: &mut XorShift) -> Doc<'a> {
+fn document(src: &Source, rng: &mut XorShift) -> String {
     let target = src.len * (1 + rng.below(4));
-    let mut body = Vec::new();
-    let mut len: usize = src.header.iter().map(|p| p.len() + 2).sum();
+    let mut paras: Vec<&str> = src.header.iter().map(String::as_str).collect();
+    let mut len: usize = paras.iter().map(|p| p.len() + 2).sum();
     let footer_len: usize = src.footer.iter().map(|p| p.len() + 2).sum();
     while len + footer_len < target {
         // A shuffled pass over the body, so every paragraph appears before any repeats.
@@ -171,11 +153,22 @@ fn document<'a>(src: &'a Source, rng: &mut XorShift) -> Doc<'a> {
             if len + footer_len >= target {
                 break;
             }
-            body.push(src.body[i].as_str());
+            paras.push(&src.body[i]);
             len += src.body[i].len() + 2;
         }
     }
-    Doc { header: &src.header, body, footer: &src.footer }
+    paras.extend(src.footer.iter().map(String::as_str));
+    let mut doc = paras.join("\n\n");
+    doc.push('\n');
+    doc
+}
+
+/// A document's article text after strip (boilerplate removed, garbled text repaired).
+fn article(pipeline: &zhpipe::Pipeline, id: &str, doc: &str) -> String {
+    let d = pipeline
+        .process_until(id, doc.as_bytes().to_vec(), zhpipe::StageKind::Strip)
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    zhpipe::render::text_after(&d, zhpipe::StageKind::Strip)
 }
 
 fn parse_size(s: &str) -> usize {
@@ -243,7 +236,7 @@ fn main() {
         want("concat").then(|| BufWriter::new(std::fs::File::create(out.join("all.txt")).unwrap()));
     let mut long =
         want("long").then(|| BufWriter::new(std::fs::File::create(out.join("long.txt")).unwrap()));
-    let mut long_footer: &[String] = &[];
+    let pipeline = want("long").then(|| zhpipe::Pipeline::builtin().expect("builds"));
     let (mut total, mut n) = (0usize, 0usize);
     let (mut garbled_bytes, mut garbled_docs) = (0usize, 0usize);
     while total < bytes {
@@ -255,15 +248,7 @@ fn main() {
             &clean
         };
         let (name, src) = group[rng.below(group.len())];
-        let parts = document(src, &mut rng);
-        if let Some(w) = long.as_mut() {
-            if n == 0 {
-                long_footer = parts.footer;
-                parts.header.iter().for_each(|p| write!(w, "{p}\n\n").unwrap());
-            }
-            parts.body.iter().for_each(|p| write!(w, "{p}\n\n").unwrap());
-        }
-        let doc = parts.text();
+        let doc = document(src, &mut rng);
         let id = format!("{n:07}_{name}");
         if want("dir") {
             let dir = out.join("docs").join(format!("{:05}", n / 1000));
@@ -279,15 +264,15 @@ fn main() {
         if let Some(w) = concat.as_mut() {
             w.write_all(doc.as_bytes()).unwrap();
         }
+        if let (Some(w), Some(p)) = (long.as_mut(), pipeline.as_ref()) {
+            write!(w, "{}\n\n", article(p, &id, &doc).trim_end()).unwrap();
+        }
         total += doc.len();
         n += 1;
         if src.garbled {
             garbled_bytes += doc.len();
             garbled_docs += 1;
         }
-    }
-    if let Some(w) = long.as_mut() {
-        writeln!(w, "{}", long_footer.join("\n\n")).unwrap();
     }
     for w in [jsonl, concat, long].into_iter().flatten() {
         w.into_inner().unwrap().sync_all().unwrap();
