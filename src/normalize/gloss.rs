@@ -329,16 +329,7 @@ mod tests {
             "f(x) 和 g（y）是 函数 (Function) 与“A(b”(C)".to_string(),
             format!("{}a{}（Name）", "字".repeat(50), "词".repeat(45)),
         ];
-        let mut stack =
-            vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            } else if let Ok(t) = std::fs::read_to_string(&p) {
-                texts.extend(t.lines().map(str::to_owned));
-                texts.push(t);
-            }
-        }
+        texts.extend(super::super::corpus_texts());
         for t in &texts {
             assert_eq!(windowed(t), whole(t), "{t:?}");
         }

@@ -14,3 +14,20 @@ pub use script::{
     detect_script, detect_variant, script_evidence, Evidence, Script, Variant,
     SCRIPT_MAJORITY_PERCENT,
 };
+
+/// Every line of every file under `corpus/`, and every whole file: the inputs on which the
+/// tests compare a fast path with its reference.
+#[cfg(test)]
+fn corpus_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(t) = std::fs::read_to_string(&p) {
+            texts.extend(t.lines().map(str::to_owned));
+            texts.push(t);
+        }
+    }
+    texts
+}

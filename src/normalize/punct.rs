@@ -149,16 +149,7 @@ mod tests {
     #[test]
     fn pass_matches_reference() {
         let mut lines: Vec<String> = EDGE_CASES.iter().map(|s| s.to_string()).collect();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-        let mut stack = vec![std::path::PathBuf::from(dir)];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            } else if let Ok(t) = std::fs::read_to_string(&p) {
-                lines.extend(t.lines().map(str::to_owned));
-                lines.push(t);
-            }
-        }
+        lines.extend(super::super::corpus_texts());
         for line in &lines {
             let want = super::super::punct_ref::pass(line);
             let got = pass(line).unwrap_or_else(|| line.clone());
