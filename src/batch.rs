@@ -32,6 +32,9 @@ pub struct BatchOptions {
     /// Most documents in flight at once (processing, or done and waiting for their turn to
     /// be written); bounds memory.
     pub window: usize,
+    /// No new document is started while finished ones waiting for an earlier one hold this
+    /// many bytes of output: bounds memory when documents are large.
+    pub max_waiting_bytes: usize,
 }
 
 /// Totals for the summary line.
@@ -93,9 +96,12 @@ pub fn run(
     // Finished documents waiting for an earlier one, by sequence number.
     let mut ready: BTreeMap<u64, Result<Done, DocError>> = BTreeMap::new();
     let (mut sent, mut written) = (0u64, 0u64);
+    // Output bytes of the documents in `ready`. While the head of the line is in flight it
+    // is never in `ready`, so waiting for it always makes progress.
+    let mut waiting = 0usize;
     pool.in_place_scope(|scope| -> std::io::Result<()> {
         loop {
-            while sent - written < window {
+            while sent - written < window && waiting < opts.max_waiting_bytes {
                 let Some(item) = items.next() else { break };
                 let (tx, seq) = (tx.clone(), sent);
                 scope.spawn(move |_| {
@@ -108,8 +114,10 @@ pub fn run(
                 return Ok(());
             }
             let (seq, result) = rx.recv().expect("workers hold a sender until they finish");
+            waiting += held_bytes(&result);
             ready.insert(seq, result);
             while let Some(result) = ready.remove(&written) {
+                waiting -= held_bytes(&result);
                 written += 1;
                 match result {
                     Ok(done) => {
@@ -138,6 +146,10 @@ pub fn run(
     on_progress(summary.docs + summary.failed, summary.bytes);
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+fn held_bytes(result: &Result<Done, DocError>) -> usize {
+    result.as_ref().map_or(0, |d| d.out.len() + d.audit.len())
 }
 
 /// Runs one document; a panic inside a stage fails that document, not the batch.
@@ -204,4 +216,46 @@ fn decode_warnings(doc: &crate::Document) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The corpus run through `run` with `window` and `max_waiting_bytes`: records and
+    /// summary counts.
+    fn corpus_run(jobs: usize, window: usize, max_waiting_bytes: usize) -> (Vec<u8>, u64) {
+        let pipeline = Pipeline::builtin().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let items = crate::input::files_under(&dir, &["txt"]).into_iter().map(Item::file);
+        let opts = BatchOptions {
+            until: StageKind::Emit,
+            format: Format::Jsonl,
+            audit: false,
+            headers: false,
+            window,
+            max_waiting_bytes,
+        };
+        let mut out = Vec::new();
+        let sinks = Sinks {
+            out: &mut out,
+            audit: None,
+            on_error: &mut |e| panic!("{e}"),
+            on_warning: &mut |_| {},
+            on_progress: &mut |_, _| {},
+        };
+        let summary = run(&pipeline, &pool, items, &opts, sinks).unwrap();
+        (out, summary.docs)
+    }
+
+    #[test]
+    fn output_is_in_input_order_whatever_the_window_and_byte_bound() {
+        let (one_by_one, docs) = corpus_run(1, 1, usize::MAX);
+        assert!(docs > 10, "{docs} documents");
+        // A one-byte bound: no document starts while a finished one waits, yet all finish.
+        assert_eq!(corpus_run(3, 1000, 1), (one_by_one.clone(), docs));
+        assert_eq!(corpus_run(3, 2, usize::MAX), (one_by_one.clone(), docs));
+        assert_eq!(corpus_run(4, 1000, usize::MAX), (one_by_one, docs));
+    }
 }
