@@ -107,19 +107,10 @@ fn inputs_over_max_doc_bytes_are_rejected_by_size_and_the_others_still_run() {
     let dir = tmpdir();
     let small = std::fs::read_to_string(seed("000")).unwrap();
     let limit = small.len() + 10;
-    let pipeline = std::fs::read_to_string("pipelines/default.toml")
-        .unwrap()
+    let pipeline = default_pipeline_with_builtin_rules()
         .replace("max_doc_bytes = 268435456   # 256 MiB", &format!("max_doc_bytes = {limit}"));
     assert!(pipeline.contains(&format!("max_doc_bytes = {limit}")));
     let p = write(dir.path(), "p.toml", pipeline.as_bytes());
-    for f in ["segment.toml", "speakers.toml"] {
-        std::fs::copy(format!("pipelines/{f}"), dir.path().join(f)).unwrap();
-    }
-    std::fs::create_dir(dir.path().join("rules")).unwrap();
-    for e in std::fs::read_dir("pipelines/rules").unwrap() {
-        let e = e.unwrap().path();
-        std::fs::copy(&e, dir.path().join("rules").join(e.file_name().unwrap())).unwrap();
-    }
     let big = small.repeat(3);
     let docs = dir.path().join("docs");
     std::fs::create_dir(&docs).unwrap();
@@ -369,15 +360,10 @@ fn a_user_pipeline_can_add_rules_and_reuse_the_built_in_ones() {
     let dir = tmpdir();
     let rules = "[profile]\nid = \"mine\"\nmin_evidence = 0\n[[rules]]\nid = \"mine.sponsor\"\nmatch = '^本文由.{0,20}赞助'\naction = \"drop-line\"\n";
     write(dir.path(), "mine.toml", rules.as_bytes());
-    let default = std::fs::read_to_string("pipelines/default.toml").unwrap();
-    let pipeline = default
-        .replace("\"rules/", "\"builtin:rules/")
-        .replace("\"speakers.toml\"", "\"builtin:speakers.toml\"")
-        .replace("\"segment.toml\"", "\"builtin:segment.toml\"")
-        .replace(
-            "  \"builtin:rules/generic.toml\",",
-            "  \"builtin:rules/generic.toml\",\n  \"mine.toml\",",
-        );
+    let pipeline = default_pipeline_with_builtin_rules().replace(
+        "  \"builtin:rules/generic.toml\",",
+        "  \"builtin:rules/generic.toml\",\n  \"mine.toml\",",
+    );
     let p = write(dir.path(), "p.toml", pipeline.as_bytes());
     let doc = write(dir.path(), "a.txt", "本文由某某公司赞助\n马斯克：我们会去火星。\n".as_bytes());
     let o = run(&["run", s(&doc), "--pipeline", s(&p), "--quiet"], None);

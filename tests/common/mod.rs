@@ -56,3 +56,13 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 pub fn records(jsonl: &str) -> Vec<serde_json::Value> {
     jsonl.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
 }
+
+/// `pipelines/default.toml` with its rule files named as the built-in copies (`builtin:…`),
+/// so the pipeline can be written anywhere and still find them.
+pub fn default_pipeline_with_builtin_rules() -> String {
+    std::fs::read_to_string("pipelines/default.toml")
+        .unwrap()
+        .replace("\"rules/", "\"builtin:rules/")
+        .replace("\"speakers.toml\"", "\"builtin:speakers.toml\"")
+        .replace("\"segment.toml\"", "\"builtin:segment.toml\"")
+}

@@ -66,11 +66,12 @@ impl LabelFinder<'_> {
     /// The label `text` starts with, if any.
     pub fn find_at(&mut self, text: &str) -> Option<LabelAt> {
         let [bracket, plain] = &mut self.seen;
-        let bracket = || self.rules.bracket.find_at(text, bracket);
-        (self.rules.filter.mask(text) != 0)
-            .then(bracket)
-            .flatten()
-            .or_else(|| self.rules.plain.find_at(text, plain))
+        let bracketed = if self.rules.filter.mask(text) != 0 {
+            self.rules.bracket.find_at(text, bracket)
+        } else {
+            None
+        };
+        bracketed.or_else(|| self.rules.plain.find_at(text, plain))
     }
 }
 
