@@ -20,6 +20,11 @@ use zhpipe::convert::{Config, Converter};
 use zhpipe::stages::emit::default_jieba;
 use zhpipe::{Document, Pipeline, StageKind};
 
+// The CLI's allocator, so stage figures match what `zhpipe run` does.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();

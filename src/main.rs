@@ -12,6 +12,11 @@ use zhpipe::batch::{self, BatchOptions, Format, Sinks, Summary};
 use zhpipe::input::{self, Body, InputFormat, Item};
 use zhpipe::{DocError, Error, Pipeline, StageKind};
 
+// Short-lived per-document strings dominate allocation; see Cargo.toml.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "zhpipe",
