@@ -126,18 +126,42 @@ const BOUNDARIES: &[&str] = &[
 /// Longest unquoted term taken, in characters.
 const MAX_TERM: usize = 8;
 
+/// Longest quoted term and unquoted Han run of a gloss, in characters.
+const MAX_QUOTED: usize = 24;
+const MAX_RUN: usize = 40;
+
+/// Group 1: a quoted term; group 2: a run of Han (and middle dot) right before the
+/// parenthesis; group 3: the parenthesised English. `{q}` and `{r}` are the repetitions of
+/// the quoted term and of the run.
+fn gloss_pattern(q: &str, r: &str) -> String {
+    format!(
+        concat!(
+            r#"(?:[“「『‘\x22]([^“”「」『』‘’\x22\n，,。！？；;!?]{q})[”」』’\x22]|"#,
+            r"([\p{{Han}}·・]{r}))",
+            r"\s?[（(]\s*([A-Za-z][A-Za-z0-9 .,'’&/+:;\-]{{0,120}}?)\s*[)）]"
+        ),
+        q = q,
+        r = r
+    )
+}
+
+/// The definition of a gloss: at most [`MAX_QUOTED`] quoted characters, at most
+/// [`MAX_RUN`] Han characters.
 fn gloss_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        // Group 1: a quoted term; group 2: a run of Han (and middle dot) right before the
-        // parenthesis; group 3: the parenthesised English.
-        Regex::new(concat!(
-            r"(?:[“「『‘\x22]([^“”「」『』‘’\x22\n，,。！？；;!?]{1,24})[”」』’\x22]|",
-            r"([\p{Han}·・]{1,40}))",
-            r"\s?[（(]\s*([A-Za-z][A-Za-z0-9 .,'’&/+:;\-]{0,120}?)\s*[)）]"
-        ))
-        .expect("valid regex")
+        let (q, r) = (format!("{{1,{MAX_QUOTED}}}"), format!("{{1,{MAX_RUN}}}"));
+        Regex::new(&gloss_pattern(&q, &r)).expect("valid regex")
     })
+}
+
+/// [`gloss_re`] with unbounded repetitions: a bounded repetition of a large Unicode class
+/// compiles to one copy of the class per repeat, and searching with captures through forty
+/// copies of `\p{Han}` was most of the cost of glosses. Its leftmost match is
+/// [`gloss_re`]'s, or starts earlier in one of two ways (the proof is in [`captures`]).
+fn gloss_re_unbounded() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&gloss_pattern("+", "+")).expect("valid regex"))
 }
 
 /// The trailing term of an unquoted Han run: what follows the last boundary word, at most
@@ -170,13 +194,12 @@ fn trailing_term(run: &str) -> &str {
 /// only Latin text (so `（2024年）` or `（注）` are not glosses).
 pub fn extract_glosses(text: &str) -> Vec<Gloss> {
     let mut out: Vec<Gloss> = Vec::new();
-    for cap in captures(text) {
-        let zh = match (cap.get(1), cap.get(2)) {
-            (Some(q), _) => q.as_str().trim(),
-            (None, Some(run)) => trailing_term(run.as_str()),
-            _ => continue,
+    for found in captures(text) {
+        let zh = match found.term {
+            Term::Quoted(q) => q.trim(),
+            Term::Run(run) => trailing_term(run),
         };
-        let en = cap[3].trim();
+        let en = found.english.trim();
         if !zh.chars().any(is_han) || !en.chars().any(|c| c.is_ascii_alphabetic()) {
             continue;
         }
@@ -188,20 +211,68 @@ pub fn extract_glosses(text: &str) -> Vec<Gloss> {
     out
 }
 
+/// One match of [`gloss_re`].
+#[derive(Debug, PartialEq)]
+struct Found<'a> {
+    term: Term<'a>,
+    english: &'a str,
+    /// Byte offset of the match's end.
+    end: usize,
+}
+
+#[derive(Debug, PartialEq)]
+enum Term<'a> {
+    Quoted(&'a str),
+    Run(&'a str),
+}
+
+impl<'a> Found<'a> {
+    fn of(cap: &regex::Captures<'a>) -> Found<'a> {
+        let term = match (cap.get(1), cap.get(2)) {
+            (Some(q), _) => Term::Quoted(q.as_str()),
+            (None, Some(run)) => Term::Run(run.as_str()),
+            _ => unreachable!("one of the two alternatives matched"),
+        };
+        let end = cap.get(0).expect("group 0").end();
+        Found { term, english: cap.get(3).expect("group 3").as_str(), end }
+    }
+}
+
+/// The last `n` characters of `s`.
+fn last_chars(s: &str, n: usize) -> &str {
+    s.char_indices().rev().nth(n - 1).map_or(s, |(i, _)| &s[i..])
+}
+
 /// What `gloss_re().captures_iter(text)` gives. Every gloss holds an opening parenthesis
 /// followed by a Latin letter (after optional space) and starts at most [`MAX_BEFORE_PAREN`]
 /// bytes before it: the regex searches from there, not over the whole line (most lines have
 /// no such parenthesis at all). No match can start earlier, and the pattern looks neither
 /// behind nor ahead, so this finds the same matches.
-fn captures(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
+///
+/// The search runs [`gloss_re_unbounded`], whose matches are a superset of [`gloss_re`]'s
+/// at every start, so its leftmost match starts no later. Where it starts earlier, it
+/// either (a) took more than [`MAX_RUN`] Han characters: every character between its start
+/// and the bounded pattern's start is Han, so no other match starts there, and the bounded
+/// match ends at the same place with the run's last [`MAX_RUN`] characters; or (b) quoted
+/// more than [`MAX_QUOTED`] characters: then the bounded pattern is asked (rare).
+/// At the same start both patterns try the quoted term first and a quoted term has one
+/// possible end (it holds no quotes), so they agree unless (b).
+fn captures(text: &str) -> impl Iterator<Item = Found<'_>> {
     let mut pos = 0;
     std::iter::from_fn(move || {
         let paren = latin_paren(text, pos)?;
         let from = paren.saturating_sub(MAX_BEFORE_PAREN);
         let from = if from <= pos { pos } else { floor_boundary(text, from) };
-        let cap = gloss_re().captures_at(text, from)?;
-        pos = cap.get(0).map_or(text.len(), |m| m.end());
-        Some(cap)
+        let mut found = Found::of(&gloss_re_unbounded().captures_at(text, from)?);
+        match found.term {
+            Term::Quoted(q) if q.chars().nth(MAX_QUOTED).is_some() => {
+                found = Found::of(&gloss_re().captures_at(text, from)?);
+            }
+            Term::Run(run) => found.term = Term::Run(last_chars(run, MAX_RUN)),
+            Term::Quoted(_) => {}
+        }
+        pos = found.end;
+        Some(found)
     })
 }
 
@@ -292,6 +363,13 @@ const MAX_HAN: usize = 8;
 mod tests {
     use super::*;
 
+    fn whole(text: &str) -> Vec<Found<'_>> {
+        gloss_re().captures_iter(text).map(|c| Found::of(&c)).collect()
+    }
+    fn windowed(text: &str) -> Vec<Found<'_>> {
+        captures(text).collect()
+    }
+
     fn pairs(text: &str) -> Vec<(String, String)> {
         extract_glosses(text).into_iter().map(|g| (g.zh, g.en)).collect()
     }
@@ -314,24 +392,47 @@ mod tests {
     /// text.
     #[test]
     fn windowed_search_matches_whole_text_search() {
-        let whole = |text: &str| -> Vec<(usize, usize)> {
-            gloss_re()
-                .captures_iter(text)
-                .map(|c| (c.get(0).unwrap().start(), c.get(0).unwrap().end()))
-                .collect()
-        };
-        let windowed = |text: &str| -> Vec<(usize, usize)> {
-            captures(text).map(|c| (c.get(0).unwrap().start(), c.get(0).unwrap().end())).collect()
-        };
         let mut texts: Vec<String> = vec![
             format!("{}（Long Han Run）", "中".repeat(60)),
+            format!("{}·{}（Dotted Run）", "中".repeat(30), "名".repeat(20)),
             format!("“{}”（Quoted）", "引".repeat(24)),
+            format!("“{}”（Quoted Too Long）", "引".repeat(25)),
+            format!("“很长的引文中文(Inner){}”(Outer)", "引".repeat(30)),
+            format!("“短(Inner)”(Outer) 和“{}(In)”(Out)", "长".repeat(30)),
             "f(x) 和 g（y）是 函数 (Function) 与“A(b”(C)".to_string(),
             format!("{}a{}（Name）", "字".repeat(50), "词".repeat(45)),
+            format!("{} （Spaced）又{}(Two)", "甲".repeat(41), "乙".repeat(40)),
         ];
         texts.extend(super::super::corpus_texts());
         for t in &texts {
             assert_eq!(windowed(t), whole(t), "{t:?}");
+        }
+    }
+
+    /// The same on random texts over the characters the pattern cares about, with long
+    /// Han runs and quotes (a fixed-seed generator: the test is deterministic).
+    #[test]
+    fn windowed_search_matches_on_random_texts() {
+        const PIECES: &[&str] = &[
+            "中", "文", "名", "·", "“", "”", "\"", "「", "」", "(", ")", "（", "）", " ", "A", "b",
+            "Tx", "。", "，", "9", "的", "称为", "\n",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..next(160) {
+                // Long runs of one piece make the 24- and 40-character limits matter.
+                let piece = PIECES[next(PIECES.len())];
+                let repeat = if next(4) == 0 { 1 + next(50) } else { 1 };
+                text.push_str(&piece.repeat(repeat));
+            }
+            assert_eq!(windowed(&text), whole(&text), "{text:?}");
         }
     }
 

@@ -111,8 +111,9 @@ pub fn normalize_punct(text: &str) -> String {
 /// [`normalize_punct`], or `None` when it would return `text` unchanged.
 pub fn normalize_punct_changed(text: &str) -> Option<String> {
     // A pass only ever rewrites these characters (and removes horizontal space): a text
-    // without any of them is its own normal form.
-    if !may_change(text) {
+    // without any of them is its own normal form. Every rewrite also needs a Chinese
+    // character or full-width punctuation nearby, so all-ASCII text (English lines) is too.
+    if text.is_ascii() || !may_change(text) {
         return None;
     }
     // A pass is a function of its input: an unchanged text is a fixed point.
@@ -154,6 +155,10 @@ mod tests {
             let want = super::super::punct_ref::pass(line);
             let got = pass(line).unwrap_or_else(|| line.clone());
             assert_eq!(got, want, "{line:?}");
+            // What `normalize_punct_changed`'s all-ASCII shortcut relies on.
+            if line.is_ascii() {
+                assert_eq!(&want, line, "an all-ASCII line changed");
+            }
             assert_eq!(
                 may_change(line),
                 line.chars().any(|c| {
@@ -203,6 +208,8 @@ mod tests {
         "`a` `b`",
         "中 `  ` 文",
         "f(x) = 1",
+        "Hello , world ... (ok) !",
+        "a  ,  b ;c:d ?  e",
         "共 5,000 元",
         "10:30 开始",
         "中!?",
