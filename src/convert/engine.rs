@@ -16,8 +16,8 @@
 //! values: the whole config is then one leftmost-longest pass ([`Plan::Single`]). Other configs
 //! run OpenCC's segment-by-segment chain exactly ([`Plan::Segmented`]).
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use super::dict::{spec, DictId, Spec};
 pub use super::matcher::Matcher;
@@ -27,7 +27,7 @@ use super::Config;
 /// (tw2sp's TWPhrasesRev has one-character keys ahead of longer TWVariantsRevPhrases keys).
 /// Position by position, exactly as OpenCC's `DictGroup::MatchPrefix`.
 pub struct GroupLookup {
-    dicts: Vec<(HashMap<&'static str, &'static str>, usize)>,
+    dicts: Vec<(FxHashMap<&'static str, &'static str>, usize)>,
 }
 
 impl GroupLookup {
@@ -97,7 +97,7 @@ type Pair = (&'static str, Cow<'static, str>);
 /// `(key, value)` pairs of a group, earlier dictionaries winning duplicate keys.
 fn union(group: &[DictId]) -> Vec<Pair> {
     let len = group.iter().map(|d| d.entries().len()).sum();
-    let mut seen = HashSet::with_capacity(len);
+    let mut seen = FxHashSet::with_capacity_and_hasher(len, Default::default());
     let mut out = Vec::with_capacity(len);
     for d in group {
         for &(k, v) in d.entries() {
@@ -137,7 +137,7 @@ fn single_pass_pairs(spec: Spec) -> Option<Vec<Pair>> {
 /// copies meets the step unchanged).
 fn compose_chars(pairs: &mut Vec<Pair>, group: &[DictId]) {
     let step = union(group);
-    let map: HashMap<char, &str> =
+    let map: FxHashMap<char, &str> =
         step.iter().map(|(k, v)| (k.chars().next().expect("non-empty key"), v.as_ref())).collect();
     for (_, v) in pairs.iter_mut() {
         // Most values hold no character the step maps: they stay borrowed.
@@ -153,7 +153,7 @@ fn compose_chars(pairs: &mut Vec<Pair>, group: &[DictId]) {
         }
         *v = Cow::Owned(mapped);
     }
-    let keys: HashSet<&str> = pairs.iter().map(|p| p.0).collect();
+    let keys: FxHashSet<&str> = pairs.iter().map(|p| p.0).collect();
     let added: Vec<Pair> = step.iter().filter(|(k, _)| !keys.contains(k)).cloned().collect();
     pairs.extend(added);
 }

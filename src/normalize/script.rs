@@ -1,7 +1,7 @@
 //! Script (Simplified / Traditional) and Traditional-variant (Hong Kong / Taiwan) detection,
 //! from OpenCC's character dictionaries.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 use crate::convert::DictId;

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use super::dedupe::dedupe;
-use super::hash::FxBuild;
 use super::labels::{LabelAt, LabelFinder};
 use super::parts::{
     assign_roles, directions, localise, rejoin_around_notes, scripts_of, unknown_speaker,
@@ -11,6 +10,7 @@ use super::parts::{
 use super::speakers::{fold, identify, PersonGloss, Registry};
 use super::Rules;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
+use rustc_hash::FxBuildHasher;
 
 /// Where the walk is: what unlabelled paragraphs currently mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +116,8 @@ impl<'a> Builder<'a> {
     fn label_names(&mut self, found: &[Option<LabelAt>]) -> (Vec<Option<u32>>, Vec<Name>) {
         // Name as written → its index, then folded name → its index: a transcript writes
         // the same few names over and over, and folding is the costly part.
-        let mut written: HashMap<&str, u32, FxBuild> = HashMap::default();
-        let mut folded: HashMap<String, u32, FxBuild> = HashMap::default();
+        let mut written: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
+        let mut folded: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         let mut names: Vec<Name> = Vec::new();
         let mut key_of = Vec::with_capacity(found.len());
         let mut found = found.iter();

@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use super::hash::FxBuild;
 use crate::document::{Action, AuditEntry, Document, Line, Scripts};
+use rustc_hash::FxBuildHasher;
 
 /// Drops exact repeats of a paragraph, or of a sentence of 12+ characters, inside a turn.
 pub fn dedupe(lines: Vec<Line>, doc: &mut Document) -> Vec<Line> {
@@ -182,7 +182,7 @@ fn char_len(lead: u8) -> usize {
     }
 }
 
-type Set<'t> = HashSet<&'t str, FxBuild>;
+type Set<'t> = HashSet<&'t str, FxBuildHasher>;
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,8 @@ use std::ops::Range;
 use regex::Regex;
 use regex_syntax::hir::Hir;
 
-use super::hash::FxBuild;
 use crate::rules::LineFilter;
+use rustc_hash::FxBuildHasher;
 
 /// Where a label sits in its line: byte ranges of the name and of the words after it, both
 /// trimmed (the rest may be empty).
@@ -77,7 +77,7 @@ impl LabelFinder<'_> {
 
 /// Text up to a match's end (and one character more when the pattern looks past it) → the
 /// match's start and its `name`.
-type Seen = HashMap<Box<str>, (usize, Range<usize>), FxBuild>;
+type Seen = HashMap<Box<str>, (usize, Range<usize>), FxBuildHasher>;
 
 /// One label regex, with groups `name` and (optionally) `rest`.
 ///

@@ -13,7 +13,6 @@
 
 mod build;
 mod dedupe;
-mod hash;
 mod labels;
 mod parts;
 mod speakers;

@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use super::hash::FxBuild;
 use super::speakers::fold;
 use crate::document::{BlockKind, Line, Scripts, Segment, Speaker};
 use crate::rules::LineFilter;
+use rustc_hash::FxBuildHasher;
 
 /// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
 /// paragraph again, with the note inline in parentheses; the note is also its own segment.
@@ -97,7 +97,7 @@ pub fn directions(re: &regex::Regex, filter: &LineFilter, lines: &[Line]) -> Vec
 
 /// Speakers without a fixed role are hosts when their turns often ask questions.
 pub fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
-    let mut asked: HashMap<String, (usize, usize), FxBuild> = HashMap::default();
+    let mut asked: HashMap<String, (usize, usize), FxBuildHasher> = HashMap::default();
     for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
         let sp = seg.speaker.as_ref().expect("turns have speakers");
         let q = seg.lines.iter().any(|l| asks(&l.text));

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::hash::FxBuild;
 use crate::config::describe_toml_error;
 use crate::document::{EnSpan, Speaker};
 use crate::error::{Error, Result};
+use rustc_hash::FxBuildHasher;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,7 +33,7 @@ struct PersonDef {
 #[derive(Debug, Default)]
 pub struct Registry {
     people: Vec<Speaker>,
-    by_alias: HashMap<String, usize, FxBuild>,
+    by_alias: HashMap<String, usize, FxBuildHasher>,
 }
 
 impl Registry {
