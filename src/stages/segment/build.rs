@@ -1,5 +1,6 @@
 //! Walking the lines once, in order, to build segments.
 
+use rustc_hash::FxBuildHasher;
 use std::collections::HashMap;
 
 use super::dedupe::dedupe;
@@ -10,7 +11,6 @@ use super::parts::{
 use super::speakers::{fold, identify, PersonGloss, Registry};
 use super::Rules;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
-use rustc_hash::FxBuildHasher;
 
 /// Where the walk is: what unlabelled paragraphs currently mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Exact repeats inside one turn: a paragraph said twice, or a sentence of 12+ characters
 //! said again, is kept once and the repeat is audited.
 
+use rustc_hash::FxBuildHasher;
 use std::collections::HashSet;
 
 use crate::document::{Action, AuditEntry, Document, Line, Scripts};
-use rustc_hash::FxBuildHasher;
 
 /// Drops exact repeats of a paragraph, or of a sentence of 12+ characters, inside a turn.
 pub fn dedupe(lines: Vec<Line>, doc: &mut Document) -> Vec<Line> {

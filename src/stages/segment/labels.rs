@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use regex::Regex;
 use regex_syntax::hir::Hir;
+use rustc_hash::FxBuildHasher;
 
 use crate::rules::LineFilter;
-use rustc_hash::FxBuildHasher;
 
 /// Where a label sits in its line: byte ranges of the name and of the words after it, both
 /// trimmed (the rest may be empty).

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use memchr::memmem;
+use rustc_hash::FxBuildHasher;
 
 use super::speakers::fold;
 use crate::document::{BlockKind, Line, Scripts, Segment, Speaker};
 use crate::rules::LineFilter;
-use rustc_hash::FxBuildHasher;
 
 /// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
 /// paragraph again, with the note inline in parentheses; the note is also its own segment.

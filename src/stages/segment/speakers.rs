@@ -1,5 +1,6 @@
 //! The speaker registry, and speakers named by the document's own glosses.
 
+use rustc_hash::FxBuildHasher;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -8,7 +9,6 @@ use serde::Deserialize;
 use crate::config::describe_toml_error;
 use crate::document::{EnSpan, Speaker};
 use crate::error::{Error, Result};
-use rustc_hash::FxBuildHasher;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
