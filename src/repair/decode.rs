@@ -44,6 +44,7 @@ pub struct UnitOut {
     pub keep: bool,
 }
 
+#[derive(Clone, Copy)]
 struct Node {
     parent: u32,
     codes: [u16; 4],
@@ -138,6 +139,7 @@ fn search(
     let mut beam = vec![root];
     let mut exts = Vec::new();
     let mut bases = Vec::new();
+    let mut weights: Vec<f32> = Vec::new();
     let mut cands: Vec<(Hyp, Node)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
         cands.clear();
@@ -163,14 +165,17 @@ fn search(
             exts.retain(|e| e.ok);
             let rank_score = |e: &Ext| e.h.score + e.lookahead;
             let max = exts.iter().map(rank_score).fold(f32::MIN, f32::max);
-            let z: f32 = exts.iter().map(|e| (rank_score(e) - max).exp()).sum();
-            for e in &exts {
+            // Each sibling's weight once: `exp` was a tenth of a garbled page's search.
+            weights.clear();
+            weights.extend(exts.iter().map(|e| (rank_score(e) - max).exp()));
+            let z: f32 = weights.iter().sum();
+            for (e, w) in exts.iter().zip(&weights) {
                 let node = Node {
                     parent: h.node,
                     codes: e.codes,
                     n: e.n,
                     verbatim: verbatim(tok, h, e),
-                    conf: ((rank_score(e) - max).exp() / z).min(0.99).min(e.conf_cap),
+                    conf: (w / z).min(0.99).min(e.conf_cap),
                     keep: false,
                 };
                 cands.push((e.h, node));
@@ -217,26 +222,40 @@ fn final_score(h: &Hyp) -> f32 {
     h.score + if h.pending != NONE { -50.0 } else { 0.0 } + if h.owe { OWE_PENALTY } else { 0.0 }
 }
 
-/// Keeps the best hypothesis per state, then the best [`BEAM`] states.
+/// Keeps the best hypothesis per state, then the best [`BEAM`] states, best first. Ties
+/// go to the earlier candidate, so the beam is a function of the candidates' order alone.
+///
+/// One pass keeps the best [`BEAM`] states seen so far: a state pushed out can only come
+/// back with a candidate better than the worst kept one, and that is the test every
+/// candidate meets first. Sorting all of a step's candidates instead was about 12 % of a
+/// garbled page's search.
 fn prune(b: &mut Vec<(Hyp, Node)>) {
     let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
-    b.retain(|c| c.0.score > best - PRUNE_MARGIN);
-    // Best first; a state already kept is a worse path to it. Sorting by score alone and
-    // comparing with the few kept states is cheaper than sorting by state.
-    b.sort_unstable_by(|x, y| y.0.score.total_cmp(&x.0.score));
     let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe, h.matched, h.in_word);
-    let mut kept = 0;
-    for i in 0..b.len() {
-        if kept == BEAM {
-            break;
+    // Indices into `b`, best first; earlier indices win ties as they come first.
+    let mut top: Vec<usize> = Vec::with_capacity(BEAM + 1);
+    for (i, (h, _)) in b.iter().enumerate() {
+        if h.score <= best - PRUNE_MARGIN {
+            continue;
         }
-        let k = key(&b[i].0);
-        if b[..kept].iter().all(|c| key(&c.0) != k) {
-            b.swap(kept, i);
-            kept += 1;
+        if top.len() == BEAM && h.score <= b[top[BEAM - 1]].0.score {
+            continue;
         }
+        let k = key(h);
+        match top.iter().position(|&j| key(&b[j].0) == k) {
+            Some(at) if h.score > b[top[at]].0.score => {
+                top.remove(at);
+            }
+            Some(_) => continue,
+            None => {}
+        }
+        let at = top.partition_point(|&j| b[j].0.score >= h.score);
+        top.insert(at, i);
+        top.truncate(BEAM);
     }
-    b.truncate(kept);
+    let kept: Vec<(Hyp, Node)> = top.iter().map(|&i| b[i]).collect();
+    b.clear();
+    b.extend_from_slice(&kept);
 }
 
 fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
@@ -252,4 +271,73 @@ fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
     }
     out.reverse();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A candidate whose node's `parent` is its index, so the kept ones can be named.
+    fn cand(i: usize, score: f32, last: u16) -> (Hyp, Node) {
+        let h = Hyp {
+            score,
+            pending: NONE,
+            last,
+            tail: 0,
+            owe: false,
+            matched: false,
+            in_word: false,
+            node: 0,
+        };
+        let node = Node {
+            parent: i as u32,
+            codes: [NONE; 4],
+            n: 0,
+            verbatim: false,
+            conf: 0.0,
+            keep: false,
+        };
+        (h, node)
+    }
+
+    /// The definition: within the margin, best first with earlier candidates winning ties,
+    /// each state's first, at most [`BEAM`].
+    fn by_sorting(b: &[(Hyp, Node)]) -> Vec<u32> {
+        let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
+        let mut v: Vec<&(Hyp, Node)> =
+            b.iter().filter(|c| c.0.score > best - PRUNE_MARGIN).collect();
+        v.sort_by(|x, y| y.0.score.total_cmp(&x.0.score));
+        let mut states = Vec::new();
+        let mut kept = Vec::new();
+        for c in v {
+            if kept.len() < BEAM && !states.contains(&c.0.last) {
+                states.push(c.0.last);
+                kept.push(c.1.parent);
+            }
+        }
+        kept
+    }
+
+    #[test]
+    fn prune_keeps_each_states_best_then_the_best_states_earlier_winning_ties() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for round in 0..2000 {
+            let n = 1 + next(60) as usize;
+            // Few states and few distinct scores, so states repeat and scores tie; some
+            // candidates fall outside the margin.
+            let states = 1 + next(14);
+            let cands: Vec<(Hyp, Node)> =
+                (0..n).map(|i| cand(i, next(8) as f32 * -5.0, next(states) as u16)).collect();
+            let mut pruned = cands.clone();
+            prune(&mut pruned);
+            let got: Vec<u32> = pruned.iter().map(|c| c.1.parent).collect();
+            assert_eq!(got, by_sorting(&cands), "round {round}");
+        }
+    }
 }

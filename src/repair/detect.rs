@@ -3,11 +3,10 @@
 
 use super::candidates::DocChars;
 use super::gbk::gbk;
-use super::lm::FastSet;
-use super::lm::{key, CodeSet, DocLm, FastMap, EOL};
+use super::lm::{key, CodeSet, DocLm, EOL};
 use super::pinyin_idx::pinyin_index;
 use super::tokens::{Tok, Unit};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Code of the observed character right before a gloss at `toks[i]`, if it reads `py`.
 fn glossed_code(toks: &[Tok], i: usize, py: &str) -> Option<u16> {
@@ -24,7 +23,7 @@ fn glossed_code(toks: &[Tok], i: usize, py: &str) -> Option<u16> {
 /// human annotator does not.
 pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
     let (mut agree, mut glosses, mut eaten) = (0usize, 0usize, 0usize);
-    let mut glossed: HashMap<u16, (usize, usize)> = HashMap::new();
+    let mut glossed: FxHashMap<u16, (usize, usize)> = FxHashMap::default();
     for line in toks {
         for (i, t) in line.iter().enumerate() {
             match &t.unit {
@@ -73,10 +72,10 @@ pub struct DocModel {
 pub struct Swallow {
     /// Counts of 2- to 4-character strings of the document's trusted text (see
     /// [`trusted_runs`]) that hold an ASCII character, keyed by packed chars.
-    ngrams: FastMap<u64, u32>,
+    ngrams: FxHashMap<u64, u32>,
     /// Counts of (class of previous, swallowable ASCII, class of next) in trusted text:
     /// the back-off when no longer context was seen.
-    classes: FastMap<u64, u32>,
+    classes: FxHashMap<u64, u32>,
 }
 
 /// Characters the damaging decoder can have swallowed after a lost byte: ASCII that is
@@ -127,7 +126,9 @@ impl DocModel {
     pub fn build(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> DocModel {
         let mut table = CodeSet::default();
         let mut lm = DocLm::new();
-        let mut seen = FastSet::default();
+        // A bitmap, read back in code order: the document's candidate lists, and so the
+        // search's ties, must not depend on a hash table's order.
+        let mut seen = CodeSet::default();
         let mut run = Vec::new();
         for line in toks {
             run.clear();
@@ -163,7 +164,7 @@ impl DocModel {
             lm.add_run(&run);
         }
         lm.finish();
-        let (mut ngrams, mut classes) = (FastMap::default(), FastMap::default());
+        let (mut ngrams, mut classes) = (FxHashMap::default(), FxHashMap::default());
         for (line, toks) in chars.iter().zip(toks) {
             for run in trusted_runs(line, toks) {
                 for n in 2..=4 {
@@ -184,7 +185,7 @@ impl DocModel {
                 }
             }
         }
-        let chars = DocChars::build(seen.into_iter());
+        let chars = DocChars::build(seen.iter());
         DocModel { table, lm, swallow: Swallow { ngrams, classes }, chars }
     }
 }
@@ -260,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_swallowed_digit_before_three_digits_and_nian_starts_a_year() {
-        let none = Swallow { ngrams: FastMap::default(), classes: FastMap::default() };
+        let none = Swallow { ngrams: FxHashMap::default(), classes: FxHashMap::default() };
         let rest: Vec<char> = "030年前".chars().collect();
         assert_eq!(none.candidates(&rest)[0].0, b'2');
         let rest: Vec<char> = "030個".chars().collect();

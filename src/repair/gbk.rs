@@ -3,17 +3,22 @@
 //! Codes: a byte below 0x80 is itself, 0x80 is the single-byte euro sign of WHATWG GBK,
 //! and a two-byte character is `lead << 8 | trail`.
 
-use super::lm::FastMap;
 use std::sync::OnceLock;
+
+/// Private use area of the Basic Multilingual Plane, where a GBK decoder puts
+/// user-defined pairs.
+const PUA: std::ops::RangeInclusive<u32> = 0xE000..=0xF8FF;
 
 pub struct Gbk {
     /// Decoded character per two-byte code, `None` where WHATWG GBK gives private use
     /// (the damaging decoder dropped those) or the trail byte is invalid.
     pair: Vec<Option<char>>,
-    enc: FastMap<char, u16>,
-    /// Private-use characters a GBK decoder gives for user-defined pairs: never text,
-    /// but mojibake contains them.
-    pua: FastMap<char, u16>,
+    /// Code per character of the Basic Multilingual Plane (GBK has none outside it), 0 for
+    /// none: one load where a hash lookup ran for every character of every hypothesis.
+    enc: Vec<u16>,
+    /// Per private-use character (from [`PUA`]'s start), the user-defined pair a GBK decoder
+    /// gives it for, 0 for none: never text, but mojibake contains them.
+    pua: Vec<u16>,
 }
 
 pub fn gbk() -> &'static Gbk {
@@ -30,14 +35,14 @@ pub fn is_trail(b: u8) -> bool {
 }
 
 pub fn is_private_use(c: char) -> bool {
-    ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}'
+    PUA.contains(&(c as u32)) || c == '\u{FFFD}'
 }
 
 impl Gbk {
     fn build() -> Gbk {
         let mut pair = vec![None; 1 << 16];
-        let mut enc = FastMap::default();
-        let mut pua = FastMap::default();
+        let mut enc = vec![0u16; 1 << 16];
+        let mut pua = vec![0u16; PUA.clone().count()];
         let mut dec = encoding_rs::GBK.new_decoder_without_bom_handling();
         let mut out = String::with_capacity(8);
         for lead in 0x81u8..=0xFE {
@@ -47,11 +52,17 @@ impl Gbk {
                 let mut it = out.chars();
                 if let (Some(c), None) = (it.next(), it.next()) {
                     let code = u16::from_be_bytes([lead, trail]);
+                    // The first code of a character wins, as the encoder's would.
+                    let first = |slot: &mut u16| {
+                        if *slot == 0 {
+                            *slot = code;
+                        }
+                    };
                     if !is_private_use(c) {
                         pair[code as usize] = Some(c);
-                        enc.entry(c).or_insert(code);
-                    } else if c != '\u{FFFD}' {
-                        pua.entry(c).or_insert(code);
+                        first(&mut enc[c as usize]);
+                    } else if PUA.contains(&(c as u32)) {
+                        first(&mut pua[(c as u32 - PUA.start()) as usize]);
                     }
                 }
             }
@@ -69,13 +80,17 @@ impl Gbk {
         match c {
             '\0'..='\x7F' => Some(c as u16),
             '€' => Some(0x80),
-            _ => self.enc.get(&c).copied(),
+            _ => self.enc.get(c as usize).copied().filter(|&code| code != 0),
         }
     }
 
     /// GBK bytes of any character a GBK decoder can output, private use included.
     pub fn bytes_any(&self, c: char) -> Option<Vec<u8>> {
-        let code = self.encode(c).or_else(|| self.pua.get(&c).copied())?;
+        let pua = || {
+            let i = (c as u32).checked_sub(*PUA.start())?;
+            self.pua.get(i as usize).copied().filter(|&code| code != 0)
+        };
+        let code = self.encode(c).or_else(pua)?;
         Some(if code > 0xFF { code.to_be_bytes().to_vec() } else { vec![code as u8] })
     }
 
@@ -145,6 +160,29 @@ mod tests {
         b.extend([0xE9, 0xD6, 0xD0, 0x87, 0xF8]);
         b.extend(encoding_rs::GBK.encode("(guó)的人口").0.iter());
         assert_eq!(lossy_decode(&b), "因?yàn)橹袊?guó)的人口");
+    }
+
+    #[test]
+    fn every_character_encodes_to_its_first_code() {
+        let g = gbk();
+        let mut first = std::collections::HashMap::new();
+        for code in 0x8140..=0xFEFEu16 {
+            if let Some(c) = g.pair(code) {
+                first.entry(c).or_insert(code);
+            }
+        }
+        assert!(first.len() > 21_000, "GBK has about 21 900 two-byte characters");
+        for (&c, &code) in first.iter().filter(|(&c, _)| c != '€') {
+            assert_eq!(g.encode(c), Some(code), "{c}");
+        }
+        // WHATWG GBK's single byte wins over the pair A2 E3.
+        assert_eq!(g.encode('€'), Some(0x80));
+        assert_eq!(g.encode('\u{4E00}'), Some(0xD2BB)); // 一
+        assert_eq!(g.encode('😀'), None);
+        assert_eq!(g.encode('\u{E000}'), None, "private use is never text");
+        // A GBK decoder gives private use for user-defined pairs: mojibake holds them.
+        assert_eq!(g.bytes_any('\u{E000}'), Some(vec![0xAA, 0xA1]));
+        assert_eq!(g.bytes_any('\u{FFFD}'), None);
     }
 
     #[test]

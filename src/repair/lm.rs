@@ -6,9 +6,8 @@
 //! jargon and punctuation habits. Keys are GBK codes with full-width forms folded to
 //! ASCII, because the damaged document shows them half-width.
 
+use rustc_hash::FxHashMap;
 use std::cell::Cell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 static LM_BIN: &[u8] = include_bytes!("lm.bin");
@@ -117,7 +116,7 @@ impl GeneralLm {
 pub struct DocLm {
     uni: Vec<u32>,
     total: f32,
-    bi: FastMap<u32, u32>,
+    bi: FxHashMap<u32, u32>,
     /// Per code: everything in [`logp`] that does not depend on the previous character.
     floor: Vec<f32>,
     /// Direct-mapped memo of [`logp`]: `key << 32 | f32 bits`. The search asks for the
@@ -264,30 +263,28 @@ impl CodeSet {
     pub fn contains(&self, code: u16) -> bool {
         self.0[code as usize >> 6] >> (code & 63) & 1 == 1
     }
+
+    /// The codes in the set, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            (0..64u16).filter(move |b| bits >> b & 1 == 1).map(move |b| (w as u16) << 6 | b)
+        })
+    }
 }
 
-/// A multiplicative hasher: the keys are packed character codes, and lookups sit in the
-/// innermost loop of the search.
-#[derive(Default)]
-pub struct MulHasher(u64);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A map keyed by packed codes, hashed with [`MulHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MulHasher>>;
-pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<MulHasher>>;
-
-impl Hasher for MulHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-        }
-    }
-    fn write_u64(&mut self, k: u64) {
-        self.0 = (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
-    }
-    fn write_u32(&mut self, k: u32) {
-        self.0 = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+    #[test]
+    fn code_set_iterates_its_members_ascending() {
+        let mut s = CodeSet::default();
+        let members = [0xFFFF, 0x8140, 0, 63, 64, 0xB5C4, 0x8140];
+        members.iter().for_each(|&c| s.insert(c));
+        let mut want: Vec<u16> = members.to_vec();
+        want.sort_unstable();
+        want.dedup();
+        assert_eq!(s.iter().collect::<Vec<_>>(), want);
+        assert!(CodeSet::default().iter().next().is_none());
     }
 }

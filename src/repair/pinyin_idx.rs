@@ -5,12 +5,12 @@
 //! language model narrow it down.
 
 use super::gbk::gbk;
-use super::lm::FastMap;
 use pinyin::ToPinyinMulti;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 pub struct PinyinIndex {
-    by_py: FastMap<&'static str, Vec<u16>>,
+    by_py: FxHashMap<&'static str, Vec<u16>>,
 }
 
 pub fn pinyin_index() -> &'static PinyinIndex {
@@ -26,7 +26,7 @@ pub fn readings(c: char) -> impl Iterator<Item = &'static str> {
 impl PinyinIndex {
     fn build() -> PinyinIndex {
         let g = gbk();
-        let mut by_py: FastMap<&'static str, Vec<u16>> = FastMap::default();
+        let mut by_py: FxHashMap<&'static str, Vec<u16>> = FxHashMap::default();
         for code in 0x8140u16..=0xFEFE {
             if let Some(c) = g.pair(code) {
                 for py in readings(c) {
