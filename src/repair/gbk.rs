@@ -52,7 +52,7 @@ impl Gbk {
                 let mut it = out.chars();
                 if let (Some(c), None) = (it.next(), it.next()) {
                     let code = u16::from_be_bytes([lead, trail]);
-                    // The first code of a character wins, as the encoder's would.
+                    // Codes come in ascending order: a character keeps its lowest.
                     let first = |slot: &mut u16| {
                         if *slot == 0 {
                             *slot = code;
