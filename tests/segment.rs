@@ -195,3 +195,22 @@ fn a_speaker_glossed_in_the_text_is_one_person_across_scripts_and_languages() {
         assert_eq!(g["speaker"]["zh_hant"], "傑弗裡·辛頓", "Taiwan standard, like all zh_hant");
     }
 }
+
+/// The lines move into the segments rather than being copied: none is left behind in the
+/// document. (What the segments hold is checked by the golden files of `segment`.)
+#[test]
+fn segment_moves_the_lines_into_the_segments() {
+    use zhpipe::StageKind;
+    let pipeline = Pipeline::builtin().unwrap();
+    for prefix in ["000_", "001_", "003_"] {
+        let path = common::seed(prefix);
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.to_str().unwrap();
+        let before = pipeline.process_until(name, bytes.clone(), StageKind::Normalize).unwrap();
+        let after = pipeline.process_until(name, bytes, StageKind::Segment).unwrap();
+        assert!(!before.lines.is_empty() && after.lines.is_empty(), "{prefix}");
+        let kept: usize = after.segments.iter().map(|s| s.lines.len()).sum();
+        let given = before.lines.iter().filter(|l| !l.is_blank()).count();
+        assert!(kept * 2 > given && kept <= given, "{prefix}: {kept} lines of {given}");
+    }
+}

@@ -6,7 +6,7 @@
 //! | [`repair`] | lines | undoes encoding damage | yes |
 //! | [`strip`] | lines | removes boilerplate, extracts metadata, tags blocks | yes |
 //! | [`normalize`] | lines | punctuation, spacing, both scripts | yes |
-//! | [`segment`] | lines | groups lines into typed segments with speakers | n/a (builds segments) |
+//! | [`segment`] | lines | moves the lines into typed segments with speakers | n/a (builds segments) |
 //! | [`emit`] | segments | serialises JSONL records | n/a |
 
 use std::fmt;

@@ -74,13 +74,16 @@ impl<'a> Builder<'a> {
     }
 
     pub fn run(mut self) -> Vec<Segment> {
-        let lines: Vec<Line> = self.doc.lines.iter().filter(|l| !l.is_blank()).cloned().collect();
-        // Each line's label, found once: every later question about a line's label is
-        // answered from here.
+        // The lines move into the segments: a copy of every line (both scripts included)
+        // was most of what a large document's segmentation allocated.
+        let all = std::mem::take(&mut self.doc.lines);
+        // Each non-blank line's label, found once: every later question about a line's
+        // label is answered from here.
         let labels: Vec<Option<LabelAt>> =
-            lines.iter().map(|l| self.labels.find_at(&l.text)).collect();
-        let speakers = self.accepted_speakers(&labels, &lines);
-        let mut walk = lines.into_iter().zip(labels).zip(speakers).peekable();
+            all.iter().filter(|l| !l.is_blank()).map(|l| self.labels.find_at(&l.text)).collect();
+        let speakers = self.accepted_speakers(&labels, &all);
+        let lines = all.into_iter().filter(|l| !l.is_blank());
+        let mut walk = lines.zip(labels).zip(speakers).peekable();
         while let Some(((line, label), speaker)) = walk.next() {
             let found = Found { label, speaker };
             let next = walk.peek().map(|((l, _), _)| l);
@@ -97,10 +100,11 @@ impl<'a> Builder<'a> {
 
     /// Labels that name a registered person, a person the document glosses with an English
     /// name (`杰弗里·辛顿（Geoffrey Hinton）`), or a name the document repeats often enough.
-    /// `found` holds the labels of the non-blank `lines`, in order; the result holds, for
-    /// each of them, the index in `self.people` of the speaker its label names.
+    /// `lines` are all the document's lines and `found` the labels of the non-blank ones, in
+    /// order; the result holds, for each of those, the index in `self.people` of the speaker
+    /// its label names.
     fn accepted_speakers(&mut self, found: &[Option<LabelAt>], lines: &[Line]) -> Vec<Option<u32>> {
-        let (key_of, names) = self.label_names(found);
+        let (key_of, names) = self.label_names(found, lines);
         let glosses = PersonGloss::all(lines.iter().flat_map(|l| &l.glosses));
         let mut from_glosses = 0;
         let mut person_of = Vec::with_capacity(names.len());
@@ -113,7 +117,11 @@ impl<'a> Builder<'a> {
 
     /// The distinct label names of the document, and for each non-blank line the index of
     /// its label's name. Labels of lines a stage has given a kind are not names.
-    fn label_names(&mut self, found: &[Option<LabelAt>]) -> (Vec<Option<u32>>, Vec<Name>) {
+    fn label_names(
+        &mut self,
+        found: &[Option<LabelAt>],
+        lines: &[Line],
+    ) -> (Vec<Option<u32>>, Vec<Name>) {
         // Name as written → its index, then folded name → its index: a transcript writes
         // the same few names over and over, and folding is the costly part.
         let mut written: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
@@ -121,7 +129,7 @@ impl<'a> Builder<'a> {
         let mut names: Vec<Name> = Vec::new();
         let mut key_of = Vec::with_capacity(found.len());
         let mut found = found.iter();
-        for line in &self.doc.lines {
+        for line in lines {
             let blank = line.is_blank();
             let label = if blank {
                 self.labels.find_at(&line.text)

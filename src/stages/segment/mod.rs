@@ -2,7 +2,8 @@
 //! highlights, quotes, notes and summaries, each under its section.
 //!
 //! Input: normalised lines with their block kinds from `strip`. Output:
-//! `Document::segments`; the lines themselves are left as they were.
+//! `Document::segments`; the lines move into them (`Document::lines` is left empty, blank
+//! lines and audited repeats dropped).
 //!
 //! A speaker turn starts at a label — a short name and a colon, alone on its line or before
 //! the words, or a bracketed name — and runs over the following paragraphs until the next
