@@ -74,8 +74,8 @@ impl<'a> Builder<'a> {
     }
 
     pub fn run(mut self) -> Vec<Segment> {
-        // The lines move into the segments: a copy of every line (both scripts included)
-        // was most of what a large document's segmentation allocated.
+        // The lines move into the segments: copying them (both scripts included) held a
+        // document's whole text twice until the document was written.
         let all = std::mem::take(&mut self.doc.lines);
         // Each non-blank line's label, found once: every later question about a line's
         // label is answered from here.
