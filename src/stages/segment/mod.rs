@@ -2,8 +2,9 @@
 //! highlights, quotes, notes and summaries, each under its section.
 //!
 //! Input: normalised lines with their block kinds from `strip`. Output:
-//! `Document::segments`; the lines move into them (`Document::lines` is left empty, blank
-//! lines and audited repeats dropped).
+//! `Document::segments`; the lines move into them and `Document::lines` is left empty.
+//! Blank lines and audited repeats are dropped, a line split by a note is joined again,
+//! and a label alone on its line is kept only as its turn's provenance.
 //!
 //! A speaker turn starts at a label — a short name and a colon, alone on its line or before
 //! the words, or a bracketed name — and runs over the following paragraphs until the next
