@@ -44,13 +44,14 @@ struct RunArgs {
     /// Files, directories, or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Write records here (atomically) instead of standard output.
+    /// Write records here (atomically) instead of standard output (`-`: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Pipeline file (default: the built-in `pipelines/default.toml`).
     #[arg(long, value_name = "FILE")]
     pipeline: Option<PathBuf>,
-    /// Write the audit trail (every removal and repair, with its rule) as JSONL here.
+    /// Write the audit trail (every removal and repair, with its rule) as JSONL here (`-`:
+    /// standard output, when the records go to a file).
     #[arg(long, value_name = "FILE")]
     audit: Option<PathBuf>,
     /// Worker threads (default: all cores). Output is identical for any value.
@@ -121,6 +122,13 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         window: jobs * 256,
         max_waiting_bytes: jobs * (64 << 20),
     };
+    if is_stdout(args.output.as_deref()) && args.audit.as_deref().is_some_and(|a| a == STDOUT) {
+        return Err(Error::Usage(
+            "--audit - needs --output FILE: records and the audit trail cannot share standard \
+             output"
+                .into(),
+        ));
+    }
     let progress = progress_bar(&args, total);
     let mut out = AtomicOut::open(args.output.as_deref())?;
     let mut audit = args.audit.as_deref().map(|p| AtomicOut::open(Some(p))).transpose()?;
@@ -240,6 +248,14 @@ fn report(args: &RunArgs, s: &Summary) {
     }
 }
 
+/// The `-o` / `--audit` value that means standard output, as `-` means standard input.
+const STDOUT: &str = "-";
+
+/// Whether an output option means standard output: absent, or `-`.
+fn is_stdout(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p == Path::new(STDOUT))
+}
+
 /// Standard output, or a temporary file renamed over the target only when the run
 /// completes, so a reader never sees a half-written file. A target that exists and is not a
 /// regular file (`/dev/null`, a FIFO, a terminal) is written in place: renaming over it would
@@ -253,7 +269,7 @@ enum AtomicOut {
 
 impl AtomicOut {
     fn open(path: Option<&Path>) -> Result<AtomicOut, Error> {
-        let Some(path) = path else {
+        let Some(path) = path.filter(|p| !is_stdout(Some(p))) else {
             return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
         };
         let io_err = |source| Error::Io { path: path.to_owned(), source };

@@ -371,3 +371,31 @@ fn a_user_pipeline_can_add_rules_and_reuse_the_built_in_ones() {
     let out = stdout(&o);
     assert!(!out.contains("赞助") && out.contains("我们会去火星"), "{out}");
 }
+
+#[test]
+fn a_dash_for_output_or_audit_is_standard_output() {
+    let dir = tmpdir();
+    let seed = std::fs::canonicalize(&seeds()[0]).unwrap();
+    let in_dir = |args: &[&str]| {
+        let o = zhpipe().args(args).current_dir(dir.path()).output().expect("zhpipe runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        o
+    };
+    let plain = in_dir(&["run", s(&seed), "--quiet"]);
+    let dashed = in_dir(&["run", s(&seed), "--quiet", "-o", "-"]);
+    assert!(!plain.stdout.is_empty());
+    assert_eq!(dashed.stdout, plain.stdout);
+    let audit = in_dir(&["run", s(&seed), "--quiet", "-o", "records.jsonl", "--audit", "-"]);
+    let records = std::fs::read(dir.path().join("records.jsonl")).unwrap();
+    assert_eq!(records, plain.stdout);
+    assert!(stdout(&audit).lines().count() > 0 && stdout(&audit).contains("\"rule\""));
+    assert!(!dir.path().join("-").exists(), "no file named `-`");
+    // Both on standard output would interleave: refused.
+    let both = zhpipe()
+        .args(["run", s(&seed), "--quiet", "--audit", "-"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert!(stderr(&both).contains("--audit -"));
+}
