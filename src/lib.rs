@@ -36,6 +36,8 @@ pub mod render;
 pub mod repair;
 pub mod rules;
 pub mod stages;
+#[cfg(test)]
+mod testing;
 
 pub use document::Document;
 pub use error::{DocError, DocErrorKind, Error, Position};

@@ -93,6 +93,14 @@ fn main() -> ExitCode {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode, Error> {
+    // Before anything is read: standard input may be the only copy of the input.
+    if args.output.as_deref().is_none_or(is_dash) && args.audit.as_deref().is_some_and(is_dash) {
+        return Err(Error::Usage(
+            "--audit - needs --output FILE: records and the audit trail cannot share standard \
+             output"
+                .into(),
+        ));
+    }
     let pipeline = match &args.pipeline {
         Some(p) => Pipeline::from_file(p)?,
         None => Pipeline::builtin()?,
@@ -122,13 +130,6 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         window: jobs * 256,
         max_waiting_bytes: jobs * (64 << 20),
     };
-    if is_stdout(args.output.as_deref()) && args.audit.as_deref().is_some_and(|a| a == STDOUT) {
-        return Err(Error::Usage(
-            "--audit - needs --output FILE: records and the audit trail cannot share standard \
-             output"
-                .into(),
-        ));
-    }
     let progress = progress_bar(&args, total);
     let mut out = AtomicOut::open(args.output.as_deref())?;
     let mut audit = args.audit.as_deref().map(|p| AtomicOut::open(Some(p))).transpose()?;
@@ -248,12 +249,9 @@ fn report(args: &RunArgs, s: &Summary) {
     }
 }
 
-/// The `-o` / `--audit` value that means standard output, as `-` means standard input.
-const STDOUT: &str = "-";
-
-/// Whether an output option means standard output: absent, or `-`.
-fn is_stdout(path: Option<&Path>) -> bool {
-    path.is_none_or(|p| p == Path::new(STDOUT))
+/// Whether an `-o` / `--audit` value is `-`: standard output, as `-` is standard input.
+fn is_dash(path: &Path) -> bool {
+    path == Path::new("-")
 }
 
 /// Standard output, or a temporary file renamed over the target only when the run
@@ -269,7 +267,7 @@ enum AtomicOut {
 
 impl AtomicOut {
     fn open(path: Option<&Path>) -> Result<AtomicOut, Error> {
-        let Some(path) = path.filter(|p| !is_stdout(Some(p))) else {
+        let Some(path) = path.filter(|p| !is_dash(p)) else {
             return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
         };
         let io_err = |source| Error::Io { path: path.to_owned(), source };

@@ -417,13 +417,8 @@ mod tests {
             "中", "文", "名", "·", "“", "”", "\"", "「", "」", "(", ")", "（", "）", " ", "A", "b",
             "Tx", "。", "，", "9", "的", "称为", "\n",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::testing::Xorshift::default();
+        let mut next = |n: usize| rng.below(n);
         for _ in 0..4000 {
             let mut text = String::new();
             for _ in 0..next(160) {

@@ -320,15 +320,10 @@ mod tests {
 
     #[test]
     fn prune_keeps_each_states_best_then_the_best_states_earlier_winning_ties() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rng = crate::testing::Xorshift::default();
+        let mut next = |n: usize| rng.below(n);
         for round in 0..2000 {
-            let n = 1 + next(60) as usize;
+            let n = 1 + next(60);
             // Few states and few distinct scores, so states repeat and scores tie; some
             // candidates fall outside the margin.
             let states = 1 + next(14);
