@@ -62,7 +62,7 @@ impl GroupLookup {
 }
 
 pub enum Step {
-    Auto(Matcher),
+    Auto(Box<Matcher>),
     Group(GroupLookup),
 }
 
@@ -170,7 +170,7 @@ impl Plan {
             .iter()
             .map(|group| {
                 if union_is_exact(group) {
-                    Step::Auto(Matcher::replacer(&union(group)))
+                    Step::Auto(Box::new(Matcher::replacer(&union(group))))
                 } else {
                     let dicts = group
                         .iter()

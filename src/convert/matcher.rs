@@ -9,6 +9,10 @@
 //! whose nodes keep their children as a sorted, contiguous run of characters (searched by
 //! bisection): the children of a common character stay in cache, where a hash table of
 //! edges would cost a cache miss per probe.
+//!
+//! A replacer ([`Matcher::replacer`]) mostly avoids even that search: see [`local`].
+
+mod local;
 
 /// Per code point: no key starts with it.
 const NONE: u32 = 0;
@@ -17,9 +21,12 @@ const MORE: u32 = 1 << 31;
 /// Low bits of an info word: value index + 1 (0: the node ends no key, or for a
 /// [`Matcher::replacer`] a one-character key that maps to itself).
 const VALUE: u32 = MORE - 1;
-/// Bits of a first character's kind: it is a key that changes text; longer keys start with it.
+/// Bits of a character's kind: it is a key that changes text; longer keys start with it;
+/// (for a [`Matcher::replacer`]) its output may depend on which key covers it, see
+/// [`local`].
 const KIND_VALUE: u8 = 1;
 const KIND_MORE: u8 = 2;
+const KIND_TRIGGER: u8 = 4;
 
 /// Decodes the character starting at byte `i` of a valid UTF-8 string.
 #[inline(always)]
@@ -48,9 +55,10 @@ fn char_at(b: &[u8], i: usize) -> (char, usize) {
 /// A leftmost-longest replacer over a set of `(key, value)` pairs.
 #[derive(Clone, Default)]
 pub struct Matcher {
-    /// Kind of each first character ([`KIND_VALUE`], [`KIND_MORE`]), indexed by code point
-    /// (up to the largest): a byte per character keeps the table of the characters a text
-    /// uses in cache; the scan reads nothing else for a character no key starts with.
+    /// Kind of each character ([`KIND_VALUE`], [`KIND_MORE`], [`KIND_TRIGGER`]), indexed
+    /// by code point (up to the largest): a byte per character keeps the table of the
+    /// characters a text uses in cache; the scan reads nothing else for a character no key
+    /// starts with.
     kinds: Vec<u8>,
     /// Info word of each first character, indexed by code point.
     first: Vec<u32>,
@@ -66,7 +74,11 @@ pub struct Matcher {
     /// followed by a second character of one, and the filter (in L1/L2 cache) says so
     /// without searching the trie.
     pairs: Vec<u64>,
-    /// Whether some key starts with an ASCII character (else ASCII bytes are skipped).
+    /// For a [`Matcher::replacer`]: a Bloom filter of the adjacent character pairs inside
+    /// keys longer than one character (same size and hash as `pairs`). Where a text's pair
+    /// is not in it, no key can cover both characters: every parse has a boundary there.
+    inner: Vec<u64>,
+    /// Whether some key holds an ASCII character (else ASCII bytes are skipped).
     ascii_keys: bool,
     /// All values concatenated; `spans[i]` is value `i + 1`.
     buf: String,
@@ -83,6 +95,15 @@ fn pair_hash(a: char, b: char) -> usize {
     (h >> (32 - PAIR_BITS)) as usize
 }
 
+fn set_bit(bits: &mut [u64], h: usize) {
+    bits[h >> 6] |= 1 << (h & 63);
+}
+
+#[inline(always)]
+fn has_bit(bits: &[u64], h: usize) -> bool {
+    bits[h >> 6] & (1 << (h & 63)) != 0
+}
+
 /// A key as characters, and its info word's value part.
 type Key = (Vec<char>, u32);
 
@@ -94,7 +115,9 @@ impl Matcher {
 
     /// Like [`Matcher::new`], for [`Matcher::replace_into`] only: one-character keys that
     /// map to themselves are left out (replacing them changes nothing), so the scan copies
-    /// those characters in bulk. [`Matcher::for_each_span`] would not report them.
+    /// those characters in bulk, and keys are only searched for around the characters
+    /// whose output depends on them ([`local`]). [`Matcher::for_each_span`] would not
+    /// report them.
     pub fn replacer<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Matcher {
         Matcher::build(pairs, false)
     }
@@ -111,24 +134,33 @@ impl Matcher {
         }
         keys.sort_unstable();
         let max = keys.iter().map(|k| k.0[0] as usize).max().map_or(0, |c| c + 1);
+        let max_any = keys.iter().flat_map(|k| &k.0).max().map_or(0, |c| *c as usize + 1);
         m.first = vec![NONE; max];
-        m.kinds = vec![0; max];
+        m.kinds = vec![0; max_any];
         m.first_kids = vec![(0, 0); max];
-        m.ascii_keys = keys.iter().any(|k| k.0[0].is_ascii());
+        m.ascii_keys = keys.iter().any(|k| k.0.iter().any(char::is_ascii));
         m.pairs = vec![0; 1 << (PAIR_BITS - 6)];
         for (k, _) in keys.iter().filter(|k| k.0.len() > 1) {
-            let h = pair_hash(k[0], k[1]);
-            m.pairs[h >> 6] |= 1 << (h & 63);
+            set_bit(&mut m.pairs, pair_hash(k[0], k[1]));
+        }
+        if !identity {
+            m.inner = vec![0; 1 << (PAIR_BITS - 6)];
+            for (k, _) in keys.iter().filter(|k| k.0.len() > 1) {
+                k.windows(2).for_each(|w| set_bit(&mut m.inner, pair_hash(w[0], w[1])));
+            }
         }
         for group in keys.chunk_by(|a, b| a.0[0] == b.0[0]) {
             let c = group[0].0[0] as usize;
             let (info, longer) = node_info(group, 1);
             m.first[c] = info;
-            m.kinds[c] =
+            m.kinds[c] |=
                 u8::from(info & VALUE != 0) * KIND_VALUE + u8::from(info & MORE != 0) * KIND_MORE;
             if !longer.is_empty() {
                 m.first_kids[c] = m.layout(longer, 1);
             }
+        }
+        if !identity {
+            local::mark_triggers(&mut m, &keys);
         }
         m
     }
@@ -174,8 +206,7 @@ impl Matcher {
         if kind & KIND_MORE == 0 || j >= b.len() {
             return single();
         }
-        let h = pair_hash(c, char_at(b, j).0);
-        if self.pairs[h >> 6] & (1 << (h & 63)) == 0 {
+        if !has_bit(&self.pairs, pair_hash(c, char_at(b, j).0)) {
             return single();
         }
         let mut best = None;
@@ -208,7 +239,7 @@ impl Matcher {
                 continue;
             }
             let (c, n) = char_at(b, i);
-            let kind = self.kinds.get(c as usize).copied().unwrap_or(0);
+            let kind = self.kind(c) & (KIND_VALUE | KIND_MORE);
             if kind == 0 {
                 i += n;
                 continue;
@@ -223,8 +254,24 @@ impl Matcher {
         }
     }
 
+    /// The character kind of `c`.
+    #[inline(always)]
+    fn kind(&self, c: char) -> u8 {
+        self.kinds.get(c as usize).copied().unwrap_or(0)
+    }
+
     /// Appends `text` to `out` with every leftmost-longest match replaced by its value.
     pub fn replace_into(&self, text: &str, out: &mut String) {
+        if self.inner.is_empty() {
+            self.replace_scan(text, out)
+        } else {
+            self.replace_local(text, out)
+        }
+    }
+
+    /// [`Matcher::replace_into`] by searching for the longest key at every position that
+    /// starts one.
+    fn replace_scan(&self, text: &str, out: &mut String) {
         let mut last = 0;
         self.for_each_match(text, |s, e, v| {
             out.push_str(&text[last..s]);
