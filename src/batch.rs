@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::error::DocError;
 use crate::input::Item;
@@ -99,6 +99,7 @@ pub fn run(
     // Output bytes of the documents in `ready`. While the head of the line is in flight it
     // is never in `ready`, so waiting for it always makes progress.
     let mut waiting = 0usize;
+    let mut pause = MIN_PAUSE;
     pool.in_place_scope(|scope| -> std::io::Result<()> {
         loop {
             while sent - written < window && waiting < opts.max_waiting_bytes {
@@ -113,9 +114,10 @@ pub fn run(
             if written == sent {
                 return Ok(());
             }
-            let (seq, result) = rx.recv().expect("workers hold a sender until they finish");
-            waiting += held_bytes(&result);
-            ready.insert(seq, result);
+            for (seq, result) in receive(&rx, &mut pause) {
+                waiting += held_bytes(&result);
+                ready.insert(seq, result);
+            }
             while let Some(result) = ready.remove(&written) {
                 waiting -= held_bytes(&result);
                 written += 1;
@@ -147,6 +149,28 @@ pub fn run(
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
 }
+
+/// Waits for finished documents and returns all that have arrived, polling with a sleep
+/// instead of blocking: a worker that sends to a blocked receiver must wake it (a system
+/// call and an inter-processor wake-up on the worker's own time, for every document). The
+/// sleep adapts so that a poll finds a handful of documents; the window keeps the workers
+/// busy meanwhile.
+fn receive<T>(rx: &std::sync::mpsc::Receiver<T>, pause: &mut Duration) -> Vec<T> {
+    loop {
+        let arrived: Vec<T> = rx.try_iter().collect();
+        if arrived.len() > 8 {
+            *pause = (*pause / 2).max(MIN_PAUSE);
+        }
+        if !arrived.is_empty() {
+            return arrived;
+        }
+        std::thread::sleep(*pause);
+        *pause = (*pause * 2).min(MAX_PAUSE);
+    }
+}
+
+const MIN_PAUSE: Duration = Duration::from_micros(50);
+const MAX_PAUSE: Duration = Duration::from_millis(4);
 
 fn held_bytes(result: &Result<Done, DocError>) -> usize {
     result.as_ref().map_or(0, |d| d.out.len() + d.audit.len())
