@@ -116,9 +116,14 @@ pub fn normalize_punct_changed(text: &str) -> Option<String> {
     if text.is_ascii() || !may_change(text) {
         return None;
     }
-    // A pass is a function of its input: an unchanged text is a fixed point.
+    // A pass is a function of its input: an unchanged text is a fixed point, and so is one
+    // without a character a pass can rewrite (often the case once the first pass made the
+    // punctuation full-width).
     let mut cur = pass(text)?;
     for _ in 0..4 {
+        if !may_change(&cur) {
+            break;
+        }
         match pass(&cur) {
             Some(next) => cur = next,
             None => break,
