@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::error::DocError;
@@ -79,19 +80,23 @@ pub struct Sinks<'a> {
 ///
 /// Documents are handed to the pool one by one as earlier ones finish (not in lockstep
 /// windows, where every thread waits for the window's largest document), with at most
-/// `opts.window` of them between being read and being written.
+/// `opts.window` of them between being read and being written. `items` is read on a
+/// thread of its own, at most [`READ_AHEAD`] documents ahead, so a finished document is
+/// written while the next one is still being read: a producer that waits for one
+/// document's records before sending the next gets them. (If writing fails first, that
+/// thread is left behind, blocked until its input ends.)
 pub fn run(
     pipeline: &Pipeline,
     pool: &rayon::ThreadPool,
-    items: impl Iterator<Item = Item>,
+    items: impl Iterator<Item = Item> + Send + 'static,
     opts: &BatchOptions,
     sinks: Sinks<'_>,
 ) -> std::io::Result<Summary> {
     let Sinks { out, mut audit, on_error, on_warning, on_progress } = sinks;
     let start = Instant::now();
     let mut summary = Summary::default();
-    let mut items = items;
     let window = opts.window.max(1) as u64;
+    let mut input = Input::spawn(items);
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<Done, DocError>)>();
     // Finished documents waiting for an earlier one, by sequence number.
     let mut ready: BTreeMap<u64, Result<Done, DocError>> = BTreeMap::new();
@@ -102,19 +107,33 @@ pub fn run(
     let mut pause = MIN_PAUSE;
     pool.in_place_scope(|scope| -> std::io::Result<()> {
         loop {
+            let mut started = false;
             while sent - written < window && waiting < opts.max_waiting_bytes {
-                let Some(item) = items.next() else { break };
+                // With nothing in flight there is nothing to write until input comes.
+                let Some(item) = input.next(sent == written) else { break };
                 let (tx, seq) = (tx.clone(), sent);
                 scope.spawn(move |_| {
                     // The receiver outlives the scope; a send cannot fail.
                     let _ = tx.send((seq, process(pipeline, item, opts)));
                 });
                 sent += 1;
+                started = true;
             }
-            if written == sent {
+            if written == sent && input.ended() {
                 return Ok(());
             }
-            for (seq, result) in receive(&rx, &mut pause) {
+            // Finished documents are collected by polling: a worker that sends to a blocked
+            // receiver must wake it (a system call and an inter-processor wake-up on the
+            // worker's own time, for every document). The sleep adapts so that a poll finds
+            // a handful; the window keeps the workers busy meanwhile.
+            let arrived: Vec<_> = rx.try_iter().collect();
+            if arrived.len() > 8 {
+                pause = (pause / 2).max(MIN_PAUSE);
+            } else if arrived.is_empty() && !started {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            for (seq, result) in arrived {
                 waiting += held_bytes(&result);
                 ready.insert(seq, result);
             }
@@ -137,7 +156,7 @@ pub fn run(
                         on_error(&e);
                     }
                 }
-                if written % window == 0 {
+                if written % window == 0 || written == sent {
                     out.flush()?;
                     on_progress(summary.docs + summary.failed, summary.bytes);
                 }
@@ -150,27 +169,61 @@ pub fn run(
     Ok(summary)
 }
 
-/// Waits for finished documents and returns all that have arrived, polling with a sleep
-/// instead of blocking: a worker that sends to a blocked receiver must wake it (a system
-/// call and an inter-processor wake-up on the worker's own time, for every document). The
-/// sleep adapts so that a poll finds a handful of documents; the window keeps the workers
-/// busy meanwhile.
-fn receive<T>(rx: &std::sync::mpsc::Receiver<T>, pause: &mut Duration) -> Vec<T> {
-    loop {
-        let arrived: Vec<T> = rx.try_iter().collect();
-        if arrived.len() > 8 {
-            *pause = (*pause / 2).max(MIN_PAUSE);
-        }
-        if !arrived.is_empty() {
-            return arrived;
-        }
-        std::thread::sleep(*pause);
-        *pause = (*pause * 2).min(MAX_PAUSE);
-    }
-}
-
 const MIN_PAUSE: Duration = Duration::from_micros(50);
 const MAX_PAUSE: Duration = Duration::from_millis(4);
+
+/// Documents read ahead of the window: enough for the writing thread to start a batch of
+/// documents each time it wakes, few enough not to matter for memory.
+pub const READ_AHEAD: usize = 16;
+
+/// The documents, read on a thread of their own.
+struct Input {
+    items: Option<Receiver<Item>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Input {
+    fn spawn(items: impl Iterator<Item = Item> + Send + 'static) -> Input {
+        let (tx, rx) = std::sync::mpsc::sync_channel(READ_AHEAD);
+        let reader = std::thread::Builder::new()
+            .name("zhpipe-input".into())
+            .spawn(move || {
+                for item in items {
+                    // The batch is over (writing failed): stop reading.
+                    if tx.send(item).is_err() {
+                        return;
+                    }
+                }
+            })
+            .expect("the input thread starts");
+        Input { items: Some(rx), reader: Some(reader) }
+    }
+
+    /// The next document: waiting for it when `wait`, else only if it has been read.
+    /// `None` when there is none yet, or no more.
+    fn next(&mut self, wait: bool) -> Option<Item> {
+        let rx = self.items.as_ref()?;
+        let next =
+            if wait { rx.recv().map_err(|_| TryRecvError::Disconnected) } else { rx.try_recv() };
+        match next {
+            Ok(item) => Some(item),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => {
+                self.items = None;
+                // The reader is done; a panic there (a bug in an input stream) is this
+                // thread's, not a silently shorter input.
+                if let Err(panic) = self.reader.take().expect("joined once").join() {
+                    std::panic::resume_unwind(panic);
+                }
+                None
+            }
+        }
+    }
+
+    fn ended(&self) -> bool {
+        self.items.is_none()
+    }
+}
 
 fn held_bytes(result: &Result<Done, DocError>) -> usize {
     result.as_ref().map_or(0, |d| d.out.len() + d.audit.len())

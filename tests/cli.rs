@@ -327,6 +327,42 @@ fn stdin_text_and_jsonl_streams() {
     assert!(stderr(&o).contains("-:2: not a {\"id\", \"text\"} JSON record"), "{}", stderr(&o));
 }
 
+/// A producer that waits for each document's records before sending the next (a
+/// coprocess, a request/response pipe) gets them while its input is still open.
+#[test]
+fn each_document_is_written_before_the_next_is_read() {
+    use std::io::{BufRead, Write};
+    let mut child = zhpipe()
+        .args(["run", "-", "--input-format", "jsonl", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    for id in ["first", "second"] {
+        writeln!(stdin, "{{\"id\":\"{id}\",\"text\":\"主持人：你好。\\n马斯克：你好。\"}}")
+            .unwrap();
+        stdin.flush().unwrap();
+        let line = rx.recv_timeout(std::time::Duration::from_secs(60));
+        let line = line.unwrap_or_else(|_| panic!("no record for {id} while input is open"));
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(record["doc_id"], id);
+        // The rest of this document's records.
+        while let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+            assert!(line.contains(id), "{line}");
+        }
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn until_text_prints_the_text_after_a_stage() {
     let f = seed("001_");
