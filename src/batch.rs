@@ -49,6 +49,12 @@ pub struct Summary {
 }
 
 impl Summary {
+    fn add(&mut self, done: &Done) {
+        self.docs += 1;
+        self.segments += done.segments;
+        self.bytes += done.bytes;
+    }
+
     pub fn mb_per_s(&self) -> f64 {
         if self.seconds > 0.0 {
             self.bytes as f64 / 1e6 / self.seconds
@@ -122,18 +128,7 @@ pub fn run(
             if written == sent && input.ended() {
                 return Ok(());
             }
-            // Finished documents are collected by polling: a worker that sends to a blocked
-            // receiver must wake it (a system call and an inter-processor wake-up on the
-            // worker's own time, for every document). The sleep adapts so that a poll finds
-            // a handful; the window keeps the workers busy meanwhile.
-            let arrived: Vec<_> = rx.try_iter().collect();
-            if arrived.len() > 8 {
-                pause = (pause / 2).max(MIN_PAUSE);
-            } else if arrived.is_empty() && !started {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(MAX_PAUSE);
-            }
-            for (seq, result) in arrived {
+            for (seq, result) in poll(&rx, started, &mut pause) {
                 waiting += held_bytes(&result);
                 ready.insert(seq, result);
             }
@@ -147,15 +142,14 @@ pub fn run(
                         if let Some(a) = audit.as_mut() {
                             a.write_all(done.audit.as_bytes())?;
                         }
-                        summary.docs += 1;
-                        summary.segments += done.segments;
-                        summary.bytes += done.bytes;
+                        summary.add(&done);
                     }
                     Err(e) => {
                         summary.failed += 1;
                         on_error(&e);
                     }
                 }
+                // Flushed when caught up with the input, so a waiting producer sees it.
                 if written % window == 0 || written == sent {
                     out.flush()?;
                     on_progress(summary.docs + summary.failed, summary.bytes);
@@ -167,6 +161,22 @@ pub fn run(
     on_progress(summary.docs + summary.failed, summary.bytes);
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The documents finished since the last call. Polled, not waited for: a worker that sends
+/// to a blocked receiver must wake it (a system call and an inter-processor wake-up on the
+/// worker's own time, for every document). When nothing came and nothing was `started`
+/// it sleeps first, adapting `pause` so that a poll finds a handful; the window keeps the
+/// workers busy meanwhile.
+fn poll<T>(rx: &Receiver<T>, started: bool, pause: &mut Duration) -> Vec<T> {
+    let arrived: Vec<T> = rx.try_iter().collect();
+    if arrived.len() > 8 {
+        *pause = (*pause / 2).max(MIN_PAUSE);
+    } else if arrived.is_empty() && !started {
+        std::thread::sleep(*pause);
+        *pause = (*pause * 2).min(MAX_PAUSE);
+    }
+    arrived
 }
 
 const MIN_PAUSE: Duration = Duration::from_micros(50);
