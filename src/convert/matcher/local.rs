@@ -153,8 +153,8 @@ mod tests {
     use super::*;
     use crate::testing::Xorshift;
 
-    /// Random strings of `len` below `max` characters from a small alphabet, so keys overlap
-    /// and run into each other.
+    /// A random string of 1 to `max` characters from a small alphabet, so keys overlap and
+    /// run into each other.
     fn word(rng: &mut Xorshift, max: usize) -> String {
         const ALPHABET: [char; 7] = ['发', '头', '展', 'a', '后', '面', '干'];
         (0..1 + rng.below(max)).map(|_| ALPHABET[rng.below(ALPHABET.len())]).collect()
@@ -234,11 +234,15 @@ mod tests {
             .iter()
             .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
             .collect();
+        let mut checked = 0;
         for config in crate::convert::Config::ALL {
             let plan = crate::convert::engine::Plan::build(config);
             if let crate::convert::engine::Plan::Single(m) = &plan {
                 assert_eq!(local(m, &text), scan(m, &text), "{config}");
+                checked += 1;
             }
         }
+        // s2t, t2s, s2tw, s2hk, t2tw, t2hk, tw2t, hk2t run as one pass.
+        assert!(checked >= 8, "only {checked} configs run as one pass");
     }
 }
