@@ -186,11 +186,8 @@ const MAX_PAUSE: Duration = Duration::from_millis(4);
 /// documents each time it wakes, few enough not to matter for memory.
 pub const READ_AHEAD: usize = 16;
 
-/// The documents, read on a thread of their own.
-struct Input {
-    items: Option<Receiver<Item>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
+/// The documents, read on a thread of their own; `None` once they have all been taken.
+struct Input(Option<(Receiver<Item>, std::thread::JoinHandle<()>)>);
 
 impl Input {
     fn spawn(items: impl Iterator<Item = Item> + Send + 'static) -> Input {
@@ -206,23 +203,23 @@ impl Input {
                 }
             })
             .expect("the input thread starts");
-        Input { items: Some(rx), reader: Some(reader) }
+        Input(Some((rx, reader)))
     }
 
     /// The next document: waiting for it when `wait`, else only if it has been read.
     /// `None` when there is none yet, or no more.
     fn next(&mut self, wait: bool) -> Option<Item> {
-        let rx = self.items.as_ref()?;
+        let (rx, _) = self.0.as_ref()?;
         let next =
             if wait { rx.recv().map_err(|_| TryRecvError::Disconnected) } else { rx.try_recv() };
         match next {
             Ok(item) => Some(item),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => {
-                self.items = None;
+                let (_, reader) = self.0.take().expect("checked above");
                 // The reader is done; a panic there (a bug in an input stream) is this
                 // thread's, not a silently shorter input.
-                if let Err(panic) = self.reader.take().expect("joined once").join() {
+                if let Err(panic) = reader.join() {
                     std::panic::resume_unwind(panic);
                 }
                 None
@@ -231,7 +228,7 @@ impl Input {
     }
 
     fn ended(&self) -> bool {
-        self.items.is_none()
+        self.0.is_none()
     }
 }
 
