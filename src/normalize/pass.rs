@@ -168,23 +168,53 @@ enum Hit {
     Space(usize),
 }
 
+/// Whether one of the eight bytes of `w` may start a character a pass rewrites: every such
+/// character starts with a byte below 0x40 (the ASCII marks and spaces) or with 0xC2, 0xE2
+/// or 0xE3. Han characters (lead bytes 0xE4–0xE9, continuation bytes 0x80–0xBF) have none,
+/// so most words of Chinese text are skipped whole.
+#[inline(always)]
+fn may_start_hit(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `v` is zero (exact for "some byte"; the classic bit trick).
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    // Bit 7 of each byte whose top two bits are clear, i.e. the byte is below 0x40 (shifting
+    // moves each byte's bit 6 onto its own bit 7; what crosses into the next byte is masked).
+    let below_40 = !w & (!w << 1) & HIGH != 0;
+    below_40 || has_zero((w | ONES) ^ (0xE3 * ONES)) || has_zero(w ^ (0xC2 * ONES))
+}
+
 /// The first character at or after byte `i` (a character boundary) that a pass may rewrite.
 #[inline]
 fn next_hit(b: &[u8], mut i: usize) -> Option<(usize, Hit)> {
-    while i < b.len() {
-        let tail = |i: usize, x: u8, y: u8| b.get(i + 1) == Some(&x) && b.get(i + 2) == Some(&y);
-        match SCAN[b[i] as usize] {
-            PUNCT_ASCII => return Some((i, Hit::Punct)),
-            SPACE_ASCII => return Some((i, Hit::Space(1))),
-            LEAD_E2 if tail(i, 0x80, 0xA6) => return Some((i, Hit::Punct)),
-            LEAD_E3 if tail(i, 0x80, 0x80) => return Some((i, Hit::Space(3))),
-            LEAD_C2 if b.get(i + 1) == Some(&0xA0) => return Some((i, Hit::Space(2))),
-            LEAD_E2 | LEAD_E3 => i += 3,
-            LEAD_C2 => i += 2,
-            step => i += usize::from(step),
+    loop {
+        while let Some(word) = b.get(i..i + 8) {
+            if may_start_hit(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+                break;
+            }
+            i += 8;
+        }
+        // The scan below may start inside a character skipped above: its continuation bytes
+        // step one at a time and are never a hit.
+        let end = (i + 8).min(b.len());
+        if i >= end {
+            return None;
+        }
+        while i < end {
+            let tail =
+                |i: usize, x: u8, y: u8| b.get(i + 1) == Some(&x) && b.get(i + 2) == Some(&y);
+            match SCAN[b[i] as usize] {
+                PUNCT_ASCII => return Some((i, Hit::Punct)),
+                SPACE_ASCII => return Some((i, Hit::Space(1))),
+                LEAD_E2 if tail(i, 0x80, 0xA6) => return Some((i, Hit::Punct)),
+                LEAD_E3 if tail(i, 0x80, 0x80) => return Some((i, Hit::Space(3))),
+                LEAD_C2 if b.get(i + 1) == Some(&0xA0) => return Some((i, Hit::Space(2))),
+                LEAD_E2 | LEAD_E3 => i += 3,
+                LEAD_C2 => i += 2,
+                step => i += usize::from(step),
+            }
         }
     }
-    None
 }
 
 /// Whether `text` holds a character a pass can rewrite.
@@ -339,4 +369,60 @@ pub(super) fn pass(text: &str) -> Option<String> {
     let mid = punctuation(text, &spans);
     let changed = spacing(mid.text.as_deref().unwrap_or(text), &mid.prot, &mid.spaces);
     changed.or(mid.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Xorshift;
+
+    fn may_start(b: u8) -> bool {
+        b < 0x40 || matches!(b, 0xC2 | 0xE2 | 0xE3)
+    }
+
+    /// Every byte value at every position of a word of bytes that start no hit.
+    #[test]
+    fn the_word_test_sees_every_byte_that_may_start_a_hit() {
+        for filler in [b'A', b'z', 0x80, 0xA0, 0xBF, 0xC3, 0xE1, 0xE4, 0xFF] {
+            for pos in 0..8 {
+                for v in 0..=255u8 {
+                    let mut w = [filler; 8];
+                    w[pos] = v;
+                    let got = may_start_hit(u64::from_le_bytes(w));
+                    assert_eq!(got, may_start(v), "byte {v:#x} at {pos} among {filler:#x}");
+                }
+            }
+        }
+    }
+
+    /// The characters a pass may rewrite, found char by char: the reference for `next_hit`.
+    fn hits_by_char(text: &str) -> Vec<usize> {
+        let rewritable = |c: char| ",?:;!().…".contains(c) || super::super::punct::is_hspace(c);
+        text.char_indices().filter(|&(_, c)| rewritable(c)).map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn next_hit_finds_what_a_char_by_char_scan_finds() {
+        const ALPHABET: [&str; 16] = [
+            "中", "文", "。", "，", "“", "…", "—", "\u{a0}", "\u{3000}", " ", ",", ".", "(", "a",
+            "5", "𠀀",
+        ];
+        let mut rng = Xorshift::default();
+        for _ in 0..3000 {
+            // Long runs of Han text between the marks, so whole words are skipped.
+            let text: String = (0..rng.below(60))
+                .map(|_| {
+                    ALPHABET[rng.below(ALPHABET.len())].repeat(1 + rng.below(3) * rng.below(4))
+                })
+                .collect();
+            let b = text.as_bytes();
+            let mut got = Vec::new();
+            let mut i = 0;
+            while let Some((pos, _)) = next_hit(b, i) {
+                got.push(pos);
+                i = pos + text[pos..].chars().next().expect("a char").len_utf8();
+            }
+            assert_eq!(got, hits_by_char(&text), "{text:?}");
+        }
+    }
 }
