@@ -4,7 +4,7 @@ mod support;
 
 use support::garble::{expected, garble, garble_line, Table};
 use zhpipe::convert::{Config, Converter};
-use zhpipe::repair::{repair, RepairConfig, RepairOutput};
+use zhpipe::repair::{repair, RepairConfig, RepairEdit, RepairOutput};
 
 const SEED_000: &str = include_str!("../corpus/seeds/000_3620cb2f54fea72b.txt");
 const SEED_001: &str = include_str!("../corpus/seeds/001_0344942ce37c68b2.txt");
@@ -246,6 +246,31 @@ fn garbled_text_is_detected_and_clean_after_repair() {
     let out = run(&damaged);
     assert!(out.detected);
     assert!(out.edits.iter().all(|e| (0.0..=1.0).contains(&e.confidence)));
+}
+
+/// A garbled document past the size from which lines are repaired in parallel blocks:
+/// every copy of the seed in it comes out alike, its edits on its own lines.
+#[test]
+fn a_large_garbled_document_repairs_every_copy_alike_in_blocks() {
+    let seed: Vec<&str> = SEED_002.lines().collect();
+    let copies = zhpipe::stages::blocks::PARALLEL_MIN_BYTES / SEED_002.len() + 2;
+    let lines: Vec<&str> = (0..copies).flat_map(|_| seed.iter().copied()).collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+    let out = pool.install(|| repair(&lines, &RepairConfig::default()));
+    assert!(out.detected);
+    assert_eq!(out.lines.len() % copies, 0);
+    assert_eq!(out.edits.len() % copies, 0);
+    let (per_lines, per_edits) = (out.lines.len() / copies, out.edits.len() / copies);
+    assert!(per_edits > 100, "{per_edits} edits per copy");
+    for k in 1..copies {
+        let shift = k * seed.len();
+        for (a, b) in out.lines[..per_lines].iter().zip(&out.lines[k * per_lines..]) {
+            assert_eq!((&a.text, a.src.0 + shift, a.src.1 + shift), (&b.text, b.src.0, b.src.1));
+        }
+        for (a, b) in out.edits[..per_edits].iter().zip(&out.edits[k * per_edits..]) {
+            assert_eq!(RepairEdit { line: a.line + shift, ..a.clone() }, *b);
+        }
+    }
 }
 
 #[test]

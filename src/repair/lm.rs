@@ -7,7 +7,7 @@
 //! ASCII, because the damaged document shows them half-width.
 
 use rustc_hash::FxHashMap;
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::OnceLock;
 
 static LM_BIN: &[u8] = include_bytes!("lm.bin");
@@ -121,10 +121,12 @@ pub struct DocLm {
     floor: Vec<f32>,
     /// Direct-mapped memo of [`logp`]: `key << 32 | f32 bits`. The search asks for the
     /// same pairs over and over (every hypothesis, every repeated phrase), and the model
-    /// is fixed once built. A document is repaired on one thread.
-    memo: Vec<Cell<u64>>,
+    /// is fixed once built. Shared by the threads repairing a large document's blocks: an
+    /// entry is one word, key and value together, and a pure function of its key, so a
+    /// thread reads either the entry it wants or another (and computes it), never a mix.
+    memo: Vec<AtomicU64>,
     /// The same for [`logp_word`] after a character that continued a word.
-    memo_in: Vec<Cell<u64>>,
+    memo_in: Vec<AtomicU64>,
 }
 
 const MEMO_BITS: u32 = 13;
@@ -168,8 +170,9 @@ impl DocLm {
     /// Precomputes the unigram floor once all runs are in.
     pub fn finish(&mut self) {
         // No query has the key 0xFFFF_FFFF (0xFFFF is never a character): an empty slot.
-        self.memo = (0..1 << MEMO_BITS).map(|_| Cell::new(u64::MAX)).collect();
-        self.memo_in = self.memo.clone();
+        let empty = || (0..1 << MEMO_BITS).map(|_| AtomicU64::new(u64::MAX)).collect();
+        self.memo = empty();
+        self.memo_in = empty();
         // The general part is the same for every document.
         static BASE: OnceLock<Vec<f32>> = OnceLock::new();
         let base = BASE.get_or_init(|| {
@@ -213,13 +216,13 @@ pub fn logp_word(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
     let k = (u32::from(prev) << 16) | u32::from(c);
     let memo = if in_word { &doc.memo_in } else { &doc.memo };
     let slot = &memo[(k.wrapping_mul(0x9E37_79B1) >> (32 - MEMO_BITS)) as usize];
-    let e = slot.get();
+    let e = slot.load(Relaxed);
     if (e >> 32) as u32 == k {
         // The lowest mantissa bit carries the flag.
         return (f32::from_bits(e as u32 & !1), e & 1 == 1);
     }
     let (p, w) = logp_uncached(doc, prev, c, in_word);
-    slot.set(u64::from(k) << 32 | u64::from(p.to_bits() & !1) | u64::from(w));
+    slot.store(u64::from(k) << 32 | u64::from(p.to_bits() & !1) | u64::from(w), Relaxed);
     (f32::from_bits(p.to_bits() & !1), w)
 }
 

@@ -46,6 +46,7 @@ mod pinyin_idx;
 mod step;
 mod tokens;
 
+use crate::stages::blocks;
 use decode::{decode_segment, Ctx, UnitOut};
 use tokens::{tokenize, Tok, Unit};
 
@@ -106,30 +107,48 @@ pub fn may_need_repair(lines: &[&str], cfg: &RepairConfig) -> bool {
 }
 
 /// Repairs a document given as lines. Clean input passes through unchanged.
+///
+/// Given the document's model, lines are repaired independently: a large document runs
+/// them in parallel blocks ([`blocks`]), with the same output as in one pass.
 pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
-    let mut out = RepairOutput { lines: Vec::with_capacity(lines.len()), ..Default::default() };
+    let bytes = lines.iter().map(|l| l.len()).sum();
     // Every gloss starts with `(` or `?`: without at least three, detection cannot fire, so
     // clean documents skip tokenizing.
     let possible = cfg.pinyin_gloss && maybe_glossed(lines);
     let chars: Vec<Vec<char>> =
-        if possible { lines.iter().map(|l| l.chars().collect()).collect() } else { Vec::new() };
+        if possible { blocks::map(lines, bytes, |l| l.chars().collect()) } else { Vec::new() };
     let toks: Vec<Vec<Tok>> =
-        if possible { chars.iter().map(|c| tokenize(c)).collect() } else { Vec::new() };
-    out.detected = possible && detect::detect(&chars, &toks);
-    let model = out.detected.then(|| detect::DocModel::build(&chars, &toks));
-    for (i, line) in lines.iter().enumerate() {
-        let mut push = |text: String, edits: &mut Vec<RepairEdit>| {
-            let text = if cfg.mojibake { mojibake::fix_line(i, text, edits) } else { text };
-            out.lines.push(RepairedLine { text, src: (i, i) });
-        };
-        match &model {
-            Some(m) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
-                for text in repair_line(i, &chars[i], &toks[i], m, &mut out.edits) {
-                    push(text, &mut out.edits);
+        if possible { blocks::map(&chars, bytes, |c| tokenize(c)) } else { Vec::new() };
+    let detected = possible && detect::detect(&chars, &toks);
+    let model = detected.then(|| detect::DocModel::build(&chars, &toks));
+    let push = |part: &mut RepairOutput, i: usize, text: String| {
+        let text = if cfg.mojibake { mojibake::fix_line(i, text, &mut part.edits) } else { text };
+        part.lines.push(RepairedLine { text, src: (i, i) });
+    };
+    let repaired = blocks::map_blocks(lines, bytes, |first, block| {
+        let mut part =
+            RepairOutput { lines: Vec::with_capacity(block.len()), ..Default::default() };
+        for (i, line) in (first..).zip(block) {
+            match &model {
+                Some(m) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
+                    for text in repair_line(i, &chars[i], &toks[i], m, &mut part.edits) {
+                        push(&mut part, i, text);
+                    }
                 }
+                _ => push(&mut part, i, line.to_string()),
             }
-            _ => push(line.to_string(), &mut out.edits),
         }
+        part
+    });
+    let size = |f: fn(&RepairOutput) -> usize| repaired.iter().map(f).sum();
+    let mut out = RepairOutput {
+        lines: Vec::with_capacity(size(|p| p.lines.len())),
+        edits: Vec::with_capacity(size(|p| p.edits.len())),
+        detected,
+    };
+    for part in repaired {
+        out.lines.extend(part.lines);
+        out.edits.extend(part.edits);
     }
     out
 }

@@ -2,8 +2,8 @@
 //!
 //! The batch runs documents in parallel, but one very large document (a book-length
 //! transcript, a dump saved as one file) would still run on one thread. Stages whose work
-//! per item does not depend on the other items (normalize per line, emit per segment) run
-//! it through these functions: a document of at least [`PARALLEL_MIN_BYTES`] is cut into
+//! per item does not depend on the other items (normalize per line, emit per segment,
+//! repair per line once the document's model is built) run it through these functions: a document of at least [`PARALLEL_MIN_BYTES`] is cut into
 //! blocks of about [`BLOCK_BYTES`] handed to the current rayon pool (the batch's, so other
 //! documents and these blocks share the `--jobs` threads); smaller documents run in place,
 //! as before, with no overhead. The results never depend on the blocks: each item is
@@ -67,11 +67,25 @@ pub fn map<T: Sync, U: Send>(
     items.par_iter().with_min_len(block_len(items.len(), bytes)).map(f).collect()
 }
 
+/// `f(first, block)` for consecutive blocks of `items` (`first` is the index of the
+/// block's first item), in order: one call on all of `items` when `bytes` is below
+/// [`PARALLEL_MIN_BYTES`], else blocks in parallel. `f` must treat a block's items the same
+/// wherever the block starts, apart from what it derives from `first`.
+pub fn map_blocks<T: Sync, U: Send>(
+    items: &[T],
+    bytes: usize,
+    f: impl Fn(usize, &[T]) -> U + Sync + Send,
+) -> Vec<U> {
+    if bytes < PARALLEL_MIN_BYTES {
+        return vec![f(0, items)];
+    }
+    let len = block_len(items.len(), bytes);
+    items.par_chunks(len).enumerate().map(|(b, block)| f(b * len, block)).collect()
+}
+
 /// Appends to `out` the text `f(first, block, out)` writes for consecutive blocks of
-/// `items` (`first` is the index of the block's first item), in order: one block written
-/// straight into `out` when `bytes` is below [`PARALLEL_MIN_BYTES`], else blocks written in
-/// parallel and appended. `f` must write a block's items the same wherever the block starts,
-/// apart from what it derives from `first`.
+/// `items`, as [`map_blocks`] cuts them: written straight into `out` when there is one
+/// block, else written in parallel and appended.
 pub fn write_each<T: Sync>(
     out: &mut String,
     items: &[T],
@@ -81,16 +95,11 @@ pub fn write_each<T: Sync>(
     if bytes < PARALLEL_MIN_BYTES {
         return f(0, items, out);
     }
-    let len = block_len(items.len(), bytes);
-    let parts: Vec<String> = items
-        .par_chunks(len)
-        .enumerate()
-        .map(|(b, block)| {
-            let mut part = String::new();
-            f(b * len, block, &mut part);
-            part
-        })
-        .collect();
+    let parts = map_blocks(items, bytes, |first, block| {
+        let mut part = String::new();
+        f(first, block, &mut part);
+        part
+    });
     out.reserve(parts.iter().map(String::len).sum());
     parts.iter().for_each(|p| out.push_str(p));
 }
@@ -115,6 +124,12 @@ mod tests {
                     .chain(items.iter().map(|x| format!("{x},")))
                     .collect();
                 assert_eq!(text, want, "len {len} bytes {b}");
+                let firsts = map_blocks(&items, b, |first, block| {
+                    assert!(block.iter().enumerate().all(|(i, x)| first + i == *x));
+                    block.len()
+                });
+                assert_eq!(firsts.iter().sum::<usize>(), len);
+                assert_eq!(firsts.len() > 1, b > 0 && len > 1, "len {len} bytes {b}");
                 assert_eq!(
                     map(&items, b, |x| x * 3),
                     items.iter().map(|x| x * 3).collect::<Vec<_>>()
