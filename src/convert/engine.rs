@@ -13,8 +13,9 @@
 //! scan. When the segmentation dictionary is the first dictionary of the first step (s2t, t2s,
 //! s2tw, s2hk, t2tw, t2hk, tw2t, hk2t), segment boundaries never cut a match of the first
 //! step, and later steps that only map single characters are composed into the first step's
-//! values: the whole config is then one leftmost-longest pass ([`Plan::Single`]). Other configs
-//! run OpenCC's segment-by-segment chain exactly ([`Plan::Segmented`]).
+//! values: the whole config is then one leftmost-longest pass ([`Plan::Single`]). hk2s and
+//! tw2s run as one pass where their segments allow it ([`fused`]); tw2sp runs OpenCC's
+//! segment-by-segment chain exactly ([`Plan::Segmented`]).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -22,6 +23,8 @@ use std::borrow::Cow;
 use super::dict::{spec, DictId, Spec};
 pub use super::matcher::Matcher;
 use super::Config;
+
+mod fused;
 
 /// A dictionary group whose first-match-wins rule differs from longest-over-the-union
 /// (tw2sp's TWPhrasesRev has one-character keys ahead of longer TWVariantsRevPhrases keys).
@@ -79,6 +82,8 @@ impl Step {
 pub enum Plan {
     /// One leftmost-longest pass (see the module docs for why this is exact).
     Single(Matcher),
+    /// A two-step chain run as one pass where segments allow it.
+    Fused(Box<fused::Fused>),
     /// OpenCC's chain run segment by segment.
     Segmented { segmentation: Matcher, steps: Vec<Step> },
 }
@@ -164,6 +169,14 @@ impl Plan {
         if let Some(pairs) = single_pass_pairs(spec) {
             return Plan::Single(Matcher::replacer(&pairs));
         }
+        match fused::Fused::build(spec) {
+            Some(f) => Plan::Fused(Box::new(f)),
+            None => Plan::segmented(spec),
+        }
+    }
+
+    /// OpenCC's chain, segment by segment.
+    fn segmented(spec: Spec) -> Plan {
         let segmentation = Matcher::new(spec.segmentation.entries());
         let steps = spec
             .steps
@@ -201,6 +214,7 @@ impl Plan {
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match self {
             Plan::Single(m) => m.replace_into(text, out),
+            Plan::Fused(f) => f.convert_into(text, out),
             Plan::Segmented { segmentation, steps } => {
                 let mut bounds = Vec::new();
                 segmentation.for_each_span(text, |_, end, _| bounds.push(end));
