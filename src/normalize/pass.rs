@@ -168,53 +168,52 @@ enum Hit {
     Space(usize),
 }
 
-/// Whether one of the eight bytes of `w` may start a character a pass rewrites: every such
+/// Where in the eight bytes of `w` a character a pass rewrites may start: every such
 /// character starts with a byte below 0x40 (the ASCII marks and spaces) or with 0xC2, 0xE2
-/// or 0xE3. Han characters (lead bytes 0xE4–0xE9, continuation bytes 0x80–0xBF) have none,
-/// so most words of Chinese text are skipped whole.
+/// or 0xE3, and Han characters (lead bytes 0xE4–0xE9, continuation bytes 0x80–0xBF) have
+/// none, so most words of Chinese text are skipped whole. Bit 7 of such a byte is set; the
+/// lowest set bit is exact, higher ones may be set for bytes that are not candidates.
 #[inline(always)]
-fn may_start_hit(w: u64) -> bool {
+fn candidates(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte of `v` is zero (exact for "some byte"; the classic bit trick).
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
-    // Bit 7 of each byte whose top two bits are clear, i.e. the byte is below 0x40 (shifting
-    // moves each byte's bit 6 onto its own bit 7; what crosses into the next byte is masked).
-    let below_40 = !w & (!w << 1) & HIGH != 0;
-    below_40 || has_zero((w | ONES) ^ (0xE3 * ONES)) || has_zero(w ^ (0xC2 * ONES))
+    // Zero bytes of `v` (the classic bit trick: a borrow can only mark bytes above a zero
+    // byte, so the lowest mark is exact).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // Bytes whose top two bits are clear, i.e. below 0x40 (shifting moves each byte's bit 6
+    // onto its own bit 7; what crosses into the next byte is masked off).
+    let below_40 = !w & (!w << 1) & HIGH;
+    below_40 | zero((w | ONES) ^ (0xE3 * ONES)) | zero(w ^ (0xC2 * ONES))
 }
 
 /// The first character at or after byte `i` (a character boundary) that a pass may rewrite.
 #[inline]
 fn next_hit(b: &[u8], mut i: usize) -> Option<(usize, Hit)> {
-    loop {
-        while let Some(word) = b.get(i..i + 8) {
-            if may_start_hit(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-                break;
+    while i < b.len() {
+        if let Some(word) = b.get(i..i + 8) {
+            let found = candidates(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+            if found == 0 {
+                i += 8;
+                continue;
             }
-            i += 8;
+            // A candidate byte is ASCII or a lead byte: a character boundary.
+            i += found.trailing_zeros() as usize / 8;
         }
-        // The scan below may start inside a character skipped above: its continuation bytes
-        // step one at a time and are never a hit.
-        let end = (i + 8).min(b.len());
-        if i >= end {
-            return None;
-        }
-        while i < end {
-            let tail =
-                |i: usize, x: u8, y: u8| b.get(i + 1) == Some(&x) && b.get(i + 2) == Some(&y);
-            match SCAN[b[i] as usize] {
-                PUNCT_ASCII => return Some((i, Hit::Punct)),
-                SPACE_ASCII => return Some((i, Hit::Space(1))),
-                LEAD_E2 if tail(i, 0x80, 0xA6) => return Some((i, Hit::Punct)),
-                LEAD_E3 if tail(i, 0x80, 0x80) => return Some((i, Hit::Space(3))),
-                LEAD_C2 if b.get(i + 1) == Some(&0xA0) => return Some((i, Hit::Space(2))),
-                LEAD_E2 | LEAD_E3 => i += 3,
-                LEAD_C2 => i += 2,
-                step => i += usize::from(step),
-            }
+        // Here `i` is a candidate, or within the last seven bytes any byte (a continuation
+        // byte steps one at a time and is never a hit).
+        let tail = |i: usize, x: u8, y: u8| b.get(i + 1) == Some(&x) && b.get(i + 2) == Some(&y);
+        match SCAN[b[i] as usize] {
+            PUNCT_ASCII => return Some((i, Hit::Punct)),
+            SPACE_ASCII => return Some((i, Hit::Space(1))),
+            LEAD_E2 if tail(i, 0x80, 0xA6) => return Some((i, Hit::Punct)),
+            LEAD_E3 if tail(i, 0x80, 0x80) => return Some((i, Hit::Space(3))),
+            LEAD_C2 if b.get(i + 1) == Some(&0xA0) => return Some((i, Hit::Space(2))),
+            LEAD_E2 | LEAD_E3 => i += 3,
+            LEAD_C2 => i += 2,
+            step => i += usize::from(step),
         }
     }
+    None
 }
 
 /// Whether `text` holds a character a pass can rewrite.
@@ -380,18 +379,32 @@ mod tests {
         b < 0x40 || matches!(b, 0xC2 | 0xE2 | 0xE3)
     }
 
-    /// Every byte value at every position of a word of bytes that start no hit.
+    /// The first candidate [`candidates`] marks, or 8.
+    fn first(w: [u8; 8]) -> usize {
+        candidates(u64::from_le_bytes(w)).trailing_zeros() as usize / 8
+    }
+
+    /// Every byte value at every position of a word of bytes that start no hit, and random
+    /// words: the lowest mark is the first byte that may start a hit.
     #[test]
-    fn the_word_test_sees_every_byte_that_may_start_a_hit() {
+    fn the_word_test_marks_the_first_byte_that_may_start_a_hit() {
         for filler in [b'A', b'z', 0x80, 0xA0, 0xBF, 0xC3, 0xE1, 0xE4, 0xFF] {
             for pos in 0..8 {
                 for v in 0..=255u8 {
                     let mut w = [filler; 8];
                     w[pos] = v;
-                    let got = may_start_hit(u64::from_le_bytes(w));
-                    assert_eq!(got, may_start(v), "byte {v:#x} at {pos} among {filler:#x}");
+                    let want = if may_start(v) { pos } else { 8 };
+                    assert_eq!(first(w), want, "byte {v:#x} at {pos} among {filler:#x}");
                 }
             }
+        }
+        let mut rng = Xorshift::default();
+        const BYTES: [u8; 12] =
+            [0x00, 0x01, 0x20, 0x3F, 0x40, 0x80, 0xC2, 0xC3, 0xE2, 0xE3, 0xE4, 0xFF];
+        for _ in 0..100_000 {
+            let w: [u8; 8] = std::array::from_fn(|_| BYTES[rng.below(BYTES.len())]);
+            let want = w.iter().position(|&b| may_start(b)).unwrap_or(8);
+            assert_eq!(first(w), want, "{w:x?}");
         }
     }
 
