@@ -36,6 +36,7 @@ pub mod render;
 pub mod repair;
 pub mod rules;
 pub mod stages;
+mod swar;
 #[cfg(test)]
 mod testing;
 

@@ -8,6 +8,8 @@
 //! output written so far (before spacing) on the left and the input on the right, then
 //! spacing, against that output.
 
+use crate::swar;
+
 use super::punct::{absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected};
 
 /// Output built lazily: `None` until the first change, then the output so far; `last` is the
@@ -175,15 +177,7 @@ enum Hit {
 /// lowest set bit is exact, higher ones may be set for bytes that are not candidates.
 #[inline(always)]
 fn candidates(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Zero bytes of `v` (the classic bit trick: a borrow can only mark bytes above a zero
-    // byte, so the lowest mark is exact).
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    // Bytes whose top two bits are clear, i.e. below 0x40 (shifting moves each byte's bit 6
-    // onto its own bit 7; what crosses into the next byte is masked off).
-    let below_40 = !w & (!w << 1) & HIGH;
-    below_40 | zero((w | ONES) ^ (0xE3 * ONES)) | zero(w ^ (0xC2 * ONES))
+    swar::below(w, 0x40) | swar::equal_pair(w, 0xE2) | swar::equal(w, 0xC2)
 }
 
 /// The first character at or after byte `i` (a character boundary) that a pass may rewrite.
@@ -191,7 +185,7 @@ fn candidates(w: u64) -> u64 {
 fn next_hit(b: &[u8], mut i: usize) -> Option<(usize, Hit)> {
     while i < b.len() {
         if let Some(word) = b.get(i..i + 8) {
-            let found = candidates(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+            let found = candidates(swar::word(word));
             if found == 0 {
                 i += 8;
                 continue;
@@ -381,7 +375,7 @@ mod tests {
 
     /// The first candidate [`candidates`] marks, or 8.
     fn first(w: [u8; 8]) -> usize {
-        candidates(u64::from_le_bytes(w)).trailing_zeros() as usize / 8
+        candidates(swar::word(&w)).trailing_zeros() as usize / 8
     }
 
     /// Every byte value at every position of a word of bytes that start no hit, and random

@@ -5,6 +5,7 @@
 use jieba_rs::Jieba;
 
 use crate::document::{BlockKind, EnSpan, Line, Segment, Speaker};
+use crate::swar;
 
 /// Appends the `segment` record of `seg`, and its newline.
 pub fn segment(out: &mut String, doc_id: &str, seq: usize, seg: &Segment, jieba: Option<&Jieba>) {
@@ -216,8 +217,7 @@ fn escaped(out: &mut String, s: &str) {
         // Sixteen bytes at a time: Chinese text has nothing to escape but its line breaks.
         while let Some(chunk) = bytes.get(i..i + 16) {
             let (a, b) = chunk.split_at(8);
-            let word = |w: &[u8]| u64::from_le_bytes(w.try_into().expect("8 bytes"));
-            if escapes_in(word(a)) | escapes_in(word(b)) != 0 {
+            if escapes_in(swar::word(a)) | escapes_in(swar::word(b)) != 0 {
                 break;
             }
             i += 16;
@@ -252,18 +252,14 @@ fn escaped(out: &mut String, s: &str) {
 /// Whether `s` has any byte [`escaped`] changes.
 fn has_escapes(s: &str) -> bool {
     let mut words = s.as_bytes().chunks_exact(8);
-    let found = words.any(|w| escapes_in(u64::from_le_bytes(w.try_into().expect("8 bytes"))) != 0);
+    let found = words.any(|w| escapes_in(swar::word(w)) != 0);
     found || words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// Non-zero when any of the eight bytes of `w` is `"`, `\` or below 0x20 (may flag a
 /// byte after one that is: the caller then looks at each byte).
 fn escapes_in(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    below_space | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\')))
+    swar::below(w, 0x20) | swar::equal(w, b'"') | swar::equal(w, b'\\')
 }
 
 #[cfg(test)]
