@@ -3,10 +3,10 @@
 //! The batch runs documents in parallel, but one very large document (a book-length
 //! transcript, a dump saved as one file) would still run on one thread. Stages whose work
 //! per item does not depend on the other items (normalize per line, emit per segment,
-//! repair per line once the document's model is built) run it through these functions: a document of at least [`PARALLEL_MIN_BYTES`] is cut into
-//! blocks of about [`BLOCK_BYTES`] handed to the current rayon pool (the batch's, so other
-//! documents and these blocks share the `--jobs` threads); smaller documents run in place,
-//! as before, with no overhead. The results never depend on the blocks: each item is
+//! repair per line once the document's model is built) run it through these functions: a
+//! document of at least [`PARALLEL_MIN_BYTES`] is cut into blocks of about [`BLOCK_BYTES`]
+//! handed to the current rayon pool (the batch's, so other documents and these blocks share
+//! the `--jobs` threads); smaller documents run in place, as before, with no overhead. The results never depend on the blocks: each item is
 //! computed on its own and results are combined in item order.
 //!
 //! ```

@@ -17,7 +17,7 @@
 use memchr::memmem::Finder;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{chars_only, compose_chars, union, union_is_exact, Matcher, Pair, Spec};
+use super::{chars_only, compose_chars, union, union_is_exact, DictId, Matcher, Pair, Spec};
 
 pub struct Fused {
     /// The segmentation keys, each valued with its conversion by both steps.
@@ -50,20 +50,7 @@ impl Fused {
             keys.iter().map(|&(k, _)| (k, both(&first, &second_step, k))).collect();
         let mut pairs = first_pairs.clone();
         compose_chars(&mut pairs, &second[1..]);
-        let chars: FxHashMap<char, String> = union(&second[1..])
-            .into_iter()
-            .map(|(k, v)| (k.chars().next().expect("non-empty key"), v.into_owned()))
-            .collect();
-        let written = written_in_place(&first_pairs);
-        let suspects = keys
-            .iter()
-            .filter(|(k, _)| k.chars().any(|c| written.contains(&c)))
-            .map(|(k, _)| {
-                let image: String =
-                    k.chars().map(|c| chars.get(&c).cloned().unwrap_or(c.to_string())).collect();
-                Finder::new(image.as_bytes()).into_owned()
-            })
-            .collect();
+        let suspects = suspects(keys, &first_pairs, &second[1..]);
         Some(Fused {
             segmentation: Matcher::new(&converted),
             runs: Matcher::replacer(&pairs),
@@ -92,6 +79,26 @@ impl Fused {
             self.second.replace_into(&mid, out);
         }
     }
+}
+
+/// The images, character by character through `chars_step`, of the `keys` that hold a
+/// character the `first` step writes in place of another.
+fn suspects(keys: &[(&str, &str)], first: &[Pair], chars_step: &[DictId]) -> Vec<Finder<'static>> {
+    let chars: FxHashMap<char, String> = union(chars_step)
+        .into_iter()
+        .map(|(k, v)| (k.chars().next().expect("non-empty key"), v.into_owned()))
+        .collect();
+    let written = written_in_place(first);
+    keys.iter()
+        .filter(|(k, _)| k.chars().any(|c| written.contains(&c)))
+        .map(|(k, _)| {
+            let image: String = k
+                .chars()
+                .map(|c| chars.get(&c).cloned().unwrap_or_else(|| c.to_string()))
+                .collect();
+            Finder::new(image.as_bytes()).into_owned()
+        })
+        .collect()
 }
 
 /// `text` converted by one step, then the other.
@@ -137,9 +144,9 @@ mod tests {
         out
     }
 
-    fn step_by_step(config: Config, text: &str) -> String {
+    fn step_by_step(plan: &Plan, text: &str) -> String {
         let mut out = String::new();
-        Plan::segmented(spec(config)).convert_into(text, &mut out);
+        plan.convert_into(text, &mut out);
         out
     }
 
@@ -164,8 +171,8 @@ mod tests {
             .collect();
         let mut rng = Xorshift::default();
         for config in FUSED {
-            let f = fused(config);
-            assert_eq!(convert(&f, &corpus), step_by_step(config, &corpus), "{config}");
+            let (f, plan) = (fused(config), Plan::segmented(spec(config)));
+            assert_eq!(convert(&f, &corpus), step_by_step(&plan, &corpus), "{config}");
             let s = spec(config);
             let mut keys: Vec<&str> = std::iter::once(s.segmentation)
                 .chain(s.steps.iter().flat_map(|g| g.iter().copied()))
@@ -177,7 +184,7 @@ mod tests {
                 }
                 for window in keys.chunks(40) {
                     let text = window.concat();
-                    assert_eq!(convert(&f, &text), step_by_step(config, &text), "{config}");
+                    assert_eq!(convert(&f, &text), step_by_step(&plan, &text), "{config}");
                 }
             }
         }
@@ -188,7 +195,7 @@ mod tests {
     #[test]
     fn a_segmentation_key_the_variant_step_completes_is_converted_as_a_phrase() {
         for config in FUSED {
-            let f = fused(config);
+            let (f, plan) = (fused(config), Plan::segmented(spec(config)));
             let s = spec(config);
             // Each suspect key, with its characters in the forms the variant step rewrites.
             let reverse: FxHashMap<char, char> = union(s.steps[0])
@@ -203,7 +210,7 @@ mod tests {
                     continue;
                 }
                 let text = format!("他說{source}。");
-                let want = step_by_step(config, &text);
+                let want = step_by_step(&plan, &text);
                 assert_eq!(convert(&f, &text), want, "{config} {key}");
                 let mut one_pass = String::new();
                 f.runs.replace_into(&text, &mut one_pass);
