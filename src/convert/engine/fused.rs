@@ -47,7 +47,7 @@ impl Fused {
         let second_step = Matcher::replacer(&union(second));
         let keys = spec.segmentation.entries();
         let converted: Vec<(&str, String)> =
-            keys.iter().map(|&(k, _)| (k, both(&first, &second_step, k))).collect();
+            keys.iter().map(|&(k, _)| (k, step_by_step(&first, &second_step, k))).collect();
         let mut pairs = first_pairs.clone();
         compose_chars(&mut pairs, &second[1..]);
         let suspects = suspects(keys, &first_pairs, &second[1..]);
@@ -74,9 +74,7 @@ impl Fused {
         let written = &out.as_bytes()[at..];
         if self.suspects.iter().any(|f| f.find(written).is_some()) {
             out.truncate(at);
-            let mut mid = String::with_capacity(run.len());
-            self.first.replace_into(run, &mut mid);
-            self.second.replace_into(&mid, out);
+            out.push_str(&step_by_step(&self.first, &self.second, run));
         }
     }
 }
@@ -102,7 +100,7 @@ fn suspects(keys: &[(&str, &str)], first: &[Pair], chars_step: &[DictId]) -> Vec
 }
 
 /// `text` converted by one step, then the other.
-fn both(first: &Matcher, second: &Matcher, text: &str) -> String {
+fn step_by_step(first: &Matcher, second: &Matcher, text: &str) -> String {
     let (mut mid, mut out) = (String::new(), String::new());
     first.replace_into(text, &mut mid);
     second.replace_into(&mid, &mut out);
@@ -144,7 +142,7 @@ mod tests {
         out
     }
 
-    fn step_by_step(plan: &Plan, text: &str) -> String {
+    fn segmented(plan: &Plan, text: &str) -> String {
         let mut out = String::new();
         plan.convert_into(text, &mut out);
         out
@@ -172,7 +170,7 @@ mod tests {
         let mut rng = Xorshift::default();
         for config in FUSED {
             let (f, plan) = (fused(config), Plan::segmented(spec(config)));
-            assert_eq!(convert(&f, &corpus), step_by_step(&plan, &corpus), "{config}");
+            assert_eq!(convert(&f, &corpus), segmented(&plan, &corpus), "{config}");
             let s = spec(config);
             let mut keys: Vec<&str> = std::iter::once(s.segmentation)
                 .chain(s.steps.iter().flat_map(|g| g.iter().copied()))
@@ -184,7 +182,7 @@ mod tests {
                 }
                 for window in keys.chunks(40) {
                     let text = window.concat();
-                    assert_eq!(convert(&f, &text), step_by_step(&plan, &text), "{config}");
+                    assert_eq!(convert(&f, &text), segmented(&plan, &text), "{config}");
                 }
             }
         }
@@ -210,7 +208,7 @@ mod tests {
                     continue;
                 }
                 let text = format!("他說{source}。");
-                let want = step_by_step(&plan, &text);
+                let want = segmented(&plan, &text);
                 assert_eq!(convert(&f, &text), want, "{config} {key}");
                 let mut one_pass = String::new();
                 f.runs.replace_into(&text, &mut one_pass);
