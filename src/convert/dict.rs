@@ -100,17 +100,27 @@ impl DictId {
     }
 
     fn parse(self) -> Vec<(&'static str, &'static str)> {
-        self.text()
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| {
-                let (key, values) = l
-                    .split_once('\t')
-                    .unwrap_or_else(|| panic!("{}: malformed line {l:?}", self.name()));
-                let first = values.split(' ').next().unwrap_or(values);
-                (key, first)
-            })
-            .collect()
+        // A process parses a dictionary once, before its first conversion: byte searches
+        // keep that short (STPhrases has ~50 000 lines).
+        let text = self.text();
+        let b = text.as_bytes();
+        let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', b).count() + 1);
+        let mut start = 0;
+        while start < b.len() {
+            let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |n| start + n);
+            let line = &text[start..end];
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            start = end + 1;
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let tab = memchr::memchr(b'\t', line.as_bytes())
+                .unwrap_or_else(|| panic!("{}: malformed line {line:?}", self.name()));
+            let values = &line[tab + 1..];
+            let first = memchr::memchr(b' ', values.as_bytes()).map_or(values, |n| &values[..n]);
+            out.push((&line[..tab], first));
+        }
+        out
     }
 }
 

@@ -105,7 +105,7 @@ fn has_bit(bits: &[u64], h: usize) -> bool {
 }
 
 /// A key as characters, and its info word's value part.
-type Key = (Vec<char>, u32);
+type Key<'a> = (&'a [char], u32);
 
 impl Matcher {
     /// Builds from pairs whose keys are unique and non-empty.
@@ -124,17 +124,29 @@ impl Matcher {
 
     fn build<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], identity: bool) -> Matcher {
         let mut m = Matcher::default();
-        let mut keys: Vec<Key> = Vec::with_capacity(pairs.len());
+        // Every key's characters in one buffer (tens of thousands of keys: one allocation).
+        let mut chars = Vec::with_capacity(pairs.iter().map(|(k, _)| k.as_ref().len()).sum());
+        let mut spans = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
             let (k, v) = (k.as_ref(), v.as_ref());
-            let key: Vec<char> = k.chars().collect();
-            assert!(!key.is_empty(), "dictionary keys are non-empty");
-            let value = if !identity && key.len() == 1 && k == v { 0 } else { m.push_value(v) };
-            keys.push((key, value));
+            let start = chars.len();
+            chars.extend(k.chars());
+            let len = chars.len() - start;
+            assert!(len > 0, "dictionary keys are non-empty");
+            let value = if !identity && len == 1 && k == v { 0 } else { m.push_value(v) };
+            spans.push((start, value));
         }
-        keys.sort_unstable();
+        let ends = spans.iter().skip(1).map(|s| s.0).chain([chars.len()]);
+        let mut keys: Vec<Key> = spans
+            .iter()
+            .zip(ends)
+            .map(|(&(start, value), end)| (&chars[start..end], value))
+            .collect();
+        // OpenCC's files are sorted; a union of a few is a few sorted runs, which the stable
+        // sort merges in about linear time (keys are unique, so the order is the same).
+        keys.sort();
         let max = keys.iter().map(|k| k.0[0] as usize).max().map_or(0, |c| c + 1);
-        let max_any = keys.iter().flat_map(|k| &k.0).max().map_or(0, |c| *c as usize + 1);
+        let max_any = chars.iter().max().map_or(0, |c| *c as usize + 1);
         m.first = vec![NONE; max];
         m.kinds = vec![0; max_any];
         m.first_kids = vec![(0, 0); max];
@@ -167,9 +179,9 @@ impl Matcher {
 
     /// Lays out the children of a node at `depth` whose longer keys are `keys` (sorted):
     /// siblings first, contiguous, then each child's own children. Returns their range.
-    fn layout(&mut self, keys: &[Key], depth: usize) -> (u32, u32) {
+    fn layout(&mut self, keys: &[Key<'_>], depth: usize) -> (u32, u32) {
         let start = self.chars.len();
-        let groups: Vec<&[Key]> = keys.chunk_by(|a, b| a.0[depth] == b.0[depth]).collect();
+        let groups: Vec<&[Key<'_>]> = keys.chunk_by(|a, b| a.0[depth] == b.0[depth]).collect();
         for g in &groups {
             self.chars.push(g[0].0[depth] as u32);
             self.info.push(node_info(g, depth + 1).0);
@@ -300,7 +312,7 @@ impl Matcher {
 
 /// The info word of the node that `keys` (sorted, sharing their first `depth` characters)
 /// lead to, and those of them that are longer than `depth`.
-fn node_info(keys: &[Key], depth: usize) -> (u32, &[Key]) {
+fn node_info<'k, 'a>(keys: &'k [Key<'a>], depth: usize) -> (u32, &'k [Key<'a>]) {
     let (value, longer) = match keys.first() {
         Some((k, v)) if k.len() == depth => (*v, &keys[1..]),
         _ => (0, keys),

@@ -26,18 +26,19 @@
 mod apply;
 mod date;
 mod evidence;
+mod lazy;
 mod needs;
 mod pass;
 mod scan;
 
 use std::path::Path;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::config::describe_toml_error;
 use crate::document::BlockKind;
 use crate::error::{Error, Result};
+use lazy::LazyRegex;
 use needs::Needs;
 use scan::RuleNeeds;
 
@@ -141,7 +142,7 @@ pub enum RuleAction {
 pub struct Profile {
     pub id: String,
     pub platform: Option<String>,
-    evidence: Vec<Regex>,
+    evidence: Vec<LazyRegex>,
     /// Per evidence pattern, literals one of which its every match contains.
     evidence_literals: Vec<Option<Vec<Vec<u8>>>>,
     min_evidence: usize,
@@ -162,15 +163,15 @@ struct Rule {
     stat_key: String,
     /// The rule's bit in [`LineFilter`] masks (`None`: tried on every line).
     bit: Option<u64>,
-    re: Regex,
+    re: LazyRegex,
     /// Whether `re` has a `url` group (links to keep in metadata).
     has_url: bool,
     action: RuleAction,
     field: Option<String>,
     kind: Option<BlockKind>,
     with: String,
-    until: Option<Regex>,
-    followed_by: Option<Regex>,
+    until: Option<LazyRegex>,
+    followed_by: Option<LazyRegex>,
     keep: bool,
     max_chars: Option<usize>,
     once: bool,
@@ -198,8 +199,10 @@ impl RuleSet {
 
     pub fn compile(self, path: &Path) -> Result<Profile> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
-        let re =
-            |what: &str, p: &str| Regex::new(p).map_err(|e| err(format!("{what}: bad regex: {e}")));
+        let re = |what: &str, p: &str| {
+            LazyRegex::new(p, format!("{}: {what}", path.display()))
+                .map_err(|e| err(format!("{what}: bad regex: {e}")))
+        };
         let evidence = self
             .profile
             .evidence
@@ -243,7 +246,7 @@ impl RuleSet {
 
 fn compile_rule(
     d: RuleDef,
-    re: &dyn Fn(&str, &str) -> Result<Regex>,
+    re: &dyn Fn(&str, &str) -> Result<LazyRegex>,
     err: &dyn Fn(String) -> Error,
 ) -> Result<Rule> {
     let what = format!("rule `{}`", d.id);
@@ -273,7 +276,7 @@ fn compile_rule(
     Ok(Rule {
         stat_key: format!("strip.{}", d.id),
         bit: None,
-        has_url: pattern.capture_names().any(|n| n == Some("url")),
+        has_url: pattern.has_group("url"),
         re: pattern,
         until: d.until.as_deref().map(|u| re(&format!("{what} until"), u)).transpose()?,
         followed_by: d

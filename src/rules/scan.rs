@@ -325,7 +325,7 @@ impl FirstChars {
             }
         }
         let mut blocks: Vec<[u64; 64]> = Vec::new();
-        let mut seen = std::collections::HashMap::new();
+        let mut seen = rustc_hash::FxHashMap::default();
         let index = full
             .chunks(64)
             .map(|chunk| {

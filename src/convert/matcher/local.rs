@@ -19,7 +19,7 @@
 use super::{char_at, has_bit, pair_hash, Key, Matcher, KIND_TRIGGER, KIND_VALUE};
 
 /// Marks the triggers of a replacer's `keys` (see the module docs) in its kinds.
-pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key]) {
+pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
     // By code point: the character's output alone, NUL when that is not one character.
     let mut alone: Vec<char> =
         (0..m.kinds.len() as u32).map(|c| char::from_u32(c).unwrap_or('\0')).collect();
@@ -32,7 +32,7 @@ pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key]) {
         let lined_up =
             value.chars().count() == k.len() && k.iter().all(|c| alone[*c as usize] != '\0');
         let mut value = value.chars();
-        for c in k {
+        for c in k.iter() {
             if !lined_up || value.next() != Some(alone[*c as usize]) {
                 triggers.push(*c);
             }

@@ -1,0 +1,117 @@
+//! A rule's regex, compiled on its first search.
+//!
+//! Compiling is most of building the strip stage (≈ 0.4 ms a pattern: Unicode classes such as
+//! `\W` expand to large automata), while the line filter keeps most rules from ever being
+//! tried on a given batch: a run over one platform's pages never reaches the other platforms'
+//! rules. Short runs — one file, a `parallel --pipe` chunk — pay for the start-up once per
+//! process, so a rule compiles when a line first reaches it instead.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use regex_syntax::hir::{Hir, HirKind};
+
+/// A pattern whose syntax was checked when its file loaded; [`Deref`] compiles it once.
+pub struct LazyRegex {
+    pattern: String,
+    /// Where the pattern comes from (file and key), for the one error left to compiling.
+    origin: String,
+    /// Names of the pattern's capture groups, from its syntax.
+    names: Vec<Box<str>>,
+    re: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// Checks the syntax (the errors `Regex::new` gives for it, with the same text) without
+    /// building automata. `origin` names the pattern's file and key.
+    pub fn new(pattern: &str, origin: String) -> Result<LazyRegex, String> {
+        let hir =
+            regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| e.to_string())?;
+        let mut names = Vec::new();
+        group_names(&hir, &mut names);
+        Ok(LazyRegex { pattern: pattern.to_owned(), origin, names, re: OnceLock::new() })
+    }
+
+    /// Whether the pattern has a capture group named `name` (without compiling it).
+    pub fn has_group(&self, name: &str) -> bool {
+        self.names.iter().any(|n| &**n == name)
+    }
+}
+
+fn group_names(hir: &Hir, out: &mut Vec<Box<str>>) {
+    match hir.kind() {
+        HirKind::Capture(cap) => {
+            out.extend(cap.name.clone());
+            group_names(&cap.sub, out);
+        }
+        HirKind::Repetition(rep) => group_names(&rep.sub, out),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => {
+            hs.iter().for_each(|h| group_names(h, out));
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+    }
+}
+
+impl Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.re.get_or_init(|| {
+            // Only the compiled-size limit is left to fail here (10 MiB of automaton, far
+            // beyond a line rule). The batch turns the panic into the document's error,
+            // which then names the rule file and key.
+            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("{}: bad regex: {e}", self.origin))
+        })
+    }
+}
+
+impl fmt::Debug for LazyRegex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LazyRegex").field(&self.pattern).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATTERNS: &[&str] = &[
+        r"^(?P<value>\S.{3,100})$",
+        r"(?P<url>https?://\S+)|(?P<value>x)",
+        r"((?P<a>a)|b)+(?:(?P<url>c))*",
+        r"no groups",
+        r"(unnamed)(?P<url2>x)",
+    ];
+
+    #[test]
+    fn group_names_come_from_the_syntax_as_the_compiled_regex_has_them() {
+        for p in PATTERNS {
+            let lazy = LazyRegex::new(p, "test".into()).unwrap();
+            let re = Regex::new(p).unwrap();
+            for name in ["url", "value", "a", "url2", "b"] {
+                let compiled = re.capture_names().any(|n| n == Some(name));
+                assert_eq!(lazy.has_group(name), compiled, "{p} {name}");
+            }
+            assert!(lazy.re.get().is_none(), "{p}: asking for groups compiled it");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_regex_errors_and_matching_is_regex_matching() {
+        for bad in ["(unclosed", "a{2,1}", r"\p{NoSuchClass}", "[z-a]"] {
+            let want = Regex::new(bad).unwrap_err().to_string();
+            assert_eq!(LazyRegex::new(bad, "test".into()).unwrap_err(), want);
+        }
+        let lazy = LazyRegex::new(r"^(?P<value>\S.{3,100})$", "test".into()).unwrap();
+        assert!(lazy.is_match("abcd") && !lazy.is_match(" abcd") && !lazy.is_match("abc"));
+    }
+
+    #[test]
+    #[should_panic(expected = "rules.toml: rule `x`: bad regex")]
+    fn a_pattern_over_the_size_limit_names_its_origin_when_first_used() {
+        let lazy = LazyRegex::new(r"\w{1000}\w{1000}", "rules.toml: rule `x`".into()).unwrap();
+        lazy.is_match("x");
+    }
+}
