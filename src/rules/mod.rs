@@ -21,7 +21,8 @@
 //! field = "author"
 //! ```
 //!
-//! Rules are compiled once; a bad rule file is an error naming the file, line and key.
+//! Rules are checked when their file loads (a bad rule file is an error naming the file, line
+//! and key) and each pattern is compiled once, when a line first reaches it ([`lazy`]).
 
 mod apply;
 mod date;
