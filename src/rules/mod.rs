@@ -22,7 +22,7 @@
 //! ```
 //!
 //! Rules are checked when their file loads (a bad rule file is an error naming the file, line
-//! and key) and each pattern is compiled once, when a line first reaches it ([`lazy`]).
+//! and key) and each pattern is compiled once, when a line first reaches it (`lazy.rs`).
 
 mod apply;
 mod date;
