@@ -134,14 +134,9 @@ impl Matcher {
             let len = chars.len() - start;
             assert!(len > 0, "dictionary keys are non-empty");
             let value = if !identity && len == 1 && k == v { 0 } else { m.push_value(v) };
-            spans.push((start, value));
+            spans.push((start..chars.len(), value));
         }
-        let ends = spans.iter().skip(1).map(|s| s.0).chain([chars.len()]);
-        let mut keys: Vec<Key> = spans
-            .iter()
-            .zip(ends)
-            .map(|(&(start, value), end)| (&chars[start..end], value))
-            .collect();
+        let mut keys: Vec<Key> = spans.into_iter().map(|(r, value)| (&chars[r], value)).collect();
         // OpenCC's files are sorted; a union of a few is a few sorted runs, which the stable
         // sort merges in about linear time (keys are unique, so the order is the same).
         keys.sort();

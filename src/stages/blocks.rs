@@ -6,8 +6,9 @@
 //! repair per line once the document's model is built) run it through these functions: a
 //! document of at least [`PARALLEL_MIN_BYTES`] is cut into blocks of about [`BLOCK_BYTES`]
 //! handed to the current rayon pool (the batch's, so other documents and these blocks share
-//! the `--jobs` threads); smaller documents run in place, as before, with no overhead. The results never depend on the blocks: each item is
-//! computed on its own and results are combined in item order.
+//! the `--jobs` threads); smaller documents run in place, as before, with no overhead. The
+//! results never depend on the blocks: each item is computed on its own and results are
+//! combined in item order.
 //!
 //! ```
 //! use zhpipe::stages::blocks;
