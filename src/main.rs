@@ -81,10 +81,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
-        Command::Check { pipeline } => Pipeline::from_file(&pipeline).map(|_| {
-            println!("{}: ok", pipeline.display());
-            ExitCode::SUCCESS
-        }),
+        Command::Check { pipeline } => {
+            Pipeline::from_file(&pipeline).and_then(|p| p.prepare()).map(|()| {
+                println!("{}: ok", pipeline.display());
+                ExitCode::SUCCESS
+            })
+        }
     };
     result.unwrap_or_else(|e| {
         eprintln!("zhpipe: error: {e}");

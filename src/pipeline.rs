@@ -62,6 +62,13 @@ impl Pipeline {
         Ok(Pipeline { stages, max_doc_bytes })
     }
 
+    /// Builds now what the stages would build when documents first need it (rule patterns
+    /// compile when a line first reaches them), so that every error shows before any
+    /// document: what `zhpipe check` runs.
+    pub fn prepare(&self) -> Result<()> {
+        self.stages.iter().try_for_each(|s| s.prepare())
+    }
+
     /// Runs every stage on `bytes`; `name` is the input's name (its file stem becomes the
     /// `doc_id`).
     pub fn process_bytes(

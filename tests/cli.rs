@@ -188,6 +188,36 @@ fn bad_pipeline_files_are_usage_errors_naming_line_and_key() {
     assert!(err.contains("bad.toml") && err.contains("x.bad") && err.contains("regex"), "{err}");
 }
 
+/// A pattern of valid syntax whose automaton is over regex's size limit: loading does not
+/// compile it, so `check` must, and a run fails only the documents that reach it.
+#[test]
+fn a_rule_over_the_regex_size_limit_fails_check_and_only_the_documents_it_reaches() {
+    let dir = tmpdir();
+    let big = "[profile]\nid = \"x\"\n[[rules]]\nid = \"x.big\"\nmatch = 'ZZTOP\\w{1000}\\w{1000}'\naction = \"drop-line\"\n";
+    write(dir.path(), "big.toml", big.as_bytes());
+    let uses = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"strip\"\nrules = [\"big.toml\"]\n[[stages]]\ntype = \"emit\"\n";
+    let p = write(dir.path(), "uses.toml", uses.as_bytes());
+    let o = run(&["check", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("big.toml") && err.contains("x.big") && err.contains("size limit"), "{err}");
+
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    write(&docs, "a_reaches.txt", "标题\n\nZZTOP 这一行会用到那条规则。\n".as_bytes());
+    write(&docs, "b_not.txt", "标题\n\n这一行不会。\n".as_bytes());
+    let o = run(&["run", s(&docs), "--pipeline", s(&p), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = err.lines().find(|l| l.contains("a_reaches.txt")).unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("stage strip failed: rule file") && line.contains("big.toml"), "{line}");
+    assert!(line.contains("rule `x.big`: bad regex") && !line.contains("bug"), "{line}");
+    assert!(!err.contains("panicked"), "{err}");
+    let recs = records(&stdout(&o));
+    assert!(recs.iter().any(|r| r["type"] == "document" && r["doc_id"] == "b_not"));
+    assert!(!recs.iter().any(|r| r["doc_id"] == "a_reaches"));
+}
+
 #[test]
 fn output_is_identical_for_any_thread_count() {
     let dir = tmpdir();

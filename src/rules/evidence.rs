@@ -41,10 +41,15 @@ impl Evidence {
     }
 
     /// Whether each profile applies to the document whose text `text()` gives (asked only
-    /// when some profile needs evidence).
-    pub fn applicable(&self, profiles: &[Profile], text: impl FnOnce() -> String) -> Vec<bool> {
+    /// when some profile needs evidence). An error names an evidence pattern that does not
+    /// compile.
+    pub fn applicable(
+        &self,
+        profiles: &[Profile],
+        text: impl FnOnce() -> String,
+    ) -> Result<Vec<bool>, String> {
         if !self.needed {
-            return vec![true; profiles.len()];
+            return Ok(vec![true; profiles.len()]);
         }
         let text = text();
         let all = self.bits.iter().flatten().fold(0, |acc, b| acc | b);

@@ -16,7 +16,8 @@ use regex_syntax::hir::{Hir, HirKind};
 /// A pattern whose syntax was checked when its file loaded; [`Deref`] compiles it once.
 pub struct LazyRegex {
     pattern: String,
-    /// Where the pattern comes from (file and key), for the one error left to compiling.
+    /// Which key of its rule file the pattern comes from, for the one error left to
+    /// compiling.
     origin: String,
     /// Names of the pattern's capture groups, from its syntax.
     names: Vec<Box<str>>,
@@ -25,7 +26,7 @@ pub struct LazyRegex {
 
 impl LazyRegex {
     /// Checks the syntax (the errors `Regex::new` gives for it, with the same text) without
-    /// building automata. `origin` names the pattern's file and key.
+    /// building automata. `origin` names the pattern's key in its rule file.
     pub fn new(pattern: &str, origin: String) -> Result<LazyRegex, String> {
         let hir =
             regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| e.to_string())?;
@@ -54,16 +55,28 @@ fn group_names(hir: &Hir, out: &mut Vec<Box<str>>) {
     }
 }
 
+impl LazyRegex {
+    /// The compiled regex, compiling it now if no search has. The one error left at this
+    /// point is regex's compiled-size limit (10 MiB of automaton, far beyond a line rule);
+    /// its text names the pattern's key.
+    pub fn compiled(&self) -> Result<&Regex, String> {
+        if let Some(re) = self.re.get() {
+            return Ok(re);
+        }
+        let re =
+            Regex::new(&self.pattern).map_err(|e| format!("{}: bad regex: {e}", self.origin))?;
+        // Two threads may both compile it; either copy is the same regex.
+        Ok(self.re.get_or_init(|| re))
+    }
+}
+
 impl Deref for LazyRegex {
     type Target = Regex;
 
+    /// Searches go through here; the profile compiles a rule's patterns
+    /// ([`LazyRegex::compiled`]) before it first runs the rule, so a failure here is a bug.
     fn deref(&self) -> &Regex {
-        self.re.get_or_init(|| {
-            // Only the compiled-size limit is left to fail here (10 MiB of automaton, far
-            // beyond a line rule). The batch turns the panic into the document's error,
-            // which then names the rule file and key.
-            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("{}: bad regex: {e}", self.origin))
-        })
+        self.compiled().unwrap_or_else(|e| panic!("used before it was compiled: {e}"))
     }
 }
 
@@ -109,9 +122,12 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "rules.toml: rule `x`: bad regex")]
-    fn a_pattern_over_the_size_limit_names_its_origin_when_first_used() {
-        let lazy = LazyRegex::new(r"\w{1000}\w{1000}", "rules.toml: rule `x`".into()).unwrap();
-        lazy.is_match("x");
+    fn a_pattern_over_the_size_limit_names_its_origin_when_compiled() {
+        let lazy = LazyRegex::new(r"\w{1000}\w{1000}", "rule `x`".into()).unwrap();
+        let err = lazy.compiled().unwrap_err();
+        assert!(err.starts_with("rule `x`: bad regex: "), "{err}");
+        assert!(err.contains("size limit"), "{err}");
+        let ok = LazyRegex::new(r"\w+", "rule `y`".into()).unwrap();
+        assert!(ok.compiled().unwrap().is_match("x") && ok.re.get().is_some());
     }
 }

@@ -22,7 +22,9 @@
 //! ```
 //!
 //! Rules are checked when their file loads (a bad rule file is an error naming the file, line
-//! and key) and each pattern is compiled once, when a line first reaches it (`lazy.rs`).
+//! and key) and each pattern is compiled once, before a line first reaches it (`lazy.rs`).
+//! The one error left to compiling, regex's size limit, fails the documents that reach the
+//! rule, naming it; [`Profile::compile_all`] (`zhpipe check`) reports it up front.
 
 mod apply;
 mod date;
@@ -32,7 +34,7 @@ mod needs;
 mod pass;
 mod scan;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -142,6 +144,8 @@ pub enum RuleAction {
 #[derive(Debug)]
 pub struct Profile {
     pub id: String,
+    /// The rule file it was loaded from (errors name it).
+    pub source: PathBuf,
     pub platform: Option<String>,
     evidence: Vec<LazyRegex>,
     /// Per evidence pattern, literals one of which its every match contains.
@@ -201,8 +205,7 @@ impl RuleSet {
     pub fn compile(self, path: &Path) -> Result<Profile> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let re = |what: &str, p: &str| {
-            LazyRegex::new(p, format!("{}: {what}", path.display()))
-                .map_err(|e| err(format!("{what}: bad regex: {e}")))
+            LazyRegex::new(p, what.to_owned()).map_err(|e| err(format!("{what}: bad regex: {e}")))
         };
         let evidence = self
             .profile
@@ -232,6 +235,7 @@ impl RuleSet {
             self.profile.evidence.iter().map(|p| Needs::of(p).literals).collect();
         Ok(Profile {
             id: self.profile.id,
+            source: path.to_owned(),
             platform: self.profile.platform,
             evidence,
             evidence_literals,
@@ -300,20 +304,51 @@ fn compile_rule(
 impl Profile {
     /// Whether the document shows enough of this profile's evidence; `possible(k)` is
     /// false for evidence pattern `k` when its literals are absent from the text (it is
-    /// not searched then).
-    pub fn applies_to(&self, text: &str, possible: impl Fn(usize) -> bool) -> bool {
+    /// not searched then). An error names a pattern that does not compile.
+    pub fn applies_to(
+        &self,
+        text: &str,
+        possible: impl Fn(usize) -> bool,
+    ) -> std::result::Result<bool, String> {
         if self.min_evidence == 0 {
-            return true;
+            return Ok(true);
         }
         let mut seen = 0;
         for (k, re) in self.evidence.iter().enumerate() {
-            if possible(k) && re.is_match(text) {
+            if possible(k) && re.compiled().map_err(|e| self.in_file(e))?.is_match(text) {
                 seen += 1;
                 if seen >= self.min_evidence {
-                    return true;
+                    return Ok(true);
                 }
             }
         }
-        false
+        Ok(false)
+    }
+
+    /// Compiles every pattern now instead of when a line first reaches it, so that a
+    /// pattern over regex's size limit is an error before any document.
+    pub fn compile_all(&self) -> Result<()> {
+        self.evidence
+            .iter()
+            .try_for_each(|re| re.compiled().map(drop))
+            .and_then(|()| self.rules.iter().try_for_each(Rule::compile))
+            .map_err(|message| Error::Rules { path: self.source.clone(), message })
+    }
+
+    /// An error about one of the profile's patterns, naming its rule file (as
+    /// [`Error::Rules`] does).
+    fn in_file(&self, message: String) -> String {
+        format!("rule file {}: {message}", self.source.display())
+    }
+}
+
+impl Rule {
+    /// Compiles the rule's patterns (once): after this, its searches cannot fail.
+    fn compile(&self) -> std::result::Result<(), String> {
+        self.re.compiled()?;
+        for re in [&self.until, &self.followed_by].into_iter().flatten() {
+            re.compiled()?;
+        }
+        Ok(())
     }
 }

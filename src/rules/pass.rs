@@ -14,15 +14,22 @@ use super::{Profile, Rule, RuleAction};
 use crate::document::{Document, Line};
 
 impl Profile {
-    /// Applies every rule in order; each rule sees the lines the previous ones left.
-    pub fn apply(&self, doc: &mut Document) {
+    /// Applies every rule in order; each rule sees the lines the previous ones left. An
+    /// error names a rule whose pattern does not compile (the document's lines are then
+    /// those the rules before it left).
+    pub fn apply(&self, doc: &mut Document) -> Result<(), String> {
         if let Some(p) = &self.platform {
             doc.meta.platform.get_or_insert_with(|| p.clone());
         }
         let mut st = Lines::new(std::mem::take(&mut doc.lines), &self.filter);
+        let mut result = Ok(());
         for rule in &self.rules {
             if rule.bit.is_some_and(|bit| st.any & bit == 0) {
                 continue;
+            }
+            if let Err(e) = rule.compile() {
+                result = Err(self.in_file(e));
+                break;
             }
             let Some(first) = rule.first_firing(&st) else { continue };
             let before = st.live;
@@ -30,6 +37,7 @@ impl Profile {
             doc.count(&rule.stat_key, before.saturating_sub(st.live) as u64);
         }
         doc.lines = st.into_lines();
+        result
     }
 
     /// Runs `rule` from the first line it fires on (`first.0`, with `first.1` content lines

@@ -30,6 +30,13 @@ pub mod strip;
 pub trait Stage: Send + Sync + fmt::Debug {
     fn kind(&self) -> StageKind;
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind>;
+
+    /// Builds now whatever the stage otherwise builds when a document first needs it, so
+    /// that its errors show before any document (`zhpipe check`). Most stages build
+    /// everything when they are constructed.
+    fn prepare(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The stages in their fixed order.

@@ -70,14 +70,20 @@ impl Stage for Strip {
         StageKind::Strip
     }
 
+    /// Compiles every rule's pattern (a run compiles each when a line first reaches it).
+    fn prepare(&self) -> Result<()> {
+        self.profiles.iter().try_for_each(Profile::compile_all)
+    }
+
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         layout::trim_lines(doc);
         // Evidence is read in the text as it comes in, before any profile changes it.
-        let applicable = self.evidence.applicable(&self.profiles, || doc.text());
+        let failed = |message| DocErrorKind::Stage { stage: "strip", message };
+        let applicable = self.evidence.applicable(&self.profiles, || doc.text()).map_err(failed)?;
         let (mut site_suffixes, mut site_self_refs) = (Vec::new(), Vec::new());
         for (profile, applies) in self.profiles.iter().zip(applicable) {
             if applies {
-                profile.apply(doc);
+                profile.apply(doc).map_err(failed)?;
                 site_suffixes.extend(profile.site_suffixes.iter().map(String::as_str));
                 site_self_refs.extend(profile.site_self_refs.iter().map(String::as_str));
             }
