@@ -43,6 +43,11 @@ pub fn seed(prefix: &str) -> PathBuf {
         .expect("seed exists")
 }
 
+/// A path as the `&str` an argument list takes.
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
 pub fn tmpdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
