@@ -83,6 +83,12 @@ pub struct Matcher {
     /// All values concatenated; `spans[i]` is value `i + 1`.
     buf: String,
     spans: Vec<(u32, u32)>,
+    /// For a [`Matcher::replacer`]: by code point (the Basic Multilingual Plane), what the
+    /// character becomes alone when that is one character, else NUL. Most characters a
+    /// replacer writes are one-character values: one load from a table the text's
+    /// characters keep in cache, where the value's span would take three (`first`, `spans`,
+    /// `buf`) and a copy.
+    alone: Vec<char>,
 }
 
 /// Bits of the pair filter: 2^19 bits (64 KiB) keep false positives under ~10% with the

@@ -41,6 +41,8 @@ pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
     for c in triggers {
         m.kinds[c as usize] |= KIND_TRIGGER;
     }
+    alone.truncate(0x10000);
+    m.alone = alone;
 }
 
 fn only_char(s: &str) -> Option<char> {
@@ -81,7 +83,10 @@ impl Matcher {
                 (last, floor) = (i, i);
             } else if kind & KIND_VALUE != 0 {
                 out.push_str(&text[last..i]);
-                out.push_str(self.value(self.first[c as usize]));
+                match self.alone.get(c as usize) {
+                    Some(&a) if a != '\0' => out.push(a),
+                    _ => out.push_str(self.value(self.first[c as usize])),
+                }
                 i += n;
                 last = i;
             } else {
