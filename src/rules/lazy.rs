@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_syntax::hir::{Hir, HirKind};
 
-/// A pattern whose syntax was checked when its file loaded; [`Deref`] compiles it once.
+/// A pattern whose syntax was checked when its file loaded, compiled once by
+/// [`LazyRegex::compiled`] (a search through [`Deref`] would too, panicking on an error).
 pub struct LazyRegex {
     pattern: String,
     /// Which key of its rule file the pattern comes from, for the one error left to
@@ -39,6 +40,19 @@ impl LazyRegex {
     pub fn has_group(&self, name: &str) -> bool {
         self.names.iter().any(|n| &**n == name)
     }
+
+    /// The compiled regex, compiling it now if no search has. The one error left at this
+    /// point is regex's compiled-size limit (10 MiB of automaton, far beyond a line rule);
+    /// its text names the pattern's key.
+    pub fn compiled(&self) -> Result<&Regex, String> {
+        if let Some(re) = self.re.get() {
+            return Ok(re);
+        }
+        let re =
+            Regex::new(&self.pattern).map_err(|e| format!("{}: bad regex: {e}", self.origin))?;
+        // Two threads may both compile it; either copy is the same regex.
+        Ok(self.re.get_or_init(|| re))
+    }
 }
 
 fn group_names(hir: &Hir, out: &mut Vec<Box<str>>) {
@@ -52,21 +66,6 @@ fn group_names(hir: &Hir, out: &mut Vec<Box<str>>) {
             hs.iter().for_each(|h| group_names(h, out));
         }
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
-    }
-}
-
-impl LazyRegex {
-    /// The compiled regex, compiling it now if no search has. The one error left at this
-    /// point is regex's compiled-size limit (10 MiB of automaton, far beyond a line rule);
-    /// its text names the pattern's key.
-    pub fn compiled(&self) -> Result<&Regex, String> {
-        if let Some(re) = self.re.get() {
-            return Ok(re);
-        }
-        let re =
-            Regex::new(&self.pattern).map_err(|e| format!("{}: bad regex: {e}", self.origin))?;
-        // Two threads may both compile it; either copy is the same regex.
-        Ok(self.re.get_or_init(|| re))
     }
 }
 
