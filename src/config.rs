@@ -21,6 +21,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("rules/generic.toml", include_str!("../pipelines/rules/generic.toml")),
     ("speakers.toml", include_str!("../pipelines/speakers.toml")),
     ("segment.toml", include_str!("../pipelines/segment.toml")),
+    ("glosses.toml", include_str!("../pipelines/glosses.toml")),
 ];
 
 /// The top level of a pipeline file.

@@ -23,11 +23,7 @@ fn tokens(seg: &Value) -> Vec<&str> {
 /// `default.toml` made runnable from any directory (`builtin:` rule files), with `extra`
 /// appended to the last stage (emit).
 fn pipeline_in(dir: &Path, extra: &str) -> std::path::PathBuf {
-    let text = std::fs::read_to_string("pipelines/default.toml").unwrap();
-    let text = text
-        .replace("\"rules/", "\"builtin:rules/")
-        .replace("\"speakers.toml\"", "\"builtin:speakers.toml\"")
-        .replace("\"segment.toml\"", "\"builtin:segment.toml\"");
+    let text = common::default_pipeline_with_builtin_rules();
     assert!(text.trim_end().ends_with("type = \"emit\""), "emit is last and has no parameters");
     common::write(dir, "p.toml", format!("{}\n{extra}\n", text.trim_end()).as_bytes())
 }

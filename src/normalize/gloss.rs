@@ -1,11 +1,15 @@
 //! Bilingual glosses (`中文词（English term）`) and English-paragraph detection.
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
+use serde::Deserialize;
 
 use super::punct::is_han;
+use crate::config::{describe_toml_error, Resources};
+use crate::error::{Error, Result};
 
 /// A Chinese term glossed in English by the text itself.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -13,115 +17,6 @@ pub struct Gloss {
     pub zh: String,
     pub en: String,
 }
-
-/// Words after which an unquoted term starts (the term is what follows the last of them):
-/// naming verbs, copulas, prepositions, measure phrases, determiners.
-const BOUNDARIES: &[&str] = &[
-    // Titles before a person's name: 首席执行官萨姆·奥特曼（Sam Altman） glosses the name.
-    "执行官",
-    "執行官",
-    "创始人",
-    "創始人",
-    "董事长",
-    "董事長",
-    "总裁",
-    "總裁",
-    "主席",
-    "总统",
-    "總統",
-    "总理",
-    "總理",
-    "首相",
-    "部长",
-    "部長",
-    "教授",
-    "博士",
-    "科学家",
-    "科學家",
-    "工程师",
-    "工程師",
-    "研究员",
-    "研究員",
-    "合伙人",
-    "合夥人",
-    "负责人",
-    "負責人",
-    "总监",
-    "總監",
-    "主持人",
-    "称之为",
-    "被称为",
-    "称为",
-    "称作",
-    "叫做",
-    "名为",
-    "所谓",
-    "稱之為",
-    "被稱為",
-    "稱為",
-    "稱作",
-    "叫做",
-    "名為",
-    "所謂",
-    "一系列",
-    "一种",
-    "一個",
-    "一个",
-    "一種",
-    "这种",
-    "這種",
-    "这个",
-    "這個",
-    "那个",
-    "那個",
-    "通过",
-    "通過",
-    "经过",
-    "經過",
-    "拥有",
-    "擁有",
-    "以及",
-    "就是",
-    "可以",
-    "的",
-    "是",
-    "在",
-    "与",
-    "與",
-    "和",
-    "及",
-    "或",
-    "把",
-    "将",
-    "將",
-    "被",
-    "对",
-    "對",
-    "即",
-    "了",
-    "为",
-    "為",
-    "从",
-    "從",
-    "向",
-    "于",
-    "於",
-    "由",
-    "让",
-    "讓",
-    "会",
-    "會",
-    "该",
-    "該",
-    "其",
-    "等",
-    "也",
-    "都",
-    "还",
-    "還",
-    "并",
-    "並",
-];
 
 /// Longest unquoted term taken, in characters.
 const MAX_TERM: usize = 8;
@@ -164,51 +59,94 @@ fn gloss_re_unbounded() -> &'static Regex {
     RE.get_or_init(|| Regex::new(&gloss_pattern("+", "+")).expect("valid regex"))
 }
 
-/// The trailing term of an unquoted Han run: what follows the last boundary word, at most
-/// [`MAX_TERM`] characters. Each boundary word counts at its last occurrence only, and not
-/// when that occurrence ends the run.
-fn trailing_term(run: &str) -> &str {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    let ac = AC.get_or_init(|| AhoCorasick::new(BOUNDARIES).expect("valid boundary words"));
-    // One overlapping search instead of a reverse substring search per boundary word.
-    let mut last = [usize::MAX; BOUNDARIES.len()];
-    for m in ac.find_overlapping_iter(run) {
-        let k = m.pattern().as_usize();
-        last[k] = if last[k] == usize::MAX { m.end() } else { last[k].max(m.end()) };
+/// The words after which an unquoted glossed term starts (`pipelines/glosses.toml`): titles
+/// before a name, naming verbs, function words. Loaded with the normalize stage; the
+/// shipped list is [`Glosses::builtin`].
+#[derive(Debug, Clone)]
+pub struct Glosses {
+    boundaries: AhoCorasick,
+}
+
+/// A gloss file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GlossFile {
+    boundaries: Vec<String>,
+}
+
+impl Glosses {
+    /// Reads a gloss file (TOML with a `boundaries` list); errors name `path`, and the line
+    /// and key for TOML errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Glosses> {
+        let err = |message| Error::Rules { path: path.to_owned(), message };
+        let file: GlossFile =
+            toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
+        if let Some(i) = file.boundaries.iter().position(|w| w.trim().is_empty()) {
+            return Err(err(format!("boundaries: word {} is empty", i + 1)));
+        }
+        let boundaries = AhoCorasick::new(&file.boundaries).map_err(|e| err(e.to_string()))?;
+        Ok(Glosses { boundaries })
     }
-    let start = last.iter().filter(|e| **e != usize::MAX && **e < run.len()).max().copied();
-    let term = &run[start.unwrap_or(0)..];
-    let n = term.chars().count();
-    if n > MAX_TERM {
-        let skip: usize = term.chars().take(n - MAX_TERM).map(char::len_utf8).sum();
-        &term[skip..]
-    } else {
-        term
+
+    /// The shipped list (`pipelines/glosses.toml`, compiled in).
+    pub fn builtin() -> &'static Glosses {
+        static BUILTIN: OnceLock<Glosses> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let (path, text) =
+                Resources::builtin().read("glosses.toml").expect("glosses.toml is built in");
+            Glosses::parse(&text, &path).expect("the built-in gloss file is valid")
+        })
+    }
+
+    /// Extracts `中文词（English term）`, `“中文”（English）` and `中文词(English)` pairs, in
+    /// text order, without duplicates. A quoted Chinese term is taken whole; an unquoted one
+    /// is the Han run before the parenthesis cut after the last boundary word (称为, 的, 是,
+    /// 在, 一种…) and to at most eight characters. The parenthesis must start with a Latin
+    /// letter and hold only Latin text (so `（2024年）` or `（注）` are not glosses).
+    pub fn extract(&self, text: &str) -> Vec<Gloss> {
+        let mut out: Vec<Gloss> = Vec::new();
+        for found in captures(text) {
+            let zh = match found.term {
+                Term::Quoted(q) => q.trim(),
+                Term::Run(run) => self.trailing_term(run),
+            };
+            let en = found.english.trim();
+            if !zh.chars().any(is_han) || !en.chars().any(|c| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            let g = Gloss { zh: zh.to_string(), en: en.to_string() };
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    /// The trailing term of an unquoted Han run: what follows the last boundary word, at
+    /// most [`MAX_TERM`] characters. Each boundary word counts at its last occurrence only,
+    /// and not when that occurrence ends the run.
+    fn trailing_term<'a>(&self, run: &'a str) -> &'a str {
+        // One overlapping search instead of a reverse substring search per boundary word.
+        let mut last = vec![usize::MAX; self.boundaries.patterns_len()];
+        for m in self.boundaries.find_overlapping_iter(run) {
+            let k = m.pattern().as_usize();
+            last[k] = if last[k] == usize::MAX { m.end() } else { last[k].max(m.end()) };
+        }
+        let start = last.iter().filter(|e| **e != usize::MAX && **e < run.len()).max().copied();
+        let term = &run[start.unwrap_or(0)..];
+        let n = term.chars().count();
+        if n > MAX_TERM {
+            let skip: usize = term.chars().take(n - MAX_TERM).map(char::len_utf8).sum();
+            &term[skip..]
+        } else {
+            term
+        }
     }
 }
 
-/// Extracts `中文词（English term）`, `“中文”（English）` and `中文词(English)` pairs, in text
-/// order, without duplicates. A quoted Chinese term is taken whole; an unquoted one is the
-/// Han run before the parenthesis cut after the last boundary word (称为, 的, 是, 在, 一种…)
-/// and to at most eight characters. The parenthesis must start with a Latin letter and hold
-/// only Latin text (so `（2024年）` or `（注）` are not glosses).
+/// [`Glosses::extract`] with the shipped boundary words.
 pub fn extract_glosses(text: &str) -> Vec<Gloss> {
-    let mut out: Vec<Gloss> = Vec::new();
-    for found in captures(text) {
-        let zh = match found.term {
-            Term::Quoted(q) => q.trim(),
-            Term::Run(run) => trailing_term(run),
-        };
-        let en = found.english.trim();
-        if !zh.chars().any(is_han) || !en.chars().any(|c| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let g = Gloss { zh: zh.to_string(), en: en.to_string() };
-        if !out.contains(&g) {
-            out.push(g);
-        }
-    }
-    out
+    Glosses::builtin().extract(text)
 }
 
 /// One match of [`gloss_re`].
@@ -428,6 +366,26 @@ mod tests {
                 text.push_str(&piece.repeat(repeat));
             }
             assert_eq!(windowed(&text), whole(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_gloss_file_sets_where_an_unquoted_term_starts() {
+        let text = "公司新任首席科学官李明（Ming Li）表示";
+        // The shipped words: the term is the run's last eight characters.
+        assert_eq!(pairs(text), [("任首席科学官李明".into(), "Ming Li".into())]);
+        let path = Path::new("my-glosses.toml");
+        let own = Glosses::parse("boundaries = [\"科学官\", \"的\"]\n", path).unwrap();
+        let got: Vec<_> = own.extract(text).into_iter().map(|g| g.zh).collect();
+        assert_eq!(got, ["李明"]);
+
+        for (bad, want) in [
+            ("boundaries = [\"的\", \" \"]\n", "word 2 is empty"),
+            ("boundary = [\"的\"]\n", "boundary"),
+            ("boundaries = \"的\"\n", "line 1"),
+        ] {
+            let err = Glosses::parse(bad, path).unwrap_err().to_string();
+            assert!(err.contains("my-glosses.toml") && err.contains(want), "{bad:?}: {err}");
         }
     }
 

@@ -8,7 +8,7 @@ mod punct;
 mod punct_ref;
 mod script;
 
-pub use gloss::{extract_glosses, is_english, Gloss};
+pub use gloss::{extract_glosses, is_english, Gloss, Glosses};
 pub use punct::{is_cjk_punct, is_han, normalize_punct, normalize_punct_changed};
 pub use script::{
     detect_script, detect_variant, script_evidence, Evidence, Script, Variant,

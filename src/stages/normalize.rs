@@ -5,7 +5,8 @@
 //! numbers and URLs untouched); each line gets `zh_hans` and `zh_hant` (`Line::scripts`),
 //! converted with OpenCC's dictionaries — Traditional lines are normalised to the chosen
 //! standard (HK `説` → TW `說`) rather than copied; English paragraphs are marked and not
-//! converted; `中文（English）` glosses are collected. The document gets its script and
+//! converted; `中文（English）` glosses are collected (where an unquoted term starts: the
+//! boundary words of the gloss file, `pipelines/glosses.toml`). The document gets its script and
 //! Traditional variant, and its title in both scripts. Idempotent.
 
 use serde::Deserialize;
@@ -15,9 +16,7 @@ use crate::config::Resources;
 use crate::convert::{self, Config, Converter};
 use crate::document::{Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
-use crate::normalize::{
-    extract_glosses, is_english, normalize_punct, normalize_punct_changed, Evidence,
-};
+use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
 use crate::normalize::{Script, Variant};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -31,11 +30,19 @@ pub struct NormalizeConfig {
     pub phrases: Option<String>,
     /// Normalise punctuation and spacing inside Chinese text.
     pub punctuation: bool,
+    /// The gloss file: the words after which an unquoted glossed term starts
+    /// (`pipelines/glosses.toml`, the default, is built in).
+    pub glosses: String,
 }
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
-        NormalizeConfig { hant: HantStandard::Tw, phrases: None, punctuation: true }
+        NormalizeConfig {
+            hant: HantStandard::Tw,
+            phrases: None,
+            punctuation: true,
+            glosses: "builtin:glosses.toml".into(),
+        }
     }
 }
 
@@ -76,6 +83,7 @@ impl Conv {
 #[derive(Debug)]
 pub struct Normalize {
     punctuation: bool,
+    glosses: Glosses,
     /// Traditional → Simplified, by the variant the text shows: generic, Taiwan, Hong Kong.
     to_hans: Conv,
     tw_to_hans: Conv,
@@ -107,8 +115,13 @@ impl Normalize {
             // Taiwan character standard.
             HantStandard::Twp => (Config::S2twp, Config::T2tw),
         };
+        let glosses = {
+            let (path, text) = res.read(&cfg.glosses)?;
+            Glosses::parse(&text, &path)?
+        };
         Ok(Normalize {
             punctuation: cfg.punctuation,
+            glosses,
             to_hans: Conv::new(Config::T2s, &t2s_pairs),
             tw_to_hans: Conv::new(Config::Tw2s, &t2s_pairs),
             hk_to_hans: Conv::new(Config::Hk2s, &t2s_pairs),
@@ -200,7 +213,8 @@ impl Normalize {
     }
 
     fn glosses(&self, text: &str, variant: Option<Variant>) -> Vec<EnSpan> {
-        extract_glosses(text)
+        self.glosses
+            .extract(text)
             .into_iter()
             .map(|g| {
                 let s = self.scripts(&g.zh, variant);

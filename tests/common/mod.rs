@@ -70,4 +70,5 @@ pub fn default_pipeline_with_builtin_rules() -> String {
         .replace("\"rules/", "\"builtin:rules/")
         .replace("\"speakers.toml\"", "\"builtin:speakers.toml\"")
         .replace("\"segment.toml\"", "\"builtin:segment.toml\"")
+        .replace("\"glosses.toml\"", "\"builtin:glosses.toml\"")
 }
