@@ -157,14 +157,29 @@ fn bad_pipeline_files_are_usage_errors_naming_line_and_key() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("first stage must be `decode`"), "{}", stderr(&o));
 
-    let bad_rule = "[profile]\nid = \"x\"\n[[rules]]\nid = \"x.bad\"\nmatch = '(unclosed'\naction = \"drop-line\"\n";
-    write(dir.path(), "bad.toml", bad_rule.as_bytes());
-    let uses = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"strip\"\nrules = [\"bad.toml\"]\n[[stages]]\ntype = \"emit\"\n";
-    let p = write(dir.path(), "uses.toml", uses.as_bytes());
+    let p = pipeline_with_one_rule(dir.path(), "bad.toml", "x.bad", "(unclosed");
     let o = run(&["check", s(&p)], None);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("bad.toml") && err.contains("x.bad") && err.contains("regex"), "{err}");
+}
+
+/// Writes a rule file `name` whose one rule `id` drops lines matching `pattern`, and a
+/// pipeline (decode, strip with that file, emit) next to it; returns the pipeline's path.
+fn pipeline_with_one_rule(
+    dir: &std::path::Path,
+    name: &str,
+    id: &str,
+    pattern: &str,
+) -> std::path::PathBuf {
+    let rule = format!(
+        "[profile]\nid = \"x\"\n[[rules]]\nid = \"{id}\"\nmatch = '{pattern}'\naction = \"drop-line\"\n"
+    );
+    write(dir, name, rule.as_bytes());
+    let uses = format!(
+        "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"strip\"\nrules = [\"{name}\"]\n[[stages]]\ntype = \"emit\"\n"
+    );
+    write(dir, "uses.toml", uses.as_bytes())
 }
 
 /// A pattern of valid syntax whose automaton is over regex's size limit: loading does not
@@ -172,10 +187,7 @@ fn bad_pipeline_files_are_usage_errors_naming_line_and_key() {
 #[test]
 fn a_rule_over_the_regex_size_limit_fails_check_and_only_the_documents_it_reaches() {
     let dir = tmpdir();
-    let big = "[profile]\nid = \"x\"\n[[rules]]\nid = \"x.big\"\nmatch = 'ZZTOP\\w{1000}\\w{1000}'\naction = \"drop-line\"\n";
-    write(dir.path(), "big.toml", big.as_bytes());
-    let uses = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"strip\"\nrules = [\"big.toml\"]\n[[stages]]\ntype = \"emit\"\n";
-    let p = write(dir.path(), "uses.toml", uses.as_bytes());
+    let p = pipeline_with_one_rule(dir.path(), "big.toml", "x.big", r"ZZTOP\w{1000}\w{1000}");
     let o = run(&["check", s(&p)], None);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
