@@ -65,7 +65,8 @@ impl Summary {
 }
 
 struct Done {
-    out: String,
+    /// The output in pieces (see `Document::records`), written in order.
+    out: Vec<String>,
     warnings: Vec<String>,
     audit: String,
     segments: u64,
@@ -138,7 +139,9 @@ pub fn run(
                 match result {
                     Ok(done) => {
                         done.warnings.iter().for_each(|w| on_warning(w));
-                        out.write_all(done.out.as_bytes())?;
+                        for piece in &done.out {
+                            out.write_all(piece.as_bytes())?;
+                        }
                         if let Some(a) = audit.as_mut() {
                             a.write_all(done.audit.as_bytes())?;
                         }
@@ -233,7 +236,7 @@ impl Input {
 }
 
 fn held_bytes(result: &Result<Done, DocError>) -> usize {
-    result.as_ref().map_or(0, |d| d.out.len() + d.audit.len())
+    result.as_ref().map_or(0, |d| d.out.iter().map(String::len).sum::<usize>() + d.audit.len())
 }
 
 /// Runs one document; a panic inside a stage fails that document, not the batch.
@@ -267,12 +270,12 @@ fn process_one(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<D
                 "type": "text", "doc_id": doc.id, "stage": stage.name(),
                 "text": render::text_after(&doc, stage),
             });
-            format!("{rec}\n")
+            vec![format!("{rec}\n")]
         }
         (Format::Text, stage) if opts.headers => {
-            format!("==> {} <==\n{}", doc.source.path, render::text_after(&doc, stage))
+            vec![format!("==> {} <==\n{}", doc.source.path, render::text_after(&doc, stage))]
         }
-        (Format::Text, stage) => render::text_after(&doc, stage),
+        (Format::Text, stage) => vec![render::text_after(&doc, stage)],
     };
     let audit = if opts.audit { render::audit_jsonl(&doc) } else { String::new() };
     Ok(Done {

@@ -6,6 +6,7 @@
 //! So every segment the emit stage writes can name the source lines it came from, whatever
 //! the stages before it did.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -243,8 +244,10 @@ pub struct Document {
     pub audit: Vec<AuditEntry>,
     /// Counters each stage adds to (`strip.lines_removed`, …); sorted for stable output.
     pub stats: BTreeMap<String, u64>,
-    /// JSONL written by `emit`.
-    pub records: String,
+    /// JSONL written by `emit`, in pieces: concatenated, they are the document's records
+    /// (a large document's blocks are written in parallel, each into a piece of its own,
+    /// and are never copied into one buffer). See [`Document::jsonl`].
+    pub records: Vec<String>,
 }
 
 impl Document {
@@ -252,6 +255,14 @@ impl Document {
         let raw: Arc<[u8]> = raw.into();
         let source = Source { path: path.into(), bytes: raw.len() as u64, ..Source::default() };
         Document { id: id.into(), source, raw, ..Document::default() }
+    }
+
+    /// The JSONL records `emit` wrote, as one string (borrowed when they are one piece).
+    pub fn jsonl(&self) -> Cow<'_, str> {
+        match self.records.as_slice() {
+            [one] => Cow::Borrowed(one),
+            pieces => Cow::Owned(pieces.concat()),
+        }
     }
 
     /// The current text: lines joined by `\n`.

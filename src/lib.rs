@@ -14,7 +14,8 @@
 //! ```
 //! let pipeline = zhpipe::Pipeline::builtin()?;
 //! let out = pipeline.process_bytes("interview.txt", "主持人：你好。\n马斯克：你好。\n".as_bytes())?;
-//! let mut lines = out.jsonl().lines();
+//! let jsonl = out.jsonl();
+//! let mut lines = jsonl.lines();
 //! let doc: serde_json::Value = serde_json::from_str(lines.next().unwrap())?;
 //! assert_eq!(doc["type"], "document");
 //! assert_eq!(doc["doc_id"], "interview");

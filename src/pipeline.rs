@@ -23,8 +23,8 @@ pub struct Output {
 
 impl Output {
     /// The JSONL records (document record first, then segments), newline-terminated.
-    pub fn jsonl(&self) -> &str {
-        &self.doc.records
+    pub fn jsonl(&self) -> std::borrow::Cow<'_, str> {
+        self.doc.jsonl()
     }
 
     /// The audit trail as JSONL, one entry per line.

@@ -13,7 +13,7 @@ use crate::stages::StageKind;
 pub fn text_after(doc: &Document, stage: StageKind) -> String {
     match stage {
         StageKind::Segment => segments_text(doc),
-        StageKind::Emit => doc.records.clone(),
+        StageKind::Emit => doc.jsonl().into_owned(),
         _ => {
             let mut t = doc.text();
             t.push('\n');

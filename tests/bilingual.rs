@@ -87,7 +87,7 @@ fn hk_tw_and_simplified_forms_of_a_sentence_give_the_same_records() {
     let p = Pipeline::builtin().unwrap();
     let seg = |text: &str| -> (String, String) {
         let out = p.process_bytes("s.txt", text.as_bytes()).unwrap();
-        let r = &common::records(out.jsonl())[1];
+        let r = &common::records(&out.jsonl())[1];
         (r["zh_hans"].as_str().unwrap().to_owned(), r["zh_hant"].as_str().unwrap().to_owned())
     };
     let results: Vec<_> = forms.iter().map(|f| seg(f)).collect();
@@ -104,7 +104,7 @@ fn hk_tw_and_simplified_forms_of_a_sentence_give_the_same_records() {
 fn english_paragraphs_are_tagged_not_converted_and_glosses_are_pairs() {
     let text = "标题\nThis paragraph is written entirely in English and should stay that way.\n他将这场变革形容为一场“超音速海啸”(supersonic tsunami)。\n";
     let out = Pipeline::builtin().unwrap().process_bytes("en.txt", text.as_bytes()).unwrap();
-    let recs = common::records(out.jsonl());
+    let recs = common::records(&out.jsonl());
     assert_eq!(recs[2]["lang"], "en");
     assert!(recs[2]["zh_hans"].is_null());
     assert_eq!(
@@ -122,7 +122,7 @@ fn english_paragraphs_are_tagged_not_converted_and_glosses_are_pairs() {
 fn zh_hans_of(path: &str) -> Vec<String> {
     let out =
         Pipeline::builtin().unwrap().process_bytes(path, std::fs::read(path).unwrap()).unwrap();
-    common::records(out.jsonl())
+    common::records(&out.jsonl())
         .iter()
         .filter(|r| r["type"] == "segment")
         .map(|r| r["zh_hans"].as_str().unwrap_or("").to_owned())

@@ -8,7 +8,7 @@ use zhpipe::Pipeline;
 
 fn process(name: &str, bytes: Vec<u8>) -> Vec<Value> {
     let out = Pipeline::builtin().unwrap().process_bytes(name, bytes).unwrap();
-    common::records(out.jsonl())
+    common::records(&out.jsonl())
 }
 
 /// Records with the byte-level facts (`source`) set aside, and the source separately.

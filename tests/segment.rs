@@ -11,7 +11,7 @@ use zhpipe::Pipeline;
 fn segments(path: &str) -> Vec<Value> {
     let bytes = std::fs::read(path).unwrap();
     let out = Pipeline::builtin().unwrap().process_bytes(path, bytes).unwrap();
-    common::records(out.jsonl()).into_iter().filter(|r| r["type"] == "segment").collect()
+    common::records(&out.jsonl()).into_iter().filter(|r| r["type"] == "segment").collect()
 }
 
 fn seed_segments(prefix: &str) -> Vec<Value> {
@@ -164,7 +164,7 @@ fn a_seed_rewritten_in_another_label_format_gives_the_same_turns() {
 fn repeated_sentences_inside_a_turn_are_kept_once_and_audited() {
     let text = "主持人：你是否确定了一些你认为会成功的削减措施？\n虽然没有持续很长时间。你是否确定了一些你认为会成功的削减措施？\n马斯克：是的。\n";
     let out = Pipeline::builtin().unwrap().process_bytes("dup.txt", text.as_bytes()).unwrap();
-    let recs = common::records(out.jsonl());
+    let recs = common::records(&out.jsonl());
     let host = &recs[1];
     assert_eq!(host["zh_hans"].as_str().unwrap().matches("削减措施").count(), 1, "{host}");
     assert!(out.audit_jsonl().contains("segment.duplicate-sentence"));

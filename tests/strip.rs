@@ -16,7 +16,7 @@ struct Run {
 fn run(path: &str) -> Run {
     let bytes = std::fs::read(path).unwrap();
     let out = Pipeline::builtin().unwrap().process_bytes(path, bytes).unwrap();
-    let recs = common::records(out.jsonl());
+    let recs = common::records(&out.jsonl());
     let segments: Vec<Value> = recs[1..].to_vec();
     let text = segments
         .iter()

@@ -13,7 +13,7 @@ const TEXT: &str = "主持人：你觉得超音速海啸测试平台什么时候
 
 fn segments(pipeline: &Pipeline, name: &str, bytes: &[u8]) -> Vec<Value> {
     let out = pipeline.process_bytes(name, bytes.to_vec()).unwrap();
-    common::records(out.jsonl()).into_iter().filter(|r| r["type"] == "segment").collect()
+    common::records(&out.jsonl()).into_iter().filter(|r| r["type"] == "segment").collect()
 }
 
 fn tokens(seg: &Value) -> Vec<&str> {

@@ -18,13 +18,12 @@
 //!     u64::from(*x % 4 == 2)
 //! });
 //! assert_eq!(odd, 50_000);
-//! let mut text = String::from("> ");
-//! blocks::write_each(&mut text, &items[..5], 8 << 20, |first, block, out| {
+//! let pieces = blocks::write_each(String::from("> "), &items[..5], 8 << 20, |first, block, out| {
 //!     for (i, x) in block.iter().enumerate() {
 //!         out.push_str(&format!("{}:{x} ", first + i));
 //!     }
 //! });
-//! assert_eq!(text, "> 0:0 1:2 2:4 3:6 4:8 ");
+//! assert_eq!(pieces.concat(), "> 0:0 1:2 2:4 3:6 4:8 ");
 //! ```
 
 use rayon::prelude::*;
@@ -84,25 +83,26 @@ pub fn map_blocks<T: Sync, U: Send>(
     items.par_chunks(len).enumerate().map(|(b, block)| f(b * len, block)).collect()
 }
 
-/// Appends to `out` the text `f(first, block, out)` writes for consecutive blocks of
-/// `items`, as [`map_blocks`] cuts them: written straight into `out` when there is one
-/// block, else written in parallel and appended.
+/// `head` followed by the text `f(first, block, out)` writes for consecutive blocks of
+/// `items`, as [`map_blocks`] cuts them, in pieces: with one block it is written straight
+/// after `head` (one piece); else each block is written in parallel into a piece of its
+/// own. The pieces are not concatenated: a large document's output would be held twice.
 pub fn write_each<T: Sync>(
-    out: &mut String,
+    mut head: String,
     items: &[T],
     bytes: usize,
     f: impl Fn(usize, &[T], &mut String) + Sync + Send,
-) {
+) -> Vec<String> {
     if bytes < PARALLEL_MIN_BYTES {
-        return f(0, items, out);
+        f(0, items, &mut head);
+        return vec![head];
     }
     let parts = map_blocks(items, bytes, |first, block| {
         let mut part = String::new();
         f(first, block, &mut part);
         part
     });
-    out.reserve(parts.iter().map(String::len).sum());
-    parts.iter().for_each(|p| out.push_str(p));
+    std::iter::once(head).chain(parts).collect()
 }
 
 #[cfg(test)]
@@ -114,13 +114,13 @@ mod tests {
         for (len, bytes) in [(0, 0), (1, 10 << 20), (7, 10 << 20), (100_001, 3 << 20)] {
             let items: Vec<usize> = (0..len).collect();
             for b in [0, bytes] {
-                let mut text = String::from("^");
-                write_each(&mut text, &items, b, |first, block, out| {
+                let text = write_each(String::from("^"), &items, b, |first, block, out| {
                     for (i, x) in block.iter().enumerate() {
                         assert_eq!(first + i, *x);
                         out.push_str(&format!("{x},"));
                     }
-                });
+                })
+                .concat();
                 let want: String = std::iter::once("^".to_string())
                     .chain(items.iter().map(|x| format!("{x},")))
                     .collect();

@@ -149,16 +149,15 @@ impl Stage for Emit {
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         let text_bytes: usize =
             doc.segments.iter().flat_map(|s| &s.lines).map(|l| l.text.len()).sum();
-        let mut out = String::with_capacity(1024 + 3 * text_bytes);
-        push_record(&mut out, &document_record(doc))?;
+        let mut head = String::with_capacity(1024 + 3 * text_bytes);
+        push_record(&mut head, &document_record(doc))?;
         let jieba = self.tokenizer.as_ref().map(Tokenizer::jieba);
         // Records are independent: a large document writes them in parallel blocks.
-        blocks::write_each(&mut out, &doc.segments, text_bytes, |first, block, out| {
+        doc.records = blocks::write_each(head, &doc.segments, text_bytes, |first, block, out| {
             for (i, seg) in block.iter().enumerate() {
                 record::segment(out, &doc.id, first + i, seg, jieba);
             }
         });
-        doc.records = out;
         Ok(())
     }
 }
