@@ -4,6 +4,7 @@
 //! to the pipeline file; `builtin:` names the copies compiled into the binary, so a user
 //! pipeline can reuse the shipped rules and add its own without rebuilding.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -33,6 +34,18 @@ pub struct PipelineFile {
     #[serde(default)]
     pub description: Option<String>,
     pub stages: Vec<StageConfig>,
+}
+
+/// [`PipelineFile`] with each stage's table kept with its position: a stage's keys are
+/// read by an internally tagged enum (`type` picks the stage), which loses positions, so
+/// its errors are placed from here.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPipelineFile {
+    version: u32,
+    #[serde(default)]
+    description: Option<String>,
+    stages: Vec<toml::Spanned<toml::Table>>,
 }
 
 /// Where rule files come from: a directory on disk, or the compiled-in copies.
@@ -84,11 +97,21 @@ impl PipelineFile {
 
     /// Parses and checks a pipeline file; errors name the line and the offending key.
     pub fn parse(text: &str, path: &Path) -> Result<PipelineFile> {
-        let file: PipelineFile = toml::from_str(text).map_err(|e| Error::Pipeline {
-            path: path.to_owned(),
-            message: describe_toml_error(text, &e),
-        })?;
-        file.check().map_err(|message| Error::Pipeline { path: path.to_owned(), message })?;
+        let err = |message| Error::Pipeline { path: path.to_owned(), message };
+        let raw: RawPipelineFile =
+            toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
+        let stages = raw
+            .stages
+            .into_iter()
+            .map(|table| {
+                let span = table.span();
+                toml::Value::Table(table.into_inner())
+                    .try_into::<StageConfig>()
+                    .map_err(|e| err(describe_stage_error(text, span, &e)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let file = PipelineFile { version: raw.version, description: raw.description, stages };
+        file.check().map_err(err)?;
         Ok(file)
     }
 
@@ -119,13 +142,50 @@ impl PipelineFile {
 pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     let message = e.message().trim();
     match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            let src = text.lines().nth(line - 1).unwrap_or("").trim_end();
-            format!("line {line}, column {col}: {message}\n    | {src}")
-        }
+        Some(span) => describe_at(text, span.start, message),
         None => message.to_owned(),
     }
+}
+
+/// An error in the keys of the stage whose table starts at `span.start` (its
+/// `[[stages]]` header). The stage's lines are read again as the parameters of its `type`
+/// alone, which toml places exactly; failing that (an unknown `type`, a stage written as
+/// an inline table) the error is placed at the `type` line, else at the header.
+fn describe_stage_error(text: &str, span: Range<usize>, e: &toml::de::Error) -> String {
+    let start = span.start.min(text.len());
+    let end = text[span.end.min(text.len())..].find("\n[").map_or(text.len(), |i| span.end + i + 1);
+    let region = &text[start..end];
+    let is_type = |line: &str| {
+        line.trim_start().strip_prefix("type").is_some_and(|r| r.trim_start().starts_with('='))
+    };
+    // Same byte offsets: the header and the `type` line become spaces.
+    let mut keys = String::with_capacity(region.len());
+    let mut type_at = None;
+    for (k, line) in region.split_inclusive('\n').enumerate() {
+        if k == 0 || is_type(line) {
+            if k > 0 {
+                type_at = type_at.or(Some(keys.len()));
+            }
+            keys.extend(line.bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }));
+        } else {
+            keys.push_str(line);
+        }
+    }
+    let kind = region.lines().find(|l| is_type(l)).and_then(|l| l.split('"').nth(1));
+    match kind.map(|k| StageConfig::read_params(k, &keys)) {
+        Some(Err(exact)) if exact.span().is_some() => {
+            let at = exact.span().map_or(0, |s| s.start);
+            describe_at(text, start + at, exact.message().trim())
+        }
+        _ => describe_at(text, start + type_at.unwrap_or(0), e.message().trim()),
+    }
+}
+
+/// "line N, column M: message" for the byte `offset` of `text`, plus that line.
+fn describe_at(text: &str, offset: usize, message: &str) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let src = text.lines().nth(line - 1).unwrap_or("").trim_end();
+    format!("line {line}, column {col}: {message}\n    | {src}")
 }

@@ -147,9 +147,26 @@ fn bad_pipeline_files_are_usage_errors_naming_line_and_key() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("p.toml") && err.contains("line 2") && err.contains("max_line_bites"),
+        err.contains("p.toml") && err.contains("line 4") && err.contains("max_line_bites"),
         "{err}"
     );
+
+    // A stage's keys are read through `type`: the error still names the key's own line,
+    // not the first stage's header.
+    let shipped = std::fs::read_to_string("pipelines/default.toml").unwrap();
+    let line_of =
+        |text: &str, key: &str| text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+    for (from, to, want) in [
+        ("hant = \"tw\"", "hant = \"tw\"\nglossez = 1", "glossez"),
+        ("hant = \"tw\"", "hant = 5", "hant"),
+        ("type = \"segment\"", "type = \"segmnt\"", "type = \"segmnt\""),
+    ] {
+        let text = shipped.replace("\"rules/", "\"builtin:rules/").replacen(from, to, 1);
+        let p = write(dir.path(), "later.toml", text.as_bytes());
+        let err = stderr(&run(&["check", s(&p)], None));
+        let line = format!("later.toml: line {}, ", line_of(&text, want));
+        assert!(err.contains(&line), "{to:?}: want {line:?} in {err}");
+    }
 
     let order = "version = 1\n[[stages]]\ntype = \"emit\"\n[[stages]]\ntype = \"decode\"\n";
     let p = write(dir.path(), "order.toml", order.as_bytes());

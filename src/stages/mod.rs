@@ -95,6 +95,21 @@ pub enum StageConfig {
 }
 
 impl StageConfig {
+    /// Reads `text` as the parameters of the stage named `kind` (without its `type` key):
+    /// an error then carries the position of the offending key, which reading through the
+    /// tagged enum loses. Unknown stage names read as nothing.
+    pub fn read_params(kind: &str, text: &str) -> Result<(), toml::de::Error> {
+        match kind {
+            "decode" => toml::from_str::<decode::DecodeConfig>(text).map(drop),
+            "repair" => toml::from_str::<repair::RepairStageConfig>(text).map(drop),
+            "strip" => toml::from_str::<strip::StripConfig>(text).map(drop),
+            "normalize" => toml::from_str::<normalize::NormalizeConfig>(text).map(drop),
+            "segment" => toml::from_str::<segment::SegmentConfig>(text).map(drop),
+            "emit" => toml::from_str::<emit::EmitConfig>(text).map(drop),
+            _ => Ok(()),
+        }
+    }
+
     pub fn kind(&self) -> StageKind {
         match self {
             StageConfig::Decode(_) => StageKind::Decode,
