@@ -172,6 +172,8 @@ fn describe_stage_error(text: &str, span: Range<usize>, e: &toml::de::Error) -> 
         }
     }
     let kind = region.lines().find(|l| is_type(l)).and_then(|l| l.split('"').nth(1));
+    // Only keys that read as a table on their own (the region was cut right) are placed.
+    let kind = kind.filter(|_| toml::from_str::<toml::Table>(&keys).is_ok());
     match kind.map(|k| StageConfig::read_params(k, &keys)) {
         Some(Err(exact)) if exact.span().is_some() => {
             let at = exact.span().map_or(0, |s| s.start);
