@@ -25,20 +25,19 @@ const BUILTIN: &[(&str, &str)] = &[
     ("glosses.toml", include_str!("../pipelines/glosses.toml")),
 ];
 
-/// The top level of a pipeline file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The top level of a pipeline file, read by [`PipelineFile::parse`] (through
+/// `RawPipelineFile`, which places errors).
+#[derive(Debug, Clone)]
 pub struct PipelineFile {
     /// Format version; only 1 exists.
     pub version: u32,
-    #[serde(default)]
     pub description: Option<String>,
     pub stages: Vec<StageConfig>,
 }
 
-/// [`PipelineFile`] with each stage's table kept with its position: a stage's keys are
-/// read by an internally tagged enum (`type` picks the stage), which loses positions, so
-/// its errors are placed from here.
+/// [`PipelineFile`] as written, each stage's table kept with its position: a stage's keys
+/// are read by an internally tagged enum (`type` picks the stage), which loses positions,
+/// so its errors are placed from here.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPipelineFile {

@@ -18,7 +18,8 @@
 //!     u64::from(*x % 4 == 2)
 //! });
 //! assert_eq!(odd, 50_000);
-//! let pieces = blocks::write_each(String::from("> "), &items[..5], 8 << 20, |first, block, out| {
+//! let sizes = (8 << 20, 0);
+//! let pieces = blocks::write_each(String::from("> "), &items[..5], sizes, |first, block, out| {
 //!     for (i, x) in block.iter().enumerate() {
 //!         out.push_str(&format!("{}:{x} ", first + i));
 //!     }
@@ -85,15 +86,17 @@ pub fn map_blocks<T: Sync, U: Send>(
 
 /// `head` followed by the text `f(first, block, out)` writes for consecutive blocks of
 /// `items`, as [`map_blocks`] cuts them, in pieces: with one block it is written straight
-/// after `head` (one piece); else each block is written in parallel into a piece of its
-/// own. The pieces are not concatenated: a large document's output would be held twice.
+/// after `head` (one piece, `expected` more bytes reserved first); else each block is
+/// written in parallel into a piece of its own. The pieces are not concatenated: a large
+/// document's output would be held twice.
 pub fn write_each<T: Sync>(
     mut head: String,
     items: &[T],
-    bytes: usize,
+    (bytes, expected): (usize, usize),
     f: impl Fn(usize, &[T], &mut String) + Sync + Send,
 ) -> Vec<String> {
     if bytes < PARALLEL_MIN_BYTES {
+        head.reserve(expected);
         f(0, items, &mut head);
         return vec![head];
     }
@@ -114,7 +117,7 @@ mod tests {
         for (len, bytes) in [(0, 0), (1, 10 << 20), (7, 10 << 20), (100_001, 3 << 20)] {
             let items: Vec<usize> = (0..len).collect();
             for b in [0, bytes] {
-                let text = write_each(String::from("^"), &items, b, |first, block, out| {
+                let text = write_each(String::from("^"), &items, (b, 0), |first, block, out| {
                     for (i, x) in block.iter().enumerate() {
                         assert_eq!(first + i, *x);
                         out.push_str(&format!("{x},"));

@@ -149,11 +149,13 @@ impl Stage for Emit {
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         let text_bytes: usize =
             doc.segments.iter().flat_map(|s| &s.lines).map(|l| l.text.len()).sum();
-        let mut head = String::with_capacity(1024 + 3 * text_bytes);
+        let mut head = String::with_capacity(1024);
         push_record(&mut head, &document_record(doc))?;
         let jieba = self.tokenizer.as_ref().map(Tokenizer::jieba);
-        // Records are independent: a large document writes them in parallel blocks.
-        doc.records = blocks::write_each(head, &doc.segments, text_bytes, |first, block, out| {
+        // Records are independent: a large document writes them in parallel blocks. A
+        // segment's record holds its text about three times (both scripts, and tokens).
+        let sizes = (text_bytes, 3 * text_bytes);
+        doc.records = blocks::write_each(head, &doc.segments, sizes, |first, block, out| {
             for (i, seg) in block.iter().enumerate() {
                 record::segment(out, &doc.id, first + i, seg, jieba);
             }

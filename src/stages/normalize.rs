@@ -6,8 +6,8 @@
 //! converted with OpenCC's dictionaries — Traditional lines are normalised to the chosen
 //! standard (HK `説` → TW `說`) rather than copied; English paragraphs are marked and not
 //! converted; `中文（English）` glosses are collected (where an unquoted term starts: the
-//! boundary words of the gloss file, `pipelines/glosses.toml`). The document gets its script and
-//! Traditional variant, and its title in both scripts. Idempotent.
+//! boundary words of the gloss file, `pipelines/glosses.toml`). The document gets its
+//! script and Traditional variant, and its title in both scripts. Idempotent.
 
 use serde::Deserialize;
 
