@@ -1,7 +1,7 @@
 //! Deterministic benchmark corpus from the documents under `corpus/`.
 //!
 //! ```sh
-//! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long]
+//! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long,paras]
 //!     [--garbled-share 0.05]
 //! ```
 //!
@@ -30,7 +30,10 @@
 //! the article text of every generated document after strip — boilerplate removed, garbled
 //! text repaired — concatenated; a long clean transcript for the path that cuts one
 //! document into parallel blocks, where concatenating raw pages would let the first
-//! page's footer end the whole article). The same arguments give the same bytes.
+//! page's footer end the whole article), and `paras.jsonl` (`paras`: every non-blank line of
+//! every document as a document of its own, `{"id": "<doc>-<k>", "text"}` — a dataset of
+//! short records, where what a document costs beyond its text decides the throughput).
+//! The same arguments give the same bytes.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -196,7 +199,7 @@ fn main() {
             "--size" => size = args.next().expect("--size N[K|M|G]"),
             "--out" => out = Some(args.next().expect("--out DIR").into()),
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
-            "--format" => formats = args.next().expect("--format dir,jsonl,concat,long"),
+            "--format" => formats = args.next().expect("--format dir,jsonl,concat,long,paras"),
             "--garbled-share" => {
                 garbled_share = args
                     .next()
@@ -207,7 +210,7 @@ fn main() {
             "--bench" => {} // passed by `cargo bench`
             "-h" | "--help" => {
                 println!(
-                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long] \
+                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long,paras] \
                      [--garbled-share 0.05]"
                 );
                 return;
@@ -236,6 +239,8 @@ fn main() {
         want("concat").then(|| BufWriter::new(std::fs::File::create(out.join("all.txt")).unwrap()));
     let mut long =
         want("long").then(|| BufWriter::new(std::fs::File::create(out.join("long.txt")).unwrap()));
+    let mut paras = want("paras")
+        .then(|| BufWriter::new(std::fs::File::create(out.join("paras.jsonl")).unwrap()));
     let pipeline = want("long").then(|| zhpipe::Pipeline::builtin().expect("builds"));
     let (mut total, mut n) = (0usize, 0usize);
     let (mut garbled_bytes, mut garbled_docs) = (0usize, 0usize);
@@ -261,6 +266,12 @@ fn main() {
             let rec = serde_json::json!({ "id": id, "text": doc });
             writeln!(w, "{rec}").unwrap();
         }
+        if let Some(w) = paras.as_mut() {
+            for (k, line) in doc.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                let rec = serde_json::json!({ "id": format!("{id}-{k}"), "text": line });
+                writeln!(w, "{rec}").unwrap();
+            }
+        }
         if let Some(w) = concat.as_mut() {
             w.write_all(doc.as_bytes()).unwrap();
         }
@@ -274,7 +285,7 @@ fn main() {
             garbled_docs += 1;
         }
     }
-    for w in [jsonl, concat, long].into_iter().flatten() {
+    for w in [jsonl, concat, long, paras].into_iter().flatten() {
         w.into_inner().unwrap().sync_all().unwrap();
     }
     println!(

@@ -93,6 +93,20 @@ measure "zhpipe, tokens, --jobs 1" "$BYTES" $Z --jobs 1 --pipeline pipelines/tok
 measure "zhpipe, tokens, --jobs 2" "$BYTES" $Z --jobs 2 --pipeline pipelines/tokens.toml
 measure "zhpipe, default, --jobs 1, JSONL on stdin" "$BYTES" \
   sh -c "exec $BIN run - --input-format jsonl --jobs 1 --quiet < $DATA/docs.jsonl"
+# The same documents cut into their paragraphs, each a JSONL document of its own: what a
+# document costs beyond its text (reading, hashing, records, handing it between threads).
+PARAS=$DATA-paras
+if [ ! -f "$PARAS/paras.jsonl" ]; then
+  echo "== generate the paragraphs of the $SIZE corpus in $PARAS" >&2
+  cargo bench --bench gen_corpus -- --size "$SIZE" --out "$PARAS" --format paras \
+    --garbled-share "$GARBLED" >&2
+fi
+PARAS_BYTES=$(stat -c %s "$PARAS/paras.jsonl")
+PARAS_DOCS=$(wc -l < "$PARAS/paras.jsonl")
+for j in 1 2; do
+  measure "zhpipe, default, --jobs $j, $PARAS_DOCS paragraphs as JSONL documents (JSONL bytes)" \
+    "$PARAS_BYTES" sh -c "exec $BIN run - --input-format jsonl --jobs $j --quiet < $PARAS/paras.jsonl"
+done
 if command -v opencc >/dev/null; then
   measure "/usr/bin/opencc -c s2t.json (whole text, conversion only)" "$BYTES" \
     opencc -c s2t.json -i "$DATA/all.txt" -o /dev/null
