@@ -117,8 +117,10 @@ pub struct DocLm {
     uni: Vec<u32>,
     total: f32,
     bi: FxHashMap<u32, u32>,
-    /// Per code: everything in [`logp`] that does not depend on the previous character.
-    floor: Vec<f32>,
+    /// The document-independent part of [`DocLm::floor`], per code (set by `finish`).
+    base: &'static [f32],
+    /// `total`, at least 1 (set by `finish`).
+    dt: f32,
     /// Direct-mapped memo of [`logp`]: `key << 32 | f32 bits`. The search asks for the
     /// same pairs over and over (every hypothesis, every repeated phrase), and the model
     /// is fixed once built. Shared by the threads repairing a large document's blocks: an
@@ -139,12 +141,13 @@ impl Default for DocLm {
 
 impl DocLm {
     pub fn new() -> DocLm {
-        // [`DocLm::finish`] computes the floor once all runs are in.
+        // [`DocLm::finish`] sets what the floor needs once all runs are in.
         DocLm {
             uni: vec![0; 1 << 16],
             total: 0.0,
             bi: Default::default(),
-            floor: Vec::new(),
+            base: &[],
+            dt: 1.0,
             memo: Vec::new(),
             memo_in: Vec::new(),
         }
@@ -164,10 +167,19 @@ impl DocLm {
 
     /// The part of [`logp`] that ignores the previous character, as a probability.
     pub fn floor(&self, code: u16) -> f32 {
-        self.floor[key(code) as usize]
+        self.floor_of_key(key(code))
     }
 
-    /// Precomputes the unigram floor once all runs are in.
+    /// [`DocLm::floor`] of a code already folded with [`key`]. Computed when asked rather
+    /// than tabled by `finish`: a table is 65 536 values to fill for every damaged document,
+    /// however short (a tenth of the time of a stream of damaged paragraphs). A code the
+    /// document lacks adds 0 to the general part, so the value is the same either way.
+    #[inline]
+    fn floor_of_key(&self, k: u16) -> f32 {
+        self.base[k as usize] + W_DU * self.uni[k as usize] as f32 / self.dt
+    }
+
+    /// Readies the model for queries once all runs are in.
     pub fn finish(&mut self) {
         // No query has the key 0xFFFF_FFFF (0xFFFF is never a character): an empty slot.
         let empty = || (0..1 << MEMO_BITS).map(|_| AtomicU64::new(u64::MAX)).collect();
@@ -181,13 +193,8 @@ impl DocLm {
                 .map(|c| 1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c)))
                 .collect()
         });
-        let dt = self.total.max(1.0);
-        self.floor = base.clone();
-        for (f, &n) in self.floor.iter_mut().zip(&self.uni) {
-            if n > 0 {
-                *f += W_DU * n as f32 / dt;
-            }
-        }
+        self.base = base;
+        self.dt = self.total.max(1.0);
     }
 }
 
@@ -229,7 +236,7 @@ pub fn logp_word(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
 fn logp_uncached(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
     let g = general();
     let (prev, c) = (key(prev), key(c));
-    let mut p = doc.floor[c as usize];
+    let mut p = doc.floor_of_key(c);
     // General model: the previous character's word either goes on (an in-word pair) or
     // ends, and a word starting with `c` follows. Unknown previous characters end words.
     let [gu, end_share] = g.prev[prev as usize];
@@ -269,8 +276,15 @@ impl CodeSet {
 
     /// The codes in the set, ascending.
     pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        // Set bits only, lowest first: testing all 65 536 was most of building a short
+        // damaged document's model.
         self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            (0..64u16).filter(move |b| bits >> b & 1 == 1).map(move |b| (w as u16) << 6 | b)
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                let b = (rest != 0).then(|| rest.trailing_zeros() as u16)?;
+                rest &= rest - 1;
+                Some((w as u16) << 6 | b)
+            })
         })
     }
 }
