@@ -34,7 +34,13 @@ TIME=/usr/bin/time
 OUT=target/bench-data/results-$(echo "$SIZE" | tr 'A-Z' 'a-z')-g$GARBLED.md
 
 [ -x $TIME ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
-command -v opencc >/dev/null || echo "no opencc CLI (apt-get install -y opencc): skipped" >&2
+# Debian's OpenCC command-line tool by its path: the `opencc` pip package (which the Python
+# baseline uses) puts a Python `opencc` of its own earlier on PATH.
+OPENCC=/usr/bin/opencc
+[ -x $OPENCC ] || echo "no $OPENCC (apt-get install -y opencc): skipped" >&2
+PY_OK=1
+python3 -c 'import jieba, opencc' 2>/dev/null ||
+  { PY_OK=0; echo "no jieba / opencc for python3 (pip install jieba opencc): Python baseline skipped" >&2; }
 
 echo "== build (release)" >&2
 cargo build --release --bin zhpipe >&2
@@ -66,7 +72,14 @@ measure() {
   local walls=() rsss=() t
   for _ in $(seq "$RUNS"); do
     t=$(mktemp)
-    $TIME -f '%e %M' -o "$t" "$@" >/dev/null 2>/dev/null || { echo "FAILED: $*" >&2; cat "$t" >&2; }
+    # A run that fails says so in the table: its time is not a measurement.
+    if ! $TIME -f '%e %M' -o "$t" "$@" >/dev/null 2>/dev/null; then
+      local why
+      why=$(grep -m1 'status' "$t" || echo 'failed')
+      echo "FAILED: $*" >&2; cat "$t" >&2; rm -f "$t"
+      echo "| $label | FAILED: $why | | | | |" | tee -a "$OUT"
+      return
+    fi
     read -r w r < <(tail -n1 "$t")
     walls+=("$w"); rsss+=("$r"); rm -f "$t"
   done
@@ -107,14 +120,16 @@ for j in 1 2; do
   measure "zhpipe, default, --jobs $j, $PARAS_DOCS paragraphs as JSONL documents (JSONL bytes)" \
     "$PARAS_BYTES" sh -c "exec $BIN run - --input-format jsonl --jobs $j --quiet < $PARAS/paras.jsonl"
 done
-if command -v opencc >/dev/null; then
+if [ -x $OPENCC ]; then
   measure "/usr/bin/opencc -c s2t.json (whole text, conversion only)" "$BYTES" \
-    opencc -c s2t.json -i "$DATA/all.txt" -o /dev/null
+    $OPENCC -c s2t.json -i "$DATA/all.txt" -o /dev/null
 fi
 measure "zhpipe, tokens, --jobs 1 (Python's ${PY_MB} MB share)" "$PY_BYTES" \
   $BIN run "$PY_DIR" -o /dev/null --quiet --jobs 1 --pipeline pipelines/tokens.toml
-measure "Python baseline, tokens (${PY_MB} MB share)" "$PY_BYTES" python3 benches/baseline.py "$PY_DIR"
-measure "Python baseline, no tokens (${PY_MB} MB share)" "$PY_BYTES" python3 benches/baseline.py "$PY_DIR" --no-tokens
+if [ $PY_OK = 1 ]; then
+  measure "Python baseline, tokens (${PY_MB} MB share)" "$PY_BYTES" python3 benches/baseline.py "$PY_DIR"
+  measure "Python baseline, no tokens (${PY_MB} MB share)" "$PY_BYTES" python3 benches/baseline.py "$PY_DIR" --no-tokens
+fi
 
 LONG=${ZHPIPE_BENCH_LONG:-16M}
 if [ "$LONG" != 0 ]; then
