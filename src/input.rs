@@ -41,6 +41,15 @@ impl Item {
         Item { doc_id: doc_id_of(&name), name, body: Body::File(path) }
     }
 
+    /// Bytes this item holds in memory before it is processed: a JSONL or stdin document's
+    /// text (a file is read only when its document is processed).
+    pub fn held_bytes(&self) -> usize {
+        match &self.body {
+            Body::Bytes(b) => b.len(),
+            Body::File(_) | Body::Failed(_) => 0,
+        }
+    }
+
     /// The document's bytes, read now: at most `limit` bytes are held (a larger file is
     /// rejected from its size, or, if it grows while read, after `limit + 1` bytes).
     pub fn load(self, limit: u64) -> (String, String, Result<Vec<u8>, DocError>) {

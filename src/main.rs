@@ -128,9 +128,11 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         // other threads keep working only as long as the window has room. With 32 per thread
         // the second core still idled ~12 % of a run on the realistic mix; 256 keeps it
         // busy (1.93 of 2 CPUs). Memory stays bounded in documents, and in bytes by the
-        // output waiting to be written (64 MiB per thread).
+        // output waiting to be written and the input read and not yet written (64 MiB per
+        // thread each).
         window: jobs * 256,
         max_waiting_bytes: jobs * (64 << 20),
+        max_held_input_bytes: jobs * (64 << 20),
     };
     let progress = progress_bar(&args, total);
     let mut out = AtomicOut::open(args.output.as_deref())?;

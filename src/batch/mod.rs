@@ -3,9 +3,9 @@
 //! documents is in flight (being processed or waiting for an earlier one to be written), so
 //! memory does not depend on the input size.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use crate::error::DocError;
@@ -13,6 +13,11 @@ use crate::input::Item;
 use crate::pipeline::Pipeline;
 use crate::render;
 use crate::stages::StageKind;
+
+mod reader;
+
+use reader::Input;
+pub use reader::READ_AHEAD;
 
 /// What to write for each document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,6 +41,10 @@ pub struct BatchOptions {
     /// No new document is started while finished ones waiting for an earlier one hold this
     /// many bytes of output: bounds memory when documents are large.
     pub max_waiting_bytes: usize,
+    /// No further document is read while those read and not yet written hold this many
+    /// bytes of input in memory (JSONL and stdin documents; files are read when processed):
+    /// bounds memory when such documents are large, whatever the window.
+    pub max_held_input_bytes: usize,
 }
 
 /// Totals for the summary line.
@@ -88,10 +97,11 @@ pub struct Sinks<'a> {
 /// Documents are handed to the pool one by one as earlier ones finish (not in lockstep
 /// windows, where every thread waits for the window's largest document), with at most
 /// `opts.window` of them between being read and being written. `items` is read on a
-/// thread of its own, at most [`READ_AHEAD`] documents ahead, so a finished document is
-/// written while the next one is still being read: a producer that waits for one
-/// document's records before sending the next gets them. (If writing fails first, that
-/// thread is left behind, blocked until its input ends.)
+/// thread of its own, at most [`READ_AHEAD`] documents ahead and within
+/// `opts.max_held_input_bytes`, so a finished document is written while the next one is
+/// still being read: a producer that waits for one document's records before sending the
+/// next gets them. (If writing fails first, that thread is left behind, blocked until its
+/// input ends.)
 pub fn run(
     pipeline: &Pipeline,
     pool: &rayon::ThreadPool,
@@ -103,7 +113,9 @@ pub fn run(
     let start = Instant::now();
     let mut summary = Summary::default();
     let window = opts.window.max(1) as u64;
-    let mut input = Input::spawn(items);
+    let mut input = Input::spawn(items, opts.max_held_input_bytes);
+    // Input bytes of the documents started and not yet written, in input order.
+    let mut started_held: VecDeque<usize> = VecDeque::new();
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<Done, DocError>)>();
     // Finished documents waiting for an earlier one, by sequence number.
     let mut ready: BTreeMap<u64, Result<Done, DocError>> = BTreeMap::new();
@@ -118,6 +130,7 @@ pub fn run(
             while sent - written < window && waiting < opts.max_waiting_bytes {
                 // With nothing in flight there is nothing to write until input comes.
                 let Some(item) = input.next(sent == written) else { break };
+                started_held.push_back(item.held_bytes());
                 let (tx, seq) = (tx.clone(), sent);
                 scope.spawn(move |_| {
                     // The receiver outlives the scope; a send cannot fail.
@@ -135,6 +148,7 @@ pub fn run(
             }
             while let Some(result) = ready.remove(&written) {
                 waiting -= held_bytes(&result);
+                input.release(started_held.pop_front().unwrap_or(0));
                 written += 1;
                 match result {
                     Ok(done) => {
@@ -184,59 +198,6 @@ fn poll<T>(rx: &Receiver<T>, started: bool, pause: &mut Duration) -> Vec<T> {
 
 const MIN_PAUSE: Duration = Duration::from_micros(50);
 const MAX_PAUSE: Duration = Duration::from_millis(4);
-
-/// Documents read ahead of the window: as many as one thread's window, so that each time
-/// the writing thread wakes it can start a batch of documents however short they are (with
-/// 16, a JSONL stream of 115 k paragraphs was started 16 at a time between the writer's
-/// sleeps, and ran at a tenth of its speed); few enough not to matter for memory next to
-/// the window itself (read-ahead files are paths; JSONL documents their text).
-pub const READ_AHEAD: usize = 256;
-
-/// The documents, read on a thread of their own; `None` once they have all been taken.
-struct Input(Option<(Receiver<Item>, std::thread::JoinHandle<()>)>);
-
-impl Input {
-    fn spawn(items: impl Iterator<Item = Item> + Send + 'static) -> Input {
-        let (tx, rx) = std::sync::mpsc::sync_channel(READ_AHEAD);
-        let reader = std::thread::Builder::new()
-            .name("zhpipe-input".into())
-            .spawn(move || {
-                for item in items {
-                    // The batch is over (writing failed): stop reading.
-                    if tx.send(item).is_err() {
-                        return;
-                    }
-                }
-            })
-            .expect("the input thread starts");
-        Input(Some((rx, reader)))
-    }
-
-    /// The next document: waiting for it when `wait`, else only if it has been read.
-    /// `None` when there is none yet, or no more.
-    fn next(&mut self, wait: bool) -> Option<Item> {
-        let (rx, _) = self.0.as_ref()?;
-        let next =
-            if wait { rx.recv().map_err(|_| TryRecvError::Disconnected) } else { rx.try_recv() };
-        match next {
-            Ok(item) => Some(item),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => {
-                let (_, reader) = self.0.take().expect("checked above");
-                // The reader is done; a panic there (a bug in an input stream) is this
-                // thread's, not a silently shorter input.
-                if let Err(panic) = reader.join() {
-                    std::panic::resume_unwind(panic);
-                }
-                None
-            }
-        }
-    }
-
-    fn ended(&self) -> bool {
-        self.0.is_none()
-    }
-}
 
 fn held_bytes(result: &Result<Done, DocError>) -> usize {
     result.as_ref().map_or(0, |d| d.out.iter().map(String::len).sum::<usize>() + d.audit.len())
@@ -311,6 +272,9 @@ fn decode_warnings(doc: &crate::Document) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::Body;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
 
     /// The corpus run through `run` with `window` and `max_waiting_bytes`: records and
     /// summary counts.
@@ -326,6 +290,7 @@ mod tests {
             headers: false,
             window,
             max_waiting_bytes,
+            max_held_input_bytes: usize::MAX,
         };
         let mut out = Vec::new();
         let sinks = Sinks {
@@ -337,6 +302,84 @@ mod tests {
         };
         let summary = run(&pipeline, &pool, items, &opts, sinks).unwrap();
         (out, summary.docs)
+    }
+
+    /// Counts the documents written (each short document is one piece, starting with its
+    /// document record) and checks, at each, how far the input was read ahead.
+    struct ReadAheadCheck {
+        read: Arc<AtomicUsize>,
+        written: usize,
+        most_ahead: usize,
+        out: Vec<u8>,
+    }
+
+    impl Write for ReadAheadCheck {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.starts_with(br#"{"type":"document""#) {
+                self.written += 1;
+                let ahead = self.read.load(Ordering::Acquire).saturating_sub(self.written);
+                self.most_ahead = self.most_ahead.max(ahead);
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// 300 in-memory documents of `size` bytes under a bound of `bound` bytes held: the
+    /// output, and the most documents read beyond those written.
+    fn held_run(bound: usize) -> (Vec<u8>, usize) {
+        let pipeline = Pipeline::builtin().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let text = "主持人：我们今天谈谈火箭。\n嘉宾：好的，可重复使用是关键。\n".repeat(40);
+        let read = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&read);
+        let items = (0..300).map(move |i| {
+            counter.fetch_add(1, Ordering::AcqRel);
+            let name = format!("doc{i}");
+            Item { doc_id: name.clone(), name, body: Body::Bytes(text.clone().into_bytes()) }
+        });
+        let opts = BatchOptions {
+            until: StageKind::Emit,
+            format: Format::Jsonl,
+            audit: false,
+            headers: false,
+            window: 10_000,
+            max_waiting_bytes: usize::MAX,
+            max_held_input_bytes: bound,
+        };
+        let mut check = ReadAheadCheck { read, written: 0, most_ahead: 0, out: Vec::new() };
+        let sinks = Sinks {
+            out: &mut check,
+            audit: None,
+            on_error: &mut |e| panic!("{e}"),
+            on_warning: &mut |_| {},
+            on_progress: &mut |_, _| {},
+        };
+        let summary = run(&pipeline, &pool, items, &opts, sinks).unwrap();
+        assert_eq!((summary.docs, check.written), (300, 300));
+        (check.out, check.most_ahead)
+    }
+
+    #[test]
+    fn input_held_in_memory_stays_under_its_bound() {
+        let size = "主持人：我们今天谈谈火箭。\n嘉宾：好的，可重复使用是关键。\n".len() * 40;
+        let (unbounded, ahead_unbounded) = held_run(usize::MAX);
+        // Without the bound the reader runs far ahead of the writer (this is what the
+        // test could not tell apart otherwise).
+        assert!(ahead_unbounded > 20, "read ahead {ahead_unbounded}");
+        // Five documents' bytes: read at most one document past the bound, plus the one
+        // being written.
+        let (bounded, ahead) = held_run(5 * size);
+        assert!(ahead <= 7, "read {ahead} documents ahead of the writer");
+        assert_eq!(bounded, unbounded);
+        // A bound below one document still reads (one at a time).
+        let (tiny, ahead_tiny) = held_run(1);
+        assert!(ahead_tiny <= 2, "read {ahead_tiny} documents ahead of the writer");
+        assert_eq!(tiny, unbounded);
     }
 
     #[test]
