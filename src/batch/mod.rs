@@ -276,13 +276,15 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    /// The corpus run through `run` with `window` and `max_waiting_bytes`: records and
-    /// summary counts.
-    fn corpus_run(jobs: usize, window: usize, max_waiting_bytes: usize) -> (Vec<u8>, u64) {
+    /// `items` through `run` on `jobs` threads with the given bounds, records into `out`.
+    fn run_with(
+        jobs: usize,
+        items: impl Iterator<Item = Item> + Send + 'static,
+        (window, max_waiting_bytes, max_held_input_bytes): (usize, usize, usize),
+        out: &mut dyn Write,
+    ) -> Summary {
         let pipeline = Pipeline::builtin().unwrap();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let items = crate::input::files_under(&dir, &["txt"]).into_iter().map(Item::file);
         let opts = BatchOptions {
             until: StageKind::Emit,
             format: Format::Jsonl,
@@ -290,17 +292,26 @@ mod tests {
             headers: false,
             window,
             max_waiting_bytes,
-            max_held_input_bytes: usize::MAX,
+            max_held_input_bytes,
         };
-        let mut out = Vec::new();
         let sinks = Sinks {
-            out: &mut out,
+            out,
             audit: None,
             on_error: &mut |e| panic!("{e}"),
             on_warning: &mut |_| {},
             on_progress: &mut |_, _| {},
         };
-        let summary = run(&pipeline, &pool, items, &opts, sinks).unwrap();
+        run(&pipeline, &pool, items, &opts, sinks).unwrap()
+    }
+
+    /// The corpus run through `run` with `window` and `max_waiting_bytes`: records and
+    /// summary counts.
+    fn corpus_run(jobs: usize, window: usize, max_waiting_bytes: usize) -> (Vec<u8>, u64) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let items = crate::input::files_under(&dir, &["txt"]).into_iter().map(Item::file);
+        let mut out = Vec::new();
+        let bounds = (window, max_waiting_bytes, usize::MAX);
+        let summary = run_with(jobs, items, bounds, &mut out);
         (out, summary.docs)
     }
 
@@ -329,11 +340,9 @@ mod tests {
         }
     }
 
-    /// 300 in-memory documents of `size` bytes under a bound of `bound` bytes held: the
-    /// output, and the most documents read beyond those written.
+    /// 300 in-memory documents under a bound of `bound` bytes held: the output, and the
+    /// most documents read beyond those written.
     fn held_run(bound: usize) -> (Vec<u8>, usize) {
-        let pipeline = Pipeline::builtin().unwrap();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
         let text = "主持人：我们今天谈谈火箭。\n嘉宾：好的，可重复使用是关键。\n".repeat(40);
         let read = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&read);
@@ -342,24 +351,8 @@ mod tests {
             let name = format!("doc{i}");
             Item { doc_id: name.clone(), name, body: Body::Bytes(text.clone().into_bytes()) }
         });
-        let opts = BatchOptions {
-            until: StageKind::Emit,
-            format: Format::Jsonl,
-            audit: false,
-            headers: false,
-            window: 10_000,
-            max_waiting_bytes: usize::MAX,
-            max_held_input_bytes: bound,
-        };
         let mut check = ReadAheadCheck { read, written: 0, most_ahead: 0, out: Vec::new() };
-        let sinks = Sinks {
-            out: &mut check,
-            audit: None,
-            on_error: &mut |e| panic!("{e}"),
-            on_warning: &mut |_| {},
-            on_progress: &mut |_, _| {},
-        };
-        let summary = run(&pipeline, &pool, items, &opts, sinks).unwrap();
+        let summary = run_with(2, items, (10_000, usize::MAX, bound), &mut check);
         assert_eq!((summary.docs, check.written), (300, 300));
         (check.out, check.most_ahead)
     }
