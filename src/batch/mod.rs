@@ -143,11 +143,11 @@ pub fn run(
                 return Ok(());
             }
             for (seq, result) in poll(&rx, started, &mut pause) {
-                waiting += held_bytes(&result);
+                waiting += output_bytes(&result);
                 ready.insert(seq, result);
             }
             while let Some(result) = ready.remove(&written) {
-                waiting -= held_bytes(&result);
+                waiting -= output_bytes(&result);
                 input.release(started_held.pop_front().unwrap_or(0));
                 written += 1;
                 match result {
@@ -199,7 +199,8 @@ fn poll<T>(rx: &Receiver<T>, started: bool, pause: &mut Duration) -> Vec<T> {
 const MIN_PAUSE: Duration = Duration::from_micros(50);
 const MAX_PAUSE: Duration = Duration::from_millis(4);
 
-fn held_bytes(result: &Result<Done, DocError>) -> usize {
+/// Output bytes a finished document holds until it is written.
+fn output_bytes(result: &Result<Done, DocError>) -> usize {
     result.as_ref().map_or(0, |d| d.out.iter().map(String::len).sum::<usize>() + d.audit.len())
 }
 
