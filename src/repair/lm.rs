@@ -34,17 +34,30 @@ pub fn key(code: u16) -> u16 {
 }
 
 pub struct GeneralLm {
-    /// Per code: its count and the share of its occurrences ending a word, side by side
-    /// because [`logp`] reads both for the previous character (one cache line, not two).
-    prev: Vec<[f32; 2]>,
+    /// Per code: what [`logp`] reads for the previous character, in one cache line.
+    prev: Vec<Prev>,
     total: f32,
     /// Per code: P(a word starts with it).
     start: Vec<f32>,
-    /// Open-addressed bigram table, `key << 32 | f32 bits` per slot (0 is empty): a probe
-    /// that finds its key has its value in the same cache line. Most probes miss the
-    /// caches, so this halves the memory traffic of a lookup.
-    bi: Vec<u64>,
-    mask: usize,
+    /// Bigrams as successor lists: `second << 16 | quantized value`, grouped by first code
+    /// ([`Prev::first`]) and ascending within a group. The search asks many successors of
+    /// the same character, so its short list stays in cache; a hash table of the pairs
+    /// (4 MB) missed the caches on most probes.
+    next: Vec<u32>,
+    /// Quantized value → value.
+    dequant: [f32; 256],
+}
+
+#[derive(Clone, Copy, Default)]
+#[repr(align(16))]
+struct Prev {
+    /// The code's count.
+    count: f32,
+    /// The share of its occurrences that end a word.
+    end_share: f32,
+    /// Its successor list: `next[first..first + len]`.
+    first: u32,
+    len: u32,
 }
 
 pub fn general() -> &'static GeneralLm {
@@ -54,10 +67,6 @@ pub fn general() -> &'static GeneralLm {
 
 fn dequant(q: u8) -> f32 {
     (f32::from(q) / 8.0).exp2() - 1.0
-}
-
-fn slot(k: u32, mask: usize) -> usize {
-    (k.wrapping_mul(0x9E37_79B1) >> 7) as usize & mask
 }
 
 impl GeneralLm {
@@ -79,35 +88,38 @@ impl GeneralLm {
         }
         let starts: f32 = start.iter().sum();
         start.iter_mut().for_each(|x| *x /= starts);
-        let cap = (n_bi * 2).next_power_of_two();
-        let mut bi = vec![0u64; cap];
-        for _ in 0..n_bi {
-            let k = rd(p);
-            let mut s = slot(k, cap - 1);
-            while bi[s] != 0 {
-                s = (s + 1) & (cap - 1);
-            }
-            bi[s] = u64::from(k) << 32 | u64::from(dequant(b[p + 4]).to_bits());
-            p += 5;
-        }
+        let mut pairs: Vec<(u32, u8)> =
+            (0..n_bi).map(|i| (rd(p + 5 * i), b[p + 5 * i + 4])).collect();
+        pairs.sort_unstable_by_key(|&(k, _)| k);
+        assert!(pairs.windows(2).all(|w| w[0].0 != w[1].0), "corrupt lm.bin: a repeated bigram");
         let total = uni.iter().sum();
-        let prev = uni.iter().zip(&end_share).map(|(&u, &e)| [u, e]).collect();
-        GeneralLm { prev, total, start, bi, mask: cap - 1 }
+        let mut prev: Vec<Prev> = uni
+            .iter()
+            .zip(&end_share)
+            .map(|(&count, &end_share)| Prev { count, end_share, ..Prev::default() })
+            .collect();
+        for (i, &(k, _)) in pairs.iter().enumerate() {
+            let e = &mut prev[(k >> 16) as usize];
+            if e.len == 0 {
+                e.first = i as u32;
+            }
+            e.len += 1;
+        }
+        let next = pairs.iter().map(|&(k, q)| (k & 0xFFFF) << 16 | u32::from(q)).collect();
+        GeneralLm { prev, total, start, next, dequant: std::array::from_fn(|q| dequant(q as u8)) }
     }
 
     pub fn unigram(&self, code: u16) -> f32 {
-        self.prev[code as usize][0]
+        self.prev[code as usize].count
     }
 
-    fn bigram(&self, a: u16, b: u16) -> f32 {
-        let k = (u32::from(a) << 16) | u32::from(b);
-        let mut s = slot(k, self.mask);
-        loop {
-            match self.bi[s] {
-                0 => return 0.0,
-                x if (x >> 32) as u32 == k => return f32::from_bits(x as u32),
-                _ => s = (s + 1) & self.mask,
-            }
+    /// The bigram value of `b` after the code whose entry is `a`, 0 when unseen.
+    fn bigram(&self, a: &Prev, b: u16) -> f32 {
+        let list = &self.next[a.first as usize..(a.first + a.len) as usize];
+        let at = list.partition_point(|&x| (x >> 16) < u32::from(b));
+        match list.get(at) {
+            Some(&x) if (x >> 16) == u32::from(b) => self.dequant[x as u8 as usize],
+            _ => 0.0,
         }
     }
 }
@@ -240,8 +252,9 @@ fn logp_uncached(doc: &DocLm, prev: u16, c: u16, in_word: bool) -> (f32, bool) {
     let mut p = doc.floor_of_key(c);
     // General model: the previous character's word either goes on (an in-word pair) or
     // ends, and a word starting with `c` follows. Unknown previous characters end words.
-    let [gu, end_share] = g.prev[prev as usize];
-    let mut cont = if gu > 0.0 { g.bigram(prev, c) / gu } else { 0.0 };
+    let e = &g.prev[prev as usize];
+    let (gu, end_share) = (e.count, e.end_share);
+    let mut cont = if gu > 0.0 { g.bigram(e, c) / gu } else { 0.0 };
     if in_word {
         cont *= LONGER_WORD;
     }
@@ -293,6 +306,29 @@ impl CodeSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every pair in `lm.bin` reads back its own value, and pairs next to them in code
+    /// order (absent from the file) read 0: the successor lists are grouped and ordered.
+    #[test]
+    fn bigrams_read_back_the_files_pairs_and_nothing_else() {
+        let g = general();
+        let b = LM_BIN;
+        let rd = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let (n_uni, n_bi) = (rd(4) as usize, rd(8) as usize);
+        let at = 12 + 5 * n_uni;
+        let pairs: FxHashMap<u32, u8> =
+            (0..n_bi).map(|i| (rd(at + 5 * i), b[at + 5 * i + 4])).collect();
+        assert_eq!(pairs.len(), n_bi);
+        let read = |k: u32| g.bigram(&g.prev[(k >> 16) as usize], k as u16);
+        for (&k, &q) in &pairs {
+            assert_eq!(read(k).to_bits(), dequant(q).to_bits(), "{k:#010x}");
+            for near in [k.wrapping_sub(1), k.wrapping_add(1), k ^ 0x0001_0000] {
+                if !pairs.contains_key(&near) {
+                    assert_eq!(read(near), 0.0, "{near:#010x} is not in the file");
+                }
+            }
+        }
+    }
 
     #[test]
     fn code_set_iterates_its_members_ascending() {
