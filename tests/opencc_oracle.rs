@@ -21,7 +21,7 @@ fn dict_json(dir: &Path, d: DictId) -> String {
     format!(r#"{{"type":"text","file":{:?}}}"#, path.to_str().unwrap())
 }
 
-/// Writes `<config>.json` for OpenCC using the vendored text dictionaries.
+/// OpenCC for `config`, from a config file that uses the vendored text dictionaries.
 fn oracle(config: Config) -> OpenCC {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dicts = root.join("src/convert/opencc");
@@ -39,11 +39,18 @@ fn oracle(config: Config) -> OpenCC {
         seg = dict_json(&dicts, seg),
         chain = chain.join(",")
     );
-    let dir = std::env::temp_dir().join(format!("zhpipe-oracle-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}.json", config.name()));
-    std::fs::write(&path, json).unwrap();
-    OpenCC::new(&path).unwrap_or_else(|e| panic!("OpenCC rejected {}: {e}", path.display()))
+    // A file of its own per call, as the other tests' scratch files: the tests run in parallel
+    // threads, and a shared `<config>.json` rewritten by one test while OpenCC parses it in
+    // another is read truncated (CI saw "Cannot use this config file path" for s2tw.json).
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("zhpipe-oracle-{}-", config.name()))
+        .suffix(".json")
+        .tempfile()
+        .unwrap();
+    std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
+    // OpenCC reads the config and loads its dictionaries here; the file may go afterwards.
+    OpenCC::new(file.path())
+        .unwrap_or_else(|e| panic!("OpenCC rejected {}: {e}", file.path().display()))
 }
 
 fn corpus_files() -> Vec<PathBuf> {
