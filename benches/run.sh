@@ -104,6 +104,13 @@ measure "zhpipe, default, --jobs 1" "$BYTES" $Z --jobs 1
 measure "zhpipe, default, --jobs 2" "$BYTES" $Z --jobs 2
 measure "zhpipe, tokens, --jobs 1" "$BYTES" $Z --jobs 1 --pipeline pipelines/tokens.toml
 measure "zhpipe, tokens, --jobs 2" "$BYTES" $Z --jobs 2 --pipeline pipelines/tokens.toml
+# `--jobs 1` is one worker; its reader and writer threads still run on the other core. Pinned
+# to one core (taskset), the process has exactly one: the strict reading of "one core".
+if command -v taskset >/dev/null; then
+  measure "zhpipe, default, --jobs 1, pinned to one core" "$BYTES" taskset -c 0 $Z --jobs 1
+  measure "zhpipe, tokens, --jobs 1, pinned to one core" "$BYTES" \
+    taskset -c 0 $Z --jobs 1 --pipeline pipelines/tokens.toml
+fi
 measure "zhpipe, default, --jobs 1, JSONL on stdin" "$BYTES" \
   sh -c "exec $BIN run - --input-format jsonl --jobs 1 --quiet < $DATA/docs.jsonl"
 # The same documents cut into their paragraphs, each a JSONL document of its own: what a

@@ -95,8 +95,10 @@ fn read_bounded(r: impl Read, limit: u64, hint: usize) -> std::io::Result<Result
 
 /// Expands path inputs (not `-`) into files, in a stable order. Directories are walked
 /// recursively, entries sorted by name, keeping files whose extension is in `exts`;
-/// hidden entries are skipped. Problems (missing path, unreadable or empty directory)
-/// become failed items so they are reported in order with the rest.
+/// hidden entries are skipped; linked directories are followed, except one that links back
+/// to a directory being walked. Problems (missing path, unreadable or empty directory, such
+/// a loop, a FIFO or device with a text extension) become failed items so they are reported
+/// in order with the rest.
 ///
 /// A file's `doc_id` is its path below the directory it was found in, without the extension
 /// (`seeds/000_x` when walking `corpus/`), or its stem when named directly. Ids are unique
@@ -138,10 +140,16 @@ fn relative_id(root: &Path, file: &Path) -> String {
 /// Gives items that share a `doc_id` their path as given instead, then numbers repeats.
 pub fn make_ids_unique(items: &mut [Item]) {
     use std::collections::HashMap;
-    let mut count: HashMap<String, usize> = HashMap::new();
+    let mut count: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     for item in items.iter() {
-        *count.entry(item.doc_id.clone()).or_default() += 1;
+        *count.entry(&item.doc_id).or_default() += 1;
     }
+    // The usual case, and the second call on a list this made unique: nothing to rename.
+    if count.len() == items.len() {
+        return;
+    }
+    let count: HashMap<String, usize> =
+        count.into_iter().map(|(id, n)| (id.to_owned(), n)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for item in items.iter_mut() {
         if count[&item.doc_id] > 1 {
@@ -179,24 +187,48 @@ pub fn files_under(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path, exts: &[String], out: &mut Vec<Item>) {
+    walk_below(dir, exts, out, &mut Vec::new());
+}
+
+/// `ancestors`: the canonical paths of the directories being walked, outermost first. A
+/// linked directory that is one of them would repeat its files until the path is too
+/// long to resolve (41 copies of each); it is reported instead of followed.
+fn walk_below(dir: &Path, exts: &[String], out: &mut Vec<Item>, ancestors: &mut Vec<PathBuf>) {
     let name = dir.to_string_lossy();
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>(),
+    let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+    if let Some(a) = ancestors.iter().find(|a| **a == canonical) {
+        let msg = format!("directory link loops back to {}; not followed", a.display());
+        return out.push(failed(&name, DocErrorKind::Input(msg)));
+    }
+    let mut entries = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| (e.path(), e.file_type())).collect::<Vec<_>>(),
         Err(e) => return out.push(failed(&name, DocErrorKind::Io(e.to_string()))),
     };
-    let mut entries = entries;
-    entries.sort();
-    for path in entries {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    ancestors.push(canonical);
+    for (path, file_type) in entries {
         let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, exts, out);
-        } else if has_ext(&path, exts) {
-            out.push(Item::file(path));
+        // The directory entry's own type saves a stat per file; a link (or a file system
+        // that does not say) is followed. A broken link stays a file: reading it says why.
+        let file_type = match file_type {
+            Ok(t) if !t.is_symlink() => Some(t),
+            _ => fs::metadata(&path).ok().map(|m| m.file_type()),
+        };
+        match file_type {
+            Some(t) if t.is_dir() => walk_below(&path, exts, out, ancestors),
+            _ if !has_ext(&path, exts) => {}
+            // A FIFO would block the run until something writes to it; a device need not end.
+            Some(t) if !t.is_file() => {
+                let msg = "not a regular file (a FIFO, socket or device); not read";
+                out.push(failed(&path.to_string_lossy(), DocErrorKind::Input(msg.into())));
+            }
+            _ => out.push(Item::file(path)),
         }
     }
+    ancestors.pop();
 }
 
 fn has_ext(path: &Path, exts: &[String]) -> bool {

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use std::process::{Command, Stdio};
 
 #[test]
 fn seeds_give_valid_records_and_exit_zero() {
@@ -140,6 +141,61 @@ fn doc_ids_are_unique_paths_below_the_walked_directory() {
     assert_eq!(ids(&[s(&ax), s(&bx)]), [given(&ax), given(&bx)]);
     assert_eq!(ids(&[s(&ax), s(&ax)]), [given(&ax), format!("{}~2", given(&ax))]);
     assert_eq!(ids(&[s(&ax)]), ["x"]);
+}
+
+#[test]
+fn linked_directories_are_walked_and_a_loop_is_reported_not_repeated() {
+    let dir = tmpdir();
+    let (data, root) = (dir.path().join("data"), dir.path().join("root"));
+    for d in [&data, &root.join("sub")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    write(&data, "d.txt", "主持人：你好。\n".as_bytes());
+    write(&root.join("sub"), "s.txt", "主持人：再见。\n".as_bytes());
+    std::os::unix::fs::symlink(&data, root.join("linked")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("sub/up")).unwrap();
+
+    let o = run(&["run", s(&root)], None);
+    let recs = records(&stdout(&o));
+    let ids: Vec<&str> = recs
+        .iter()
+        .filter(|r| r["type"] == "document")
+        .map(|r| r["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["linked/d", "sub/s"], "each file once, the linked directory followed");
+    assert_eq!(o.status.code(), Some(1), "the loop is an error");
+    let err = stderr(&o);
+    let up = root.join("sub/up");
+    assert!(err.contains(&format!("{}: directory link loops back to", s(&up))), "{err}");
+}
+
+#[test]
+fn a_fifo_in_a_walked_directory_is_reported_not_read() {
+    let dir = tmpdir();
+    write(dir.path(), "a.txt", "主持人：你好。\n".as_bytes());
+    let fifo = dir.path().join("p.txt");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // Reading the FIFO would wait for a writer forever: the run gets a deadline.
+    let mut child = zhpipe()
+        .args(["run", s(dir.path())])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("zhpipe blocked on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().unwrap();
+    let docs = records(&stdout(&o)).into_iter().filter(|r| r["type"] == "document").count();
+    assert_eq!(docs, 1, "the regular file is processed");
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{}: not a regular file", s(&fifo))), "{err}");
 }
 
 #[test]
