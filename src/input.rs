@@ -246,7 +246,8 @@ pub fn read_all(r: impl Read, name: &str, limit: u64) -> Result<Vec<u8>, DocErro
 }
 
 /// A lazy iterator over the documents of a JSONL stream; a bad line is a failed item
-/// naming the line, and the stream goes on. A line longer than `limit` is skipped without
+/// naming the line, and the stream goes on. Blank lines and a leading UTF-8 byte order mark
+/// are skipped; lines may end in `\r\n`. A line longer than `limit` is skipped without
 /// being held (and reported as too large).
 pub fn jsonl_items<R: Read>(reader: R, name: String, limit: u64) -> impl Iterator<Item = Item> {
     let mut reader = BufReader::new(reader);
@@ -265,8 +266,16 @@ pub fn jsonl_items<R: Read>(reader: R, name: String, limit: u64) -> impl Iterato
                 ));
                 return Some(failed(&at, kind));
             }
-            Ok(Some(_)) if line.iter().all(u8::is_ascii_whitespace) => continue,
-            Ok(Some(_)) => return Some(jsonl_item(&line, at)),
+            Ok(Some(_)) => {
+                // Windows tools start a UTF-8 file with a byte order mark; JSON has none.
+                let record = match n {
+                    1 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line),
+                    _ => &line,
+                };
+                if !record.iter().all(u8::is_ascii_whitespace) {
+                    return Some(jsonl_item(record, at));
+                }
+            }
             Err(e) => return Some(failed(&at, DocErrorKind::Io(e.to_string()))),
         }
     })

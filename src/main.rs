@@ -253,6 +253,15 @@ fn report(args: &RunArgs, s: &Summary) {
     }
 }
 
+/// tempfile's errors end in ` at path "<the random name it tried>"`, a file the user never
+/// named; the message is given for the output path instead.
+fn without_temp_path(e: io::Error) -> io::Error {
+    match e.to_string().rsplit_once(" at path ") {
+        Some((head, _)) => io::Error::new(e.kind(), head.to_owned()),
+        None => e,
+    }
+}
+
 /// Whether an `-o` / `--audit` value is `-`: standard output, as `-` is standard input.
 fn is_dash(path: &Path) -> bool {
     path == Path::new("-")
@@ -286,7 +295,7 @@ impl AtomicOut {
         }
         let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_err(without_temp_path(e)))?;
         Ok(AtomicOut::File { tmp: BufWriter::new(tmp), path: target })
     }
 

@@ -205,8 +205,9 @@ fn stdin_text_and_jsonl_streams() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(records(&stdout(&o))[0]["doc_id"], "stdin");
 
-    let jsonl =
-        "{\"id\":\"a1\",\"text\":\"第一篇。\"}\nnot json\n{\"id\":7,\"text\":\"第二篇。\"}\n";
+    // As a Windows tool writes it: a byte order mark and CRLF line ends.
+    let jsonl = "\u{feff}{\"id\":\"a1\",\"text\":\"第一篇。\"}\r\nnot json\r\n\r\n\
+                 {\"id\":7,\"text\":\"第二篇。\"}\r\n";
     let o = run(&["run", "-", "--input-format", "jsonl", "--quiet"], Some(jsonl.as_bytes()));
     assert_eq!(o.status.code(), Some(1), "the bad line fails alone");
     let ids: Vec<_> = records(&stdout(&o))

@@ -34,6 +34,20 @@ fn empty_binary_and_missing_inputs_fail_alone_with_their_names() {
 }
 
 #[test]
+fn an_output_in_a_missing_directory_is_an_error_naming_it() {
+    let dir = tmpdir();
+    let out = dir.path().join("no/such/dir/out.jsonl");
+    let o = run(&["run", "corpus/seeds", "-o", s(&out), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(
+        err.trim_end(),
+        format!("zhpipe: error: {}: No such file or directory (os error 2)", s(&out)),
+        "the path the user gave, not the temporary file's"
+    );
+}
+
+#[test]
 fn truncated_utf8_is_an_audited_replacement_naming_the_position() {
     let dir = tmpdir();
     let mut bytes = "马斯克：我们会去火星。\n主持人：什么时候？\n".as_bytes().to_vec();
