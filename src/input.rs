@@ -148,11 +148,10 @@ pub fn make_ids_unique(items: &mut [Item]) {
     if count.len() == items.len() {
         return;
     }
-    let count: HashMap<String, usize> =
-        count.into_iter().map(|(id, n)| (id.to_owned(), n)).collect();
+    let shared: Vec<bool> = items.iter().map(|i| count[i.doc_id.as_str()] > 1).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for item in items.iter_mut() {
-        if count[&item.doc_id] > 1 {
+    for (item, shared) in items.iter_mut().zip(shared) {
+        if shared {
             item.doc_id = Path::new(&item.name).with_extension("").to_string_lossy().into_owned();
         }
         let n = seen.entry(item.doc_id.clone()).or_default();

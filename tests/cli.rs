@@ -131,9 +131,7 @@ fn doc_ids_are_unique_paths_below_the_walked_directory() {
     let ids = |args: &[&str]| -> Vec<String> {
         let o = run(&[&["run", "--quiet"], args].concat(), None);
         assert!(o.status.success(), "{}", stderr(&o));
-        let recs = records(&stdout(&o));
-        let docs = recs.iter().filter(|r| r["type"] == "document");
-        docs.map(|r| r["doc_id"].as_str().unwrap().to_owned()).collect()
+        doc_ids(&stdout(&o))
     };
     assert_eq!(ids(&[s(dir.path())]), ["a/x", "b/x"]);
     let (ax, bx) = (dir.path().join("a/x.txt"), dir.path().join("b/x.txt"));
@@ -156,12 +154,7 @@ fn linked_directories_are_walked_and_a_loop_is_reported_not_repeated() {
     std::os::unix::fs::symlink("..", root.join("sub/up")).unwrap();
 
     let o = run(&["run", s(&root)], None);
-    let recs = records(&stdout(&o));
-    let ids: Vec<&str> = recs
-        .iter()
-        .filter(|r| r["type"] == "document")
-        .map(|r| r["doc_id"].as_str().unwrap())
-        .collect();
+    let ids = doc_ids(&stdout(&o));
     assert_eq!(ids, ["linked/d", "sub/s"], "each file once, the linked directory followed");
     assert_eq!(o.status.code(), Some(1), "the loop is an error");
     let err = stderr(&o);
@@ -191,8 +184,7 @@ fn a_fifo_in_a_walked_directory_is_reported_not_read() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let o = child.wait_with_output().unwrap();
-    let docs = records(&stdout(&o)).into_iter().filter(|r| r["type"] == "document").count();
-    assert_eq!(docs, 1, "the regular file is processed");
+    assert_eq!(doc_ids(&stdout(&o)).len(), 1, "the regular file is processed");
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains(&format!("{}: not a regular file", s(&fifo))), "{err}");
@@ -210,12 +202,7 @@ fn stdin_text_and_jsonl_streams() {
                  {\"id\":7,\"text\":\"第二篇。\"}\r\n";
     let o = run(&["run", "-", "--input-format", "jsonl", "--quiet"], Some(jsonl.as_bytes()));
     assert_eq!(o.status.code(), Some(1), "the bad line fails alone");
-    let ids: Vec<_> = records(&stdout(&o))
-        .into_iter()
-        .filter(|r| r["type"] == "document")
-        .map(|r| r["doc_id"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(ids, ["a1", "7"]);
+    assert_eq!(doc_ids(&stdout(&o)), ["a1", "7"]);
     assert!(stderr(&o).contains("-:2: not a {\"id\", \"text\"} JSON record"), "{}", stderr(&o));
 }
 

@@ -69,12 +69,21 @@ fn dequant(q: u8) -> f32 {
     (f32::from(q) / 8.0).exp2() - 1.0
 }
 
+/// `lm.bin`'s bigram records in file order: `first << 16 | second` and the quantized value.
+/// After the 12-byte header and the unigram records (5 bytes each), 5 bytes each.
+fn file_bigrams() -> impl Iterator<Item = (u32, u8)> {
+    let b = LM_BIN;
+    let rd = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let at = 12 + 5 * rd(4) as usize;
+    (0..rd(8) as usize).map(move |i| (rd(at + 5 * i), b[at + 5 * i + 4]))
+}
+
 impl GeneralLm {
     fn load() -> GeneralLm {
         let b = LM_BIN;
         let rd = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         assert_eq!(&b[..4], b"ZLM2", "corrupt lm.bin");
-        let (n_uni, n_bi) = (rd(4) as usize, rd(8) as usize);
+        let n_uni = rd(4) as usize;
         let mut uni = vec![0.0f32; 1 << 16];
         let mut start = vec![0.0f32; 1 << 16];
         let mut end_share = vec![1.0f32; 1 << 16];
@@ -88,8 +97,7 @@ impl GeneralLm {
         }
         let starts: f32 = start.iter().sum();
         start.iter_mut().for_each(|x| *x /= starts);
-        let mut pairs: Vec<(u32, u8)> =
-            (0..n_bi).map(|i| (rd(p + 5 * i), b[p + 5 * i + 4])).collect();
+        let mut pairs: Vec<(u32, u8)> = file_bigrams().collect();
         pairs.sort_unstable_by_key(|&(k, _)| k);
         assert!(pairs.windows(2).all(|w| w[0].0 != w[1].0), "corrupt lm.bin: a repeated bigram");
         let total = uni.iter().sum();
@@ -312,13 +320,8 @@ mod tests {
     #[test]
     fn bigrams_read_back_the_files_pairs_and_nothing_else() {
         let g = general();
-        let b = LM_BIN;
-        let rd = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        let (n_uni, n_bi) = (rd(4) as usize, rd(8) as usize);
-        let at = 12 + 5 * n_uni;
-        let pairs: FxHashMap<u32, u8> =
-            (0..n_bi).map(|i| (rd(at + 5 * i), b[at + 5 * i + 4])).collect();
-        assert_eq!(pairs.len(), n_bi);
+        let pairs: FxHashMap<u32, u8> = file_bigrams().collect();
+        assert_eq!(pairs.len(), g.next.len());
         let read = |k: u32| g.bigram(&g.prev[(k >> 16) as usize], k as u16);
         for (&k, &q) in &pairs {
             assert_eq!(read(k).to_bits(), dequant(q).to_bits(), "{k:#010x}");

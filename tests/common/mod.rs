@@ -62,6 +62,12 @@ pub fn records(jsonl: &str) -> Vec<serde_json::Value> {
     jsonl.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
 }
 
+/// The `doc_id` of each document record, in output order.
+pub fn doc_ids(jsonl: &str) -> Vec<String> {
+    let recs = records(jsonl).into_iter().filter(|r| r["type"] == "document");
+    recs.map(|r| r["doc_id"].as_str().expect("doc_id is a string").to_owned()).collect()
+}
+
 /// `pipelines/default.toml` with its rule files named as the built-in copies (`builtin:…`),
 /// so the pipeline can be written anywhere and still find them.
 pub fn default_pipeline_with_builtin_rules() -> String {
