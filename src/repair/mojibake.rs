@@ -111,10 +111,10 @@ fn maybe_latin1(text: &str) -> bool {
 
 /// Whether a GBK reading can hide CJK text here: a replaced span holds at least three CJK
 /// characters (nine UTF-8 bytes, all leads E3..EF or continuations 80..BF), so at least
-/// five consecutive characters whose GBK bytes all lie in that range.
+/// five consecutive characters whose GBK bytes all lie in that range ("fitting").
 fn maybe_gbk(text: &str) -> bool {
     const RUN: usize = 5;
-    let t = utf8_like_table();
+    let UTF8Like { bits: t, min_fit_len } = utf8_like();
     let b = text.as_bytes();
     let len = |i: usize| match b[i] {
         0..=0x7F => 1,
@@ -136,35 +136,62 @@ fn maybe_gbk(text: &str) -> bool {
         };
         t[cp >> 6] >> (cp & 63) & 1 == 1
     };
-    // A window of RUN characters, checked from its end: most characters do not fit, and
-    // one that does not lets the window jump past it (as in Boyer-Moore).
+    // Every run of RUN fitting characters spans at least `span` bytes, so a run starting at
+    // any character from `start` up to the character holding byte `start + span - 1`
+    // contains that character. Most characters do not fit: one probe then rules out every
+    // run starting up to it, and the scan jumps past it without decoding the characters in
+    // between (as in Boyer-Moore). All windows starting before `start` are ruled out.
+    let span = RUN * min_fit_len;
     let mut start = 0;
-    let mut at = [0usize; RUN];
-    'window: loop {
+    while start + span <= b.len() {
+        let mut probe = start + span - 1;
+        while b[probe] & 0xC0 == 0x80 {
+            probe -= 1;
+        }
+        if !fits(probe) {
+            start = probe + len(probe);
+            continue;
+        }
+        // From `start`, the first character that does not fit ends every run that starts
+        // before it; a run of RUN before it is the answer.
         let mut p = start;
-        for slot in &mut at {
+        let mut run = 0;
+        loop {
             if p >= b.len() {
                 return false;
             }
-            *slot = p;
+            if !fits(p) {
+                start = p + len(p);
+                break;
+            }
+            run += 1;
+            if run == RUN {
+                return true;
+            }
             p += len(p);
         }
-        for &i in at.iter().rev() {
-            if !fits(i) {
-                start = i + len(i);
-                continue 'window;
-            }
-        }
-        return true;
     }
+    false
+}
+
+/// [`utf8_like`]'s table, and the fewest UTF-8 bytes of a character with its first-half
+/// bit set.
+struct UTF8Like {
+    bits: Vec<u64>,
+    min_fit_len: usize,
 }
 
 /// Per BMP character (bit set), whether its GBK bytes could all be part of UTF-8 for CJK
 /// text; in the second half, whether they can start it (a lead E3..EF, a continuation).
 fn utf8_like_table() -> &'static [u64] {
-    static T: OnceLock<Vec<u64>> = OnceLock::new();
+    &utf8_like().bits
+}
+
+fn utf8_like() -> &'static UTF8Like {
+    static T: OnceLock<UTF8Like> = OnceLock::new();
     T.get_or_init(|| {
         let mut bits = vec![0u64; 2 << 10];
+        let mut min_fit_len = 4;
         let ok = |b: u8| matches!(b, 0x80..=0xBF | 0xE0..=0xEF);
         for cp in 0x80u32..0x10000 {
             let Some(c) = char::from_u32(cp) else { continue };
@@ -172,12 +199,13 @@ fn utf8_like_table() -> &'static [u64] {
             let i = cp as usize;
             if b.iter().all(|&x| ok(x)) {
                 bits[i >> 6] |= 1 << (i & 63);
+                min_fit_len = min_fit_len.min(c.len_utf8());
             }
             if b.len() == 2 && (0xE3..=0xEF).contains(&b[0]) && (0x80..=0xBF).contains(&b[1]) {
                 bits[(1 << 10) + (i >> 6)] |= 1 << (i & 63);
             }
         }
-        bits
+        UTF8Like { bits, min_fit_len }
     })
 }
 
@@ -252,5 +280,42 @@ mod tests {
             assert_eq!(maybe_gbk(t), naive(t), "{t}");
         }
         assert!(maybe_gbk(&moji));
+    }
+
+    /// The skipping scan against the definition on random strings of fitting characters
+    /// (three UTF-8 bytes, and two: `·` is GBK A1A4), other CJK, ASCII and four-byte
+    /// characters, so runs start, break and end everywhere, at every byte length.
+    #[test]
+    fn gbk_prefilter_matches_its_definition_on_random_text() {
+        let moji: Vec<char> = encoding_rs::GBK
+            .decode_without_bom_handling("马斯克说了什么呢因為中國".as_bytes())
+            .0
+            .chars()
+            .filter(|&c| naive(&c.to_string().repeat(5)))
+            .collect();
+        assert!(moji.len() > 5, "fitting characters: {moji:?}");
+        let short = ['·', 'é', 'à', '°'];
+        assert!(short.iter().all(|c| naive(&c.to_string().repeat(5))));
+        let others = ['因', '中', 'a', ' ', '😀', '，', 'ß'];
+        let mut rng = crate::testing::Xorshift::default();
+        let (mut yes, mut no) = (0, 0);
+        for round in 0..20_000 {
+            let n = rng.below(40);
+            let text: String = (0..n)
+                .map(|_| match rng.below(10) {
+                    0..=3 => moji[rng.below(moji.len())],
+                    4..=6 => short[rng.below(short.len())],
+                    _ => others[rng.below(others.len())],
+                })
+                .collect();
+            let want = naive(&text);
+            assert_eq!(maybe_gbk(&text), want, "round {round}: {text:?}");
+            if want {
+                yes += 1
+            } else {
+                no += 1
+            }
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} with a run, {no} without");
     }
 }
