@@ -3,7 +3,7 @@
 
 use super::decode::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
-use super::lm::{general, logp, CodeSet};
+use super::lm::{general, logp_once, CodeSet};
 use super::pinyin_idx::pinyin_index;
 use super::step::{char_code, first_byte, right_char, Ext, Hyp};
 use super::tokens::{Tok, Unit};
@@ -69,7 +69,7 @@ fn most_frequent(
     keep: usize,
 ) -> Vec<u8> {
     let mut v: Vec<(f32, u8)> = pairs
-        .filter(|&(_, p)| gbk().pair(u16::from_be_bytes(p)).is_some())
+        .filter(|&(_, p)| gbk().is_pair(u16::from_be_bytes(p)))
         .map(|(b, p)| (general().unigram(u16::from_be_bytes(p)) + symbol_prior_rank(p[0]), b))
         .filter(|&(f, _)| !counted || f > 0.0)
         .collect();
@@ -111,7 +111,7 @@ impl DocChars {
         });
         let starts_drop = starts_dropped_pair();
         let mut seen = CodeSet::default();
-        for code in codes.filter(|&c| c > 0xFF && gbk().pair(c).is_some()) {
+        for code in codes.filter(|&c| c > 0xFF && gbk().is_pair(c)) {
             if seen.contains(code) {
                 continue;
             }
@@ -148,7 +148,7 @@ fn starts_dropped_pair() -> &'static [bool; 256] {
 
 /// Whether the damaging decoder would have silently dropped the pair `a b`.
 pub(super) fn dropped(a: u8, b: u8) -> bool {
-    is_lead(a) && is_trail(b) && gbk().pair(u16::from_be_bytes([a, b])).is_none()
+    is_lead(a) && is_trail(b) && !gbk().is_pair(u16::from_be_bytes([a, b]))
 }
 
 /// Hypothesises a pair the decoder silently dropped right before this unit: the pending
@@ -206,8 +206,8 @@ pub(super) fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> 
             let doc = ctx.chars.list(&ctx.chars.leads, x);
             leads_for(x).iter().chain(doc).map(move |&h2| {
                 let mid = u16::from_be_bytes([h2, x]);
-                let r = right.map_or(0.0, |r| logp(ctx.doc, mid, r));
-                (ctx.doc.floor(mid).ln() + r, h2)
+                let r = right.map_or(0.0, |r| logp_once(ctx.doc, mid, r));
+                (ctx.doc.ln_floor(mid) + r, h2)
             })
         })
         .collect();

@@ -13,6 +13,10 @@ pub struct Gbk {
     /// Decoded character per two-byte code, `None` where WHATWG GBK gives private use
     /// (the damaging decoder dropped those) or the trail byte is invalid.
     pair: Vec<Option<char>>,
+    /// Per two-byte code, whether `pair` has a character: the search asks this of every
+    /// byte pair of every hypothesis, and the bitmap (8 KiB) stays in L1 where the
+    /// character table (256 KiB) does not.
+    real: Vec<u64>,
     /// Code per character of the Basic Multilingual Plane (GBK has none outside it), 0 for
     /// none: one load where a hash lookup ran for every character of every hypothesis.
     enc: Vec<u16>,
@@ -67,12 +71,24 @@ impl Gbk {
                 }
             }
         }
-        Gbk { pair, enc, pua }
+        let mut real = vec![0u64; 1 << 10];
+        for (code, c) in pair.iter().enumerate() {
+            if c.is_some() {
+                real[code >> 6] |= 1 << (code & 63);
+            }
+        }
+        Gbk { pair, real, enc, pua }
     }
 
     /// The character of a two-byte code, if it is a real (non private-use) character.
     pub fn pair(&self, code: u16) -> Option<char> {
         self.pair[code as usize]
+    }
+
+    /// Whether [`Gbk::pair`] of the code is a character.
+    #[inline]
+    pub fn is_pair(&self, code: u16) -> bool {
+        self.real[code as usize >> 6] >> (code & 63) & 1 == 1
     }
 
     /// GBK code of a character: ASCII is its byte, `€` is 0x80.
@@ -151,6 +167,16 @@ pub fn lossy_decode(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pair_bitmap_is_the_pair_table() {
+        let g = gbk();
+        let real = (0..=u16::MAX).filter(|&c| g.is_pair(c)).count();
+        assert!(real > 20_000, "{real} real pairs");
+        for code in 0..=u16::MAX {
+            assert_eq!(g.is_pair(code), g.pair(code).is_some(), "{code:#06x}");
+        }
+    }
 
     #[test]
     fn lossy_decoder_reproduces_the_issue_example() {

@@ -137,7 +137,7 @@ pub struct DocLm {
     uni: Vec<u32>,
     total: f32,
     bi: FxHashMap<u32, u32>,
-    /// The document-independent part of [`DocLm::floor`], per code (set by `finish`).
+    /// The document-independent part of [`DocLm::floor_of_key`], per code (set by `finish`).
     base: &'static [f32],
     /// `total`, at least 1 (set by `finish`).
     dt: f32,
@@ -185,16 +185,11 @@ impl DocLm {
         }
     }
 
-    /// The part of [`logp`] that ignores the previous character, as a probability.
-    pub fn floor(&self, code: u16) -> f32 {
-        self.floor_of_key(key(code))
-    }
-
-    /// [`DocLm::floor`] of a code already folded with [`key`]. Computed when asked rather
-    /// than tabled by `finish`: a table is 65 536 values to fill for every damaged document,
-    /// however short (7 % of the time on a stream of paragraphs, a few of them damaged). A
-    /// code the document lacks adds 0 to the general part, so the value is the same either
-    /// way.
+    /// The part of [`logp`] that ignores the previous character, as a probability, of a
+    /// code already folded with [`key`]. Computed when asked rather than tabled by `finish`:
+    /// a table is 65 536 values to fill for every damaged document, however short (7 % of
+    /// the time on a stream of paragraphs, a few of them damaged). A code the document
+    /// lacks adds 0 to the general part, so the value is the same either way.
     #[inline]
     fn floor_of_key(&self, k: u16) -> f32 {
         self.base[k as usize] + W_DU * self.uni[k as usize] as f32 / self.dt
@@ -206,17 +201,36 @@ impl DocLm {
         let empty = || (0..1 << MEMO_BITS).map(|_| AtomicU64::new(u64::MAX)).collect();
         self.memo = empty();
         self.memo_in = empty();
-        // The general part is the same for every document.
-        static BASE: OnceLock<Vec<f32>> = OnceLock::new();
-        let base = BASE.get_or_init(|| {
-            let g = general();
-            (0..=u16::MAX)
-                .map(|c| 1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c)))
-                .collect()
-        });
-        self.base = base;
+        self.base = base_floor();
         self.dt = self.total.max(1.0);
     }
+
+    /// ln [`DocLm::floor_of_key`] of a code before folding. A code the document lacks has
+    /// the general part's, tabled once per process: `ln` was a sixth of ranking the leads
+    /// of a hidden character.
+    pub fn ln_floor(&self, code: u16) -> f32 {
+        let k = key(code);
+        if self.uni[k as usize] == 0 {
+            // `floor_of_key` adds exactly 0.0 to the general part here: the same value.
+            ln_base_floor()[k as usize]
+        } else {
+            self.floor_of_key(k).ln()
+        }
+    }
+}
+
+/// The general part of [`DocLm::floor_of_key`], per folded code: the same for every document.
+fn base_floor() -> &'static [f32] {
+    static BASE: OnceLock<Vec<f32>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let g = general();
+        (0..=u16::MAX).map(|c| 1e-9 + W_GU * (g.unigram(c) / g.total + symbol_prior(c))).collect()
+    })
+}
+
+fn ln_base_floor() -> &'static [f32] {
+    static LN: OnceLock<Vec<f32>> = OnceLock::new();
+    LN.get_or_init(|| base_floor().iter().map(|x| x.ln()).collect())
 }
 
 /// Prior for characters the general model cannot know (punctuation, symbols).
@@ -235,6 +249,12 @@ const LONGER_WORD: f32 = 0.14;
 /// ln P(c | prev), interpolating document and general bigram and unigram estimates.
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
     logp_word(doc, prev, c, false).0
+}
+
+/// [`logp`] without the memo, for pairs asked once: they would only evict the search's.
+pub fn logp_once(doc: &DocLm, prev: u16, c: u16) -> f32 {
+    // The memo's value, flag bit cleared: the same number `logp` gives.
+    f32::from_bits(logp_uncached(doc, prev, c, false).0.to_bits() & !1)
 }
 
 /// [`logp`] for a stream that knows whether `prev` continued a word (rather than starting
@@ -328,6 +348,41 @@ mod tests {
             for near in [k.wrapping_sub(1), k.wrapping_add(1), k ^ 0x0001_0000] {
                 if !pairs.contains_key(&near) {
                     assert_eq!(read(near), 0.0, "{near:#010x} is not in the file");
+                }
+            }
+        }
+    }
+
+    /// The tabled logarithm is the logarithm of the floor, bit for bit, for codes the
+    /// document has and codes it lacks.
+    #[test]
+    fn ln_floor_is_the_log_of_the_floor() {
+        let mut doc = DocLm::new();
+        doc.add_run(&[0xB5C4, 0xCBB5, key(0xA3AC), 0x41, 0xB5C4]);
+        doc.finish();
+        let mut with_counts = 0;
+        for code in (0..=u16::MAX).step_by(7).chain([0xB5C4, 0xCBB5, 0xA3AC, 0x2C, 0x41]) {
+            with_counts += usize::from(doc.uni[key(code) as usize] > 0);
+            assert_eq!(
+                doc.ln_floor(code).to_bits(),
+                doc.floor_of_key(key(code)).ln().to_bits(),
+                "{code:#x}"
+            );
+        }
+        assert!(with_counts >= 4, "{with_counts}");
+    }
+
+    /// Without the memo, the same number as with it (asked first and again, from the memo).
+    #[test]
+    fn logp_once_is_logp() {
+        let mut doc = DocLm::new();
+        doc.add_run(&[0xB5C4, 0xCBB5, 0xB5C4, 0xC8CB, 0xB5C4]);
+        doc.finish();
+        let codes = [0xB5C4, 0xCBB5, 0xC8CB, 0x41, 0xA3AC, START, EOL, 0xFEFE];
+        for &a in &codes {
+            for &b in &codes {
+                for _ in 0..2 {
+                    assert_eq!(logp_once(&doc, a, b).to_bits(), logp(&doc, a, b).to_bits());
                 }
             }
         }

@@ -73,7 +73,7 @@ impl Ext {
         }
         if self.h.pending != NONE {
             let code = (self.h.pending << 8) | u16::from(b);
-            if !is_trail(b) || gbk().pair(code).is_none() {
+            if !is_trail(b) || !gbk().is_pair(code) {
                 self.ok = false;
                 return;
             }
@@ -108,7 +108,7 @@ impl Ext {
     /// The two stream bytes before a gloss, as a code, if they can be a character.
     pub(super) fn glossed_pair(&self) -> Option<u16> {
         let t = self.h.tail;
-        (is_lead((t >> 8) as u8) && gbk().pair(t).is_some()).then_some(t)
+        (is_lead((t >> 8) as u8) && gbk().is_pair(t)).then_some(t)
     }
 }
 
@@ -128,7 +128,7 @@ pub(super) fn right_char(code: u16, next: Option<&Tok>) -> Option<u16> {
         return (next > 0xFF).then_some(next);
     }
     let r = u16::from_be_bytes([code as u8, first_byte(next)]);
-    gbk().pair(r).is_some().then_some(r)
+    gbk().is_pair(r).then_some(r)
 }
 
 pub(super) fn first_byte(code: u16) -> u8 {
