@@ -42,8 +42,8 @@ pub struct BatchOptions {
     /// many bytes of output: bounds memory when documents are large.
     pub max_waiting_bytes: usize,
     /// No further document is read while those read and not yet written hold this many
-    /// bytes of input in memory (JSONL and stdin documents; files are read when processed):
-    /// bounds memory when such documents are large, whatever the window.
+    /// bytes of input in memory: bounds memory when documents are large, whatever the
+    /// window.
     pub max_held_input_bytes: usize,
 }
 
@@ -113,7 +113,7 @@ pub fn run(
     let start = Instant::now();
     let mut summary = Summary::default();
     let window = opts.window.max(1) as u64;
-    let mut input = Input::spawn(items, opts.max_held_input_bytes);
+    let mut input = Input::spawn(items, opts.max_held_input_bytes, pipeline.max_doc_bytes());
     // Input bytes of the documents started and not yet written, in input order.
     let mut started_held: VecDeque<usize> = VecDeque::new();
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<Done, DocError>)>();

@@ -1,4 +1,4 @@
-//! The input thread: documents are read (files listed, JSONL lines parsed) on a thread of
+//! The input thread: documents are read (files read, JSONL lines parsed) on a thread of
 //! their own, ahead of the workers, within a bound on the bytes they hold.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,7 +12,7 @@ use crate::input::Item;
 /// the writing thread wakes it can start a batch of documents however short they are (with
 /// 16, a JSONL stream of 115 k paragraphs was started 16 at a time between the writer's
 /// sleeps, and ran at a tenth of its speed); few enough not to matter for memory next to
-/// the window itself (read-ahead files are paths; JSONL documents their text).
+/// the window itself (and bounded in bytes: `max_held`).
 pub const READ_AHEAD: usize = 256;
 
 /// How long the input thread waits before looking again at the bytes held, when they are
@@ -30,9 +30,12 @@ pub(super) struct Input {
 }
 
 impl Input {
+    /// Reads `items` ahead, files included (at most `max_doc` bytes each, as
+    /// [`Item::load`] would), within `max_held` bytes.
     pub(super) fn spawn(
         items: impl Iterator<Item = Item> + Send + 'static,
         max_held: usize,
+        max_doc: u64,
     ) -> Input {
         let (tx, rx) = std::sync::mpsc::sync_channel(READ_AHEAD);
         let held = Arc::new(AtomicUsize::new(0));
@@ -55,6 +58,7 @@ impl Input {
                         std::thread::sleep(HELD_PAUSE);
                     }
                     let Some(item) = items.next() else { return };
+                    let item = item.read_ahead(max_doc);
                     reader_held.fetch_add(item.held_bytes(), Ordering::AcqRel);
                     // The batch is over (writing failed): stop reading.
                     if tx.send(item).is_err() {

@@ -114,28 +114,11 @@ fn maybe_latin1(text: &str) -> bool {
 /// five consecutive characters whose GBK bytes all lie in that range ("fitting").
 fn maybe_gbk(text: &str) -> bool {
     const RUN: usize = 5;
-    let UTF8Like { bits: t, min_fit_len } = utf8_like();
-    let b = text.as_bytes();
-    let len = |i: usize| match b[i] {
-        0..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    };
-    // Decoded by hand: this runs over every clean document.
-    let fits = |i: usize| {
-        let cp = match b[i] {
-            0..=0x7F => return false,
-            x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
-            x @ 0xE0..=0xEF => {
-                (usize::from(x) & 0x0F) << 12
-                    | (usize::from(b[i + 1]) & 0x3F) << 6
-                    | usize::from(b[i + 2]) & 0x3F
-            }
-            _ => return false,
-        };
-        t[cp >> 6] >> (cp & 63) & 1 == 1
-    };
+    let UTF8Like { bits, min_fit_len } = utf8_like();
+    let (t, b) = (bits.as_slice(), text.as_bytes());
+    let len = |i: usize| utf8_len(b[i]);
+    // Decoded by hand, and inlined: this runs over every clean document.
+    let fits = |i: usize| fits_at(t, b, i);
     // Every run of RUN fitting characters spans at least `span` bytes, so a run starting at
     // any character from `start` up to the character holding byte `start + span - 1`
     // contains that character. Most characters do not fit: one probe then rules out every
@@ -172,6 +155,32 @@ fn maybe_gbk(text: &str) -> bool {
         }
     }
     false
+}
+
+#[inline(always)]
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Whether the character starting at byte `i` of `b` (valid UTF-8) has its bit set in `t`.
+#[inline(always)]
+fn fits_at(t: &[u64], b: &[u8], i: usize) -> bool {
+    let cp = match b[i] {
+        0..=0x7F => return false,
+        x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
+        x @ 0xE0..=0xEF => {
+            (usize::from(x) & 0x0F) << 12
+                | (usize::from(b[i + 1]) & 0x3F) << 6
+                | usize::from(b[i + 2]) & 0x3F
+        }
+        _ => return false,
+    };
+    t[cp >> 6] >> (cp & 63) & 1 == 1
 }
 
 /// [`utf8_like`]'s table, and the fewest UTF-8 bytes of a character with its first-half
