@@ -40,6 +40,7 @@ pub mod stages;
 mod swar;
 #[cfg(test)]
 mod testing;
+mod utf8;
 
 pub use document::Document;
 pub use error::{DocError, DocErrorKind, Error, Position};

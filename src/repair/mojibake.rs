@@ -116,7 +116,7 @@ fn maybe_gbk(text: &str) -> bool {
     const RUN: usize = 5;
     let UTF8Like { bits, min_fit_len } = utf8_like();
     let (t, b) = (bits.as_slice(), text.as_bytes());
-    let len = |i: usize| utf8_len(b[i]);
+    let len = |i: usize| crate::utf8::char_len(b[i]);
     // Decoded by hand, and inlined: this runs over every clean document.
     let fits = |i: usize| fits_at(t, b, i);
     // Every run of RUN fitting characters spans at least `span` bytes, so a run starting at
@@ -155,16 +155,6 @@ fn maybe_gbk(text: &str) -> bool {
         }
     }
     false
-}
-
-#[inline(always)]
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 /// Whether the character starting at byte `i` of `b` (valid UTF-8) has its bit set in `t`.

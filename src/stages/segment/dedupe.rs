@@ -115,7 +115,7 @@ pub fn split_sentences_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     while let Some(end) = ends.next_from(start) {
         let mut i = end;
         while i < bytes.len() {
-            let c = &bytes[i..i + char_len(bytes[i])];
+            let c = &bytes[i..i + crate::utf8::char_len(bytes[i])];
             let closes = matches!(
                 c,
                 b"\xE2\x80\x9D" | b"\xE3\x80\x8D" | b"\xE3\x80\x8F" | b"\"" | b"\xE2\x80\x99"
@@ -170,16 +170,6 @@ impl<'t> Ends<'t> {
 /// `。！？!?` as UTF-8.
 fn is_end(c: &[u8]) -> bool {
     matches!(c, b"!" | b"?" | b"\xE3\x80\x82" | b"\xEF\xBC\x81" | b"\xEF\xBC\x9F")
-}
-
-/// The length of the UTF-8 sequence a lead byte starts.
-fn char_len(lead: u8) -> usize {
-    match lead {
-        0..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 type Set<'t> = HashSet<&'t str, FxBuildHasher>;
