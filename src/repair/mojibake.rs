@@ -114,7 +114,7 @@ fn maybe_latin1(text: &str) -> bool {
 /// five consecutive characters whose GBK bytes all lie in that range ("fitting").
 fn maybe_gbk(text: &str) -> bool {
     const RUN: usize = 5;
-    let UTF8Like { bits, min_fit_len } = utf8_like();
+    let Utf8Like { bits, min_fit_len } = utf8_like();
     let (t, b) = (bits.as_slice(), text.as_bytes());
     let len = |i: usize| crate::utf8::char_len(b[i]);
     // Decoded by hand, and inlined: this runs over every clean document.
@@ -175,7 +175,7 @@ fn fits_at(t: &[u64], b: &[u8], i: usize) -> bool {
 
 /// [`utf8_like`]'s table, and the fewest UTF-8 bytes of a character with its first-half
 /// bit set.
-struct UTF8Like {
+struct Utf8Like {
     bits: Vec<u64>,
     min_fit_len: usize,
 }
@@ -186,8 +186,8 @@ fn utf8_like_table() -> &'static [u64] {
     &utf8_like().bits
 }
 
-fn utf8_like() -> &'static UTF8Like {
-    static T: OnceLock<UTF8Like> = OnceLock::new();
+fn utf8_like() -> &'static Utf8Like {
+    static T: OnceLock<Utf8Like> = OnceLock::new();
     T.get_or_init(|| {
         let mut bits = vec![0u64; 2 << 10];
         let mut min_fit_len = 4;
@@ -204,7 +204,7 @@ fn utf8_like() -> &'static UTF8Like {
                 bits[(1 << 10) + (i >> 6)] |= 1 << (i & 63);
             }
         }
-        UTF8Like { bits, min_fit_len }
+        Utf8Like { bits, min_fit_len }
     })
 }
 
