@@ -179,7 +179,7 @@ pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mu
             // The reading pins the lead down already.
             Unit::ErrGloss(py) => {
                 let mut v: Vec<u8> =
-                    pinyin_index().codes(py).iter().map(|&c| (c >> 8) as u8).collect();
+                    pinyin_index().codes(*py).iter().map(|&c| (c >> 8) as u8).collect();
                 v.dedup();
                 v.into_iter().filter(|&h2| dropped(h1, h2)).for_each(push);
             }

@@ -92,7 +92,7 @@ fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16, bool) {
     let out = toks
         .iter()
         .map(|t| match &t.unit {
-            Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, py) => {
+            Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, *py) => {
                 matched = true;
                 UnitOut { text: String::new(), verbatim: false, conf: 0.99, keep: false }
             }

@@ -4,12 +4,12 @@
 use super::candidates::DocChars;
 use super::gbk::gbk;
 use super::lm::{key, CodeSet, DocLm, EOL};
-use super::pinyin_idx::pinyin_index;
+use super::pinyin_idx::{pinyin_index, Syllable};
 use super::tokens::{Tok, Unit};
 use rustc_hash::FxHashMap;
 
 /// Code of the observed character right before a gloss at `toks[i]`, if it reads `py`.
-fn glossed_code(toks: &[Tok], i: usize, py: &str) -> Option<u16> {
+fn glossed_code(toks: &[Tok], i: usize, py: Syllable) -> Option<u16> {
     let Unit::Char(c) = toks.get(i.checked_sub(1)?)?.unit else {
         return None;
     };
@@ -29,7 +29,7 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
             match &t.unit {
                 Unit::Gloss(py) => {
                     glosses += 1;
-                    if let Some(code) = glossed_code(line, i, py) {
+                    if let Some(code) = glossed_code(line, i, *py) {
                         agree += 1;
                         glossed.entry(code).or_default().0 += 1;
                     }
@@ -135,7 +135,7 @@ impl DocModel {
             for (i, t) in line.iter().enumerate() {
                 match &t.unit {
                     Unit::Gloss(py) => {
-                        if let Some(code) = glossed_code(line, i, py) {
+                        if let Some(code) = glossed_code(line, i, *py) {
                             table.insert(code);
                         }
                     }

@@ -172,7 +172,7 @@ fn maybe_glossed(lines: &[&str]) -> bool {
                 *slot = c;
                 k += 1;
             }
-            if tokens::syllable_len(&chars[..k], 0).is_some() {
+            if tokens::syllable_at(&chars[..k], 0).is_some() {
                 n += 1;
                 if n >= 3 {
                     return true;

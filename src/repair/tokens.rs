@@ -1,15 +1,15 @@
 //! Splits a damaged line into the units the reconstruction reasons about.
 
-use super::pinyin_idx::pinyin_index;
+use super::pinyin_idx::{pinyin_index, Syllable};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Unit {
     /// An observed character that went through the decoder as one unit.
     Char(char),
     /// `(py)` after the annotated character: injected, carries no text.
-    Gloss(String),
+    Gloss(Syllable),
     /// `?py)`: a lead byte lost with the gloss's `(`.
-    ErrGloss(String),
+    ErrGloss(Syllable),
     /// A bare `?`: a real question mark, or a lead byte lost with the ASCII byte after it.
     Q,
     /// `?` right before `/p>`: a lost byte plus the swallowed `<` of `</p>`.
@@ -30,18 +30,9 @@ fn is_pinyin_letter(c: char) -> bool {
     c.is_ascii_lowercase() || matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
-/// If `chars[i..]` starts with `syllable)`, the syllable and the index after `)`.
-pub fn syllable_at(chars: &[char], i: usize) -> Option<(String, usize)> {
-    let (len, j) = syllable_len(chars, i)?;
-    let mut buf = [0u8; 32];
-    let s = spell(&chars[i..j], &mut buf);
-    debug_assert_eq!(s.len(), len);
-    Some((s.to_string(), j + 1))
-}
-
-/// [`syllable_at`] without building the string: its byte length and the index of `)`.
-/// Most `(` and `?` in a document are not glosses; this keeps them cheap.
-pub fn syllable_len(chars: &[char], i: usize) -> Option<(usize, usize)> {
+/// If `chars[i..]` starts with `syllable)`, the syllable and the index after `)`. Most `(`
+/// and `?` in a document are not glosses: the letters are checked before any lookup.
+pub fn syllable_at(chars: &[char], i: usize) -> Option<(Syllable, usize)> {
     let mut j = i;
     while j < chars.len() && j - i < 7 && is_pinyin_letter(chars[j]) {
         j += 1;
@@ -50,8 +41,8 @@ pub fn syllable_len(chars: &[char], i: usize) -> Option<(usize, usize)> {
         return None;
     }
     let mut buf = [0u8; 32];
-    let s = spell(&chars[i..j], &mut buf);
-    pinyin_index().is_syllable(s).then_some((s.len(), j))
+    let py = pinyin_index().syllable(spell(&chars[i..j], &mut buf))?;
+    Some((py, j + 1))
 }
 
 /// Writes up to seven letters (at most 4 bytes each) into `buf`.
