@@ -56,9 +56,9 @@ impl Item {
     /// than the reads themselves cost: each read left its caches and predictors cold.)
     pub fn read_ahead(self, limit: u64) -> Item {
         let Body::File(path) = &self.body else { return self };
-        let body = match read_file(path, limit) {
+        let body = match read_named(&self.name, path, limit) {
             Ok(bytes) => Body::Bytes(bytes),
-            Err(kind) => Body::Failed(DocError::new(self.name.clone(), kind)),
+            Err(e) => Body::Failed(e),
         };
         Item { body, ..self }
     }
@@ -73,10 +73,15 @@ impl Item {
             }
             Body::Bytes(b) => Ok(b),
             Body::Failed(e) => Err(e),
-            Body::File(path) => read_file(&path, limit).map_err(|k| DocError::new(name.clone(), k)),
+            Body::File(path) => read_named(&name, &path, limit),
         };
         (name, self.doc_id, bytes)
     }
+}
+
+/// [`read_file`], its error naming the input as `name`.
+fn read_named(name: &str, path: &Path, limit: u64) -> Result<Vec<u8>, DocError> {
+    read_file(path, limit).map_err(|kind| DocError::new(name.to_owned(), kind))
 }
 
 fn too_large(bytes: u64, limit: u64) -> DocErrorKind {

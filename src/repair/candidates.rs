@@ -172,14 +172,14 @@ pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mu
                 out.push(e);
             }
         };
-        match &tok.unit {
+        match tok.unit {
             Unit::Char(_) => {
                 leads.iter().filter(|&&h2| dropped(h1, h2)).take(PER_H1).for_each(|&h2| push(h2))
             }
             // The reading pins the lead down already.
             Unit::ErrGloss(py) => {
                 let mut v: Vec<u8> =
-                    pinyin_index().codes(*py).iter().map(|&c| (c >> 8) as u8).collect();
+                    pinyin_index().codes(py).iter().map(|&c| (c >> 8) as u8).collect();
                 v.dedup();
                 v.into_iter().filter(|&h2| dropped(h1, h2)).for_each(push);
             }

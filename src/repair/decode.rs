@@ -91,15 +91,15 @@ fn aligned_prefix(toks: &[Tok]) -> (Vec<UnitOut>, u16, u16, bool) {
     let (mut last, mut tail, mut matched) = (START, 0u16, false);
     let out = toks
         .iter()
-        .map(|t| match &t.unit {
-            Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, *py) => {
+        .map(|t| match t.unit {
+            Unit::Gloss(py) if is_lead((tail >> 8) as u8) && pinyin_index().reads(tail, py) => {
                 matched = true;
                 UnitOut { text: String::new(), verbatim: false, conf: 0.99, keep: false }
             }
             unit => {
                 matched = false;
                 let code = match unit {
-                    Unit::Char(c) => char_code(*c),
+                    Unit::Char(c) => char_code(c),
                     Unit::Q => Some(u16::from(b'?')),
                     _ => None,
                 };

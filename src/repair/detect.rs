@@ -26,10 +26,10 @@ pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
     let mut glossed: FxHashMap<u16, (usize, usize)> = FxHashMap::default();
     for line in toks {
         for (i, t) in line.iter().enumerate() {
-            match &t.unit {
+            match t.unit {
                 Unit::Gloss(py) => {
                     glosses += 1;
-                    if let Some(code) = glossed_code(line, i, *py) {
+                    if let Some(code) = glossed_code(line, i, py) {
                         agree += 1;
                         glossed.entry(code).or_default().0 += 1;
                     }
@@ -133,13 +133,13 @@ impl DocModel {
         for line in toks {
             run.clear();
             for (i, t) in line.iter().enumerate() {
-                match &t.unit {
+                match t.unit {
                     Unit::Gloss(py) => {
-                        if let Some(code) = glossed_code(line, i, *py) {
+                        if let Some(code) = glossed_code(line, i, py) {
                             table.insert(code);
                         }
                     }
-                    Unit::Char(c) => match gbk().encode(*c) {
+                    Unit::Char(c) => match gbk().encode(c) {
                         Some(code) => {
                             seen.insert(code);
                             run.push(key(code));

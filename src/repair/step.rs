@@ -151,9 +151,9 @@ pub(super) fn expand(
 ) {
     let h = base.h;
     let idx = pinyin_index();
-    match &tok.unit {
+    match tok.unit {
         Unit::Char(c) => {
-            let Some(code) = char_code(*c) else {
+            let Some(code) = char_code(c) else {
                 // Not from the GBK stream at all: it cannot continue a pending character.
                 let mut e = base.clone();
                 if e.h.pending != NONE {
@@ -167,7 +167,7 @@ pub(super) fn expand(
             let mut e = base.clone();
             e.code(code, ctx);
             out.push(e);
-            if let Some(fw) = fullwidth_code(*c) {
+            if let Some(fw) = fullwidth_code(c) {
                 let mut e = base.clone();
                 e.h.score += FULLWIDTH_PENALTY;
                 e.code(fw, ctx);
@@ -178,7 +178,7 @@ pub(super) fn expand(
             let mut e = base.clone();
             e.glossed();
             match e.glossed_pair() {
-                Some(p) if idx.reads(p, *py) => {
+                Some(p) if idx.reads(p, py) => {
                     if ctx.table.contains(p) {
                         e.h.score += TABLE_BONUS;
                     }
@@ -192,7 +192,7 @@ pub(super) fn expand(
             // The lost byte completes a character after the stream's last byte.
             let lead = Some(h.tail as u8).filter(|&b| is_lead(b));
             if let Some(lead) = lead {
-                for &code in idx.codes(*py).iter().filter(|&&c| (c >> 8) as u8 == lead) {
+                for &code in idx.codes(py).iter().filter(|&&c| (c >> 8) as u8 == lead) {
                     if h.pending == NONE && !is_lead(code as u8) {
                         continue;
                     }
