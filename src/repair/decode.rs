@@ -7,7 +7,7 @@
 //! Glosses are checked, not decoded: the two bytes before each must spell a character
 //! with that reading. Each step is scored with the character language model.
 
-use super::candidates::{drop_variants, hidden_leads, DocChars};
+use super::candidates::{drop_variants, DocChars, LeadsMemo};
 use super::detect::Swallow;
 use super::gbk::{gbk, halfwidth, is_lead};
 use super::lm::{logp, CodeSet, DocLm, EOL, START};
@@ -32,6 +32,8 @@ pub struct Ctx<'a> {
     pub swallow: &'a Swallow,
     /// The document's own characters, as extra candidates.
     pub chars: &'a DocChars,
+    /// Leads already ranked for hidden characters in this document.
+    pub leads: &'a LeadsMemo,
 }
 
 /// What one unit became.
@@ -144,7 +146,7 @@ fn search(
     for (i, tok) in toks.iter().enumerate() {
         cands.clear();
         let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
-        let mut hidden: Option<Vec<u8>> = None;
+        let mut hidden = None;
         let swallow = match tok.unit {
             Unit::Q => swallow_candidates(&chars[tok.end..], toks.get(i + 1), ctx),
             _ => Vec::new(),
@@ -156,7 +158,7 @@ fn search(
             expand(&Ext::new(*h), tok, toks.get(i + 1), &swallow, ctx, &mut exts);
             if h.pending != NONE && heavy {
                 bases.clear();
-                let leads = hidden.get_or_insert_with(|| hidden_leads(tok, toks.get(i + 1), ctx));
+                let leads = hidden.get_or_insert_with(|| ctx.leads.get(tok, toks.get(i + 1), ctx));
                 drop_variants(*h, tok, leads, ctx, &mut bases);
                 for b in &bases {
                     expand(b, tok, toks.get(i + 1), &swallow, ctx, &mut exts);

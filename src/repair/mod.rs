@@ -47,6 +47,7 @@ mod step;
 mod tokens;
 
 use crate::stages::blocks;
+use candidates::LeadsMemo;
 use decode::{decode_segment, Ctx, UnitOut};
 use tokens::{tokenize, Tok, Unit};
 
@@ -128,10 +129,18 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
     let repaired = blocks::map_blocks(lines, bytes, |first, block| {
         let mut part =
             RepairOutput { lines: Vec::with_capacity(block.len()), ..Default::default() };
+        let leads = LeadsMemo::default();
+        let ctx = model.as_ref().map(|m| Ctx {
+            doc: &m.lm,
+            table: &m.table,
+            swallow: &m.swallow,
+            chars: &m.chars,
+            leads: &leads,
+        });
         for (i, line) in (first..).zip(block) {
-            match &model {
-                Some(m) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
-                    for text in repair_line(i, &chars[i], &toks[i], m, &mut part.edits) {
+            match &ctx {
+                Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
+                    for text in repair_line(i, &chars[i], &toks[i], ctx, &mut part.edits) {
                         push(&mut part, i, text);
                     }
                 }
@@ -188,11 +197,9 @@ fn repair_line(
     line: usize,
     chars: &[char],
     toks: &[Tok],
-    model: &detect::DocModel,
+    ctx: &Ctx,
     edits: &mut Vec<RepairEdit>,
 ) -> Vec<String> {
-    let ctx =
-        Ctx { doc: &model.lm, table: &model.table, swallow: &model.swallow, chars: &model.chars };
     let mut texts = vec![String::new()];
     let mut start = 0;
     while start < toks.len() {
@@ -201,7 +208,7 @@ fn repair_line(
             .position(|t| t.unit == Unit::Residue)
             .map_or(toks.len(), |p| start + p + 1);
         let seg = &toks[start..end];
-        let outs = decode_segment(seg, chars, &ctx);
+        let outs = decode_segment(seg, chars, ctx);
         emit_segment(line, chars, seg, &outs, texts.last_mut().unwrap(), edits);
         if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
             texts.push(String::new());
