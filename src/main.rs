@@ -117,12 +117,12 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     let paths = args.inputs.iter().filter(|i| *i != "-").count();
-    let (items, total) = items(&args, pipeline.max_doc_bytes());
+    let Inputs { items, total, several } = items(&args, pipeline.max_doc_bytes());
     let opts = BatchOptions {
         until: args.until,
         format: args.format,
         audit: args.audit.is_some(),
-        headers: args.format == Format::Text && (paths > 1 || total.unwrap_or(0) > 1),
+        headers: args.format == Format::Text && (paths > 1 || several),
         // Documents finish out of order and are written in order: while one slow document
         // (a long garbled page takes ~100x a short clean one) holds the head of the line, the
         // other threads keep working only as long as the window has room. With 32 per thread
@@ -143,7 +143,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         progress.suspend(|| eprintln!("zhpipe: {e}"));
     };
     let mut on_warning = |w: &str| progress.suspend(|| eprintln!("zhpipe: warning: {w}"));
-    let mut on_progress = |n: u64, _bytes: u64| progress.set_position(n);
+    let mut on_progress = |n: u64, bytes: u64| {
+        progress.set_position(n);
+        show_rates(&progress, n, bytes);
+    };
     let sinks = Sinks {
         out: out.writer(),
         audit: audit.as_mut().map(|a| a.writer()),
@@ -171,10 +174,31 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// The documents named on the command line, as a lazy stream, and how many there are when
-/// that is known without reading them (one document per file).
-fn items(args: &RunArgs, limit: u64) -> (Box<dyn Iterator<Item = Item> + Send>, Option<u64>) {
+/// The documents named on the command line, as a lazy stream.
+struct Inputs {
+    items: Box<dyn Iterator<Item = Item> + Send>,
+    /// How many there are, when that is known without reading them (files listed first).
+    total: Option<u64>,
+    /// Whether there are two or more (text output then heads each document).
+    several: bool,
+}
+
+fn items(args: &RunArgs, limit: u64) -> Inputs {
     if args.input_format == InputFormat::Text {
+        // One directory is walked as the run goes (its ids are unique on their own): a
+        // folder of millions of files starts at once and never holds a list of them.
+        // Several inputs are listed first, to make ids unique across them.
+        if let [dir] = args.inputs.as_slice() {
+            if dir != "-" && Path::new(dir).is_dir() {
+                // A few are listed first: a small folder still has a count (and no
+                // progress bar), and text output knows whether to head its documents.
+                let mut walk = input::Walk::new(Path::new(dir), &args.ext);
+                let first: Vec<Item> = walk.by_ref().take(FEW_DOCS as usize + 1).collect();
+                let n = first.len() as u64;
+                let (total, several) = ((n <= FEW_DOCS).then_some(n), n > 1);
+                return Inputs { items: Box::new(first.into_iter().chain(walk)), total, several };
+            }
+        }
         let mut all = Vec::new();
         for input in &args.inputs {
             if input == "-" {
@@ -188,8 +212,8 @@ fn items(args: &RunArgs, limit: u64) -> (Box<dyn Iterator<Item = Item> + Send>, 
             }
         }
         input::make_ids_unique(&mut all);
-        let known = all.len() as u64;
-        return (Box::new(all.into_iter()), Some(known));
+        let (total, several) = (Some(all.len() as u64), all.len() > 1);
+        return Inputs { items: Box::new(all.into_iter()), total, several };
     }
     // JSON escapes (`\uXXXX` for every character, as Python's json.dumps writes by default)
     // make a record about twice its text; 4× leaves room.
@@ -200,17 +224,24 @@ fn items(args: &RunArgs, limit: u64) -> (Box<dyn Iterator<Item = Item> + Send>, 
             streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into(), jsonl_limit)));
             continue;
         }
-        for item in input::expand(std::slice::from_ref(input), &args.ext) {
-            streams.push(match item.body {
-                Body::File(path) => match File::open(&path) {
-                    Ok(f) => Box::new(input::jsonl_items(f, item.name, jsonl_limit)),
-                    Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
-                },
-                _ => Box::new(std::iter::once(item)),
-            });
-        }
+        let files: Box<dyn Iterator<Item = Item> + Send> = if Path::new(input).is_dir() {
+            Box::new(input::Walk::new(Path::new(input), &args.ext))
+        } else {
+            Box::new(input::expand(std::slice::from_ref(input), &args.ext).into_iter())
+        };
+        streams.push(Box::new(files.flat_map(
+            move |item| -> Box<dyn Iterator<Item = Item> + Send> {
+                match item.body {
+                    Body::File(path) => match File::open(&path) {
+                        Ok(f) => Box::new(input::jsonl_items(f, item.name, jsonl_limit)),
+                        Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
+                    },
+                    _ => Box::new(std::iter::once(item)),
+                }
+            },
+        )));
     }
-    (Box::new(streams.into_iter().flatten()), None)
+    Inputs { items: Box::new(streams.into_iter().flatten()), total: None, several: false }
 }
 
 fn failed(name: &str, e: io::Error) -> Item {
@@ -218,21 +249,35 @@ fn failed(name: &str, e: io::Error) -> Item {
     Item { name: name.into(), doc_id: String::new(), body: Body::Failed(err) }
 }
 
+/// Runs of at most this many documents show no progress bar.
+const FEW_DOCS: u64 = 20;
+
 fn progress_bar(args: &RunArgs, total: Option<u64>) -> ProgressBar {
-    let many = total.is_none_or(|t| t > 20);
+    let many = total.is_none_or(|t| t > FEW_DOCS);
     if args.quiet || !io::stderr().is_terminal() || !many {
         return ProgressBar::hidden();
     }
-    let bar = match total {
-        Some(t) => ProgressBar::new(t),
-        None => ProgressBar::new_spinner(),
+    let (bar, template) = match total {
+        Some(t) => (
+            ProgressBar::new(t),
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs, {msg}",
+        ),
+        None => (ProgressBar::new_spinner(), "{spinner} [{elapsed_precise}] {pos} docs, {msg}"),
     };
-    let style = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs ({per_sec})",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     bar
+}
+
+/// The bar's rates: documents and input megabytes per second so far.
+fn show_rates(bar: &ProgressBar, docs: u64, bytes: u64) {
+    let secs = bar.elapsed().as_secs_f64();
+    if bar.is_hidden() || secs <= 0.0 {
+        return;
+    }
+    let mb = bytes as f64 / 1e6;
+    bar.set_message(format!("{:.0} docs/s, {mb:.1} MB, {:.1} MB/s", docs as f64 / secs, mb / secs));
 }
 
 fn report(args: &RunArgs, s: &Summary) {

@@ -141,6 +141,30 @@ fn doc_ids_are_unique_paths_below_the_walked_directory() {
     assert_eq!(ids(&[s(&ax)]), ["x"]);
 }
 
+/// A directory given alone is walked as the run goes, with the ids of the listed case:
+/// files that share a stem take their whole path, and a path below the directory that
+/// reads like a whole path (`d/d/a/x` under `d`) is numbered after them, not repeated.
+#[test]
+fn one_directory_walked_lazily_keeps_ids_unique() {
+    let dir = tmpdir();
+    for sub in ["d/a", "d/d/a"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    for f in ["d/a/x.txt", "d/a/x.md", "d/d/a/x.txt", "d/a/y.txt"] {
+        write(dir.path(), f, "主持人：你好。\n".as_bytes());
+    }
+    let ids = |args: &[&str]| {
+        let o = zhpipe().args(args).current_dir(dir.path()).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        doc_ids(&stdout(&o))
+    };
+    let want = ["d/a/x", "d/a/x~2", "a/y", "d/a/x~3"];
+    assert_eq!(ids(&["run", "--quiet", "d"]), want);
+    // Listed first (with another input) the ids are the same.
+    let listed = ids(&["run", "--quiet", "d", "d/a/y.txt"]);
+    assert_eq!(listed[..4], want);
+}
+
 #[test]
 fn linked_directories_are_walked_and_a_loop_is_reported_not_repeated() {
     let dir = tmpdir();

@@ -1,6 +1,11 @@
 //! Inputs: files, directories (recursive, sorted), standard input, and JSONL streams of
-//! `{"id": …, "text": …}` documents. Inputs are listed eagerly but read lazily, by the
-//! worker that processes them, so memory holds only the documents in flight.
+//! `{"id": …, "text": …}` documents. A directory given alone is listed as the run goes
+//! ([`Walk`]); files are read just ahead of the workers, so memory holds only the
+//! documents in flight.
+
+mod walk;
+
+pub use walk::{files_under, Walk};
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -111,48 +116,26 @@ fn read_bounded(r: impl Read, limit: u64, hint: usize) -> std::io::Result<Result
     Ok(Err(buf.len() as u64 + rest))
 }
 
-/// Expands path inputs (not `-`) into files, in a stable order. Directories are walked
-/// recursively, entries sorted by name, keeping files whose extension is in `exts`;
-/// hidden entries are skipped; linked directories are followed, except one that links back
-/// to a directory being walked. Problems (missing path, unreadable or empty directory, such
-/// a loop, a FIFO or device with a text extension) become failed items so they are reported
+/// Expands path inputs (not `-`) into files, in a stable order: a directory as its
+/// [`Walk`] (listed whole here; give one directory alone to [`Walk`] to list it as the run
+/// goes). Problems (missing path and the walk's) become failed items so they are reported
 /// in order with the rest.
 ///
-/// A file's `doc_id` is its path below the directory it was found in, without the extension
-/// (`seeds/000_x` when walking `corpus/`), or its stem when named directly. Ids are unique
-/// within one call: where two inputs would share one, both take the path as given, and a
-/// path listed twice gets `~2`, `~3`, … on its later occurrences.
+/// A file's `doc_id` is its id in its directory's walk, or its stem when named directly.
+/// Ids are unique within one call: where two inputs would share one, both take the path
+/// as given, and a path listed twice gets `~2`, `~3`, … on its later occurrences.
 pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
     let mut out = Vec::new();
     for input in inputs {
         let path = Path::new(input);
         match fs::metadata(path) {
             Err(e) => out.push(failed(input, DocErrorKind::Io(e.to_string()))),
-            Ok(m) if m.is_dir() => {
-                let before = out.len();
-                walk(path, exts, &mut out);
-                for item in &mut out[before..] {
-                    if let Body::File(file) = &item.body {
-                        item.doc_id = relative_id(path, file);
-                    }
-                }
-                if out.len() == before {
-                    let msg =
-                        format!("directory has no text files (extensions: {})", exts.join(", "));
-                    out.push(failed(input, DocErrorKind::Input(msg)));
-                }
-            }
+            Ok(m) if m.is_dir() => out.extend(Walk::new(path, exts)),
             Ok(_) => out.push(Item::file(path.to_owned())),
         }
     }
     make_ids_unique(&mut out);
     out
-}
-
-fn relative_id(root: &Path, file: &Path) -> String {
-    let rel = file.strip_prefix(root).unwrap_or(file).with_extension("");
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
-    parts.join("/")
 }
 
 /// Gives items that share a `doc_id` their path as given instead, then numbers repeats.
@@ -186,71 +169,6 @@ fn failed(name: &str, kind: DocErrorKind) -> Item {
         doc_id: doc_id_of(name),
         body: Body::Failed(DocError::new(name, kind)),
     }
-}
-
-/// The files under `dir` with one of `exts`, recursively, sorted by path; hidden entries and
-/// unreadable directories are skipped.
-pub fn files_under(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
-    let exts: Vec<String> = exts.iter().map(|e| e.to_string()).collect();
-    let mut items = Vec::new();
-    walk(dir, &exts, &mut items);
-    items
-        .into_iter()
-        .filter_map(|i| match i.body {
-            Body::File(p) => Some(p),
-            _ => None,
-        })
-        .collect()
-}
-
-fn walk(dir: &Path, exts: &[String], out: &mut Vec<Item>) {
-    walk_below(dir, exts, out, &mut Vec::new());
-}
-
-/// `ancestors`: the canonical paths of the directories being walked, outermost first. A
-/// linked directory that is one of them would repeat its files until the path is too
-/// long to resolve (41 copies of each); it is reported instead of followed.
-fn walk_below(dir: &Path, exts: &[String], out: &mut Vec<Item>, ancestors: &mut Vec<PathBuf>) {
-    let name = dir.to_string_lossy();
-    let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
-    if let Some(a) = ancestors.iter().find(|a| **a == canonical) {
-        let msg = format!("directory link loops back to {}; not followed", a.display());
-        return out.push(failed(&name, DocErrorKind::Input(msg)));
-    }
-    let mut entries = match fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| (e.path(), e.file_type())).collect::<Vec<_>>(),
-        Err(e) => return out.push(failed(&name, DocErrorKind::Io(e.to_string()))),
-    };
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    ancestors.push(canonical);
-    for (path, file_type) in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        // The directory entry's own type saves a stat per file; a link (or a file system
-        // that does not say) is followed. A broken link stays a file: reading it says why.
-        let file_type = match file_type {
-            Ok(t) if !t.is_symlink() => Some(t),
-            _ => fs::metadata(&path).ok().map(|m| m.file_type()),
-        };
-        match file_type {
-            Some(t) if t.is_dir() => walk_below(&path, exts, out, ancestors),
-            _ if !has_ext(&path, exts) => {}
-            // A FIFO would block the run until something writes to it; a device need not end.
-            Some(t) if !t.is_file() => {
-                let msg = "not a regular file (a FIFO, socket or device); not read";
-                out.push(failed(&path.to_string_lossy(), DocErrorKind::Input(msg.into())));
-            }
-            _ => out.push(Item::file(path)),
-        }
-    }
-    ancestors.pop();
-}
-
-fn has_ext(path: &Path, exts: &[String]) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    exts.iter().any(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// Reads a whole stream as one document of at most `limit` bytes.
