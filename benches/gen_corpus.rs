@@ -1,8 +1,8 @@
 //! Deterministic benchmark corpus from the documents under `corpus/`.
 //!
 //! ```sh
-//! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long,paras]
-//!     [--garbled-share 0.05]
+//! cargo bench --bench gen_corpus -- [--size 64M] [--out DIR] [--seed N]
+//!     [--format dir,jsonl,concat,long,paras,parasdir] [--garbled-share 0.05]
 //! ```
 //!
 //! Each generated document starts from one corpus document taken as it is (Simplified or
@@ -32,7 +32,9 @@
 //! document into parallel blocks, where concatenating raw pages would let the first
 //! page's footer end the whole article), and `paras.jsonl` (`paras`: every non-blank line of
 //! every document as a document of its own, `{"id": "<doc>-<k>", "text"}` — a dataset of
-//! short records, where what a document costs beyond its text decides the throughput).
+//! short records, where what a document costs beyond its text decides the throughput), and
+//! `paras/NNNNN/<doc>-<k>.txt` (`parasdir`: the same paragraphs as files, a hundred
+//! documents' worth per folder — a folder of half a million files per 64 MB).
 //! The same arguments give the same bytes.
 
 use std::io::{BufWriter, Write};
@@ -199,7 +201,7 @@ fn main() {
             "--size" => size = args.next().expect("--size N[K|M|G]"),
             "--out" => out = Some(args.next().expect("--out DIR").into()),
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
-            "--format" => formats = args.next().expect("--format dir,jsonl,concat,long,paras"),
+            "--format" => formats = args.next().expect("--format dir,jsonl,concat,long,paras,parasdir"),
             "--garbled-share" => {
                 garbled_share = args
                     .next()
@@ -210,7 +212,7 @@ fn main() {
             "--bench" => {} // passed by `cargo bench`
             "-h" | "--help" => {
                 println!(
-                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long,paras] \
+                    "gen_corpus [--size 64M] [--out DIR] [--seed N] [--format dir,jsonl,concat,long,paras,parasdir] \
                      [--garbled-share 0.05]"
                 );
                 return;
@@ -270,6 +272,16 @@ fn main() {
             for (k, line) in doc.lines().filter(|l| !l.trim().is_empty()).enumerate() {
                 let rec = serde_json::json!({ "id": format!("{id}-{k}"), "text": line });
                 writeln!(w, "{rec}").unwrap();
+            }
+        }
+        if want("parasdir") {
+            // A hundred documents' paragraphs per directory: some 6 000 files each.
+            let dir = out.join("paras").join(format!("{:05}", n / 100));
+            if n % 100 == 0 {
+                std::fs::create_dir_all(&dir).unwrap();
+            }
+            for (k, line) in doc.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                std::fs::write(dir.join(format!("{id}-{k:03}.txt")), line).unwrap();
             }
         }
         if let Some(w) = concat.as_mut() {

@@ -127,6 +127,15 @@ for j in 1 2; do
   measure "zhpipe, default, --jobs $j, $PARAS_DOCS paragraphs as JSONL documents (JSONL bytes)" \
     "$PARAS_BYTES" sh -c "exec $BIN run - --input-format jsonl --jobs $j --quiet < $PARAS/paras.jsonl"
 done
+# The same paragraphs as a folder of files: what the run holds per file it has not reached.
+if [ ! -d "$PARAS/paras" ]; then
+  echo "== generate the paragraphs of the $SIZE corpus as files in $PARAS/paras" >&2
+  cargo bench --bench gen_corpus -- --size "$SIZE" --out "$PARAS" --format paras,parasdir \
+    --garbled-share "$GARBLED" >&2
+fi
+PARAS_TEXT=$(find "$PARAS/paras" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
+measure "zhpipe, default, --jobs 2, $PARAS_DOCS paragraphs as files (text bytes)" \
+  "$PARAS_TEXT" $BIN run "$PARAS/paras" -o /dev/null --quiet --jobs 2
 if [ -x $OPENCC ]; then
   measure "/usr/bin/opencc -c s2t.json (whole text, conversion only)" "$BYTES" \
     $OPENCC -c s2t.json -i "$DATA/all.txt" -o /dev/null
