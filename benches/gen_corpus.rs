@@ -201,7 +201,9 @@ fn main() {
             "--size" => size = args.next().expect("--size N[K|M|G]"),
             "--out" => out = Some(args.next().expect("--out DIR").into()),
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
-            "--format" => formats = args.next().expect("--format dir,jsonl,concat,long,paras,parasdir"),
+            "--format" => {
+                formats = args.next().expect("--format dir,jsonl,concat,long,paras,parasdir")
+            }
             "--garbled-share" => {
                 garbled_share = args
                     .next()
