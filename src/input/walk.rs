@@ -105,13 +105,37 @@ impl Walk {
     fn file(&mut self, entry: Entry) -> Item {
         let below = entry.path.strip_prefix(&self.root).unwrap_or(&entry.path);
         let whole = entry.shares_stem || below.to_str().is_none();
-        let id = if whole { None } else { Some(relative_id(below)) };
+        let relative = (!whole).then(|| relative_id(below));
         let mut item = Item::file(entry.path);
-        let id = id.unwrap_or_else(|| {
+        let id = relative.unwrap_or_else(|| {
             Path::new(&item.name).with_extension("").to_string_lossy().into_owned()
         });
         item.doc_id = if id.starts_with(&self.whole_path_prefix) { self.count(id) } else { id };
         item
+    }
+
+    /// The next file or problem, before the check for a walk that found nothing.
+    fn next_found(&mut self) -> Option<Item> {
+        if !self.started {
+            self.started = true;
+            let root = self.root.clone();
+            if let Some(item) = self.enter(&root) {
+                return Some(item);
+            }
+        }
+        while let Some(level) = self.levels.last_mut() {
+            match level.entries.next() {
+                Some(entry) => {
+                    if let Some(item) = self.visit(entry) {
+                        return Some(item);
+                    }
+                }
+                None => {
+                    self.levels.pop();
+                }
+            }
+        }
+        None
     }
 
     /// `id`, or `id~n` when it was given `n - 1` times before.
@@ -138,31 +162,6 @@ impl Iterator for Walk {
             return Some(failed(&self.root_name, DocErrorKind::Input(msg)));
         }
         item
-    }
-}
-
-impl Walk {
-    fn next_found(&mut self) -> Option<Item> {
-        if !self.started {
-            self.started = true;
-            let root = self.root.clone();
-            if let Some(item) = self.enter(&root) {
-                return Some(item);
-            }
-        }
-        while let Some(level) = self.levels.last_mut() {
-            match level.entries.next() {
-                Some(entry) => {
-                    if let Some(item) = self.visit(entry) {
-                        return Some(item);
-                    }
-                }
-                None => {
-                    self.levels.pop();
-                }
-            }
-        }
-        None
     }
 }
 

@@ -191,8 +191,8 @@ pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mu
     }
 }
 
-/// [`hidden_leads`] of one document, by the two things they depend on besides it: the
-/// unit's character and the next unit's. A damaged page repeats its pairs (two calls in
+/// [`hidden_leads`] of one document (or of one block of a large one), by the two things
+/// they depend on besides the document: the unit's character and the next unit's. A damaged page repeats its pairs (two calls in
 /// three on the generated garbled pages), and each call ranks up to a hundred leads with a
 /// bigram lookup apiece.
 #[derive(Default)]
@@ -204,6 +204,7 @@ pub struct LeadsMemo {
 type UnitPair = (char, Option<char>);
 
 impl LeadsMemo {
+    /// The leads for a character hidden right before `tok` (none unless it is a character).
     pub(super) fn get(&self, tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Rc<[u8]> {
         let Unit::Char(c) = tok.unit else {
             return Rc::from([]);
@@ -214,20 +215,17 @@ impl LeadsMemo {
         };
         let cached = self.by_pair.borrow().get(&(c, after)).cloned();
         cached.unwrap_or_else(|| {
-            let leads: Rc<[u8]> = hidden_leads(tok, next, ctx).into();
+            let leads: Rc<[u8]> = hidden_leads(c, next, ctx).into();
             self.by_pair.borrow_mut().insert((c, after), leads.clone());
             leads
         })
     }
 }
 
-/// Leads for a character hidden by a dropped pair right before a character unit, best
-/// first. The hidden character's trail is the unit's first byte and the character after
-/// it is known too, so both sides score it; the same list serves every hypothesis.
-fn hidden_leads(tok: &Tok, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> {
-    let Unit::Char(c) = tok.unit else {
-        return Vec::new();
-    };
+/// Leads for a character hidden by a dropped pair right before the character unit `c`,
+/// best first. The hidden character's trail is the unit's first byte and the character
+/// after it is known too, so both sides score it; the same list serves every hypothesis.
+fn hidden_leads(c: char, next: Option<&Tok>, ctx: &Ctx) -> Vec<u8> {
     // The unit may stand for its full-width form, which starts with another byte.
     let codes = [char_code(c), fullwidth_code(c)];
     let mut v: Vec<(f32, u8)> = codes
@@ -282,9 +280,10 @@ mod tests {
             .collect();
         let mut by_next = 0;
         for a in &units {
+            let Unit::Char(c) = a.unit else { unreachable!() };
             let mut seen: Vec<Vec<u8>> = Vec::new();
             for b in units.iter().map(Some).chain([None]) {
-                let want = hidden_leads(a, b, &ctx);
+                let want = hidden_leads(c, b, &ctx);
                 for _ in 0..2 {
                     assert_eq!(
                         *memo.get(a, b, &ctx),

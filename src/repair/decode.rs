@@ -32,7 +32,7 @@ pub struct Ctx<'a> {
     pub swallow: &'a Swallow,
     /// The document's own characters, as extra candidates.
     pub chars: &'a DocChars,
-    /// Leads already ranked for hidden characters in this document.
+    /// Leads already ranked for hidden characters in this document (or block of it).
     pub leads: &'a LeadsMemo,
 }
 
