@@ -185,18 +185,18 @@ struct Inputs {
 
 fn items(args: &RunArgs, limit: u64) -> Inputs {
     if args.input_format == InputFormat::Text {
-        // One directory is walked as the run goes (its ids are unique on their own): a
-        // folder of millions of files starts at once and never holds a list of them.
-        // Several inputs are listed first, to make ids unique across them.
-        if let [dir] = args.inputs.as_slice() {
-            if dir != "-" && Path::new(dir).is_dir() {
+        // One input (a directory is walked as the run goes; its ids are unique on their
+        // own): a folder of millions of files starts at once and never holds a list of
+        // them. Several inputs are listed first, to make ids unique across them.
+        if let [one] = args.inputs.as_slice() {
+            if one != "-" {
                 // A few are listed first: a small folder still has a count (and no
                 // progress bar), and text output knows whether to head its documents.
-                let mut walk = input::Walk::new(Path::new(dir), &args.ext);
-                let first: Vec<Item> = walk.by_ref().take(FEW_DOCS as usize + 1).collect();
+                let mut files = input::files(one, &args.ext);
+                let first: Vec<Item> = files.by_ref().take(FEW_DOCS as usize + 1).collect();
                 let n = first.len() as u64;
                 let (total, several) = ((n <= FEW_DOCS).then_some(n), n > 1);
-                return Inputs { items: Box::new(first.into_iter().chain(walk)), total, several };
+                return Inputs { items: Box::new(first.into_iter().chain(files)), total, several };
             }
         }
         let mut all = Vec::new();
@@ -224,12 +224,7 @@ fn items(args: &RunArgs, limit: u64) -> Inputs {
             streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into(), jsonl_limit)));
             continue;
         }
-        let files: Box<dyn Iterator<Item = Item> + Send> = if Path::new(input).is_dir() {
-            Box::new(input::Walk::new(Path::new(input), &args.ext))
-        } else {
-            Box::new(input::expand(std::slice::from_ref(input), &args.ext).into_iter())
-        };
-        streams.push(Box::new(files.flat_map(
+        streams.push(Box::new(input::files(input, &args.ext).flat_map(
             move |item| -> Box<dyn Iterator<Item = Item> + Send> {
                 match item.body {
                     Body::File(path) => match File::open(&path) {

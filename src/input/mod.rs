@@ -138,6 +138,23 @@ pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
     out
 }
 
+/// One path input's documents, lazily: a directory's [`Walk`], else what [`expand`] makes
+/// of it (the file, or the error naming it).
+pub fn files(input: &str, exts: &[String]) -> Box<dyn Iterator<Item = Item> + Send> {
+    let path = Path::new(input);
+    if path.is_dir() {
+        Box::new(Walk::new(path, exts))
+    } else {
+        Box::new(expand(&[input.to_owned()], exts).into_iter())
+    }
+}
+
+/// The id an input takes when its usual one is shared: its name as given, without the
+/// extension.
+fn whole_path_id(name: &str) -> String {
+    Path::new(name).with_extension("").to_string_lossy().into_owned()
+}
+
 /// Gives items that share a `doc_id` their path as given instead, then numbers repeats.
 pub fn make_ids_unique(items: &mut [Item]) {
     use std::collections::HashMap;
@@ -153,7 +170,7 @@ pub fn make_ids_unique(items: &mut [Item]) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (item, shared) in items.iter_mut().zip(shared) {
         if shared {
-            item.doc_id = Path::new(&item.name).with_extension("").to_string_lossy().into_owned();
+            item.doc_id = whole_path_id(&item.name);
         }
         let n = seen.entry(item.doc_id.clone()).or_default();
         *n += 1;

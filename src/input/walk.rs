@@ -6,7 +6,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs::{self, FileType};
 use std::path::{Path, PathBuf};
 
-use super::{failed, Item};
+use super::{failed, whole_path_id, Item};
 use crate::error::DocErrorKind;
 
 /// The text files under one directory (extension in `exts`, compared without case),
@@ -120,9 +120,7 @@ impl Walk {
         let whole = shares_stem || below.to_str().is_none();
         let relative = (!whole).then(|| relative_id(below));
         let mut item = Item::file(path);
-        let id = relative.unwrap_or_else(|| {
-            Path::new(&item.name).with_extension("").to_string_lossy().into_owned()
-        });
+        let id = relative.unwrap_or_else(|| whole_path_id(&item.name));
         item.doc_id = if id.starts_with(&self.whole_path_prefix) { self.count(id) } else { id };
         item
     }
