@@ -30,13 +30,14 @@ metadata title / author / published with check_real.py's rules (title equal afte
 equal, published a prefix of the ISO date).  trafilatura's metadata come from `bare_extraction`.
 
 Speed: MB of HTML per second per core.  trafilatura: one Python process extracting every page in turn
-(text + metadata, as above), wall time, best of --runs.  zhpipe: `zhpipe run corpus/html --jobs 1 --quiet`
-over the folder, wall time, best of --runs (includes process start and every stage, not only HTML
-extraction).
+(text + metadata, as above), wall time, best of --runs.  zhpipe: one `zhpipe run PAGE... --jobs 1 --quiet`
+over the folder's pages (the .html files, not EXPECT.json and the notes beside them), wall time, best of
+--runs (includes process start and every stage, not only HTML extraction).
 """
 import argparse, collections, json, pathlib, subprocess, sys, time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(ROOT / 'corpus' / 'html'))
 from check_expect import norm, parse  # noqa: E402  (one definition of the normalisation and page decoding)
 
@@ -132,6 +133,7 @@ def main():
     t2s = folder()
     tot = {t: collections.Counter() for t in tools}
     rows = []
+    errors = []
     for e in expect:
         path = corpus / e['file']
         html = path.read_bytes()
@@ -153,12 +155,15 @@ def main():
             r = inter / g if g else 0.0
             p = inter / x if x else 0.0
             cells += [f'{r:.2f}', f'{p:.2f}', frac(mc), frac(mn), frac(md) + (' ⚠' if err else '')]
+            if err:
+                errors.append(f'{t} failed on {e["file"]}: {err}')
         rows.append(cells)
     # speed
     size = sum((corpus / e['file']).stat().st_size for e in expect)
     pages = [(corpus / e['file']).read_bytes() for e in expect]
     best_t = min(_time(lambda: [traf(h) for h in pages]) for _ in range(a.runs))
-    best_z = min(_time(lambda: subprocess.run([a.zhpipe, 'run', str(corpus), '--jobs', '1', '--quiet'],
+    files = [str(corpus / e['file']) for e in expect]
+    best_z = min(_time(lambda: subprocess.run([a.zhpipe, 'run', *files, '--jobs', '1', '--quiet'],
                                               capture_output=True)) for _ in range(a.runs))
     head = ['page'] + [f'{t} {k}' for t in tools for k in ('recall', 'precision', 'must_contain',
                                                            'must_not_contain', 'meta')]
@@ -179,6 +184,8 @@ def main():
               f"{c['md']}/{c['md_n']} | {size / 1e6 / secs:.2f} |")
     print('\nrecall/precision: bag-of-character-bigrams overlap with the text of main_selector (NFKC, no '
           'whitespace); speed: best of %d runs, one core each.' % a.runs)
+    for line in errors:
+        print(f'\n⚠ {line}')
 
 
 def _time(f):
