@@ -15,7 +15,7 @@ Text compared per tool:
                with "variant": "tw", zh_hans otherwise.
 On "tw" pages every text (gold, both extractions, the EXPECT strings) is folded with OpenCC t2s before
 comparing when the `opencc` Python package is installed: zhpipe's zh_hant is OpenCC-standard Traditional
-(臺 for the page's 台, 鏈 for 鍊), and a variant character is not an extraction error.  Without `opencc` the
+(臺 for the page's 台, 陽臺 for 陽台), and a variant character is not an extraction error.  Without `opencc` the
 texts are compared unfolded and the table says so.
 
 Measure: both texts are NFKC-normalised and all whitespace is removed, then each is turned into a bag
