@@ -252,20 +252,24 @@ fn process_one(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<D
     })
 }
 
-/// The decoder's replacements, as messages naming the input and position.
+/// The decoder's replacements and flags, as messages naming the input and position (what
+/// it left out of an HTML page is only in the audit trail).
 fn decode_warnings(doc: &crate::Document) -> Vec<String> {
+    use crate::document::Action;
     doc.audit
         .iter()
         .filter(|a| a.stage == "decode")
-        .map(|a| {
-            format!(
+        .filter_map(|a| match a.action {
+            Action::Replace => Some(format!(
                 "{}: line {}, column {}: {} {} replaced by U+FFFD",
                 doc.source.path,
                 a.lines[0],
                 a.column.unwrap_or(0),
                 a.rule,
                 a.before
-            )
+            )),
+            Action::Flag => Some(format!("{}: {}: {}", doc.source.path, a.rule, a.before)),
+            Action::Remove | Action::Extract => None,
         })
         .collect()
 }

@@ -27,7 +27,7 @@
 //! rule, naming it; [`Profile::compile_all`] (`zhpipe check`) reports it up front.
 
 mod apply;
-mod date;
+pub(crate) mod date;
 mod evidence;
 mod lazy;
 mod needs;

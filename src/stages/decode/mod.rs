@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::{Stage, StageKind};
 use crate::document::{Action, AuditEntry, Document, Span};
 use crate::error::{DocErrorKind, Position};
+use crate::html::{self, HtmlMode, HtmlText, Shape};
 use detect::choose;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +35,9 @@ pub struct DecodeConfig {
     pub malformed: Malformed,
     /// With `malformed = "replace"`, more damaged sequences than this is an error.
     pub max_malformed: usize,
+    /// Whether the text is read as HTML: `auto` (pages, fragments and HTML lines inside
+    /// text, from the text itself), `always` or `never`.
+    pub html: HtmlMode,
 }
 
 impl Default for DecodeConfig {
@@ -43,6 +47,7 @@ impl Default for DecodeConfig {
             max_line_bytes: 8 << 20,
             malformed: Malformed::Replace,
             max_malformed: 16,
+            html: HtmlMode::Auto,
         }
     }
 }
@@ -121,11 +126,79 @@ impl Stage for Decode {
             }
         }
         doc.count("decode.malformed", malformed.len() as u64);
-        Ok(())
+        self.read_html(doc)
     }
 }
 
 impl Decode {
+    /// Reads the text as HTML where it is HTML: the lines become the page's article (or
+    /// the fragment's text), what was left out goes to the audit trail and the page's
+    /// metadata to the document's.
+    fn read_html(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        let shape = html::shape(&doc.original, self.cfg.html);
+        let page = match shape {
+            Shape::Text => match html::convert_lines(&doc.lines) {
+                Some(page) => page,
+                None => return Ok(()),
+            },
+            Shape::Page | Shape::Fragment => match html::convert(&doc.original, shape) {
+                Ok(page) => page,
+                Err(deep) => {
+                    let all = Span { first: 1, last: doc.lines.len().max(1) as u32 };
+                    let why = format!("markup nested {} deep, read as text", deep.depth);
+                    doc.record(AuditEntry::new(
+                        "decode",
+                        "decode.html.too-deep",
+                        Action::Flag,
+                        all,
+                        why,
+                    ));
+                    return Ok(());
+                }
+            },
+        };
+        let HtmlText { lines, meta, removed, code_blocks, links } = page;
+        if lines.iter().all(|l| l.is_blank()) {
+            return Err(DocErrorKind::Blank);
+        }
+        doc.lines = lines;
+        doc.count(
+            match shape {
+                Shape::Page => "decode.html.page",
+                Shape::Fragment => "decode.html.fragment",
+                Shape::Text => "decode.html.lines",
+            },
+            1,
+        );
+        doc.count("decode.html.code", code_blocks as u64);
+        for r in removed {
+            doc.count(r.why.rule(), 1);
+            doc.record(AuditEntry::new("decode", r.why.rule(), Action::Remove, r.span, r.text));
+        }
+        for l in links {
+            if !doc.meta.links.contains(&l) {
+                doc.meta.links.push(l);
+            }
+        }
+        let m = &mut doc.meta;
+        m.title = m.title.take().or(meta.title);
+        m.author = m.author.take().or(meta.author);
+        m.published = m.published.take().or(meta.published);
+        m.platform = m.platform.take().or(meta.platform);
+        m.cover_url = m.cover_url.take().or(meta.cover);
+        if let Some(url) = meta.url.filter(|u| !m.source_urls.contains(u)) {
+            m.source_urls.push(url);
+        }
+        for (key, value) in
+            [("site_name", meta.site_name), ("description", meta.description), ("lang", meta.lang)]
+        {
+            if let Some(v) = value {
+                m.extra.entry(key.to_owned()).or_insert(v);
+            }
+        }
+        Ok(())
+    }
+
     fn accept_malformed(
         &self,
         raw: &[u8],

@@ -1,0 +1,404 @@
+//! A small arena DOM that html5ever's tree builder fills, remembering the source line of
+//! every node (the reference DOMs of html5ever and scraper drop line numbers, and a
+//! segment's provenance needs them).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::{local_name, ns, parse_document, parse_fragment, Attribute, ParseOpts, QualName};
+
+/// Index of a node in [`Dom::nodes`].
+pub type NodeId = usize;
+
+#[derive(Debug)]
+pub enum Data {
+    Document,
+    Element {
+        name: Rc<QualName>,
+        attrs: Vec<Attribute>,
+    },
+    Text(String),
+    /// Comments, doctypes and processing instructions: kept as nodes so the tree builder's
+    /// indices stay valid, never rendered.
+    Other,
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub data: Data,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    /// 1-based source line where the node was created (for text: where it was appended).
+    pub line: u32,
+}
+
+/// A parsed page: node 0 is the document.
+#[derive(Debug)]
+pub struct Dom {
+    pub nodes: Vec<Node>,
+}
+
+impl Dom {
+    /// Parses a whole document (`<html>`, `<head>` and `<body>` are implied when missing).
+    pub fn parse_document(text: &str) -> Dom {
+        parse_document(Sink::default(), ParseOpts::default()).one(StrTendril::from(text))
+    }
+
+    /// Parses a fragment as the content of a `<body>`.
+    pub fn parse_fragment(text: &str) -> Dom {
+        let body = QualName::new(None, ns!(html), local_name!("body"));
+        parse_fragment(Sink::default(), ParseOpts::default(), body, Vec::new(), false)
+            .one(StrTendril::from(text))
+    }
+
+    /// The element's local name (`div`), or `""` for other nodes.
+    pub fn tag(&self, id: NodeId) -> &str {
+        match &self.nodes[id].data {
+            Data::Element { name, .. } => &name.local,
+            _ => "",
+        }
+    }
+
+    pub fn attr(&self, id: NodeId, key: &str) -> Option<&str> {
+        match &self.nodes[id].data {
+            Data::Element { attrs, .. } => {
+                attrs.iter().find(|a| &*a.name.local == key).map(|a| &*a.value)
+            }
+            _ => None,
+        }
+    }
+
+    /// Every descendant of `root` (itself included) in document order, without recursion
+    /// (a page may nest elements thousands deep).
+    pub fn descendants(&self, root: NodeId) -> Descendants<'_> {
+        Descendants { dom: self, stack: vec![root] }
+    }
+
+    /// The first element named `tag` in document order.
+    pub fn find(&self, tag: &str) -> Option<NodeId> {
+        self.descendants(0).find(|&n| self.tag(n) == tag)
+    }
+
+    /// The text a reader sees of `root`'s subtree (scripts and styles left out), white
+    /// space runs folded to one space.
+    pub fn text_of(&self, root: NodeId) -> String {
+        let mut out = String::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            match &self.nodes[n].data {
+                Data::Text(t) => out.push_str(t),
+                _ if matches!(self.tag(n), "script" | "style" | "template" | "noscript") => {}
+                _ => stack.extend(self.nodes[n].children.iter().rev()),
+            }
+        }
+        fold_space(&out)
+    }
+}
+
+/// Pages nested deeper than this are not parsed as HTML. The tree builder's scope checks
+/// walk the stack of open elements, so its time grows with depth × tags; browsers cap the
+/// depth they build (Chromium: 512) and real articles stay far below this.
+pub const MAX_DEPTH: usize = 1024;
+
+/// An upper bound of how deep the tree builder's stack of open elements gets: start tags
+/// minus end tags, leaving out void elements, those whose end tag is optional (a following
+/// block closes them), and markup inside comments, scripts and styles (not parsed as tags).
+pub fn nesting(text: &str) -> usize {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body", "!doctype",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let bytes = text.as_bytes();
+    let mut skip_to = 0;
+    for at in memchr::memchr_iter(b'<', bytes) {
+        if at < skip_to {
+            continue;
+        }
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(b"!--") {
+            skip_to = memchr::memmem::find(rest, b"-->").map_or(bytes.len(), |e| at + 1 + e);
+            continue;
+        }
+        let (closing, rest) = match rest.first() {
+            Some(b'/') => (true, &rest[1..]),
+            _ => (false, rest),
+        };
+        let len = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'!').count();
+        if len == 0 || !rest[0].is_ascii_alphabetic() && rest[0] != b'!' {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&rest[..len]).to_ascii_lowercase();
+        if !closing && matches!(name.as_str(), "script" | "style" | "textarea" | "xmp") {
+            skip_to = memchr::memmem::find_iter(rest, b"</")
+                .find(|&e| {
+                    rest[e + 2..].len() >= name.len()
+                        && rest[e + 2..e + 2 + name.len()].eq_ignore_ascii_case(name.as_bytes())
+                })
+                .map_or(bytes.len(), |e| at + 1 + e + 2);
+            continue;
+        }
+        if UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        let self_closing = end > 0 && rest[end - 1] == b'/';
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
+/// Folds runs of HTML white space to one space and trims the ends.
+pub fn fold_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+pub struct Descendants<'a> {
+    dom: &'a Dom,
+    stack: Vec<NodeId>,
+}
+
+impl Iterator for Descendants<'_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.stack.pop()?;
+        self.stack.extend(self.dom.nodes[id].children.iter().rev());
+        Some(id)
+    }
+}
+
+/// The tree builder's view of the arena. A handle carries the element's name so the
+/// builder can ask for it without borrowing the arena.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    id: NodeId,
+    name: Option<Rc<QualName>>,
+}
+
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+    line: Cell<u32>,
+    /// Answer for `elem_name` on a non-element (the builder never asks; a name is needed).
+    nameless: QualName,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        let document = Node { data: Data::Document, parent: None, children: Vec::new(), line: 1 };
+        Sink {
+            nodes: RefCell::new(vec![document]),
+            line: Cell::new(1),
+            nameless: QualName::new(None, ns!(), local_name!("")),
+        }
+    }
+}
+
+impl Sink {
+    fn push(&self, data: Data) -> NodeId {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(Node { data, parent: None, children: Vec::new(), line: self.line.get() });
+        nodes.len() - 1
+    }
+
+    fn detach(nodes: &mut [Node], id: NodeId) {
+        if let Some(p) = nodes[id].parent.take() {
+            nodes[p].children.retain(|&c| c != id);
+        }
+    }
+
+    /// Inserts `child` into `parent`'s children at `at`, merging text with the text node
+    /// before it as the tree builder requires.
+    fn insert(&self, parent: NodeId, at: Option<usize>, child: NodeOrText<Handle>) {
+        let mut nodes = self.nodes.borrow_mut();
+        let at = at.unwrap_or(nodes[parent].children.len());
+        match child {
+            NodeOrText::AppendText(text) => {
+                if let Some(&prev) = at.checked_sub(1).and_then(|i| nodes[parent].children.get(i)) {
+                    if let Data::Text(t) = &mut nodes[prev].data {
+                        t.push_str(&text);
+                        return;
+                    }
+                }
+                nodes.push(Node {
+                    data: Data::Text(text.to_string()),
+                    parent: Some(parent),
+                    children: Vec::new(),
+                    line: self.line.get(),
+                });
+                let id = nodes.len() - 1;
+                nodes[parent].children.insert(at, id);
+            }
+            NodeOrText::AppendNode(h) => {
+                Sink::detach(&mut nodes, h.id);
+                let at = at.min(nodes[parent].children.len());
+                nodes[h.id].parent = Some(parent);
+                nodes[parent].children.insert(at, h.id);
+            }
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = Handle;
+    type Output = Dom;
+    type ElemName<'a> = &'a QualName;
+
+    fn finish(self) -> Dom {
+        Dom { nodes: self.nodes.into_inner() }
+    }
+
+    fn parse_error(&self, _msg: std::borrow::Cow<'static, str>) {}
+
+    fn get_document(&self) -> Handle {
+        Handle { id: 0, name: None }
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> &'a QualName {
+        target.name.as_deref().unwrap_or(&self.nameless)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> Handle {
+        let name = Rc::new(name);
+        let id = self.push(Data::Element { name: name.clone(), attrs });
+        Handle { id, name: Some(name) }
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> Handle {
+        Handle { id: self.push(Data::Other), name: None }
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Handle {
+        Handle { id: self.push(Data::Other), name: None }
+    }
+
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        self.insert(parent.id, None, child);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &Handle,
+        prev_element: &Handle,
+        child: NodeOrText<Handle>,
+    ) {
+        if self.nodes.borrow()[element.id].parent.is_some() {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        // Template contents are inert: rendering treats the template element itself as
+        // dropped, so its own node can stand for its contents.
+        target.clone()
+    }
+
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        x.id == y.id
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
+        let (parent, at) = {
+            let nodes = self.nodes.borrow();
+            let Some(parent) = nodes[sibling.id].parent else { return };
+            let at = nodes[parent].children.iter().position(|&c| c == sibling.id);
+            (parent, at)
+        };
+        self.insert(parent, at, new_node);
+    }
+
+    fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
+        if let Data::Element { attrs: have, .. } = &mut self.nodes.borrow_mut()[target.id].data {
+            for a in attrs {
+                if !have.iter().any(|h| h.name == a.name) {
+                    have.push(a);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &Handle) {
+        Sink::detach(&mut self.nodes.borrow_mut(), target.id);
+    }
+
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
+        let mut nodes = self.nodes.borrow_mut();
+        let children = std::mem::take(&mut nodes[node.id].children);
+        for &c in &children {
+            nodes[c].parent = Some(new_parent.id);
+        }
+        nodes[new_parent.id].children.extend(children);
+    }
+
+    fn set_current_line(&self, line: u64) {
+        self.line.set(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_remember_their_source_lines() {
+        let dom =
+            Dom::parse_document("<html><body>\n<p>一</p>\n\n<p>二 <b>三</b></p>\n</body></html>");
+        let ps: Vec<_> = dom.descendants(0).filter(|&n| dom.tag(n) == "p").collect();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(dom.nodes[ps[0]].line, 2);
+        assert_eq!(dom.nodes[ps[1]].line, 4);
+        assert_eq!(dom.text_of(ps[1]), "二 三");
+    }
+
+    #[test]
+    fn misnested_markup_is_repaired_as_browsers_do() {
+        // The adoption agency algorithm moves nodes between parents: the arena must keep
+        // one parent per node and every text once.
+        let dom =
+            Dom::parse_document("<p>一<b>二<i>三</b>四</i>五</p><table><td>六</td>七</table>");
+        let body = dom.find("body").unwrap();
+        assert_eq!(dom.text_of(body), "一二三四五七六");
+        for (id, n) in dom.nodes.iter().enumerate() {
+            for &c in &n.children {
+                assert_eq!(dom.nodes[c].parent, Some(id));
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let html = "<div>".repeat(MAX_DEPTH) + "底" + &"</div>".repeat(MAX_DEPTH);
+        assert_eq!(nesting(&html), MAX_DEPTH);
+        let dom = Dom::parse_document(&html);
+        assert_eq!(dom.text_of(0), "底");
+    }
+
+    #[test]
+    fn nesting_counts_elements_left_open_but_not_those_closed_implicitly() {
+        assert_eq!(nesting("<div><p>一<p>二<li>三</div><div><br><img src=x></div>"), 1);
+        assert_eq!(nesting("<div><section><span>深</span></section></div>"), 3);
+        assert_eq!(nesting("a < b, <你好>, </div></div>"), 0);
+        assert_eq!(nesting("<!-- <div><div> --><script>'<div><div>'</script><div></div>"), 1);
+    }
+}
