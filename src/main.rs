@@ -67,7 +67,7 @@ struct RunArgs {
     #[arg(long, value_enum, default_value = "text")]
     input_format: InputFormat,
     /// File extensions taken from directories.
-    #[arg(long, value_delimiter = ',', default_value = "txt,md,text")]
+    #[arg(long, value_delimiter = ',', default_value = "txt,md,text,html,htm")]
     ext: Vec<String>,
     /// No progress bar and no summary line.
     #[arg(short, long)]

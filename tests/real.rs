@@ -23,7 +23,6 @@ use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 use zhpipe::Pipeline;
 
-const DIR: &str = "corpus/real";
 const TARGET: f64 = 0.95;
 
 /// `check_real.py`'s `norm`: NFKC, curly quotes straight, every whitespace character removed
@@ -289,9 +288,9 @@ fn check(e: &Value, recs: &[Value]) -> Vec<Check> {
     res
 }
 
-/// `corpus/real/FLOOR`: `key = number` lines (`#` starts a comment).
-fn floor() -> BTreeMap<String, usize> {
-    let text = fs::read_to_string(Path::new(DIR).join("FLOOR")).expect("corpus/real/FLOOR");
+/// `DIR/FLOOR`: `key = number` lines (`#` starts a comment).
+fn floor(dir: &str) -> BTreeMap<String, usize> {
+    let text = fs::read_to_string(Path::new(dir).join("FLOOR")).expect("FLOOR file");
     text.lines()
         .map(|l| l.split('#').next().unwrap().trim())
         .filter(|l| !l.is_empty())
@@ -304,15 +303,25 @@ fn floor() -> BTreeMap<String, usize> {
 
 #[test]
 fn real_documents_meet_their_expectations() {
+    score("corpus/real");
+}
+
+/// Whole HTML pages (`corpus/html`, see its SOURCES.markdown), scored by the same checks.
+#[test]
+fn real_html_pages_meet_their_expectations() {
+    score("corpus/html");
+}
+
+fn score(dir: &str) {
     let expect: Vec<Value> =
-        serde_json::from_str(&fs::read_to_string(Path::new(DIR).join("EXPECT.json")).unwrap())
+        serde_json::from_str(&fs::read_to_string(Path::new(dir).join("EXPECT.json")).unwrap())
             .unwrap();
     let only = std::env::var("REAL_ONLY").ok();
     let verbose = std::env::var_os("REAL_VERBOSE").is_some();
 
     // Every document in the folder has expectations, and every expectation its document.
     let listed: BTreeSet<&str> = expect.iter().map(|e| str_of(e, "file")).collect();
-    let on_disk: BTreeSet<String> = fs::read_dir(DIR)
+    let on_disk: BTreeSet<String> = fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|f| f.file_name().to_string_lossy().into_owned())
@@ -322,7 +331,7 @@ fn real_documents_meet_their_expectations() {
     let absent: Vec<&&str> = listed.iter().filter(|n| !on_disk.contains(**n)).collect();
     assert!(
         unlisted.is_empty() && absent.is_empty(),
-        "corpus/real: no EXPECT entry for {unlisted:?}; no file for {absent:?}"
+        "{dir}: no EXPECT entry for {unlisted:?}; no file for {absent:?}"
     );
 
     let pipeline = Pipeline::builtin().unwrap();
@@ -335,7 +344,7 @@ fn real_documents_meet_their_expectations() {
             continue;
         }
         docs += 1;
-        let path = format!("{DIR}/{file}");
+        let path = format!("{dir}/{file}");
         let bytes = fs::read(&path).unwrap();
         let out = match pipeline.process_bytes(&path, bytes) {
             Ok(out) => out,
@@ -386,7 +395,7 @@ fn real_documents_meet_their_expectations() {
     if only.is_some() {
         return;
     }
-    let floor = floor();
+    let floor = floor(dir);
     let min_passes = floor["passes"];
     let max_lost = floor["content_lost_max"];
     assert!(
@@ -400,6 +409,6 @@ fn real_documents_meet_their_expectations() {
         "score dropped: {passed}/{total} checks pass, FLOOR says {min_passes}"
     );
     if passed > min_passes || lost.len() < max_lost {
-        println!("(above the floor: raise corpus/real/FLOOR to passes = {passed}, content_lost_max = {})", lost.len());
+        println!("(above the floor: raise {dir}/FLOOR to passes = {passed}, content_lost_max = {})", lost.len());
     }
 }
