@@ -45,7 +45,8 @@ const CODE: &[&str] = &[
     "select", "button", "input", "textarea", "option", "head", "title", "meta", "link", "audio",
     "video", "source", "map",
 ];
-const CHROME: &[&str] = &["nav", "aside", "form", "menu", "dialog"];
+/// Not `form`: ASP.NET pages wrap the whole page in one (its controls are [`CODE`]).
+const CHROME: &[&str] = &["nav", "aside", "menu", "dialog"];
 
 /// Words in class or id that name page widgets. Matched against whole words of the
 /// attribute (split at `-`, `_`, spaces and camel case), so `shadow` is not `ad`.
@@ -141,8 +142,9 @@ fn hidden(dom: &Dom, id: NodeId) -> bool {
     })
 }
 
-/// Why the element `id` is never article text, judged from itself alone.
-pub fn drop_reason(dom: &Dom, id: NodeId, in_article: bool) -> Option<Drop> {
+/// Why the element `id` is never article text, judged from itself alone. With `widgets`
+/// off, class and id names are not read (the second try when they left no article).
+pub fn drop_reason(dom: &Dom, id: NodeId, in_article: bool, widgets: bool) -> Option<Drop> {
     let tag = dom.tag(id);
     if tag.is_empty() {
         return None;
@@ -156,7 +158,7 @@ pub fn drop_reason(dom: &Dom, id: NodeId, in_article: bool) -> Option<Drop> {
     if CHROME.contains(&tag) || (matches!(tag, "header" | "footer") && !in_article) {
         return Some(Drop::Chrome);
     }
-    if matches!(tag, "body" | "html" | "article" | "main") {
+    if !widgets || matches!(tag, "body" | "html" | "article" | "main") {
         return None;
     }
     let words = class_words(dom, id);
@@ -197,7 +199,7 @@ pub struct Analysis {
     pub counts: Vec<Counts>,
 }
 
-pub fn analyse(dom: &Dom) -> Analysis {
+pub fn analyse(dom: &Dom, widgets: bool) -> Analysis {
     let n = dom.nodes.len();
     let mut drop = vec![None; n];
     let mut in_link = vec![false; n];
@@ -210,7 +212,9 @@ pub fn analyse(dom: &Dom) -> Analysis {
         in_article[id] = inherited_article || dom.tag(id) == "article";
         in_link[id] = parent.is_some_and(|p| in_link[p]) || dom.tag(id) == "a";
         // Inside a subtree left out, everything is left out (for the reason of its root).
-        drop[id] = parent.and_then(|p| drop[p]).or_else(|| drop_reason(dom, id, inherited_article));
+        drop[id] = parent
+            .and_then(|p| drop[p])
+            .or_else(|| drop_reason(dom, id, inherited_article, widgets));
     }
     // Post-order (reverse pre-order): counts bubble up from kept children.
     let mut counts = vec![Counts::default(); n];

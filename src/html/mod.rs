@@ -124,6 +124,10 @@ pub struct TooDeep {
     pub depth: usize,
 }
 
+/// Fewer characters of article than this, and the page is read again without trusting
+/// class and id names.
+const MIN_ARTICLE_CHARS: usize = 200;
+
 /// Reads a page or fragment.
 pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
     let depth = dom::nesting(text);
@@ -134,10 +138,23 @@ pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
         Shape::Page => Dom::parse_document(text),
         _ => Dom::parse_fragment(text),
     };
-    let analysis = content::analyse(&dom);
+    let mut analysis = content::analyse(&dom, true);
     let mut r = Renderer::default();
     let root = dom.find("body").unwrap_or(0);
-    let main = if shape == Shape::Page { content::main_content(&dom, &analysis) } else { None };
+    let mut main = if shape == Shape::Page { content::main_content(&dom, &analysis) } else { None };
+    // Class names mislead sometimes (a page wrapped in `share-area`): when they leave less
+    // than a short article, try again without reading them, as Readability does.
+    let found = |m: &Option<Vec<usize>>, a: &content::Analysis| {
+        m.as_ref().map_or(a.counts[root].chars, |m| m.iter().map(|&n| a.counts[n].chars).sum())
+    };
+    if found(&main, &analysis) < MIN_ARTICLE_CHARS {
+        let retry = content::analyse(&dom, false);
+        let retry_main =
+            if shape == Shape::Page { content::main_content(&dom, &retry) } else { None };
+        if found(&retry_main, &retry) > found(&main, &analysis) {
+            (analysis, main) = (retry, retry_main);
+        }
+    }
     match main {
         Some(main) => {
             // Everything under <body> that is neither in the article nor around it is
