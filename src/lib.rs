@@ -32,6 +32,7 @@ pub mod document;
 pub mod error;
 pub mod input;
 pub mod normalize;
+pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod repair;
