@@ -34,10 +34,10 @@ pub struct DecodeConfig {
     pub malformed: Malformed,
     /// With `malformed = "replace"`, more damaged sequences than this is an error.
     pub max_malformed: usize,
-    /// With `memory_base`, the memory budget of one document: `memory_per_byte` × its bytes
-    /// + `memory_base`. A document whose estimated cost ([`estimated_cost`]: its bytes and
-    /// its lines, each line costing the same whatever its length) is over the budget fails
-    /// alone, before any line is built.
+    /// With `memory_base`, the memory budget of one document: `memory_per_byte` times its
+    /// bytes plus `memory_base`. A document whose estimated cost ([`estimated_cost`]: its
+    /// bytes and its lines, each line costing the same whatever its length) is over the
+    /// budget fails alone, before any line is built.
     pub memory_per_byte: u64,
     pub memory_base: u64,
 }
