@@ -68,8 +68,7 @@ impl Resources {
         match (&self.base, builtin_name) {
             (Some(base), None) => {
                 let path = base.join(name);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| Error::Io { path: path.clone(), source })?;
+                let text = read_text_file(&path)?;
                 Ok((path, text))
             }
             (_, builtin) => {
@@ -87,6 +86,57 @@ impl Resources {
     }
 }
 
+/// The most bytes a pipeline or rule file may have: far more than any rule file needs
+/// (jieba's own dictionary is 5 MB), and a bound on what a misnamed file (`/dev/zero`, a
+/// log) can make the reader hold.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads a pipeline or rule file: at most [`MAX_CONFIG_FILE_BYTES`], and text (UTF-8, no
+/// NUL byte); anything else is refused by type, its contents never shown.
+pub fn read_text_file(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let refuse = |message: String| Error::Rules { path: path.to_owned(), message };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_CONFIG_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_CONFIG_FILE_BYTES {
+        return Err(refuse(format!(
+            "over {MAX_CONFIG_FILE_BYTES} bytes: not a pipeline or rule file (reading stopped there)"
+        )));
+    }
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        return Err(refuse(format!("binary data (a NUL byte at byte {at}), not a text file")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        refuse(format!("not UTF-8 text (invalid byte at byte {})", e.utf8_error().valid_up_to()))
+    })
+}
+
+/// At most this many characters of a line are shown in an error.
+const EXCERPT_CHARS: usize = 60;
+
+/// A short, escaped excerpt of a line for an error message: at most [`EXCERPT_CHARS`]
+/// characters, control characters escaped (a terminal never receives them raw).
+pub fn excerpt(line: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in line.trim_end().chars().enumerate() {
+        if i == EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl PipelineFile {
     pub fn builtin() -> PipelineFile {
         let (_, text) =
@@ -99,6 +149,7 @@ impl PipelineFile {
         let err = |message| Error::Pipeline { path: path.to_owned(), message };
         let raw: RawPipelineFile =
             toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
+        let spans: Vec<Range<usize>> = raw.stages.iter().map(|t| t.span()).collect();
         let stages = raw
             .stages
             .into_iter()
@@ -110,31 +161,70 @@ impl PipelineFile {
             })
             .collect::<Result<Vec<_>>>()?;
         let file = PipelineFile { version: raw.version, description: raw.description, stages };
-        file.check().map_err(err)?;
+        file.check(text, &spans).map_err(err)?;
         Ok(file)
     }
 
-    fn check(&self) -> std::result::Result<(), String> {
+    /// Stage order and the range of every number, errors placed at their stage (or key).
+    fn check(&self, text: &str, spans: &[Range<usize>]) -> std::result::Result<(), String> {
         if self.version != 1 {
-            return Err(format!("version = {} is not supported (only 1)", self.version));
+            let at = key_offset(text, 0..text.len(), "version").unwrap_or(0);
+            let message = format!("version = {} is not supported (only 1)", self.version);
+            return Err(describe_at(text, at, &message));
         }
+        let at = |i: usize| spans.get(i).map_or(0, |s| s.start);
         let kinds: Vec<StageKind> = self.stages.iter().map(StageConfig::kind).collect();
         if kinds.first() != Some(&StageKind::Decode) {
-            return Err("the first stage must be `decode`".into());
+            return Err(describe_at(text, at(0), "the first stage must be `decode`"));
         }
         if kinds.last() != Some(&StageKind::Emit) {
-            return Err("the last stage must be `emit`".into());
+            let last = kinds.len().saturating_sub(1);
+            return Err(describe_at(text, at(last), "the last stage must be `emit`"));
         }
-        if let Some(w) = kinds.windows(2).find(|w| w[0] >= w[1]) {
-            return Err(format!(
+        if let Some(i) = kinds.windows(2).position(|w| w[0] >= w[1]) {
+            let message = format!(
                 "stage `{}` after `{}`: stages must appear once each, in the order {}",
-                w[1],
-                w[0],
+                kinds[i + 1],
+                kinds[i],
                 StageKind::ALL.map(|k| k.name()).join(", ")
-            ));
+            );
+            return Err(describe_at(text, at(i + 1), &message));
+        }
+        for (i, stage) in self.stages.iter().enumerate() {
+            if let StageConfig::Decode(d) = stage {
+                let positive = [
+                    ("max_doc_bytes", d.max_doc_bytes),
+                    ("max_line_bytes", d.max_line_bytes),
+                    ("memory_per_byte", d.memory_per_byte),
+                ];
+                if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
+                    let span = spans.get(i).cloned().unwrap_or(0..0);
+                    let where_ = key_offset(text, span.clone(), key).unwrap_or(span.start);
+                    let message = format!("{key} = 0: must be at least 1");
+                    return Err(describe_at(text, where_, &message));
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// The offset of the line setting `key` (`key = …`) in the stage starting at `span.start`
+/// (its keys run to the next table header).
+fn key_offset(text: &str, span: Range<usize>, key: &str) -> Option<usize> {
+    let start = span.start.min(text.len());
+    let mut offset = start;
+    for (k, line) in text[start..].split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        if k > 0 && t.starts_with('[') {
+            return None;
+        }
+        if t.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')) {
+            return Some(offset + (line.len() - t.len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Turns a toml error into "line N, column M: message" plus the offending line.
@@ -182,11 +272,53 @@ fn describe_stage_error(text: &str, span: Range<usize>, e: &toml::de::Error) -> 
     }
 }
 
-/// "line N, column M: message" for the byte `offset` of `text`, plus that line.
+/// "line N, column M: message" for the byte `offset` of `text`, plus a short escaped
+/// [`excerpt`] of that line. A file that fails at its first statement (not a comment, not
+/// blank) is not taken for a pipeline or rule file with a mistake in it, but for another
+/// file named by mistake (or on purpose: `/etc/shadow`): none of its content is shown.
 fn describe_at(text: &str, offset: usize, message: &str) -> String {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    let src = text.lines().nth(line - 1).unwrap_or("").trim_end();
-    format!("line {line}, column {col}: {message}\n    | {src}")
+    let first_statement = text
+        .lines()
+        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map_or(1, |i| i + 1);
+    if line <= first_statement {
+        return format!(
+            "line {line}, column {col}: {message} (the file does not read as TOML from its \
+             first line: its content is not shown)"
+        );
+    }
+    let src = text.lines().nth(line - 1).unwrap_or("");
+    format!("line {line}, column {col}: {message}\n    | {}", excerpt(src))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_and_escaped() {
+        assert_eq!(excerpt("key = \"值\"  "), "key = \"值\"");
+        assert_eq!(excerpt("a\u{1b}[2Jb\tc"), "a\\u{1b}[2Jb\\tc");
+        let long = excerpt(&"字".repeat(500));
+        assert_eq!(long.chars().count(), EXCERPT_CHARS + 1);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn a_file_failing_at_its_first_statement_is_not_shown() {
+        let text = "# a comment\nroot:$6$secret:19000\nmore\n";
+        let e = toml::from_str::<toml::Table>(text).unwrap_err();
+        let message = describe_toml_error(text, &e);
+        assert!(message.contains("line 2") && !message.contains("secret"), "{message}");
+        let text = "version = 1\nbroken line\n";
+        let e = toml::from_str::<toml::Table>(text).unwrap_err();
+        assert!(describe_toml_error(text, &e).contains("| broken line"));
+    }
 }

@@ -120,6 +120,39 @@ pub struct Metadata {
     pub variant: Option<String>,
     /// Anything else a rule extracted (rule-defined keys), kept sorted for stable output.
     pub extra: BTreeMap<String, String>,
+    /// `links` and `source_urls` as sets, so that adding one that is already there is found
+    /// in constant time (use [`Metadata::add_link`] and [`Metadata::add_source_url`]).
+    seen_links: std::collections::HashSet<String>,
+    seen_source_urls: std::collections::HashSet<String>,
+}
+
+impl Metadata {
+    /// Appends `url` to `links` unless it is there already.
+    pub fn add_link(&mut self, url: &str) {
+        push_new(&mut self.links, &mut self.seen_links, url);
+    }
+
+    /// Appends `url` to `source_urls` unless it is there already.
+    pub fn add_source_url(&mut self, url: &str) {
+        push_new(&mut self.source_urls, &mut self.seen_source_urls, url);
+    }
+}
+
+/// Appends `value` to `list` unless it is there. `seen` mirrors `list`; it is rebuilt when
+/// their lengths differ (code that pushed to `list` directly), and when `list` holds
+/// duplicates so pushed the check falls back to a scan.
+fn push_new(list: &mut Vec<String>, seen: &mut std::collections::HashSet<String>, value: &str) {
+    if seen.len() != list.len() {
+        *seen = list.iter().cloned().collect();
+    }
+    let new = if seen.len() == list.len() {
+        seen.insert(value.to_owned())
+    } else {
+        !list.iter().any(|l| l == value)
+    };
+    if new {
+        list.push(value.to_owned());
+    }
 }
 
 /// A person speaking in a transcript.
@@ -277,20 +310,41 @@ impl Document {
         out
     }
 
-    /// Replaces the lines with those of `text`, numbering them as source lines 1..=n.
+    /// Replaces the lines with those of `text`, numbering them as source lines 1..=n. A run
+    /// of blank lines becomes one blank line spanning the run (the text of its first): a
+    /// `Line` costs the same whatever its length, and every stage reads blank lines only as
+    /// separators, so a document's lines stay in proportion to its text.
     pub fn set_source_text(&mut self, text: &str) {
         // A final newline ends the last line; it does not start another.
         let body = text.strip_suffix('\n').unwrap_or(text);
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain([body.len()]);
-        self.lines = ends
-            .enumerate()
-            .map(|(i, end)| {
+        let lines = || {
+            let mut start = 0;
+            memchr::memchr_iter(b'\n', body.as_bytes()).chain([body.len()]).map(move |end| {
                 let l = &body[start..end];
                 start = end + 1;
-                Line::new(l.strip_suffix('\r').unwrap_or(l), Span::line(i as u32 + 1))
+                l.strip_suffix('\r').unwrap_or(l)
             })
-            .collect();
+        };
+        // Counted first so the vector is allocated once, at its size.
+        let mut n = 0;
+        let mut after_blank = false;
+        for l in lines() {
+            let blank = l.trim().is_empty();
+            n += usize::from(!(blank && after_blank));
+            after_blank = blank;
+        }
+        let mut out: Vec<Line> = Vec::with_capacity(n);
+        after_blank = false;
+        for (i, l) in lines().enumerate() {
+            let src = Span::line(i as u32 + 1);
+            let blank = l.trim().is_empty();
+            match out.last_mut() {
+                Some(prev) if blank && after_blank => prev.src = prev.src.join(src),
+                _ => out.push(Line::new(l, src)),
+            }
+            after_blank = blank;
+        }
+        self.lines = out;
         self.original = Arc::from(text);
     }
 
@@ -303,5 +357,43 @@ impl Document {
 
     pub fn record(&mut self, entry: AuditEntry) {
         self.audit.push(entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_runs_are_one_line_spanning_the_run() {
+        let mut doc = Document::default();
+        doc.set_source_text("一\n\n\n \n二\r\n\n三\n");
+        let got: Vec<(&str, [u32; 2])> =
+            doc.lines.iter().map(|l| (l.text.as_str(), l.src.as_pair())).collect();
+        assert_eq!(
+            got,
+            [("一", [1, 1]), ("", [2, 4]), ("二", [5, 5]), ("", [6, 6]), ("三", [7, 7])]
+        );
+        assert_eq!(doc.lines.capacity(), doc.lines.len());
+        // A million blank lines are one.
+        doc.set_source_text(&format!("a{}b", "\n".repeat(1_000_000)));
+        assert_eq!(doc.lines.len(), 3);
+        assert_eq!(doc.lines[1].src.as_pair(), [2, 1_000_000]);
+    }
+
+    #[test]
+    fn links_and_source_urls_are_kept_once_in_order() {
+        let mut meta = Metadata::default();
+        for url in ["b", "a", "b", "c", "a"] {
+            meta.add_link(url);
+            meta.add_source_url(url);
+        }
+        assert_eq!(meta.links, ["b", "a", "c"]);
+        assert_eq!(meta.source_urls, ["b", "a", "c"]);
+        // Pushed directly (with a duplicate): still checked.
+        meta.links.push("c".into());
+        meta.add_link("c");
+        meta.add_link("d");
+        assert_eq!(meta.links, ["b", "a", "c", "c", "d"]);
     }
 }

@@ -13,8 +13,8 @@ pub struct Position {
 }
 
 impl Position {
-    /// Locates `byte` in `bytes`, counting lines by `\n` and columns by UTF-8 lead bytes
-    /// (close enough for legacy encodings, where it counts bytes of ASCII and lead bytes).
+    /// Locates `byte` in `bytes`, counting lines by `\n` and columns by UTF-8 lead bytes.
+    /// For text in another encoding see [`Position::locate_in`].
     pub fn locate(bytes: &[u8], byte: usize) -> Position {
         let byte = byte.min(bytes.len());
         let before = &bytes[..byte];
@@ -23,6 +23,25 @@ impl Position {
         let column =
             before[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32 + 1;
         Position { byte: byte as u64, line, column }
+    }
+}
+
+impl Position {
+    /// Locates `byte` in `bytes` encoded in `encoding`: the bytes before it are decoded and
+    /// lines and columns counted in characters (a `0x0A` byte inside a UTF-16 or GBK
+    /// character is not a newline); `byte` stays the offset in `bytes`.
+    pub fn locate_in(
+        encoding: &'static encoding_rs::Encoding,
+        bytes: &[u8],
+        byte: usize,
+    ) -> Position {
+        if encoding == encoding_rs::UTF_8 {
+            return Position::locate(bytes, byte);
+        }
+        let byte = byte.min(bytes.len());
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[..byte]);
+        let pos = Position::locate(text.as_bytes(), text.len());
+        Position { byte: byte as u64, ..pos }
     }
 }
 
@@ -50,6 +69,18 @@ pub enum DocErrorKind {
     Binary(String),
     #[error("document is {bytes} bytes, over the limit of {limit} bytes (decode.max_doc_bytes)")]
     TooLarge { bytes: u64, limit: u64 },
+    /// A stream (standard input, a device, a file that grew) read up to its limit without
+    /// reaching its end: reading stops there, so `/dev/zero` or `yes |` cannot exhaust memory.
+    #[error("input goes on past the limit of {limit} bytes (decode.max_doc_bytes); reading stopped there")]
+    TooLargeStream { limit: u64 },
+    /// The document's estimated memory is over its budget: each line costs a fixed amount
+    /// whatever its length, so a document of very short lines costs many times its size.
+    #[error(
+        "document has {lines} lines (blank runs counted once) in {bytes} bytes: processing it \
+         would take about {estimate} MB, over the budget of {budget} MB for its size \
+         (decode.memory_per_byte × bytes + decode.memory_base)"
+    )]
+    TooManyLines { lines: u64, bytes: u64, estimate: u64, budget: u64 },
     #[error("line {line} is {bytes} bytes long, over the limit of {limit} bytes (decode.max_line_bytes)")]
     LineTooLong { line: u32, bytes: u64, limit: u64 },
     #[error("undecodable bytes: {0}")]

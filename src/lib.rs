@@ -33,6 +33,7 @@ pub mod error;
 pub mod html;
 pub mod input;
 pub mod normalize;
+pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod repair;

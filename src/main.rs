@@ -1,7 +1,7 @@
 //! The `zhpipe` command line.
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use zhpipe::batch::{self, BatchOptions, Format, Sinks, Summary};
 use zhpipe::input::{self, Body, InputFormat, Item};
+use zhpipe::output::{self, is_dash, Output};
 use zhpipe::{DocError, Error, Pipeline, StageKind};
 
 // Short-lived per-document strings dominate allocation; see Cargo.toml.
@@ -43,7 +44,7 @@ enum Command {
 struct RunArgs {
     /// Files, directories, or `-` for standard input.
     #[arg(required = true)]
-    inputs: Vec<String>,
+    inputs: Vec<PathBuf>,
     /// Write records here (atomically) instead of standard output (`-`: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -103,6 +104,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
                 .into(),
         ));
     }
+    check_outputs(&args)?;
     let pipeline = match &args.pipeline {
         Some(p) => Pipeline::from_file(p)?,
         None => Pipeline::builtin()?,
@@ -116,7 +118,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         .num_threads(jobs)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
-    let paths = args.inputs.iter().filter(|i| *i != "-").count();
+    let paths = args.inputs.iter().filter(|i| !is_dash(i)).count();
     let Inputs { items, total, several } = items(&args, pipeline.max_doc_bytes());
     let opts = BatchOptions {
         until: args.until,
@@ -135,8 +137,20 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         max_held_input_bytes: jobs * (64 << 20),
     };
     let progress = progress_bar(&args, total);
-    let mut out = AtomicOut::open(args.output.as_deref())?;
-    let mut audit = args.audit.as_deref().map(|p| AtomicOut::open(Some(p))).transpose()?;
+    let files = |p: Option<&PathBuf>| p.is_some_and(|p| !is_dash(p));
+    let open = |p: Option<&PathBuf>, others_are_files: bool| {
+        Output::open(p.map(PathBuf::as_path), others_are_files)
+            .map_err(|source| Error::Io { path: p.cloned().unwrap_or_else(|| "-".into()), source })
+    };
+    let mut out = open(args.output.as_ref(), files(args.audit.as_ref()))?;
+    let mut audit =
+        args.audit.as_ref().map(|a| open(Some(a), files(args.output.as_ref()))).transpose()?;
+    if out.is_file() || audit.as_ref().is_some_and(Output::is_file) {
+        output::remove_temporaries_on_signals().map_err(|source| Error::Io {
+            path: args.output.clone().or(args.audit.clone()).unwrap_or_default(),
+            source,
+        })?;
+    }
     let mut errors = 0u64;
     let mut on_error = |e: &DocError| {
         errors += 1;
@@ -148,28 +162,26 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         show_rates(&progress, n, bytes);
     };
     let sinks = Sinks {
-        out: out.writer(),
-        audit: audit.as_mut().map(|a| a.writer()),
+        out: &mut out,
+        audit: audit.as_mut().map(|a| a as &mut dyn io::Write),
         on_error: &mut on_error,
         on_warning: &mut on_warning,
         on_progress: &mut on_progress,
     };
     let summary = match batch::run(&pipeline, &pool, items, &opts, sinks) {
         Ok(s) => s,
-        // A closed pipe (`zhpipe run … | head`) is the reader's choice, not a failure.
+        // A closed pipe (`zhpipe run … | head`) is the reader's choice, not a failure: only
+        // standard output is written then (with file outputs, a closed one is ignored).
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        Err(source) => {
-            return Err(Error::Io {
-                path: args.output.clone().unwrap_or_else(|| "-".into()),
-                source,
-            })
+        Err(e) => {
+            let (path, source) = output::split_error(e);
+            let path = path.or(args.output.clone()).unwrap_or_else(|| "-".into());
+            return Err(Error::Io { path, source });
         }
     };
     progress.finish_and_clear();
-    out.commit()?;
-    if let Some(a) = audit {
-        a.commit()?;
-    }
+    let all = std::iter::once(out).chain(audit).collect();
+    output::commit_all(all).map_err(|(path, source)| Error::Io { path, source })?;
     report(&args, &summary);
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -189,7 +201,7 @@ fn items(args: &RunArgs, limit: u64) -> Inputs {
         // own): a folder of millions of files starts at once and never holds a list of
         // them. Several inputs are listed first, to make ids unique across them.
         if let [one] = args.inputs.as_slice() {
-            if one != "-" {
+            if !is_dash(one) {
                 // A few are listed first: a small folder still has a count (and no
                 // progress bar), and text output knows whether to head its documents.
                 let mut files = input::files(one, &args.ext);
@@ -201,7 +213,7 @@ fn items(args: &RunArgs, limit: u64) -> Inputs {
         }
         let mut all = Vec::new();
         for input in &args.inputs {
-            if input == "-" {
+            if is_dash(input) {
                 let body = match input::read_all(io::stdin().lock(), "-", limit) {
                     Ok(b) => Body::Bytes(b),
                     Err(e) => Body::Failed(e),
@@ -220,7 +232,7 @@ fn items(args: &RunArgs, limit: u64) -> Inputs {
     let jsonl_limit = limit.saturating_mul(4);
     let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
     for input in &args.inputs {
-        if input == "-" {
+        if is_dash(input) {
             streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into(), jsonl_limit)));
             continue;
         }
@@ -236,7 +248,9 @@ fn items(args: &RunArgs, limit: u64) -> Inputs {
             },
         )));
     }
-    Inputs { items: Box::new(streams.into_iter().flatten()), total: None, several: false }
+    // Ids are made unique across the run, as files' are (a repeated id gets `~2`, `~3`, …).
+    let items = input::unique_ids(streams.into_iter().flatten());
+    Inputs { items: Box::new(items), total: None, several: false }
 }
 
 fn failed(name: &str, e: io::Error) -> Item {
@@ -293,74 +307,32 @@ fn report(args: &RunArgs, s: &Summary) {
     }
 }
 
-/// tempfile's errors end in ` at path "<the random name it tried>"`, a file the user never
-/// named; the message is given for the output path instead.
-fn without_temp_path(e: io::Error) -> io::Error {
-    match e.to_string().rsplit_once(" at path ") {
-        Some((head, _)) => io::Error::new(e.kind(), head.to_owned()),
-        None => e,
-    }
-}
-
-/// Whether an `-o` / `--audit` value is `-`: standard output, as `-` is standard input.
-fn is_dash(path: &Path) -> bool {
-    path == Path::new("-")
-}
-
-/// Standard output, or a temporary file renamed over the target only when the run
-/// completes, so a reader never sees a half-written file. A target that exists and is not a
-/// regular file (`/dev/null`, a FIFO, a terminal) is written in place: renaming over it would
-/// replace the device or pipe with a plain file. A symlink is followed, so the rename
-/// replaces the file it points to, not the link.
-enum AtomicOut {
-    Stdout(BufWriter<io::Stdout>),
-    Special { file: BufWriter<File>, path: PathBuf },
-    File { tmp: BufWriter<tempfile::NamedTempFile>, path: PathBuf },
-}
-
-impl AtomicOut {
-    fn open(path: Option<&Path>) -> Result<AtomicOut, Error> {
-        let Some(path) = path.filter(|p| !is_dash(p)) else {
-            return Ok(AtomicOut::Stdout(BufWriter::new(io::stdout())));
-        };
-        let io_err = |source| Error::Io { path: path.to_owned(), source };
-        if let Ok(meta) = std::fs::metadata(path) {
-            if !meta.is_file() {
-                let file = std::fs::OpenOptions::new().write(true).open(path).map_err(io_err)?;
-                return Ok(AtomicOut::Special {
-                    file: BufWriter::new(file),
-                    path: path.to_owned(),
-                });
-            }
-        }
-        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_err(without_temp_path(e)))?;
-        Ok(AtomicOut::File { tmp: BufWriter::new(tmp), path: target })
-    }
-
-    fn writer(&mut self) -> &mut dyn Write {
-        match self {
-            AtomicOut::Stdout(w) => w,
-            AtomicOut::Special { file, .. } => file,
-            AtomicOut::File { tmp, .. } => tmp,
+/// Refuses, before anything is read, outputs that would destroy data: `--audit` and `-o`
+/// naming one file (one would replace the other), and `-o` or `--audit` naming an input.
+fn check_outputs(args: &RunArgs) -> Result<(), Error> {
+    let targets = [("--output", &args.output), ("--audit", &args.audit)];
+    let targets: Vec<(&str, &Path)> = targets
+        .iter()
+        .filter_map(|(flag, p)| Some((*flag, p.as_deref()?)))
+        .filter(|(_, p)| output::is_file_target(p))
+        .collect();
+    if let [(_, o), (_, a)] = targets.as_slice() {
+        if output::same_file(o, a) {
+            return Err(Error::Usage(format!(
+                "--output and --audit both name {}: each needs a file of its own",
+                a.display()
+            )));
         }
     }
-
-    fn commit(self) -> Result<(), Error> {
-        match self {
-            AtomicOut::Stdout(mut w) => {
-                w.flush().map_err(|source| Error::Io { path: "-".into(), source })
-            }
-            AtomicOut::Special { mut file, path } => {
-                file.flush().map_err(|source| Error::Io { path, source })
-            }
-            AtomicOut::File { tmp, path } => {
-                let io_err = |source| Error::Io { path: path.clone(), source };
-                let tmp = tmp.into_inner().map_err(|e| io_err(e.into_error()))?;
-                tmp.persist(&path).map_err(|e| io_err(e.error))?;
-                Ok(())
-            }
+    for (flag, target) in &targets {
+        let inputs = args.inputs.iter().filter(|i| !is_dash(i) && i.is_file());
+        if let Some(input) = inputs.into_iter().find(|i| output::same_file(i, target)) {
+            return Err(Error::Usage(format!(
+                "{flag} {} is also an input ({}): writing it would replace the input",
+                target.display(),
+                input.display()
+            )));
         }
     }
+    Ok(())
 }

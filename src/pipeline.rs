@@ -42,8 +42,10 @@ impl Pipeline {
     /// Loads a pipeline file; rule files it names are read relative to its directory.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Pipeline> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        let text = crate::config::read_text_file(path).map_err(|e| match e {
+            Error::Rules { path, message } => Error::Pipeline { path, message },
+            other => other,
+        })?;
         let file = PipelineFile::parse(&text, path)?;
         let base = path.parent().map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
         Self::build(&file, &Resources::dir(base))

@@ -86,34 +86,40 @@ impl Item {
 
 /// [`read_file`], its error naming the input as `name`.
 fn read_named(name: &str, path: &Path, limit: u64) -> Result<Vec<u8>, DocError> {
-    read_file(path, limit).map_err(|kind| DocError::new(name.to_owned(), kind))
+    match read_file(path, limit) {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(kind)) | Err(kind) => Err(DocError::new(name.to_owned(), kind)),
+    }
 }
 
 fn too_large(bytes: u64, limit: u64) -> DocErrorKind {
     DocErrorKind::TooLarge { bytes, limit }
 }
 
-fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, DocErrorKind> {
+fn read_file(path: &Path, limit: u64) -> Result<Result<Vec<u8>, DocErrorKind>, DocErrorKind> {
     let io = |e: std::io::Error| DocErrorKind::Io(e.to_string());
     let file = fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len > limit {
         return Err(too_large(len, limit));
     }
-    read_bounded(file, limit, len as usize).map_err(io)?.map_err(|n| too_large(n, limit))
+    read_bounded(file, limit, len as usize).map_err(io)
 }
 
-/// Reads `r` to its end holding at most `limit` bytes: `Ok(Err(total))` when it is longer
-/// (the rest is read and counted, not kept, so the message can give the size).
-fn read_bounded(r: impl Read, limit: u64, hint: usize) -> std::io::Result<Result<Vec<u8>, u64>> {
+/// Reads `r` to its end holding at most `limit` bytes. A longer input (a stream, a device
+/// such as `/dev/zero`, a file that grew) is not read further than `limit + 1` bytes: its
+/// size is unknown and may be endless.
+fn read_bounded(
+    r: impl Read,
+    limit: u64,
+    hint: usize,
+) -> std::io::Result<Result<Vec<u8>, DocErrorKind>> {
     let mut buf = Vec::with_capacity(hint);
-    let mut r = r.take(limit.saturating_add(1));
-    r.read_to_end(&mut buf)?;
+    r.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 <= limit {
         return Ok(Ok(buf));
     }
-    let rest = std::io::copy(&mut r.into_inner(), &mut std::io::sink())?;
-    Ok(Err(buf.len() as u64 + rest))
+    Ok(Err(DocErrorKind::TooLargeStream { limit }))
 }
 
 /// Expands path inputs (not `-`) into files, in a stable order: a directory as its
@@ -124,12 +130,11 @@ fn read_bounded(r: impl Read, limit: u64, hint: usize) -> std::io::Result<Result
 /// A file's `doc_id` is its id in its directory's walk, or its stem when named directly.
 /// Ids are unique within one call: where two inputs would share one, both take the path
 /// as given, and a path listed twice gets `~2`, `~3`, … on its later occurrences.
-pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
+pub fn expand(inputs: &[PathBuf], exts: &[String]) -> Vec<Item> {
     let mut out = Vec::new();
-    for input in inputs {
-        let path = Path::new(input);
+    for path in inputs {
         match fs::metadata(path) {
-            Err(e) => out.push(failed(input, DocErrorKind::Io(e.to_string()))),
+            Err(e) => out.push(failed(&path.to_string_lossy(), DocErrorKind::Io(e.to_string()))),
             Ok(m) if m.is_dir() => out.extend(Walk::new(path, exts)),
             Ok(_) => out.push(Item::file(path.to_owned())),
         }
@@ -139,13 +144,13 @@ pub fn expand(inputs: &[String], exts: &[String]) -> Vec<Item> {
 }
 
 /// One path input's documents, lazily: a directory's [`Walk`], else what [`expand`] makes
-/// of it (the file, or the error naming it).
-pub fn files(input: &str, exts: &[String]) -> Box<dyn Iterator<Item = Item> + Send> {
-    let path = Path::new(input);
+/// of it (the file, or the error naming it). A path need not be UTF-8; messages show it
+/// lossily.
+pub fn files(path: &Path, exts: &[String]) -> Box<dyn Iterator<Item = Item> + Send> {
     if path.is_dir() {
         Box::new(Walk::new(path, exts))
     } else {
-        Box::new(expand(&[input.to_owned()], exts).into_iter())
+        Box::new(expand(&[path.to_owned()], exts).into_iter())
     }
 }
 
@@ -188,13 +193,41 @@ fn failed(name: &str, kind: DocErrorKind) -> Item {
     }
 }
 
-/// Reads a whole stream as one document of at most `limit` bytes.
+/// Reads a whole stream as one document of at most `limit` bytes (reading stops after
+/// `limit + 1`).
 pub fn read_all(r: impl Read, name: &str, limit: u64) -> Result<Vec<u8>, DocError> {
     match read_bounded(r, limit, 0) {
         Ok(Ok(buf)) => Ok(buf),
-        Ok(Err(n)) => Err(DocError::new(name, too_large(n, limit))),
+        Ok(Err(kind)) => Err(DocError::new(name, kind)),
         Err(e) => Err(DocError::new(name, DocErrorKind::Io(e.to_string()))),
     }
+}
+
+/// `items` with each `doc_id` made unique as it goes, as [`make_ids_unique`] numbers a path
+/// listed twice: a later record with an id already seen gets `~2`, `~3`, … (the first
+/// free one). The ids seen are kept for the run (a few dozen bytes each).
+pub fn unique_ids(items: impl Iterator<Item = Item>) -> impl Iterator<Item = Item> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    items.map(move |mut item| {
+        // A failed item has no id of its own to keep.
+        if matches!(item.body, Body::Failed(_)) {
+            return item;
+        }
+        if seen.contains_key(&item.doc_id) {
+            let base = item.doc_id.clone();
+            loop {
+                let n = seen.get_mut(&base).expect("seen above");
+                *n += 1;
+                let candidate = format!("{base}~{n}");
+                if !seen.contains_key(&candidate) {
+                    item.doc_id = candidate;
+                    break;
+                }
+            }
+        }
+        seen.insert(item.doc_id.clone(), 1);
+        item
+    })
 }
 
 /// A lazy iterator over the documents of a JSONL stream; a bad line is a failed item

@@ -79,9 +79,7 @@ impl Profile {
             "platform" => set_once(&mut doc.meta.platform, value),
             "source_url" => {
                 let value = value();
-                if !doc.meta.source_urls.contains(&value) {
-                    doc.meta.source_urls.push(value.clone());
-                }
+                doc.meta.add_source_url(&value);
                 value
             }
             other => {
@@ -172,9 +170,7 @@ fn collect_links(doc: &mut Document, rule: &Rule, text: &str) {
     }
     for c in rule.re.captures_iter(text) {
         if let Some(url) = c.name("url").map(|m| m.as_str().trim()).filter(|u| !u.is_empty()) {
-            if !doc.meta.links.iter().any(|l| l == url) {
-                doc.meta.links.push(url.to_owned());
-            }
+            doc.meta.add_link(url);
         }
     }
 }

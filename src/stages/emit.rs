@@ -47,7 +47,10 @@ pub struct Emit {
 impl Emit {
     pub fn new(cfg: &EmitConfig, res: &Resources) -> Result<Self> {
         let tokenizer = match (cfg.tokens, &cfg.user_dict) {
-            (false, _) => None,
+            // Not used, but read and checked all the same: `zhpipe check` validates every
+            // file a pipeline names.
+            (false, Some(name)) => with_user_dict(res, name).map(|_| None)?,
+            (false, None) => None,
             (true, None) => Some(Tokenizer::Shared(default_jieba())),
             (true, Some(name)) => Some(Tokenizer::Own(Box::new(with_user_dict(res, name)?))),
         };
@@ -79,7 +82,11 @@ fn with_user_dict(res: &Resources, name: &str) -> Result<Jieba> {
                 _ => {
                     return Err(Error::Rules {
                         path,
-                        message: format!("line {}: `{line}`: expected `word [freq] [tag]`", i + 1),
+                        message: format!(
+                            "line {}: `{}`: expected `word [freq] [tag]`",
+                            i + 1,
+                            crate::config::excerpt(line)
+                        ),
                     })
                 }
             }

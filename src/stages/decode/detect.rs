@@ -128,8 +128,11 @@ fn has_gb18030_four_byte(raw: &[u8]) -> bool {
 }
 
 /// UTF-16 without a BOM shows as NULs in every other byte for the ASCII part of the text.
+/// An odd last byte (a truncated file) is left to the decoder, which replaces it as it would
+/// after a BOM: the pattern and the clean decode are judged on the whole code units.
 fn utf16_by_nul_pattern(raw: &[u8]) -> Option<(&'static Encoding, f32)> {
-    if raw.len() < 4 || raw.len() % 2 != 0 {
+    let raw = &raw[..raw.len() & !1];
+    if raw.len() < 4 {
         return None;
     }
     let sample = &raw[..raw.len().min(64 * 1024)];

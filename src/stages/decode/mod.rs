@@ -38,6 +38,12 @@ pub struct DecodeConfig {
     /// Whether the text is read as HTML: `auto` (pages, fragments and HTML lines inside
     /// text, from the text itself), `always` or `never`.
     pub html: HtmlMode,
+    /// With `memory_base`, the memory budget of one document: `memory_per_byte` times its
+    /// bytes plus `memory_base`. A document whose estimated cost ([`estimated_cost`]: its
+    /// bytes and its lines, each line costing the same whatever its length) is over the
+    /// budget fails alone, before any line is built.
+    pub memory_per_byte: u64,
+    pub memory_base: u64,
 }
 
 impl Default for DecodeConfig {
@@ -48,6 +54,8 @@ impl Default for DecodeConfig {
             malformed: Malformed::Replace,
             max_malformed: 16,
             html: HtmlMode::Auto,
+            memory_per_byte: 20,
+            memory_base: 100 << 20,
         }
     }
 }
@@ -98,21 +106,23 @@ impl Stage for Decode {
             None => {
                 let malformed = find_malformed(choice.encoding, body);
                 if !malformed.is_empty() {
-                    self.accept_malformed(&raw, choice.skip, &malformed)?;
+                    self.accept_malformed(choice.encoding, &raw, choice.skip, &malformed)?;
                 }
                 (choice.encoding.decode_without_bom_handling(body).0, malformed)
             }
         };
         let text = unify_newlines(text);
-        self.check_lines(&text)?;
+        let lines = self.check_lines(&text)?;
         if text.trim().is_empty() {
             return Err(DocErrorKind::Blank);
         }
+        self.check_cost(raw.len() as u64, lines)?;
         doc.source.encoding = Some(choice.name.to_owned());
         doc.source.confidence = Some(round3(choice.confidence));
         doc.set_source_text(&text);
         for m in &malformed {
-            let pos = Position::locate(&raw, choice.skip + m.offset);
+            let pos = Position::locate_in(choice.encoding, &raw[choice.skip..], m.offset);
+            let pos = Position { byte: pos.byte + choice.skip as u64, ..pos };
             let rule =
                 if m.at_end { "decode.truncated-sequence" } else { "decode.malformed-sequence" };
             let bytes: String = m.bytes.iter().map(|b| format!("\\x{b:02X}")).collect();
@@ -175,10 +185,8 @@ impl Decode {
             doc.count(r.why.rule(), 1);
             doc.record(AuditEntry::new("decode", r.why.rule(), Action::Remove, r.span, r.text));
         }
-        for l in links {
-            if !doc.meta.links.contains(&l) {
-                doc.meta.links.push(l);
-            }
+        for l in &links {
+            doc.meta.add_link(l);
         }
         let m = &mut doc.meta;
         m.title = m.title.take().or(meta.title);
@@ -186,8 +194,8 @@ impl Decode {
         m.published = m.published.take().or(meta.published);
         m.platform = m.platform.take().or(meta.platform);
         m.cover_url = m.cover_url.take().or(meta.cover);
-        if let Some(url) = meta.url.filter(|u| !m.source_urls.contains(u)) {
-            m.source_urls.push(url);
+        if let Some(url) = &meta.url {
+            m.add_source_url(url);
         }
         for (key, value) in
             [("site_name", meta.site_name), ("description", meta.description), ("lang", meta.lang)]
@@ -201,12 +209,14 @@ impl Decode {
 
     fn accept_malformed(
         &self,
+        encoding: &'static Encoding,
         raw: &[u8],
         skip: usize,
         found: &[BadSequence],
     ) -> Result<(), DocErrorKind> {
         let first = &found[0];
-        let pos = Position::locate(raw, skip + first.offset);
+        let pos = Position::locate_in(encoding, &raw[skip..], first.offset);
+        let pos = Position { byte: pos.byte + skip as u64, ..pos };
         let what = if first.at_end {
             "truncated multi-byte sequence at the end"
         } else {
@@ -222,20 +232,74 @@ impl Decode {
         Ok(())
     }
 
-    fn check_lines(&self, text: &str) -> Result<(), DocErrorKind> {
+    /// Checks line lengths; returns how many lines the document holds once each run of
+    /// blank lines is one ([`Document::set_source_text`]): text lines, and blank ones.
+    fn check_lines(&self, text: &str) -> Result<LineCount, DocErrorKind> {
         let limit = self.cfg.max_line_bytes;
-        let bytes = text.as_bytes();
+        // A final newline ends the last line; it does not start another.
+        let bytes = text.strip_suffix('\n').unwrap_or(text).as_bytes();
         let mut start = 0usize;
+        let (mut lines, mut after_blank) = (LineCount::default(), false);
         for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
             let len = (end - start) as u64;
             if len > limit {
                 let line = Position::locate(bytes, start).line;
                 return Err(DocErrorKind::LineTooLong { line, bytes: len, limit });
             }
+            let blank = text[start..end].trim().is_empty();
+            match (blank, after_blank) {
+                (false, _) => lines.text += 1,
+                (true, false) => lines.blank += 1,
+                (true, true) => {}
+            }
+            after_blank = blank;
             start = end + 1;
+        }
+        Ok(lines)
+    }
+
+    /// Fails a document whose estimated memory is over its budget, before it is split into
+    /// lines: bounded per document whatever its line structure.
+    fn check_cost(&self, bytes: u64, lines: LineCount) -> Result<(), DocErrorKind> {
+        let estimate = estimated_cost(bytes, lines);
+        let budget =
+            self.cfg.memory_per_byte.saturating_mul(bytes).saturating_add(self.cfg.memory_base);
+        if estimate > budget {
+            let mb = |n: u64| n.div_ceil(1_000_000);
+            return Err(DocErrorKind::TooManyLines {
+                lines: lines.text + lines.blank,
+                bytes,
+                estimate: mb(estimate),
+                budget: mb(budget),
+            });
         }
         Ok(())
     }
+}
+
+/// Bytes of memory a document's processing costs, at most, per byte of input (its raw bytes,
+/// the decoded text, the lines' text through the stages, and the records written), per
+/// line of text (a `Line` and its small allocations, the masks and flags the stages keep
+/// per line, a segment and its record when the line ends up alone in one) and per blank
+/// line (a `Line` until the stages drop it). From peak RSS (benches/memory.sh, `--until`
+/// each stage) of documents of one-character lines and of article text.
+pub const COST_PER_BYTE: u64 = 10;
+pub const COST_PER_LINE: u64 = 1200;
+pub const COST_PER_BLANK_LINE: u64 = 200;
+
+/// A document's lines once each run of blank lines is one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCount {
+    pub text: u64,
+    pub blank: u64,
+}
+
+/// The memory a document of `bytes` bytes and `lines` is expected to take while processed.
+pub fn estimated_cost(bytes: u64, lines: LineCount) -> u64 {
+    bytes
+        .saturating_mul(COST_PER_BYTE)
+        .saturating_add(lines.text.saturating_mul(COST_PER_LINE))
+        .saturating_add(lines.blank.saturating_mul(COST_PER_BLANK_LINE))
 }
 
 struct BadSequence {
