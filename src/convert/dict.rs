@@ -8,37 +8,56 @@ use std::sync::OnceLock;
 
 use super::Config;
 
-/// One OpenCC dictionary file.
+/// One OpenCC dictionary file, or [`DictId::StPhrasesAll`]: OpenCC 1.4's `"match_policy":
+/// "union"` group of STPhrases and STPhrases_GeneratedFromRegionalPhrases. A union group takes
+/// the longest match over its members, an earlier member winning a tie
+/// (`UnionDictGroup::MatchPrefix`), which is exactly one dictionary holding both files' keys,
+/// the earlier file's entry kept for a key both have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[allow(clippy::enum_variant_names)]
 pub enum DictId {
+    CjkCompat,
+    HkPhrases,
+    HkPhrasesRev,
     HkVariants,
+    HkVariantsPhrases,
     HkVariantsRev,
     HkVariantsRevPhrases,
     StCharacters,
     StPhrases,
+    StPhrasesRegional,
     TsCharacters,
+    TsCharactersExt,
     TsPhrases,
     TwPhrases,
     TwPhrasesRev,
     TwVariants,
+    TwVariantsPhrases,
     TwVariantsRev,
     TwVariantsRevPhrases,
+    StPhrasesAll,
 }
 
 impl DictId {
-    /// Every vendored dictionary.
-    pub const ALL: [DictId; 12] = [
+    /// Every vendored dictionary file (not the union [`DictId::StPhrasesAll`]).
+    pub const FILES: [DictId; 19] = [
+        DictId::CjkCompat,
+        DictId::HkPhrases,
+        DictId::HkPhrasesRev,
         DictId::HkVariants,
+        DictId::HkVariantsPhrases,
         DictId::HkVariantsRev,
         DictId::HkVariantsRevPhrases,
         DictId::StCharacters,
         DictId::StPhrases,
+        DictId::StPhrasesRegional,
         DictId::TsCharacters,
+        DictId::TsCharactersExt,
         DictId::TsPhrases,
         DictId::TwPhrases,
         DictId::TwPhrasesRev,
         DictId::TwVariants,
+        DictId::TwVariantsPhrases,
         DictId::TwVariantsRev,
         DictId::TwVariantsRevPhrases,
     ];
@@ -46,36 +65,66 @@ impl DictId {
     /// OpenCC's name for the dictionary (file stem).
     pub fn name(self) -> &'static str {
         match self {
+            DictId::CjkCompat => "CJK_Compatibility_Ideographs",
+            DictId::HkPhrases => "HKPhrases",
+            DictId::HkPhrasesRev => "HKPhrasesRev",
             DictId::HkVariants => "HKVariants",
+            DictId::HkVariantsPhrases => "HKVariantsPhrases",
             DictId::HkVariantsRev => "HKVariantsRev",
             DictId::HkVariantsRevPhrases => "HKVariantsRevPhrases",
             DictId::StCharacters => "STCharacters",
             DictId::StPhrases => "STPhrases",
+            DictId::StPhrasesRegional => "STPhrases_GeneratedFromRegionalPhrases",
             DictId::TsCharacters => "TSCharacters",
+            DictId::TsCharactersExt => "TSCharactersExt",
             DictId::TsPhrases => "TSPhrases",
             DictId::TwPhrases => "TWPhrases",
             DictId::TwPhrasesRev => "TWPhrasesRev",
             DictId::TwVariants => "TWVariants",
+            DictId::TwVariantsPhrases => "TWVariantsPhrases",
             DictId::TwVariantsRev => "TWVariantsRev",
             DictId::TwVariantsRevPhrases => "TWVariantsRevPhrases",
+            DictId::StPhrasesAll => "STPhrases+STPhrases_GeneratedFromRegionalPhrases",
         }
     }
 
-    /// The dictionary's text, embedded at compile time.
+    /// The files a dictionary is made of (itself, or the members of the union).
+    pub fn files(self) -> &'static [DictId] {
+        match self {
+            DictId::StPhrasesAll => &[DictId::StPhrases, DictId::StPhrasesRegional],
+            d => &DictId::FILES[d.index()..d.index() + 1],
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The dictionary file's text, embedded at compile time (empty for the union).
     pub fn text(self) -> &'static str {
         match self {
+            DictId::CjkCompat => include_str!("opencc/CJK_Compatibility_Ideographs.txt"),
+            DictId::HkPhrases => include_str!("opencc/HKPhrases.txt"),
+            DictId::HkPhrasesRev => include_str!("opencc/HKPhrasesRev.txt"),
             DictId::HkVariants => include_str!("opencc/HKVariants.txt"),
+            DictId::HkVariantsPhrases => include_str!("opencc/HKVariantsPhrases.txt"),
             DictId::HkVariantsRev => include_str!("opencc/HKVariantsRev.txt"),
             DictId::HkVariantsRevPhrases => include_str!("opencc/HKVariantsRevPhrases.txt"),
             DictId::StCharacters => include_str!("opencc/STCharacters.txt"),
             DictId::StPhrases => include_str!("opencc/STPhrases.txt"),
+            DictId::StPhrasesRegional => {
+                include_str!("opencc/STPhrases_GeneratedFromRegionalPhrases.txt")
+            }
             DictId::TsCharacters => include_str!("opencc/TSCharacters.txt"),
+            DictId::TsCharactersExt => include_str!("opencc/TSCharactersExt.txt"),
             DictId::TsPhrases => include_str!("opencc/TSPhrases.txt"),
             DictId::TwPhrases => include_str!("opencc/TWPhrases.txt"),
             DictId::TwPhrasesRev => include_str!("opencc/TWPhrasesRev.txt"),
             DictId::TwVariants => include_str!("opencc/TWVariants.txt"),
+            DictId::TwVariantsPhrases => include_str!("opencc/TWVariantsPhrases.txt"),
             DictId::TwVariantsRev => include_str!("opencc/TWVariantsRev.txt"),
             DictId::TwVariantsRevPhrases => include_str!("opencc/TWVariantsRevPhrases.txt"),
+            DictId::StPhrasesAll => "",
         }
     }
 
@@ -90,10 +139,12 @@ impl DictId {
     }
 
     fn parsed(self) -> &'static Parsed {
-        static PARSED: [OnceLock<Parsed>; 12] = [const { OnceLock::new() }; 12];
-        let i = DictId::ALL.iter().position(|d| *d == self).expect("listed");
-        PARSED[i].get_or_init(|| {
-            let entries = self.parse();
+        static PARSED: [OnceLock<Parsed>; 20] = [const { OnceLock::new() }; 20];
+        PARSED[self.index()].get_or_init(|| {
+            let entries = match self {
+                DictId::StPhrasesAll => merge(self.files()),
+                _ => self.parse(),
+            };
             let range = key_len_range(&entries);
             (entries, range)
         })
@@ -127,33 +178,56 @@ impl DictId {
 /// A dictionary's entries and its key length range.
 type Parsed = (Vec<(&'static str, &'static str)>, (usize, usize));
 
-/// An OpenCC config: the segmentation dictionary and the conversion chain, each step being a
-/// dictionary group (OpenCC's `DictGroup`: the first dictionary with any prefix match wins).
+/// The entries of several files as one dictionary, an earlier file's entry kept for a key
+/// that several have.
+fn merge(files: &[DictId]) -> Vec<(&'static str, &'static str)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for f in files {
+        out.extend(f.entries().iter().filter(|(k, _)| seen.insert(*k)).copied());
+    }
+    out
+}
+
+/// An OpenCC config: the normalization pass (always OpenCC's CJK_Compatibility_Ideographs,
+/// run over the whole text first), the segmentation dictionary (none: the text is one
+/// segment) and the conversion chain, each step being a dictionary group (OpenCC's
+/// `DictGroup`: the first dictionary with any prefix match wins).
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
-    pub segmentation: DictId,
+    pub segmentation: Option<DictId>,
     pub steps: &'static [&'static [DictId]],
 }
 
-/// The chains of OpenCC's `<config>.json` files (identical in OpenCC 1.1.6 and in the data
-/// vendored here).
-pub fn spec(config: Config) -> Spec {
+/// The chains of OpenCC 1.4.2's `<config>.json` files. `ext`: include TSCharactersExt
+/// (`"may_output_tofu": true`, loaded only when asked for) in the Traditional → Simplified
+/// group.
+pub fn spec(config: Config, ext: bool) -> Spec {
     use DictId::*;
-    const ST: &[DictId] = &[StPhrases, StCharacters];
+    const ST: &[DictId] = &[StPhrasesAll, StCharacters];
     const TS: &[DictId] = &[TsPhrases, TsCharacters];
-    let (segmentation, steps): (DictId, &'static [&'static [DictId]]) = match config {
-        Config::S2t => (StPhrases, &[ST]),
-        Config::T2s => (TsPhrases, &[TS]),
-        Config::S2tw => (StPhrases, &[ST, &[TwVariants]]),
-        Config::Tw2s => (TsPhrases, &[&[TwVariantsRevPhrases, TwVariantsRev], TS]),
-        Config::S2hk => (StPhrases, &[ST, &[HkVariants]]),
-        Config::Hk2s => (TsPhrases, &[&[HkVariantsRevPhrases, HkVariantsRev], TS]),
-        Config::S2twp => (StPhrases, &[ST, &[TwPhrases], &[TwVariants]]),
-        Config::Tw2sp => (TsPhrases, &[&[TwPhrasesRev, TwVariantsRevPhrases, TwVariantsRev], TS]),
-        Config::T2tw => (TwVariants, &[&[TwVariants]]),
-        Config::T2hk => (HkVariants, &[&[HkVariants]]),
-        Config::Tw2t => (TwVariantsRevPhrases, &[&[TwVariantsRevPhrases, TwVariantsRev]]),
-        Config::Hk2t => (HkVariantsRevPhrases, &[&[HkVariantsRevPhrases, HkVariantsRev]]),
+    const TSX: &[DictId] = &[TsPhrases, TsCharactersExt, TsCharacters];
+    const TW2SP: &[DictId] = &[TwPhrasesRev, TwVariantsRevPhrases, TwVariantsRev];
+    const HK2SP: &[DictId] = &[HkPhrasesRev, HkVariantsRevPhrases, HkVariantsRev];
+    let (segmentation, steps): (Option<DictId>, &'static [&'static [DictId]]) = match config {
+        Config::S2t => (None, &[ST]),
+        Config::T2s => (None, if ext { &[TSX] } else { &[TS] }),
+        Config::S2tw => (Some(StPhrasesAll), &[ST, &[TwVariantsPhrases, TwVariants]]),
+        Config::S2hk => (Some(StPhrasesAll), &[ST, &[HkVariantsPhrases, HkVariants]]),
+        Config::S2twp => (Some(StPhrasesAll), &[ST, &[TwPhrases, TwVariantsPhrases, TwVariants]]),
+        Config::S2hkp => (Some(StPhrasesAll), &[ST, &[HkPhrases, HkVariantsPhrases, HkVariants]]),
+        Config::Tw2s if ext => (Some(TsPhrases), &[&[TwVariantsRevPhrases, TwVariantsRev], TSX]),
+        Config::Tw2s => (Some(TsPhrases), &[&[TwVariantsRevPhrases, TwVariantsRev], TS]),
+        Config::Hk2s if ext => (Some(TsPhrases), &[&[HkVariantsRevPhrases, HkVariantsRev], TSX]),
+        Config::Hk2s => (Some(TsPhrases), &[&[HkVariantsRevPhrases, HkVariantsRev], TS]),
+        Config::Tw2sp if ext => (Some(TsPhrases), &[TW2SP, TSX]),
+        Config::Tw2sp => (Some(TsPhrases), &[TW2SP, TS]),
+        Config::Hk2sp if ext => (Some(TsPhrases), &[HK2SP, TSX]),
+        Config::Hk2sp => (Some(TsPhrases), &[HK2SP, TS]),
+        Config::T2tw => (None, &[&[TwVariantsPhrases, TwVariants]]),
+        Config::T2hk => (None, &[&[HkVariantsPhrases, HkVariants]]),
+        Config::Tw2t => (None, &[&[TwVariantsRevPhrases, TwVariantsRev]]),
+        Config::Hk2t => (None, &[&[HkVariantsRevPhrases, HkVariantsRev]]),
     };
     Spec { segmentation, steps }
 }
@@ -172,7 +246,7 @@ mod tests {
 
     #[test]
     fn dictionaries_parse_and_are_sane() {
-        for d in DictId::ALL {
+        for d in DictId::FILES {
             let e = d.entries();
             assert!(!e.is_empty(), "{}", d.name());
             let mut seen = std::collections::HashSet::new();
@@ -180,11 +254,22 @@ mod tests {
                 assert!(!k.is_empty() && !v.is_empty(), "{}: {k:?}", d.name());
                 assert!(seen.insert(*k), "{}: duplicate key {k}", d.name());
                 assert!(!k.contains(char::is_whitespace), "{}: {k:?}", d.name());
-                // Only TWPhrases(Rev) have keys with Latin letters (SQL注入, U盤, PN結…);
-                // no dictionary has a key with ASCII digits or punctuation.
-                let ascii_ok = matches!(d, DictId::TwPhrases | DictId::TwPhrasesRev);
+                // Only the regional phrase files have keys with Latin letters (SQL注入, U盤,
+                // PN結…) or a hyphen (伯克希尔-哈撒韦); no key has ASCII digits or other punctuation.
+                let ascii_ok = matches!(
+                    d,
+                    DictId::TwPhrases
+                        | DictId::TwPhrasesRev
+                        | DictId::HkPhrases
+                        | DictId::HkPhrasesRev
+                        | DictId::StPhrasesRegional
+                );
+                // The pre-pass relies on this (see prepass.rs).
+                assert!(!k.chars().any(|c| ('\u{2FF0}'..='\u{2FFF}').contains(&c)), "{k}");
                 assert!(
-                    k.chars().all(|c| !c.is_ascii() || (ascii_ok && c.is_ascii_alphabetic())),
+                    k.chars()
+                        .all(|c| !c.is_ascii()
+                            || (ascii_ok && (c.is_ascii_alphabetic() || c == '-'))),
                     "{}: {k:?}",
                     d.name()
                 );

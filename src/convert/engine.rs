@@ -1,20 +1,22 @@
 //! The conversion engine: OpenCC's algorithm on a leftmost-longest [`Matcher`].
 //!
-//! OpenCC 1.1 (`Converter::Convert`) works like this:
-//! 1. `MaxMatchSegmentation` splits the text: at each position the longest key of the
-//!    segmentation dictionary that is a prefix of the rest becomes a segment; runs of
-//!    characters where nothing matches become one segment each.
+//! OpenCC 1.4 (`SingleStageConverter::Convert`, after the normalization pass of
+//! [`super::prepass`]) works like this:
+//! 1. With a segmentation dictionary, `MaxMatchSegmentation` splits the text: at each position
+//!    the longest key that is a prefix of the rest becomes a segment; runs of characters where
+//!    nothing matches become one segment each. Without one (s2t, t2s, t2tw, t2hk, tw2t, hk2t)
+//!    the text is one segment.
 //! 2. Each step of the conversion chain converts each segment on its own (`Conversion`): at each
 //!    position, the group's first dictionary with any prefix match gives its longest match
-//!    (`DictGroup::MatchPrefix`), replaced by the entry's first candidate; otherwise one
-//!    character is copied.
+//!    (`DictGroup::MatchPrefix`; a `"union"` group is one dictionary here, [`DictId::StPhrasesAll`]),
+//!    replaced by the entry's first candidate; otherwise one character is copied.
 //!
 //! Leftmost-longest matching over a dictionary equals that position-by-position longest-prefix
-//! scan. When the segmentation dictionary is the first dictionary of the first step (s2t, t2s,
-//! s2tw, s2hk, t2tw, t2hk, tw2t, hk2t), segment boundaries never cut a match of the first
-//! step, and later steps that only map single characters are composed into the first step's
-//! values: the whole config is then one leftmost-longest pass ([`Plan::Single`]). hk2s and
-//! tw2s run as one pass where their segments allow it ([`fused`]); tw2sp runs OpenCC's
+//! scan. When there is no segmentation, or it is the first dictionary of the first step,
+//! segment boundaries never cut a match of the first step, and later steps that only map single
+//! characters are composed into the first step's values: the whole config is then one
+//! leftmost-longest pass ([`Plan::Single`]: s2t, t2s, t2tw, t2hk, tw2t, hk2t). hk2s and tw2s
+//! run as one pass where their segments allow it ([`fused`]); the others run OpenCC's
 //! segment-by-segment chain exactly ([`Plan::Segmented`]).
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -85,7 +87,7 @@ pub enum Plan {
     /// A two-step chain run as one pass where segments allow it.
     Fused(Box<fused::Fused>),
     /// OpenCC's chain run segment by segment.
-    Segmented { segmentation: Matcher, steps: Vec<Step> },
+    Segmented { segmentation: Option<Matcher>, steps: Vec<Step> },
 }
 
 /// True when longest-match over the union (earlier dictionaries winning ties) gives the same
@@ -124,7 +126,7 @@ fn chars_only(group: &[DictId]) -> bool {
 fn single_pass_pairs(spec: Spec) -> Option<Vec<Pair>> {
     let first = spec.steps[0];
     let later = &spec.steps[1..];
-    if spec.segmentation != first[0]
+    if spec.segmentation.is_some_and(|s| s != first[0])
         || !union_is_exact(first)
         || !later.iter().all(|g| chars_only(g))
     {
@@ -164,8 +166,8 @@ fn compose_chars(pairs: &mut Vec<Pair>, group: &[DictId]) {
 }
 
 impl Plan {
-    pub fn build(config: Config) -> Plan {
-        let spec = spec(config);
+    pub fn build(config: Config, ext: bool) -> Plan {
+        let spec = spec(config, ext);
         if let Some(pairs) = single_pass_pairs(spec) {
             return Plan::Single(Matcher::replacer(&pairs));
         }
@@ -177,7 +179,7 @@ impl Plan {
 
     /// OpenCC's chain, segment by segment.
     fn segmented(spec: Spec) -> Plan {
-        let segmentation = Matcher::new(spec.segmentation.entries());
+        let segmentation = spec.segmentation.map(|d| Matcher::new(d.entries()));
         let steps = spec
             .steps
             .iter()
@@ -199,10 +201,12 @@ impl Plan {
     /// One pass equal to converting with `a` and then with `b`, when there is one: `a` is a
     /// single pass and every dictionary of `b`, its segmentation included, maps single
     /// characters (segment boundaries of one-character keys cut no match).
-    pub fn build_chain(a: Config, b: Config) -> Option<Plan> {
-        let mut pairs = single_pass_pairs(spec(a))?;
-        let sb = spec(b);
-        if !chars_only(&[sb.segmentation]) || !sb.steps.iter().all(|g| chars_only(g)) {
+    pub fn build_chain(a: Config, b: Config, ext: bool) -> Option<Plan> {
+        let mut pairs = single_pass_pairs(spec(a, ext))?;
+        let sb = spec(b, ext);
+        if !sb.segmentation.is_none_or(|s| chars_only(&[s]))
+            || !sb.steps.iter().all(|g| chars_only(g))
+        {
             return None;
         }
         for group in sb.steps {
@@ -217,7 +221,10 @@ impl Plan {
             Plan::Fused(f) => f.convert_into(text, out),
             Plan::Segmented { segmentation, steps } => {
                 let mut bounds = Vec::new();
-                segmentation.for_each_span(text, |_, end, _| bounds.push(end));
+                match segmentation {
+                    Some(m) => m.for_each_span(text, |_, end, _| bounds.push(end)),
+                    None => bounds.push(text.len()),
+                }
                 let mut cur = text.to_string();
                 let mut next = String::with_capacity(text.len() + text.len() / 8);
                 for (i, step) in steps.iter().enumerate() {

@@ -15,6 +15,7 @@
 mod dict;
 mod engine;
 mod matcher;
+mod prepass;
 
 use std::fmt;
 use std::str::FromStr;
@@ -23,6 +24,7 @@ use std::sync::OnceLock;
 use engine::{Matcher, Plan};
 
 pub use dict::DictId;
+pub use prepass::ids_len;
 
 /// An OpenCC conversion config (same names and chains as OpenCC's `<name>.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -52,11 +54,15 @@ pub enum Config {
     Tw2t,
     /// Hong Kong forms → Traditional (OpenCC standard).
     Hk2t,
+    /// Simplified → Traditional, Hong Kong forms and Hong Kong vocabulary.
+    S2hkp,
+    /// Traditional (Hong Kong forms and vocabulary) → Simplified, mainland vocabulary.
+    Hk2sp,
 }
 
 impl Config {
     /// Every config.
-    pub const ALL: [Config; 12] = [
+    pub const ALL: [Config; 14] = [
         Config::S2t,
         Config::T2s,
         Config::S2tw,
@@ -69,6 +75,8 @@ impl Config {
         Config::T2hk,
         Config::Tw2t,
         Config::Hk2t,
+        Config::S2hkp,
+        Config::Hk2sp,
     ];
 
     /// OpenCC's name for the config (`s2t`, `tw2sp`, …), also its serde name.
@@ -86,12 +94,16 @@ impl Config {
             Config::T2hk => "t2hk",
             Config::Tw2t => "tw2t",
             Config::Hk2t => "hk2t",
+            Config::S2hkp => "s2hkp",
+            Config::Hk2sp => "hk2sp",
         }
     }
 
-    /// The segmentation dictionary and the chain of dictionary groups, as in OpenCC's JSON.
-    pub fn chain(self) -> (DictId, &'static [&'static [DictId]]) {
-        let s = dict::spec(self);
+    /// The segmentation dictionary (`None`: the text is one segment) and the chain of
+    /// dictionary groups, as in OpenCC 1.4.2's JSON; `ext` includes TSCharactersExt (see
+    /// [`Options::ext`]).
+    pub fn chain(self, ext: bool) -> (Option<DictId>, &'static [&'static [DictId]]) {
+        let s = dict::spec(self, ext);
         (s.segmentation, s.steps)
     }
 
@@ -117,6 +129,24 @@ impl FromStr for Config {
     }
 }
 
+/// Conversion options beyond the config.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// Include OpenCC's TSCharactersExt in the Traditional → Simplified configs (t2s, tw2s,
+    /// hk2s, tw2sp, hk2sp). Its 895 entries map rare Traditional characters to Simplified
+    /// forms of the CJK extension planes (`"may_output_tofu": true`), which most fonts and
+    /// many tokenizers lack. Off by default, as in OpenCC's C++ command line: a corpus keeps
+    /// the rare character, readable, rather than a glyph nobody can display; OpenCC's Python
+    /// binding turns it on (`include_tofu_risk_dictionaries=True`).
+    pub ext: bool,
+}
+
+impl Options {
+    fn index(self) -> usize {
+        usize::from(self.ext)
+    }
+}
+
 /// A converter for one config, optionally with a user phrase table.
 pub struct Converter {
     config: Config,
@@ -124,30 +154,41 @@ pub struct Converter {
     overrides: Option<Matcher>,
 }
 
-fn plan(config: Config) -> &'static Plan {
-    static PLANS: [OnceLock<Plan>; 12] = [const { OnceLock::new() }; 12];
-    PLANS[config.index()].get_or_init(|| Plan::build(config))
+const CONFIGS: usize = Config::ALL.len();
+
+fn plan(config: Config, options: Options) -> &'static Plan {
+    static PLANS: [OnceLock<Plan>; 2 * CONFIGS] = [const { OnceLock::new() }; 2 * CONFIGS];
+    PLANS[options.index() * CONFIGS + config.index()]
+        .get_or_init(|| Plan::build(config, options.ext))
 }
 
 impl Converter {
-    /// The shared converter for `config`, built on first use (thread-safe).
+    /// The shared converter for `config` with default [`Options`], built on first use
+    /// (thread-safe).
     pub fn get(config: Config) -> &'static Converter {
-        static CONVERTERS: [OnceLock<Converter>; 12] = [const { OnceLock::new() }; 12];
-        CONVERTERS[config.index()].get_or_init(|| Converter {
+        Converter::get_with(config, Options::default())
+    }
+
+    /// The shared converter for `config` with `options`.
+    pub fn get_with(config: Config, options: Options) -> &'static Converter {
+        static CONVERTERS: [OnceLock<Converter>; 2 * CONFIGS] =
+            [const { OnceLock::new() }; 2 * CONFIGS];
+        CONVERTERS[options.index() * CONFIGS + config.index()].get_or_init(|| Converter {
             config,
-            plan: plan(config),
+            plan: plan(config, options),
             overrides: None,
         })
     }
 
     /// A shared converter equal to converting with `a` and then with `b`, in one pass, when
-    /// the two compose (`b` only maps single characters, like t2tw and t2hk, and `a` is one
-    /// pass, like hk2t); `None` otherwise.
+    /// the two compose (`b` only maps single characters and `a` is one pass); `None`
+    /// otherwise.
     pub fn chain(a: Config, b: Config) -> Option<&'static Converter> {
-        static CHAINS: [OnceLock<Option<Converter>>; 144] = [const { OnceLock::new() }; 144];
-        let slot = &CHAINS[a.index() * Config::ALL.len() + b.index()];
+        static CHAINS: [OnceLock<Option<Converter>>; CONFIGS * CONFIGS] =
+            [const { OnceLock::new() }; CONFIGS * CONFIGS];
+        let slot = &CHAINS[a.index() * CONFIGS + b.index()];
         slot.get_or_init(|| {
-            let plan = Box::leak(Box::new(Plan::build_chain(a, b)?));
+            let plan = Box::leak(Box::new(Plan::build_chain(a, b, false)?));
             Some(Converter { config: a, plan, overrides: None })
         })
         .as_ref()
@@ -171,7 +212,7 @@ impl Converter {
         }
         Converter {
             config,
-            plan: plan(config),
+            plan: plan(config, Options::default()),
             overrides: (!pairs.is_empty()).then(|| Matcher::new(&pairs)),
         }
     }
@@ -191,6 +232,20 @@ impl Converter {
     /// Appends the conversion of `text` to `out` (reuse `out` across calls to avoid
     /// allocations).
     pub fn convert_into(&self, text: &str, out: &mut String) {
+        if !prepass::needed(text) {
+            return self.convert_pieces(text, out);
+        }
+        prepass::pieces(text, |piece, verbatim| {
+            if verbatim {
+                out.push_str(piece);
+            } else {
+                self.convert_pieces(&prepass::normalize(piece), out);
+            }
+        });
+    }
+
+    /// Converts text that holds no description sequence and no compatibility ideograph.
+    fn convert_pieces(&self, text: &str, out: &mut String) {
         match &self.overrides {
             None => self.plan.convert_into(text, out),
             Some(table) => table.for_each_span(text, |s, e, v| match v {

@@ -2,6 +2,7 @@
 //! detection, punctuation and spacing, English glosses and English paragraphs.
 
 mod gloss;
+mod mixed;
 mod pass;
 mod punct;
 #[cfg(test)]
@@ -9,6 +10,7 @@ mod punct_ref;
 mod script;
 
 pub use gloss::{extract_glosses, is_english, Gloss, Glosses};
+pub use mixed::repair_hant;
 pub use punct::{is_cjk_punct, is_han, normalize_punct, normalize_punct_changed};
 pub use script::{
     detect_script, detect_variant, script_evidence, Evidence, Script, Variant,

@@ -17,7 +17,7 @@ use crate::convert::{self, Config, Converter};
 use crate::document::{Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
-use crate::normalize::{Script, Variant};
+use crate::normalize::{repair_hant, Script, Variant};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -157,7 +157,22 @@ impl Normalize {
         };
         let script = evidence.script();
         let written = script_name(script);
+        // Traditional text, or mixed text that is mostly Traditional: stray Simplified
+        // characters are made Traditional first (`repair_hant`), then both scripts come from
+        // the repaired text as from clean Traditional.
+        let hant_led = evidence.hant > 0 && evidence.hant >= evidence.hans;
         match script {
+            Script::Hant | Script::Mixed if hant_led => {
+                let variant = evidence.variant().or(variant);
+                let repaired = repair_hant(text, variant);
+                let text = repaired.as_deref().unwrap_or(text);
+                Scripts {
+                    zh_hans: to_hans.convert(text),
+                    zh_hant: self.hant_to_hant(text),
+                    english: false,
+                    written,
+                }
+            }
             Script::Hant => Scripts {
                 zh_hans: to_hans.convert(text),
                 zh_hant: self.hant_to_hant(text),
@@ -166,7 +181,9 @@ impl Normalize {
             },
             // Mixed text is made Simplified first; already-Simplified text is left as it is,
             // since t2s would rewrite characters that are also valid Simplified (显著 → 显着).
-            Script::Mixed => {
+            // Mixed text, and Simplified text with a few Traditional-only characters (a
+            // Traditional line simplified in part), is made Simplified first.
+            Script::Mixed | Script::Hans if evidence.hant > 0 || script == Script::Mixed => {
                 let hans = to_hans.convert(text);
                 Scripts {
                     zh_hant: self.hans_to_hant.convert(&hans),
@@ -175,7 +192,7 @@ impl Normalize {
                     written,
                 }
             }
-            Script::Hans | Script::None => Scripts {
+            Script::Hans | Script::None | Script::Mixed => Scripts {
                 zh_hans: text.to_owned(),
                 zh_hant: self.hans_to_hant.convert(text),
                 english: false,

@@ -8,7 +8,7 @@
 //! In such a run the second step converts character by character unless the variant step
 //! has written a TSPhrases key into it. It can only do so by writing a character that it
 //! changes somewhere (a key without such a character would have been in the run already),
-//! and only a few keys hold one (2 for hk2s, 7 for tw2s: `醞藉`, `藉着`…). So a run is
+//! and only a few keys hold one (14 for hk2s, 21 for tw2s on the 1.4.2 data). So a run is
 //! converted by one pass, the variant step composed with the second step's characters, and
 //! the output is searched for those few keys' character-by-character images: a key the
 //! variant step wrote leaves its image there. Where one shows (rarely, and not always
@@ -39,13 +39,14 @@ impl Fused {
     pub fn build(spec: Spec) -> Option<Fused> {
         let &[first, second] = spec.steps else { return None };
         let exact = union_is_exact(first) && union_is_exact(second);
-        if !exact || second[0] != spec.segmentation || !chars_only(&second[1..]) {
+        let Some(segmentation) = spec.segmentation else { return None };
+        if !exact || second[0] != segmentation || !chars_only(&second[1..]) {
             return None;
         }
         let first_pairs = union(first);
         let first = Matcher::replacer(&first_pairs);
         let second_step = Matcher::replacer(&union(second));
-        let keys = spec.segmentation.entries();
+        let keys = segmentation.entries();
         let converted: Vec<(&str, String)> =
             keys.iter().map(|&(k, _)| (k, step_by_step(&first, &second_step, k))).collect();
         let mut pairs = first_pairs.clone();
@@ -133,7 +134,7 @@ mod tests {
     const FUSED: [Config; 2] = [Config::Hk2s, Config::Tw2s];
 
     fn fused(config: Config) -> Fused {
-        Fused::build(spec(config)).expect("fuses")
+        Fused::build(spec(config, false)).expect("fuses")
     }
 
     fn convert(f: &Fused, text: &str) -> String {
@@ -152,10 +153,10 @@ mod tests {
     fn only_the_two_step_variant_chains_fuse() {
         for config in Config::ALL {
             let expected = FUSED.contains(&config);
-            assert_eq!(Fused::build(spec(config)).is_some(), expected, "{config}");
+            assert_eq!(Fused::build(spec(config, false)).is_some(), expected, "{config}");
         }
-        assert_eq!(fused(Config::Hk2s).suspects.len(), 2);
-        assert_eq!(fused(Config::Tw2s).suspects.len(), 7);
+        assert_eq!(fused(Config::Hk2s).suspects.len(), 14);
+        assert_eq!(fused(Config::Tw2s).suspects.len(), 21);
     }
 
     /// The corpus, and every dictionary key of the chain run together in random order (so
@@ -169,10 +170,12 @@ mod tests {
             .collect();
         let mut rng = Xorshift::default();
         for config in FUSED {
-            let (f, plan) = (fused(config), Plan::segmented(spec(config)));
+            let (f, plan) = (fused(config), Plan::segmented(spec(config, false)));
             assert_eq!(convert(&f, &corpus), segmented(&plan, &corpus), "{config}");
-            let s = spec(config);
-            let mut keys: Vec<&str> = std::iter::once(s.segmentation)
+            let s = spec(config, false);
+            let mut keys: Vec<&str> = s
+                .segmentation
+                .into_iter()
                 .chain(s.steps.iter().flat_map(|g| g.iter().copied()))
                 .flat_map(|d| d.entries().iter().map(|e| e.0))
                 .collect();
@@ -193,8 +196,8 @@ mod tests {
     #[test]
     fn a_segmentation_key_the_variant_step_completes_is_converted_as_a_phrase() {
         for config in FUSED {
-            let (f, plan) = (fused(config), Plan::segmented(spec(config)));
-            let s = spec(config);
+            let (f, plan) = (fused(config), Plan::segmented(spec(config, false)));
+            let s = spec(config, false);
             // Each suspect key, with its characters in the forms the variant step rewrites.
             let reverse: FxHashMap<char, char> = union(s.steps[0])
                 .iter()
@@ -202,7 +205,7 @@ mod tests {
                 .map(|(k, v)| (v.chars().next().unwrap(), k.chars().next().unwrap()))
                 .collect();
             let mut redone = 0;
-            for (key, _) in s.segmentation.entries() {
+            for (key, _) in s.segmentation.unwrap().entries() {
                 let source: String = key.chars().map(|c| *reverse.get(&c).unwrap_or(&c)).collect();
                 if source == *key {
                     continue;

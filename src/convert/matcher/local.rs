@@ -241,13 +241,13 @@ mod tests {
             .collect();
         let mut checked = 0;
         for config in crate::convert::Config::ALL {
-            let plan = crate::convert::engine::Plan::build(config);
+            let plan = crate::convert::engine::Plan::build(config, false);
             if let crate::convert::engine::Plan::Single(m) = &plan {
                 assert_eq!(local(m, &text), scan(m, &text), "{config}");
                 checked += 1;
             }
         }
-        // s2t, t2s, s2tw, s2hk, t2tw, t2hk, tw2t, hk2t run as one pass.
-        assert!(checked >= 8, "only {checked} configs run as one pass");
+        // s2t, t2s, t2tw, t2hk, tw2t, hk2t run as one pass.
+        assert!(checked >= 6, "only {checked} configs run as one pass");
     }
 }
