@@ -300,3 +300,100 @@ fn netease_page_header_and_footer_become_metadata() {
     assert_eq!(turns, 5);
     assert_nothing_silently_lost(path, &r);
 }
+
+fn process(text: &str) -> (Value, String, String) {
+    let out = Pipeline::builtin().unwrap().process_bytes("t.md", text.as_bytes().to_vec()).unwrap();
+    let recs = common::records(&out.jsonl());
+    (recs[0].clone(), out.jsonl().into_owned(), out.audit_jsonl().into_owned())
+}
+
+/// A WeChat article saved by a read-later tool: setext title, the tool's byline line with the
+/// article URL, image links whose URL holds `()`, a profile card mid-text, and closing
+/// furniture after the last turn.
+#[test]
+fn read_later_wrapper_profile_card_and_closing_furniture() {
+    let text = "某某访谈：谈谈电池的未来\n==========\n\n\
+        [mp.weixin.qq.com](https://mp.weixin.qq.com/s/abc)王编辑 能源前沿\n\n\
+        ![](https://cubox.pro/c/filters:no_upscale()?imageUrl=https%3A%2F%2Fmmbiz.qpic.cn%2Fx)\n\n\
+        **主持人：** 过去一年电池价格下降得很快，原因是什么？\n\n\
+        **工程师：** 主要是原材料的价格回落了，工厂的良率也在提高。\n\n\
+        **能源前沿**\n\n专注能源科技的深度报道。\n\n23篇原创内容\n\n公众号\n\n，\n\n\
+        **主持人：** 对家庭用户意味着什么？\n\n\
+        **工程师：** 屋顶光伏加储能的回报周期会缩短到五年以内。\n\n\
+        *** ** * ** ***\n\n\
+        看到这里了，给个【赞】跟【在看】吧，也欢迎【分享】！\n\n\
+        --能源前沿--\n\n更多榜单\n\n能源前沿 全网同名\n\n\
+        [跳转到 Cubox 查看](https://cubox.pro/my/card?id=1)\n";
+    let (doc, recs, audit) = process(text);
+    assert_eq!(doc["title"]["zh_hans"], "某某访谈：谈谈电池的未来");
+    assert_eq!(doc["author"], "王编辑");
+    assert_eq!(doc["platform"], "wechat");
+    assert!(doc["source_urls"].to_string().contains("https://mp.weixin.qq.com/s/abc"));
+    for junk in [
+        "imageUrl",
+        "====",
+        "23篇原创内容",
+        "专注能源科技",
+        "在看",
+        "全网同名",
+        "Cubox",
+        "更多榜单",
+    ] {
+        assert!(!recs.contains(junk), "`{junk}` survived");
+    }
+    for kept in ["原材料的价格回落了", "回报周期会缩短到五年以内"] {
+        assert!(recs.contains(kept), "`{kept}` was lost");
+    }
+    for rule in ["strip.setext-heading", "strip.profile-card", "strip.tail-furniture"] {
+        assert!(audit.contains(rule), "no `{rule}` in the audit");
+    }
+}
+
+/// A scraped news page: front matter, navigation and a view counter above the article, a
+/// `NAME (uid) 发表于 DATE` line, and a footer of menu links, copyright and ICP numbers.
+#[test]
+fn news_page_chrome_goes_and_its_header_becomes_metadata() {
+    let text = "title: 一条科技新闻的标题\nurl: https://news.example.org/story/1\ndate: 2023-08-12\nfetch_date: 2025-01-01\n\n\
+        登录 注册\n\n* 文章\n* 皮肤\n\n关注我们：\n\n本文已被查看 10288 次\n\n一条科技新闻的标题\n\n\
+        张三 (42865)发表于 2023年08月11日 14时08分 星期五 微博分享\n\n\
+        今天的大模型主要用一家公司的芯片训练，这对整个生态系统并不是好事。\n\n\
+        * [首页](/)\n* [使用条款](/terms)\n\n其余内容版权属于本站所有。\n\n京ICP证000000号\n";
+    let (doc, recs, _) = process(text);
+    assert_eq!(doc["title"]["zh_hans"], "一条科技新闻的标题");
+    assert_eq!(doc["author"], "张三");
+    assert_eq!(doc["published"], "2023-08-11T14:08:00+08:00");
+    assert!(doc["source_urls"].to_string().contains("https://news.example.org/story/1"));
+    for junk in ["登录", "皮肤", "本文已被查看", "fetch_date", "发表于", "使用条款", "ICP", "版权"]
+    {
+        assert!(!recs.contains(junk), "`{junk}` survived");
+    }
+    assert!(recs.contains("这对整个生态系统并不是好事"));
+}
+
+/// Structure: bullet items stay separate items, jammer strings go, inline tags go, and a Taiwan
+/// news page's banners in three languages go while its dateline names the reporter.
+#[test]
+fn list_items_jammers_inline_tags_and_banners() {
+    let (_, recs, _) = process(
+        "# 讲座逐字稿\n\n- 演讲者：某某（Someone）\n- 演讲日期：2026 年 7 月 5 日\n\n\
+         & p5 L& @6 e; G0 @在绝大多数场合，他是那个<ins>被提问</ins>的人。\n",
+    );
+    assert!(recs.contains("\"zh_hans\":\"演讲者：某某（Someone）\""), "list item joined: {recs}");
+    assert!(!recs.contains("p5") && !recs.contains("<ins>") && recs.contains("被提问的人"));
+
+    let (doc, recs, _) = process(
+        "本網站使用相關技術提供更好的閱讀體驗,同時尊重使用者隱私,當您關閉此視窗,代表您同意上述規範。\n\
+         Your browser does not appear to support Traditional Chinese. Would you like to go to the English website?\n\
+         こちらのページは繁体字版です。日本語版に移動しますか。\n\
+         一手新聞APP Icon一手新聞APP\n\n\
+         挑戰快問快答 總統談判專家上身\n\n2017/10/3 12:04(10/3 18:04 更新)\n\n\
+         (中央社記者葉素萍台北3日電)總統1日接受專訪,挑戰「快問快答」,她透露了很多事情。\n",
+    );
+    assert_eq!(doc["title"]["zh_hant"], "挑戰快問快答 總統談判專家上身");
+    assert_eq!(doc["author"], "葉素萍");
+    assert!(doc["published"].as_str().unwrap().starts_with("2017-10-03T12:04"));
+    for junk in ["閱讀體驗", "browser", "フォーカス", "繁体字", "APP"] {
+        assert!(!recs.contains(junk), "`{junk}` survived");
+    }
+    assert!(recs.contains("她透露了很多事情"));
+}

@@ -71,9 +71,9 @@ impl Profile {
                     }
                 }
             }
-            "title" => set_once(&mut doc.meta.title, value),
+            "title" => set_once(&mut doc.meta.title, || date::clean_name(&value())),
             "title_en" => set_once(&mut doc.meta.title_en, value),
-            "author" => set_once(&mut doc.meta.author, value),
+            "author" => set_once(&mut doc.meta.author, || date::clean_name(&value())),
             "location" => set_once(&mut doc.meta.location, value),
             "cover_url" => set_once(&mut doc.meta.cover_url, value),
             "platform" => set_once(&mut doc.meta.platform, value),

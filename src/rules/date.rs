@@ -4,18 +4,20 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// `2024-09-11 08:51`, `2026-01-13 12:31:54`, `2024/9/11`, `2024年9月11日 08:51` → ISO 8601
+/// `2024-09-11 08:51`, `2026-01-13 12:31:54`, `2024/9/11`, `2024年9月11日 08:51`,
+/// `2023年08月11日 14时08分`, `2019-12-30 19:11 GMT+8` → ISO 8601
 /// (`2024-09-11T08:51:00+08:00`). A date without a time stays a date. `tz` is the offset
 /// to attach when the text carries none (a platform's home time zone).
 pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?\s*$",
+            r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]*(\d{1,2})\s*[:：时時点點]\s*(\d{2})\s*分?(?:[:：](\d{2})(?:\.\d+)?\s*秒?)?)?\s*(?:(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?)?\s*(?:[(（]?(?:北京时间|北京時間|台北時間|香港時間)[)）]?)?\s*$",
         )
         .expect("valid regex")
     });
-    let c = re.captures(text)?;
+    let text = weekday_dropped(&roc_to_gregorian(text));
+    let c = re.captures(&text)?;
     let num = |i: usize| c.get(i).map(|m| m.as_str().parse::<u32>().unwrap_or(0));
     let (y, mo, d) = (num(1)?, num(2)?, num(3)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
@@ -27,12 +29,79 @@ pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    Some(format!("{date}T{h:02}:{mi:02}:{s:02}{}", tz.unwrap_or("")))
+    // An offset the page states (`GMT+8`, `+08:00`) wins over the platform's.
+    let stated = c.get(7).map(|sign| {
+        format!("{}{:02}:{:02}", sign.as_str(), num(8).unwrap_or(0), num(9).unwrap_or(0))
+    });
+    Some(format!("{date}T{h:02}:{mi:02}:{s:02}{}", stated.as_deref().or(tz).unwrap_or("")))
+}
+
+/// `中華民國91年3月19日` (the ROC calendar, Taiwan) → `2002年3月19日`.
+fn roc_to_gregorian(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim_start();
+    let Some(rest) =
+        ["中華民國", "中华民国", "民國", "民国"].iter().find_map(|p| t.strip_prefix(p))
+    else {
+        return text.into();
+    };
+    let rest = rest.trim_start();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    match rest[..digits].parse::<u32>() {
+        Ok(y) if (1..=200).contains(&y) && rest[digits..].trim_start().starts_with('年') => {
+            format!("{}{}", y + 1911, &rest[digits..]).into()
+        }
+        _ => text.into(),
+    }
+}
+
+/// The weekday a page prints after the date (`星期二`, `(週三)`, `周五`) says nothing more.
+fn weekday_dropped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["星期", "週", "周", "礼拜", "禮拜"]
+        .iter()
+        .filter_map(|w| rest.find(w).map(|i| (i, w.len())))
+        .min()
+    {
+        let (i, n) = at;
+        let after = &rest[i + n..];
+        match after.chars().next() {
+            Some(d) if "一二三四五六日天".contains(d) => {
+                out.push_str(rest[..i].trim_end_matches(['(', '（']));
+                rest = after[d.len_utf8()..].trim_start_matches([')', '）']);
+            }
+            _ => {
+                out.push_str(&rest[..i + n]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A name or title as a byline or header holds it: markup and separators around it go, and
+/// a name written twice (`Founder Park Founder Park`: the author is also the account) once.
+pub fn clean_name(text: &str) -> String {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || "*_#|｜丨:：".contains(c));
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let half = words.len() / 2;
+    if half > 0 && words.len() % 2 == 0 && words[..half] == words[half..] {
+        return words[..half].join(" ");
+    }
+    t.to_owned()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_date;
+    use super::{clean_name, normalize_date};
+
+    #[test]
+    fn names() {
+        assert_eq!(clean_name("Founder Park Founder Park"), "Founder Park");
+        assert_eq!(clean_name("**李榜主** "), "李榜主");
+        assert_eq!(clean_name("张三 李四"), "张三 李四");
+    }
 
     #[test]
     fn forms_pages_print() {
@@ -42,6 +111,21 @@ mod tests {
         assert_eq!(normalize_date("2024年9月1日", tz).unwrap(), "2024-09-01");
         assert_eq!(normalize_date("2024/9/1 7:05", None).unwrap(), "2024-09-01T07:05:00");
         assert_eq!(normalize_date("2024-13-01", tz), None);
+        assert_eq!(normalize_date("2005年03月15日03:08", tz).unwrap(), "2005-03-15T03:08:00+08:00");
+        assert_eq!(
+            normalize_date("2023年08月11日 14时08分", tz).unwrap(),
+            "2023-08-11T14:08:00+08:00"
+        );
+        assert_eq!(
+            normalize_date("2019-12-30 19:11 GMT+9", tz).unwrap(),
+            "2019-12-30T19:11:00+09:00"
+        );
+        assert_eq!(normalize_date("2017/10/3 12:04", None).unwrap(), "2017-10-03T12:04:00");
+        assert_eq!(normalize_date("中華民國91年3月19日星期二", tz).unwrap(), "2002-03-19");
+        assert_eq!(
+            normalize_date("2024年5月3日(週五) 10:00", None).unwrap(),
+            "2024-05-03T10:00:00"
+        );
         assert_eq!(normalize_date("昨天", tz), None);
     }
 }

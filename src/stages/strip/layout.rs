@@ -22,8 +22,8 @@ pub fn trim_lines(doc: &mut Document) {
 /// In a document whose paragraphs are separated by blank lines, consecutive non-blank lines
 /// are one paragraph wrapped by the extractor: join them. Documents that put one paragraph
 /// per line are left alone.
-pub fn unwrap_paragraphs(doc: &mut Document) {
-    if !blank_separated(&doc.lines) {
+pub fn unwrap_paragraphs(doc: &mut Document, blank_separated: bool) {
+    if !blank_separated {
         return;
     }
     let lines = std::mem::take(&mut doc.lines);
@@ -45,7 +45,8 @@ pub fn unwrap_paragraphs(doc: &mut Document) {
     doc.lines = out;
 }
 
-fn blank_separated(lines: &[Line]) -> bool {
+/// Whether the document separates its paragraphs with blank lines.
+pub fn blank_separated(lines: &[Line]) -> bool {
     let (mut then_blank, mut then_text) = (0usize, 0usize);
     let mut blanks = lines.iter().map(Line::is_blank);
     let Some(mut prev_blank) = blanks.next() else { return false };
@@ -69,6 +70,21 @@ fn joinable(prev: &Line, next: &Line) -> bool {
     prev.kind == next.kind
         && prev.kind.is_none_or(|k| k == crate::document::BlockKind::Quote)
         && !opens_with_label(&next.text)
+        && !list_item(&next.text)
+        && !list_item(&prev.text)
+}
+
+/// `- item`, `* item`, `+ item`, `• item`, `1. item`, `1) item`, `1、item`: each item is
+/// its own line, never joined to its neighbour.
+fn list_item(text: &str) -> bool {
+    let t = text.trim_start();
+    if let Some(rest) = t.strip_prefix(['-', '*', '+', '•', '·']) {
+        return rest.starts_with([' ', '\t']) || t.starts_with(['•', '·']);
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && t[digits..].starts_with(['.', ')', '、', '）'])
+        && t[digits..].chars().nth(1).is_some_and(|c| !c.is_ascii_digit())
 }
 
 fn opens_with_label(text: &str) -> bool {

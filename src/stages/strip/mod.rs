@@ -8,7 +8,9 @@
 //! metadata. Every change is an audit entry naming the rule and the source lines.
 //! Idempotent: a second pass finds nothing left to remove.
 
+mod boilerplate;
 mod furniture;
+mod header;
 mod layout;
 
 use serde::Deserialize;
@@ -32,6 +34,12 @@ pub struct StripConfig {
     pub injected_names: bool,
     /// Mark documents that end mid-sentence on an ellipsis as truncated.
     pub truncation: bool,
+    /// Read exporter wrappers first: front matter into metadata, setext headings as `#`.
+    pub wrappers: bool,
+    /// Remove forum anti-copy jammer strings.
+    pub jammers: bool,
+    /// Furniture classes for the head/tail scorer and profile cards (none: not run).
+    pub boilerplate: Option<String>,
 }
 
 impl Default for StripConfig {
@@ -42,6 +50,9 @@ impl Default for StripConfig {
             title_repeats: true,
             injected_names: true,
             truncation: true,
+            wrappers: true,
+            jammers: true,
+            boilerplate: None,
         }
     }
 }
@@ -51,6 +62,7 @@ pub struct Strip {
     cfg: StripConfig,
     profiles: Vec<Profile>,
     evidence: Evidence,
+    boilerplate: Option<boilerplate::Boilerplate>,
 }
 
 impl Strip {
@@ -61,7 +73,14 @@ impl Strip {
             profiles.push(RuleSet::parse(&text, &path)?.compile(&path)?);
         }
         let evidence = Evidence::new(&profiles);
-        Ok(Strip { cfg: cfg.clone(), profiles, evidence })
+        let boilerplate = match &cfg.boilerplate {
+            Some(name) => {
+                let (path, text) = res.read(name)?;
+                Some(boilerplate::Boilerplate::parse(&text, &path)?)
+            }
+            None => None,
+        };
+        Ok(Strip { cfg: cfg.clone(), profiles, evidence, boilerplate })
     }
 }
 
@@ -77,9 +96,22 @@ impl Stage for Strip {
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         layout::trim_lines(doc);
-        // Evidence is read in the text as it comes in, before any profile changes it.
+        let c = &self.cfg;
+        let mut dated = None;
+        if c.wrappers {
+            dated = header::front_matter(doc, None);
+            header::setext_headings(doc);
+        }
+        if c.jammers {
+            boilerplate::drop_jammers(doc);
+        }
+        // Evidence is read in the text as it comes in, before any profile or the furniture
+        // score changes it (closing furniture is platform evidence too).
         let failed = |message| DocErrorKind::Stage { stage: "strip", message };
         let applicable = self.evidence.applicable(&self.profiles, || doc.text()).map_err(failed)?;
+        if let Some(b) = &self.boilerplate {
+            b.apply_tail(doc);
+        }
         let (mut site_suffixes, mut site_self_refs) = (Vec::new(), Vec::new());
         for (profile, applies) in self.profiles.iter().zip(applicable) {
             if applies {
@@ -89,7 +121,15 @@ impl Stage for Strip {
             }
         }
         layout::trim_lines(doc);
-        let c = &self.cfg;
+        if doc.meta.published.is_none() {
+            doc.meta.published = dated;
+        }
+        if let Some(b) = &self.boilerplate {
+            b.apply_head(doc);
+        }
+        // Whether paragraphs are blank-line separated is read before title repeats go: a
+        // title line removed must not change how the body is laid out.
+        let blank_separated = layout::blank_separated(&doc.lines);
         if c.title_repeats {
             furniture::drop_title_repeats(doc);
         }
@@ -97,7 +137,7 @@ impl Stage for Strip {
             furniture::drop_injected_names(doc, &site_suffixes, &site_self_refs);
         }
         if c.unwrap {
-            layout::unwrap_paragraphs(doc);
+            layout::unwrap_paragraphs(doc, blank_separated);
         }
         if c.truncation {
             furniture::flag_truncation(doc);

@@ -1,0 +1,559 @@
+//! Page furniture found by what a line looks like and where it is, not by the site: a score
+//! of features per line, used at the two ends of the article.
+//!
+//! Each non-blank line gets a class from cheap features: its length, how much of it is Han
+//! text, whether it ends sentences, whether it is a link, an image, a list item or a bare word,
+//! whether it is in another script (an English or Japanese banner over a Chinese article), and
+//! whether it belongs to one of the *furniture classes* (data: follow/like/share prompts,
+//! profile cards, reprint and 投稿 notes, copyright/ICP/举报 footers, privacy and cookie
+//! banners, app promotion, view counters, breadcrumbs, recommended-reading headings, end
+//! markers, exporter footers). Then:
+//!
+//! - **head**: before the first content paragraph, everything up to the last furniture line
+//!   goes (navigation, banners, breadcrumbs above the title). A title-like line right after
+//!   it becomes the title when no rule found one.
+//! - **tail**: after the last content paragraph, everything from the first furniture line
+//!   on goes (with the navigation lines just above it), so that closing furniture is not
+//!   appended to the last speaker's turn.
+//! - **cards**: a 公众号 profile card (`N篇原创内容` with the account's name, slogan and
+//!   avatar above it) goes wherever it is.
+//!
+//! Precision first: a line that reads as content (sentences of Han text, or a speaker label)
+//! is never removed here, and nothing is removed without a furniture-class line as evidence.
+//! Every removal is in the audit as `strip.head-furniture`, `strip.tail-furniture` or
+//! `strip.profile-card`.
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::document::{Action, AuditEntry, Document, Line};
+use crate::error::{Error, Result};
+
+/// The classes and thresholds, as written in the boilerplate file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoilerplateDef {
+    /// Furniture classes: a line of at most `max_chars` matching one of these is furniture.
+    pub furniture: Vec<String>,
+    /// Anchors of profile cards (`\d+篇原创内容`).
+    #[serde(default)]
+    pub cards: Vec<String>,
+    /// Openings that make a line furniture whatever its length (`版权声明：…`).
+    #[serde(default)]
+    pub leads: Vec<String>,
+    #[serde(default = "default_max_chars")]
+    pub max_chars: usize,
+    /// A content line has at least this many Han characters and ends a sentence.
+    #[serde(default = "default_content_han")]
+    pub content_han: usize,
+    /// How far (non-blank lines) from each end furniture is looked for.
+    #[serde(default = "default_reach")]
+    pub reach: usize,
+}
+
+fn default_max_chars() -> usize {
+    200
+}
+fn default_content_han() -> usize {
+    12
+}
+fn default_reach() -> usize {
+    60
+}
+
+#[derive(Debug)]
+pub struct Boilerplate {
+    furniture: RegexSet,
+    cards: Option<Regex>,
+    leads: Option<Regex>,
+    max_chars: usize,
+    content_han: usize,
+    reach: usize,
+}
+
+impl Boilerplate {
+    pub fn parse(text: &str, path: &std::path::Path) -> Result<Boilerplate> {
+        let err = |message: String| Error::Rules { path: path.to_owned(), message };
+        let def: BoilerplateDef =
+            toml::from_str(text).map_err(|e| err(crate::config::describe_toml_error(text, &e)))?;
+        let furniture =
+            RegexSet::new(&def.furniture).map_err(|e| err(format!("furniture: bad regex: {e}")))?;
+        let cards = match def.cards.is_empty() {
+            true => None,
+            false => Some(
+                Regex::new(&def.cards.join("|"))
+                    .map_err(|e| err(format!("cards: bad regex: {e}")))?,
+            ),
+        };
+        let leads = match def.leads.is_empty() {
+            true => None,
+            false => Some(
+                Regex::new(&format!("^(?:{})", def.leads.join("|")))
+                    .map_err(|e| err(format!("leads: bad regex: {e}")))?,
+            ),
+        };
+        Ok(Boilerplate {
+            furniture,
+            cards,
+            leads,
+            max_chars: def.max_chars,
+            content_han: def.content_han,
+            reach: def.reach,
+        })
+    }
+
+    /// Profile cards and closing furniture, read in the text as it comes in (links, images
+    /// and rules still visible), before the profiles remove the prompts that are evidence.
+    pub fn apply_tail(&self, doc: &mut Document) {
+        self.cards(doc);
+        if let Some(from) = self.tail(&doc.lines) {
+            remove(doc, from..doc.lines.len(), "strip.tail-furniture");
+        }
+    }
+
+    /// Opening furniture, after the profiles have moved the title, byline and date into
+    /// metadata (so that they are not taken for navigation).
+    pub fn apply_head(&self, doc: &mut Document) {
+        if let Some(to) = self.head(&doc.lines) {
+            remove(doc, 0..to, "strip.head-furniture");
+        }
+        self.guess_title(doc);
+    }
+
+    fn class(&self, line: &Line) -> Class {
+        let t = line.text.trim();
+        if t.is_empty() {
+            return Class::Blank;
+        }
+        let chars = t.chars().count();
+        let f = Features::of(t);
+        let sentences = f.han >= self.content_han && f.ends_sentence;
+        // A speaker's sentences, and a long paragraph of sentences, are content even when they
+        // name a furniture word; a label over a phone number or a link (`举报电话：…`) is not.
+        if self.leads.as_ref().is_some_and(|re| re.is_match(t)) {
+            return Class::Furniture;
+        }
+        let label = opens_with_label(t);
+        let spoken = label && {
+            let rest = Features::of(after_label(t));
+            rest.han >= 8 && rest.ends_sentence
+        };
+        if chars <= self.max_chars
+            && !spoken
+            && !(sentences && chars > 100)
+            && self.furniture.is_match(t)
+        {
+            return Class::Furniture;
+        }
+        if label {
+            return Class::Content;
+        }
+        if is_menu(t, &f) {
+            return Class::Furniture;
+        }
+        if is_nav(t, chars, &f) {
+            return Class::Nav;
+        }
+        if f.kana > 0 || (f.latin > 2 * f.han && f.han < self.content_han) {
+            return Class::Foreign;
+        }
+        // Twenty Han characters without a stop are still text (a page cut off mid-sentence).
+        if sentences || (f.han >= 20 && !f.link) {
+            return Class::Content;
+        }
+        Class::Other
+    }
+
+    /// The index of the first line to keep at the top, when furniture is there. Lines under
+    /// the last furniture line stay: a short title can look like navigation.
+    ///
+    /// A line the head repeats is an anchor too: a page lists its headlines (or prints its
+    /// section name) before the article, whose title then comes again. Everything before the
+    /// repeat goes; the repeat itself goes when it is navigation, and stays (as the title)
+    /// when not.
+    ///
+    /// Lines are classed only up to the first content line: the scan costs a few lines, not
+    /// the document.
+    fn head(&self, lines: &[Line]) -> Option<usize> {
+        let mut last_furniture = None;
+        let mut seen = 0;
+        let mut earlier: Vec<&str> = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let c = &self.class(line);
+            match c {
+                Class::Blank => continue,
+                Class::Content => return last_furniture,
+                Class::Furniture => last_furniture = Some(i + 1),
+                _ => {}
+            }
+            let t = lines[i].text.trim();
+            if earlier.contains(&t) {
+                let keep = if *c == Class::Nav { i + 1 } else { i };
+                last_furniture = Some(last_furniture.map_or(keep, |f| f.max(keep)));
+            }
+            earlier.push(t);
+            seen += 1;
+            if seen > self.reach {
+                return None;
+            }
+        }
+        // No content at all: nothing to tell furniture from.
+        None
+    }
+
+    /// The index of the first line to remove at the bottom, when furniture is there.
+    fn tail(&self, lines: &[Line]) -> Option<usize> {
+        let mut first_furniture = None;
+        let mut seen = 0;
+        let mut classes = Vec::new();
+        for (i, line) in lines.iter().enumerate().rev() {
+            let c = self.class(line);
+            classes.push(c);
+            match c {
+                Class::Blank => continue,
+                Class::Content => {
+                    let mut from = first_furniture?;
+                    // Navigation and rules right above it go with it (`classes` holds the
+                    // lines from the end back to `i`).
+                    let class_of = |k: usize| classes[lines.len() - 1 - k];
+                    while from > i + 1 && matches!(class_of(from - 1), Class::Nav | Class::Blank) {
+                        from -= 1;
+                    }
+                    return Some(from);
+                }
+                Class::Furniture => first_furniture = Some(i),
+                _ => {}
+            }
+            seen += 1;
+            if seen > self.reach {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// When no rule found a title: the first line that is not navigation, if it reads as a
+    /// title (short, no sentence stop) and a content paragraph follows it.
+    fn guess_title(&self, doc: &mut Document) {
+        if doc.meta.title.is_some() {
+            return;
+        }
+        let mut live = doc.lines.iter().filter(|l| !l.is_blank()).take(4);
+        let Some(first) = live.find(|l| self.class(l) != Class::Nav) else { return };
+        // Content right under it, or under one short line (a byline).
+        let next = live.next();
+        let byline = next.is_some_and(|l| l.text.chars().count() <= 40);
+        let then = if byline { live.next() } else { None };
+        let content_follows =
+            [next, then].into_iter().flatten().any(|l| self.class(l) == Class::Content);
+        let t = first.text.trim().trim_matches(['#', '*', ' ']);
+        let n = t.chars().count();
+        let f = Features::of(t);
+        // `林雨蒼:台灣面臨新型態資訊戰` is a column's title; `主持人：你好` is not.
+        let label_ok = !opens_with_label(t) || {
+            let rest = after_label(t);
+            rest.chars().count() > 10 && !Features::of(rest).ends_sentence
+        };
+        let title_like = (6..=80).contains(&n)
+            && !t.contains(['。', '；', '！', '!'])
+            && !t.ends_with(['，', ',', '：', ':', '.'])
+            && label_ok
+            && f.han > 0
+            && !f.link;
+        if title_like && content_follows {
+            let src = first.src;
+            doc.meta.title = Some(t.to_owned());
+            doc.record(
+                AuditEntry::new("strip", "strip.title-guess", Action::Flag, src, t)
+                    .to(format!("title={t}")),
+            );
+        }
+    }
+
+    /// Removes 公众号 profile cards: the anchor line, the account name and slogan above it
+    /// (with the avatar image), and the `公众号` / punctuation crumbs under it.
+    fn cards(&self, doc: &mut Document) {
+        let Some(re) = &self.cards else { return };
+        let mut i = 0;
+        while i < doc.lines.len() {
+            // Anchors are short lines: a paragraph is not searched.
+            let t = doc.lines[i].text.trim();
+            if t.len() > 60 || !re.is_match(t) {
+                i += 1;
+                continue;
+            }
+            let mut from = i;
+            let mut taken = 0;
+            let mut k = i;
+            while k > 0 && taken < 3 {
+                k -= 1;
+                let t = doc.lines[k].text.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                if is_image(t) {
+                    from = k;
+                    break;
+                }
+                // Name and slogan: short, and not a speaker's words.
+                if t.chars().count() > 120 || opens_with_label(t) || taken == 2 {
+                    break;
+                }
+                taken += 1;
+                from = k;
+            }
+            let mut to = i + 1;
+            let mut crumbs = 0;
+            while to < doc.lines.len() && crumbs < 3 {
+                let t = doc.lines[to].text.trim();
+                if !t.is_empty() && t.chars().count() > 4 {
+                    break;
+                }
+                crumbs += usize::from(!t.is_empty());
+                to += 1;
+            }
+            remove(doc, from..to, "strip.profile-card");
+            i = from;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Blank,
+    /// Sentences of Han text, or a speaker's words: never removed here.
+    Content,
+    /// One of the furniture classes: evidence.
+    Furniture,
+    /// A link, an image, a rule, a short list item or a bare word: goes with furniture next
+    /// to it.
+    Nav,
+    /// Another script's banner (Latin lines without Han text, any kana).
+    Foreign,
+    Other,
+}
+
+struct Features {
+    han: usize,
+    latin: usize,
+    kana: usize,
+    ends_sentence: bool,
+    link: bool,
+}
+
+impl Features {
+    fn of(t: &str) -> Features {
+        let (mut han, mut latin, mut kana) = (0, 0, 0);
+        for c in t.chars() {
+            match c {
+                '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
+                    han += 1
+                }
+                '\u{3040}'..='\u{30FF}' => kana += 1,
+                c if c.is_ascii_alphabetic() => latin += 1,
+                _ => {}
+            }
+        }
+        let ends_sentence = t.contains(['。', '！', '？', '；', '…'])
+            || t.trim_end_matches(['*', '_', ' ', '」', '”', '"', ')', '）'])
+                .ends_with(['.', '!', '?', '。', '！', '？']);
+        let link = t.contains("](") || t.contains("://");
+        Features { han, latin, kana, ends_sentence, link }
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+fn is_image(t: &str) -> bool {
+    t.starts_with("![") || t.starts_with("[![")
+}
+
+/// A menu bar: four or more short Han items separated by spaces or bars (`今日新聞 社論 評論
+/// 專題報導 回首頁`, `2020/01/28 第6981期 | 訂閱/退訂 | 看歷史報份`), no sentence in it.
+fn is_menu(t: &str, f: &Features) -> bool {
+    if f.ends_sentence || f.han == 0 || t.contains(['，', ',']) {
+        return false;
+    }
+    let bars = t.matches(['|', '｜', '│']).count();
+    let items: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '│' | '·' | '•'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let short = items.iter().all(|w| w.chars().count() <= 8);
+    // Menu entries are words of Han text: a sentence broken by Latin words or markup is not.
+    let han_items = items.iter().filter(|w| w.chars().any(is_han)).count();
+    short && (han_items >= 4 || (bars >= 2 && han_items >= 3))
+}
+
+/// Links, images, rules, short list items and bare words.
+fn is_nav(t: &str, chars: usize, f: &Features) -> bool {
+    let only_link = (t.starts_with('[') || t.starts_with("![")) && t.ends_with(')');
+    let rule = t.chars().all(|c| matches!(c, '*' | '-' | '_' | '=' | '·' | ' '));
+    let item = t.strip_prefix(['*', '-', '+', '•']).is_some_and(|r| {
+        // A menu entry: a few words, or a link with a few words of text.
+        let r = r.trim();
+        let text = match (r.strip_prefix('['), r.find("](")) {
+            (Some(_), Some(end)) if r.ends_with(')') => &r[1..end],
+            _ => r,
+        };
+        text.chars().count() <= 12 && !f.ends_sentence
+    });
+    let word = chars <= 6 && !f.ends_sentence;
+    only_link || rule || item || word
+}
+
+/// The text after a label's colon.
+fn after_label(t: &str) -> &str {
+    t.find([':', '：']).map_or(t, |at| &t[at..])
+}
+
+/// `主持人：…`, `**李榜主** ：…`, `Swyx: …`: a speaker label with words after it.
+fn opens_with_label(t: &str) -> bool {
+    let t = t.trim_start_matches(['*', '_', '-', ' ']);
+    let head: String = t.chars().take(24).collect();
+    let Some(colon) = head.find([':', '：']) else { return false };
+    let name = head[..colon].trim_end_matches(['*', '_', ' ']);
+    let rest = t[colon..].trim_start_matches([':', '：', '*', '_', ' ']);
+    let n = name.chars().count();
+    (1..=12).contains(&n)
+        && !name.contains([
+            '，', ',', '。', '|', '｜', '/', '[', '(', '“', '”', '"', '「', '」', '《', '》',
+        ])
+        && !name.contains("http")
+        && rest.chars().count() >= 2
+}
+
+fn remove(doc: &mut Document, range: std::ops::Range<usize>, rule: &str) {
+    let removed: Vec<Line> = doc.lines.drain(range).collect();
+    let live: Vec<&Line> = removed.iter().filter(|l| !l.is_blank()).collect();
+    let Some(first) = live.first() else { return };
+    let span = live.iter().fold(first.src, |s, l| s.join(l.src));
+    let text = live.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    doc.count(rule, live.len() as u64);
+    doc.record(AuditEntry::new("strip", rule, Action::Remove, span, text));
+}
+
+/// Removes forum anti-copy "jammer" strings (Discuz inserts random runs like
+/// `& p5 L& @6 e; G0 @` around and inside paragraphs): a run of at least five space-separated
+/// tokens of one or two ASCII characters, not part of a longer word, with at least three
+/// distinct punctuation characters, some letters, at least three two-character tokens and three
+/// tokens holding punctuation. Lists (`1, 2, 3`), formulas (`x = y + z`) and initials do not
+/// have that mix.
+pub fn drop_jammers(doc: &mut Document) {
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"[!-~]{1,2}(?: [!-~]{1,2}){4,}").expect("valid"));
+    for i in 0..doc.lines.len() {
+        let text = &doc.lines[i].text;
+        // A run has at least four spaces; most lines have fewer and are not searched.
+        if text.bytes().filter(|&b| b == b' ').count() < 4 || !re.is_match(text) {
+            continue;
+        }
+        let cuts: Vec<(usize, usize)> = re
+            .find_iter(text)
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                let free = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_graphic());
+                free(before) && free(after) && is_jammer(m.as_str())
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        if cuts.is_empty() {
+            continue;
+        }
+        let mut kept = String::with_capacity(text.len());
+        let mut last = 0;
+        let src = doc.lines[i].src;
+        let mut entries = Vec::new();
+        for (s, e) in cuts {
+            kept.push_str(&text[last..s]);
+            entries.push(
+                AuditEntry::new("strip", "strip.jammer", Action::Remove, src, &text[s..e]).at(text
+                    [..s]
+                    .chars()
+                    .count()
+                    as u32
+                    + 1),
+            );
+            last = e;
+        }
+        kept.push_str(&text[last..]);
+        doc.lines[i].text = kept.trim().to_owned();
+        doc.count("strip.jammer", entries.len() as u64);
+        for e in entries {
+            doc.record(e);
+        }
+    }
+}
+
+fn is_jammer(run: &str) -> bool {
+    let tokens: Vec<&str> = run.split(' ').collect();
+    let mut puncts: Vec<char> = run.chars().filter(|c| c.is_ascii_punctuation()).collect();
+    puncts.sort_unstable();
+    puncts.dedup();
+    let letters = run.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let pairs = tokens.iter().filter(|t| t.len() == 2).count();
+    let punct_tokens =
+        tokens.iter().filter(|t| t.chars().any(|c| c.is_ascii_punctuation())).count();
+    tokens.len() >= 5 && puncts.len() >= 3 && letters >= 2 && pairs >= 3 && punct_tokens >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Span;
+
+    fn doc(text: &str) -> Document {
+        let mut d = Document::new("t", "t", text.as_bytes().to_vec());
+        d.lines =
+            text.lines().enumerate().map(|(i, l)| Line::new(l, Span::line(i as u32 + 1))).collect();
+        d
+    }
+
+    #[test]
+    fn jammer_runs_go_lists_stay() {
+        let mut d = doc("& p5 L& @6 e; G0 @在绝大多数场合。6 Y ]. Y3 s1 S ]% G& }( |& p2 Q\n; w3 W0 G c/ P2 e/ G* ]! E8 v# `$ S' D0 n6 Z\n见 1, 2, 3, 4, 5 条，x = y + z 与 a b c d e。");
+        drop_jammers(&mut d);
+        let t: Vec<&str> =
+            d.lines.iter().filter(|l| !l.is_blank()).map(|l| l.text.as_str()).collect();
+        assert_eq!(t, ["在绝大多数场合。", "见 1, 2, 3, 4, 5 条，x = y + z 与 a b c d e。"]);
+    }
+
+    fn bp() -> Boilerplate {
+        let text = r#"furniture = ['关注.{0,6}(公众号|我们)', '版权所有', '点赞|在看']
+cards = ['^\d+篇原创内容$']"#;
+        Boilerplate::parse(text, std::path::Path::new("t")).unwrap()
+    }
+
+    #[test]
+    fn ends_go_content_stays() {
+        let mut d = doc("首页\n关注我们\n\n标题在这里呀\n\n正文第一段，这是一段足够长的内容。\n\n主持人：谢谢大家的分享和点赞。\n\n* 首页\n版权所有 某网站\n");
+        bp().apply_tail(&mut d);
+        bp().apply_head(&mut d);
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "",
+                "标题在这里呀",
+                "",
+                "正文第一段，这是一段足够长的内容。",
+                "",
+                "主持人：谢谢大家的分享和点赞。"
+            ]
+        );
+        assert_eq!(d.meta.title.as_deref(), Some("标题在这里呀"));
+    }
+
+    #[test]
+    fn card_goes_with_name_and_slogan() {
+        let mut d = doc("正文一段，内容足够长足够长足够长。\n\n**某号**\n\n专注科技。\n\n14篇原创内容\n\n公众号\n\n，\n\n正文二段，内容足够长足够长足够长。");
+        bp().apply_tail(&mut d);
+        let t: Vec<&str> =
+            d.lines.iter().filter(|l| !l.is_blank()).map(|l| l.text.as_str()).collect();
+        assert_eq!(t, ["正文一段，内容足够长足够长足够长。", "正文二段，内容足够长足够长足够长。"]);
+    }
+}
