@@ -214,3 +214,166 @@ fn segment_moves_the_lines_into_the_segments() {
         assert!(kept * 2 > given && kept <= given, "{prefix}: {kept} lines of {given}");
     }
 }
+
+/// Segments of a text given as a file named `name` (the extension picks no format).
+fn segments_of(name: &str, text: &str) -> Vec<Value> {
+    let out = Pipeline::builtin().unwrap().process_bytes(name, text.as_bytes()).unwrap();
+    common::records(&out.jsonl()).into_iter().filter(|r| r["type"] == "segment").collect()
+}
+
+fn turns_of(segs: &[Value]) -> Vec<(String, String, String)> {
+    segs.iter()
+        .filter(|s| s["kind"] == "turn")
+        .map(|s| {
+            (
+                s["speaker"]["zh_hans"]
+                    .as_str()
+                    .or(s["speaker"]["en"].as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+                s["speaker"]["role"].as_str().unwrap().to_owned(),
+                s["zh_hans"].as_str().or(s["en"][0]["en"].as_str()).unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Two exchanges in one label format are an interview, whoever the speakers are.
+#[test]
+fn a_short_interview_of_unknown_speakers_has_its_turns() {
+    let text = "劉江:你為什麼回國？\n從玉華:因為家人都在這裡。\n劉江:以後還會出國嗎？\n從玉華:也許會，但不是現在。\n";
+    let turns = turns_of(&segments_of("short.txt", text));
+    assert_eq!(turns.len(), 4, "{turns:?}");
+    assert_eq!(turns[0].1, "host");
+    assert_eq!(turns[1].1, "guest");
+    // One question answered under another name, in the same format, is an exchange too.
+    let one = "董倩:您怎么看外界的担忧？\n任正非:第一，我从来没有觉得我们会死亡。\n";
+    assert_eq!(turns_of(&segments_of("one.txt", one)).len(), 2);
+    // Names used once in prose are not speakers.
+    let prose = "他总结了三点原因：成本、时间和人。\n后来他写道：这件事不会再发生。\n";
+    assert!(turns_of(&segments_of("prose.txt", prose)).is_empty());
+}
+
+/// `https://…` has a colon after a short word; it is never a label.
+#[test]
+fn urls_are_never_speakers() {
+    let text = "论文链接：\nhttps://arxiv.org/abs/2403.09323\n代码链接：\nhttps://github.com/example/repo\n作者主页：\nhttps://example.org/people/a\nhttps://example.org/people/b\n";
+    let segs = segments_of("urls.txt", text);
+    assert!(turns_of(&segs).is_empty(), "{segs:#?}");
+    let all: String =
+        segs.iter().filter_map(|s| s["zh_hans"].as_str().or(s["en"][0]["en"].as_str())).collect();
+    assert!(all.contains("https://arxiv.org/abs/2403.09323"), "{all}");
+}
+
+/// A speaker's own `…说：` keeps the answer together; the writer naming a speaker ends it.
+#[test]
+fn narration_inside_an_answer_does_not_end_the_turn() {
+    let text = "主持人：模型会越来越像人吗？\n\
+                马斯克：会的。\n\
+                现在我们可能会说：“我的模型比你的好。”\n\
+                但以后没人会这么说。\n\
+                主持人：为什么？\n\
+                马斯克：因为都一样好。\n\
+                马斯克说：“这是最后一个问题。”\n";
+    let segs = segments_of("narration.txt", text);
+    let turns = turns_of(&segs);
+    assert_eq!(turns.len(), 4, "{turns:?}");
+    assert!(
+        turns[1].2.contains("我的模型比你的好") && turns[1].2.contains("没人会这么说"),
+        "{turns:?}"
+    );
+    let last = segs.last().unwrap();
+    assert_eq!(last["kind"], "paragraph", "the writer's 马斯克说： is narration");
+}
+
+/// Sub-headings between an answer and the next question, marked only in the source
+/// (bold, setext, a number alone), are headings, not the answer's last line; a setext
+/// heading that is a bare name is no turn.
+#[test]
+fn section_headings_between_answer_and_question_stay_outside_turns() {
+    let text = "**李榜主**：第一个问题是什么？\n\n\
+                **周鸿祎**：开源是正确的方向。\n\n\
+                **大模型应该消于无形**\n\n\
+                **李榜主**：那应用呢？\n\n\
+                **周鸿祎**：场景要选得足够窄。\n\n\
+                **02**\n\n\
+                一开始想做 CAD 大模型\n\
+                -----------\n\n\
+                **李榜主**：后来呢？\n\n\
+                **周鸿祎**：很快就放弃了。\n\n\
+                **朱军：**\n\
+                -------\n\n\
+                **人工智能的下一步**\n\n\
+                **李榜主**：最后一个问题？\n\n\
+                **周鸿祎**：没有了。\n";
+    let segs = segments_of("headings.md", text);
+    let turns = turns_of(&segs);
+    assert_eq!(turns.len(), 8, "{turns:#?}");
+    for heading in ["大模型应该消于无形", "02", "一开始想做 CAD 大模型", "朱军", "人工智能的下一步"]
+    {
+        assert!(turns.iter().all(|t| !t.2.contains(heading)), "{heading} in a turn: {turns:#?}");
+        assert!(
+            segs.iter().any(|s| s["kind"] == "heading"
+                && s["zh_hans"].as_str().is_some_and(|t| t.contains(heading))),
+            "{heading} is a heading: {segs:#?}"
+        );
+    }
+    // Bold words inside an answer are no heading.
+    let bold = "**甲**：你好吗？\n\n**乙**：很好。\n\n**我很好。**\n\n**甲**：真的吗？\n\n**乙**：真的。\n";
+    let turns = turns_of(&segments_of("bold.md", bold));
+    assert!(turns[1].2.contains("我很好"), "{turns:?}");
+}
+
+/// Roles come from the evidence a reader uses, not only from question marks.
+#[test]
+fn roles_come_from_title_labels_author_and_questions() {
+    // The guest asks back often; the title names him.
+    let text = "对话周鸿祎：别被带沟里去了\n\n\
+                李榜主：您怎么看开源？\n周鸿祎：你觉得呢？我觉得开源是对的。\n\
+                李榜主：为什么？\n周鸿祎：难道不是吗？没有开源就没有互联网。\n\
+                李榜主：那闭源呢？\n周鸿祎：也是一种选择，对吧？\n";
+    let roles: BTreeMap<String, String> =
+        turns_of(&segments_of("title.txt", text)).into_iter().map(|(n, r, _)| (n, r)).collect();
+    assert_eq!(roles["周鸿祎"], "guest");
+    assert_eq!(roles["李榜主"], "host");
+    // A publication's label is the interviewer's.
+    let text = "《晚点》：你们怎么定价？\n王刚：按用量。\n《晚点》：会涨价吗？\n王刚：不会？至少今年不会。\n";
+    let roles: BTreeMap<String, String> =
+        turns_of(&segments_of("pub.txt", text)).into_iter().map(|(n, r, _)| (n, r)).collect();
+    assert_eq!(roles["《晚点》"], "host");
+    assert_eq!(roles["王刚"], "guest");
+    // One role per person per document.
+    let text = "甲：你好？\n乙：你好。我们开始吧。今天聊什么？\n甲：聊模型？\n乙：好的，模型很重要，我们从头说起，先说数据，再说算力。\n";
+    let turns = turns_of(&segments_of("one_role.txt", text));
+    assert!(turns.iter().filter(|t| t.0 == "甲").all(|t| t.1 == "host"), "{turns:?}");
+    assert!(turns.iter().filter(|t| t.0 == "乙").all(|t| t.1 == "guest"), "{turns:?}");
+}
+
+/// Labels not at a line's start: the answer on the question's line, a flattened exchange.
+#[test]
+fn labels_inside_a_line_start_turns() {
+    let text =
+        "问：会不会有其他定价吗？答：大家对产品的理解不一样。\n问：那以后呢？答：以后再说。\n";
+    let turns = turns_of(&segments_of("qa_inline.txt", text));
+    assert_eq!(turns.len(), 4, "{turns:?}");
+    assert_eq!(turns[1].2, "大家对产品的理解不一样。");
+    let flat = "李丰  :你觉得知乎算UGC还是PGC?  张雪松  :我觉得知乎是往PGC转化。\n";
+    let turns = turns_of(&segments_of("flat.txt", flat));
+    assert_eq!(turns.len(), 2, "{turns:?}");
+    assert_eq!((turns[0].1.as_str(), turns[1].1.as_str()), ("host", "guest"));
+    assert!(turns[1].2.starts_with("我觉得知乎"), "{turns:?}");
+    // A colon after a word inside a sentence is no label.
+    let prose = "问：你怎么看？答：他认为：这很好。\n问：还有吗？答：没有了。\n";
+    let turns = turns_of(&segments_of("prose_colon.txt", prose));
+    assert_eq!(turns.len(), 4, "{turns:?}");
+}
+
+/// What a page adds after the last answer is no part of it.
+#[test]
+fn closing_furniture_ends_the_last_turn() {
+    let text =
+        "主持人：最后一个问题？\n马斯克：没有了，谢谢。\n往期推荐\n马斯克的另一篇访谈\n点个在看\n";
+    let segs = segments_of("footer.txt", text);
+    let turns = turns_of(&segs);
+    assert_eq!(turns.last().unwrap().2, "没有了，谢谢。", "{segs:#?}");
+}

@@ -1,14 +1,15 @@
 //! Walking the lines once, in order, to build segments.
 
 use rustc_hash::FxBuildHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::dedupe::dedupe;
+use super::headings::{Markup, SourceLines};
+use super::inline::split_inline_labels;
 use super::labels::{LabelAt, LabelFinder};
-use super::parts::{
-    assign_roles, directions, localise, rejoin_around_notes, scripts_of, unknown_speaker,
-};
-use super::speakers::{fold, identify, PersonGloss, Registry};
+use super::parts::{directions, localise, rejoin_around_notes, scripts_of, unknown_speaker};
+use super::roles::{asks, assign_roles, Evidence};
+use super::speakers::{fold, identify, PersonGlosses, Registry};
 use super::Rules;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line, Scripts, Segment, Speaker};
 
@@ -31,6 +32,9 @@ pub struct Builder<'a> {
     section: Option<Scripts>,
     mode: Mode,
     turn: Option<Turn>,
+    /// The folded label names of the accepted speakers.
+    speaker_names: HashSet<String, FxBuildHasher>,
+    source: SourceLines,
 }
 
 /// What was found about a line before the walk: its label, and the accepted speaker the
@@ -38,6 +42,34 @@ pub struct Builder<'a> {
 struct Found {
     label: Option<LabelAt>,
     speaker: Option<u32>,
+}
+
+/// A label in the order of the document.
+struct Said {
+    /// Index of its name, when plausible.
+    name: Option<usize>,
+    /// Whether its turn asks a question.
+    asks: bool,
+    shape: Shape,
+}
+
+/// How a label is written in the source: the markup before the name (without a leading
+/// number; `None` when the label follows words, inside a line) and after it up to the words
+/// (`**李榜主** ：` → `**`, `**：`). Labels in one format have one shape.
+enum Shape {
+    Unknown,
+    Known { before: Option<String>, after: String },
+}
+
+impl Shape {
+    fn same(&self, other: &Shape) -> bool {
+        match (self, other) {
+            (Shape::Known { before: b1, after: a1 }, Shape::Known { before: b2, after: a2 }) => {
+                a1 == a2 && (b1.is_none() || b2.is_none() || b1 == b2)
+            }
+            _ => true,
+        }
+    }
 }
 
 /// A label name as the document uses it.
@@ -63,39 +95,57 @@ impl<'a> Builder<'a> {
         Builder {
             registry,
             rules,
-            doc,
             labels: rules.labels.finder(),
             people: Vec::new(),
             out: Vec::new(),
             section: None,
             mode: Mode::Normal,
             turn: None,
+            speaker_names: HashSet::default(),
+            source: SourceLines::new(doc.original.clone()),
+            doc,
         }
     }
 
     pub fn run(mut self) -> Vec<Segment> {
         // The lines move into the segments: copying them (both scripts included) held a
         // document's whole text twice until the document was written.
-        let all = std::mem::take(&mut self.doc.lines);
-        // Each non-blank line's label, found once: every later question about a line's
-        // label is answered from here.
-        let labels: Vec<Option<LabelAt>> =
-            all.iter().filter(|l| !l.is_blank()).map(|l| self.labels.find_at(&l.text)).collect();
+        let mut all = std::mem::take(&mut self.doc.lines);
+        all.retain(|l| !l.is_blank());
+        let title = self.title(&all);
+        // Each line's label, found once: every later question about a line's label is
+        // answered from here.
+        let mut labels: Vec<Option<LabelAt>> =
+            all.iter().map(|l| self.labels.find_at(&l.text)).collect();
+        let cuts =
+            split_inline_labels(&mut all, &mut labels, self.rules, self.registry, &mut self.labels);
+        self.doc.count("segment.inline_labels", cuts);
         let speakers = self.accepted_speakers(&labels, &all);
-        let lines = all.into_iter().filter(|l| !l.is_blank());
-        let mut walk = lines.zip(labels).zip(speakers).peekable();
+        let mut walk = all.into_iter().zip(labels).zip(speakers).peekable();
         while let Some(((line, label), speaker)) = walk.next() {
             let found = Found { label, speaker };
-            let next = walk.peek().map(|((l, _), _)| l);
-            if self.implicit_heading(&line, &found, next) {
+            let next = walk.peek().map(|((l, _), s)| (l, s.is_some()));
+            if self.implicit_heading(&line, &found, next.map(|(l, _)| l)) {
                 self.heading(line);
             } else {
-                self.line(line, found);
+                self.line(line, found, next);
             }
         }
         self.close_turn();
-        assign_roles(&mut self.out, self.rules.host_question_ratio);
+        let author = self.doc.meta.author.clone();
+        let evidence = Evidence { title: title.as_deref(), author: author.as_deref() };
+        assign_roles(&mut self.out, &self.rules.roles, &evidence);
         self.out
+    }
+
+    /// The document's title: from the metadata, else its first line when that is short.
+    fn title(&self, lines: &[Line]) -> Option<String> {
+        let meta = &self.doc.meta;
+        let from_meta = meta.title_scripts.as_ref().map(|s| s.zh_hans.clone());
+        from_meta.or_else(|| meta.title.clone()).or_else(|| {
+            let first = lines.first()?;
+            chars_at_most(&first.text, 80).map(|_| first.text.clone())
+        })
     }
 
     /// Labels that name a registered person, a person the document glosses with an English
@@ -105,18 +155,137 @@ impl<'a> Builder<'a> {
     /// its label names.
     fn accepted_speakers(&mut self, found: &[Option<LabelAt>], lines: &[Line]) -> Vec<Option<u32>> {
         let (key_of, names) = self.label_names(found, lines);
-        let glosses = PersonGloss::all(lines.iter().flat_map(|l| &l.glosses));
+        let glosses = PersonGlosses::new(lines.iter().flat_map(|l| &l.glosses));
         let mut from_glosses = 0;
+        // Each name: known (registry, glosses), a candidate, or no speaker.
+        let mut known: Vec<Option<Speaker>> = Vec::with_capacity(names.len());
+        let mut candidate = vec![false; names.len()];
+        for (i, Name { key, lines, name }) in names.iter().enumerate() {
+            let speaker = self.known(key, name, &glosses, &mut from_glosses);
+            candidate[i] = speaker.is_none()
+                && *lines >= self.rules.min_repeats
+                && self.rules.labels.plausible(name);
+            known.push(speaker);
+        }
+        let exchanged = self.exchanged(&key_of, found, lines, &known, &candidate, &names);
         let mut person_of = Vec::with_capacity(names.len());
-        for Name { key, lines, name } in names {
-            person_of.push(self.accept(&key, lines, &name, &glosses, &mut from_glosses));
+        for (i, (speaker, name)) in known.into_iter().zip(&names).enumerate() {
+            let speaker = match speaker {
+                Some(s) => Some(s),
+                None if exchanged[i] => Some(unknown_speaker(&name.name)),
+                None => None,
+            };
+            person_of.push(speaker.map(|s| {
+                self.speaker_names.insert(name.key.clone());
+                self.people.push(s);
+                self.people.len() as u32 - 1
+            }));
         }
         self.doc.count("segment.speakers_from_glosses", from_glosses);
         key_of.into_iter().map(|k| k.and_then(|k| person_of[k as usize])).collect()
     }
 
-    /// The distinct label names of the document, and for each non-blank line the index of
-    /// its label's name. Labels of lines a stage has given a kind are not names.
+    /// Which unknown names take part in an exchange (see `min_alternations` in
+    /// `segment.toml`): `key_of` and `found` are each line's name and label, `known` names
+    /// are speakers already, `candidate`s label `min_repeats` lines, `plausible` names may
+    /// be speakers at all.
+    fn exchanged(
+        &mut self,
+        key_of: &[Option<u32>],
+        found: &[Option<LabelAt>],
+        lines: &[Line],
+        known: &[Option<Speaker>],
+        candidate: &[bool],
+        names: &[Name],
+    ) -> Vec<bool> {
+        let rules = self.rules;
+        // A person's name is short: characters, or two per word of a Latin name.
+        let short = |k: usize, max: usize| {
+            let name = &names[k].name;
+            let len = match name.is_ascii() {
+                true => 2 * name.split_whitespace().count(),
+                false => name.chars().count(),
+            };
+            len <= max
+        };
+        let mut out = vec![false; known.len()];
+        // The labels of plausible names in order; a heading or a label of any other name
+        // is a break (`name: None`).
+        let mut seq: Vec<Said> = Vec::new();
+        for (i, (k, line)) in key_of.iter().zip(lines).enumerate() {
+            let name = k.map(|k| k as usize);
+            if let (Some(k), Some(label)) = (name, &found[i]) {
+                let name = rules.labels.plausible(&names[k].name).then_some(k);
+                let shape = self.label_shape(line, label);
+                seq.push(Said { name, asks: asks(label.rest(&line.text)), shape });
+            } else if line.kind.is_some() || self.markup(line) != Markup::None {
+                seq.push(Said { name: None, asks: false, shape: Shape::Unknown });
+            } else if let Some(last) = seq.last_mut() {
+                last.asks |= asks(&line.text);
+            }
+        }
+        let core = |s: &Said| s.name.is_some_and(|k| known[k].is_some() || candidate[k]);
+        let first = seq.iter().position(core);
+        let last = seq.iter().rposition(core);
+        if let (Some(first), Some(last)) = (first, last) {
+            // The shapes of the core speakers' labels: a name used once must share one.
+            let shapes: Vec<&Shape> =
+                seq[first..=last].iter().filter(|s| core(s)).map(|s| &s.shape).collect();
+            let among: Vec<&Said> = seq[first..=last]
+                .iter()
+                .filter(|s| {
+                    core(s)
+                        || s.name.is_some_and(|k| short(k, rules.max_name_chars))
+                            && shapes.iter().any(|c| c.same(&s.shape))
+                })
+                .collect();
+            let changes = among.windows(2).filter(|w| w[0].name != w[1].name).count();
+            if changes >= rules.min_alternations {
+                for k in among.iter().filter_map(|s| s.name) {
+                    out[k] = true;
+                }
+            }
+        }
+        // A question answered under another name, labelled alike.
+        for pair in seq.windows(2) {
+            let [Said { name: Some(a), asks: true, shape }, Said { name: Some(b), shape: other, .. }] =
+                pair
+            else {
+                continue;
+            };
+            let max = rules.pair_name_chars;
+            if a != b && short(*a, max) && short(*b, max) && shape.same(other) {
+                out[*a] = true;
+                out[*b] = true;
+            }
+        }
+        out
+    }
+
+    /// How a label is written in the source (see [`Shape`]).
+    fn label_shape(&mut self, line: &Line, label: &LabelAt) -> Shape {
+        let name = label.name(&line.text);
+        let Some(src) = self.source.line(line.src.first) else { return Shape::Unknown };
+        let Some(at) = src.find(name) else { return Shape::Unknown };
+        // A question number or running index is no part of the format.
+        let before: String = src[..at]
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['、', '.', '．'])
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let after: String = src[at + name.len()..]
+            .chars()
+            .take_while(|c| c.is_whitespace() || "*_:：]】#".contains(*c))
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let before = (before.chars().count() <= 6).then_some(before);
+        Shape::Known { before, after }
+    }
+
+    /// The distinct label names of the document, and for each line the index of its
+    /// label's name. Labels of lines a stage has given a kind are not names.
     fn label_names(
         &mut self,
         found: &[Option<LabelAt>],
@@ -128,15 +297,8 @@ impl<'a> Builder<'a> {
         let mut folded: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         let mut names: Vec<Name> = Vec::new();
         let mut key_of = Vec::with_capacity(found.len());
-        let mut found = found.iter();
-        for line in lines {
-            let blank = line.is_blank();
-            let label = if blank {
-                self.labels.find_at(&line.text)
-            } else {
-                found.next().cloned().flatten()
-            };
-            let k = label.filter(|_| line.kind.is_none()).map(|label| {
+        for (line, label) in lines.iter().zip(found) {
+            let k = label.as_ref().filter(|l| may_label(line, l)).map(|label| {
                 let name = label.name(&line.text);
                 let k = *written.entry(name).or_insert_with(|| {
                     let key = fold(name);
@@ -148,41 +310,54 @@ impl<'a> Builder<'a> {
                 names[k as usize].lines += 1;
                 k
             });
-            if !blank {
-                key_of.push(k);
-            }
+            key_of.push(k);
         }
         (key_of, names)
     }
 
-    /// The speaker a label name stands for, if it is one (index in `self.people`).
-    fn accept(
-        &mut self,
+    /// The speaker a label name stands for when the registry or the document's glosses
+    /// know the name.
+    fn known(
+        &self,
         key: &str,
-        n: usize,
         name: &str,
-        glosses: &[PersonGloss],
+        glosses: &PersonGlosses,
         from_glosses: &mut u64,
-    ) -> Option<u32> {
+    ) -> Option<Speaker> {
         if !self.rules.labels.plausible(name) {
             return None;
         }
-        let speaker = match self.registry.lookup(name) {
-            Some(s) => s.clone(),
-            None => match identify(key, glosses, self.registry) {
-                Some(s) => {
-                    *from_glosses += 1;
-                    s
-                }
-                None if n >= self.rules.min_repeats => unknown_speaker(name),
-                None => return None,
-            },
-        };
-        self.people.push(speaker);
-        Some(self.people.len() as u32 - 1)
+        if let Some(s) = self.registry.lookup(name) {
+            return Some(s.clone());
+        }
+        // `主持人 魯健`: a fixed role, then the person's name.
+        if let Some((role, _)) = name.split_once(char::is_whitespace) {
+            if let Some(s) = self.registry.lookup(role).filter(|s| s.role.is_some()) {
+                return Some(s.clone());
+            }
+        }
+        let s = identify(key, glosses, self.registry)?;
+        *from_glosses += 1;
+        Some(s)
     }
 
-    fn line(&mut self, line: Line, found: Found) {
+    /// `next`: the line after this one, and whether its label names a speaker.
+    fn line(&mut self, mut line: Line, found: Found, next: Option<(&Line, bool)>) {
+        let bare_label =
+            found.speaker.is_some() && found.label.as_ref().is_some_and(|l| l.rest.is_empty());
+        if bare_label && (line.kind.is_some() || self.markup(&line) == Markup::Setext) {
+            // A heading that is a name alone (`### 唐鳳：`): the next words are that person's,
+            // unless a heading follows (`**朱军：**` over `-------`, then a sub-heading).
+            let heading_follows = next.is_none_or(|(n, starts_turn)| {
+                !starts_turn
+                    && (n.kind == Some(BlockKind::Heading) || self.markup(n) != Markup::None)
+            });
+            if heading_follows {
+                line.kind = None;
+                return self.heading(line);
+            }
+            line.kind = None;
+        }
         match line.kind {
             Some(BlockKind::Heading) => return self.heading(line),
             Some(BlockKind::Summary) => return self.summary(line),
@@ -215,8 +390,20 @@ impl<'a> Builder<'a> {
             return self.simple(BlockKind::Summary, line);
         }
         self.mode = Mode::Normal;
-        if self.is_narration(&line, &found) {
-            // The writer's voice ("黄仁勋说：…") ends the speaker's turn.
+        if line.kind.is_none() {
+            if self.turn.is_some() && self.rules.closing_furniture.is_match(&line.text) {
+                // What the page adds after the last answer is no part of it.
+                return self.simple(BlockKind::Paragraph, line);
+            }
+            if self.heading_in_turn(&line, next) {
+                return self.heading(line);
+            }
+        }
+        if self.is_narration(&line, &found)
+            && (self.turn.is_none() || self.narrates_a_speaker(&line, &found))
+        {
+            // The writer's voice ("黄仁勋说：…") ends the speaker's turn; the speaker's own
+            // "我们可能会说：…" does not.
             return self.simple(BlockKind::Paragraph, line);
         }
         match self.turn.as_mut() {
@@ -265,6 +452,40 @@ impl<'a> Builder<'a> {
             && !self.is_narration(line, found)
             && !self.rules.list_item.is_match(&line.text)
             && !line.scripts.as_ref().is_some_and(|s| s.english)
+    }
+
+    /// The source markup of `line` (see `headings`).
+    fn markup(&mut self, line: &Line) -> Markup {
+        self.rules.headings.markup(line, &mut self.source)
+    }
+
+    /// A section heading between an answer (or any paragraph) and what follows: marked in
+    /// the source, and followed by the next turn or another marked heading.
+    fn heading_in_turn(&mut self, line: &Line, next: Option<(&Line, bool)>) -> bool {
+        let markup = self.markup(line);
+        if markup == Markup::None {
+            return false;
+        }
+        let boundary = next.is_some_and(|(n, starts_turn)| {
+            starts_turn
+                || n.kind == Some(BlockKind::Heading)
+                || (n.kind.is_none() && self.markup(n) != Markup::None)
+        });
+        self.rules.headings.ends_turn(line, markup, boundary)
+    }
+
+    /// Whether a narration line (`黄仁勋说：`) names one of the document's speakers, or a
+    /// registered person, as the one speaking.
+    fn narrates_a_speaker(&self, line: &Line, found: &Found) -> bool {
+        let Some(label) = &found.label else { return false };
+        let name = label.name(&line.text);
+        let Some(m) = self.rules.labels.narration.find(name) else { return false };
+        let subject = &name[..m.start()];
+        // Any start of the subject: `黄仁勋笑着说` names 黄仁勋.
+        subject.char_indices().skip(1).map(|(i, _)| &subject[..i]).chain([subject]).any(|s| {
+            self.speaker_names.contains(&fold(s))
+                || self.registry.lookup(s).is_some_and(|p| p.role.is_none())
+        })
     }
 
     fn is_narration(&self, line: &Line, found: &Found) -> bool {
@@ -386,4 +607,14 @@ fn chars_at_most(text: &str, max: usize) -> Option<usize> {
         return None;
     }
     Some(text.chars().count()).filter(|&n| n <= max)
+}
+
+/// Whether a line's label may name a speaker: lines a stage has given a kind have none,
+/// but for a heading that is a name alone (`### 唐鳳：`).
+fn may_label(line: &Line, label: &LabelAt) -> bool {
+    match line.kind {
+        None => true,
+        Some(BlockKind::Heading) => label.rest.is_empty(),
+        Some(_) => false,
+    }
 }

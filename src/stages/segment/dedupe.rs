@@ -76,7 +76,8 @@ fn drop_sentences(mut line: Line, repeated: &[usize], doc: &mut Document) -> Lin
             parts
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !repeated.contains(i))
+                // `repeated` is in ascending order.
+                .filter(|(i, _)| repeated.binary_search(i).is_err())
                 .map(|(_, s)| *s)
                 .collect()
         })

@@ -33,6 +33,10 @@ pub struct LabelRules {
     pub plain: LabelPattern,
     pub bracket: LabelPattern,
     pub narration: Regex,
+    /// Lines that start with something other than a label (`https://…`).
+    pub not_label: Regex,
+    /// Names of fields (`论文链接`, `时间`), not people.
+    pub field: Regex,
     pub not_speakers: Vec<String>,
     /// Whether `bracket` can match a text (bit 1): it is tried on every line, and
     /// hardly any starts with a bracket.
@@ -43,6 +47,7 @@ impl LabelRules {
     /// Whether a name can be a speaker at all (not narration, not a known non-speaker).
     pub fn plausible(&self, name: &str) -> bool {
         !self.narration.is_match(name)
+            && !self.field.is_match(name)
             && !self.not_speakers.iter().any(|n| n == name)
             && !name.chars().all(|c| c.is_ascii_digit())
     }
@@ -71,7 +76,9 @@ impl LabelFinder<'_> {
         } else {
             None
         };
-        bracketed.or_else(|| self.rules.plain.find_at(text, plain))
+        let found = bracketed.or_else(|| self.rules.plain.find_at(text, plain))?;
+        // Only lines that have a label pay for this test.
+        (!self.rules.not_label.is_match(text)).then_some(found)
     }
 }
 

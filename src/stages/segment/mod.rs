@@ -6,17 +6,24 @@
 //! Blank lines and audited repeats are dropped, a line split by a note is joined again,
 //! and a label alone on its line is kept only as its turn's provenance.
 //!
-//! A speaker turn starts at a label — a short name and a colon, alone on its line or before
-//! the words, or a bracketed name — and runs over the following paragraphs until the next
-//! label or heading. A label counts when the name is in the speaker registry, or when the
-//! document repeats it as a label (`min_repeats`); names shaped like narration (`马斯克说：`)
-//! never do. Roles come from the registry, or from who asks the questions. Exact repeated
-//! paragraphs and sentences inside one turn are kept once, and the repeat is audited.
+//! A speaker turn starts at a label — a short name and a colon, at the start of a line, after
+//! the end of a sentence inside a labelled line (`…吗？答：…`), or a bracketed name — and runs
+//! over the following paragraphs until the next label, a heading (also one only the source
+//! markup shows: a bold or setext line before the next question) or closing page furniture.
+//! A label counts when the name is in the speaker registry, is glossed as a person, or the
+//! document uses it in an exchange (`min_repeats`, `min_alternations`); names shaped like
+//! narration (`马斯克说：`), fields (`论文链接：`) and URLs never do. A narration line inside an
+//! answer stays in it unless it names one of the document's speakers. Roles come from the
+//! evidence a reader uses (`roles`). Exact repeated paragraphs and sentences inside one turn
+//! are kept once, and the repeat is audited.
 
 mod build;
 mod dedupe;
+mod headings;
+mod inline;
 mod labels;
 mod parts;
+mod roles;
 mod speakers;
 
 use std::path::Path;
@@ -63,9 +70,22 @@ struct RulesFile {
     speaker_label: String,
     speaker_bracket: String,
     narration_suffix: String,
+    not_label: String,
+    field_label: String,
     not_speakers: Vec<String>,
     min_repeats: usize,
+    min_alternations: usize,
+    max_name_chars: usize,
+    pair_name_chars: usize,
+    inline_label: String,
+    closing_furniture: String,
+    source_bold: String,
+    setext_underline: String,
+    section_number: String,
+    turn_heading: String,
     direction: String,
+    host_label: String,
+    title_guest: Vec<String>,
     host_question_ratio: f32,
 }
 
@@ -82,10 +102,16 @@ pub struct Rules {
     pub implicit_heading_max_chars: usize,
     pub labels: LabelRules,
     pub min_repeats: usize,
+    pub min_alternations: usize,
+    pub max_name_chars: usize,
+    pub pair_name_chars: usize,
+    pub inline_label: Regex,
+    pub closing_furniture: Regex,
+    pub headings: headings::HeadingRules,
     pub direction: Regex,
     /// Whether `direction` can match a text (see [`LabelRules::filter`]).
     pub direction_filter: LineFilter,
-    pub host_question_ratio: f32,
+    pub roles: roles::RoleRules,
 }
 
 impl Rules {
@@ -111,13 +137,34 @@ impl Rules {
                 plain: label("speaker_label", &f.speaker_label)?,
                 bracket: label("speaker_bracket", &f.speaker_bracket)?,
                 narration: re("narration_suffix", &f.narration_suffix)?,
+                not_label: re("not_label", &f.not_label)?,
+                field: re("field_label", &f.field_label)?,
                 not_speakers: f.not_speakers,
                 filter,
             },
             min_repeats: f.min_repeats,
+            min_alternations: f.min_alternations,
+            max_name_chars: f.max_name_chars,
+            pair_name_chars: f.pair_name_chars,
+            inline_label: re("inline_label", &f.inline_label)?,
+            closing_furniture: re("closing_furniture", &f.closing_furniture)?,
+            headings: headings::HeadingRules {
+                source_bold: re("source_bold", &f.source_bold)?,
+                setext_underline: re("setext_underline", &f.setext_underline)?,
+                section_number: re("section_number", &f.section_number)?,
+                turn_heading: re("turn_heading", &f.turn_heading)?,
+            },
             direction: re("direction", &f.direction)?,
             direction_filter: LineFilter::of_patterns(&[&f.direction]),
-            host_question_ratio: f.host_question_ratio,
+            roles: roles::RoleRules {
+                host_label: re("host_label", &f.host_label)?,
+                title_guest: f
+                    .title_guest
+                    .iter()
+                    .map(|p| re("title_guest", p))
+                    .collect::<Result<Vec<_>>>()?,
+                host_question_ratio: f.host_question_ratio,
+            },
         })
     }
 }

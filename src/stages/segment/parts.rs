@@ -1,15 +1,9 @@
 //! Helpers for turning lines into segments that need no walking state: rejoining
 //! paragraphs around notes, sentence splitting, speakers the registry lacks, stage
-//! directions and roles.
-
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use memchr::memmem;
-use rustc_hash::FxBuildHasher;
+//! directions.
 
 use super::speakers::fold;
-use crate::document::{BlockKind, Line, Scripts, Segment, Speaker};
+use crate::document::{Line, Scripts, Speaker};
 use crate::rules::LineFilter;
 
 /// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
@@ -19,9 +13,15 @@ pub fn rejoin_around_notes(lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
         return lines;
     }
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    // Notes and lines are in source order: the first note after the previous line is found
+    // by moving forward, never by a scan of all notes per line.
+    let mut next_note = 0;
     for line in lines {
         let note = out.last().and_then(|prev| {
-            notes.iter().find(|n| prev.src.last < n.src.first && n.src.last < line.src.first)
+            while notes.get(next_note).is_some_and(|n| n.src.first <= prev.src.last) {
+                next_note += 1;
+            }
+            notes.get(next_note).filter(|n| n.src.last < line.src.first)
         });
         let opens = out.last().is_some_and(|p| p.text.ends_with(['（', '(']));
         let closes = line.text.starts_with(['）', ')']);
@@ -93,34 +93,4 @@ pub fn directions(re: &regex::Regex, filter: &LineFilter, lines: &[Line]) -> Vec
             re.captures_iter(&l.text).filter_map(|c| c.name("d").map(|m| m.as_str().to_owned()))
         })
         .collect()
-}
-
-/// Speakers without a fixed role are hosts when their turns often ask questions.
-pub fn assign_roles(segments: &mut [Segment], host_ratio: f32) {
-    let mut asked: HashMap<String, (usize, usize), FxBuildHasher> = HashMap::default();
-    for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
-        let sp = seg.speaker.as_ref().expect("turns have speakers");
-        let q = seg.lines.iter().any(|l| asks(&l.text));
-        if !asked.contains_key(&sp.id) {
-            asked.insert(sp.id.clone(), (0, 0));
-        }
-        let e = asked.get_mut(&sp.id).expect("just inserted");
-        e.0 += usize::from(q);
-        e.1 += 1;
-    }
-    for seg in segments.iter_mut() {
-        if let Some(sp) = seg.speaker.as_mut().filter(|s| s.role.is_none()) {
-            let (q, n) = asked[&sp.id];
-            let host = n > 0 && q as f32 / n as f32 >= host_ratio;
-            sp.role = Some(if host { "host" } else { "guest" }.to_owned());
-        }
-    }
-}
-
-/// Whether `text` has a question mark, `?` or `？`.
-fn asks(text: &str) -> bool {
-    // Built once: `memmem::find` builds a searcher on every call.
-    static FULLWIDTH: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new("？"));
-    memchr::memchr(b'?', text.as_bytes()).is_some() || FULLWIDTH.find(text.as_bytes()).is_some()
 }

@@ -1,0 +1,100 @@
+//! Section headings that only the source markup shows.
+//!
+//! `strip` removes markdown emphasis and rules, so a sub-heading between a full answer and
+//! the next question (`**大模型应该消于无形**`, or a line underlined by `-------`) reaches
+//! `segment` as a line like any other, and would end up as the last line of the answer.
+//! The document's original text still has the markup: the line's source line tells.
+
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::document::Line;
+
+#[derive(Debug)]
+pub struct HeadingRules {
+    /// A source line that is wholly bold.
+    pub source_bold: Regex,
+    /// A source line that underlines the one before it (setext heading).
+    pub setext_underline: Regex,
+    /// A line that is a section number alone (`02`, `三、`).
+    pub section_number: Regex,
+    /// The text of a bold line that may be a heading (not a sentence).
+    pub turn_heading: Regex,
+}
+
+/// What the source says a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    None,
+    /// Wholly bold: a heading only when its text reads like one.
+    Bold,
+    /// Underlined by the next source line.
+    Setext,
+    /// A section number alone, or a reader's question (`Q …？`).
+    Number,
+}
+
+/// The document's original text by line number (from 1), indexed on first use: most
+/// documents never ask.
+pub struct SourceLines {
+    text: Arc<str>,
+    starts: Option<Vec<usize>>,
+}
+
+impl SourceLines {
+    pub fn new(text: Arc<str>) -> SourceLines {
+        SourceLines { text, starts: None }
+    }
+
+    /// Source line `n` (from 1), without its line break.
+    pub fn line(&mut self, n: u32) -> Option<&str> {
+        let text = &self.text;
+        let starts = self.starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let i = (n as usize).checked_sub(1)?;
+        let start = *starts.get(i)?;
+        let end = starts.get(i + 1).map_or(text.len(), |&e| e - 1);
+        Some(text[start..end].trim_end_matches('\r'))
+    }
+}
+
+impl HeadingRules {
+    /// What the source markup of `line` says it is.
+    pub fn markup(&self, line: &Line, source: &mut SourceLines) -> Markup {
+        if self.section_number.is_match(&line.text) {
+            return Markup::Number;
+        }
+        // A line joined from several source lines is a paragraph.
+        if line.src.first != line.src.last {
+            return Markup::None;
+        }
+        let underlined =
+            source.line(line.src.last + 1).is_some_and(|u| self.setext_underline.is_match(u));
+        let Some(own) = source.line(line.src.first) else { return Markup::None };
+        if own.trim().is_empty() || self.setext_underline.is_match(own) {
+            return Markup::None;
+        }
+        if underlined {
+            return Markup::Setext;
+        }
+        if self.source_bold.is_match(own) {
+            return Markup::Bold;
+        }
+        Markup::None
+    }
+
+    /// Whether a line with `markup` inside a turn is a heading, given whether the line after
+    /// it starts a turn or is marked as a heading too.
+    pub fn ends_turn(&self, line: &Line, markup: Markup, next_is_boundary: bool) -> bool {
+        match markup {
+            Markup::None => false,
+            Markup::Number => true,
+            Markup::Setext => next_is_boundary,
+            Markup::Bold => next_is_boundary && self.turn_heading.is_match(line.text.trim()),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Labels that are not at a line's start: an answer on its question's line
+//! (`问：…其他定价吗？答：大家对产品…`), or a whole exchange flattened into one line
+//! (`主持人：… 陈晓薇：…`). A labelled line is cut before each later label whose name is a
+//! speaker's name: a registered alias, a name the document uses as a label at a line's start,
+//! or one it writes inside labelled lines at least `min_repeats` times. The label must follow
+//! the end of a sentence or a space (`inline_label`), so `他认为：` in a sentence never cuts.
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::collections::HashSet;
+
+use super::labels::{LabelAt, LabelFinder};
+use super::speakers::{fold, Registry};
+use super::Rules;
+use crate::document::Line;
+
+/// `lines` (none blank) and their labels, with each labelled line cut before its inline
+/// labels. Returns the number of cuts.
+pub fn split_inline_labels(
+    lines: &mut Vec<Line>,
+    labels: &mut Vec<Option<LabelAt>>,
+    rules: &Rules,
+    registry: &Registry,
+    finder: &mut LabelFinder,
+) -> u64 {
+    let labelled = |l: &Line, at: &Option<LabelAt>| at.is_some() && l.kind.is_none();
+    if !lines.iter().zip(labels.iter()).any(|(l, at)| labelled(l, at)) {
+        return 0;
+    }
+    let re = &rules.inline_label;
+    // Names used as labels at a line's start.
+    let mut starts: HashSet<String, FxBuildHasher> = HashSet::default();
+    // Names written as inline labels, and how often.
+    let mut inline: FxHashMap<String, usize> = FxHashMap::default();
+    for (line, at) in lines.iter().zip(labels.iter()) {
+        let Some(at) = at.as_ref().filter(|_| line.kind.is_none()) else { continue };
+        starts.insert(fold(at.name(&line.text)));
+        for c in re.captures_iter(&line.text[at.rest.clone()]) {
+            let name = c.name("name").expect("inline_label has a `name` group").as_str();
+            *inline.entry(fold(name)).or_insert(0) += 1;
+        }
+    }
+    let speaker = |name: &str| {
+        let key = fold(name);
+        rules.labels.plausible(name)
+            && (registry.lookup(name).is_some()
+                || starts.contains(&key)
+                || inline.get(&key).is_some_and(|&n| n >= rules.min_repeats))
+    };
+    let mut cuts_of: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, (line, at)) in lines.iter().zip(labels.iter()).enumerate() {
+        let Some(at) = at.as_ref().filter(|_| line.kind.is_none()) else { continue };
+        let base = at.rest.start;
+        let cuts: Vec<usize> = re
+            .captures_iter(&line.text[at.rest.clone()])
+            .filter_map(|c| {
+                let name = c.name("name")?;
+                let answers = c[0].starts_with(['？', '?']);
+                let ok =
+                    speaker(name.as_str()) || (answers && rules.labels.plausible(name.as_str()));
+                ok.then(|| base + name.start())
+            })
+            .collect();
+        if !cuts.is_empty() {
+            cuts_of.push((i, cuts));
+        }
+    }
+    if cuts_of.is_empty() {
+        return 0;
+    }
+    let mut n = 0;
+    let old_lines = std::mem::take(lines);
+    let old_labels = std::mem::take(labels);
+    let mut pending = cuts_of.into_iter().peekable();
+    for (i, (line, at)) in old_lines.into_iter().zip(old_labels).enumerate() {
+        match pending.next_if(|(j, _)| *j == i) {
+            Some((_, cuts)) => {
+                let pieces = split_line(line, &cuts);
+                n += pieces.len() as u64 - 1;
+                for piece in pieces {
+                    let at = finder.find_at(&piece.text);
+                    lines.push(piece);
+                    labels.push(at);
+                }
+            }
+            None => {
+                lines.push(line);
+                labels.push(at);
+            }
+        }
+    }
+    n
+}
+
+/// `line` cut at the byte offsets `cuts` (char boundaries, ascending) of its text, each
+/// script cut at the same characters. Unchanged when a script does not have as many
+/// characters as the text (a conversion that changed lengths: the places would not match).
+fn split_line(line: Line, cuts: &[usize]) -> Vec<Line> {
+    let char_cuts: Vec<usize> = cuts.iter().map(|&b| line.text[..b].chars().count()).collect();
+    let chars = line.text.chars().count();
+    let cut_script = |s: &str| -> Option<Vec<String>> {
+        if s.chars().count() != chars {
+            return None;
+        }
+        let mut bytes: Vec<usize> = Vec::with_capacity(char_cuts.len());
+        let mut want = char_cuts.iter().peekable();
+        for (ci, (bi, _)) in s.char_indices().enumerate() {
+            if want.next_if(|&&c| c == ci).is_some() {
+                bytes.push(bi);
+            }
+        }
+        Some(pieces(s, &bytes))
+    };
+    let texts = pieces(&line.text, cuts);
+    let scripts: Option<Vec<(String, String)>> = match &line.scripts {
+        None => Some(Vec::new()),
+        Some(s) => match (cut_script(&s.zh_hans), cut_script(&s.zh_hant)) {
+            (Some(h), Some(t)) => Some(h.into_iter().zip(t).collect()),
+            _ => None,
+        },
+    };
+    let Some(scripts) = scripts else { return vec![line] };
+    let mut out = Vec::with_capacity(texts.len());
+    for (k, text) in texts.into_iter().enumerate() {
+        let mut piece = Line { text, glosses: Vec::new(), ..line.clone() };
+        if let (Some(s), Some((h, t))) = (piece.scripts.as_mut(), scripts.get(k)) {
+            s.zh_hans = h.clone();
+            s.zh_hant = t.clone();
+        }
+        out.push(piece);
+    }
+    // Each gloss goes with the piece that writes it (the first, when none does).
+    for g in line.glosses {
+        let k = out.iter().position(|p| p.text.contains(&g.en)).unwrap_or(0);
+        out[k].glosses.push(g);
+    }
+    out
+}
+
+/// `s` cut at the byte offsets `cuts`, each piece trimmed.
+fn pieces(s: &str, cuts: &[usize]) -> Vec<String> {
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for &c in cuts.iter().chain(std::iter::once(&s.len())) {
+        out.push(s[start..c].trim().to_owned());
+        start = c;
+    }
+    out
+}
