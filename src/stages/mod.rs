@@ -2,7 +2,7 @@
 //!
 //! | stage | input | changes | idempotent |
 //! |---|---|---|---|
-//! | [`decode`] | raw bytes | bytes → lines of text, encoding metadata | n/a (reads bytes) |
+//! | [`decode`] | raw bytes | bytes (and HTML) → lines of text, encoding and page metadata | n/a (reads bytes) |
 //! | [`repair`] | lines | undoes encoding damage | yes |
 //! | [`strip`] | lines | removes boilerplate, extracts metadata, tags blocks | yes |
 //! | [`normalize`] | lines | punctuation, spacing, both scripts | yes |

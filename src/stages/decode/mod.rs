@@ -8,7 +8,10 @@
 //! legacy Chinese encodings GB18030 (GBK is its subset) and Big5, as chardetng ranks them.
 //! A malformed sequence is either an error or, under `malformed = "replace"` and up to
 //! `max_malformed` of them, a U+FFFD recorded in the audit trail with its byte position.
-//! Line endings become `\n`. Not idempotent in the usual sense: it reads bytes, not text.
+//! Line endings become `\n`. Text that is HTML (a page, a fragment, or lines holding tags:
+//! `html = "auto"`) is then read by [`crate::html`] into its article's lines, with the
+//! page's metadata and an audit entry for every subtree left out. Not idempotent in the
+//! usual sense: it reads bytes, not text.
 
 mod detect;
 
