@@ -10,7 +10,6 @@ use similar::{Algorithm, DiffOp};
 
 /// Records as a JSON array, one field per line with keys sorted, short arrays of scalars on
 /// one line: a changed field is a changed line in `git diff`.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(super) fn pretty(records: &[Value]) -> String {
     let mut out = String::from("[");
     for (i, r) in records.iter().enumerate() {
