@@ -277,7 +277,7 @@ pub fn check(pipeline: &Pipeline, opts: &Options, pending: bool) -> Result<Repor
             for (artifact, actual) in &out.files {
                 let golden = artifact.golden_path(&doc.id);
                 let path = opts.golden.join(&golden);
-                let status = compare(*artifact, fs::read_to_string(&path).ok(), actual, opts);
+                let status = compare(*artifact, fs::read(&path).ok(), actual, opts);
                 let new = pending_path(&path);
                 if pending && !matches!(status, Status::Same) {
                     write_atomic(&new, actual)?;
@@ -295,11 +295,14 @@ pub fn check(pipeline: &Pipeline, opts: &Options, pending: bool) -> Result<Repor
     Ok(Report { documents, stale, seconds: start.elapsed().as_secs_f64() })
 }
 
-fn compare(artifact: Artifact, expected: Option<String>, actual: &str, opts: &Options) -> Status {
+/// `expected` is the golden's bytes: most goldens match, and comparing bytes first spares
+/// validating them as UTF-8.
+fn compare(artifact: Artifact, expected: Option<Vec<u8>>, actual: &str, opts: &Options) -> Status {
     let Some(expected) = expected else { return Status::Missing };
-    if expected == actual && (opts.ignore.is_empty() || !artifact.is_records()) {
+    if expected == actual.as_bytes() && (opts.ignore.is_empty() || !artifact.is_records()) {
         return Status::Same;
     }
+    let expected = String::from_utf8_lossy(&expected);
     if artifact.is_records() {
         let prepare = |text: &str| {
             records::parse(text).map(|mut recs| {
