@@ -30,6 +30,7 @@ pub mod config;
 pub mod convert;
 pub mod document;
 pub mod error;
+pub mod golden;
 pub mod html;
 pub mod input;
 pub mod normalize;

@@ -38,6 +38,9 @@ enum Command {
         /// The pipeline file.
         pipeline: PathBuf,
     },
+    /// Golden regression: compare every stage's output on a corpus with golden files.
+    #[command(subcommand)]
+    Golden(zhpipe::golden::cli::GoldenCommand),
 }
 
 #[derive(clap::Args)]
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Golden(cmd) => zhpipe::golden::cli::run(cmd),
         Command::Check { pipeline } => {
             Pipeline::from_file(&pipeline).and_then(|p| p.prepare()).map(|()| {
                 println!("{}: ok", pipeline.display());
