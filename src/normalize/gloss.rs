@@ -105,6 +105,9 @@ impl Glosses {
     /// letter and hold only Latin text (so `（2024年）` or `（注）` are not glosses).
     pub fn extract(&self, text: &str) -> Vec<Gloss> {
         let mut out: Vec<Gloss> = Vec::new();
+        // Seen pairs: a scan of `out` per gloss made a line of many distinct glosses
+        // quadratic.
+        let mut seen: rustc_hash::FxHashSet<(&str, &str)> = rustc_hash::FxHashSet::default();
         for found in captures(text) {
             let zh = match found.term {
                 Term::Quoted(q) => q.trim(),
@@ -114,9 +117,8 @@ impl Glosses {
             if !zh.chars().any(is_han) || !en.chars().any(|c| c.is_ascii_alphabetic()) {
                 continue;
             }
-            let g = Gloss { zh: zh.to_string(), en: en.to_string() };
-            if !out.contains(&g) {
-                out.push(g);
+            if seen.insert((zh, en)) {
+                out.push(Gloss { zh: zh.to_string(), en: en.to_string() });
             }
         }
         out

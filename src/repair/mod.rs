@@ -43,6 +43,7 @@ mod gbk;
 mod lm;
 mod mojibake;
 mod pinyin_idx;
+mod sbcs;
 mod step;
 mod tokens;
 
@@ -160,6 +161,14 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         out.edits.extend(part.edits);
     }
     out
+}
+
+/// Repairs mojibake in one line as the repair stage does (single-byte charsets, then GBK);
+/// the text and the edits. For tests and tools that damage text on purpose.
+pub fn fix_mojibake_line(text: &str) -> (String, Vec<RepairEdit>) {
+    let mut edits = Vec::new();
+    let out = mojibake::fix_line(0, text.to_string(), &mut edits);
+    (out, edits)
 }
 
 /// Whether the document has at least three places that tokenize as a gloss: `(` or `?`,

@@ -1,4 +1,5 @@
-//! Classic mojibake: UTF-8 bytes that were decoded as Windows-1252/Latin-1 or as GBK.
+//! Classic mojibake: UTF-8 bytes that were decoded as a single-byte charset ([`super::sbcs`])
+//! or as GBK.
 //!
 //! A span is replaced only when the evidence is unambiguous: re-encoding it with the
 //! wrong charset gives valid UTF-8 that decodes to CJK text. Random CJK or accented text
@@ -8,27 +9,10 @@ use super::gbk::gbk;
 use super::RepairEdit;
 use std::sync::OnceLock;
 
-pub const RULE_LATIN1: &str = "repair.mojibake-latin1";
 pub const RULE_GBK: &str = "repair.mojibake-gbk";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
-}
-
-/// Characters Windows-1252 decodes its high bytes to (besides U+00A0..U+00FF).
-fn is_cp1252_high(c: char) -> bool {
-    matches!(c as u32, 0x80..=0xFF | 0x152 | 0x153 | 0x160 | 0x161 | 0x178 | 0x17D | 0x17E | 0x192 | 0x2C6 | 0x2DC
-        | 0x2013 | 0x2014 | 0x2018..=0x201E | 0x2020..=0x2022 | 0x2026 | 0x2030 | 0x2039 | 0x203A | 0x20AC | 0x2122)
-}
-
-/// Windows-1252 byte of a character, as a browser would have decoded it.
-fn cp1252_byte(c: char) -> Option<u8> {
-    if !is_cp1252_high(c) {
-        return None;
-    }
-    let mut buf = [0u8; 4];
-    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
-    (!unmappable && bytes.len() == 1 && bytes[0] >= 0x80).then(|| bytes[0])
 }
 
 /// GBK bytes of a character that a GBK decoder produced from non-ASCII bytes.
@@ -99,14 +83,6 @@ fn fix_with(
         i += 1;
     }
     changed.then_some(out)
-}
-
-/// Whether a Windows-1252 reading can hide CJK text here: a span must start with the
-/// character for a UTF-8 lead byte of CJK (U+00E3..U+00EF, UTF-8 `C3 A3..AF`).
-fn maybe_latin1(text: &str) -> bool {
-    let b = text.as_bytes();
-    // `contains` on bytes is a memchr: most lines have no C3 byte at all.
-    b.contains(&0xC3) && b.windows(2).any(|w| w[0] == 0xC3 && (0xA3..=0xAF).contains(&w[1]))
 }
 
 /// Whether a GBK reading can hide CJK text here: a replaced span holds at least three CJK
@@ -208,11 +184,6 @@ fn utf8_like() -> &'static Utf8Like {
     })
 }
 
-/// Whether a character's Windows-1252 byte can start UTF-8 for CJK text.
-fn latin1_start(c: char) -> bool {
-    ('\u{E3}'..='\u{EF}').contains(&c)
-}
-
 /// Whether a character's GBK bytes can start UTF-8 for CJK text.
 fn gbk_start(c: char) -> bool {
     let i = c as usize;
@@ -221,22 +192,17 @@ fn gbk_start(c: char) -> bool {
 
 /// Whether `fix_line` could change this line (both prefilters are cheap and exact).
 pub fn suspect(text: &str) -> bool {
-    maybe_latin1(text) || maybe_gbk(text)
+    super::sbcs::suspect(text) || maybe_gbk(text)
 }
 
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
 pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
-    let (latin1, wrong_gbk) = (maybe_latin1(&text), maybe_gbk(&text));
+    let (latin1, wrong_gbk) = (super::sbcs::suspect(&text), maybe_gbk(&text));
     if !latin1 && !wrong_gbk {
         return text;
     }
     let chars: Vec<char> = text.chars().collect();
-    let latin = |c: char| cp1252_byte(c).map(|b| vec![b]);
-    let mut cur = if latin1 {
-        fix_with(line, &chars, RULE_LATIN1, &latin, &latin1_start, 2, edits)
-    } else {
-        None
-    };
+    let mut cur = if latin1 { super::sbcs::fix_line(line, &text, edits) } else { None };
     // The Latin-1 repair may have produced text a GBK reading explains.
     if cur.as_deref().is_some_and(maybe_gbk) || (cur.is_none() && wrong_gbk) {
         let chars2: Vec<char> =

@@ -1,1 +1,2 @@
 pub mod garble;
+pub mod mojibake;

@@ -1,0 +1,462 @@
+//! UTF-8 read with a single-byte charset: Windows-1252 as a browser reads it (WHATWG: the
+//! five undefined bytes become C1 controls) and as Python does (they become U+FFFD or
+//! vanish), Latin-1, and the other charsets such damage comes in (Windows-1250/1251/1257,
+//! ISO-8859-2, Mac Roman, code page 437); up to three layers (`Ã¥Â¹Â´` → `å¹´` → `年`), on
+//! whole lines and on spans inside clean ones.
+//!
+//! # Why it works this way
+//!
+//! Every character of such mojibake stands for one byte, and the bytes of a span are
+//! well-formed UTF-8: a lead byte (`C2..F4`) followed by the right number of continuation
+//! bytes (`80..BF`). Clean text almost never has that shape, so each layer maps runs of
+//! mappable characters back to bytes and decodes the well-formed sequences. What stays
+//! ambiguous is decided by evidence, as ftfy's badness heuristic does, but per span:
+//!
+//! * a sequence of three or four bytes (`å¹´`, `â€œ`) is strong evidence on its own;
+//! * a two-byte sequence whose second character is one that follows a capital letter in
+//!   clean text (`É’s`, `Ã’s`, `Â«`, `Â` + no-break space) is taken only when the line
+//!   shows strong evidence too;
+//! * a run of mappable characters where lead bytes fail to start a sequence more often
+//!   than they succeed is left alone (it is Latin text, or damage we cannot undo).
+//!
+//! A byte the reading decoder dropped or printed as U+FFFD leaves a truncated sequence;
+//! inside accepted damage it becomes U+FFFD at low confidence: the character is lost, and
+//! the mark says so instead of a plausible guess.
+
+use super::RepairEdit;
+use std::sync::OnceLock;
+
+/// Layers undone at most (ftfy's test cases go to three).
+const MAX_LAYERS: usize = 3;
+
+pub const RULE_CP1252: &str = "repair.mojibake-latin1";
+pub const RULE_C1: &str = "repair.mojibake-c1-controls";
+
+/// One single-byte charset, with its rule name for the audit.
+struct Codec {
+    rule: &'static str,
+    /// Byte per BMP character (0: not mappable). Bytes 0x80..0x9F are also reachable from
+    /// the C1 controls (a "sloppy" reading: Latin-1, or WHATWG's undefined bytes).
+    byte: Vec<u8>,
+}
+
+/// Code page 437's upper half (not in encoding_rs).
+const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
+
+struct Tables {
+    codecs: Vec<Codec>,
+    /// Per BMP character, bit k: a lead byte (C2..F4) in codec k.
+    lead: Vec<u8>,
+    /// Per BMP character, bit k: a continuation byte (80..BF) in codec k.
+    cont: Vec<u8>,
+    /// Per byte: may start the UTF-8 of a character with a `lead` bit.
+    first: [bool; 256],
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut codecs = Vec::new();
+        let from_rs = |rule, enc: &'static encoding_rs::Encoding| {
+            let high: Vec<char> = (0x80u8..=0xFF)
+                .map(|b| {
+                    let bytes = [b];
+                    let (s, _) = enc.decode_without_bom_handling(&bytes);
+                    s.chars().next().unwrap_or('\u{FFFD}')
+                })
+                .collect();
+            build_codec(rule, &high)
+        };
+        codecs.push(from_rs(RULE_CP1252, encoding_rs::WINDOWS_1252));
+        codecs.push(from_rs("repair.mojibake-cp1250", encoding_rs::WINDOWS_1250));
+        codecs.push(from_rs("repair.mojibake-cp1251", encoding_rs::WINDOWS_1251));
+        codecs.push(from_rs("repair.mojibake-iso8859-2", encoding_rs::ISO_8859_2));
+        codecs.push(from_rs("repair.mojibake-cp1257", encoding_rs::WINDOWS_1257));
+        codecs.push(from_rs("repair.mojibake-macroman", encoding_rs::MACINTOSH));
+        codecs.push(build_codec("repair.mojibake-cp437", &CP437_HIGH.chars().collect::<Vec<_>>()));
+        let mut lead = vec![0u8; 0x10000];
+        let mut cont = vec![0u8; 0x10000];
+        let mut first = [false; 256];
+        for (k, c) in codecs.iter().enumerate() {
+            for (cp, &b) in c.byte.iter().enumerate() {
+                if (0xC2..=0xF4).contains(&b) {
+                    lead[cp] |= 1 << k;
+                    let ch = char::from_u32(cp as u32).expect("BMP scalar");
+                    first[ch.to_string().as_bytes()[0] as usize] = true;
+                }
+                if (0x80..=0xBF).contains(&b) {
+                    cont[cp] |= 1 << k;
+                }
+            }
+        }
+        // A no-break space that became a space, and a byte printed as U+FFFD, can stand
+        // for a continuation byte in any charset.
+        cont[' ' as usize] = 0xFF;
+        cont[0xFFFD] = 0xFF;
+        Tables { codecs, lead, cont, first }
+    })
+}
+
+fn build_codec(rule: &'static str, high: &[char]) -> Codec {
+    let mut byte = vec![0u8; 0x10000];
+    for b in 0x80u8..=0x9F {
+        byte[b as usize] = b;
+    }
+    for (i, &c) in high.iter().enumerate() {
+        if c != '\u{FFFD}' && (c as u32) < 0x10000 && !c.is_ascii() {
+            byte[c as usize] = 0x80 + i as u8;
+        }
+    }
+    Codec { rule, byte }
+}
+
+fn bits(t: &[u8], c: char) -> u8 {
+    t.get(c as usize).copied().unwrap_or(0)
+}
+
+/// Whether [`fix_line`] could change this line: some character is a lead byte in a
+/// charset and the next one a continuation byte in the same charset, or the line has a
+/// C1 control. A byte-table scan: clean lines cost one pass over their bytes.
+pub fn suspect(text: &str) -> bool {
+    let t = tables();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !t.first[b[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let mut it = text[i..].chars();
+        let c = it.next().expect("char boundary");
+        if matches!(c, '\u{80}'..='\u{9F}') {
+            return true;
+        }
+        if let Some(n) = it.next() {
+            if bits(&t.lead, c) & bits(&t.cont, n) != 0 {
+                return true;
+            }
+        }
+        i += c.len_utf8();
+    }
+    text.chars().any(|c| matches!(c, '\u{80}'..='\u{9F}'))
+}
+
+/// A decoded sequence found in one layer.
+struct Seq {
+    start: usize,
+    end: usize,
+    out: char,
+    strong: bool,
+    /// A byte was lost (U+FFFD in, U+FFFD out).
+    lossy: bool,
+    /// A space stood for the no-break space byte: it also separated words, so it stays.
+    space: bool,
+}
+
+/// Continuation bytes that, after a capital letter, are as likely clean text as damage:
+/// quotes, dashes, ellipsis, guillemets, middle dot, no-break space, ™.
+fn ambiguous_cont(b: u8) -> bool {
+    // ¥ too: a price after a capital letter (`Ã¥` alone is left as ftfy leaves it).
+    matches!(
+        b,
+        0x85 | 0x8B | 0x91..=0x94 | 0x96 | 0x97 | 0x99 | 0x9B | 0xA0 | 0xA5 | 0xAB | 0xB7 | 0xBB
+    )
+}
+
+/// Whether one decoded sequence is evidence on its own: its result is a character
+/// such damage typically hides, and its source does not read as clean text (a capital
+/// letter and a quote, two capitals, a word-final `Ã` before a space).
+fn strong_seq(
+    codec: usize,
+    around: (Option<char>, Option<char>),
+    src: &[char],
+    bytes: &[u8],
+    out: char,
+    via_space: bool,
+) -> bool {
+    let u = out as u32;
+    // Latin-1 characters never touch Han text in clean writing: `德瓦克什Â·帕`, `跟ä»–們`.
+    let han = |c: Option<char>| {
+        c.is_some_and(|c| matches!(c, '\u{3000}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}'))
+    };
+    if han(around.0) || han(around.1) {
+        return true;
+    }
+    // French `à` whose no-break space became a space: `voilÃ le`, `jusqu'Ã nos`.
+    if codec == 0 && bytes == [0xC3, 0xA0] {
+        let word_end = around.0.is_none_or(|p| p.is_lowercase() || matches!(p, ' ' | '\'' | '’'));
+        let next = around.1.is_some_and(|n| n.is_lowercase() || n == ' ');
+        return word_end && next;
+    }
+    if bytes.len() >= 3 {
+        // `ë…”`: a letter and closing punctuation, not `녔`.
+        let closing = |b: &u8| matches!(b, 0x85 | 0x91..=0x94 | 0x96 | 0x97 | 0xA0 | 0xAB | 0xBB);
+        if bytes[1..].iter().all(closing) {
+            return false;
+        }
+        return bytes.len() == 4
+            || matches!(u, 0x2000..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x214F | 0x2190..=0x23FF
+                | 0x2460..=0x27BF | 0x3000..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF);
+    }
+    if via_space || ambiguous_cont(bytes[1]) {
+        return false;
+    }
+    let (a, b) = (src[0], src[1]);
+    if a.is_alphabetic() && b.is_alphabetic() && a.is_uppercase() == b.is_uppercase() {
+        return false;
+    }
+    match u {
+        // `Â©`, `Â°`: symbols behind `Â`, in Windows-1252 only.
+        0xA0..=0xBF => codec == 0 && bytes[0] == 0xC2,
+        0xC0..=0x17E => true,
+        0x386..=0x3CE | 0x400..=0x45F => true,
+        _ => false,
+    }
+}
+
+fn needed(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Whether a decoded character is something text holds (not a control, surrogate-range
+/// artefact, private use or noncharacter).
+fn plausible(c: char, len: usize) -> bool {
+    let u = c as u32;
+    // Two bytes decode to U+0080..U+07FF; of those, mojibake hides the letters of
+    // European, Hebrew and Arabic text, not IPA, combining marks, Armenian or Syriac.
+    if len == 2
+        && !matches!(u, 0x80..=0x24F | 0x2B0..=0x2FF | 0x370..=0x3FF | 0x400..=0x4FF | 0x5D0..=0x5EA | 0x600..=0x6FF)
+    {
+        return false;
+    }
+    // A C1 control is what an inner layer of Windows-1252 damage holds (`â€\u{9D}` is `”`
+    // read by a browser); the next layer decodes it.
+    !((c.is_control() && !matches!(u, 0x80..=0x9F))
+        || (0xE000..=0xF8FF).contains(&u)
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+        || u >= 0xF0000)
+}
+
+/// The sequences one codec decodes in `chars`, if the evidence accepts them; with the
+/// number of bytes they cover.
+fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, usize) {
+    let byte = |c: char| -> Option<u8> {
+        match c {
+            ' ' => Some(0xA0),
+            '\u{FFFD}' => Some(0),
+            _ => codec.byte.get(c as usize).copied().filter(|&b| b != 0),
+        }
+    };
+    let mut seqs = Vec::new();
+    // Per run of mappable characters: sequences decoded, and lead bytes that failed.
+    let (mut run_ok, mut run_fail) = (0usize, 0usize);
+    let mut accepted: Vec<Seq> = Vec::new();
+    let close = |seqs: &mut Vec<Seq>, accepted: &mut Vec<Seq>, ok: usize, fail: usize| {
+        if ok > 0 && fail * 2 <= ok {
+            accepted.append(seqs);
+        } else {
+            seqs.clear();
+        }
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let Some(b) = (c != ' ' && c != '\u{FFFD}').then(|| byte(c)).flatten() else {
+            if c != ' ' {
+                // A Latin letter this charset cannot have produced, touching the run: the
+                // text is in another charset's mojibake or clean, on both sides.
+                let alien = matches!(c, '\u{80}'..='\u{24F}');
+                close(&mut seqs, &mut accepted, run_ok, run_fail + usize::from(alien));
+                (run_ok, run_fail) = (0, usize::from(alien));
+            }
+            i += 1;
+            continue;
+        };
+        if !(0xC2..=0xF4).contains(&b) {
+            i += 1;
+            continue;
+        }
+        let n = needed(b);
+        let mut buf = [b, 0, 0, 0];
+        let mut lossy = false;
+        let mut via_space = false;
+        let mut k = 1;
+        while k < n && i + k < chars.len() {
+            match chars[i + k] {
+                '\u{FFFD}' => {
+                    lossy = true;
+                    buf[k] = 0x80;
+                }
+                ' ' => {
+                    via_space = true;
+                    buf[k] = 0xA0;
+                }
+                x => match byte(x) {
+                    Some(cb @ 0x80..=0xBF) => buf[k] = cb,
+                    _ => break,
+                },
+            }
+            k += 1;
+        }
+        let decoded = (k == n).then(|| std::str::from_utf8(&buf[..n]).ok()).flatten();
+        let Some(out) = decoded.and_then(|s| s.chars().next()).filter(|&o| plausible(o, n)) else {
+            // A truncated sequence: the reading decoder dropped a byte (Python's `ignore`),
+            // or this is clean text.
+            run_fail += 1;
+            if k >= 2 && k < n && !chars[i + 1..i + k].contains(&' ') {
+                seqs.push(Seq {
+                    start: i,
+                    end: i + k,
+                    out: '\u{FFFD}',
+                    strong: false,
+                    lossy: true,
+                    space: false,
+                });
+            }
+            i += 1;
+            continue;
+        };
+        let strong = !lossy
+            && strong_seq(
+                codec_index,
+                (i.checked_sub(1).map(|p| chars[p]), chars.get(i + n).copied()),
+                &chars[i..i + n],
+                &buf[..n],
+                out,
+                via_space,
+            );
+        run_ok += 1;
+        seqs.push(Seq {
+            start: i,
+            end: i + n,
+            out: if lossy { '\u{FFFD}' } else { out },
+            strong,
+            lossy,
+            space: via_space && chars[i + n - 1] == ' ',
+        });
+        i += n;
+    }
+    close(&mut seqs, &mut accepted, run_ok, run_fail);
+    // Several sequences of three or more bytes are evidence together.
+    let long = accepted.iter().filter(|s| s.end - s.start >= 3 && !s.lossy).count();
+    let strong = accepted.iter().filter(|s| s.strong).count();
+    // Three letters of a script written without Latin-1 capitals (Hebrew, Arabic, Greek,
+    // Cyrillic) out of two-byte sequences: `×‘×”×•`.
+    let script = accepted.iter().filter(|s| matches!(s.out as u32, 0x370..=0x6FF)).count();
+    let long = long + if script >= 3 { 2 } else { 0 };
+    if strong == 0 && long < 2 {
+        return (Vec::new(), 0);
+    }
+    // Other charsets than Windows-1252 need two pieces of evidence: their mojibake is
+    // rarer than clean text that happens to fit.
+    if codec_index > 0 && strong + long < 2 {
+        return (Vec::new(), 0);
+    }
+    let covered = strong;
+    (accepted, covered)
+}
+
+/// Repairs single-byte-charset mojibake in one line; `None` when nothing changed.
+pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<String> {
+    let t = tables();
+    let orig: Vec<char> = text.chars().collect();
+    let mut cur = orig.clone();
+    // Per current character, the span of original characters it stands for, its rule and
+    // confidence.
+    let mut from: Vec<(usize, usize)> = (0..orig.len()).map(|i| (i, i + 1)).collect();
+    let mut how: Vec<Option<(&'static str, f32)>> = vec![None; orig.len()];
+    for _ in 0..MAX_LAYERS {
+        let best = t
+            .codecs
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c, layer_with(&cur, c, k)))
+            .filter(|(_, (s, _))| !s.is_empty())
+            // The most strong sequences; on a tie the first charset (the commonest).
+            .fold(None, |best: Option<(&Codec, (Vec<Seq>, usize))>, x| match best {
+                Some(b) if b.1 .1 >= x.1 .1 => Some(b),
+                _ => Some(x),
+            });
+        let Some((codec, (seqs, _))) = best else { break };
+        let mut next = Vec::with_capacity(cur.len());
+        let (mut nfrom, mut nhow) = (Vec::with_capacity(cur.len()), Vec::with_capacity(cur.len()));
+        let mut i = 0;
+        for s in &seqs {
+            while i < s.start {
+                next.push(cur[i]);
+                nfrom.push(from[i]);
+                nhow.push(how[i]);
+                i += 1;
+            }
+            next.push(s.out);
+            nfrom.push((from[s.start].0, from[s.end - 1].1));
+
+            let conf: f32 = if s.lossy {
+                0.2
+            } else if s.strong {
+                0.99
+            } else {
+                0.9
+            };
+            let prev = how[s.start..s.end].iter().flatten().map(|h| h.1).fold(1.0f32, f32::min);
+            nhow.push(Some((codec.rule, conf.min(prev))));
+            if s.space {
+                next.push(' ');
+                nfrom.push(from[s.end - 1]);
+                nhow.push(None);
+            }
+            i = s.end;
+        }
+        while i < cur.len() {
+            next.push(cur[i]);
+            nfrom.push(from[i]);
+            nhow.push(how[i]);
+            i += 1;
+        }
+        (cur, from, how) = (next, nfrom, nhow);
+    }
+    // Latin-1 read of Windows-1252 text: C1 controls are its punctuation.
+    for (k, c) in cur.iter_mut().enumerate() {
+        if matches!(*c, '\u{80}'..='\u{9F}') {
+            let byte = [*c as u8];
+            let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            if let Some(d) = s.chars().next().filter(|d| !matches!(d, '\u{80}'..='\u{9F}')) {
+                *c = d;
+                how[k] = Some((RULE_C1, 0.95));
+            }
+        }
+    }
+    if how.iter().all(Option::is_none) {
+        return None;
+    }
+    // One edit per stretch of changed characters.
+    let mut k = 0;
+    while k < cur.len() {
+        let Some((rule, mut conf)) = how[k] else {
+            k += 1;
+            continue;
+        };
+        let start = k;
+        while k + 1 < cur.len() && how[k + 1].is_some_and(|h| h.0 == rule) {
+            k += 1;
+            conf = conf.min(how[k].expect("checked").1);
+        }
+        let (a, b) = (from[start].0, from[k].1);
+        edits.push(RepairEdit {
+            rule,
+            line,
+            col: a,
+            garbled: orig[a..b].iter().collect(),
+            restored: cur[start..=k].iter().collect(),
+            confidence: conf,
+        });
+        k += 1;
+    }
+    Some(cur.into_iter().collect())
+}

@@ -1,0 +1,39 @@
+//! Damages clean text the ways UTF-8 gets misread by a single-byte decoder, for tests:
+//! whole lines or spans inside a line, one to three layers. Written independently of the
+//! library's repair (encoding_rs does the misreading).
+
+use encoding_rs::WINDOWS_1252;
+
+/// How the UTF-8 bytes were read.
+#[derive(Clone, Copy, Debug)]
+pub enum Reading {
+    /// Windows-1252 as a browser reads it: the five undefined bytes become C1 controls.
+    Whatwg1252,
+    /// ISO-8859-1: bytes 0x80..0x9F become C1 controls.
+    Latin1,
+}
+
+/// One layer of damage on a string.
+pub fn misread(text: &str, how: Reading) -> String {
+    match how {
+        Reading::Whatwg1252 => {
+            WINDOWS_1252.decode_without_bom_handling(text.as_bytes()).0.into_owned()
+        }
+        Reading::Latin1 => text.bytes().map(char::from).collect(),
+    }
+}
+
+/// `layers` layers of damage.
+pub fn misread_n(text: &str, how: Reading, layers: usize) -> String {
+    (0..layers).fold(text.to_string(), |t, _| misread(&t, how))
+}
+
+/// Damages the span of `line` from character `from` for `len` characters.
+pub fn misread_span(line: &str, from: usize, len: usize, how: Reading, layers: usize) -> String {
+    let c: Vec<char> = line.chars().collect();
+    let (a, b) = (from.min(c.len()), (from + len).min(c.len()));
+    let mid: String = c[a..b].iter().collect();
+    let head: String = c[..a].iter().collect();
+    let tail: String = c[b..].iter().collect();
+    format!("{head}{}{tail}", misread_n(&mid, how, layers))
+}
