@@ -409,6 +409,9 @@ fn score(dir: &str) {
         "score dropped: {passed}/{total} checks pass, FLOOR says {min_passes}"
     );
     if passed > min_passes || lost.len() < max_lost {
-        println!("(above the floor: raise {dir}/FLOOR to passes = {passed}, content_lost_max = {})", lost.len());
+        println!(
+            "(above the floor: raise {dir}/FLOOR to passes = {passed}, content_lost_max = {})",
+            lost.len()
+        );
     }
 }
