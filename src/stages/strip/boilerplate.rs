@@ -157,8 +157,7 @@ impl Boilerplate {
         if f.kana > 0 || (f.latin > 2 * f.han && f.han < self.content_han) {
             return Class::Foreign;
         }
-        // Twenty Han characters without a stop are still text (a page cut off mid-sentence).
-        if sentences || (f.han >= 20 && !f.link) {
+        if sentences || (f.han >= 40 && !f.link) {
             return Class::Content;
         }
         Class::Other
@@ -362,10 +361,6 @@ impl Features {
     }
 }
 
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
-}
-
 fn is_image(t: &str) -> bool {
     t.starts_with("![") || t.starts_with("[![")
 }
@@ -382,9 +377,7 @@ fn is_menu(t: &str, f: &Features) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let short = items.iter().all(|w| w.chars().count() <= 8);
-    // Menu entries are words of Han text: a sentence broken by Latin words or markup is not.
-    let han_items = items.iter().filter(|w| w.chars().any(is_han)).count();
-    short && (han_items >= 4 || (bars >= 2 && han_items >= 3))
+    short && (items.len() >= 4 || (bars >= 2 && items.len() >= 3))
 }
 
 /// Links, images, rules, short list items and bare words.
