@@ -17,7 +17,11 @@ fn corpus_segments() -> Vec<Value> {
     common::records(&common::stdout(&o))
         .into_iter()
         .filter(|r| r["type"] == "segment")
-        .filter(|r| !r["doc_id"].as_str().is_some_and(|id| id.starts_with("real/")))
+        .filter(|r| {
+            !r["doc_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("real/") || id.starts_with("html/"))
+        })
         .collect()
 }
 
@@ -48,8 +52,11 @@ fn traditional_only() -> HashSet<char> {
 
 #[test]
 fn zh_hant_converts_back_to_zh_hans_and_zh_hans_is_simplified() {
-    // zh_hant is Taiwan-standard (the default), so Taiwan → Simplified converts it back.
+    // zh_hant is Taiwan-standard (the default), so Taiwan → Simplified converts it back,
+    // except where OpenCC 1.4 maps a phrase one way only (想象 → 想像, itself Simplified too):
+    // there zh_hant must read back as zh_hans's own Traditional form does.
     let t2s = Converter::get(Config::Tw2s);
+    let s2tw = Converter::get(Config::S2tw);
     let trad_only = traditional_only();
     assert!(trad_only.contains(&'國') && !trad_only.contains(&'国'));
     let mut checked = 0;
@@ -58,7 +65,8 @@ fn zh_hant_converts_back_to_zh_hans_and_zh_hans_is_simplified() {
         let hans = seg["zh_hans"].as_str().unwrap();
         let hant = seg["zh_hant"].as_str().unwrap();
         checked += 1;
-        if t2s.convert(hant) != hans {
+        let back = t2s.convert(hant);
+        if back != hans && back != t2s.convert(&s2tw.convert(hans)) {
             mismatches.push(format!(
                 "{}#{}: tw2s(zh_hant) != zh_hans\n  {hans}\n  {}",
                 seg["doc_id"],

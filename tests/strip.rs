@@ -168,7 +168,14 @@ fn rules_do_not_fire_on_articles_without_boilerplate() {
         ["corpus/precision/clean_article.txt", "corpus/precision/boilerplate_words_in_content.txt"]
     {
         let r = run(path);
-        let removed: Vec<_> = r.audit.iter().filter(|a| a["action"] == "remove").collect();
+        // A headline taken as the title leaves the body (it is the document's title, not lost).
+        let title = &r.doc["title"]["zh_hans"];
+        let removed: Vec<_> = r
+            .audit
+            .iter()
+            .filter(|a| a["action"] == "remove")
+            .filter(|a| !(a["rule"] == "strip.title-repeat" && &a["before"] == title))
+            .collect();
         assert!(removed.is_empty(), "{path}: removed {removed:?}");
         assert_nothing_silently_lost(path, &r);
     }
@@ -304,7 +311,7 @@ fn netease_page_header_and_footer_become_metadata() {
 fn process(text: &str) -> (Value, String, String) {
     let out = Pipeline::builtin().unwrap().process_bytes("t.md", text.as_bytes().to_vec()).unwrap();
     let recs = common::records(&out.jsonl());
-    (recs[0].clone(), out.jsonl().into_owned(), out.audit_jsonl().into_owned())
+    (recs[0].clone(), out.jsonl().into_owned(), out.audit_jsonl())
 }
 
 /// A WeChat article saved by a read-later tool: setext title, the tool's byline line with the
@@ -385,11 +392,15 @@ fn list_items_jammers_inline_tags_and_banners() {
         "本網站使用相關技術提供更好的閱讀體驗,同時尊重使用者隱私,當您關閉此視窗,代表您同意上述規範。\n\
          Your browser does not appear to support Traditional Chinese. Would you like to go to the English website?\n\
          こちらのページは繁体字版です。日本語版に移動しますか。\n\
-         一手新聞APP Icon一手新聞APP\n\n\
+         一手新聞APP Icon一手新聞APP\n下載\n\n\
          挑戰快問快答 總統談判專家上身\n\n2017/10/3 12:04(10/3 18:04 更新)\n\n\
          (中央社記者葉素萍台北3日電)總統1日接受專訪,挑戰「快問快答」,她透露了很多事情。\n",
     );
-    assert_eq!(doc["title"]["zh_hant"], "挑戰快問快答 總統談判專家上身");
+    // The space between the title's two parts is normalize's to keep (script conversion
+    // issue, item 6: spaces that separate items); strip's part is finding the title.
+    let title: String =
+        doc["title"]["zh_hant"].as_str().unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(title, "挑戰快問快答總統談判專家上身");
     assert_eq!(doc["author"], "葉素萍");
     assert!(doc["published"].as_str().unwrap().starts_with("2017-10-03T12:04"));
     for junk in ["閱讀體驗", "browser", "フォーカス", "繁体字", "APP"] {

@@ -151,7 +151,8 @@ pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
         let retry = content::analyse(&dom, false);
         let retry_main =
             if shape == Shape::Page { content::main_content(&dom, &retry) } else { None };
-        if found(&retry_main, &retry) > found(&main, &analysis) {
+        // Twice as much text, at least: not just the widgets' own words added back.
+        if found(&retry_main, &retry) >= 2 * found(&main, &analysis).max(50) {
             (analysis, main) = (retry, retry_main);
         }
     }

@@ -137,12 +137,11 @@ impl Renderer {
                 self.paragraph();
                 self.pre += 1;
             }
-            "td" | "th" => {
-                if !self.cur.trim().is_empty() {
-                    self.cur.push_str(" | ");
-                    self.space_due = false;
-                }
+            "td" | "th" if !self.cur.trim().is_empty() => {
+                self.cur.push_str(" | ");
+                self.space_due = false;
             }
+            "td" | "th" => {}
             "img" => {
                 let src = dom.attr(id, "data-src").or_else(|| dom.attr(id, "src")).unwrap_or("");
                 let alt = super::dom::fold_space(dom.attr(id, "alt").unwrap_or(""));

@@ -39,7 +39,7 @@ impl Fused {
     pub fn build(spec: Spec) -> Option<Fused> {
         let &[first, second] = spec.steps else { return None };
         let exact = union_is_exact(first) && union_is_exact(second);
-        let Some(segmentation) = spec.segmentation else { return None };
+        let segmentation = spec.segmentation?;
         if !exact || second[0] != segmentation || !chars_only(&second[1..]) {
             return None;
         }

@@ -523,7 +523,7 @@ cards = ['^\d+篇原创内容$']"#;
 
     #[test]
     fn ends_go_content_stays() {
-        let mut d = doc("首页\n关注我们\n\n标题在这里呀\n\n正文第一段，这是一段足够长的内容。\n\n主持人：谢谢大家的分享和点赞。\n\n* 首页\n版权所有 某网站\n");
+        let mut d = doc("首页\n关注我们\n\n标题就在这里呀\n\n正文第一段，这是一段足够长的内容。\n\n主持人：谢谢大家的分享和点赞。\n\n* 首页\n版权所有 某网站\n");
         bp().apply_tail(&mut d);
         bp().apply_head(&mut d);
         let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
@@ -531,14 +531,14 @@ cards = ['^\d+篇原创内容$']"#;
             t,
             [
                 "",
-                "标题在这里呀",
+                "标题就在这里呀",
                 "",
                 "正文第一段，这是一段足够长的内容。",
                 "",
                 "主持人：谢谢大家的分享和点赞。"
             ]
         );
-        assert_eq!(d.meta.title.as_deref(), Some("标题在这里呀"));
+        assert_eq!(d.meta.title.as_deref(), Some("标题就在这里呀"));
     }
 
     #[test]

@@ -160,10 +160,13 @@ fn underline(text: &str) -> u8 {
 
 fn heading_text(text: &str) -> bool {
     let t = text.trim();
+    let bullet = t.starts_with('*') && t.chars().nth(1).is_some_and(char::is_whitespace);
+    let markup = t.starts_with(['#', '>', '|', '-', '+', '!']) || bullet;
+    // A line ending a sentence over `---` is a paragraph and a thematic break.
     !t.is_empty()
         && t.chars().count() <= 150
-        && !t.starts_with(['#', '>', '|', '-', '+', '!'])
-        && !(t.starts_with('*') && t.chars().nth(1).is_some_and(char::is_whitespace))
+        && !markup
+        && !t.ends_with(['。', '；', '，', '.', ';'])
         && field(t).is_none_or(|(k, _)| key_of(k).is_none())
 }
 
