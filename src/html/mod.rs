@@ -124,9 +124,10 @@ pub struct TooDeep {
     pub depth: usize,
 }
 
-/// Fewer characters of article than this, and the page is read again without trusting
-/// class and id names.
-const MIN_ARTICLE_CHARS: usize = 200;
+/// Fewer characters of article than this (next to none: a page whose wrapper's class
+/// names a widget), and the page is read again without trusting class and id names. A
+/// short article is not a reason: the widgets' own text would then win.
+const MIN_ARTICLE_CHARS: usize = 50;
 
 /// Reads a page or fragment.
 pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
@@ -142,8 +143,8 @@ pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
     let mut r = Renderer::default();
     let root = dom.find("body").unwrap_or(0);
     let mut main = if shape == Shape::Page { content::main_content(&dom, &analysis) } else { None };
-    // Class names mislead sometimes (a page wrapped in `share-area`): when they leave less
-    // than a short article, try again without reading them, as Readability does.
+    // Class names mislead sometimes (a page wrapped in `share-area`): when they leave next
+    // to nothing, try again without reading them, as Readability does.
     let found = |m: &Option<Vec<usize>>, a: &content::Analysis| {
         m.as_ref().map_or(a.counts[root].chars, |m| m.iter().map(|&n| a.counts[n].chars).sum())
     };
