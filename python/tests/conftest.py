@@ -71,7 +71,9 @@ def utf8_docs(limit_bytes: int = 0) -> list:
             if path.suffix not in (".txt", ".md") or not path.is_file():
                 continue
             try:
-                docs.append((path.stem, path.read_bytes().decode("utf-8")))
+                # Ids as the CLI's walk names them (path below the folder), so that corpus/real's
+                # copies of real-dev documents keep ids of their own.
+                docs.append((str(path.relative_to(base).with_suffix("")), path.read_bytes().decode("utf-8")))
             except UnicodeDecodeError:
                 pass
     out, size, rnd = [], 0, 0

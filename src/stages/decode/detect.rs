@@ -131,6 +131,11 @@ fn has_gb18030_four_byte(raw: &[u8]) -> bool {
 /// An odd last byte (a truncated file) is left to the decoder, which replaces it as it would
 /// after a BOM: the pattern and the clean decode are judged on the whole code units.
 fn utf16_by_nul_pattern(raw: &[u8]) -> Option<(&'static Encoding, f32)> {
+    // Valid UTF-8 with multi-byte characters is UTF-8 with stray NULs (binary damage), not
+    // UTF-16: UTF-16 Chinese text is next to never valid UTF-8.
+    if raw.iter().any(|&b| b >= 0x80) && simdutf8::basic::from_utf8(raw).is_ok() {
+        return None;
+    }
     let raw = &raw[..raw.len() & !1];
     if raw.len() < 4 {
         return None;
@@ -220,4 +225,18 @@ fn is_common_cjk(c: char) -> bool {
     matches!(c,
         '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}'
         | '\u{2010}'..='\u{2027}' | '\u{00B7}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_chinese_with_a_stray_nul_is_not_utf16() {
+        // 33 bytes, one NUL: the NUL pattern alone would read it as UTF-16BE garbage.
+        let raw = "第一行\n第二行有\u{0}空字节\n".as_bytes();
+        assert_eq!(utf16_by_nul_pattern(raw), None);
+        let utf16: Vec<u8> = "abc中文".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(utf16_by_nul_pattern(&utf16).map(|(e, _)| e), Some(UTF_16LE));
+    }
 }
