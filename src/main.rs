@@ -113,15 +113,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         Some(p) => Pipeline::from_file(p)?,
         None => Pipeline::builtin()?,
     };
-    let jobs =
-        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if jobs == 0 {
-        return Err(Error::Usage("--jobs must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+    let (jobs, pool) = zhpipe::batch::thread_pool(args.jobs)?;
     let paths = args.inputs.iter().filter(|i| !is_dash(i)).count();
     let Inputs { items, total, several } = items(&args, pipeline.max_doc_bytes());
     let opts = BatchOptions {

@@ -18,3 +18,12 @@ impl Xorshift {
         (self.0 % n as u64) as usize
     }
 }
+
+/// A document whose lines are `text`'s, numbered from 1 (what decode would give).
+pub fn doc_of_lines(text: &str) -> crate::Document {
+    use crate::document::{Line, Span};
+    let mut d = crate::Document::new("t", "t", text.as_bytes().to_vec());
+    d.lines =
+        text.lines().enumerate().map(|(i, l)| Line::new(l, Span::line(i as u32 + 1))).collect();
+    d
+}

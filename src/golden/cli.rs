@@ -176,14 +176,6 @@ fn setup(args: &CommonArgs) -> Result<(Pipeline, Options, rayon::ThreadPool), Er
     opts.exclude = args.exclude.iter().map(|g| Glob::new(g)).collect();
     opts.ignore =
         args.ignore.iter().map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect();
-    let jobs =
-        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if jobs == 0 {
-        return Err(Error::Usage("--jobs must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+    let (_, pool) = crate::batch::thread_pool(args.jobs)?;
     Ok((pipeline, opts, pool))
 }

@@ -497,14 +497,8 @@ fn is_jammer(run: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Span;
 
-    fn doc(text: &str) -> Document {
-        let mut d = Document::new("t", "t", text.as_bytes().to_vec());
-        d.lines =
-            text.lines().enumerate().map(|(i, l)| Line::new(l, Span::line(i as u32 + 1))).collect();
-        d
-    }
+    use crate::testing::doc_of_lines as doc;
 
     #[test]
     fn jammer_runs_go_lists_stay() {

@@ -173,14 +173,8 @@ fn heading_text(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Span;
 
-    fn doc(text: &str) -> Document {
-        let mut d = Document::new("t", "t", text.as_bytes().to_vec());
-        d.lines =
-            text.lines().enumerate().map(|(i, l)| Line::new(l, Span::line(i as u32 + 1))).collect();
-        d
-    }
+    use crate::testing::doc_of_lines as doc;
 
     #[test]
     fn setext_title_and_section() {
