@@ -49,7 +49,7 @@ enum Step {
 }
 
 impl Renderer {
-    /// Renders `roots` (in document order). `main` is whether link-list pruning applies.
+    /// Renders `roots` (in document order), leaving out dropped subtrees and link lists.
     pub fn render(&mut self, dom: &Dom, a: &Analysis, roots: &[NodeId]) {
         let mut stack: Vec<Step> = roots.iter().rev().map(|&r| Step::Enter(r)).collect();
         while let Some(step) = stack.pop() {
