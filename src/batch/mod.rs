@@ -116,6 +116,10 @@ pub struct Sinks<'a> {
 /// still being read: a producer that waits for one document's records before sending the
 /// next gets them. (If writing fails first, that thread is left behind, blocked until its
 /// input ends.)
+///
+/// Each document runs through all stages on one thread. Running documents in groups stage by
+/// stage, so each stage's tables stay in cache across documents, was measured and showed no
+/// cache effect (the same D1 and last-level misses under cachegrind, CLI times within noise).
 pub fn run(
     pipeline: &Pipeline,
     pool: &rayon::ThreadPool,

@@ -57,8 +57,8 @@ impl Item {
 
     /// The item with its file read now, or the error reading it (as [`Item::load`] would
     /// report it): the input thread reads ahead of the workers, which then make no system
-    /// calls. (In this sandbox a worker that read its own files ran its documents 9 % slower
-    /// than the reads themselves cost: each read left its caches and predictors cold.)
+    /// calls. (A worker that reads its own files runs its documents slower than the reads
+    /// themselves cost: each read leaves its caches and predictors cold.)
     pub fn read_ahead(self, limit: u64) -> Item {
         let Body::File(path) = &self.body else { return self };
         let body = match read_named(&self.name, path, limit) {

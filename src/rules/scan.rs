@@ -152,7 +152,8 @@ enum Search {
     /// A few literals (`：`, `（`): one memmem search each. Aho-Corasick's SIMD prefilter
     /// would see their lead bytes at nearly every CJK punctuation mark.
     Finders(Vec<memchr::memmem::Finder<'static>>),
-    /// Any other set: Aho-Corasick (a SIMD prefilter where it can).
+    /// Any other set: Aho-Corasick (a SIMD prefilter where it can). Its DFA without the
+    /// prefilter ran nearly twice the instructions on strip's literals.
     Ac(AhoCorasick),
 }
 
