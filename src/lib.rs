@@ -7,9 +7,12 @@
 //!
 //! decode → repair → strip → normalize → segment → emit
 //!
-//! Each stage is one file under `src/stages/` implementing [`stages::Stage`]; each edits a
+//! Each stage is a module under `src/stages/` implementing [`stages::Stage`]; each edits a
 //! [`Document`] whose lines remember the source lines they came from, and records what it
 //! removed or changed in the document's audit trail.
+//!
+//! Where to change what (a new profile, pipeline, stage, output field, rule action, golden
+//! or corpus document): `CONTRIBUTING.md` at the repository root.
 //!
 //! ```
 //! let pipeline = zhpipe::Pipeline::builtin()?;
