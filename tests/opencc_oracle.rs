@@ -135,7 +135,7 @@ fn dictionary_keys_run_together_match_opencc() {
             let mut glued = chunk.concat();
             // Every seventh chunk: a description sequence and a compatibility ideograph
             // inside the run.
-            if n % 7 == 0 {
+            if n.is_multiple_of(7) {
                 let mid = glued.char_indices().nth(chunk.len() / 2).map_or(0, |p| p.0);
                 glued.insert_str(mid, "⿰氵发\u{F900}");
             }

@@ -86,7 +86,7 @@ pub fn clean_name(text: &str) -> String {
     let t = text.trim_matches(|c: char| c.is_whitespace() || "*_#|｜丨:：".contains(c));
     let words: Vec<&str> = t.split_whitespace().collect();
     let half = words.len() / 2;
-    if half > 0 && words.len() % 2 == 0 && words[..half] == words[half..] {
+    if half > 0 && words.len().is_multiple_of(2) && words[..half] == words[half..] {
         return words[..half].join(" ");
     }
     t.to_owned()
