@@ -1,6 +1,5 @@
 //! The `zhpipe` command line.
 
-use std::fs::File;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +8,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use zhpipe::batch::{self, BatchOptions, Format, Sinks, Summary};
-use zhpipe::input::{self, Body, InputFormat, Item};
+use zhpipe::input::{self, InputFormat, Inputs};
 use zhpipe::output::{self, is_dash, Output};
 use zhpipe::{DocError, Error, Pipeline, StageKind};
 
@@ -115,22 +114,14 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     };
     let (jobs, pool) = zhpipe::batch::thread_pool(args.jobs)?;
     let paths = args.inputs.iter().filter(|i| !is_dash(i)).count();
-    let Inputs { items, total, several } = items(&args, pipeline.max_doc_bytes());
+    let Inputs { items, total, several } =
+        input::open(&args.inputs, args.input_format, &args.ext, pipeline.max_doc_bytes());
     let opts = BatchOptions {
         until: args.until,
         format: args.format,
         audit: args.audit.is_some(),
         headers: args.format == Format::Text && (paths > 1 || several),
-        // Documents finish out of order and are written in order: while one slow document
-        // (a long garbled page takes ~100x a short clean one) holds the head of the line, the
-        // other threads keep working only as long as the window has room. With 32 per thread
-        // the second core still idled ~12 % of a run on the realistic mix; 256 keeps it
-        // busy (1.93 of 2 CPUs). Memory stays bounded in documents, and in bytes by the
-        // output waiting to be written and the input read and not yet written (64 MiB per
-        // thread each).
-        window: jobs * 256,
-        max_waiting_bytes: jobs * (64 << 20),
-        max_held_input_bytes: jobs * (64 << 20),
+        ..BatchOptions::new(jobs)
     };
     let progress = progress_bar(&args, total);
     let files = |p: Option<&PathBuf>| p.is_some_and(|p| !is_dash(p));
@@ -182,83 +173,8 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// The documents named on the command line, as a lazy stream.
-struct Inputs {
-    items: Box<dyn Iterator<Item = Item> + Send>,
-    /// How many there are, when that is known without reading them (files listed first).
-    total: Option<u64>,
-    /// Whether there are two or more (text output then heads each document).
-    several: bool,
-}
-
-fn items(args: &RunArgs, limit: u64) -> Inputs {
-    if args.input_format == InputFormat::Text {
-        // One input (a directory is walked as the run goes; its ids are unique on their
-        // own): a folder of millions of files starts at once and never holds a list of
-        // them. Several inputs are listed first, to make ids unique across them.
-        if let [one] = args.inputs.as_slice() {
-            if !is_dash(one) {
-                // A few are listed first: a small folder still has a count (and no
-                // progress bar), and text output knows whether to head its documents.
-                let mut files = input::files(one, &args.ext);
-                let first: Vec<Item> = files.by_ref().take(FEW_DOCS as usize + 1).collect();
-                let n = first.len() as u64;
-                let (total, several) = ((n <= FEW_DOCS).then_some(n), n > 1);
-                return Inputs { items: Box::new(first.into_iter().chain(files)), total, several };
-            }
-        }
-        let mut all = Vec::new();
-        for input in &args.inputs {
-            if is_dash(input) {
-                let body = match input::read_all(io::stdin().lock(), "-", limit) {
-                    Ok(b) => Body::Bytes(b),
-                    Err(e) => Body::Failed(e),
-                };
-                all.push(Item { name: "-".into(), doc_id: "stdin".into(), body });
-            } else {
-                all.extend(input::expand(std::slice::from_ref(input), &args.ext));
-            }
-        }
-        input::make_ids_unique(&mut all);
-        let (total, several) = (Some(all.len() as u64), all.len() > 1);
-        return Inputs { items: Box::new(all.into_iter()), total, several };
-    }
-    // JSON escapes (`\uXXXX` for every character, as Python's json.dumps writes by default)
-    // make a record about twice its text; 4× leaves room.
-    let jsonl_limit = limit.saturating_mul(4);
-    let mut streams: Vec<Box<dyn Iterator<Item = Item> + Send>> = Vec::new();
-    for input in &args.inputs {
-        if is_dash(input) {
-            streams.push(Box::new(input::jsonl_items(io::stdin(), "-".into(), jsonl_limit)));
-            continue;
-        }
-        streams.push(Box::new(input::files(input, &args.ext).flat_map(
-            move |item| -> Box<dyn Iterator<Item = Item> + Send> {
-                match item.body {
-                    Body::File(path) => match File::open(&path) {
-                        Ok(f) => Box::new(input::jsonl_items(f, item.name, jsonl_limit)),
-                        Err(e) => Box::new(std::iter::once(failed(&item.name, e))),
-                    },
-                    _ => Box::new(std::iter::once(item)),
-                }
-            },
-        )));
-    }
-    // Ids are made unique across the run, as files' are (a repeated id gets `~2`, `~3`, …).
-    let items = input::unique_ids(streams.into_iter().flatten());
-    Inputs { items: Box::new(items), total: None, several: false }
-}
-
-fn failed(name: &str, e: io::Error) -> Item {
-    let err = DocError::new(name, zhpipe::DocErrorKind::Io(e.to_string()));
-    Item { name: name.into(), doc_id: String::new(), body: Body::Failed(err) }
-}
-
-/// Runs of at most this many documents show no progress bar.
-const FEW_DOCS: u64 = 20;
-
 fn progress_bar(args: &RunArgs, total: Option<u64>) -> ProgressBar {
-    let many = total.is_none_or(|t| t > FEW_DOCS);
+    let many = total.is_none_or(|t| t > input::FEW_DOCS);
     if args.quiet || !io::stderr().is_terminal() || !many {
         return ProgressBar::hidden();
     }

@@ -13,6 +13,7 @@ mod glob;
 mod records;
 mod report;
 
+#[cfg(feature = "cli")]
 pub mod cli;
 
 use std::collections::{BTreeSet, HashSet};

@@ -3,8 +3,10 @@
 //! ([`Walk`]); files are read just ahead of the workers, so memory holds only the
 //! documents in flight.
 
+mod open;
 mod walk;
 
+pub use open::{open, Inputs, FEW_DOCS};
 pub use walk::{files_under, Walk};
 
 use std::fs;
@@ -15,7 +17,8 @@ use crate::error::{DocError, DocErrorKind};
 use crate::pipeline::doc_id_of;
 
 /// How an input's bytes are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// Each file (or stdin) is one document.
     Text,
