@@ -11,28 +11,17 @@
 //! inherited keys stay resolved relative to the file that named them.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::stages::{StageConfig, StageKind};
-
-/// The shipped pipeline and rule files, compiled in so the binary works from any directory.
-const BUILTIN: &[(&str, &str)] = &[
-    ("default.toml", include_str!("../pipelines/default.toml")),
-    ("rules/wechat.toml", include_str!("../pipelines/rules/wechat.toml")),
-    ("rules/netease.toml", include_str!("../pipelines/rules/netease.toml")),
-    ("rules/seo.toml", include_str!("../pipelines/rules/seo.toml")),
-    ("rules/markdown.toml", include_str!("../pipelines/rules/markdown.toml")),
-    ("rules/generic.toml", include_str!("../pipelines/rules/generic.toml")),
-    ("rules/readers.toml", include_str!("../pipelines/rules/readers.toml")),
-    ("rules/page.toml", include_str!("../pipelines/rules/page.toml")),
-    ("rules/boilerplate.toml", include_str!("../pipelines/rules/boilerplate.toml")),
-    ("speakers.toml", include_str!("../pipelines/speakers.toml")),
-    ("segment.toml", include_str!("../pipelines/segment.toml")),
-    ("glosses.toml", include_str!("../pipelines/glosses.toml")),
-];
+use crate::toml_error::describe_at;
+// Where they were defined before they had modules of their own (the Python package and
+// users import them from here).
+pub use crate::resources::{read_text_file, Resources, MAX_CONFIG_FILE_BYTES};
+pub use crate::toml_error::{describe_toml_error, excerpt};
 
 /// The top level of a pipeline file, read by [`PipelineFile::parse`] (through
 /// `RawPipelineFile`, which places errors).
@@ -136,96 +125,6 @@ fn rebase_file_keys(tables: &mut [toml::Table], from: &Path, to: &Path) {
             }
         }
     }
-}
-
-/// Where rule files come from: a directory on disk, or the compiled-in copies.
-#[derive(Debug, Clone)]
-pub struct Resources {
-    base: Option<PathBuf>,
-}
-
-impl Resources {
-    pub fn builtin() -> Self {
-        Resources { base: None }
-    }
-
-    pub fn dir(base: impl Into<PathBuf>) -> Self {
-        Resources { base: Some(base.into()) }
-    }
-
-    /// Reads a rule file named in a pipeline file; returns the path to show in messages.
-    pub fn read(&self, name: &str) -> Result<(PathBuf, String)> {
-        let builtin_name = name.strip_prefix("builtin:");
-        match (&self.base, builtin_name) {
-            (Some(base), None) => {
-                let path = base.join(name);
-                let text = read_text_file(&path)?;
-                Ok((path, text))
-            }
-            (_, builtin) => {
-                let key = builtin.unwrap_or(name);
-                BUILTIN
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(k, v)| (PathBuf::from(format!("builtin:{k}")), (*v).to_owned()))
-                    .ok_or_else(|| Error::Rules {
-                        path: PathBuf::from(name),
-                        message: format!("no built-in rule file named `{key}`"),
-                    })
-            }
-        }
-    }
-}
-
-/// The most bytes a pipeline or rule file may have: far more than any rule file needs
-/// (jieba's own dictionary is 5 MB), and a bound on what a misnamed file (`/dev/zero`, a
-/// log) can make the reader hold.
-pub const MAX_CONFIG_FILE_BYTES: u64 = 64 << 20;
-
-/// Reads a pipeline or rule file: at most [`MAX_CONFIG_FILE_BYTES`], and text (UTF-8, no
-/// NUL byte); anything else is refused by type, its contents never shown.
-pub fn read_text_file(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let io = |source| Error::Io { path: path.to_owned(), source };
-    let refuse = |message: String| Error::Rules { path: path.to_owned(), message };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(io)?
-        .take(MAX_CONFIG_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_CONFIG_FILE_BYTES {
-        return Err(refuse(format!(
-            "over {MAX_CONFIG_FILE_BYTES} bytes: not a pipeline or rule file (reading stopped there)"
-        )));
-    }
-    if let Some(at) = memchr::memchr(0, &bytes) {
-        return Err(refuse(format!("binary data (a NUL byte at byte {at}), not a text file")));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        refuse(format!("not UTF-8 text (invalid byte at byte {})", e.utf8_error().valid_up_to()))
-    })
-}
-
-/// At most this many characters of a line are shown in an error.
-const EXCERPT_CHARS: usize = 60;
-
-/// A short, escaped excerpt of a line for an error message: at most [`EXCERPT_CHARS`]
-/// characters, control characters escaped (a terminal never receives them raw).
-pub fn excerpt(line: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in line.trim_end().chars().enumerate() {
-        if i == EXCERPT_CHARS {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl PipelineFile {
@@ -347,15 +246,6 @@ fn key_offset(text: &str, span: Range<usize>, key: &str) -> Option<usize> {
     None
 }
 
-/// Turns a toml error into "line N, column M: message" plus the offending line.
-pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim();
-    match e.span() {
-        Some(span) => describe_at(text, span.start, message),
-        None => message.to_owned(),
-    }
-}
-
 /// An error in the keys of the stage whose table starts at `span.start` (its
 /// `[[stages]]` header). The stage's lines are read again as the parameters of its `type`
 /// alone, which toml places exactly; failing that (an unknown `type`, a stage written as
@@ -392,44 +282,9 @@ fn describe_stage_error(text: &str, span: Range<usize>, e: &toml::de::Error) -> 
     }
 }
 
-/// "line N, column M: message" for the byte `offset` of `text`, plus a short escaped
-/// [`excerpt`] of that line. A file that fails at its first statement (not a comment, not
-/// blank) is not taken for a pipeline or rule file with a mistake in it, but for another
-/// file named by mistake (or on purpose: `/etc/shadow`): none of its content is shown.
-fn describe_at(text: &str, offset: usize, message: &str) -> String {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    let first_statement = text
-        .lines()
-        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map_or(1, |i| i + 1);
-    if line <= first_statement {
-        return format!(
-            "line {line}, column {col}: {message} (the file does not read as TOML from its \
-             first line: its content is not shown)"
-        );
-    }
-    let src = text.lines().nth(line - 1).unwrap_or("");
-    format!("line {line}, column {col}: {message}\n    | {}", excerpt(src))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpts_are_short_and_escaped() {
-        assert_eq!(excerpt("key = \"值\"  "), "key = \"值\"");
-        assert_eq!(excerpt("a\u{1b}[2Jb\tc"), "a\\u{1b}[2Jb\\tc");
-        let long = excerpt(&"字".repeat(500));
-        assert_eq!(long.chars().count(), EXCERPT_CHARS + 1);
-        assert!(long.ends_with('…'));
-    }
 
     /// Stage tables as Debug text, to compare resolved pipelines.
     fn stages_of(file: &PipelineFile) -> Vec<String> {
@@ -476,7 +331,9 @@ mod tests {
         std::fs::write(&path, child).unwrap();
         let file = PipelineFile::parse(child, &path).unwrap();
         assert!(stages_of(&file).iter().any(|s| s.contains("builtin:rules/wechat.toml")));
-        crate::Pipeline::from_file(&path).unwrap();
+        for stage in &file.stages {
+            stage.build(&Resources::dir(dir.path())).unwrap();
+        }
     }
 
     #[test]
@@ -494,16 +351,5 @@ mod tests {
         let bad = "version = 1\nextends = \"parent.toml\"\n\n[[stages]]\ntype = \"emit\"\ntokenz = true\n";
         let e = PipelineFile::parse(bad, &dir.path().join("b.toml")).unwrap_err().to_string();
         assert!(e.contains("line 6") && e.contains("tokenz"), "{e}");
-    }
-
-    #[test]
-    fn a_file_failing_at_its_first_statement_is_not_shown() {
-        let text = "# a comment\nroot:$6$secret:19000\nmore\n";
-        let e = toml::from_str::<toml::Table>(text).unwrap_err();
-        let message = describe_toml_error(text, &e);
-        assert!(message.contains("line 2") && !message.contains("secret"), "{message}");
-        let text = "version = 1\nbroken line\n";
-        let e = toml::from_str::<toml::Table>(text).unwrap_err();
-        assert!(describe_toml_error(text, &e).contains("| broken line"));
     }
 }

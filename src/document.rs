@@ -360,6 +360,15 @@ impl Document {
     }
 }
 
+/// The file stem of a path-like name (`corpus/a/001_x.txt` → `001_x`).
+pub fn doc_id_of(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+        _ => base.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

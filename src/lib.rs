@@ -29,6 +29,7 @@
 //! ```
 
 pub mod batch;
+pub mod blocks;
 pub mod config;
 pub mod convert;
 pub mod document;
@@ -41,11 +42,13 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod repair;
+pub mod resources;
 pub mod rules;
 pub mod stages;
 mod swar;
 #[cfg(test)]
 mod testing;
+mod toml_error;
 mod utf8;
 
 pub use document::Document;

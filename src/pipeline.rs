@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use crate::config::{PipelineFile, Resources};
+use crate::config::PipelineFile;
 use crate::document::Document;
 use crate::error::{DocError, Error, Result};
 use crate::render;
+use crate::resources::Resources;
 use crate::stages::{Stage, StageConfig, StageKind};
 
 #[derive(Debug)]
@@ -42,7 +43,7 @@ impl Pipeline {
     /// Loads a pipeline file; rule files it names are read relative to its directory.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Pipeline> {
         let path = path.as_ref();
-        let text = crate::config::read_text_file(path).map_err(|e| match e {
+        let text = crate::resources::read_text_file(path).map_err(|e| match e {
             Error::Rules { path, message } => Error::Pipeline { path, message },
             other => other,
         })?;
@@ -124,11 +125,5 @@ impl Pipeline {
     }
 }
 
-/// The file stem of a path-like name (`corpus/a/001_x.txt` → `001_x`).
-pub fn doc_id_of(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    match base.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
-        _ => base.to_owned(),
-    }
-}
+/// Kept at its former path; defined with [`Document`].
+pub use crate::document::doc_id_of;

@@ -13,8 +13,8 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::document::doc_id_of;
 use crate::error::{DocError, DocErrorKind};
-use crate::pipeline::doc_id_of;
 
 /// How an input's bytes are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,9 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::punct::is_han;
-use crate::config::{describe_toml_error, Resources};
 use crate::error::{Error, Result};
+use crate::resources::Resources;
+use crate::toml_error::describe_toml_error;
 
 /// A Chinese term glossed in English by the text itself.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]

@@ -47,7 +47,7 @@ mod sbcs;
 mod step;
 mod tokens;
 
-use crate::stages::blocks;
+use crate::blocks;
 use candidates::LeadsMemo;
 use decode::{decode_segment, Ctx, UnitOut};
 use tokens::{tokenize, Tok, Unit};

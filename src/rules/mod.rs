@@ -38,9 +38,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::describe_toml_error;
 use crate::document::BlockKind;
 use crate::error::{Error, Result};
+use crate::toml_error::describe_toml_error;
 use lazy::LazyRegex;
 use needs::Needs;
 use scan::RuleNeeds;

@@ -23,9 +23,9 @@ use serde::{Deserialize, Serialize};
 use super::{blocks, Stage, StageKind};
 
 mod record;
-use crate::config::Resources;
 use crate::document::{Document, Source};
 use crate::error::{DocErrorKind, Error, Result};
+use crate::resources::Resources;
 
 pub const SCHEMA: &str = "zhpipe/v1";
 
@@ -85,7 +85,7 @@ fn with_user_dict(res: &Resources, name: &str) -> Result<Jieba> {
                         message: format!(
                             "line {}: `{}`: expected `word [freq] [tag]`",
                             i + 1,
-                            crate::config::excerpt(line)
+                            crate::toml_error::excerpt(line)
                         ),
                     })
                 }

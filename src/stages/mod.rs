@@ -13,17 +13,19 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::config::Resources;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
+use crate::resources::Resources;
 
-pub mod blocks;
 pub mod decode;
 pub mod emit;
 pub mod normalize;
 pub mod repair;
 pub mod segment;
 pub mod strip;
+
+/// Kept at its former path; the module is [`crate::blocks`], shared with `repair`.
+pub use crate::blocks;
 
 /// One processing step. Stages are built once from the pipeline file and shared by all
 /// worker threads, so they hold only immutable, precompiled data.

@@ -12,12 +12,12 @@
 use serde::Deserialize;
 
 use super::{blocks, Stage, StageKind};
-use crate::config::Resources;
 use crate::convert::{self, Config, Converter};
 use crate::document::{Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
 use crate::normalize::{repair_hant, Script, Variant};
+use crate::resources::Resources;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]

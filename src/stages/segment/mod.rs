@@ -32,10 +32,11 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
-use crate::config::{describe_toml_error, Resources};
 use crate::document::Document;
 use crate::error::{DocErrorKind, Error, Result};
+use crate::resources::Resources;
 use crate::rules::LineFilter;
+use crate::toml_error::describe_toml_error;
 
 pub use labels::{LabelAt, LabelFinder, LabelPattern, LabelRules};
 pub use speakers::{fold, Registry};

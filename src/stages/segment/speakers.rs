@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::config::describe_toml_error;
 use crate::document::{EnSpan, Speaker};
 use crate::error::{Error, Result};
+use crate::toml_error::describe_toml_error;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -74,8 +74,8 @@ pub struct Boilerplate {
 impl Boilerplate {
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Boilerplate> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
-        let def: BoilerplateDef =
-            toml::from_str(text).map_err(|e| err(crate::config::describe_toml_error(text, &e)))?;
+        let def: BoilerplateDef = toml::from_str(text)
+            .map_err(|e| err(crate::toml_error::describe_toml_error(text, &e)))?;
         let furniture =
             RegexSet::new(&def.furniture).map_err(|e| err(format!("furniture: bad regex: {e}")))?;
         let cards = match def.cards.is_empty() {

@@ -16,9 +16,9 @@ mod layout;
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
-use crate::config::Resources;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
+use crate::resources::Resources;
 use crate::rules::{Evidence, Profile, RuleSet};
 
 #[derive(Debug, Clone, Deserialize)]

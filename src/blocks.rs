@@ -11,7 +11,7 @@
 //! combined in item order.
 //!
 //! ```
-//! use zhpipe::stages::blocks;
+//! use zhpipe::blocks;
 //! let mut items: Vec<u64> = (0..100_000).collect();
 //! let odd = blocks::sum_each(&mut items, 8 << 20, |_, x| {
 //!     *x *= 2;
