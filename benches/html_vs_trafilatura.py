@@ -12,8 +12,8 @@ corpus/html/EXPECT.json), with <script>/<style> removed.
 Text compared per tool:
   trafilatura  `trafilatura.extract(html)` (default settings: no comments, no tables kept off) plus its title;
   zhpipe       `zhpipe run FILE --quiet`, the segments' text in the page's own script: zh_hant for pages
-               with "variant": "tw", zh_hans otherwise.
-On "tw" pages every text (gold, both extractions, the EXPECT strings) is folded with OpenCC t2s before
+               with "variant": "tw" or "hk", zh_hans otherwise.
+On "tw" and "hk" pages every text (gold, both extractions, the EXPECT strings) is folded with OpenCC t2s before
 comparing when the `opencc` Python package is installed: zhpipe's zh_hant is OpenCC-standard Traditional
 (臺 for the page's 台, 陽臺 for 陽台), and a variant character is not an extraction error.  Without `opencc` the
 texts are compared unfolded and the table says so.
@@ -145,7 +145,7 @@ def main():
         path = corpus / e['file']
         html = path.read_bytes()
         gold = gold_text(path, e['main_selector'])
-        tw = e.get('variant') == 'tw'
+        tw = e.get('variant') in ('tw', 'hk')
         fold = t2s if tw and t2s else (lambda x: x or '')
         gold = fold(gold)
         out = {}
