@@ -12,8 +12,8 @@ corpus/html/EXPECT.json), with <script>/<style> removed.
 Text compared per tool:
   trafilatura  `trafilatura.extract(html)` (default settings: no comments, no tables kept off) plus its title;
   zhpipe       `zhpipe run FILE --quiet`, the segments' text in the page's own script: zh_hant for pages
-               with "variant": "tw", zh_hans otherwise.
-On "tw" pages every text (gold, both extractions, the EXPECT strings) is folded with OpenCC t2s before
+               with "variant": "tw" or "hk", zh_hans otherwise.
+On "tw" and "hk" pages every text (gold, both extractions, the EXPECT strings) is folded with OpenCC t2s before
 comparing when the `opencc` Python package is installed: zhpipe's zh_hant is OpenCC-standard Traditional
 (臺 for the page's 台, 陽臺 for 陽台), and a variant character is not an extraction error.  Without `opencc` the
 texts are compared unfolded and the table says so.
@@ -29,17 +29,24 @@ normalisation as shared/real-dev/check_real.py: NFKC, curly quotes straightened,
 metadata title / author / published with check_real.py's rules (title equal after normalisation, author
 equal, published a prefix of the ISO date).  trafilatura's metadata come from `bare_extraction`.
 
+Feeds (`.xml`): zhpipe reads the feed file itself; trafilatura, which takes pages, is given the page
+`check_expect.feed_as_page` makes of the feed (the items' bodies under their titles), the same page the
+gold text comes from.
+
 Speed: MB of HTML per second per core.  trafilatura: one Python process extracting every page in turn
 (text + metadata, as above), wall time, best of --runs.  zhpipe: one `zhpipe run PAGE... --jobs 1 --quiet`
 over the folder's pages (the .html files, not EXPECT.json and the notes beside them), wall time, best of
---runs (includes process start and every stage, not only HTML extraction).
+--runs (includes process start and every stage, not only HTML extraction); the same with
+`--until decode` (HTML parsing, article extraction and metadata: what trafilatura does); and the
+process start alone (one `zhpipe run` of a one-line page), which the "minus start" rows take off.
+The runs of the three are interleaved, so load from other processes falls on all of them alike.
 """
 import argparse, collections, json, pathlib, subprocess, sys, time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(ROOT / 'corpus' / 'html'))
-from check_expect import norm, parse  # noqa: E402  (one definition of the normalisation and page decoding)
+from check_expect import feed_as_page, norm, parse  # noqa: E402  (one definition of the normalisation and page decoding)
 
 
 def bigrams(s):
@@ -138,11 +145,11 @@ def main():
         path = corpus / e['file']
         html = path.read_bytes()
         gold = gold_text(path, e['main_selector'])
-        tw = e.get('variant') == 'tw'
+        tw = e.get('variant') in ('tw', 'hk')
         fold = t2s if tw and t2s else (lambda x: x or '')
         gold = fold(gold)
         out = {}
-        out['trafilatura'] = traf(html) + ('',)
+        out['trafilatura'] = traf(feed_as_page(html) if path.suffix == '.xml' else html) + ('',)
         out['zhpipe'] = zh(a.zhpipe, path, tw)
         cells = [e['file']]
         for t in tools:
@@ -160,11 +167,23 @@ def main():
         rows.append(cells)
     # speed
     size = sum((corpus / e['file']).stat().st_size for e in expect)
-    pages = [(corpus / e['file']).read_bytes() for e in expect]
-    best_t = min(_time(lambda: [traf(h) for h in pages]) for _ in range(a.runs))
+    pages = [feed_as_page(p.read_bytes()) if p.suffix == '.xml' else p.read_bytes()
+             for p in (corpus / e['file'] for e in expect)]
     files = [str(corpus / e['file']) for e in expect]
-    best_z = min(_time(lambda: subprocess.run([a.zhpipe, 'run', *files, '--jobs', '1', '--quiet'],
-                                              capture_output=True)) for _ in range(a.runs))
+    import tempfile
+    tiny = pathlib.Path(tempfile.mkdtemp()) / 'tiny.html'
+    tiny.write_text('<p>一句话。</p>\n', encoding='utf-8')
+    zrun = lambda args: (lambda: subprocess.run([a.zhpipe, 'run', *args, '--jobs', '1', '--quiet'],
+                                                 capture_output=True))
+    times = collections.defaultdict(list)
+    for _ in range(a.runs):
+        times['trafilatura'].append(_time(lambda: [traf(h) for h in pages]))
+        times['zhpipe'].append(_time(zrun(files)))
+        times['decode'].append(_time(zrun(files + ['--until', 'decode'])))
+        times['start'].append(_time(zrun([str(tiny), '--until', 'decode'])))
+        times['start_all'].append(_time(zrun([str(tiny)])))
+    best = {k: min(v) for k, v in times.items()}
+    best_t, best_z = best['trafilatura'], best['zhpipe']
     head = ['page'] + [f'{t} {k}' for t in tools for k in ('recall', 'precision', 'must_contain',
                                                            'must_not_contain', 'meta')]
     print(f'trafilatura {trafilatura.__version__}; zhpipe {a.zhpipe}; {len(expect)} pages, {size / 1e6:.2f} MB; '
@@ -182,6 +201,18 @@ def main():
         f = 2 * r * p / (r + p) if r + p else 0
         print(f"| {t} | {r:.3f} | {p:.3f} | {f:.3f} | {c['mc']}/{c['mc_n']} | {c['mn']}/{c['mn_n']} | "
               f"{c['md']}/{c['md_n']} | {size / 1e6 / secs:.2f} |")
+    mb = size / 1e6
+    rows = [('trafilatura (extract + metadata, in process)', best_t),
+            ('zhpipe whole pipeline (process start included)', best_z),
+            ('zhpipe whole pipeline minus process start', best_z - best['start_all']),
+            ('zhpipe --until decode (process start included)', best['decode']),
+            ('zhpipe --until decode minus process start', best['decode'] - best['start'])]
+    print('\n| speed, one core | seconds | MB/s | × trafilatura |\n|---|---|---|---|')
+    for name, secs in rows:
+        secs = max(secs, 1e-6)
+        print(f'| {name} | {secs:.3f} | {mb / secs:.2f} | {best_t / secs:.1f} |')
+    print(f"\nprocess start (a one-line page): {best['start']:.3f} s to decode, {best['start_all']:.3f} s "
+          'through every stage')
     print('\nrecall/precision: bag-of-character-bigrams overlap with the text of main_selector (NFKC, no '
           'whitespace); speed: best of %d runs, one core each.' % a.runs)
     for line in errors:

@@ -82,6 +82,8 @@ const WIDGET_WORDS: &[&str] = &[
     "login",
     "signin",
     "copyright",
+    "disclaimer",
+    "statement",
     "subscribe",
     "toolbar",
     "pagination",
@@ -107,27 +109,43 @@ const ARTICLE_WORDS: &[&str] = &[
     "column", "news",
 ];
 
-fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
-    let mut words = Vec::new();
+/// What the class and id names of `id` say: `(names a widget, names an article)`. Words
+/// are split at `-`, `_`, spaces and camel case and compared lower-cased, in a buffer on
+/// the stack (this runs for every element of the page).
+fn class_says(dom: &Dom, id: NodeId) -> (bool, bool) {
+    let (mut widget, mut article) = (false, false);
+    let mut judge = |word: &[u8]| {
+        let Ok(w) = std::str::from_utf8(word) else { return };
+        widget |= WIDGET_WORDS.contains(&w);
+        article |= ARTICLE_WORDS.contains(&w);
+    };
     for key in ["class", "id"] {
         let Some(v) = dom.attr(id, key) else { continue };
-        let mut word = String::new();
+        let mut buf = [0u8; 24];
+        let mut len = 0usize;
         let mut prev_lower = false;
-        for c in v.chars() {
-            let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
-            if boundary && !word.is_empty() {
-                words.push(std::mem::take(&mut word));
+        for &b in v.as_bytes() {
+            let boundary = !b.is_ascii_alphanumeric() || (b.is_ascii_uppercase() && prev_lower);
+            if boundary && len > 0 {
+                // Words longer than the buffer are no listed word.
+                if len <= buf.len() {
+                    judge(&buf[..len]);
+                }
+                len = 0;
             }
-            if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase());
+            if b.is_ascii_alphanumeric() {
+                if len < buf.len() {
+                    buf[len] = b.to_ascii_lowercase();
+                }
+                len += 1;
             }
-            prev_lower = c.is_ascii_lowercase();
+            prev_lower = b.is_ascii_lowercase();
         }
-        if !word.is_empty() {
-            words.push(word);
+        if len > 0 && len <= buf.len() {
+            judge(&buf[..len]);
         }
     }
-    words
+    (widget, article)
 }
 
 fn hidden(dom: &Dom, id: NodeId) -> bool {
@@ -161,9 +179,8 @@ pub fn drop_reason(dom: &Dom, id: NodeId, in_article: bool, widgets: bool) -> Op
     if !widgets || matches!(tag, "body" | "html" | "article" | "main") {
         return None;
     }
-    let words = class_words(dom, id);
-    let widget = words.iter().any(|w| WIDGET_WORDS.contains(&w.as_str()));
-    if widget && !words.iter().any(|w| ARTICLE_WORDS.contains(&w.as_str())) {
+    let (widget, article) = class_says(dom, id);
+    if widget && !article {
         return Some(Drop::Widget);
     }
     None
@@ -305,12 +322,12 @@ fn tag_weight(tag: &str) -> f32 {
 }
 
 fn class_weight(dom: &Dom, id: NodeId) -> f32 {
-    let words = class_words(dom, id);
+    let (widget, article) = class_says(dom, id);
     let mut w = 0.0;
-    if words.iter().any(|x| ARTICLE_WORDS.contains(&x.as_str())) {
+    if article {
         w += 25.0;
     }
-    if words.iter().any(|x| WIDGET_WORDS.contains(&x.as_str())) {
+    if widget {
         w -= 25.0;
     }
     w
@@ -327,6 +344,34 @@ fn is_paragraph(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
                 && matches!(&dom.nodes[c].data, Data::Text(t) if t.trim().chars().count() >= 10)
         }),
     }
+}
+
+/// How a site's standing notice opens (`【免责声明】本文仅代表作者本人观点…`, `版权声明：…`).
+/// Such a paragraph is the same on every page of the site, never the article: it gives its
+/// block no points, or a one-paragraph article loses to the notice beside it.
+const NOTICE_OPENINGS: &[&str] = &[
+    "免责声明",
+    "免責聲明",
+    "版权声明",
+    "版權聲明",
+    "特别声明",
+    "特別聲明",
+    "郑重声明",
+    "鄭重聲明",
+];
+
+fn is_notice(dom: &Dom, id: NodeId) -> bool {
+    let mut first = String::new();
+    for d in dom.descendants(id) {
+        if let Data::Text(t) = &dom.nodes[d].data {
+            first.extend(t.chars().filter(|c| !c.is_whitespace()).take(8 - first.chars().count()));
+            if first.chars().count() >= 8 {
+                break;
+            }
+        }
+    }
+    let first = first.trim_start_matches(['【', '[', '（', '(', '〔']);
+    NOTICE_OPENINGS.iter().any(|o| first.starts_with(o))
 }
 
 /// Pages that name their article container: WeChat's `#js_content`, schema.org's
@@ -359,7 +404,7 @@ pub fn main_content(dom: &Dom, a: &Analysis) -> Option<Vec<NodeId>> {
             continue;
         }
         let c = a.counts[id];
-        if c.chars < 25 {
+        if c.chars < 25 || is_notice(dom, id) {
             continue;
         }
         let points = 1.0 + c.commas as f32 + (c.chars as f32 / 100.0).min(3.0);

@@ -131,8 +131,17 @@ pub fn nesting(text: &str) -> usize {
         if len == 0 || !rest[0].is_ascii_alphabetic() && rest[0] != b'!' {
             continue;
         }
-        let name = String::from_utf8_lossy(&rest[..len]).to_ascii_lowercase();
-        if !closing && matches!(name.as_str(), "script" | "style" | "textarea" | "xmp") {
+        // Lower-cased into a buffer on the stack: this runs once per tag of the page.
+        let mut buf = [0u8; 16];
+        let name = if len <= buf.len() {
+            buf[..len].copy_from_slice(&rest[..len]);
+            buf[..len].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..len]).unwrap_or("")
+        } else {
+            // No element named in UNCOUNTED or below is this long.
+            ""
+        };
+        if !closing && matches!(name, "script" | "style" | "textarea" | "xmp") {
             skip_to = memchr::memmem::find_iter(rest, b"</")
                 .find(|&e| {
                     rest[e + 2..].len() >= name.len()
@@ -141,7 +150,7 @@ pub fn nesting(text: &str) -> usize {
                 .map_or(bytes.len(), |e| at + 1 + e + 2);
             continue;
         }
-        if UNCOUNTED.contains(&name.as_str()) {
+        if UNCOUNTED.contains(&name) {
             continue;
         }
         let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());

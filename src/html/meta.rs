@@ -42,10 +42,37 @@ fn meta_content<'a>(dom: &'a Dom, metas: &[NodeId], keys: &[&str]) -> Option<&'a
     None
 }
 
+/// The page's language: `<html lang>`, unless it names no region and the page's
+/// `Content-Language` or `og:locale` does (`zh-Hant` beside `zh-TW`): the region says which
+/// Traditional standard the page is written in.
+fn language(dom: &Dom, metas: &[NodeId]) -> Option<String> {
+    let html = dom.find("html").and_then(|h| dom.attr(h, "lang")).map(str::trim);
+    let regional = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        ["tw", "hk", "mo", "cn", "sg"].iter().any(|r| l.ends_with(r)) && l.starts_with("zh")
+    };
+    if html.is_some_and(regional) {
+        return html.map(str::to_owned);
+    }
+    let equiv = metas.iter().find_map(|&m| {
+        dom.attr(m, "http-equiv")
+            .filter(|v| v.eq_ignore_ascii_case("content-language"))
+            .and_then(|_| dom.attr(m, "content"))
+    });
+    let locale = meta_content(dom, metas, &["og:locale"]);
+    equiv
+        .into_iter()
+        .chain(locale)
+        .map(str::trim)
+        .find(|l| regional(l))
+        .map(|l| l.replace('_', "-"))
+        .or_else(|| html.filter(|l| !l.is_empty()).map(str::to_owned))
+}
+
 /// Reads the page's metadata.
 pub fn read(dom: &Dom) -> PageMeta {
     let metas: Vec<NodeId> = dom.descendants(0).filter(|&n| dom.tag(n) == "meta").collect();
-    let scripts: Vec<String> = dom
+    let scripts: Vec<std::borrow::Cow<'_, str>> = dom
         .descendants(0)
         .filter(|&n| dom.tag(n) == "script")
         .map(|n| script_text(dom, n))
@@ -55,7 +82,7 @@ pub fn read(dom: &Dom) -> PageMeta {
     let get = |keys: &[&str]| meta_content(dom, &metas, keys).map(clean);
 
     let mut m = PageMeta {
-        lang: dom.find("html").and_then(|h| dom.attr(h, "lang")).map(str::to_owned),
+        lang: language(dom, &metas),
         url: get(&["og:url"]).or_else(|| canonical(dom)).or_else(|| wechat.link.clone()),
         site_name: get(&["og:site_name", "application-name"]),
         description: get(&["og:description", "description"]),
@@ -162,15 +189,23 @@ fn clean(s: &str) -> String {
     super::dom::fold_space(s)
 }
 
-fn script_text(dom: &Dom, id: NodeId) -> String {
-    dom.nodes[id]
-        .children
-        .iter()
-        .filter_map(|&c| match &dom.nodes[c].data {
-            Data::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect()
+/// A script's text, borrowed when it is one text node (nearly always: scripts are not
+/// parsed as markup), so a page's JavaScript is not copied to be searched.
+fn script_text(dom: &Dom, id: NodeId) -> std::borrow::Cow<'_, str> {
+    let mut texts = dom.nodes[id].children.iter().filter_map(|&c| match &dom.nodes[c].data {
+        Data::Text(t) => Some(t.as_str()),
+        _ => None,
+    });
+    match (texts.next(), texts.next()) {
+        (None, _) => "".into(),
+        (Some(one), None) => one.into(),
+        (Some(a), Some(b)) => {
+            let mut all = String::from(a);
+            all.push_str(b);
+            all.extend(texts);
+            all.into()
+        }
+    }
 }
 
 fn canonical(dom: &Dom) -> Option<String> {
@@ -282,7 +317,7 @@ struct WeChat {
 }
 
 impl WeChat {
-    fn read(scripts: &[String]) -> WeChat {
+    fn read(scripts: &[std::borrow::Cow<'_, str>]) -> WeChat {
         static VAR: OnceLock<Regex> = OnceLock::new();
         let var = VAR.get_or_init(|| {
             Regex::new(

@@ -13,6 +13,7 @@
 
 mod content;
 mod dom;
+mod feed;
 mod meta;
 mod render;
 
@@ -53,6 +54,9 @@ pub enum Shape {
     Fragment,
     /// Text, with some lines holding HTML tags.
     Text,
+    /// An RSS or Atom feed: every item's title and HTML body are kept, in order
+    /// ([`feed`]).
+    Feed,
 }
 
 /// How `text` is to be read under `mode`.
@@ -62,6 +66,9 @@ pub fn shape(text: &str, mode: HtmlMode) -> Shape {
     }
     let head = text.get(..text.len().min(2048)).unwrap_or(text);
     let head = head.trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+    if feed::is_feed(&head) {
+        return Shape::Feed;
+    }
     let page = head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || (head.starts_with("<?xml") && head.contains("<html"))
@@ -131,6 +138,9 @@ const MIN_ARTICLE_CHARS: usize = 50;
 
 /// Reads a page or fragment.
 pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
+    if shape == Shape::Feed {
+        return feed::convert_feed(text);
+    }
     let depth = dom::nesting(text);
     if depth > dom::MAX_DEPTH {
         return Err(TooDeep { depth });

@@ -167,3 +167,19 @@ fn bold_across_a_paragraph_break_is_closed_on_each_line() {
     let h = convert("<p><b>小标题一<br>小标题二</b>正文</p>", Shape::Fragment).unwrap();
     assert_eq!(texts(&h), ["**小标题一**", "**小标题二**正文"]);
 }
+
+#[test]
+fn a_one_paragraph_article_beats_the_site_notice_beside_it() {
+    // The notice is as long as the article and has as many commas; only its opening says
+    // what it is. Neither block's class names it.
+    let page = r#"<!DOCTYPE html><html><body>
+<div class="layout"><div class="w600"><div class="art_context"><div class="art_contextBox">
+<p>据报道，今日召开的发布会介绍，区域交通一体化建设取得积极成效，下一步将着力打造综合立体交通网络，实现快速铁路覆盖所有地级城市，形成相邻城市间一个半小时交通圈。</p>
+</div></div></div></div>
+<div class="box2"><p>【免责声明】本文仅代表作者本人观点，与本网无关。本网对文中陈述、观点判断保持中立，不对所包含内容的准确性、可靠性或完整性提供任何保证。请读者仅作参考，并自行承担全部责任。</p></div>
+</body></html>"#;
+    let h = convert(page, Shape::Page).unwrap();
+    let text = texts(&h).join("\n");
+    assert!(text.contains("交通圈"), "{text}");
+    assert!(!text.contains("免责声明"), "{text}");
+}

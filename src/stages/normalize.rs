@@ -247,6 +247,19 @@ impl Stage for Normalize {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
+        fn declared_variant(doc: &Document) -> Option<Variant> {
+            let lang = doc.meta.extra.get("lang")?.to_ascii_lowercase();
+            if !lang.starts_with("zh") {
+                return None;
+            }
+            if lang.ends_with("-tw") {
+                Some(Variant::Tw)
+            } else if lang.ends_with("-hk") || lang.ends_with("-mo") {
+                Some(Variant::Hk)
+            } else {
+                None
+            }
+        }
         // The document's evidence is the sum of its lines' (the joining newlines are none).
         // Lines are independent given the document's variant: a large document runs them
         // in parallel blocks.
@@ -257,6 +270,12 @@ impl Stage for Normalize {
             evidence.add(*e);
         }
         let (script, variant) = (evidence.script(), evidence.variant());
+        // A page that states its region (`<html lang="zh-HK">`, read by decode) says which
+        // Traditional standard it follows more surely than a few telltale characters do.
+        let variant = match script_name(script) {
+            Some("hans") => variant,
+            _ => declared_variant(doc).or(variant),
+        };
         let changed = blocks::sum_each(&mut doc.lines, bytes, |i, line| {
             u64::from(self.line(line, lines[i], variant))
         });

@@ -154,21 +154,23 @@ impl Decode {
                 Some(page) => page,
                 None => return Ok(()),
             },
-            Shape::Page | Shape::Fragment => match html::convert(&doc.original, shape) {
-                Ok(page) => page,
-                Err(deep) => {
-                    let all = Span { first: 1, last: doc.lines.len().max(1) as u32 };
-                    let why = format!("markup nested {} deep, read as text", deep.depth);
-                    doc.record(AuditEntry::new(
-                        "decode",
-                        "decode.html.too-deep",
-                        Action::Flag,
-                        all,
-                        why,
-                    ));
-                    return Ok(());
+            Shape::Page | Shape::Fragment | Shape::Feed => {
+                match html::convert(&doc.original, shape) {
+                    Ok(page) => page,
+                    Err(deep) => {
+                        let all = Span { first: 1, last: doc.lines.len().max(1) as u32 };
+                        let why = format!("markup nested {} deep, read as text", deep.depth);
+                        doc.record(AuditEntry::new(
+                            "decode",
+                            "decode.html.too-deep",
+                            Action::Flag,
+                            all,
+                            why,
+                        ));
+                        return Ok(());
+                    }
                 }
-            },
+            }
         };
         let HtmlText { lines, meta, removed, code_blocks, links } = page;
         if lines.iter().all(|l| l.is_blank()) {
@@ -179,6 +181,7 @@ impl Decode {
             match shape {
                 Shape::Page => "decode.html.page",
                 Shape::Fragment => "decode.html.fragment",
+                Shape::Feed => "decode.html.feed",
                 Shape::Text => "decode.html.lines",
             },
             1,
