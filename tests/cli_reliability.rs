@@ -303,6 +303,14 @@ fn pipeline_errors_never_echo_a_file_that_is_not_a_rule_file() {
         let err = stderr(&o);
         assert!(err.contains("shadow") && !err.contains("SECRETHASH"), "{err}");
     }
+    // As a user dictionary: not in the jieba format, refused by `check`, never shown.
+    let p = default_pipeline_with_builtin_rules()
+        .replace("type = \"emit\"", &format!("type = \"emit\"\nuser_dict = {:?}", s(&secret)));
+    let p = write(dir.path(), "p.toml", p.as_bytes());
+    let o = run(&["check", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("jieba dictionary") && !err.contains("SECRETHASH"), "{err}");
     // As the pipeline itself.
     let o = run(&["check", s(&secret)], None);
     assert_eq!(o.status.code(), Some(2));
@@ -336,6 +344,29 @@ fn check_reads_every_named_file_and_range_checks_numbers() {
     let p = write(dir.path(), "zero.toml", zero.as_bytes());
     let err = stderr(&run(&["check", s(&p)], None));
     assert!(err.contains("max_doc_bytes = 0") && err.contains(&format!("line {line},")), "{err}");
+
+    // Numbers in rule files are range-checked too, placed at their line.
+    let segment = std::fs::read_to_string("pipelines/segment.toml").unwrap();
+    let boilerplate = std::fs::read_to_string("pipelines/rules/boilerplate.toml").unwrap();
+    let generic = std::fs::read_to_string("pipelines/rules/generic.toml").unwrap();
+    for (file, text, from, to) in [
+        ("segment.toml", &segment, "min_repeats = 2", "min_repeats = 0"),
+        ("segment.toml", &segment, "host_question_ratio = 0.35", "host_question_ratio = 1.5"),
+        ("rules/boilerplate.toml", &boilerplate, "max_chars = 200", "max_chars = 0"),
+        ("rules/generic.toml", &generic, "within_first = 1", "within_first = 0"),
+    ] {
+        let bad = text.replacen(from, to, 1);
+        let line = bad.lines().position(|l| l.starts_with(to)).unwrap() + 1;
+        let rules = write(dir.path(), "rules.toml", bad.as_bytes());
+        let p = default_pipeline_with_builtin_rules()
+            .replace(&format!("\"builtin:{file}\""), &format!("{:?}", s(&rules)));
+        let p = write(dir.path(), "p.toml", p.as_bytes());
+        let err = stderr(&run(&["check", s(&p)], None));
+        assert!(
+            err.contains("rules.toml") && err.contains(&format!("line {line},")),
+            "{to}: {err}"
+        );
+    }
 
     // Stage order errors name the stage's line.
     let order = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"emit\"\n[[stages]]\ntype = \"strip\"\n";
