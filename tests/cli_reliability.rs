@@ -303,6 +303,14 @@ fn pipeline_errors_never_echo_a_file_that_is_not_a_rule_file() {
         let err = stderr(&o);
         assert!(err.contains("shadow") && !err.contains("SECRETHASH"), "{err}");
     }
+    // As a user dictionary: not in the jieba format, refused by `check`, never shown.
+    let p = default_pipeline_with_builtin_rules()
+        .replace("type = \"emit\"", &format!("type = \"emit\"\nuser_dict = {:?}", s(&secret)));
+    let p = write(dir.path(), "p.toml", p.as_bytes());
+    let o = run(&["check", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("jieba dictionary") && !err.contains("SECRETHASH"), "{err}");
     // As the pipeline itself.
     let o = run(&["check", s(&secret)], None);
     assert_eq!(o.status.code(), Some(2));
@@ -337,9 +345,87 @@ fn check_reads_every_named_file_and_range_checks_numbers() {
     let err = stderr(&run(&["check", s(&p)], None));
     assert!(err.contains("max_doc_bytes = 0") && err.contains(&format!("line {line},")), "{err}");
 
+    // Numbers in rule files are range-checked too, placed at their line.
+    let segment = std::fs::read_to_string("pipelines/segment.toml").unwrap();
+    let boilerplate = std::fs::read_to_string("pipelines/rules/boilerplate.toml").unwrap();
+    let generic = std::fs::read_to_string("pipelines/rules/generic.toml").unwrap();
+    for (file, text, from, to) in [
+        ("segment.toml", &segment, "min_repeats = 2", "min_repeats = 0"),
+        ("segment.toml", &segment, "host_question_ratio = 0.35", "host_question_ratio = 1.5"),
+        ("rules/boilerplate.toml", &boilerplate, "max_chars = 200", "max_chars = 0"),
+        ("rules/generic.toml", &generic, "within_first = 1", "within_first = 0"),
+    ] {
+        let bad = text.replacen(from, to, 1);
+        let line = bad.lines().position(|l| l.starts_with(to)).unwrap() + 1;
+        let rules = write(dir.path(), "rules.toml", bad.as_bytes());
+        let p = default_pipeline_with_builtin_rules()
+            .replace(&format!("\"builtin:{file}\""), &format!("{:?}", s(&rules)));
+        let p = write(dir.path(), "p.toml", p.as_bytes());
+        let err = stderr(&run(&["check", s(&p)], None));
+        assert!(
+            err.contains("rules.toml") && err.contains(&format!("line {line},")),
+            "{to}: {err}"
+        );
+    }
+
     // Stage order errors name the stage's line.
     let order = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"emit\"\n[[stages]]\ntype = \"strip\"\n";
     let p = write(dir.path(), "order.toml", order.as_bytes());
     let err = stderr(&run(&["check", s(&p)], None));
     assert!(err.contains("line 6"), "{err}");
+}
+
+/// Resident memory of a running process, in bytes (from `/proc`, Linux).
+fn resident_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).unwrap();
+    kb.trim().trim_end_matches("kB").trim().parse::<u64>().unwrap() * 1024
+}
+
+#[test]
+fn an_over_limit_jsonl_record_is_streamed_past_and_not_kept() {
+    let dir = tmpdir();
+    // Records of up to 4 × 32 MiB are read; this one has 192 MiB.
+    let p = pipeline_with_limit(dir.path(), 32 << 20);
+    let mut child = zhpipe()
+        .args(["run", "-", "--input-format", "jsonl", "--pipeline", s(&p), "--quiet"])
+        // mimalloc gives freed memory back to the system lazily, when it next needs to;
+        // this measures what zhpipe holds, not the allocator's cache.
+        .env("MIMALLOC_PURGE_DELAY", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let start = Instant::now();
+    stdin.write_all(br#"{"id": "big", "text": ""#).unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..192 {
+        stdin.write_all(&chunk).unwrap();
+    }
+    stdin.write_all(b"\"}\n").unwrap();
+    // Documents after it, processed while the stream stays open (the allocator returns
+    // freed memory to the system as it goes on allocating).
+    for _ in 0..200 {
+        stdin
+            .write_all("{\"id\": \"small\", \"text\": \"今天我们谈谈火箭。\"}\n".as_bytes())
+            .unwrap();
+    }
+    // Nothing of the skipped record is kept once it is past: the process comes back to
+    // what it holds at rest (its compiled rules and dictionaries, ~50 MiB), not the 128 MiB
+    // read of the record before it went over the limit. (Looked at until it does: on a busy
+    // machine the documents after it take a while.)
+    let waiting = Instant::now();
+    let mut held = resident_bytes(child.id());
+    while held >= 100 << 20 && waiting.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(100));
+        held = resident_bytes(child.id());
+    }
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(80), "{:?}", start.elapsed());
+    assert!(stderr(&o).contains("over the limit"), "{}", stderr(&o));
+    assert_eq!(doc_ids(&stdout(&o)).len(), 200);
+    assert!(held < 100 << 20, "{} MiB resident after the record", held >> 20);
 }

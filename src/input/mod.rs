@@ -235,13 +235,17 @@ pub fn unique_ids(items: impl Iterator<Item = Item>) -> impl Iterator<Item = Ite
 
 /// A lazy iterator over the documents of a JSONL stream; a bad line is a failed item
 /// naming the line, and the stream goes on. Blank lines and a leading UTF-8 byte order mark
-/// are skipped; lines may end in `\r\n`. A line longer than `limit` is skipped without
-/// being held (and reported as too large).
+/// are skipped; lines may end in `\r\n`. A line longer than `limit` is streamed past: what
+/// was held of it is freed as soon as it is over, and it is reported as too large.
 pub fn jsonl_items<R: Read>(reader: R, name: String, limit: u64) -> impl Iterator<Item = Item> {
-    let mut reader = BufReader::new(reader);
+    let mut reader = BufReader::with_capacity(64 << 10, reader);
     let mut line = Vec::new();
     let mut n = 0u64;
     std::iter::from_fn(move || loop {
+        // A large record's buffer is not kept for the rest of the stream.
+        if line.capacity() > KEEP_LINE_BUFFER {
+            line = Vec::new();
+        }
         line.clear();
         n += 1;
         let at = format!("{name}:{n}");
@@ -269,8 +273,12 @@ pub fn jsonl_items<R: Read>(reader: R, name: String, limit: u64) -> impl Iterato
     })
 }
 
-/// Reads one line (without its `\n`) into `line`, keeping at most `limit` bytes; returns the
-/// line's full length, or `None` at the end of the stream.
+/// The capacity of the JSONL line buffer kept from one record to the next.
+const KEEP_LINE_BUFFER: usize = 1 << 20;
+
+/// Reads one line (without its `\n`) into `line`, keeping at most `limit` bytes (a longer
+/// line leaves `line` empty and freed: it is only counted); returns the line's full
+/// length, or `None` at the end of the stream.
 fn read_line(r: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> std::io::Result<Option<u64>> {
     let mut len = 0u64;
     loop {
@@ -286,9 +294,14 @@ fn read_line(r: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> std::io::R
             Some(i) => (&buf[..i], i + 1),
             None => (buf, buf.len()),
         };
-        let room = limit.saturating_sub(len).min(chunk.len() as u64) as usize;
-        line.extend_from_slice(&chunk[..room]);
         len += chunk.len() as u64;
+        if len > limit {
+            if line.capacity() > 0 {
+                *line = Vec::new();
+            }
+        } else {
+            line.extend_from_slice(chunk);
+        }
         let newline = done > chunk.len();
         r.consume(done);
         if newline {

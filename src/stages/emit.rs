@@ -14,7 +14,6 @@
 //! jieba format: `word [freq] [tag]` per line), where they are always kept whole.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
@@ -67,33 +66,84 @@ pub fn default_jieba() -> &'static Jieba {
 /// The default dictionary plus a user dictionary, built once when the stage is built.
 fn with_user_dict(res: &Resources, name: &str) -> Result<Jieba> {
     let (path, text) = res.read(name)?;
+    let entries = dict_entries(&text).map_err(|message| Error::Rules { path, message })?;
     let mut jieba = default_jieba().clone();
-    for (i, line) in text.as_bytes().lines().enumerate() {
-        let line = line.map_err(|source| Error::Io { path: path.clone(), source })?;
-        let line = line.trim_start_matches('\u{feff}');
-        let mut fields = line.split_whitespace();
-        let Some(word) = fields.next().filter(|w| !w.starts_with('#')) else { continue };
-        let mut freq = None;
-        let mut tag = None;
-        for field in fields {
-            match (field.parse::<usize>(), freq, tag) {
-                (Ok(n), None, None) => freq = Some(n),
-                (Err(_), _, None) => tag = Some(field),
-                _ => {
-                    return Err(Error::Rules {
-                        path,
-                        message: format!(
-                            "line {}: `{}`: expected `word [freq] [tag]`",
-                            i + 1,
-                            crate::toml_error::excerpt(line)
-                        ),
-                    })
-                }
-            }
-        }
+    for (word, freq, tag) in entries {
         jieba.add_word(word, freq, tag);
     }
     Ok(jieba)
+}
+
+/// A user dictionary entry: word, frequency, part-of-speech tag.
+type DictEntry<'a> = (&'a str, Option<usize>, Option<&'a str>);
+
+/// The longest word a dictionary entry may have, in characters (jieba's own dictionary's
+/// longest has 16).
+const MAX_WORD_CHARS: usize = 64;
+
+/// Reads a jieba dictionary, every line checked: `word [freq] [tag]` (blank lines and `#`
+/// comments skipped), a word of letters, digits and the joiners words are written with
+/// (`C++`, `AT&T`, `Node.js`, `萨姆·奥特曼`), a tag of ASCII letters and digits. Any other
+/// text file (a password file, a log, a config) fails on its first entry; that line is not
+/// shown, as the file is then no dictionary with a mistake in it but another file named by
+/// mistake. A later bad line is shown as a short escaped excerpt.
+fn dict_entries(text: &str) -> std::result::Result<Vec<DictEntry<'_>>, String> {
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}');
+        let mut fields = line.split_whitespace();
+        let Some(word) = fields.next().filter(|w| !w.starts_with('#')) else { continue };
+        let entry = dict_entry(word, fields).map_err(|why| {
+            let shown = match entries.is_empty() {
+                true => "the file does not read as a jieba dictionary from its first entry: \
+                         its content is not shown"
+                    .to_owned(),
+                false => format!("`{}`", crate::config::excerpt(line)),
+            };
+            format!("line {}: {why}, expected `word [freq] [tag]` ({shown})", i + 1)
+        })?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+fn dict_entry<'a>(
+    word: &'a str,
+    mut rest: impl Iterator<Item = &'a str>,
+) -> std::result::Result<DictEntry<'a>, &'static str> {
+    let joiner = |c: char| "-_.'&+#·・’".contains(c);
+    if word.chars().count() > MAX_WORD_CHARS {
+        return Err("a word longer than 64 characters");
+    }
+    let bad = |c: char| {
+        c.is_control()
+            || c == '\u{fffd}'
+            || (c.is_ascii() && !c.is_ascii_alphanumeric() && !joiner(c))
+    };
+    if word.chars().any(bad) {
+        return Err("a word with a character words are not written with");
+    }
+    let is_tag = |t: &str| {
+        t.len() <= 16
+            && t.starts_with(|c: char| c.is_ascii_alphabetic())
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let (mut freq, mut tag) = (None, None);
+    match rest.next() {
+        None => {}
+        Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => {
+            freq = Some(f.parse().map_err(|_| "a frequency out of range")?);
+            tag = rest.next();
+        }
+        Some(t) => tag = Some(t),
+    }
+    if tag.is_some_and(|t| !is_tag(t)) {
+        return Err("a tag that is not a part-of-speech tag");
+    }
+    if rest.next().is_some() {
+        return Err("more than three fields");
+    }
+    Ok((word, freq, tag))
 }
 
 enum Tokenizer {
@@ -204,5 +254,32 @@ fn document_record(doc: &Document) -> DocumentRecord<'_> {
         truncated: m.truncated,
         extra: &m.extra,
         stats: &doc.stats,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dict_entries;
+
+    #[test]
+    fn user_dictionaries_are_read_line_by_line_and_other_files_refused() {
+        let dict = "\u{feff}# names\n萨姆·奥特曼 10 nr\nC++ n\nNode.js\n\nAT&T 3\n";
+        let entries = dict_entries(dict).unwrap();
+        assert_eq!(entries[0], ("萨姆·奥特曼", Some(10), Some("nr")));
+        assert_eq!(entries[1], ("C++", None, Some("n")));
+        assert_eq!(entries.len(), 4);
+        // A password file, a config file, prose: refused on the first entry, not shown.
+        for other in [
+            "root:$6$SECRET:19000:0:99999:7:::\n",
+            "[section]\nkey = SECRET\n",
+            "This SECRET is a sentence.\n",
+            "2026-01-01 12:00:00 SECRET\n",
+        ] {
+            let e = dict_entries(other).unwrap_err();
+            assert!(e.contains("line 1") && !e.contains("SECRET"), "{e}");
+        }
+        // A mistake past the first entry shows that line, escaped.
+        let e = dict_entries("词 3 n\n词 x y z\u{1b}\n").unwrap_err();
+        assert!(e.contains("line 2") && e.contains("\\u{1b}"), "{e}");
     }
 }

@@ -32,6 +32,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
+use crate::config::numbers::at_least_one;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Error, Result};
 use crate::resources::Resources;
@@ -67,6 +68,7 @@ struct RulesFile {
     list_item: String,
     transcript_intro: String,
     implicit_heading: String,
+    #[serde(deserialize_with = "at_least_one")]
     implicit_heading_max_chars: usize,
     speaker_label: String,
     speaker_bracket: String,
@@ -74,9 +76,12 @@ struct RulesFile {
     not_label: String,
     field_label: String,
     not_speakers: Vec<String>,
+    #[serde(deserialize_with = "at_least_one")]
     min_repeats: usize,
     min_alternations: usize,
+    #[serde(deserialize_with = "at_least_one")]
     max_name_chars: usize,
+    #[serde(deserialize_with = "at_least_one")]
     pair_name_chars: usize,
     inline_label: String,
     closing_furniture: String,
@@ -87,6 +92,7 @@ struct RulesFile {
     direction: String,
     host_label: String,
     title_guest: Vec<String>,
+    #[serde(deserialize_with = "crate::config::numbers::fraction")]
     host_question_ratio: f32,
 }
 

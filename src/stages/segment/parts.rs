@@ -8,40 +8,33 @@ use crate::rules::LineFilter;
 
 /// A turn paragraph broken around an inline note (`…树莓派（` / note / `）上运行…`) is one
 /// paragraph again, with the note inline in parentheses; the note is also its own segment.
-pub fn rejoin_around_notes(lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
+pub fn rejoin_around_notes(mut lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
     if notes.is_empty() {
         return lines;
     }
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    // Joined in place (a line merged into the one before it is removed), with no second
+    // vector of the document's lines.
     // Notes and lines are in source order: the first note after the previous line is found
     // by moving forward, never by a scan of all notes per line.
     let mut next_note = 0;
-    for line in lines {
-        let note = out.last().and_then(|prev| {
-            while notes.get(next_note).is_some_and(|n| n.src.first <= prev.src.last) {
-                next_note += 1;
-            }
-            notes.get(next_note).filter(|n| n.src.last < line.src.first)
-        });
-        let opens = out.last().is_some_and(|p| p.text.ends_with(['（', '(']));
-        let closes = line.text.starts_with(['）', ')']);
-        match (note, opens && closes) {
-            (Some(note), true) => {
-                let prev = out.last_mut().expect("checked");
-                let join = |a: &str, n: &str, b: &str| format!("{a}{n}{b}");
-                prev.text = join(&prev.text, &note.text, &line.text);
-                if let (Some(p), Some(n), Some(l)) =
-                    (&mut prev.scripts, &note.scripts, &line.scripts)
-                {
-                    p.zh_hans = join(&p.zh_hans, &n.zh_hans, &l.zh_hans);
-                    p.zh_hant = join(&p.zh_hant, &n.zh_hant, &l.zh_hant);
-                }
-                prev.src = prev.src.join(line.src);
-            }
-            _ => out.push(line),
+    lines.dedup_by(|line, prev| {
+        while notes.get(next_note).is_some_and(|n| n.src.first <= prev.src.last) {
+            next_note += 1;
         }
-    }
-    out
+        let note = notes.get(next_note).filter(|n| n.src.last < line.src.first);
+        let opens = prev.text.ends_with(['（', '(']);
+        let closes = line.text.starts_with(['）', ')']);
+        let Some(note) = note.filter(|_| opens && closes) else { return false };
+        let join = |a: &str, n: &str, b: &str| format!("{a}{n}{b}");
+        prev.text = join(&prev.text, &note.text, &line.text);
+        if let (Some(p), Some(n), Some(l)) = (&mut prev.scripts, &note.scripts, &line.scripts) {
+            p.zh_hans = join(&p.zh_hans, &n.zh_hans, &l.zh_hans);
+            p.zh_hant = join(&p.zh_hant, &n.zh_hant, &l.zh_hant);
+        }
+        prev.src = prev.src.join(line.src);
+        true
+    });
+    lines
 }
 
 pub fn scripts_of(line: &Line) -> Scripts {

@@ -26,6 +26,7 @@
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
+use crate::config::numbers::at_least_one;
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::{Error, Result};
 
@@ -41,10 +42,10 @@ pub struct BoilerplateDef {
     /// Openings that make a line furniture whatever its length (`版权声明：…`).
     #[serde(default)]
     pub leads: Vec<String>,
-    #[serde(default = "default_max_chars")]
+    #[serde(default = "default_max_chars", deserialize_with = "at_least_one")]
     pub max_chars: usize,
     /// A content line has at least this many Han characters and ends a sentence.
-    #[serde(default = "default_content_han")]
+    #[serde(default = "default_content_han", deserialize_with = "at_least_one")]
     pub content_han: usize,
     /// How far (non-blank lines) from each end furniture is looked for.
     #[serde(default = "default_reach")]

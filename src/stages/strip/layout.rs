@@ -26,23 +26,21 @@ pub fn unwrap_paragraphs(doc: &mut Document, blank_separated: bool) {
     if !blank_separated {
         return;
     }
-    let lines = std::mem::take(&mut doc.lines);
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    let mut prev_blank = true;
-    for line in lines {
+    // Joined in place (a line merged into the one before it is removed), with no second
+    // vector of the document's lines.
+    let mut prev_blank = doc.lines.first().is_none_or(Line::is_blank);
+    doc.lines.dedup_by(|line, prev| {
         let blank = line.is_blank();
-        match out.last_mut() {
-            Some(prev) if !prev_blank && !blank && joinable(prev, &line) => {
-                let sep = separator(&prev.text, &line.text);
-                prev.text.push_str(sep);
-                prev.text.push_str(&line.text);
-                prev.src = prev.src.join(line.src);
-            }
-            _ => out.push(line),
+        let join = !prev_blank && !blank && joinable(prev, line);
+        if join {
+            let sep = separator(&prev.text, &line.text);
+            prev.text.push_str(sep);
+            prev.text.push_str(&line.text);
+            prev.src = prev.src.join(line.src);
         }
         prev_blank = blank;
-    }
-    doc.lines = out;
+        join
+    });
 }
 
 /// Whether the document separates its paragraphs with blank lines.
