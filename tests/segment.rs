@@ -377,3 +377,105 @@ fn closing_furniture_ends_the_last_turn() {
     let turns = turns_of(&segs);
     assert_eq!(turns.last().unwrap().2, "没有了，谢谢。", "{segs:#?}");
 }
+
+/// A name used once is a speaker's when it carries a role word of the registry: a title
+/// before the person's name (its space lost or not), or the outlet a reporter asks for.
+#[test]
+fn role_words_make_names_used_once_speakers() {
+    let tv = "主持人 魯健 :\n週日午間，面對總編。\n解說:\n25號，四國聯盟舉行外長會議。\n\
+              美國代表團團長:\n我們努力縮小各方的分歧。\n解說:\n從7月26號到31號，唐家璇訪問美國。\n";
+    let turns = turns_of(&segments_of("tv.txt", tv));
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert_eq!(turns[0].1, "host", "{turns:#?}");
+    let press = "王毅：大家上午好！現在，我願意回答大家的提問。\n\
+                 ▲新華社記者：今年中國將舉辦高峰論壇，中方有什麼考慮？\n\
+                 王毅：再過兩個多月，我們就將在北京舉辦論壇。\n";
+    let turns = turns_of(&segments_of("press.txt", press));
+    assert_eq!(turns.len(), 3, "{turns:#?}");
+    assert_eq!((turns[1].0.as_str(), turns[1].1.as_str()), ("新华社记者", "host"), "{turns:#?}");
+    assert_eq!(turns[2].1, "guest", "{turns:#?}");
+    // A reporter's byline over a news story is no turn.
+    let byline = "本报记者：张三\n今天上午，市政府召开新闻发布会，介绍了今年的工作计划。\n";
+    assert!(turns_of(&segments_of("byline.txt", byline)).is_empty());
+}
+
+/// A field the page gives twice (`核心提示：` over the same words again) before the
+/// conversation never alternates with anyone: it is no speaker.
+#[test]
+fn a_label_repeated_without_alternating_is_no_speaker() {
+    let text = "核心提示:他回忆道，那天英国人比美国人还吃惊\n\
+                核心提示:他回忆道，那天英国人比美国人还吃惊。\n\
+                窦文涛:我们经常被定位为娱乐节目。\n周轶君:对，我们打入学术界了。\n\
+                窦文涛:有影响，对吧？\n周轶君:对。\n";
+    let turns = turns_of(&segments_of("field_twice.txt", text));
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert!(turns.iter().all(|t| t.0 != "核心提示"), "{turns:#?}");
+}
+
+/// A name may end like narration (`梁文道`): `X道：` is narration only before a quotation.
+#[test]
+fn a_name_ending_like_narration_is_a_speaker_without_a_quotation() {
+    let text = "窦文涛:我甚至都能想出是谁来。\n梁文道:对。\n窦文涛:这事儿生活里可是真有啊。\n\
+                梁文道:对。\n窦文涛:他笑道:“这是真的。”\n";
+    let segs = segments_of("dao.txt", text);
+    let turns = turns_of(&segs);
+    assert_eq!(turns.len(), 5, "{turns:#?}");
+    assert_eq!(turns[1].0, "梁文道");
+    // The writer's `他笑道：“…”` is narration, and no speaker.
+    let prose =
+        "他笑道：“这是真的。”\n她也笑道：“当然。”\n他笑道：“那就好。”\n她也笑道：“再见。”\n";
+    assert!(turns_of(&segments_of("dao_prose.txt", prose)).is_empty());
+}
+
+/// A record that heads some turns with the speaker's name alone as a list item (`• 主席`)
+/// and others with `Name:` gives both their turns; a list marker is no part of a name.
+#[test]
+fn a_bulleted_name_alone_heads_a_turn() {
+    let text = "主席:現在繼續開會。\n  • 主席\n    請邱委員文彥質詢。\n\
+                邱委員文彥:院長早，旱象之解除有多大效益？\n  • 主席\n    請毛院長答復。\n\
+                毛院長治國:幫助有限。\n邱委員文彥:應該是多撐一個禮拜左右。\n";
+    let turns = turns_of(&segments_of("bullets.txt", text));
+    assert_eq!(turns.len(), 6, "{turns:#?}");
+    assert_eq!(turns[1].0, "主席", "{turns:#?}");
+    assert!(turns[1].2.contains("请邱委员文彦质询"), "{turns:#?}");
+}
+
+/// The host welcomes and thanks the guest for coming, the guest thanks for the
+/// invitation, however few questions either asks.
+#[test]
+fn welcome_and_thanks_tell_host_from_guest() {
+    let text = "Devin Coldewey:好的，感谢你加入我们的访谈，Aravind。也感谢大家的到来。\n\
+                Aravind Srinivas:谢谢你邀请我。\n\
+                Devin Coldewey:那我就先问一个问题吧，想先厘清个基本事实，你们公司对抄袭到底是怎么定义的？只有当你有了定义，才能避免无意间踩到这个坑。\n\
+                Aravind Srinivas:这个问题，你可以直接去问它本身。\n\
+                Devin Coldewey:我以为我现在正在问呢，这就是我在做的事情，我们继续往下说吧。\n";
+    let roles: BTreeMap<String, String> =
+        turns_of(&segments_of("thanks.txt", text)).into_iter().map(|(n, r, _)| (n, r)).collect();
+    assert_eq!(roles["Devin Coldewey"], "host", "{roles:?}");
+    assert_eq!(roles["Aravind Srinivas"], "guest", "{roles:?}");
+}
+
+/// A document that sets a bold sentence as a section heading before a turn writes its
+/// other section headings so too: one between two turns is no answer's last line.
+#[test]
+fn bold_sentence_headings_follow_the_documents_style() {
+    let text = "十年前有人发了一份白皮书。\n\n\
+                **全世界现在有一群不开心的程序员。这种状况恰好跟区块链碰到了一起。**\n\n\
+                **Chris Dixon**：为什么 token 这么重要？\n\n\
+                **Fred Ehrsam**：因为经济系统第一次嵌入了互联网。\n\n\
+                **过去 15 年做大的公司都拥有用户数据。但现在，每一个 token 都是一个银行。**\n\n\
+                **Chris Dixon**：平台之间一直在斗争。\n\n\
+                **Fred Ehrsam**：没错，关键是激励。\n";
+    let segs = segments_of("bold_style.md", text);
+    let turns = turns_of(&segs);
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert!(turns.iter().all(|t| !t.2.contains("每一个 token")), "{turns:#?}");
+}
+
+/// The editor's byline after the last answer (`编辑：` and a name) is no part of it.
+#[test]
+fn an_editor_byline_ends_the_last_turn() {
+    let text = "窦文涛:妙语如珠。\n梁文道:对。\n窦文涛:实际奔着那头呢。\n梁文道:对。\n编辑:\n赵佶\n更多新闻\n";
+    let turns = turns_of(&segments_of("editor.txt", text));
+    assert_eq!(turns.last().unwrap().2, "对。", "{turns:#?}");
+}

@@ -35,6 +35,10 @@ pub struct Builder<'a> {
     /// The folded label names of the accepted speakers.
     speaker_names: HashSet<String, FxBuildHasher>,
     source: SourceLines,
+    /// Whether the document has set a wholly bold line of its own, outside any turn,
+    /// right before a turn: its way of writing section headings, sentences included
+    /// (`**过去 15 年…的公司。但现在，…**`).
+    bold_headings: bool,
 }
 
 /// What was found about a line before the walk: its label, and the accepted speaker the
@@ -80,6 +84,12 @@ struct Name {
     lines: usize,
     /// As first written.
     name: String,
+    /// Whether a line uses it as narration (`他笑道：“…”`; see [`LabelRules::narrates`]).
+    narrates: bool,
+    /// Whether a label of another name comes between two of its labels: a speaker's
+    /// labels alternate with others', a field given twice (`核心提示：…` over `核心提示：…`)
+    /// does not.
+    interleaved: bool,
 }
 
 struct Turn {
@@ -103,6 +113,7 @@ impl<'a> Builder<'a> {
             turn: None,
             speaker_names: HashSet::default(),
             source: SourceLines::new(doc.original.clone()),
+            bold_headings: false,
             doc,
         }
     }
@@ -120,6 +131,8 @@ impl<'a> Builder<'a> {
         let cuts =
             split_inline_labels(&mut all, &mut labels, self.rules, self.registry, &mut self.labels);
         self.doc.count("segment.inline_labels", cuts);
+        let bare = self.bulleted_names(&all, &mut labels);
+        self.doc.count("segment.bulleted_names", bare);
         let speakers = self.accepted_speakers(&labels, &all);
         let mut walk = all.into_iter().zip(labels).zip(speakers).peekable();
         while let Some(((line, label), speaker)) = walk.next() {
@@ -159,20 +172,31 @@ impl<'a> Builder<'a> {
         let mut from_glosses = 0;
         // Each name: known (registry, glosses), a candidate, or no speaker.
         let mut known: Vec<Option<Speaker>> = Vec::with_capacity(names.len());
-        let mut candidate = vec![false; names.len()];
-        for (i, Name { key, lines, name }) in names.iter().enumerate() {
-            let speaker = self.known(key, name, &glosses, &mut from_glosses);
-            candidate[i] = speaker.is_none()
-                && *lines >= self.rules.min_repeats
-                && self.rules.labels.plausible(name);
+        // A name the document uses once may still be a speaker's by its role word
+        // (`新華社記者`, `主持人魯健`): such a name takes part in an exchange like a
+        // repeated one, and is a speaker when it does.
+        let mut role_of: Vec<Option<String>> = vec![None; names.len()];
+        let mut core = vec![false; names.len()];
+        for (i, Name { key, lines, name, .. }) in names.iter().enumerate() {
+            let plausible = self.rules.labels.plausible(name) && !names[i].narrates;
+            let speaker =
+                plausible.then(|| self.known(key, name, &glosses, &mut from_glosses)).flatten();
+            if speaker.is_none() && plausible {
+                role_of[i] = self.role_word(name);
+            }
+            let repeated = *lines >= self.rules.min_repeats && names[i].interleaved;
+            core[i] = speaker.is_some() || plausible && (repeated || role_of[i].is_some());
             known.push(speaker);
         }
-        let exchanged = self.exchanged(&key_of, found, lines, &known, &candidate, &names);
+        let by_role: Vec<bool> = role_of.iter().map(Option::is_some).collect();
+        let exchanged = self.exchanged(&key_of, found, lines, &core, &by_role, &names);
         let mut person_of = Vec::with_capacity(names.len());
         for (i, (speaker, name)) in known.into_iter().zip(&names).enumerate() {
             let speaker = match speaker {
                 Some(s) => Some(s),
-                None if exchanged[i] => Some(unknown_speaker(&name.name)),
+                None if exchanged[i] => {
+                    Some(Speaker { role: role_of[i].take(), ..unknown_speaker(&name.name) })
+                }
                 None => None,
             };
             person_of.push(speaker.map(|s| {
@@ -186,16 +210,16 @@ impl<'a> Builder<'a> {
     }
 
     /// Which unknown names take part in an exchange (see `min_alternations` in
-    /// `segment.toml`): `key_of` and `found` are each line's name and label, `known` names
-    /// are speakers already, `candidate`s label `min_repeats` lines, `plausible` names may
-    /// be speakers at all.
+    /// `segment.toml`): `key_of` and `found` are each line's name and label; `core` names
+    /// are speakers already, label `min_repeats` lines or carry a role word, and the
+    /// exchange is counted between them; `by_role` names carry a role word.
     fn exchanged(
         &mut self,
         key_of: &[Option<u32>],
         found: &[Option<LabelAt>],
         lines: &[Line],
-        known: &[Option<Speaker>],
-        candidate: &[bool],
+        core_name: &[bool],
+        by_role: &[bool],
         names: &[Name],
     ) -> Vec<bool> {
         let rules = self.rules;
@@ -208,14 +232,15 @@ impl<'a> Builder<'a> {
             };
             len <= max
         };
-        let mut out = vec![false; known.len()];
+        let mut out = vec![false; core_name.len()];
         // The labels of plausible names in order; a heading or a label of any other name
         // is a break (`name: None`).
         let mut seq: Vec<Said> = Vec::new();
         for (i, (k, line)) in key_of.iter().zip(lines).enumerate() {
             let name = k.map(|k| k as usize);
             if let (Some(k), Some(label)) = (name, &found[i]) {
-                let name = rules.labels.plausible(&names[k].name).then_some(k);
+                let name =
+                    (rules.labels.plausible(&names[k].name) && !names[k].narrates).then_some(k);
                 let shape = self.label_shape(line, label);
                 seq.push(Said { name, asks: asks(label.rest(&line.text)), shape });
             } else if line.kind.is_some() || self.markup(line) != Markup::None {
@@ -224,7 +249,7 @@ impl<'a> Builder<'a> {
                 last.asks |= asks(&line.text);
             }
         }
-        let core = |s: &Said| s.name.is_some_and(|k| known[k].is_some() || candidate[k]);
+        let core = |s: &Said| s.name.is_some_and(|k| core_name[k]);
         let first = seq.iter().position(core);
         let last = seq.iter().rposition(core);
         if let (Some(first), Some(last)) = (first, last) {
@@ -253,8 +278,10 @@ impl<'a> Builder<'a> {
             else {
                 continue;
             };
+            // A name with a role word (`新華社記者`) is short enough whatever its length.
             let max = rules.pair_name_chars;
-            if a != b && short(*a, max) && short(*b, max) && shape.same(other) {
+            let fits = |k: usize| by_role[k] || short(k, max);
+            if a != b && fits(*a) && fits(*b) && shape.same(other) {
                 out[*a] = true;
                 out[*b] = true;
             }
@@ -267,8 +294,10 @@ impl<'a> Builder<'a> {
         let name = label.name(&line.text);
         let Some(src) = self.source.line(line.src.first) else { return Shape::Unknown };
         let Some(at) = src.find(name) else { return Shape::Unknown };
-        // A question number or running index is no part of the format.
+        // A list marker, question number or running index is no part of the format.
         let before: String = src[..at]
+            .trim_start()
+            .trim_start_matches(LIST_MARKERS)
             .trim_start()
             .trim_start_matches(|c: char| c.is_ascii_digit())
             .trim_start_matches(['、', '.', '．'])
@@ -284,6 +313,44 @@ impl<'a> Builder<'a> {
         Shape::Known { before, after }
     }
 
+    /// Lines that are a list item holding a name alone, without a colon, where the
+    /// document writes that name as a label elsewhere (`• 主席` over the chair's words, in a
+    /// record that also has `主席：…`): the site's way of heading a turn. They get a label
+    /// with no words after it. Returns how many.
+    fn bulleted_names(&mut self, lines: &[Line], labels: &mut [Option<LabelAt>]) -> u64 {
+        let mut used: HashSet<String, FxBuildHasher> = HashSet::default();
+        for (line, label) in lines.iter().zip(labels.iter()) {
+            if let Some(label) = label.as_ref().filter(|l| may_label(line, l)) {
+                used.insert(fold(label.name(&line.text)));
+            }
+        }
+        if used.is_empty() {
+            return 0;
+        }
+        let mut n = 0;
+        for (line, label) in lines.iter().zip(labels.iter_mut()) {
+            let item = matches!(line.kind, None | Some(BlockKind::Heading | BlockKind::Paragraph));
+            if label.is_some() || !item {
+                continue;
+            }
+            let name = line.text.trim().trim_start_matches(LIST_MARKERS).trim_start();
+            if name.is_empty() || chars_at_most(name, 16).is_none() || !used.contains(&fold(name)) {
+                continue;
+            }
+            let bulleted = self.source.line(line.src.first).is_some_and(|src| {
+                let src = src.trim_start();
+                src.starts_with(LIST_MARKERS) || src.starts_with("- ") || src.starts_with("* ")
+            });
+            if bulleted {
+                let start = name.as_ptr() as usize - line.text.as_ptr() as usize;
+                let end = line.text.len();
+                *label = Some(LabelAt { name: start..start + name.len(), rest: end..end });
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// The distinct label names of the document, and for each line the index of its
     /// label's name. Labels of lines a stage has given a kind are not names.
     fn label_names(
@@ -297,17 +364,28 @@ impl<'a> Builder<'a> {
         let mut folded: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         let mut names: Vec<Name> = Vec::new();
         let mut key_of = Vec::with_capacity(found.len());
+        let mut last: Option<u32> = None;
         for (line, label) in lines.iter().zip(found) {
             let k = label.as_ref().filter(|l| may_label(line, l)).map(|label| {
                 let name = label.name(&line.text);
                 let k = *written.entry(name).or_insert_with(|| {
                     let key = fold(name);
                     *folded.entry(key).or_insert_with_key(|key| {
-                        names.push(Name { key: key.clone(), lines: 0, name: name.to_owned() });
+                        names.push(Name {
+                            key: key.clone(),
+                            lines: 0,
+                            name: name.to_owned(),
+                            narrates: false,
+                            interleaved: false,
+                        });
                         names.len() as u32 - 1
                     })
                 });
-                names[k as usize].lines += 1;
+                let n = &mut names[k as usize];
+                n.lines += 1;
+                n.narrates |= self.rules.labels.narrates(name, label.rest(&line.text));
+                n.interleaved |= n.lines > 1 && last != Some(k);
+                last = Some(k);
                 k
             });
             key_of.push(k);
@@ -330,15 +408,35 @@ impl<'a> Builder<'a> {
         if let Some(s) = self.registry.lookup(name) {
             return Some(s.clone());
         }
-        // `主持人 魯健`: a fixed role, then the person's name.
-        if let Some((role, _)) = name.split_once(char::is_whitespace) {
-            if let Some(s) = self.registry.lookup(role).filter(|s| s.role.is_some()) {
-                return Some(s.clone());
-            }
-        }
         let s = identify(key, glosses, self.registry)?;
         *from_glosses += 1;
         Some(s)
+    }
+
+    /// The fixed role a label's name carries in a role word of the registry, written
+    /// before a person's name (`主持人 魯健`, `主持人魯健`, `记者王倩`; the name at most
+    /// `pair_name_chars`) or after who the person speaks for (`新華社記者`,
+    /// `DVB電視臺記者`; the whole name at most `role_label_max_chars`). Role words of one
+    /// character (`问`) or in Latin letters are too common inside other words to count.
+    fn role_word(&self, name: &str) -> Option<String> {
+        let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        let chars: Vec<(usize, char)> = name.char_indices().collect();
+        let n = chars.len();
+        if n > self.rules.role_label_max_chars {
+            return None;
+        }
+        let role = |word: &str| {
+            let ok = word.chars().count() >= 2 && !word.is_ascii();
+            ok.then(|| self.registry.lookup(word).and_then(|s| s.role.clone())).flatten()
+        };
+        // Role word first, then a person's name of two to `pair_name_chars` characters.
+        for rest in 2..=self.rules.pair_name_chars.min(n.saturating_sub(2)) {
+            if let Some(r) = role(&name[..chars[n - rest].0]) {
+                return Some(r);
+            }
+        }
+        // Who the person speaks for (two characters at least), then the role word.
+        (2..n.saturating_sub(1)).find_map(|at| role(&name[chars[at].0..]))
     }
 
     /// `next`: the line after this one, and whether its label names a speaker.
@@ -466,11 +564,20 @@ impl<'a> Builder<'a> {
         if markup == Markup::None {
             return false;
         }
+        let before_turn = next.is_some_and(|(_, starts_turn)| starts_turn);
         let boundary = next.is_some_and(|(n, starts_turn)| {
             starts_turn
                 || n.kind == Some(BlockKind::Heading)
                 || (n.kind.is_none() && self.markup(n) != Markup::None)
         });
+        if markup == Markup::Bold && before_turn {
+            if self.turn.is_none() {
+                self.bold_headings = true;
+            } else if self.bold_headings {
+                // Written like the document's headings, between two turns.
+                return true;
+            }
+        }
         self.rules.headings.ends_turn(line, markup, boundary)
     }
 
@@ -479,8 +586,10 @@ impl<'a> Builder<'a> {
     fn narrates_a_speaker(&self, line: &Line, found: &Found) -> bool {
         let Some(label) = &found.label else { return false };
         let name = label.name(&line.text);
-        let Some(m) = self.rules.labels.narration.find(name) else { return false };
-        let subject = &name[..m.start()];
+        let Some(at) = self.rules.labels.narration_at(name, label.rest(&line.text)) else {
+            return false;
+        };
+        let subject = &name[..at];
         // Any start of the subject: `黄仁勋笑着说` names 黄仁勋.
         subject.char_indices().skip(1).map(|(i, _)| &subject[..i]).chain([subject]).any(|s| {
             self.speaker_names.contains(&fold(s))
@@ -492,7 +601,7 @@ impl<'a> Builder<'a> {
         found
             .label
             .as_ref()
-            .is_some_and(|l| self.rules.labels.narration.is_match(l.name(&line.text)))
+            .is_some_and(|l| self.rules.labels.narrates(l.name(&line.text), l.rest(&line.text)))
     }
 
     fn heading(&mut self, line: Line) {
@@ -594,6 +703,9 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Markers a list item may start with (`▲DVB電視臺記者：`, `• 主席`).
+const LIST_MARKERS: &[char] = &['▲', '△', '■', '□', '●', '○', '◆', '◇', '★', '☆', '►', '▶', '•'];
+
 /// Cuts `s` down to `range` without a new allocation.
 fn keep_range(s: &mut String, range: std::ops::Range<usize>) {
     s.truncate(range.end);
@@ -610,11 +722,11 @@ fn chars_at_most(text: &str, max: usize) -> Option<usize> {
 }
 
 /// Whether a line's label may name a speaker: lines a stage has given a kind have none,
-/// but for a heading that is a name alone (`### 唐鳳：`).
+/// but for a heading or a list item that is a name alone (`### 唐鳳：`, `• 主席`).
 fn may_label(line: &Line, label: &LabelAt) -> bool {
     match line.kind {
         None => true,
-        Some(BlockKind::Heading) => label.rest.is_empty(),
+        Some(BlockKind::Heading | BlockKind::Paragraph) => label.rest.is_empty(),
         Some(_) => false,
     }
 }

@@ -57,6 +57,8 @@ pub fn split_inline_labels(
                 let answers = c[0].starts_with(['？', '?']);
                 let ok =
                     speaker(name.as_str()) || (answers && rules.labels.plausible(name.as_str()));
+                let after = line.text[base + c.get(0)?.end()..].trim_start();
+                let ok = ok && !rules.labels.narrates(name.as_str(), after);
                 ok.then(|| base + name.start())
             })
             .collect();

@@ -27,12 +27,20 @@ impl LabelAt {
     }
 }
 
+/// Whether the words after a label are nothing or open a quotation.
+fn opens_quote(rest: &str) -> bool {
+    rest.is_empty() || rest.starts_with(['“', '「', '『', '"', '‘', '﹁'])
+}
+
 /// The label patterns and the rules that tell a label from narration.
 #[derive(Debug)]
 pub struct LabelRules {
     pub plain: LabelPattern,
     pub bracket: LabelPattern,
     pub narration: Regex,
+    /// Name endings that are narration only before a quotation or nothing (`他笑道：“…”`;
+    /// a name may end so: `梁文道：对。`).
+    pub quoted_narration: Regex,
     /// Lines that start with something other than a label (`https://…`).
     pub not_label: Regex,
     /// Names of fields (`论文链接`, `时间`), not people.
@@ -50,6 +58,21 @@ impl LabelRules {
             && !self.field.is_match(name)
             && !self.not_speakers.iter().any(|n| n == name)
             && !name.chars().all(|c| c.is_ascii_digit())
+    }
+
+    /// Whether a label with `name` and the words `rest` after it is the writer's voice
+    /// (`马斯克说：…`, `他笑道：“…”`), not a speaker's label.
+    pub fn narrates(&self, name: &str, rest: &str) -> bool {
+        self.narration.is_match(name) || self.quoted_narration.is_match(name) && opens_quote(rest)
+    }
+
+    /// Where the narration in `name` starts (see [`LabelRules::narrates`]).
+    pub fn narration_at(&self, name: &str, rest: &str) -> Option<usize> {
+        if let Some(m) = self.narration.find(name) {
+            return Some(m.start());
+        }
+        let m = self.quoted_narration.find(name).filter(|_| opens_quote(rest))?;
+        Some(m.start())
     }
 
     /// A finder for the lines of one document.

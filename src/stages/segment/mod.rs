@@ -73,6 +73,7 @@ struct RulesFile {
     speaker_label: String,
     speaker_bracket: String,
     narration_suffix: String,
+    quoted_narration_suffix: String,
     not_label: String,
     field_label: String,
     not_speakers: Vec<String>,
@@ -83,6 +84,8 @@ struct RulesFile {
     max_name_chars: usize,
     #[serde(deserialize_with = "at_least_one")]
     pair_name_chars: usize,
+    #[serde(deserialize_with = "at_least_one")]
+    role_label_max_chars: usize,
     inline_label: String,
     closing_furniture: String,
     source_bold: String,
@@ -92,6 +95,8 @@ struct RulesFile {
     direction: String,
     host_label: String,
     title_guest: Vec<String>,
+    host_words: String,
+    guest_words: String,
     #[serde(deserialize_with = "crate::config::numbers::fraction")]
     host_question_ratio: f32,
 }
@@ -112,6 +117,8 @@ pub struct Rules {
     pub min_alternations: usize,
     pub max_name_chars: usize,
     pub pair_name_chars: usize,
+    /// The longest label that names a speaker by a role word (`新華社記者`).
+    pub role_label_max_chars: usize,
     pub inline_label: Regex,
     pub closing_furniture: Regex,
     pub headings: headings::HeadingRules,
@@ -144,6 +151,7 @@ impl Rules {
                 plain: label("speaker_label", &f.speaker_label)?,
                 bracket: label("speaker_bracket", &f.speaker_bracket)?,
                 narration: re("narration_suffix", &f.narration_suffix)?,
+                quoted_narration: re("quoted_narration_suffix", &f.quoted_narration_suffix)?,
                 not_label: re("not_label", &f.not_label)?,
                 field: re("field_label", &f.field_label)?,
                 not_speakers: f.not_speakers,
@@ -153,6 +161,7 @@ impl Rules {
             min_alternations: f.min_alternations,
             max_name_chars: f.max_name_chars,
             pair_name_chars: f.pair_name_chars,
+            role_label_max_chars: f.role_label_max_chars,
             inline_label: re("inline_label", &f.inline_label)?,
             closing_furniture: re("closing_furniture", &f.closing_furniture)?,
             headings: headings::HeadingRules {
@@ -170,6 +179,8 @@ impl Rules {
                     .iter()
                     .map(|p| re("title_guest", p))
                     .collect::<Result<Vec<_>>>()?,
+                host_words: re("host_words", &f.host_words)?,
+                guest_words: re("guest_words", &f.guest_words)?,
                 host_question_ratio: f.host_question_ratio,
             },
         })

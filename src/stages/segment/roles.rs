@@ -3,7 +3,8 @@
 //! In order, each deciding only the speakers still undecided: the registry's fixed roles
 //! (主持人, 记者, 问 are hosts, 答 a guest); a label that is a publication (`《晚点》`) or the
 //! document's author is the host; a person the title interviews (`对话周鸿祎：…`, `专访X`,
-//! `X访谈`) is a guest. Then, from the turns: in a conversation, the speaker who says the
+//! `X访谈`) is a guest; what the speaker says opening the conversation (`host_words`: a
+//! welcome, thanks for coming; `guest_words`: thanks for the invitation). Then, from the turns: in a conversation, the speaker who says the
 //! most, counting turns that ask for little, is a guest, and the one who asks most often (the first to
 //! speak on a tie) is a host; any other speaker is a host when their turns ask questions at
 //! least `host_question_ratio` of the time and more often than every guest's. A person has
@@ -25,8 +26,15 @@ pub struct RoleRules {
     pub host_label: Regex,
     /// Title patterns whose `name` group is the person interviewed.
     pub title_guest: Vec<Regex>,
+    /// What a host says opening a conversation (welcoming, thanking the guest for coming).
+    pub host_words: Regex,
+    /// What a guest says (thanking for the invitation).
+    pub guest_words: Regex,
     pub host_question_ratio: f32,
 }
+
+/// How many of a speaker's first turns are read for `host_words` and `guest_words`.
+const OPENING_TURNS: usize = 2;
 
 /// What the document says about itself, for roles.
 pub struct Evidence<'a> {
@@ -42,6 +50,9 @@ struct Tally {
     /// Order of the first turn.
     first: usize,
     role: Option<&'static str>,
+    /// Whether the opening turns say what a host says, or a guest.
+    host_words: bool,
+    guest_words: bool,
 }
 
 impl Tally {
@@ -68,9 +79,17 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
             };
             Tally { first: order.len() - 1, role, ..Tally::default() }
         });
+        if t.turns < OPENING_TURNS && t.role.is_none() {
+            t.host_words |= seg.lines.iter().any(|l| rules.host_words.is_match(&l.text));
+            t.guest_words |= seg.lines.iter().any(|l| rules.guest_words.is_match(&l.text));
+        }
         t.turns += 1;
         t.asking += usize::from(seg.lines.iter().any(|l| asks(&l.text)));
         t.chars += seg.lines.iter().map(|l| l.text.chars().count()).sum::<usize>();
+    }
+    // The host welcomes and thanks the guest for coming; the guest thanks for the invitation.
+    for t in tally.values_mut().filter(|t| t.role.is_none() && t.host_words != t.guest_words) {
+        t.role = Some(if t.host_words { "host" } else { "guest" });
     }
     decide_from_turns(&mut tally, &order, rules.host_question_ratio);
     for seg in segments.iter_mut() {
