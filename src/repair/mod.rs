@@ -25,9 +25,13 @@
 //! the search start; lines without such damage cost a scan.
 //!
 //! Detection is statistical, never lexical (`detect`): glosses must agree with the
-//! readings of the characters before them, and the signature of byte-level injection (a
-//! `?` that ate a gloss's `(`, or glossed characters glossed at every occurrence) must
-//! show. A line with no gloss cannot be misaligned (misalignment only starts at a gloss
+//! readings of the characters before them, and either the signature of byte-level
+//! injection (a `?` that ate a gloss's `(`) must show, or the glosses must follow one
+//! annotator's fixed table: everyday characters glossed at (nearly) every occurrence, always
+//! with the same reading, sparse in ordinary prose. Pinyin written by people looks
+//! different (every character of a run annotated, rare characters explained, a polyphone
+//! glossed once, quiz options after a `?`) and is kept. Glosses removed on the table's
+//! evidence alone are audited under their own rule ([`RULE_GLOSS_TABLE`]). A line with no gloss cannot be misaligned (misalignment only starts at a gloss
 //! straddling two characters), so such lines pass through even in a damaged document.
 //! Mojibake repair (`mojibake`) replaces a span only when re-encoding it round-trips
 //! into CJK text and shortens it.
@@ -98,8 +102,11 @@ pub struct RepairOutput {
     pub detected: bool,
 }
 
+/// GBK pinyin-injection damage undone (glosses removed, misaligned bytes re-read).
 pub const RULE_PINYIN: &str = "repair.gbk-pinyin";
 pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
+/// Glosses of one annotator's fixed table removed from text without byte damage.
+pub const RULE_GLOSS_TABLE: &str = "repair.injected-gloss";
 
 /// Whether [`repair`] could change anything in these lines. Cheap: most documents are
 /// clean, and this lets them skip building the repaired copy.
@@ -121,7 +128,12 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         if possible { blocks::map(lines, bytes, |l| l.chars().collect()) } else { Vec::new() };
     let toks: Vec<Vec<Tok>> =
         if possible { blocks::map(&chars, bytes, |c| tokenize(c)) } else { Vec::new() };
-    let detected = possible && detect::detect(&chars, &toks);
+    let evidence = if possible { detect::detect(&chars, &toks) } else { None };
+    let detected = evidence.is_some();
+    let rule = match evidence {
+        Some(detect::Evidence::Table) => RULE_GLOSS_TABLE,
+        _ => RULE_PINYIN,
+    };
     let model = detected.then(|| detect::DocModel::build(&chars, &toks));
     let push = |part: &mut RepairOutput, i: usize, text: String| {
         let text = if cfg.mojibake { mojibake::fix_line(i, text, &mut part.edits) } else { text };
@@ -141,7 +153,7 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         for (i, line) in (first..).zip(block) {
             match &ctx {
                 Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
-                    for text in repair_line(i, &chars[i], &toks[i], ctx, &mut part.edits) {
+                    for text in repair_line(i, &chars[i], &toks[i], ctx, rule, &mut part.edits) {
                         push(&mut part, i, text);
                     }
                 }
@@ -207,6 +219,7 @@ fn repair_line(
     chars: &[char],
     toks: &[Tok],
     ctx: &Ctx,
+    rule: &'static str,
     edits: &mut Vec<RepairEdit>,
 ) -> Vec<String> {
     let mut texts = vec![String::new()];
@@ -218,7 +231,7 @@ fn repair_line(
             .map_or(toks.len(), |p| start + p + 1);
         let seg = &toks[start..end];
         let outs = decode_segment(seg, chars, ctx);
-        emit_segment(line, chars, seg, &outs, texts.last_mut().unwrap(), edits);
+        emit_segment(line, chars, seg, &outs, rule, texts.last_mut().unwrap(), edits);
         if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
             texts.push(String::new());
         }
@@ -233,6 +246,7 @@ fn emit_segment(
     chars: &[char],
     seg: &[Tok],
     outs: &[UnitOut],
+    rule: &'static str,
     text: &mut String,
     edits: &mut Vec<RepairEdit>,
 ) {
@@ -275,7 +289,7 @@ fn emit_segment(
             continue;
         }
         edits.push(RepairEdit {
-            rule: RULE_PINYIN,
+            rule,
             line,
             col: seg[i].start,
             garbled,
