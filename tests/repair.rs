@@ -334,7 +334,7 @@ fn mojibake_latin1_and_gbk() {
 
 #[test]
 fn disabled_config_passes_through() {
-    let cfg = RepairConfig { pinyin_gloss: false, mojibake: false };
+    let cfg = RepairConfig { pinyin_gloss: false, mojibake: false, ..Default::default() };
     let lines: Vec<&str> = SEED_002.lines().collect();
     let out = repair(&lines, &cfg);
     assert!(!out.detected && out.edits.is_empty());
@@ -474,4 +474,65 @@ fn clean_corpus_lines_are_not_mojibake() {
             assert_eq!(fix_mojibake_line(l).0, l, "{name}");
         }
     }
+}
+
+// ---- What repair did, downstream: the segment record's `repair` and below_threshold. ----
+
+/// The records (parsed) and the audit of `text` run through the default pipeline with
+/// `below_threshold` set to `policy`.
+fn pipeline_records(
+    text: &str,
+    policy: &str,
+) -> (Vec<serde_json::Value>, Vec<zhpipe::document::AuditEntry>) {
+    use zhpipe::config::{PipelineFile, Resources};
+    let toml = include_str!("../pipelines/default.toml")
+        .replace("below_threshold = \"mark\"", &format!("below_threshold = \"{policy}\""));
+    assert!(toml.contains(policy));
+    let file = PipelineFile::parse(&toml, std::path::Path::new("test.toml")).unwrap();
+    let p = zhpipe::Pipeline::build(&file, &Resources::builtin()).unwrap();
+    let mut doc = zhpipe::Document::new("d", "d.txt", text.as_bytes().to_vec());
+    p.run(&mut doc, zhpipe::StageKind::Emit).unwrap();
+    let recs = doc.jsonl().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    (recs, doc.audit.clone())
+}
+
+/// Garbled text with guesses below the threshold: by default ("mark") every segment whose
+/// lines were repaired says so, and those with a guess below the threshold are marked
+/// `low_confidence` (no plausible-looking wrong sentence without a mark); "keep-damaged"
+/// keeps the same segments marked with their damaged text; "drop" drops them.
+#[test]
+fn segments_carry_what_repair_did_and_below_threshold_applies() {
+    let x = traditional(SEED_000);
+    let damaged = garble(&x, &Table::random(0xB0BA, 400));
+    let low_of = |recs: &[serde_json::Value]| -> Vec<String> {
+        recs.iter()
+            .filter(|r| r["repair"]["low_confidence"] == true)
+            .map(|r| r["zh_hant"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (mark, audit) = pipeline_records(&damaged, "mark");
+    let segs: Vec<&serde_json::Value> = mark.iter().filter(|r| r["type"] == "segment").collect();
+    let repaired = segs.iter().filter(|r| r["repair"].is_object()).count();
+    assert!(repaired > 10, "{repaired} segments with a repair field");
+    for r in segs.iter().filter(|r| r["repair"].is_object()) {
+        let m = &r["repair"];
+        let conf = m["min_confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&conf));
+        assert_eq!(m["low_confidence"] == true, conf < 0.5, "{m}");
+    }
+    let flagged = audit.iter().filter(|e| e.rule == zhpipe::repair::RULE_LOW).count();
+    let marked = low_of(&mark);
+    assert!(flagged > 0 && !marked.is_empty(), "the simulated damage has low-confidence guesses");
+    let (kept, _) = pipeline_records(&damaged, "keep-damaged");
+    let kept_low = low_of(&kept);
+    assert_eq!(kept_low.len(), marked.len());
+    assert_ne!(kept_low, marked, "kept damaged, not the guess");
+    let (dropped, audit) = pipeline_records(&damaged, "drop");
+    assert!(low_of(&dropped).is_empty());
+    assert_eq!(audit.iter().filter(|e| e.rule == zhpipe::repair::RULE_DROPPED).count(), flagged);
+    let n = |recs: &[serde_json::Value]| recs.iter().filter(|r| r["type"] == "segment").count();
+    assert!(n(&dropped) < n(&mark));
+    // Clean text carries no repair field.
+    let (clean, _) = pipeline_records(SEED_000, "mark");
+    assert!(clean.iter().all(|r| r.get("repair").is_none()));
 }

@@ -62,13 +62,37 @@ use tokens::{tokenize, Tok, Unit};
 pub struct RepairConfig {
     /// Undo GBK pinyin-injection garbling.
     pub pinyin_gloss: bool,
-    /// Undo UTF-8 read as Windows-1252/Latin-1 or as GBK.
+    /// Undo UTF-8 read as a single-byte charset (Windows-1252, Latin-1, …) or as GBK.
     pub mojibake: bool,
+    /// Edits less sure than this are below the threshold (0..1).
+    pub min_confidence: f32,
+    /// What becomes of a line with an edit below the threshold.
+    pub below_threshold: BelowThreshold,
+}
+
+/// What the repair stage does with a line whose repair is less sure than
+/// `min_confidence`. Whichever is chosen, the segment's record says what repair did to it
+/// (`repair`: edits, lowest confidence, `low_confidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BelowThreshold {
+    /// Keep the best guess, flagged in the audit and marked `low_confidence` in the record.
+    #[default]
+    Mark,
+    /// Keep the line as it came (damaged), flagged the same way.
+    KeepDamaged,
+    /// Drop the line; the removal is in the audit.
+    Drop,
 }
 
 impl Default for RepairConfig {
     fn default() -> Self {
-        RepairConfig { pinyin_gloss: true, mojibake: true }
+        RepairConfig {
+            pinyin_gloss: true,
+            mojibake: true,
+            min_confidence: 0.5,
+            below_threshold: BelowThreshold::Mark,
+        }
     }
 }
 
@@ -107,6 +131,10 @@ pub const RULE_PINYIN: &str = "repair.gbk-pinyin";
 pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
 /// Glosses of one annotator's fixed table removed from text without byte damage.
 pub const RULE_GLOSS_TABLE: &str = "repair.injected-gloss";
+/// The audit flag of a line whose repair fell below the stage's `min_confidence`.
+pub const RULE_LOW: &str = "repair.low-confidence";
+/// The audit entry of a line dropped for it (`below_threshold = "drop"`).
+pub const RULE_DROPPED: &str = "repair.dropped-low-confidence";
 
 /// Whether [`repair`] could change anything in these lines. Cheap: most documents are
 /// clean, and this lets them skip building the repaired copy.
