@@ -1,6 +1,10 @@
 //! Times `repair`: on the damaged seed 002 (median of N runs, in ms and MB/s), and on
 //! clean documents (seeds 000, 001, 003: the path every undamaged document takes).
-//! Run with `cargo bench --bench repair`.
+//! Then the scaling of pathological repeating inputs (issue 23): repair on long lines of
+//! `(a)`, `?`, `因?yàn)` and of mojibake, and normalize's gloss extraction on a line of
+//! many distinct glosses, each at 1x, 4x and 16x size (time must grow linearly: 16x input
+//! within 24x time; each at 2 MB/s or more). Run with `cargo bench --bench repair`
+//! (`-- --scaling` for the scaling part only).
 
 use std::time::Instant;
 use zhpipe::repair::{repair, RepairConfig};
@@ -29,7 +33,76 @@ fn median(mut f: impl FnMut()) -> (f64, f64) {
     (times[RUNS / 2], times[0])
 }
 
+/// Seconds of one call of `f` (the minimum of three).
+fn best_of_three(mut f: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A line of about `bytes` bytes made of `unit` repeated; `lines` such lines.
+fn repeated(unit: &str, bytes: usize, lines: usize) -> Vec<String> {
+    let line = unit.repeat((bytes / lines / unit.len()).max(1));
+    vec![line; lines]
+}
+
+fn scaling() {
+    let cfg = RepairConfig::default();
+    let moji = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling("在2024年“马斯克”说".as_bytes())
+        .0
+        .into_owned();
+    let distinct_glosses = |n: usize| -> String {
+        (0..n).map(|i| format!("术语{}（Term {i}）", "中".repeat(i % 5 + 1))).collect()
+    };
+    const BASE: usize = 256 * 1024;
+    let cases: Vec<(&str, Box<dyn Fn(usize) -> Vec<String>>)> = vec![
+        ("repair (a) one line", Box::new(|b| repeated("(a)", b, 1))),
+        ("repair ? one line", Box::new(|b| repeated("?", b, 1))),
+        ("repair 因?yàn) one line", Box::new(|b| repeated("因?yàn)", b, 1))),
+        ("repair 因?yàn)橹袊?guó) 64 lines", Box::new(|b| repeated("因?yàn)橹袊?guó)", b, 64))),
+        ("repair cp1252 mojibake one line", Box::new(move |b| repeated(&moji, b, 1))),
+        ("gloss extract one line", Box::new(move |b| vec![distinct_glosses(b / 24)])),
+    ];
+    for (name, make) in &cases {
+        let mut first = None;
+        for k in [1usize, 4, 16] {
+            let input = make(BASE * k);
+            let bytes: usize = input.iter().map(String::len).sum();
+            let refs: Vec<&str> = input.iter().map(String::as_str).collect();
+            let t = if name.starts_with("gloss") {
+                best_of_three(|| {
+                    for l in &refs {
+                        std::hint::black_box(zhpipe::normalize::extract_glosses(l));
+                    }
+                })
+            } else {
+                best_of_three(|| {
+                    std::hint::black_box(repair(std::hint::black_box(&refs), &cfg));
+                })
+            };
+            let (b1, t1) = *first.get_or_insert((bytes, t));
+            println!(
+                "{name}: {k:>2}x ({:.2} MB) {:.1} ms, {:.1} MB/s, time {:.1}x for {:.1}x input",
+                bytes as f64 / 1e6,
+                t * 1e3,
+                bytes as f64 / 1e6 / t,
+                t / t1,
+                bytes as f64 / b1 as f64
+            );
+        }
+    }
+}
+
 fn main() {
+    scaling();
+    if std::env::args().any(|a| a == "--scaling") {
+        return;
+    }
     let lines: Vec<&str> = SEED.lines().collect();
     let cfg = RepairConfig::default();
     // The first call builds the shared tables; time steady state like a long-running stage.

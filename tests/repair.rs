@@ -2,9 +2,9 @@
 
 mod support;
 
-use support::garble::{expected, garble, garble_line, Table};
+use support::garble::{annotate_chars, expected, frequent_chars, garble, garble_line, Rng, Table};
 use zhpipe::convert::{Config, Converter};
-use zhpipe::repair::{repair, RepairConfig, RepairEdit, RepairOutput};
+use zhpipe::repair::{repair, RepairConfig, RepairEdit, RepairOutput, RULE_GLOSS_TABLE};
 
 const SEED_000: &str = include_str!("../corpus/seeds/000_3620cb2f54fea72b.txt");
 const SEED_001: &str = include_str!("../corpus/seeds/001_0344942ce37c68b2.txt");
@@ -238,6 +238,51 @@ fn recovery_rate_on_unseen_tables() {
     assert!(rate >= RECOVERY_FLOOR, "recovery {rate:.3}% < {RECOVERY_FLOOR}%");
 }
 
+/// Glosses injected without byte damage (one annotator's table of everyday characters,
+/// applied character by character, a few occurrences missed) are removed from every text
+/// set, Simplified and Traditional, and each removal is in the edits under its own rule.
+#[test]
+fn injected_glosses_without_byte_damage_are_removed() {
+    let mut texts = text_sets();
+    texts.push(("000", SEED_000.to_string()));
+    texts.push(("003", SEED_003.to_string()));
+    for (name, x) in texts {
+        let want = x.lines().collect::<Vec<_>>().join("\n");
+        for seed in 1..=4u64 {
+            let mut rng = Rng::new(seed);
+            let table = frequent_chars(&x, 10 + 10 * seed as usize, &mut rng);
+            let (glossed, n) = annotate_chars(&x, &table, 12, &mut rng);
+            assert!(n >= 3, "{name}/{seed}: {n} glosses");
+            let out = run(&glossed);
+            assert!(out.detected, "{name}/{seed}: {n} glosses not detected");
+            assert_eq!(joined(&out), want, "{name}/{seed}");
+            assert_eq!(out.edits.len(), n, "{name}/{seed}: one edit per gloss");
+            for e in &out.edits {
+                assert_eq!(e.rule, RULE_GLOSS_TABLE);
+                assert!(e.garbled.starts_with('(') && e.restored.is_empty(), "{e:?}");
+            }
+        }
+    }
+}
+
+/// Pinyin written by people is kept: a lesson annotating every character of a run, rare
+/// characters explained where they occur, a quiz whose options follow a `?`, and a
+/// polyphone glossed once. Alone and together.
+#[test]
+fn teaching_annotation_is_kept() {
+    let docs = [
+        "今天我们学习课文《我爱北京天安门》。\n我(wǒ)爱(ài)北(běi)京(jīng)天(tiān)安(ān)门(mén)，天(tiān)安(ān)门(mén)上(shàng)太(tài)阳(yáng)升(shēng)。\n请大家跟着老师朗读两遍，注意每个字的声调。",
+        "成语“饕餮之徒”里的饕(tāo)餮(tiè)是传说中贪吃的凶兽。\n古人称八九十岁的老人为耄(mào)耋(dié)，徘徊不前叫踟(chí)蹰(chú)。\n这些字平时很少用到，读音容易念错。",
+        "荀彧(yù)是曹操的谋士，出身颍川。\n古代的酒器有罍(léi)，也有觥(gōng)，宴饮时常用。\n灶台烧火做饭，古书写作爨(cuàn)，这个字笔画很多。",
+        "下面哪个词里的“行”读作háng?a)行走 b)银行 c)行为\n“重(chóng)新”的“重”怎么读?a)zhòng b)chóng\n请把答案写在括号里。",
+        "行(háng)业的发展离不开银行，行业里的人都知道。\n重(zhòng)要的事情说三遍，重要的人先走，这件事很重要。\n他长(zhǎng)大以后，长期住在长沙。",
+    ];
+    for doc in docs {
+        assert_untouched(doc);
+    }
+    assert_untouched(&docs.join("\n"));
+}
+
 #[test]
 fn garbled_text_is_detected_and_clean_after_repair() {
     let table = Table::random(7, 300);
@@ -289,7 +334,7 @@ fn mojibake_latin1_and_gbk() {
 
 #[test]
 fn disabled_config_passes_through() {
-    let cfg = RepairConfig { pinyin_gloss: false, mojibake: false };
+    let cfg = RepairConfig { pinyin_gloss: false, mojibake: false, ..Default::default() };
     let lines: Vec<&str> = SEED_002.lines().collect();
     let out = repair(&lines, &cfg);
     assert!(!out.detected && out.edits.is_empty());
@@ -429,4 +474,65 @@ fn clean_corpus_lines_are_not_mojibake() {
             assert_eq!(fix_mojibake_line(l).0, l, "{name}");
         }
     }
+}
+
+// ---- What repair did, downstream: the segment record's `repair` and below_threshold. ----
+
+/// The records (parsed) and the audit of `text` run through the default pipeline with
+/// `below_threshold` set to `policy`.
+fn pipeline_records(
+    text: &str,
+    policy: &str,
+) -> (Vec<serde_json::Value>, Vec<zhpipe::document::AuditEntry>) {
+    use zhpipe::config::{PipelineFile, Resources};
+    let toml = include_str!("../pipelines/default.toml")
+        .replace("below_threshold = \"mark\"", &format!("below_threshold = \"{policy}\""));
+    assert!(toml.contains(policy));
+    let file = PipelineFile::parse(&toml, std::path::Path::new("test.toml")).unwrap();
+    let p = zhpipe::Pipeline::build(&file, &Resources::builtin()).unwrap();
+    let mut doc = zhpipe::Document::new("d", "d.txt", text.as_bytes().to_vec());
+    p.run(&mut doc, zhpipe::StageKind::Emit).unwrap();
+    let recs = doc.jsonl().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    (recs, doc.audit.clone())
+}
+
+/// Garbled text with guesses below the threshold: by default ("mark") every segment whose
+/// lines were repaired says so, and those with a guess below the threshold are marked
+/// `low_confidence` (no plausible-looking wrong sentence without a mark); "keep-damaged"
+/// keeps the same segments marked with their damaged text; "drop" drops them.
+#[test]
+fn segments_carry_what_repair_did_and_below_threshold_applies() {
+    let x = traditional(SEED_000);
+    let damaged = garble(&x, &Table::random(0xB0BA, 400));
+    let low_of = |recs: &[serde_json::Value]| -> Vec<String> {
+        recs.iter()
+            .filter(|r| r["repair"]["low_confidence"] == true)
+            .map(|r| r["zh_hant"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (mark, audit) = pipeline_records(&damaged, "mark");
+    let segs: Vec<&serde_json::Value> = mark.iter().filter(|r| r["type"] == "segment").collect();
+    let repaired = segs.iter().filter(|r| r["repair"].is_object()).count();
+    assert!(repaired > 10, "{repaired} segments with a repair field");
+    for r in segs.iter().filter(|r| r["repair"].is_object()) {
+        let m = &r["repair"];
+        let conf = m["min_confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&conf));
+        assert_eq!(m["low_confidence"] == true, conf < 0.5, "{m}");
+    }
+    let flagged = audit.iter().filter(|e| e.rule == zhpipe::repair::RULE_LOW).count();
+    let marked = low_of(&mark);
+    assert!(flagged > 0 && !marked.is_empty(), "the simulated damage has low-confidence guesses");
+    let (kept, _) = pipeline_records(&damaged, "keep-damaged");
+    let kept_low = low_of(&kept);
+    assert_eq!(kept_low.len(), marked.len());
+    assert_ne!(kept_low, marked, "kept damaged, not the guess");
+    let (dropped, audit) = pipeline_records(&damaged, "drop");
+    assert!(low_of(&dropped).is_empty());
+    assert_eq!(audit.iter().filter(|e| e.rule == zhpipe::repair::RULE_DROPPED).count(), flagged);
+    let n = |recs: &[serde_json::Value]| recs.iter().filter(|r| r["type"] == "segment").count();
+    assert!(n(&dropped) < n(&mark));
+    // Clean text carries no repair field.
+    let (clean, _) = pipeline_records(SEED_000, "mark");
+    assert!(clean.iter().all(|r| r.get("repair").is_none()));
 }

@@ -42,6 +42,11 @@ class EnSpan(TypedDict, total=False):
     zh_hans: str
     zh_hant: str
 
+class RepairMark(TypedDict):
+    edits: int
+    min_confidence: float
+    low_confidence: bool
+
 class DocumentRecord(TypedDict, total=False):
     type: Literal["document"]
     schema: str
@@ -76,6 +81,7 @@ class SegmentRecord(TypedDict, total=False):
     directions: list[str]
     tokens: list[str]
     source: Source
+    repair: RepairMark
 
 Record = Union[DocumentRecord, SegmentRecord]
 

@@ -59,6 +59,7 @@ _FIELDS = [
     ("en", [{"en": _STR, "zh_hans": _STR, "zh_hant": _STR}]),
     ("directions", [_STR]),
     ("tokens", [_STR]),
+    ("repair", {"edits": "int64", "min_confidence": "float64", "low_confidence": "bool"}),
 ]
 
 #: Every column name, in order.
@@ -71,7 +72,7 @@ DOCUMENT_FIELDS = [
 ]
 SEGMENT_FIELDS = [
     "type", "doc_id", "seq", "kind", "section", "speaker", "lang", "script", "zh_hans", "zh_hant",
-    "en", "directions", "tokens", "source",
+    "en", "directions", "tokens", "source", "repair",
 ]
 #: Which fields of the shared ``source`` struct each kind has.
 SOURCE_FIELDS = {"document": ["path", "encoding", "confidence", "bytes", "sha256"], "segment": ["lines"]}

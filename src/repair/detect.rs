@@ -3,9 +3,10 @@
 
 use super::candidates::DocChars;
 use super::gbk::gbk;
-use super::lm::{key, CodeSet, DocLm, EOL};
+use super::lm::{general, key, CodeSet, DocLm, EOL};
 use super::pinyin_idx::{pinyin_index, Syllable};
 use super::tokens::{Tok, Unit};
+use crate::convert::{Config, Converter};
 use rustc_hash::FxHashMap;
 
 /// Code of the observed character right before a gloss at `toks[i]`, if it reads `py`.
@@ -17,45 +18,138 @@ fn glossed_code(toks: &[Tok], i: usize, py: Syllable) -> Option<u16> {
     (code > 0xFF && pinyin_index().reads(code, py)).then_some(code)
 }
 
-/// Damage is present when glosses agree with the readings of what precedes them and the
-/// injection's byte-level signature shows: a `?` that ate a gloss's `(`, or glossed
-/// characters being glossed at (nearly) every occurrence, as a global replace does and a
-/// human annotator does not.
-pub fn detect(_chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
-    let (mut agree, mut glosses, mut eaten) = (0usize, 0usize, 0usize);
-    let mut glossed: FxHashMap<u16, (usize, usize)> = FxHashMap::default();
-    for line in toks {
-        for (i, t) in line.iter().enumerate() {
-            match t.unit {
-                Unit::Gloss(py) => {
-                    glosses += 1;
-                    if let Some(code) = glossed_code(line, i, py) {
-                        agree += 1;
-                        glossed.entry(code).or_default().0 += 1;
+/// What made a document's glosses count as injected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Byte-level damage: a `?` that ate a gloss's `(` next to glosses that agree with
+    /// the characters before them.
+    Bytes,
+    /// No byte damage, but the glosses follow one annotator's fixed table applied to
+    /// ordinary prose (see [`GlossStats::is_table`]).
+    Table,
+}
+
+/// What the document's glosses look like, for telling an injected table from a person
+/// annotating (teaching text, a rare character explained once).
+#[derive(Debug, Default)]
+struct GlossStats {
+    /// Glosses: `(py)` after any character.
+    glosses: usize,
+    /// Glosses whose syllable the character before them reads.
+    agree: usize,
+    /// `?py)` with a syllable a quiz option cannot be (`?a)` starts options `a) b) c)`).
+    eaten: usize,
+    /// Agreeing glosses right after another gloss (`我(wǒ)爱(ài)`): an annotated run.
+    adjacent: usize,
+    /// Agreeing glosses on characters the general model barely knows (`饕(tāo)`).
+    rare: usize,
+    /// Per glossed code: (glossed occurrences, all occurrences, first syllable, readings differ).
+    codes: FxHashMap<u16, (usize, usize, Option<Syllable>, bool)>,
+    /// Han characters outside glosses.
+    han: usize,
+}
+
+/// A character the general model has seen at most this share of the time is rare: words
+/// like 饕餮 or 彧 get glossed for readers, the injected tables hold everyday characters.
+const RARE_SHARE: f32 = 1e-5;
+
+impl GlossStats {
+    fn collect(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> GlossStats {
+        let mut s = GlossStats::default();
+        for (cs, line) in chars.iter().zip(toks) {
+            for (i, t) in line.iter().enumerate() {
+                match t.unit {
+                    Unit::Gloss(py) => {
+                        s.glosses += 1;
+                        let Some(code) = glossed_code(line, i, py) else { continue };
+                        s.agree += 1;
+                        if i >= 2 && matches!(line[i - 2].unit, Unit::Gloss(_)) {
+                            s.adjacent += 1;
+                        }
+                        let e = s.codes.entry(code).or_insert((0, 0, Some(py), false));
+                        e.0 += 1;
+                        e.3 |= e.2 != Some(py);
+                    }
+                    Unit::ErrGloss(_) if t.end - t.start > 3 || !cs[t.start + 1].is_ascii() => {
+                        s.eaten += 1
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for line in toks {
+            for t in line {
+                if let Unit::Char(c) = t.unit {
+                    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                        s.han += 1;
+                    }
+                    if let Some(e) = gbk().encode(c).and_then(|code| s.codes.get_mut(&code)) {
+                        e.1 += 1;
                     }
                 }
-                Unit::ErrGloss(_) => eaten += 1,
-                _ => {}
             }
         }
+        // The general model is Traditional: a Simplified character is as common as its
+        // Traditional form.
+        let g = general();
+        let s2t = Converter::get(Config::S2t);
+        let share = |c: char| {
+            let trad = s2t.convert(c.encode_utf8(&mut [0; 4]));
+            [c].into_iter()
+                .chain(trad.chars())
+                .filter_map(|c| gbk().encode(c))
+                .map(|code| g.unigram(code) / g.total())
+                .fold(0.0f32, f32::max)
+        };
+        s.rare = s
+            .codes
+            .iter()
+            .filter(|(&code, _)| gbk().decode(code).is_some_and(|c| share(c) <= RARE_SHARE))
+            .map(|(_, v)| v.0)
+            .sum();
+        s
     }
-    if agree + eaten < 3 || (agree as f32) < 0.8 * glosses as f32 {
-        return false;
+
+    /// Whether the glosses agree with the characters before them often enough to be
+    /// readings at all, and are enough to judge.
+    fn readings(&self) -> bool {
+        self.agree + self.eaten >= 3 && self.agree as f32 >= 0.8 * self.glosses as f32
     }
-    if eaten > 0 {
-        return true;
+
+    /// One annotator's fixed table applied by a global replace, as opposed to a person
+    /// annotating. All of: the glossed characters are glossed at (nearly) every occurrence
+    /// (a person glosses the first); each always with the same reading (a teacher shows a
+    /// polyphone's readings); glosses rarely follow each other (teaching text annotates
+    /// every character of a run); they sit in prose, on a minority of its characters; and
+    /// they are everyday characters, not the rare ones a reader needs help with.
+    fn is_table(&self) -> bool {
+        let (g, all) = self.codes.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+        let varied = self.codes.values().filter(|v| v.3).count();
+        let agree = self.agree as f32;
+        // Share of the prose's characters glossed: a table of frequent characters puts
+        // glosses next to each other about this often by chance.
+        let density = agree / self.han.max(1) as f32;
+        g as f32 >= 0.85 * all as f32
+            && varied as f32 <= 0.1 * self.codes.len() as f32
+            && self.adjacent as f32 <= 0.4f32.max(1.5 * density) * agree
+            && density <= 0.5
+            && self.rare as f32 <= 0.4 * agree
     }
-    for line in toks {
-        for t in line {
-            if let Unit::Char(c) = t.unit {
-                if let Some(e) = gbk().encode(c).and_then(|code| glossed.get_mut(&code)) {
-                    e.1 += 1;
-                }
-            }
-        }
+}
+
+/// Whether the document's glosses were injected, and on what evidence: they must agree
+/// with the readings of what precedes them, and either the byte-level signature of the
+/// injection shows (a `?` that ate a gloss's `(`) or they follow an annotator's fixed table
+/// ([`GlossStats::is_table`]).
+pub fn detect(chars: &[Vec<char>], toks: &[Vec<Tok>]) -> Option<Evidence> {
+    let s = GlossStats::collect(chars, toks);
+    if !s.readings() {
+        return None;
     }
-    let (g, all) = glossed.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
-    g as f32 >= 0.95 * all as f32
+    if s.eaten > 0 {
+        return Some(Evidence::Bytes);
+    }
+    s.is_table().then_some(Evidence::Table)
 }
 
 /// What the document teaches: the annotator's table (as far as seen) and a language
@@ -256,7 +350,7 @@ mod tests {
     #[test]
     fn eaten_paren_with_agreeing_glosses_is_damage() {
         let (c, t) = toks(&["因?yàn)橹袊?guó)的人口,預(yù)測(cè)說(shuō)"]);
-        assert!(detect(&c, &t));
+        assert!(detect(&c, &t).is_some());
     }
 
     #[test]
@@ -271,7 +365,7 @@ mod tests {
     #[test]
     fn latin_parentheses_are_not_damage() {
         let (c, t) = toks(&["埃隆·馬斯克(Elon Musk)說?(digital human emulation)"]);
-        assert!(!detect(&c, &t));
+        assert!(detect(&c, &t).is_none());
     }
 
     #[test]
@@ -279,6 +373,6 @@ mod tests {
         // Glossed once, unglossed elsewhere: a person annotating, not a global replace.
         let (c, t) =
             toks(&["中(zhōng)文很難。中文,中國,中間,中午。行(háng)業,行業,銀行(háng),行人。"]);
-        assert!(!detect(&c, &t));
+        assert!(detect(&c, &t).is_none());
     }
 }

@@ -121,6 +121,11 @@ impl GeneralLm {
         self.prev[code as usize].count
     }
 
+    /// The sum of [`GeneralLm::unigram`] over all codes.
+    pub fn total(&self) -> f32 {
+        self.total
+    }
+
     /// The bigram value of `b` after the code whose entry is `a`, 0 when unseen.
     fn bigram(&self, a: &Prev, b: u16) -> f32 {
         let list = &self.next[a.first as usize..(a.first + a.len) as usize];

@@ -25,9 +25,13 @@
 //! the search start; lines without such damage cost a scan.
 //!
 //! Detection is statistical, never lexical (`detect`): glosses must agree with the
-//! readings of the characters before them, and the signature of byte-level injection (a
-//! `?` that ate a gloss's `(`, or glossed characters glossed at every occurrence) must
-//! show. A line with no gloss cannot be misaligned (misalignment only starts at a gloss
+//! readings of the characters before them, and either the signature of byte-level
+//! injection (a `?` that ate a gloss's `(`) must show, or the glosses must follow one
+//! annotator's fixed table: everyday characters glossed at (nearly) every occurrence, always
+//! with the same reading, sparse in ordinary prose. Pinyin written by people looks
+//! different (every character of a run annotated, rare characters explained, a polyphone
+//! glossed once, quiz options after a `?`) and is kept. Glosses removed on the table's
+//! evidence alone are audited under their own rule ([`RULE_GLOSS_TABLE`]). A line with no gloss cannot be misaligned (misalignment only starts at a gloss
 //! straddling two characters), so such lines pass through even in a damaged document.
 //! Mojibake repair (`mojibake`) replaces a span only when re-encoding it round-trips
 //! into CJK text and shortens it.
@@ -58,13 +62,37 @@ use tokens::{tokenize, Tok, Unit};
 pub struct RepairConfig {
     /// Undo GBK pinyin-injection garbling.
     pub pinyin_gloss: bool,
-    /// Undo UTF-8 read as Windows-1252/Latin-1 or as GBK.
+    /// Undo UTF-8 read as a single-byte charset (Windows-1252, Latin-1, …) or as GBK.
     pub mojibake: bool,
+    /// Edits less sure than this are below the threshold (0..1).
+    pub min_confidence: f32,
+    /// What becomes of a line with an edit below the threshold.
+    pub below_threshold: BelowThreshold,
+}
+
+/// What the repair stage does with a line whose repair is less sure than
+/// `min_confidence`. Whichever is chosen, the segment's record says what repair did to it
+/// (`repair`: edits, lowest confidence, `low_confidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BelowThreshold {
+    /// Keep the best guess, flagged in the audit and marked `low_confidence` in the record.
+    #[default]
+    Mark,
+    /// Keep the line as it came (damaged), flagged the same way.
+    KeepDamaged,
+    /// Drop the line; the removal is in the audit.
+    Drop,
 }
 
 impl Default for RepairConfig {
     fn default() -> Self {
-        RepairConfig { pinyin_gloss: true, mojibake: true }
+        RepairConfig {
+            pinyin_gloss: true,
+            mojibake: true,
+            min_confidence: 0.5,
+            below_threshold: BelowThreshold::Mark,
+        }
     }
 }
 
@@ -98,8 +126,15 @@ pub struct RepairOutput {
     pub detected: bool,
 }
 
+/// GBK pinyin-injection damage undone (glosses removed, misaligned bytes re-read).
 pub const RULE_PINYIN: &str = "repair.gbk-pinyin";
 pub const RULE_RESIDUE: &str = "repair.paragraph-residue";
+/// Glosses of one annotator's fixed table removed from text without byte damage.
+pub const RULE_GLOSS_TABLE: &str = "repair.injected-gloss";
+/// The audit flag of a line whose repair fell below the stage's `min_confidence`.
+pub const RULE_LOW: &str = "repair.low-confidence";
+/// The audit entry of a line dropped for it (`below_threshold = "drop"`).
+pub const RULE_DROPPED: &str = "repair.dropped-low-confidence";
 
 /// Whether [`repair`] could change anything in these lines. Cheap: most documents are
 /// clean, and this lets them skip building the repaired copy.
@@ -121,7 +156,12 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         if possible { blocks::map(lines, bytes, |l| l.chars().collect()) } else { Vec::new() };
     let toks: Vec<Vec<Tok>> =
         if possible { blocks::map(&chars, bytes, |c| tokenize(c)) } else { Vec::new() };
-    let detected = possible && detect::detect(&chars, &toks);
+    let evidence = if possible { detect::detect(&chars, &toks) } else { None };
+    let detected = evidence.is_some();
+    let rule = match evidence {
+        Some(detect::Evidence::Table) => RULE_GLOSS_TABLE,
+        _ => RULE_PINYIN,
+    };
     let model = detected.then(|| detect::DocModel::build(&chars, &toks));
     let push = |part: &mut RepairOutput, i: usize, text: String| {
         let text = if cfg.mojibake { mojibake::fix_line(i, text, &mut part.edits) } else { text };
@@ -141,7 +181,7 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         for (i, line) in (first..).zip(block) {
             match &ctx {
                 Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
-                    for text in repair_line(i, &chars[i], &toks[i], ctx, &mut part.edits) {
+                    for text in repair_line(i, &chars[i], &toks[i], ctx, rule, &mut part.edits) {
                         push(&mut part, i, text);
                     }
                 }
@@ -207,6 +247,7 @@ fn repair_line(
     chars: &[char],
     toks: &[Tok],
     ctx: &Ctx,
+    rule: &'static str,
     edits: &mut Vec<RepairEdit>,
 ) -> Vec<String> {
     let mut texts = vec![String::new()];
@@ -218,7 +259,7 @@ fn repair_line(
             .map_or(toks.len(), |p| start + p + 1);
         let seg = &toks[start..end];
         let outs = decode_segment(seg, chars, ctx);
-        emit_segment(line, chars, seg, &outs, texts.last_mut().unwrap(), edits);
+        emit_segment(line, chars, seg, &outs, rule, texts.last_mut().unwrap(), edits);
         if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
             texts.push(String::new());
         }
@@ -233,6 +274,7 @@ fn emit_segment(
     chars: &[char],
     seg: &[Tok],
     outs: &[UnitOut],
+    rule: &'static str,
     text: &mut String,
     edits: &mut Vec<RepairEdit>,
 ) {
@@ -275,7 +317,7 @@ fn emit_segment(
             continue;
         }
         edits.push(RepairEdit {
-            rule: RULE_PINYIN,
+            rule,
             line,
             col: seg[i].start,
             garbled,

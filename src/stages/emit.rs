@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 use super::{blocks, Stage, StageKind};
 
 mod record;
-use crate::document::{Document, Source};
+use crate::document::{Action, Document, Source, Span};
 use crate::error::{DocErrorKind, Error, Result};
+use crate::repair::RULE_LOW;
 use crate::resources::Resources;
 
 pub const SCHEMA: &str = "zhpipe/v1";
@@ -209,15 +210,57 @@ impl Stage for Emit {
         let mut head = String::with_capacity(1024);
         push_record(&mut head, &document_record(doc))?;
         let jieba = self.tokenizer.as_ref().map(Tokenizer::jieba);
+        let marks = RepairMarks::of(doc);
         // Records are independent: a large document writes them in parallel blocks. A
         // segment's record holds its text about three times (both scripts, and tokens).
         let sizes = (text_bytes, 3 * text_bytes);
         doc.records = blocks::write_each(head, &doc.segments, sizes, |first, block, out| {
             for (i, seg) in block.iter().enumerate() {
-                record::segment(out, &doc.id, first + i, seg, jieba);
+                record::segment(out, &doc.id, first + i, seg, jieba, marks.of_span(seg.src));
             }
         });
         Ok(())
+    }
+}
+
+/// The repair stage's audit entries by source line, to give each segment what repair did
+/// to its lines (`repair` in its record): replacements count as edits, and a flag of
+/// [`RULE_LOW`] marks the line as below the stage's confidence threshold.
+struct RepairMarks {
+    /// (first source line, confidence, is a low-confidence flag), sorted by line.
+    entries: Vec<(u32, f32, bool)>,
+}
+
+impl RepairMarks {
+    fn of(doc: &Document) -> RepairMarks {
+        let mut entries: Vec<(u32, f32, bool)> = doc
+            .audit
+            .iter()
+            .filter(|e| e.stage == "repair")
+            .map(|e| {
+                let low = e.action == Action::Flag && e.rule == RULE_LOW;
+                (e.lines[0], e.confidence.unwrap_or(1.0), low)
+            })
+            .collect();
+        entries.sort_by_key(|e| e.0);
+        RepairMarks { entries }
+    }
+
+    fn of_span(&self, src: Span) -> Option<record::RepairMark> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let from = self.entries.partition_point(|e| e.0 < src.first);
+        let mut mark = record::RepairMark { edits: 0, min_confidence: 1.0, low: false };
+        for &(_, conf, low) in self.entries[from..].iter().take_while(|e| e.0 <= src.last) {
+            if low {
+                mark.low = true;
+            } else {
+                mark.edits += 1;
+            }
+            mark.min_confidence = mark.min_confidence.min(conf);
+        }
+        (mark.edits > 0 || mark.low).then_some(mark)
     }
 }
 

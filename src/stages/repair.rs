@@ -11,7 +11,9 @@
 use super::{Stage, StageKind};
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::DocErrorKind;
-use crate::repair::{may_need_repair, repair, RepairConfig};
+use crate::repair::{
+    may_need_repair, repair, BelowThreshold, RepairConfig, RULE_DROPPED, RULE_LOW,
+};
 
 pub type RepairStageConfig = RepairConfig;
 
@@ -40,33 +42,65 @@ impl Stage for Repair {
         if !out.detected && out.edits.is_empty() {
             return Ok(());
         }
-        let audit: Vec<AuditEntry> = out
+        // Per input line, the lowest confidence of its edits when below the threshold.
+        let mut low: Vec<Option<f32>> = vec![None; doc.lines.len()];
+        for e in out.edits.iter().filter(|e| e.confidence < self.cfg.min_confidence) {
+            let l = &mut low[e.line];
+            *l = Some(l.map_or(e.confidence, |c| c.min(e.confidence)));
+        }
+        let policy = self.cfg.below_threshold;
+        let round = |c: f32| (c * 1000.0).round() / 1000.0;
+        let mut audit: Vec<AuditEntry> = out
             .edits
             .iter()
             .map(|e| {
-                AuditEntry::new(
-                    "repair",
-                    e.rule,
-                    Action::Replace,
-                    doc.lines[e.line].src,
-                    e.garbled.clone(),
-                )
-                .at(e.col as u32 + 1)
-                .to(e.restored.clone())
-                .confidence((e.confidence * 1000.0).round() / 1000.0)
+                // A guess that is not applied stays in the audit as a flag.
+                let action = match (low[e.line], policy) {
+                    (Some(_), BelowThreshold::KeepDamaged | BelowThreshold::Drop) => Action::Flag,
+                    _ => Action::Replace,
+                };
+                AuditEntry::new("repair", e.rule, action, doc.lines[e.line].src, e.garbled.clone())
+                    .at(e.col as u32 + 1)
+                    .to(e.restored.clone())
+                    .confidence(round(e.confidence))
             })
             .collect();
-        let low = out.edits.iter().filter(|e| e.confidence < 0.5).count() as u64;
-        let lines: Vec<Line> = out
-            .lines
-            .into_iter()
-            .map(|r| {
-                let (first, last) = (&doc.lines[r.src.0], &doc.lines[r.src.1]);
-                Line { text: r.text, src: first.src.join(last.src), ..first.clone() }
-            })
-            .collect();
-        doc.count("repair.edits", audit.len() as u64);
-        doc.count("repair.low_confidence", low);
+        for (i, c) in low.iter().enumerate() {
+            let Some(c) = *c else { continue };
+            let (rule, action) = match policy {
+                BelowThreshold::Drop => (RULE_DROPPED, Action::Remove),
+                _ => (RULE_LOW, Action::Flag),
+            };
+            let line = &doc.lines[i];
+            audit.push(
+                AuditEntry::new("repair", rule, action, line.src, line.text.clone())
+                    .confidence(round(c)),
+            );
+        }
+        let mut lines: Vec<Line> = Vec::with_capacity(out.lines.len());
+        let mut last_src = usize::MAX;
+        for r in out.lines {
+            let i = r.src.0;
+            if low[i].is_some() && r.src.0 == r.src.1 {
+                match policy {
+                    BelowThreshold::Drop => continue,
+                    BelowThreshold::KeepDamaged => {
+                        // The input line once, as it came, for all its output lines.
+                        if last_src != i {
+                            lines.push(doc.lines[i].clone());
+                            last_src = i;
+                        }
+                        continue;
+                    }
+                    BelowThreshold::Mark => {}
+                }
+            }
+            let (first, last) = (&doc.lines[r.src.0], &doc.lines[r.src.1]);
+            lines.push(Line { text: r.text, src: first.src.join(last.src), ..first.clone() });
+        }
+        let low = out.edits.iter().filter(|e| e.confidence < self.cfg.min_confidence).count();
+        doc.count("repair.edits", out.edits.len() as u64);
+        doc.count("repair.low_confidence", low as u64);
         doc.lines = lines;
         doc.audit.extend(audit);
         Ok(())

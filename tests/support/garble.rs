@@ -182,3 +182,40 @@ impl Table {
         Table { entries }
     }
 }
+
+/// `size` distinct Han characters of `text` drawn by occurrence, so frequent characters
+/// more often: the everyday characters an injected table holds.
+pub fn frequent_chars(text: &str, size: usize, rng: &mut Rng) -> Vec<char> {
+    let han: Vec<char> = text.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).collect();
+    let mut out: Vec<char> = Vec::new();
+    for _ in 0..size * 20 {
+        let c = han[rng.below(han.len())];
+        if c.to_pinyin().is_some() && !out.contains(&c) {
+            out.push(c);
+            if out.len() == size {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A character-level annotator without byte damage, as an SEO mirror that never
+/// re-decoded its pages shows it: every occurrence of a `table` character gets its
+/// `(pinyin)`, except one in `miss` chosen at random (the mirror's replace missed a few).
+/// Returns the text and the number of glosses added.
+pub fn annotate_chars(text: &str, table: &[char], miss: usize, rng: &mut Rng) -> (String, usize) {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut n = 0;
+    for c in text.chars() {
+        out.push(c);
+        if table.contains(&c) && rng.below(miss) != 0 {
+            out.push_str(&format!(
+                "({})",
+                c.to_pinyin().expect("table characters read").with_tone()
+            ));
+            n += 1;
+        }
+    }
+    (out, n)
+}

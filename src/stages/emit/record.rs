@@ -7,8 +7,24 @@ use jieba_rs::Jieba;
 use crate::document::{BlockKind, EnSpan, Line, Segment, Speaker};
 use crate::swar;
 
+/// What the repair stage did to a segment's source lines: the edits, the lowest
+/// confidence among them, and whether one fell below the stage's threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RepairMark {
+    pub edits: u32,
+    pub min_confidence: f32,
+    pub low: bool,
+}
+
 /// Appends the `segment` record of `seg`, and its newline.
-pub fn segment(out: &mut String, doc_id: &str, seq: usize, seg: &Segment, jieba: Option<&Jieba>) {
+pub fn segment(
+    out: &mut String,
+    doc_id: &str,
+    seq: usize,
+    seg: &Segment,
+    jieba: Option<&Jieba>,
+    repair: Option<RepairMark>,
+) {
     let english = !seg.lines.is_empty()
         && seg.lines.iter().all(|l| l.scripts.as_ref().is_some_and(|s| s.english));
     out.push_str("{\"type\":\"segment\",\"doc_id\":");
@@ -55,6 +71,18 @@ pub fn segment(out: &mut String, doc_id: &str, seq: usize, seg: &Segment, jieba:
     out.push(',');
     number(out, u64::from(seg.src.last));
     out.push_str("]}");
+    if let Some(r) = repair {
+        out.push_str(",\"repair\":{\"edits\":");
+        number(out, u64::from(r.edits));
+        out.push_str(",\"min_confidence\":");
+        // Confidences are kept to three decimals (the audit's), which f32 prints short.
+        out.push_str(&format!("{}", (r.min_confidence * 1000.0).round() / 1000.0));
+        out.push_str(if r.low {
+            ",\"low_confidence\":true}"
+        } else {
+            ",\"low_confidence\":false}"
+        });
+    }
     if let Some(jieba) = jieba {
         out.push_str(",\"tokens\":");
         tokens(out, jieba, &seg.lines);
