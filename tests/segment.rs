@@ -382,8 +382,11 @@ fn closing_furniture_ends_the_last_turn() {
 /// before the person's name (its space lost or not), or the outlet a reporter asks for.
 #[test]
 fn role_words_make_names_used_once_speakers() {
-    let tv = "主持人 魯健 :\n週日午間，面對總編。\n解說:\n25號，四國聯盟舉行外長會議。\n\
-              美國代表團團長:\n我們努力縮小各方的分歧。\n解說:\n從7月26號到31號，唐家璇訪問美國。\n";
+    let tv = "主持人 魯健 :\n\
+              週日午間，面對總編。各位好，歡迎您收看中央電視臺國際頻道，由魯健為您主持的《與總編面對面》欄目。\n\
+              旁白:\n25號，日本、德國、巴西和印度組成的四國聯盟與非洲聯盟在倫敦舉行外長會議。\n\
+              美國代表團團長:\n我們努力縮小各方的分歧，情況非常複雜，我們要做的還有很多。\n\
+              旁白:\n從7月26號到31號，中國國務委員唐家璇應邀前往美國訪問。\n";
     let turns = turns_of(&segments_of("tv.txt", tv));
     assert_eq!(turns.len(), 4, "{turns:#?}");
     assert_eq!(turns[0].1, "host", "{turns:#?}");
@@ -434,10 +437,11 @@ fn a_bulleted_name_alone_heads_a_turn() {
     let text = "主席:現在繼續開會。\n  • 主席\n    請邱委員文彥質詢。\n\
                 邱委員文彥:院長早，旱象之解除有多大效益？\n  • 主席\n    請毛院長答復。\n\
                 毛院長治國:幫助有限。\n邱委員文彥:應該是多撐一個禮拜左右。\n";
-    let turns = turns_of(&segments_of("bullets.txt", text));
+    let segs = segments_of("bullets.txt", text);
+    let turns: Vec<&Value> = segs.iter().filter(|s| s["kind"] == "turn").collect();
     assert_eq!(turns.len(), 6, "{turns:#?}");
-    assert_eq!(turns[1].0, "主席", "{turns:#?}");
-    assert!(turns[1].2.contains("请邱委员文彦质询"), "{turns:#?}");
+    assert_eq!(turns[1]["speaker"]["id"], "name:主席", "{turns:#?}");
+    assert!(turns[1]["zh_hans"].as_str().unwrap().contains("请邱委员文彦质询"), "{turns:#?}");
 }
 
 /// The host welcomes and thanks the guest for coming, the guest thanks for the
