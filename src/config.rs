@@ -29,7 +29,9 @@ pub use crate::toml_error::{describe_toml_error, excerpt};
 pub struct PipelineFile {
     /// Format version; only 1 exists.
     pub version: u32,
+    /// What the pipeline is for (free text).
     pub description: Option<String>,
+    /// The stages with their parameters, in order (`decode` first, `emit` last).
     pub stages: Vec<StageConfig>,
 }
 
@@ -128,6 +130,7 @@ fn rebase_file_keys(tables: &mut [toml::Table], from: &Path, to: &Path) {
 }
 
 impl PipelineFile {
+    /// The compiled-in `pipelines/default.toml`.
     pub fn builtin() -> PipelineFile {
         let (_, text) =
             Resources::builtin().read("default.toml").expect("default.toml is built in");

@@ -7,8 +7,11 @@ use std::path::PathBuf;
 /// A position inside an input: 0-based byte offset, 1-based line and 1-based column (chars).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
+    /// Offset in the input's bytes, from 0.
     pub byte: u64,
+    /// Line, from 1.
     pub line: u32,
+    /// Column in characters, from 1.
     pub column: u32,
 }
 
@@ -55,23 +58,30 @@ impl fmt::Display for Position {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DocErrorKind {
+    /// The input could not be read (the I/O error's message).
     #[error("cannot read: {0}")]
     Io(String),
     /// The input is readable but not in the expected layout (a bad JSONL record, a
     /// directory with nothing to process).
     #[error("{0}")]
     Input(String),
+    /// The input has no bytes.
     #[error("empty input (0 bytes)")]
     Empty,
+    /// The input decodes to whitespace only.
     #[error("input holds no text (only whitespace)")]
     Blank,
+    /// The input is binary data (what gave it away).
     #[error("binary data, not text: {0}")]
     Binary(String),
+    /// The input is over `decode.max_doc_bytes`: its size and the limit.
     #[error("document is {bytes} bytes, over the limit of {limit} bytes (decode.max_doc_bytes)")]
+    #[allow(missing_docs)]
     TooLarge { bytes: u64, limit: u64 },
     /// A stream (standard input, a device, a file that grew) read up to its limit without
     /// reaching its end: reading stops there, so `/dev/zero` or `yes |` cannot exhaust memory.
     #[error("input goes on past the limit of {limit} bytes (decode.max_doc_bytes); reading stopped there")]
+    #[allow(missing_docs)]
     TooLargeStream { limit: u64 },
     /// The document's estimated memory is over its budget: each line costs a fixed amount
     /// whatever its length, so a document of very short lines costs many times its size.
@@ -80,12 +90,19 @@ pub enum DocErrorKind {
          would take about {estimate} MB, over the budget of {budget} MB for its size \
          (decode.memory_per_byte × bytes + decode.memory_base)"
     )]
+    #[allow(missing_docs)]
     TooManyLines { lines: u64, bytes: u64, estimate: u64, budget: u64 },
+    /// A line is over `decode.max_line_bytes`: the line, its length and the limit.
     #[error("line {line} is {bytes} bytes long, over the limit of {limit} bytes (decode.max_line_bytes)")]
+    #[allow(missing_docs)]
     LineTooLong { line: u32, bytes: u64, limit: u64 },
+    /// Bytes that do not decode, with `decode.malformed = "error"` or over
+    /// `decode.max_malformed`.
     #[error("undecodable bytes: {0}")]
     Encoding(String),
+    /// A stage failed on this document: which, and why.
     #[error("stage {stage} failed: {message}")]
+    #[allow(missing_docs)]
     Stage { stage: &'static str, message: String },
 }
 
@@ -94,15 +111,19 @@ pub enum DocErrorKind {
 pub struct DocError {
     /// The input as the user named it (path, or `-` for stdin, or `file.jsonl#id`).
     pub input: String,
+    /// Where in the input, when known.
     pub position: Option<Position>,
+    /// What went wrong.
     pub kind: DocErrorKind,
 }
 
 impl DocError {
+    /// An error of `kind` in `input`, with no position.
     pub fn new(input: impl Into<String>, kind: DocErrorKind) -> Self {
         DocError { input: input.into(), position: None, kind }
     }
 
+    /// The same error placed at `position`.
     pub fn at(mut self, position: Position) -> Self {
         self.position = Some(position);
         self
@@ -124,20 +145,30 @@ impl std::error::Error for DocError {}
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A pipeline file is wrong: the file, and the message (with its line where known).
     #[error("pipeline file {path}: {message}")]
+    #[allow(missing_docs)]
     Pipeline { path: PathBuf, message: String },
+    /// A rule (or other data) file a pipeline names is wrong: the file and the message.
     #[error("rule file {path}: {message}")]
+    #[allow(missing_docs)]
     Rules { path: PathBuf, message: String },
+    /// The arguments do not make sense together.
     #[error("{0}")]
     Usage(String),
+    /// Reading or writing `path` failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A document's error where a whole run was expected to succeed.
     #[error(transparent)]
     Doc(#[from] DocError),
 }
 
+/// A result whose error is [`Error`] unless given.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -27,6 +27,58 @@
 //! assert_eq!(first["type"], "segment");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Overview
+//!
+//! - [`Pipeline`] builds the stages ([`Pipeline::builtin`], [`Pipeline::from_file`]) and
+//!   runs one document ([`Pipeline::process_bytes`], or up to a stage with
+//!   [`Pipeline::process_until`]). [`config::PipelineFile`] is a parsed pipeline file.
+//! - [`Document`] is what the stages edit: lines with their source lines, metadata,
+//!   segments, the audit trail ([`render`] writes it as JSONL), the records.
+//! - [`input`] turns paths, `-` and JSONL streams into documents to read
+//!   ([`input::open`]); [`batch::run`] runs them on a thread pool and writes records in
+//!   input order, within [`batch::BatchOptions`]' memory bounds; [`output`] writes files
+//!   atomically. This is what `zhpipe run` does.
+//! - [`golden`] compares every stage's output on a corpus with golden files.
+//! - [`convert`] is the OpenCC-exact script conversion, usable on its own.
+//! - Errors: [`Error`] stops a run (configuration, usage); [`DocError`] fails one document
+//!   and names it, with a [`Position`] where known.
+//!
+//! A batch over a folder, as the command line runs it:
+//!
+//! ```
+//! use zhpipe::batch::{self, BatchOptions, Sinks};
+//!
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("a.txt"), "主持人：你好。\n嘉宾：你好。\n")?;
+//! std::fs::write(dir.path().join("b.txt"), "第二篇文章。\n")?;
+//! let pipeline = zhpipe::Pipeline::builtin()?;
+//! let (jobs, pool) = batch::thread_pool(Some(2))?;
+//! let ext = ["txt".to_owned()];
+//! let inputs = zhpipe::input::open(
+//!     &[dir.path().to_owned()],
+//!     zhpipe::input::InputFormat::Text,
+//!     &ext,
+//!     pipeline.max_doc_bytes(),
+//! );
+//! let mut out = Vec::new();
+//! let sinks = Sinks {
+//!     out: &mut out,
+//!     audit: None,
+//!     on_error: &mut |e| panic!("{e}"),
+//!     on_warning: &mut |_| {},
+//!     on_progress: &mut |_, _| {},
+//! };
+//! let summary = batch::run(&pipeline, &pool, inputs.items, &BatchOptions::new(jobs), sinks)?;
+//! assert_eq!(summary.docs, 2);
+//! let records = String::from_utf8(out)?;
+//! // Each document's records start with its document record, in input order.
+//! let docs: Vec<&str> = records.lines().filter(|l| l.contains(r#""type":"document""#)).collect();
+//! assert!(docs[0].contains(r#""doc_id":"a""#) && docs[1].contains(r#""doc_id":"b""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
 
 pub mod batch;
 pub mod blocks;

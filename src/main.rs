@@ -1,5 +1,7 @@
 //! The `zhpipe` command line.
 
+#![forbid(unsafe_code)]
+
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

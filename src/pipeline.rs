@@ -10,6 +10,15 @@ use crate::render;
 use crate::resources::Resources;
 use crate::stages::{Stage, StageConfig, StageKind};
 
+/// The stages of a pipeline file, built once (rule patterns, conversion tables) and then
+/// run on any number of documents, from any number of threads.
+///
+/// ```
+/// let pipeline = zhpipe::Pipeline::builtin()?;
+/// let out = pipeline.process_bytes("a.txt", "主持人：你好。\n".as_bytes())?;
+/// assert!(out.jsonl().starts_with(r#"{"type":"document""#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
@@ -19,6 +28,7 @@ pub struct Pipeline {
 /// The result of running a document through the whole pipeline.
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// The document after the last stage: its records, audit trail and statistics.
     pub doc: Document,
 }
 
@@ -52,6 +62,7 @@ impl Pipeline {
         Self::build(&file, &Resources::dir(base))
     }
 
+    /// Builds the stages of a parsed pipeline file; rule files are read through `res`.
     pub fn build(file: &PipelineFile, res: &Resources) -> Result<Pipeline> {
         let stages = file.stages.iter().map(|s| s.build(res)).collect::<Result<Vec<_>>>()?;
         let max_doc_bytes = file
@@ -120,6 +131,7 @@ impl Pipeline {
         self.max_doc_bytes
     }
 
+    /// The stages, in order.
     pub fn stage_kinds(&self) -> impl Iterator<Item = StageKind> + '_ {
         self.stages.iter().map(|s| s.kind())
     }

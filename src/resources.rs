@@ -28,10 +28,12 @@ pub struct Resources {
 }
 
 impl Resources {
+    /// Only the compiled-in files (a plain name is looked up there too).
     pub fn builtin() -> Self {
         Resources { base: None }
     }
 
+    /// Files relative to `base` (the pipeline file's directory), and `builtin:` names.
     pub fn dir(base: impl Into<PathBuf>) -> Self {
         Resources { base: Some(base.into()) }
     }

@@ -8,6 +8,12 @@ pub struct Glob {
 }
 
 impl Glob {
+    /// The pattern as written (`./` ignored; `dir/` means everything below dir).
+    ///
+    /// ```
+    /// let g = zhpipe::golden::Glob::new("real/");
+    /// assert!(g.matches("real/a/b.txt") && !g.matches("seeds/a.txt"));
+    /// ```
     pub fn new(pattern: &str) -> Glob {
         let pattern = pattern.trim_start_matches("./");
         let pattern = match pattern.strip_suffix('/') {
@@ -17,10 +23,12 @@ impl Glob {
         Glob { pattern }
     }
 
+    /// The pattern as matched.
     pub fn as_str(&self) -> &str {
         &self.pattern
     }
 
+    /// Whether `path` (relative, `/`-separated) matches.
     pub fn matches(&self, path: &str) -> bool {
         matches(self.pattern.as_bytes(), path.as_bytes())
     }

@@ -56,6 +56,7 @@ impl Artifact {
         Artifact::Audit,
     ];
 
+    /// Its name: the golden subdirectory and the `--stages` value.
     pub fn name(self) -> &'static str {
         match self {
             Artifact::Stage(k) => k.name(),
@@ -64,6 +65,7 @@ impl Artifact {
         }
     }
 
+    /// The artifact named `name`, if any.
     pub fn parse(name: &str) -> Option<Artifact> {
         Artifact::ALL.into_iter().find(|a| a.name() == name)
     }
@@ -90,7 +92,9 @@ impl Artifact {
 /// What to compare: the corpus, the golden directory and which outputs.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The folder of documents.
     pub corpus: PathBuf,
+    /// The folder of golden files.
     pub golden: PathBuf,
     /// The outputs kept as goldens (stages the pipeline lacks are left out).
     pub artifacts: Vec<Artifact>,
@@ -133,7 +137,9 @@ impl Options {
 /// One document's outputs: (artifact, content), in pipeline order.
 #[derive(Debug)]
 pub struct Outputs {
+    /// The document.
     pub doc: CorpusDoc,
+    /// Each output with its content.
     pub files: Vec<(Artifact, String)>,
 }
 
@@ -199,22 +205,26 @@ fn stage_output(stage: StageKind, d: &Document) -> String {
 /// How one golden file compares.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
+/// How one output compares with its golden file.
 pub enum Status {
+    /// Identical.
     Same,
     /// `changes`: hunks of a text diff, or records removed, added or changed.
-    Changed {
-        changes: usize,
-        diff: String,
-    },
+    #[allow(missing_docs)]
+    Changed { changes: usize, diff: String },
+    /// No golden file yet.
     Missing,
 }
 
+/// One output of one document, compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
+    /// Which output.
     #[serde(serialize_with = "artifact_name")]
     pub stage: Artifact,
     /// Relative to the golden directory.
     pub golden: String,
+    /// How it compares.
     #[serde(flatten)]
     pub status: Status,
 }
@@ -223,18 +233,24 @@ fn artifact_name<S: serde::Serializer>(a: &Artifact, s: S) -> Result<S::Ok, S::E
     s.serialize_str(a.name())
 }
 
+/// One document's outputs, compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocReport {
+    /// Its id (the golden files' name).
     pub id: String,
+    /// Its path relative to the corpus.
     pub path: String,
+    /// Each output compared.
     pub files: Vec<FileReport>,
 }
 
 impl DocReport {
+    /// Whether an output differs from its golden file.
     pub fn changed(&self) -> bool {
         self.files.iter().any(|f| matches!(f.status, Status::Changed { .. }))
     }
 
+    /// Whether an output has no golden file.
     pub fn missing(&self) -> bool {
         self.files.iter().any(|f| matches!(f.status, Status::Missing))
     }
@@ -243,21 +259,26 @@ impl DocReport {
 /// The outcome of [`check`].
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Every document compared.
     pub documents: Vec<DocReport>,
     /// Golden files (relative to the golden directory) no document makes any more.
     pub stale: Vec<String>,
+    /// Wall time of the check.
     pub seconds: f64,
 }
 
 impl Report {
+    /// How many documents differ.
     pub fn changed(&self) -> usize {
         self.documents.iter().filter(|d| d.changed()).count()
     }
 
+    /// How many documents lack a golden file.
     pub fn missing(&self) -> usize {
         self.documents.iter().filter(|d| d.missing()).count()
     }
 
+    /// Nothing differs, nothing is missing, nothing is stale.
     pub fn passed(&self) -> bool {
         self.changed() == 0 && self.missing() == 0 && self.stale.is_empty()
     }
@@ -398,9 +419,11 @@ fn files_below(dir: &Path) -> Result<Vec<String>, Error> {
 /// What [`bless`] did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Blessed {
+    /// Documents run.
     pub documents: usize,
     /// Golden files written because they were new or differed.
     pub written: Vec<String>,
+    /// Golden files left as they were.
     pub unchanged: usize,
     /// Stale golden files removed (`prune`).
     pub pruned: Vec<String>,

@@ -63,6 +63,7 @@ impl Report {
         )
     }
 
+    /// The report as one JSON object.
     pub fn json(&self) -> String {
         let mut v = serde_json::to_value(self).expect("reports serialise");
         v["checked"] = self.documents.len().into();

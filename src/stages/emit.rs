@@ -27,8 +27,10 @@ use crate::error::{DocErrorKind, Error, Result};
 use crate::repair::RULE_LOW;
 use crate::resources::Resources;
 
+/// The `schema` field of every document record (`schema/zhpipe-v1.schema.json`).
 pub const SCHEMA: &str = "zhpipe/v1";
 
+/// The emit stage's parameters.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EmitConfig {
@@ -39,12 +41,14 @@ pub struct EmitConfig {
     pub user_dict: Option<String>,
 }
 
+/// The emit stage: the document's records as JSONL.
 #[derive(Debug)]
 pub struct Emit {
     tokenizer: Option<Tokenizer>,
 }
 
 impl Emit {
+    /// Builds the stage (loads jieba and its user dictionary when `tokens` is on).
     pub fn new(cfg: &EmitConfig, res: &Resources) -> Result<Self> {
         let tokenizer = match (cfg.tokens, &cfg.user_dict) {
             // Not used, but read and checked all the same: `zhpipe check` validates every

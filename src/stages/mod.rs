@@ -30,7 +30,9 @@ pub use crate::blocks;
 /// One processing step. Stages are built once from the pipeline file and shared by all
 /// worker threads, so they hold only immutable, precompiled data.
 pub trait Stage: Send + Sync + fmt::Debug {
+    /// Which stage this is (audit entries, `--until`, errors name it).
     fn kind(&self) -> StageKind;
+    /// Runs the stage on one document; an error fails that document alone.
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind>;
 
     /// Builds now whatever the stage otherwise builds when a document first needs it, so
@@ -46,15 +48,22 @@ pub trait Stage: Send + Sync + fmt::Debug {
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum StageKind {
+    /// Bytes → lines of text.
     Decode,
+    /// Undoes encoding damage.
     Repair,
+    /// Removes boilerplate, extracts metadata.
     Strip,
+    /// Both scripts, punctuation and spacing.
     Normalize,
+    /// Lines → typed segments with speakers.
     Segment,
+    /// Segments → JSONL records.
     Emit,
 }
 
 impl StageKind {
+    /// Every stage, in pipeline order.
     pub const ALL: [StageKind; 6] = [
         StageKind::Decode,
         StageKind::Repair,
@@ -64,6 +73,7 @@ impl StageKind {
         StageKind::Emit,
     ];
 
+    /// The stage's name in pipeline files, audit entries and the command line.
     pub fn name(self) -> &'static str {
         match self {
             StageKind::Decode => "decode",
@@ -86,6 +96,7 @@ impl fmt::Display for StageKind {
 /// parameters.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
+#[allow(missing_docs)] // One variant per stage, named as in `StageKind`.
 pub enum StageConfig {
     Decode(decode::DecodeConfig),
     Repair(repair::RepairStageConfig),
@@ -111,6 +122,7 @@ impl StageConfig {
         }
     }
 
+    /// Which stage this configures.
     pub fn kind(&self) -> StageKind {
         match self {
             StageConfig::Decode(_) => StageKind::Decode,

@@ -15,14 +15,17 @@ use crate::repair::{
     may_need_repair, repair, BelowThreshold, RepairConfig, RULE_DROPPED, RULE_LOW,
 };
 
+/// The repair stage's parameters (those of [`crate::repair`]).
 pub type RepairStageConfig = RepairConfig;
 
+/// The repair stage: undoes encoding damage line by line, auditing each edit.
 #[derive(Debug)]
 pub struct Repair {
     cfg: RepairConfig,
 }
 
 impl Repair {
+    /// The stage with these parameters.
     pub fn new(cfg: RepairConfig) -> Self {
         Repair { cfg }
     }
