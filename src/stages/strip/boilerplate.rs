@@ -153,8 +153,13 @@ impl Boilerplate {
             let mut k = i;
             while k < doc.lines.len() {
                 let line = &doc.lines[k];
+                // Paragraphs end a run before any pattern is tried: the scan costs a few
+                // character counts on most lines.
+                if self.reads_as_prose(line) {
+                    break;
+                }
                 let c = self.class(line);
-                if c == Class::Content || (c == Class::Furniture && self.reads_as_prose(line)) {
+                if c == Class::Content {
                     break;
                 }
                 if c == Class::Furniture {
@@ -581,9 +586,10 @@ pub fn drop_jammers(doc: &mut Document) {
 }
 
 /// Removes anti-copy watermarks a site appends to every paragraph (`…。320Please respect
-/// copyright.PENANA4wCTL6LvCW`): a tail of ASCII text after the line's last non-ASCII
-/// character that recurs on many lines once its digits and random tokens (eight or more
-/// letters and digits with both, or with mixed case inside) are masked. Content does not
+/// copyright.PENANA4wCTL6LvCW`): a tail of ASCII text with a random token in it, after the
+/// line's last non-ASCII character, that recurs glued to many lines once its digits and
+/// random tokens (eight or more letters and digits with both, or with mixed case inside)
+/// are masked; lines that are only that tail go too. Content does not
 /// end that way on many lines: English glosses and URLs differ from line to line.
 pub fn drop_watermarks(doc: &mut Document) {
     use std::collections::HashMap;
@@ -593,8 +599,11 @@ pub fn drop_watermarks(doc: &mut Document) {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for line in &doc.lines {
         let tail = ascii_tail(&line.text).map(|at| (at, mask_tokens(&line.text[at..])));
-        if let Some((_, key)) = &tail {
-            *counts.entry(key.clone()).or_default() += 1;
+        // Counted where glued to the text: a line of English repeated is not a watermark.
+        if let Some((at, key)) = &tail {
+            if *at > 0 && key.contains('#') {
+                *counts.entry(key.clone()).or_default() += 1;
+            }
         }
         tails.push(tail);
     }
