@@ -281,6 +281,9 @@ pub struct Document {
     /// (a large document's blocks are written in parallel, each into a piece of its own,
     /// and are never copied into one buffer). See [`Document::jsonl`].
     pub records: Vec<String>,
+    /// Lines repeated across the documents of the batch this one came in (see
+    /// [`crate::batch::repeats`]): boilerplate evidence for strip.
+    pub repeats: Option<Arc<crate::batch::repeats::LineRepeats>>,
 }
 
 impl Document {

@@ -80,6 +80,10 @@ struct RunArgs {
     /// Print the final summary as one JSON line on stderr.
     #[arg(long)]
     summary_json: bool,
+    /// Remove non-content lines found in at least N documents of the batch (site navigation
+    /// and footers; a pre-pass reads the inputs twice, so not for standard input).
+    #[arg(long, value_name = "N")]
+    cross_doc_repeats: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -123,6 +127,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         format: args.format,
         audit: args.audit.is_some(),
         headers: args.format == Format::Text && (paths > 1 || several),
+        repeats: cross_doc_repeats(&args, &pipeline, &pool)?,
         ..BatchOptions::new(jobs)
     };
     let progress = progress_bar(&args, total);
@@ -173,6 +178,22 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     output::commit_all(all).map_err(|(path, source)| Error::Io { path, source })?;
     report(&args, &summary);
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `--cross-doc-repeats N`: the pre-pass over the inputs (read again by the run).
+fn cross_doc_repeats(
+    args: &RunArgs,
+    pipeline: &Pipeline,
+    pool: &rayon::ThreadPool,
+) -> Result<Option<std::sync::Arc<zhpipe::batch::repeats::LineRepeats>>, Error> {
+    let Some(min_docs) = args.cross_doc_repeats else { return Ok(None) };
+    if args.inputs.iter().any(|i| is_dash(i)) {
+        return Err(Error::Usage("--cross-doc-repeats reads its inputs twice: not `-`".into()));
+    }
+    let items =
+        input::open(&args.inputs, args.input_format, &args.ext, pipeline.max_doc_bytes()).items;
+    let repeats = zhpipe::batch::repeats::LineRepeats::collect(pipeline, pool, items, min_docs);
+    Ok(Some(std::sync::Arc::new(repeats)))
 }
 
 fn progress_bar(args: &RunArgs, total: Option<u64>) -> ProgressBar {

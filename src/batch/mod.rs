@@ -15,6 +15,7 @@ use crate::render;
 use crate::stages::StageKind;
 
 mod reader;
+pub mod repeats;
 
 use reader::Input;
 
@@ -60,6 +61,9 @@ pub struct BatchOptions {
     /// bytes of input in memory: bounds memory when documents are large, whatever the
     /// window.
     pub max_held_input_bytes: usize,
+    /// Lines repeated across the batch's documents (a pre-pass), given to strip as
+    /// boilerplate evidence; none: not used.
+    pub repeats: Option<std::sync::Arc<repeats::LineRepeats>>,
 }
 
 impl BatchOptions {
@@ -86,6 +90,7 @@ impl BatchOptions {
             window: jobs * 256,
             max_waiting_bytes: jobs * (64 << 20),
             max_held_input_bytes: jobs * (64 << 20),
+            repeats: None,
         }
     }
 }
@@ -274,6 +279,7 @@ fn process_one(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<D
     let bytes = bytes?;
     let n = bytes.len() as u64;
     let mut doc = crate::Document::new(doc_id, name, bytes);
+    doc.repeats = opts.repeats.clone();
     pipeline.run(&mut doc, opts.until)?;
     let out = match (opts.format, opts.until) {
         (Format::Jsonl, StageKind::Emit) => std::mem::take(&mut doc.records),
@@ -345,6 +351,7 @@ mod tests {
             window,
             max_waiting_bytes,
             max_held_input_bytes,
+            repeats: None,
         };
         let sinks = Sinks {
             out,

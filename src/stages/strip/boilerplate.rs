@@ -42,6 +42,9 @@ pub struct BoilerplateDef {
     /// Openings that make a line furniture whatever its length (`版权声明：…`).
     #[serde(default)]
     pub leads: Vec<String>,
+    /// Whole short lines that are furniture by themselves, anywhere (`ADVERTISEMENT`).
+    #[serde(default)]
+    pub markers: Vec<String>,
     #[serde(default = "default_max_chars", deserialize_with = "at_least_one")]
     pub max_chars: usize,
     /// A content line has at least this many Han characters and ends a sentence.
@@ -67,6 +70,7 @@ pub struct Boilerplate {
     furniture: RegexSet,
     cards: Option<Regex>,
     leads: Option<Regex>,
+    markers: RegexSet,
     max_chars: usize,
     content_han: usize,
     reach: usize,
@@ -93,10 +97,13 @@ impl Boilerplate {
                     .map_err(|e| err(format!("leads: bad regex: {e}")))?,
             ),
         };
+        let markers =
+            RegexSet::new(&def.markers).map_err(|e| err(format!("markers: bad regex: {e}")))?;
         Ok(Boilerplate {
             furniture,
             cards,
             leads,
+            markers,
             max_chars: def.max_chars,
             content_han: def.content_han,
             reach: def.reach,
@@ -113,12 +120,102 @@ impl Boilerplate {
     }
 
     /// Opening furniture, after the profiles have moved the title, byline and date into
-    /// metadata (so that they are not taken for navigation).
+    /// metadata (so that they are not taken for navigation); then furniture blocks inside
+    /// the article.
     pub fn apply_head(&self, doc: &mut Document) {
+        // Lines the batch repeats go first: a site's navigation is no title.
+        self.repeats(doc);
         if let Some(to) = self.head(&doc.lines) {
             remove(doc, 0..to, "strip.head-furniture");
         }
         self.guess_title(doc);
+        self.interior(doc);
+    }
+
+    /// Furniture blocks between paragraphs (a paywall prompt and an end marker between a
+    /// chapter and its repeat, a share bar and a topic tag between a headline list and the
+    /// article): in a run of lines none of which reads as content, two or more furniture
+    /// lines are evidence, and the run from the first of them to the last goes. One
+    /// furniture line alone stays (a photo credit under a picture is not a block), and a
+    /// line of sentences ends a run whatever it names.
+    fn interior(&self, doc: &mut Document) {
+        let mut i = 0;
+        while i < doc.lines.len() {
+            let t = doc.lines[i].text.trim();
+            if !t.is_empty() && t.chars().count() <= 40 && self.markers.is_match(t) {
+                remove(doc, i..i + 1, "strip.furniture-marker");
+            } else {
+                i += 1;
+            }
+        }
+        let mut i = 0;
+        while i < doc.lines.len() {
+            let (mut first, mut last, mut count) = (None, 0, 0);
+            let mut k = i;
+            while k < doc.lines.len() {
+                let line = &doc.lines[k];
+                // Paragraphs end a run before any pattern is tried: the scan costs a few
+                // character counts on most lines.
+                if self.reads_as_prose(line) {
+                    break;
+                }
+                let c = self.class(line);
+                if c == Class::Content {
+                    break;
+                }
+                if c == Class::Furniture {
+                    first.get_or_insert(k);
+                    last = k;
+                    count += 1;
+                }
+                k += 1;
+            }
+            match first {
+                Some(from) if count >= 2 => {
+                    remove(doc, from..last + 1, "strip.interior-furniture");
+                    i = from;
+                }
+                _ => i = k + 1,
+            }
+        }
+    }
+
+    /// Lines the batch's other documents have too (`--cross-doc-repeats`): site navigation,
+    /// footers and sidebars repeated page after page. Only lines that do not read as
+    /// content go (a speaker's `谢谢。` may recur in every interview of a batch), nor
+    /// headings, which a series repeats on purpose.
+    fn repeats(&self, doc: &mut Document) {
+        let Some(repeats) = doc.repeats.clone() else { return };
+        if repeats.is_empty() {
+            return;
+        }
+        let flagged = |l: &Line| {
+            let t = l.text.trim();
+            !t.is_empty()
+                && !t.starts_with('#')
+                && self.class(l) != Class::Content
+                && !opens_with_label(t)
+                && repeats.contains(t)
+        };
+        let mut i = 0;
+        while i < doc.lines.len() {
+            if !flagged(&doc.lines[i]) {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < doc.lines.len() && flagged(&doc.lines[end]) {
+                end += 1;
+            }
+            remove(doc, i..end, "strip.cross-doc-repeat");
+        }
+    }
+
+    /// A line of sentences long enough to be a paragraph, whatever furniture word it has.
+    fn reads_as_prose(&self, line: &Line) -> bool {
+        let t = line.text.trim();
+        let f = Features::of(t);
+        f.han >= self.content_han && f.ends_sentence && t.chars().count() > 40
     }
 
     fn class(&self, line: &Line) -> Class {
@@ -192,8 +289,11 @@ impl Boilerplate {
                 last_furniture = Some(last_furniture.map_or(keep, |f| f.max(keep)));
             }
             earlier.push(t);
-            seen += 1;
-            if seen > self.reach {
+            // A vertical menu (one short word a line) is cheap to read past: only lines
+            // that are not navigation count towards the reach, and a hard cap bounds the
+            // scan.
+            seen += usize::from(*c != Class::Nav);
+            if seen > self.reach || i > HEAD_CAP {
                 return None;
             }
         }
@@ -362,6 +462,9 @@ impl Features {
     }
 }
 
+/// Lines the head scan reads at most, whatever they are.
+const HEAD_CAP: usize = 1000;
+
 fn is_image(t: &str) -> bool {
     t.starts_with("![") || t.starts_with("[![")
 }
@@ -483,6 +586,158 @@ pub fn drop_jammers(doc: &mut Document) {
     }
 }
 
+/// Removes anti-copy watermarks a site appends to every paragraph (`…。320Please respect
+/// copyright.PENANA4wCTL6LvCW`): a tail of ASCII text with a random token in it, after the
+/// line's last non-ASCII character, that recurs glued to many lines once its digits and
+/// random tokens (eight or more letters and digits with both, or with mixed case inside)
+/// are masked; lines that are only that tail go too. Content does not
+/// end that way on many lines: English glosses and URLs differ from line to line.
+pub fn drop_watermarks(doc: &mut Document) {
+    use std::collections::HashMap;
+    const MIN_LINES: usize = 5;
+    let live = doc.lines.iter().filter(|l| !l.is_blank()).count();
+    let mut tails: Vec<Option<(usize, String)>> = Vec::with_capacity(doc.lines.len());
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for line in &doc.lines {
+        let tail = ascii_tail(&line.text).map(|at| (at, mask_tokens(&line.text[at..])));
+        // Counted where glued to the text: a line of English repeated is not a watermark.
+        if let Some((at, key)) = &tail {
+            if *at > 0 && key.contains('#') {
+                *counts.entry(key.clone()).or_default() += 1;
+            }
+        }
+        tails.push(tail);
+    }
+    let frequent = |key: &str| counts.get(key).is_some_and(|&n| n >= MIN_LINES && n * 10 >= live);
+    if !counts.keys().any(|k| frequent(k)) {
+        return;
+    }
+    let mut removed = 0u64;
+    for (i, tail) in tails.into_iter().enumerate() {
+        let Some((at, key)) = tail else { continue };
+        if !frequent(&key) {
+            continue;
+        }
+        let line = &mut doc.lines[i];
+        let cut = line.text[at..].to_owned();
+        let col = line.text[..at].chars().count() as u32 + 1;
+        doc.audit.push(
+            AuditEntry::new("strip", "strip.watermark", Action::Remove, line.src, cut).at(col),
+        );
+        line.text.truncate(at);
+        let kept = line.text.trim_end().len();
+        line.text.truncate(kept);
+        removed += 1;
+    }
+    doc.count("strip.watermark", removed);
+}
+
+/// Where a line's trailing run of ASCII starts, when it is long enough to be a watermark
+/// (twelve characters with letters in it).
+fn ascii_tail(text: &str) -> Option<usize> {
+    let t = text.trim_end();
+    let at =
+        t.char_indices().rev().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, c)| i + c.len_utf8());
+    let tail = &t[at..];
+    // Links and images repeat their shape on every line and are not watermarks.
+    let link = ["://", "](", "www."].iter().any(|m| tail.contains(m));
+    let letters = tail.bytes().filter(u8::is_ascii_alphabetic).count();
+    (tail.len() >= 12 && letters >= 6 && !link).then_some(at)
+}
+
+/// A watermark's shape: digits as `0`, random tokens as `#`.
+fn mask_tokens(tail: &str) -> String {
+    let mut out = String::with_capacity(tail.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        if is_random_token(token) {
+            out.push('#');
+        } else {
+            out.extend(token.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }));
+        }
+        token.clear();
+    };
+    for c in tail.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
+/// Eight or more letters and digits that are not a word: digits among letters, or an
+/// upper-case letter after a lower-case one more than once (`4wCTL6LvCW`, `uRSqVU4ICa`).
+fn is_random_token(t: &str) -> bool {
+    if t.len() < 8 {
+        return false;
+    }
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    let letters = t.len() - digits;
+    let humps = t
+        .as_bytes()
+        .windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .count();
+    (digits > 0 && letters > 0) || humps >= 2
+}
+
+/// Removes brand names a spam site injected into copied sentences with spaces around them
+/// (`要 XM外汇平台 慎做领读者`): a token of Latin letters glued to Han characters, standing
+/// between two Han characters with a space on each side, found twice or more in the
+/// document. The spacing gives the injection away: a writer who spaces Latin words off Han
+/// text spaces them off inside the token too (`XM 外汇`), one who does not spaces nothing;
+/// and one-off spaced terms (`A股`, a product name) are not repeated injections.
+pub fn drop_spaced_brands(doc: &mut Document) {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"\p{Han} +([A-Za-z][A-Za-z0-9]{1,11}\p{Han}{2,8}|\p{Han}{2,8}[A-Za-z][A-Za-z0-9]{1,11}) +\p{Han}")
+            .expect("valid")
+    });
+    let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (i, line) in doc.lines.iter().enumerate() {
+        let text = &line.text;
+        if !text.contains(' ') {
+            continue;
+        }
+        // Matches overlap by one Han character when two injections are close: search from
+        // the token's end.
+        let mut from = 0;
+        while let Some(c) = re.captures_at(text, from) {
+            let token = c.get(1).expect("group");
+            let whole = c.get(0).expect("match");
+            let first = text[whole.start()..].chars().next().map_or(0, char::len_utf8);
+            let last = text[..whole.end()].chars().next_back().map_or(0, char::len_utf8);
+            let (start, end) = (whole.start() + first, whole.end() - last);
+            if token.as_str().bytes().filter(u8::is_ascii_alphabetic).count() >= 2 {
+                *counts.entry(token.as_str().to_owned()).or_default() += 1;
+                found.push((i, start, end, token.as_str().to_owned()));
+            }
+            from = token.end();
+        }
+    }
+    // Right to left within a line, so earlier offsets stay valid.
+    for (i, start, end, token) in found.into_iter().rev() {
+        if counts[&token] < 2 {
+            continue;
+        }
+        let line = &mut doc.lines[i];
+        let col = line.text[..start].chars().count() as u32 + 1;
+        line.text.replace_range(start..end, "");
+        doc.audit.push(
+            AuditEntry::new("strip", "strip.injected-brand", Action::Remove, line.src, token)
+                .at(col),
+        );
+        doc.count("strip.injected-brand", 1);
+    }
+}
+
 fn is_jammer(run: &str) -> bool {
     let tokens: Vec<&str> = run.split(' ').collect();
     let mut puncts: Vec<char> = run.chars().filter(|c| c.is_ascii_punctuation()).collect();
@@ -500,6 +755,58 @@ mod tests {
     use super::*;
 
     use crate::testing::doc_of_lines as doc;
+
+    #[test]
+    fn spaced_brand_injections_go_one_off_terms_stay() {
+        let mut d = doc("交易前要 XM外汇平台 慎做领读者，不可盲从。\n市场波动时 XM外汇平台 更要冷静。\n在 A股 市场里，他只用 iPhone手机 拍照。\n他说 AI 芯片很难。");
+        drop_spaced_brands(&mut d);
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "交易前要慎做领读者，不可盲从。",
+                "市场波动时更要冷静。",
+                "在 A股 市场里，他只用 iPhone手机 拍照。",
+                "他说 AI 芯片很难。"
+            ]
+        );
+        assert_eq!(d.audit.iter().filter(|a| a.rule == "strip.injected-brand").count(), 2);
+    }
+
+    #[test]
+    fn repeated_watermark_tails_go() {
+        let mut lines = String::new();
+        for (i, tok) in ["4wCTL6LvCW", "Pukv7rTWcF", "M4XrJ38Tfs", "wCIeUP9lid", "I3tB1yfvJX"]
+            .iter()
+            .enumerate()
+        {
+            lines
+                .push_str(&format!("第{i}段正文，内容。320Please respect copyright.PENANA{tok}\n"));
+        }
+        lines.push_str("他读了 Please respect copyright 这本书。\n");
+        let mut d = doc(&lines);
+        drop_watermarks(&mut d);
+        assert!(d.lines[..5].iter().all(|l| l.text.ends_with("内容。")), "{:?}", d.lines);
+        assert_eq!(d.lines[5].text, "他读了 Please respect copyright 这本书。");
+    }
+
+    #[test]
+    fn two_furniture_lines_between_paragraphs_go_one_stays() {
+        let mut d = doc("正文第一段，这是一段足够长的内容。\n上某某APP看后续精彩内容\n登录订阅本章 >\n全书完\n正文第二段，这是一段足够长的内容。\n图片来源：某某\n正文第三段，这是一段足够长的内容。");
+        let text = r#"furniture = ['(APP|App).{0,2}看(后续|全文)', '^\W*登录.{0,4}订阅', '^\W*全书完\W*$', '^图片来源']"#;
+        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        b.interior(&mut d);
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "正文第一段，这是一段足够长的内容。",
+                "正文第二段，这是一段足够长的内容。",
+                "图片来源：某某",
+                "正文第三段，这是一段足够长的内容。"
+            ]
+        );
+    }
 
     #[test]
     fn jammer_runs_go_lists_stay() {

@@ -104,6 +104,7 @@ impl Stage for Strip {
         }
         if c.jammers {
             boilerplate::drop_jammers(doc);
+            boilerplate::drop_watermarks(doc);
         }
         // Evidence is read in the text as it comes in, before any profile or the furniture
         // score changes it (closing furniture is platform evidence too).
@@ -135,6 +136,7 @@ impl Stage for Strip {
         }
         if c.injected_names {
             furniture::drop_injected_names(doc, &site_suffixes, &site_self_refs);
+            boilerplate::drop_spaced_brands(doc);
         }
         if c.unwrap {
             layout::unwrap_paragraphs(doc, blank_separated);
