@@ -42,6 +42,8 @@ enum Command {
     /// Golden regression: compare every stage's output on a corpus with golden files.
     #[command(subcommand)]
     Golden(zhpipe::golden::cli::GoldenCommand),
+    /// Simplified ⇄ Traditional conversion, OpenCC's command line: `-c CONFIG [-i FILE] [-o FILE]`.
+    Convert(zhpipe::convert::cli::ConvertArgs),
 }
 
 #[derive(clap::Args)]
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Golden(cmd) => zhpipe::golden::cli::run(cmd),
+        Command::Convert(args) => zhpipe::convert::cli::run(args),
         Command::Check { pipeline } => {
             Pipeline::from_file(&pipeline).and_then(|p| p.prepare()).map(|()| {
                 println!("{}: ok", pipeline.display());

@@ -149,3 +149,57 @@ fn corpus_round_trip_and_untouched_ascii() {
         assert_eq!(hans_again, hant, "{name}: s2tw∘tw2s is not stable");
     }
 }
+
+/// The word-boundary check (`convert_words`, the pipeline's and `zhpipe convert`'s default)
+/// on OpenCC 1.4.2's own test cases: it differs from OpenCC only where listed here, each with
+/// the reason.
+const WORDS_DELIBERATE: &[(&str, &str, &str)] = &[];
+
+#[test]
+fn opencc_testcases_with_word_boundaries() {
+    let json: serde_json::Value =
+        serde_json::from_str(include_str!("data/opencc_testcases.json")).unwrap();
+    let mut differ = Vec::new();
+    for case in json["cases"].as_array().unwrap() {
+        let input = case["input"].as_str().unwrap();
+        for (name, want) in case["expected"].as_object().unwrap() {
+            let Ok(config) = name.parse::<Config>() else { continue };
+            let got = Converter::get_with(config, Options { ext: true }).convert_words(input);
+            if got != want.as_str().unwrap()
+                && !WORDS_DELIBERATE.iter().any(|(c, i, _)| *c == name && *i == input)
+            {
+                differ.push(format!("{name}: {input} → {got} (OpenCC: {want})"));
+            }
+        }
+    }
+    assert!(WORDS_DELIBERATE.len() <= 5);
+    assert!(differ.is_empty(), "{} unlisted differences:\n{}", differ.len(), differ.join("\n"));
+}
+
+/// Phrase matches that cut a word, collected from real text (`tests/data/convert_words.tsv`,
+/// see its header): the word-boundary check gets nearly all right, OpenCC nearly none.
+#[test]
+fn word_boundary_cases_from_real_text() {
+    let s2t = Converter::get(Config::S2t);
+    let (mut n, mut words_ok, mut exact_ok, mut wrong) = (0, 0, 0, Vec::new());
+    for line in include_str!("data/convert_words.tsv").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let (input, want) = (f[1], f[2]);
+        n += 1;
+        let got = s2t.convert_words(input);
+        if got == want {
+            words_ok += 1;
+        } else {
+            wrong.push(format!("{input} → {got} (expected {want})"));
+        }
+        exact_ok += usize::from(s2t.convert(input) == want);
+    }
+    eprintln!("{n} cases: words {words_ok} right, exact {exact_ok} right");
+    assert!(n >= 50, "{n}");
+    eprintln!("wrong:\n{}", wrong.join("\n"));
+    assert!(wrong.len() <= n / 20, "{} wrong", wrong.len());
+    assert!(exact_ok <= n / 10, "exact {exact_ok}");
+}

@@ -12,10 +12,12 @@
 //! assert_eq!(Converter::get(Config::T2s).convert("乾燥的頭髮"), "干燥的头发");
 //! ```
 
+pub mod cli;
 mod dict;
 mod engine;
 mod matcher;
 mod prepass;
+mod words;
 
 use std::fmt;
 use std::str::FromStr;
@@ -242,6 +244,37 @@ impl Converter {
                 self.convert_pieces(&prepass::normalize(piece), out);
             }
         });
+    }
+
+    /// Converts `text` with phrase matches checked against word boundaries: as
+    /// [`Converter::convert`], except that a Simplified → Traditional phrase that cuts a word
+    /// (`明了` in `指明了`, `了解` in `考虑了解决`) is not taken (see `src/convert/words.rs`).
+    /// The other configs convert exactly.
+    ///
+    /// ```
+    /// use zhpipe::convert::{Config, Converter};
+    /// let s2t = Converter::get(Config::S2t);
+    /// assert_eq!(s2t.convert("指明了方向"), "指明瞭方向");
+    /// assert_eq!(s2t.convert_words("指明了方向"), "指明了方向");
+    /// assert_eq!(s2t.convert_words("头发"), "頭髮");
+    /// ```
+    pub fn convert_words(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        self.convert_words_into(text, &mut out);
+        out
+    }
+
+    /// Appends [`Converter::convert_words`] of `text` to `out`.
+    pub fn convert_words_into(&self, text: &str, out: &mut String) {
+        if !words::applies(self.config) {
+            return self.convert_into(text, out);
+        }
+        let mut start = 0;
+        for cut in words::cuts(text) {
+            self.convert_into(&text[start..cut], out);
+            start = cut;
+        }
+        self.convert_into(&text[start..], out);
     }
 
     /// Converts text that holds no description sequence and no compatibility ideograph.

@@ -1,6 +1,7 @@
 //! Pure text-normalisation functions used by the `normalize` stage: script and variant
 //! detection, punctuation and spacing, English glosses and English paragraphs.
 
+mod foreign;
 mod gloss;
 mod mixed;
 mod pass;
@@ -9,6 +10,7 @@ mod punct;
 mod punct_ref;
 mod script;
 
+pub use foreign::{is_kana_or_hangul, split as split_foreign};
 pub use gloss::{extract_glosses, is_english, Gloss, Glosses};
 pub use mixed::repair_hant;
 pub use punct::{is_cjk_punct, is_han, normalize_punct, normalize_punct_changed};

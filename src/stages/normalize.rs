@@ -137,8 +137,31 @@ impl Normalize {
         self.scripts_with(text, Evidence::of(text), variant)
     }
 
-    /// [`Normalize::scripts`] with the text's evidence already counted.
+    /// [`Normalize::scripts`] with the text's evidence already counted. Japanese and Korean
+    /// lines and spans are left as they are in both scripts (`normalize::split_foreign`).
     fn scripts_with(&self, text: &str, evidence: Evidence, variant: Option<Variant>) -> Scripts {
+        let mut pieces: Vec<(&str, bool)> = Vec::new();
+        if crate::normalize::split_foreign(text, |p, f| pieces.push((p, f))).is_some() {
+            let written = script_name(evidence.script());
+            let mut out =
+                Scripts { zh_hans: String::new(), zh_hant: String::new(), english: false, written };
+            for (p, foreign) in pieces {
+                if foreign {
+                    out.zh_hans.push_str(p);
+                    out.zh_hant.push_str(p);
+                } else {
+                    let s = self.chinese_scripts(p, Evidence::of(p), variant);
+                    out.zh_hans.push_str(&s.zh_hans);
+                    out.zh_hant.push_str(&s.zh_hant);
+                }
+            }
+            return out;
+        }
+        self.chinese_scripts(text, evidence, variant)
+    }
+
+    /// [`Normalize::scripts_with`] for text without Japanese or Korean.
+    fn chinese_scripts(&self, text: &str, evidence: Evidence, variant: Option<Variant>) -> Scripts {
         if is_english(text) {
             return Scripts {
                 zh_hans: text.to_owned(),

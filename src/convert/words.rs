@@ -1,0 +1,139 @@
+//! Phrase matches checked against word boundaries (the default outside `--exact`).
+//!
+//! OpenCC takes the longest phrase at each position, left to right, whatever the words around
+//! it: `指明了` becomes `指明瞭` (`明了` → `明瞭` is a phrase), `考虑了解决` becomes `考慮瞭解決`
+//! (`了解` → `瞭解`), `这只有` becomes `這隻有` (`这只` → `這隻`, the classifier). Here a
+//! Simplified → Traditional phrase match whose conversion differs from its characters' own is
+//! checked against jieba's segmentation of the words around it (jieba-rs, dictionary only, no
+//! HMM, so the result does not depend on a statistical model's guesses):
+//!
+//! - **Cut**: the match starts or ends inside a jieba word (`指明|了` cuts `明了`; `这|只有`
+//!   cuts `这只`). Such a match belongs to two words at once; the text is cut at the jieba
+//!   boundaries inside it, unless the crossing word is rare in jieba's dictionary, or is a
+//!   two-character word rarer than the phrase (jieba's route sometimes takes a rare word
+//!   across a common one: `台|风致|余杭`). A longer crossing word is a compound that wins
+//!   (`考虑|了|解决方案` cuts `了解`).
+//! - **Split**: a two-character match is two jieba words, a pronoun and an adverb in jieba's
+//!   dictionary (the phrase read them as demonstrative and classifier), and the next word is a verb, adverb, preposition or conjunction (`这|只|适用`): the second
+//!   character is a word of its own (the adverb 只 "only", not the classifier 隻). A noun next
+//!   keeps the phrase (`这|只|猫` → `這隻貓`).
+//!
+//! The text between cuts is converted by OpenCC's algorithm as separate segments, exactly as
+//! OpenCC converts its own segments. Traditional → Simplified and variant configs are left
+//! exact: jieba's dictionary is Simplified, and their phrase tables are not where this class
+//! of error comes from.
+
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+
+use super::engine::Matcher;
+use super::{Config, DictId};
+
+/// The multi-character keys of STPhrases (union), with `"1"` for those whose value differs
+/// from converting their characters one by one, `"0"` for the others.
+fn phrases() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(|| {
+        let chars: rustc_hash::FxHashMap<&str, &str> =
+            DictId::StCharacters.entries().iter().copied().collect();
+        let pairs: Vec<(&str, &str)> = DictId::StPhrasesAll
+            .entries()
+            .iter()
+            .filter(|(k, _)| k.chars().nth(1).is_some())
+            .map(|&(k, v)| {
+                let mut own = String::with_capacity(v.len());
+                let mut buf = [0u8; 4];
+                for c in k.chars() {
+                    let c = &*c.encode_utf8(&mut buf);
+                    own.push_str(chars.get(c).copied().unwrap_or(c));
+                }
+                (k, if own == v { "0" } else { "1" })
+            })
+            .collect();
+        Matcher::new(&pairs)
+    })
+}
+
+fn jieba() -> &'static Jieba {
+    static J: OnceLock<Jieba> = OnceLock::new();
+    J.get_or_init(Jieba::new)
+}
+
+/// Whether the word-boundary check applies to `config` (Simplified input).
+pub fn applies(config: Config) -> bool {
+    matches!(config, Config::S2t | Config::S2tw | Config::S2hk | Config::S2twp | Config::S2hkp)
+}
+
+/// A word crossing a phrase must be at least this frequent in jieba's dictionary (its counts
+/// are from a corpus of some 60 million words): rarer ones (`线图` 26 in `周|线图`, `历志` 4
+/// in `大统|历志`) are more often jieba's mistake than the phrase's.
+const MIN_CROSSING_FREQ: usize = 100;
+
+/// Characters of context taken on each side of a match for jieba.
+const CONTEXT: usize = 4;
+
+fn is_han(c: char) -> bool {
+    crate::normalize::is_han(c)
+}
+
+/// Byte offsets where `text` must be cut so that no phrase match crosses a word (see the
+/// module docs), in increasing order.
+pub fn cuts(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    phrases().for_each_span(text, |s, e, v| {
+        if v != Some("1") {
+            return;
+        }
+        // The Han run around the match, up to CONTEXT characters each side.
+        let mut ws = s;
+        for (n, (i, c)) in text[..s].char_indices().rev().enumerate() {
+            if n == CONTEXT || !is_han(c) {
+                break;
+            }
+            ws = i;
+        }
+        let mut we = e;
+        for (n, c) in text[e..].chars().enumerate() {
+            if n == CONTEXT || !is_han(c) {
+                break;
+            }
+            we += c.len_utf8();
+        }
+        let window = &text[ws..we];
+        let tags = jieba().tag(window, false);
+        let bounds: Vec<usize> = tags.iter().map(|t| ws + t.byte_end).collect();
+        let inside: Vec<usize> = bounds.iter().copied().filter(|&b| b > s && b < e).collect();
+        if inside.is_empty() {
+            return;
+        }
+        // A crossing word wins over the phrase only when jieba's dictionary holds it at least
+        // as often: jieba's best route sometimes takes a rare word (`台|风致|余杭` against the
+        // phrase 台风).
+        let crossing = tags.iter().filter(|t| {
+            let (a, b) = (ws + t.byte_start, ws + t.byte_end);
+            (a < s && s < b) || (a < e && e < b)
+        });
+        let phrase = jieba().suggest_freq(&text[s..e]);
+        let crosses = crossing.into_iter().any(|t| {
+            let f = jieba().suggest_freq(t.word);
+            f >= MIN_CROSSING_FREQ && (f >= phrase || t.word.chars().nth(2).is_some())
+        });
+        // Two characters only: a longer phrase ending in a one-character word is usually a
+        // name (王小云 before 说).
+        let split = !crosses && text[s..e].chars().count() == 2 && {
+            let first = tags.iter().find(|t| ws + t.byte_start == s);
+            let last = tags.iter().find(|t| ws + t.byte_end == e);
+            let next = tags.iter().find(|t| ws + t.byte_start == e);
+            first.is_some_and(|t| t.tag.starts_with('r'))
+                && last.is_some_and(|t| t.word.chars().nth(1).is_none() && t.tag.starts_with('d'))
+                && next.is_some_and(|t| {
+                    matches!(t.tag.as_bytes().first(), Some(b'v' | b'd' | b'p' | b'c'))
+                })
+        };
+        if crosses || split {
+            out.extend(inside);
+        }
+    });
+    out
+}
