@@ -30,6 +30,10 @@ pub enum Variant {
     Tw,
 }
 
+/// Characters of written Cantonese (`嘅`, `咗`, `喺`…), Hong Kong evidence. Not `係`, `呢` or
+/// `咁`, which standard written Chinese uses too.
+const CANTONESE: &str = "嘅咗唔喺哋㗎冇嚟佢啲嘢嗰咩噉嘥攞睇乜";
+
 /// Minimum share (percent) of the evidence one script needs for the text to count as that
 /// script; below it on both sides the text is [`Script::Mixed`].
 pub const SCRIPT_MAJORITY_PERCENT: usize = 80;
@@ -104,6 +108,11 @@ fn build_sets() -> Sets {
         hk.remove(&c);
         tw.remove(&c);
     }
+    // 台 is HKVariants' form of 臺, but Taiwan writes it at least as often (台灣, 台北): it
+    // tells the two apart no more than a common character does.
+    hk.remove(&'台');
+    // Written Cantonese: characters only Hong Kong text uses.
+    hk.extend(CANTONESE.chars());
     Sets { hans, hant, hk, tw }
 }
 
@@ -246,6 +255,9 @@ mod tests {
         for c in ['說', '著', '裡', '戶', '線'] {
             assert!(s.tw.contains(&c), "{c}");
         }
+        // Taiwan writes 台 as often as Hong Kong; Cantonese characters are Hong Kong's.
+        assert_eq!(detect_variant("台北市政府說，台灣的台風"), Some(Variant::Tw));
+        assert_eq!(detect_variant("記者唔使咁醒㗎，佢哋話"), Some(Variant::Hk));
     }
 
     #[test]

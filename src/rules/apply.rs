@@ -1,7 +1,7 @@
 //! Running a compiled profile over a document's lines.
 
 use super::pass::Lines;
-use super::{date, Profile, Rule, RuleAction};
+use super::{byline, date, Profile, Rule, RuleAction};
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 
 impl Profile {
@@ -73,7 +73,20 @@ impl Profile {
             }
             "title" => set_once(&mut doc.meta.title, || date::clean_name(&value())),
             "title_en" => set_once(&mut doc.meta.title_en, value),
-            "author" => set_once(&mut doc.meta.author, || date::clean_name(&value())),
+            "author" => {
+                // A role or an outlet where the name should be (`文｜《财经》特约撰稿人 金焱`):
+                // the byline reader finds the name in the line, or the slot stays empty.
+                let v = date::clean_name(&value());
+                let v = if byline::author_weak(Some(&v)) {
+                    byline::single(&line.text)
+                } else {
+                    Some(v)
+                };
+                match v {
+                    Some(v) => set_once(&mut doc.meta.author, || v),
+                    None => String::new(),
+                }
+            }
             "location" => set_once(&mut doc.meta.location, value),
             "cover_url" => set_once(&mut doc.meta.cover_url, value),
             "platform" => set_once(&mut doc.meta.platform, value),

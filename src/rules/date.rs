@@ -17,6 +17,7 @@ pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
         .expect("valid regex")
     });
     let text = weekday_dropped(&roc_to_gregorian(text));
+    let (text, afternoon) = half_day(&english_to_numeric(&text));
     let c = re.captures(&text)?;
     let num = |i: usize| c.get(i).map(|m| m.as_str().parse::<u32>().unwrap_or(0));
     let (y, mo, d) = (num(1)?, num(2)?, num(3)?);
@@ -26,6 +27,7 @@ pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
     let date = format!("{y:04}-{mo:02}-{d:02}");
     let Some(h) = num(4) else { return Some(date) };
     let (mi, s) = (num(5).unwrap_or(0), num(6).unwrap_or(0));
+    let h = if afternoon && h < 12 { h + 12 } else { h };
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
@@ -34,6 +36,83 @@ pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
         format!("{}{:02}:{:02}", sign.as_str(), num(8).unwrap_or(0), num(9).unwrap_or(0))
     });
     Some(format!("{date}T{h:02}:{mi:02}:{s:02}{}", stated.as_deref().or(tz).unwrap_or("")))
+}
+
+/// English dates (`September 21, 2020`, `Sep. 21, 2020 10:05`, `21 September 2020`) →
+/// `2020-9-21 …`, the numeric form the pattern reads.
+fn english_to_numeric(text: &str) -> std::borrow::Cow<'_, str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:(?P<m1>[a-z]{3,9})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{4})|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>[a-z]{3,9})\.?,?\s+(?P<y2>\d{4}))(?P<rest>(?:[\sT,]+.*)?)$",
+        )
+        .expect("valid regex")
+    });
+    let Some(c) = re.captures(text) else { return text.into() };
+    let (m, d, y) = match (c.name("m1"), c.name("m2")) {
+        (Some(m), _) => (m, &c["d1"], &c["y1"]),
+        (None, Some(m)) => (m, &c["d2"], &c["y2"]),
+        (None, None) => return text.into(),
+    };
+    let Some(month) = month_number(m.as_str()) else { return text.into() };
+    let rest = c.name("rest").map_or("", |r| r.as_str().trim_start_matches([',', ' ']));
+    format!("{y}-{month}-{d} {rest}").into()
+}
+
+/// 1–12 for an English month name or its abbreviation (`Sept` too).
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let n = name.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| {
+            n.len() >= 3 && (m.starts_with(n.as_str()) || (n == "sept" && *m == "september"))
+        })
+        .map(|i| i as u32 + 1)
+}
+
+/// `下午 3:05` / `3:05 PM` is 15:05: the marker goes and the caller adds twelve hours.
+fn half_day(text: &str) -> (String, bool) {
+    let mut afternoon = false;
+    let mut out = text.to_owned();
+    for (marker, pm) in [
+        ("下午", true),
+        ("晚上", true),
+        ("傍晚", true),
+        ("上午", false),
+        ("早上", false),
+        ("凌晨", false),
+        ("中午", false),
+        ("PM", true),
+        ("pm", true),
+        ("p.m.", true),
+        ("AM", false),
+        ("am", false),
+        ("a.m.", false),
+    ] {
+        if let Some(at) = out.find(marker) {
+            // Only after the date: `2024年5月3日 下午3:05`, `2024-05-03 3:05 PM`.
+            if at >= 8 {
+                out.replace_range(at..at + marker.len(), " ");
+                afternoon |= pm;
+                break;
+            }
+        }
+    }
+    (out, afternoon)
 }
 
 /// `中華民國91年3月19日` (the ROC calendar, Taiwan) → `2002年3月19日`.
@@ -127,5 +206,12 @@ mod tests {
             "2024-05-03T10:00:00"
         );
         assert_eq!(normalize_date("昨天", tz), None);
+        assert_eq!(normalize_date("September 21, 2020", None).unwrap(), "2020-09-21");
+        assert_eq!(normalize_date("21 Sept 2020", None).unwrap(), "2020-09-21");
+        assert_eq!(normalize_date("Mon, Mar 4, 2024 10:05", None).unwrap(), "2024-03-04T10:05:00");
+        assert_eq!(normalize_date("Smarch 4, 2024", None), None);
+        assert_eq!(normalize_date("2024年5月3日 下午3:05", None).unwrap(), "2024-05-03T15:05:00");
+        assert_eq!(normalize_date("2024-05-03 3:05 PM", None).unwrap(), "2024-05-03T15:05:00");
+        assert_eq!(normalize_date("2024-05-03 上午11:05", None).unwrap(), "2024-05-03T11:05:00");
     }
 }

@@ -27,6 +27,7 @@
 //! rule, naming it; [`Profile::compile_all`] (`zhpipe check`) reports it up front.
 
 mod apply;
+pub(crate) mod byline;
 pub(crate) mod date;
 mod evidence;
 mod lazy;
@@ -323,6 +324,11 @@ impl Profile {
             }
         }
         Ok(false)
+    }
+
+    /// The offset (`+08:00`) the profile gives dates that carry none.
+    pub fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
     }
 
     /// Compiles every pattern now instead of when a line first reaches it, so that a

@@ -10,6 +10,7 @@
 
 mod boilerplate;
 mod furniture;
+mod head;
 mod header;
 mod layout;
 
@@ -38,6 +39,9 @@ pub struct StripConfig {
     pub wrappers: bool,
     /// Remove forum anti-copy jammer strings.
     pub jammers: bool,
+    /// Read title, byline and date from the page head where no rule found them, and drop a
+    /// site name after the title.
+    pub head_metadata: bool,
     /// Furniture classes for the head/tail scorer and profile cards (none: not run).
     pub boilerplate: Option<String>,
 }
@@ -52,6 +56,7 @@ impl Default for StripConfig {
             truncation: true,
             wrappers: true,
             jammers: true,
+            head_metadata: true,
             boilerplate: None,
         }
     }
@@ -101,6 +106,7 @@ impl Stage for Strip {
         if c.wrappers {
             dated = header::front_matter(doc, None);
             header::setext_headings(doc);
+            head::heading_title(doc);
         }
         if c.jammers {
             boilerplate::drop_jammers(doc);
@@ -114,14 +120,19 @@ impl Stage for Strip {
             b.apply_tail(doc);
         }
         let (mut site_suffixes, mut site_self_refs) = (Vec::new(), Vec::new());
+        let mut tz = None;
         for (profile, applies) in self.profiles.iter().zip(applicable) {
             if applies {
                 profile.apply(doc).map_err(failed)?;
+                tz = tz.or(profile.timezone());
                 site_suffixes.extend(profile.site_suffixes.iter().map(String::as_str));
                 site_self_refs.extend(profile.site_self_refs.iter().map(String::as_str));
             }
         }
         layout::trim_lines(doc);
+        if c.head_metadata {
+            head::read(doc, tz);
+        }
         if doc.meta.published.is_none() {
             doc.meta.published = dated;
         }
