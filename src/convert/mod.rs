@@ -12,6 +12,7 @@
 //! assert_eq!(Converter::get(Config::T2s).convert("乾燥的頭髮"), "干燥的头发");
 //! ```
 
+#[cfg(feature = "cli")]
 pub mod cli;
 mod dict;
 mod engine;

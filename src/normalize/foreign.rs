@@ -131,7 +131,7 @@ mod tests {
         let p = pieces("這個網站說「한국어 페이지」很好");
         assert_eq!(
             p.iter().filter(|x| x.1).map(|x| x.0.as_str()).collect::<Vec<_>>(),
-            ["한국어 페이지"]
+            ["한국어", "페이지"]
         );
     }
 
