@@ -50,6 +50,9 @@ fn repeated(unit: &str, bytes: usize, lines: usize) -> Vec<String> {
     vec![line; lines]
 }
 
+/// Builds a case's input lines for a size in bytes.
+type MakeInput = Box<dyn Fn(usize) -> Vec<String>>;
+
 fn scaling() {
     let cfg = RepairConfig::default();
     let moji = encoding_rs::WINDOWS_1252
@@ -60,7 +63,7 @@ fn scaling() {
         (0..n).map(|i| format!("术语{}（Term {i}）", "中".repeat(i % 5 + 1))).collect()
     };
     const BASE: usize = 256 * 1024;
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> Vec<String>>)> = vec![
+    let cases: Vec<(&str, MakeInput)> = vec![
         ("repair (a) one line", Box::new(|b| repeated("(a)", b, 1))),
         ("repair ? one line", Box::new(|b| repeated("?", b, 1))),
         ("repair 因?yàn) one line", Box::new(|b| repeated("因?yàn)", b, 1))),

@@ -191,6 +191,45 @@ pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mu
     }
 }
 
+/// A `?` that a replacing decoder (Python's, Java's, iconv's) printed for a pair it could
+/// not map: what [`drop_variants`] hypothesises for a pair dropped silently, in place of
+/// the `?` instead of before a unit. `leads` ranks the lead of the character hidden
+/// before `next`; when `next` is no character (another `?`: a whole character between
+/// two), the most frequent leads stand in.
+pub(super) fn printed_drop_variants(
+    h: Hyp,
+    next: Option<&Tok>,
+    leads: &[u8],
+    ctx: &Ctx,
+    out: &mut Vec<Ext>,
+) {
+    match next {
+        Some(t @ Tok { unit: Unit::Char(_) | Unit::ErrGloss(_), .. }) => {
+            drop_variants(h, t, leads, ctx, out)
+        }
+        _ => {
+            let any = Tok { unit: Unit::Char('\0'), start: 0, end: 0 };
+            drop_variants(h, &any, frequent_leads(), ctx, out)
+        }
+    }
+}
+
+/// Lead bytes by the general counts of the characters they start, most frequent first.
+fn frequent_leads() -> &'static [u8] {
+    static T: OnceLock<Vec<u8>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut v: Vec<(f32, u8)> = (0x81..=0xFEu8)
+            .map(|l| {
+                let n =
+                    (0x40..=0xFEu8).map(|t| general().unigram(u16::from_be_bytes([l, t]))).sum();
+                (n, l)
+            })
+            .collect();
+        v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        v.into_iter().map(|(_, l)| l).collect()
+    })
+}
+
 /// [`hidden_leads`] of one document (or of one block of a large one), by the two things
 /// they depend on besides the document: the unit's character and the next unit's. A damaged page repeats its pairs (two calls in
 /// three on the generated garbled pages), and each call ranks up to a hundred leads with a
@@ -272,8 +311,14 @@ mod tests {
         let toks: Vec<Vec<Tok>> = chars.iter().map(|c| tokenize(c)).collect();
         let m = DocModel::build(&chars, &toks);
         let memo = LeadsMemo::default();
-        let ctx =
-            Ctx { doc: &m.lm, table: &m.table, swallow: &m.swallow, chars: &m.chars, leads: &memo };
+        let ctx = Ctx {
+            doc: &m.lm,
+            table: &m.table,
+            swallow: &m.swallow,
+            chars: &m.chars,
+            leads: &memo,
+            printed: false,
+        };
         let units: Vec<Tok> = "的人口會國中增A,"
             .chars()
             .map(|c| Tok { unit: Unit::Char(c), start: 0, end: 1 })

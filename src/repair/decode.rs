@@ -7,7 +7,7 @@
 //! Glosses are checked, not decoded: the two bytes before each must spell a character
 //! with that reading. Each step is scored with the character language model.
 
-use super::candidates::{drop_variants, DocChars, LeadsMemo};
+use super::candidates::{drop_variants, printed_drop_variants, DocChars, LeadsMemo};
 use super::detect::Swallow;
 use super::gbk::{gbk, halfwidth, is_lead};
 use super::lm::{logp, CodeSet, DocLm, EOL, START};
@@ -34,6 +34,9 @@ pub struct Ctx<'a> {
     pub chars: &'a DocChars,
     /// Leads already ranked for hidden characters in this document (or block of it).
     pub leads: &'a LeadsMemo,
+    /// The damaging decoder printed `?` for pairs it could not map (Python's, Java's,
+    /// iconv's replacing modes) rather than dropping them silently.
+    pub printed: bool,
 }
 
 /// What one unit became.
@@ -74,6 +77,12 @@ fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
 /// Reconstructs one segment (which ends a paragraph) of the line `chars`; returns one
 /// [`UnitOut`] per token.
 pub fn decode_segment(toks: &[Tok], chars: &[char], ctx: &Ctx) -> Vec<UnitOut> {
+    decode_scored(toks, chars, ctx).0
+}
+
+/// [`decode_segment`] and the log-score of the best reconstruction (0 when the segment
+/// was decoded in step): how well the decoder model of `ctx` explains it.
+pub fn decode_scored(toks: &[Tok], chars: &[char], ctx: &Ctx) -> (Vec<UnitOut>, f32) {
     // Misalignment can only start at a gloss that ate its `(`: up to the first one the
     // decoder was in step, so only glosses need removing there.
     let first = toks
@@ -81,10 +90,13 @@ pub fn decode_segment(toks: &[Tok], chars: &[char], ctx: &Ctx) -> Vec<UnitOut> {
         .position(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
         .unwrap_or(toks.len());
     let (mut out, last, tail, matched) = aligned_prefix(&toks[..first]);
+    let mut score = 0.0;
     if first < toks.len() {
-        out.extend(search(&toks[first..], chars, last, tail, matched, ctx));
+        let (rest, s) = search(&toks[first..], chars, last, tail, matched, ctx);
+        out.extend(rest);
+        score = s;
     }
-    out
+    (out, score)
 }
 
 /// Units decoded in step: characters are themselves, glosses that fit their character
@@ -126,7 +138,7 @@ fn search(
     tail: u16,
     matched: bool,
     ctx: &Ctx,
-) -> Vec<UnitOut> {
+) -> (Vec<UnitOut>, f32) {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
     let root = Hyp {
         score: 0.0,
@@ -156,13 +168,22 @@ fn search(
             let heavy = rank < DROP_BEAM && h.score > best - HEAVY_MARGIN;
             exts.clear();
             expand(&Ext::new(*h), tok, toks.get(i + 1), &swallow, ctx, &mut exts);
-            if h.pending != NONE && heavy {
+            if h.pending != NONE && heavy && !ctx.printed {
                 bases.clear();
                 let leads = hidden.get_or_insert_with(|| ctx.leads.get(tok, toks.get(i + 1), ctx));
                 drop_variants(*h, tok, leads, ctx, &mut bases);
                 for b in &bases {
                     expand(b, tok, toks.get(i + 1), &swallow, ctx, &mut exts);
                 }
+            }
+            if h.pending != NONE && heavy && ctx.printed && tok.unit == Unit::Q {
+                // The `?` may be a pair a replacing decoder could not map.
+                let next = toks.get(i + 1);
+                let leads = match next {
+                    Some(t) => ctx.leads.get(t, toks.get(i + 2), ctx),
+                    None => std::rc::Rc::from([]),
+                };
+                printed_drop_variants(*h, next, &leads, ctx, &mut exts);
             }
             exts.retain(|e| e.ok);
             let rank_score = |e: &Ext| e.h.score + e.lookahead;
@@ -217,7 +238,7 @@ fn search(
     let end =
         |h: &Hyp| final_score(h) + if h.pending == NONE { logp(ctx.doc, h.last, EOL) } else { 0.0 };
     let best = beam.iter().max_by(|a, b| end(a).total_cmp(&end(b))).copied().unwrap_or(root);
-    backtrack(&nodes, best.node, toks.len())
+    (backtrack(&nodes, best.node, toks.len()), end(&best))
 }
 
 fn final_score(h: &Hyp) -> f32 {

@@ -163,6 +163,7 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         _ => RULE_PINYIN,
     };
     let model = detected.then(|| detect::DocModel::build(&chars, &toks));
+    let printed = model.as_ref().is_some_and(|m| prints_unmapped(m, &chars, &toks));
     let push = |part: &mut RepairOutput, i: usize, text: String| {
         let text = if cfg.mojibake { mojibake::fix_line(i, text, &mut part.edits) } else { text };
         part.lines.push(RepairedLine { text, src: (i, i) });
@@ -177,6 +178,7 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
             swallow: &m.swallow,
             chars: &m.chars,
             leads: &leads,
+            printed,
         });
         for (i, line) in (first..).zip(block) {
             match &ctx {
@@ -201,6 +203,34 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         out.edits.extend(part.edits);
     }
     out
+}
+
+/// Lines whose reconstruction decides which decoder damaged the document.
+const DECODER_SAMPLE: usize = 40;
+
+/// Whether the damaging decoder printed `?` for the pairs it could not map rather than
+/// dropping them: the two decoders are exclusive, so the one whose model explains the
+/// document's damaged lines better (the sum of their best reconstructions' log-scores,
+/// over the first [`DECODER_SAMPLE`] of them) is the document's.
+fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
+    let damaged = |t: &&Vec<Tok>| {
+        t.iter().any(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
+    };
+    let sample: Vec<usize> =
+        (0..toks.len()).filter(|&i| damaged(&&toks[i])).take(DECODER_SAMPLE).collect();
+    let score = |printed: bool| -> f32 {
+        let leads = LeadsMemo::default();
+        let ctx = Ctx {
+            doc: &m.lm,
+            table: &m.table,
+            swallow: &m.swallow,
+            chars: &m.chars,
+            leads: &leads,
+            printed,
+        };
+        sample.iter().map(|&i| decode::decode_scored(&toks[i], &chars[i], &ctx).1).sum()
+    };
+    !sample.is_empty() && score(true) > score(false)
 }
 
 /// Repairs mojibake in one line as the repair stage does (single-byte charsets, then GBK);

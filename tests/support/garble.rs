@@ -89,8 +89,16 @@ fn inject(bytes: &[u8], table: &Table) -> Vec<u8> {
     out
 }
 
+/// What the lossy decoder of step 3 does with a GBK pair it cannot map (private use):
+/// drop it silently, or print `?` for it (Python's, Java's and iconv's replacing modes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unmapped {
+    Drop,
+    Question,
+}
+
 /// Step 3: the lossy decoder.
-fn lossy_decode(bytes: &[u8]) -> String {
+fn lossy_decode(bytes: &[u8], unmapped: Unmapped) -> String {
     let trail = |b: u8| (0x40..=0x7E).contains(&b) || (0x80..=0xFE).contains(&b);
     let mut out = String::new();
     let mut i = 0;
@@ -108,6 +116,8 @@ fn lossy_decode(bytes: &[u8]) -> String {
                 s.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}');
             if !private {
                 out.push_str(&s);
+            } else if unmapped == Unmapped::Question {
+                out.push('?');
             }
             i += 2;
         } else {
@@ -130,17 +140,27 @@ pub fn halfwidth(s: &str) -> String {
 
 /// Damages one line; lines GBK cannot encode are left alone.
 pub fn garble_line(line: &str, table: &Table) -> String {
+    garble_line_with(line, table, Unmapped::Drop)
+}
+
+/// [`garble_line`] with the given decoder behaviour for unmapped pairs.
+pub fn garble_line_with(line: &str, table: &Table, unmapped: Unmapped) -> String {
     let Some(bytes) = gbk(&format!("<p>{line}</p>")) else {
         return line.to_string();
     };
-    let s = lossy_decode(&inject(&bytes, table));
+    let s = lossy_decode(&inject(&bytes, table), unmapped);
     let s = s.strip_prefix("<p>").unwrap_or(&s);
     halfwidth(s.strip_suffix("</p>").unwrap_or(s))
 }
 
 /// Damages a whole text, line by line.
 pub fn garble(text: &str, table: &Table) -> String {
-    text.lines().map(|l| garble_line(l, table)).collect::<Vec<_>>().join("\n")
+    garble_with(text, table, Unmapped::Drop)
+}
+
+/// [`garble`] with the given decoder behaviour for unmapped pairs.
+pub fn garble_with(text: &str, table: &Table, unmapped: Unmapped) -> String {
+    text.lines().map(|l| garble_line_with(l, table, unmapped)).collect::<Vec<_>>().join("\n")
 }
 
 /// What a perfect repair of `garble(text)` gives back: step 4 cannot be undone.
