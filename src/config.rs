@@ -285,7 +285,6 @@ fn describe_stage_error(text: &str, span: Range<usize>, e: &toml::de::Error) -> 
     }
 }
 
-
 /// Numbers in rule files, range-checked as they are read: used as
 /// `#[serde(deserialize_with = "…")]` on a field, the error is placed by the TOML reader at
 /// the value (the file's line and column), as any other mistake in the file.
