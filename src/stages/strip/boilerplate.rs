@@ -76,13 +76,21 @@ pub struct Boilerplate {
     reach: usize,
 }
 
+/// The lazy DFA's cache for the furniture classes (see [`Boilerplate::parse`]).
+const FURNITURE_DFA_BYTES: usize = 32 << 20;
+
 impl Boilerplate {
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Boilerplate> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let def: BoilerplateDef = toml::from_str(text)
             .map_err(|e| err(crate::toml_error::describe_toml_error(text, &e)))?;
-        let furniture =
-            RegexSet::new(&def.furniture).map_err(|e| err(format!("furniture: bad regex: {e}")))?;
+        // Unicode classes (`\W`, `\S`) in many alternatives make a lazy DFA with many
+        // states: with the default cache it is cleared line after line and the search falls
+        // back to the (several times slower) PikeVM. Lines are short; the room is cheap.
+        let furniture = regex::RegexSetBuilder::new(&def.furniture)
+            .dfa_size_limit(FURNITURE_DFA_BYTES)
+            .build()
+            .map_err(|e| err(format!("furniture: bad regex: {e}")))?;
         let cards = match def.cards.is_empty() {
             true => None,
             false => Some(
