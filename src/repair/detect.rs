@@ -161,6 +161,25 @@ pub struct DocModel {
     pub chars: DocChars,
 }
 
+impl DocModel {
+    /// The decoder's view of this model, with a memo of ranked leads and the decoder's
+    /// behaviour for unmapped pairs.
+    pub fn ctx<'a>(
+        &'a self,
+        leads: &'a super::candidates::LeadsMemo,
+        printed: bool,
+    ) -> super::decode::Ctx<'a> {
+        super::decode::Ctx {
+            doc: &self.lm,
+            table: &self.table,
+            swallow: &self.swallow,
+            chars: &self.chars,
+            leads,
+            printed,
+        }
+    }
+}
+
 /// What the document's trusted text says about ASCII next to other characters: the
 /// evidence for the byte the decoder swallowed after a lost one.
 pub struct Swallow {

@@ -172,14 +172,7 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         let mut part =
             RepairOutput { lines: Vec::with_capacity(block.len()), ..Default::default() };
         let leads = LeadsMemo::default();
-        let ctx = model.as_ref().map(|m| Ctx {
-            doc: &m.lm,
-            table: &m.table,
-            swallow: &m.swallow,
-            chars: &m.chars,
-            leads: &leads,
-            printed,
-        });
+        let ctx = model.as_ref().map(|m| m.ctx(&leads, printed));
         for (i, line) in (first..).zip(block) {
             match &ctx {
                 Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
@@ -220,14 +213,7 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
         (0..toks.len()).filter(|&i| damaged(&&toks[i])).take(DECODER_SAMPLE).collect();
     let score = |printed: bool| -> f32 {
         let leads = LeadsMemo::default();
-        let ctx = Ctx {
-            doc: &m.lm,
-            table: &m.table,
-            swallow: &m.swallow,
-            chars: &m.chars,
-            leads: &leads,
-            printed,
-        };
+        let ctx = m.ctx(&leads, printed);
         sample.iter().map(|&i| decode::decode_scored(&toks[i], &chars[i], &ctx).1).sum()
     };
     !sample.is_empty() && score(true) > score(false)
