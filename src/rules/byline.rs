@@ -2,6 +2,10 @@
 //! them. A name is taken only when it reads as one: two to four Han characters opening with
 //! a common surname (or a capitalised Latin name after an explicit separator).
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Role words of a byline, most specific first.
 const ROLES: &[&str] = &[
     "特约撰稿人",
@@ -46,6 +50,13 @@ pub fn byline(text: &str) -> Option<Vec<String>> {
         let close = t[open..].find([')', '）'])? + open;
         &t[open..close]
     };
+    // Most lines name no role: one automaton pass rules them out before the walk below,
+    // which tries every role at every character.
+    static ANY_ROLE: OnceLock<AhoCorasick> = OnceLock::new();
+    let any_role = ANY_ROLE.get_or_init(|| AhoCorasick::new(ROLES).expect("role words"));
+    if !any_role.is_match(scope) {
+        return None;
+    }
     // The last role word whose text after it reads as names: `文｜《财经》特约撰稿人 金焱`.
     let mut best = None;
     for (at, _) in scope.char_indices() {
