@@ -199,24 +199,7 @@ impl Pipeline {
             "jsonl" => false,
             _ => return Err(PyValueError::new_err("output must be 'records' or 'jsonl'")),
         };
-        let jobs = jobs_of(docs)?;
-        let (tx, rx) = mpsc::channel();
-        let pipeline = Arc::clone(&self.inner);
-        let pool2 = Arc::clone(&pool.inner);
-        pool.inner.spawn(move || {
-            use rayon::prelude::*;
-            let out: Vec<Done> = pool2.install(|| {
-                jobs.into_par_iter()
-                    .map(|job| {
-                        let (id, res) = run_one(&pipeline, job);
-                        // The records as one string; the document itself (its lines,
-                        // segments and audit) is dropped here, on the worker.
-                        (id, res.map(|doc| doc.jsonl().into_owned()))
-                    })
-                    .collect()
-            });
-            let _ = tx.send(out);
-        });
+        let rx = spawn_chunk(&self.inner, pool, jobs_of(docs)?, |done| done);
         Ok(Chunk { rx: std::sync::Mutex::new(Some(rx)), as_records })
     }
 
@@ -230,22 +213,8 @@ impl Pipeline {
         schema: &Bound<'_, PyAny>,
     ) -> PyResult<ArrowChunk> {
         let schema = arrow::import_schema(schema)?;
-        let jobs = jobs_of(docs)?;
-        let (tx, rx) = mpsc::channel();
-        let pipeline = Arc::clone(&self.inner);
-        let pool2 = Arc::clone(&pool.inner);
-        pool.inner.spawn(move || {
-            use rayon::prelude::*;
-            let done: Vec<Done> = pool2.install(|| {
-                jobs.into_par_iter()
-                    .map(|job| {
-                        let (id, res) = run_one(&pipeline, job);
-                        (id, res.map(|doc| doc.jsonl().into_owned()))
-                    })
-                    .collect()
-            });
-            let _ = tx.send(arrow::decode(schema, done));
-        });
+        let rx =
+            spawn_chunk(&self.inner, pool, jobs_of(docs)?, move |done| arrow::decode(schema, done));
         Ok(ArrowChunk { rx: std::sync::Mutex::new(Some(rx)) })
     }
 }
@@ -291,6 +260,33 @@ fn take_receiver<T>(
         .map_err(|_| ZhpipeError::new_err("chunk lock poisoned"))?
         .take()
         .ok_or_else(|| ZhpipeError::new_err("chunk already collected"))
+}
+
+/// Runs a chunk's documents on `pool` without holding the caller, in order, each as its
+/// records in one JSONL string (the document itself — lines, segments, audit — is dropped
+/// on the worker); `finish` turns the results into what the chunk's `wait()` returns.
+fn spawn_chunk<T: Send + 'static>(
+    pipeline: &Arc<zhpipe::Pipeline>,
+    pool: &Pool,
+    jobs: Vec<Job>,
+    finish: impl FnOnce(Vec<Done>) -> T + Send + 'static,
+) -> mpsc::Receiver<T> {
+    let (tx, rx) = mpsc::channel();
+    let pipeline = Arc::clone(pipeline);
+    let workers = Arc::clone(&pool.inner);
+    pool.inner.spawn(move || {
+        use rayon::prelude::*;
+        let done: Vec<Done> = workers.install(|| {
+            jobs.into_par_iter()
+                .map(|job| {
+                    let (id, res) = run_one(&pipeline, job);
+                    (id, res.map(|doc| doc.jsonl().into_owned()))
+                })
+                .collect()
+        });
+        let _ = tx.send(finish(done));
+    });
+    rx
 }
 
 type Done = (String, Result<String, DocError>);
