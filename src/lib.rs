@@ -82,6 +82,7 @@
 
 pub mod batch;
 pub mod blocks;
+mod chars;
 pub mod config;
 pub mod convert;
 pub mod document;

@@ -29,6 +29,7 @@ use jieba_rs::Jieba;
 
 use super::engine::Matcher;
 use super::{Config, DictId};
+use crate::chars::is_han;
 
 /// The multi-character keys of STPhrases (union), with `"1"` for those whose value differs
 /// from converting their characters one by one, `"0"` for the others.
@@ -72,10 +73,6 @@ const MIN_CROSSING_FREQ: usize = 100;
 
 /// Characters of context taken on each side of a match for jieba.
 const CONTEXT: usize = 4;
-
-fn is_han(c: char) -> bool {
-    crate::normalize::is_han(c)
-}
 
 /// Byte offsets where `text` must be cut so that no phrase match crosses a word (see the
 /// module docs), in increasing order.

@@ -6,6 +6,7 @@
 
 use super::content::{is_block, is_link_list, Analysis, Drop};
 use super::dom::{Data, Dom, NodeId};
+use crate::chars::is_unspaced;
 use crate::document::{Line, Span};
 
 /// A subtree left out of the text, for the audit trail.
@@ -37,10 +38,6 @@ pub struct Renderer {
     /// between words, but none between Han characters).
     space_due: bool,
     space_had_newline: bool,
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
 enum Step {
@@ -219,7 +216,7 @@ impl Renderer {
             }
             return;
         };
-        if self.space_had_newline && is_cjk(prev) && is_cjk(next) {
+        if self.space_had_newline && is_unspaced(prev) && is_unspaced(next) {
             return;
         }
         self.cur.push(' ');

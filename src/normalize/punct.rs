@@ -6,24 +6,7 @@ use regex::Regex;
 
 use super::pass::{may_change, pass};
 
-/// A Han ideograph or kana.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F
-        | 0x3040..=0x30FF | 0x3005 | 0x3007)
-}
-
-/// Full-width (CJK) punctuation: CJK symbols block, full-width forms that are not letters or
-/// digits, and the ellipsis / em dash used in Chinese.
-pub fn is_cjk_punct(c: char) -> bool {
-    matches!(c as u32,
-        0x3001..=0x3004 | 0x3008..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20
-        | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0x2026 | 0x2014)
-}
-
-pub(super) fn is_cjk(c: char) -> bool {
-    is_han(c) || is_cjk_punct(c)
-}
+pub use crate::chars::{is_cjk, is_cjk_punct, is_han};
 
 pub(super) fn is_hspace(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')

@@ -11,8 +11,9 @@ use std::sync::OnceLock;
 
 pub const RULE_GBK: &str = "repair.mojibake-gbk";
 
+/// What a span decoded from wrong-charset bytes must consist of to be taken as text.
 fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+    crate::chars::is_ideograph(c) || crate::chars::is_cjk_symbol_or_form(c)
 }
 
 /// GBK bytes of a character that a GBK decoder produced from non-ASCII bytes.

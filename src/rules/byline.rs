@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+pub use crate::chars::is_han;
 use aho_corasick::AhoCorasick;
 
 /// Role words of a byline, most specific first.
@@ -154,10 +155,6 @@ fn trim_name(run: &str, after: &str) -> Option<String> {
         })
         || name.len() < run.len();
     (end_ok && (2..=4).contains(&n)).then(|| name.to_owned())
-}
-
-pub fn is_han(c: char) -> bool {
-    crate::normalize::is_han(c)
 }
 
 /// Common Chinese surnames, Simplified and Traditional forms (single characters).

@@ -1,6 +1,7 @@
 //! Detectors that need the whole document rather than one line: a page title repeated in
 //! the body, a site name injected into sentences, an article cut off mid-sentence.
 
+use crate::chars::is_ideograph as is_cjk;
 use crate::document::{Action, AuditEntry, Document, Span};
 
 /// Removes body lines, near the top, that only repeat the extracted title.
@@ -131,10 +132,6 @@ fn cut(text: &str, name: &str, at: &[usize]) -> (String, Vec<u32>) {
     }
     out.push_str(&text[last..]);
     (out, cols)
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// An article whose last line stops on an ellipsis right after a word was cut off by the
