@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
@@ -43,106 +43,100 @@ pub trait Stage: Send + Sync + fmt::Debug {
     }
 }
 
-/// The stages in their fixed order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[serde(rename_all = "lowercase")]
-pub enum StageKind {
-    /// Bytes → lines of text.
-    Decode,
-    /// Undoes encoding damage.
-    Repair,
-    /// Removes boilerplate, extracts metadata.
-    Strip,
-    /// Both scripts, punctuation and spacing.
-    Normalize,
-    /// Lines → typed segments with speakers.
-    Segment,
-    /// Segments → JSONL records.
-    Emit,
+/// The stage table: each stage's variant, its name (in pipeline files, audit entries and
+/// the command line), its module, its parameters and how it is built. `StageKind`,
+/// `StageConfig` and their methods are generated from it, so adding a stage is one row here
+/// (and its module).
+macro_rules! stage_table {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:literal, $module:ident::$config:ident,
+            |$c:ident, $res:ident| $build:expr;
+    )*) => {
+        /// The stages in their fixed order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+        #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+        pub enum StageKind {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $name)]
+                #[cfg_attr(feature = "cli", value(name = $name))]
+                $variant,
+            )*
+        }
+
+        impl StageKind {
+            /// Every stage, in pipeline order.
+            pub const ALL: [StageKind; stage_table!(@count $($variant)*)] =
+                [$(StageKind::$variant),*];
+
+            /// The stage's name in pipeline files, audit entries and the command line.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(StageKind::$variant => $name,)*
+                }
+            }
+        }
+
+        /// A stage as written in a pipeline file: `type` names the stage, the other keys are
+        /// its parameters.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "type")]
+        #[allow(missing_docs)] // One variant per stage, named as in `StageKind`.
+        pub enum StageConfig {
+            $(#[serde(rename = $name)] $variant($module::$config),)*
+        }
+
+        impl StageConfig {
+            /// Reads `text` as the parameters of the stage named `kind` (without its `type`
+            /// key): an error then carries the position of the offending key, which reading
+            /// through the tagged enum loses. Unknown stage names read as nothing.
+            pub fn read_params(kind: &str, text: &str) -> Result<(), toml::de::Error> {
+                match kind {
+                    $($name => toml::from_str::<$module::$config>(text).map(drop),)*
+                    _ => Ok(()),
+                }
+            }
+
+            /// Which stage this configures.
+            pub fn kind(&self) -> StageKind {
+                match self {
+                    $(StageConfig::$variant(_) => StageKind::$variant,)*
+                }
+            }
+
+            /// Compiles the stage, loading any rule files it names through `res`.
+            pub fn build(&self, res: &Resources) -> Result<Box<dyn Stage>> {
+                Ok(match self {
+                    $(StageConfig::$variant($c) => {
+                        let $res = res;
+                        $build
+                    })*
+                })
+            }
+        }
+    };
+    (@count) => { 0 };
+    (@count $head:ident $($tail:ident)*) => { 1 + stage_table!(@count $($tail)*) };
 }
 
-impl StageKind {
-    /// Every stage, in pipeline order.
-    pub const ALL: [StageKind; 6] = [
-        StageKind::Decode,
-        StageKind::Repair,
-        StageKind::Strip,
-        StageKind::Normalize,
-        StageKind::Segment,
-        StageKind::Emit,
-    ];
-
-    /// The stage's name in pipeline files, audit entries and the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            StageKind::Decode => "decode",
-            StageKind::Repair => "repair",
-            StageKind::Strip => "strip",
-            StageKind::Normalize => "normalize",
-            StageKind::Segment => "segment",
-            StageKind::Emit => "emit",
-        }
-    }
+stage_table! {
+    /// Bytes → lines of text.
+    Decode = "decode", decode::DecodeConfig, |c, _res| Box::new(decode::Decode::new(c.clone()));
+    /// Undoes encoding damage.
+    Repair = "repair", repair::RepairStageConfig, |c, _res| Box::new(repair::Repair::new(c.clone()));
+    /// Removes boilerplate, extracts metadata.
+    Strip = "strip", strip::StripConfig, |c, res| Box::new(strip::Strip::new(c, res)?);
+    /// Both scripts, punctuation and spacing.
+    Normalize = "normalize", normalize::NormalizeConfig, |c, res| Box::new(normalize::Normalize::new(c, res)?);
+    /// Lines → typed segments with speakers.
+    Segment = "segment", segment::SegmentConfig, |c, res| Box::new(segment::Segment::new(c, res)?);
+    /// Segments → JSONL records.
+    Emit = "emit", emit::EmitConfig, |c, res| Box::new(emit::Emit::new(c, res)?);
 }
 
 impl fmt::Display for StageKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// A stage as written in a pipeline file: `type` names the stage, the other keys are its
-/// parameters.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-#[allow(missing_docs)] // One variant per stage, named as in `StageKind`.
-pub enum StageConfig {
-    Decode(decode::DecodeConfig),
-    Repair(repair::RepairStageConfig),
-    Strip(strip::StripConfig),
-    Normalize(normalize::NormalizeConfig),
-    Segment(segment::SegmentConfig),
-    Emit(emit::EmitConfig),
-}
-
-impl StageConfig {
-    /// Reads `text` as the parameters of the stage named `kind` (without its `type` key):
-    /// an error then carries the position of the offending key, which reading through the
-    /// tagged enum loses. Unknown stage names read as nothing.
-    pub fn read_params(kind: &str, text: &str) -> Result<(), toml::de::Error> {
-        match kind {
-            "decode" => toml::from_str::<decode::DecodeConfig>(text).map(drop),
-            "repair" => toml::from_str::<repair::RepairStageConfig>(text).map(drop),
-            "strip" => toml::from_str::<strip::StripConfig>(text).map(drop),
-            "normalize" => toml::from_str::<normalize::NormalizeConfig>(text).map(drop),
-            "segment" => toml::from_str::<segment::SegmentConfig>(text).map(drop),
-            "emit" => toml::from_str::<emit::EmitConfig>(text).map(drop),
-            _ => Ok(()),
-        }
-    }
-
-    /// Which stage this configures.
-    pub fn kind(&self) -> StageKind {
-        match self {
-            StageConfig::Decode(_) => StageKind::Decode,
-            StageConfig::Repair(_) => StageKind::Repair,
-            StageConfig::Strip(_) => StageKind::Strip,
-            StageConfig::Normalize(_) => StageKind::Normalize,
-            StageConfig::Segment(_) => StageKind::Segment,
-            StageConfig::Emit(_) => StageKind::Emit,
-        }
-    }
-
-    /// Compiles the stage, loading any rule files it names through `res`.
-    pub fn build(&self, res: &Resources) -> Result<Box<dyn Stage>> {
-        Ok(match self {
-            StageConfig::Decode(c) => Box::new(decode::Decode::new(c.clone())),
-            StageConfig::Repair(c) => Box::new(repair::Repair::new(c.clone())),
-            StageConfig::Strip(c) => Box::new(strip::Strip::new(c, res)?),
-            StageConfig::Normalize(c) => Box::new(normalize::Normalize::new(c, res)?),
-            StageConfig::Segment(c) => Box::new(segment::Segment::new(c, res)?),
-            StageConfig::Emit(c) => Box::new(emit::Emit::new(c, res)?),
-        })
     }
 }
