@@ -151,21 +151,6 @@ fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
     line.text = kept;
 }
 
-pub(super) fn audit_removal<'a>(
-    doc: &mut Document,
-    rule: &Rule,
-    mut lines: impl Iterator<Item = &'a Line>,
-) {
-    let Some(first) = lines.next() else { return };
-    let (mut span, mut text) = (first.src, first.text.clone());
-    for line in lines {
-        span = span.join(line.src);
-        text.push('\n');
-        text.push_str(&line.text);
-    }
-    doc.record(AuditEntry::new("strip", rule.id.clone(), Action::Remove, span, text));
-}
-
 fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {
     if line.text == new {
         return;

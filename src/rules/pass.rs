@@ -8,10 +8,9 @@
 
 use std::ops::Range;
 
-use super::apply::audit_removal;
 use super::scan::LineFilter;
 use super::{Profile, Rule, RuleAction};
-use crate::document::{Document, Line};
+use crate::document::{Action, AuditEntry, Document, Line};
 
 impl Profile {
     /// Applies every rule in order; each rule sees the lines the previous ones left. An
@@ -198,4 +197,16 @@ impl<'a> Lines<'a> {
         }
         self.lines
     }
+}
+
+/// Records the removal of `lines` (joined into one entry) by `rule`.
+fn audit_removal<'a>(doc: &mut Document, rule: &Rule, mut lines: impl Iterator<Item = &'a Line>) {
+    let Some(first) = lines.next() else { return };
+    let (mut span, mut text) = (first.src, first.text.clone());
+    for line in lines {
+        span = span.join(line.src);
+        text.push('\n');
+        text.push_str(&line.text);
+    }
+    doc.record(AuditEntry::new("strip", rule.id.clone(), Action::Remove, span, text));
 }
