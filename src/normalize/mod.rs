@@ -13,7 +13,8 @@ mod script;
 pub use foreign::{is_kana_or_hangul, split as split_foreign};
 pub use gloss::{extract_glosses, is_english, Gloss, Glosses};
 pub use mixed::repair_hant;
-pub use punct::{is_cjk_punct, is_han, normalize_punct, normalize_punct_changed};
+pub use pass::{normalize_punct, normalize_punct_changed};
+pub use punct::{is_cjk_punct, is_han};
 pub use script::{
     detect_script, detect_variant, script_evidence, Evidence, Script, Variant,
     SCRIPT_MAJORITY_PERCENT,

@@ -1,4 +1,5 @@
-//! One punctuation-and-spacing pass, on bytes.
+//! Punctuation and spacing normalisation for Chinese text ([`normalize_punct`]): passes
+//! repeated to a fixed point. One pass works on bytes.
 //!
 //! A pass only ever rewrites ASCII `, ? : ; ! ( ) .`, `…` and horizontal space; everything
 //! else is copied. So it jumps from one of those bytes to the next, copies the text between
@@ -362,6 +363,41 @@ pub(super) fn pass(text: &str) -> Option<String> {
     let mid = punctuation(text, &spans);
     let changed = spacing(mid.text.as_deref().unwrap_or(text), &mid.prot, &mid.spaces);
     changed.or(mid.text)
+}
+
+/// Normalises punctuation and spacing inside Chinese text: ASCII `, ? : ; !` next to Chinese
+/// become `，？：；！`; parentheses holding or following Chinese become `（）`; `...` and `…..`
+/// next to Chinese become `……`; stray spaces between Chinese characters (and next to
+/// full-width punctuation) are removed, and runs of spaces between Chinese and Latin text are
+/// reduced to one (none is added). English, numbers (`5,000`, `0.25-0.30`, `24/7`, `10:30`),
+/// URLs, e-mail addresses and `inline code` are left alone; letters and digits are never
+/// width-folded. Idempotent.
+pub fn normalize_punct(text: &str) -> String {
+    normalize_punct_changed(text).unwrap_or_else(|| text.to_owned())
+}
+
+/// [`normalize_punct`], or `None` when it would return `text` unchanged.
+pub fn normalize_punct_changed(text: &str) -> Option<String> {
+    // A pass only ever rewrites these characters (and removes horizontal space): a text
+    // without any of them is its own normal form. Every rewrite also needs a Chinese
+    // character or full-width punctuation nearby, so all-ASCII text (English lines) is too.
+    if text.is_ascii() || !may_change(text) {
+        return None;
+    }
+    // A pass is a function of its input: an unchanged text is a fixed point, and so is one
+    // without a character a pass can rewrite (often the case once the first pass made the
+    // punctuation full-width).
+    let mut cur = pass(text)?;
+    for _ in 0..4 {
+        if !may_change(&cur) {
+            break;
+        }
+        match pass(&cur) {
+            Some(next) => cur = next,
+            None => break,
+        }
+    }
+    (cur != text).then_some(cur)
 }
 
 #[cfg(test)]
