@@ -173,7 +173,7 @@ fn article(pipeline: &zhpipe::Pipeline, id: &str, doc: &str) -> String {
     let d = pipeline
         .process_until(id, doc.as_bytes().to_vec(), zhpipe::StageKind::Strip)
         .unwrap_or_else(|e| panic!("{id}: {e}"));
-    zhpipe::render::text_after(&d, zhpipe::StageKind::Strip)
+    zhpipe::text_after(&d, zhpipe::StageKind::Strip)
 }
 
 fn parse_size(s: &str) -> usize {

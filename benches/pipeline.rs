@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use zhpipe::convert::{Config, Converter};
-use zhpipe::stages::emit::default_jieba;
+use zhpipe::default_jieba;
 use zhpipe::{Document, Pipeline, StageKind};
 
 // The CLI's allocator, so stage figures match what `zhpipe run` does.

@@ -7,7 +7,7 @@
 //! (`-- --scaling` for the scaling part only).
 
 use std::time::Instant;
-use zhpipe::repair::{repair, RepairConfig};
+use zhpipe::{repair, RepairConfig};
 
 const SEED: &str = include_str!("../corpus/seeds/002_5aa0d993a0d6d584.txt");
 const CLEAN: &[&str] = &[
@@ -80,7 +80,7 @@ fn scaling() {
             let t = if name.starts_with("gloss") {
                 best_of_three(|| {
                     for l in &refs {
-                        std::hint::black_box(zhpipe::normalize::extract_glosses(l));
+                        std::hint::black_box(zhpipe::extract_glosses(l));
                     }
                 })
             } else {

@@ -15,11 +15,14 @@ use serde::Serialize;
 /// An inclusive range of 1-based source line numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
+    /// First source line.
     pub first: u32,
+    /// Last source line.
     pub last: u32,
 }
 
 impl Span {
+    /// The span of line `n` alone.
     pub fn line(n: u32) -> Span {
         Span { first: n, last: n }
     }
@@ -29,6 +32,7 @@ impl Span {
         Span { first: self.first.min(other.first), last: self.last.max(other.last) }
     }
 
+    /// `[first, last]`, as records write it.
     pub fn as_pair(self) -> [u32; 2] {
         [self.first, self.last]
     }
@@ -39,19 +43,28 @@ impl Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockKind {
+    /// A heading.
     Heading,
+    /// A paragraph of running text.
     Paragraph,
+    /// A speaker's turn in a transcript.
     Turn,
+    /// A pulled-out highlight (editor's emphasis, key quote box).
     Highlight,
+    /// A quotation.
     Quote,
+    /// An editor's or translator's note.
     Note,
+    /// A summary or lead paragraph.
     Summary,
 }
 
 /// One line of the current text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
+    /// The current text.
     pub text: String,
+    /// The source lines it came from.
     pub src: Span,
     /// What the line is, when a stage has decided it (`None`: ordinary text).
     pub kind: Option<BlockKind>,
@@ -62,10 +75,12 @@ pub struct Line {
 }
 
 impl Line {
+    /// A line of `text` from the source lines `src`, with nothing else known yet.
     pub fn new(text: impl Into<String>, src: Span) -> Line {
         Line { text: text.into(), src, kind: None, scripts: None, glosses: Vec::new() }
     }
 
+    /// Whether the line holds only white space.
     pub fn is_blank(&self) -> bool {
         self.text.trim().is_empty()
     }
@@ -74,7 +89,9 @@ impl Line {
 /// A text in Simplified and Traditional script, plus its language.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Scripts {
+    /// The text in Simplified script.
     pub zh_hans: String,
+    /// The text in Traditional script.
     pub zh_hant: String,
     /// `true` when the text is English and was not converted.
     pub english: bool,
@@ -93,26 +110,36 @@ pub struct Source {
     pub encoding: Option<String>,
     /// How sure the decoder is of `encoding`, 0 to 1.
     pub confidence: Option<f32>,
+    /// Size of the input in bytes.
     pub bytes: u64,
+    /// SHA-256 of the input bytes, hex.
     pub sha256: String,
 }
 
 /// Document-level metadata, filled by the stages that find it.
 #[derive(Debug, Clone, Default)]
 pub struct Metadata {
+    /// The platform the rules recognised (`wechat`, `netease`, …).
     pub platform: Option<String>,
+    /// The article title.
     pub title: Option<String>,
     /// `title` in both scripts, set by `normalize`.
     pub title_scripts: Option<Scripts>,
+    /// An English title, when the page gives one.
     pub title_en: Option<String>,
+    /// The byline.
     pub author: Option<String>,
     /// ISO 8601, with offset when the source gives or implies one.
     pub published: Option<String>,
+    /// Where the article was filed from.
     pub location: Option<String>,
+    /// URLs of the original publication.
     pub source_urls: Vec<String>,
+    /// The cover image.
     pub cover_url: Option<String>,
     /// Targets of links whose text was kept in the body.
     pub links: Vec<String>,
+    /// Whether the article was cut off by the scraper.
     pub truncated: bool,
     /// `hans`, `hant` or `mixed`, set by `normalize`.
     pub script: Option<String>,
@@ -158,19 +185,27 @@ fn push_new(list: &mut Vec<String>, seen: &mut std::collections::HashSet<String>
 /// A person speaking in a transcript.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Speaker {
+    /// The speaker's id within the document, the same on every turn of that speaker.
     pub id: String,
+    /// The name in Simplified script.
     pub zh_hans: Option<String>,
+    /// The name in Traditional script.
     pub zh_hant: Option<String>,
+    /// The English name, when the text gives one.
     pub en: Option<String>,
+    /// The role (`主持人`, `记者`, …), when the text gives one.
     pub role: Option<String>,
 }
 
 /// An English term found in Chinese text, with the Chinese it glosses when there is one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnSpan {
+    /// The English text.
     pub en: String,
+    /// The Chinese it glosses, in Simplified script.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zh_hans: Option<String>,
+    /// The Chinese it glosses, in Traditional script.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zh_hant: Option<String>,
 }
@@ -178,12 +213,15 @@ pub struct EnSpan {
 /// One output unit: a heading, paragraph, speaker turn, highlight, quote, note or summary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
+    /// What the segment is.
     pub kind: BlockKind,
     /// The heading this segment falls under, in both scripts.
     pub section: Option<Scripts>,
+    /// Who speaks, for turns.
     pub speaker: Option<Speaker>,
     /// Paragraphs of the segment, in order (a turn may span several).
     pub lines: Vec<Line>,
+    /// Source lines covered.
     pub src: Span,
     /// Stage directions such as `（笑）`, also left in the text.
     pub directions: Vec<String>,
@@ -192,9 +230,11 @@ pub struct Segment {
 /// What a stage did to the text: every removal, repair and reinterpretation is one entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
+    /// The stage that made the change.
     pub stage: &'static str,
     /// The rule that fired, as named in the rule data (`strip.wechat.follow-prompt`).
     pub rule: String,
+    /// What was done.
     pub action: Action,
     /// Source lines concerned.
     pub lines: [u32; 2],
@@ -206,6 +246,7 @@ pub struct AuditEntry {
     /// The text after, for replacements and extractions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// How sure a repair is (0 to 1), for repairs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
@@ -232,22 +273,26 @@ impl AuditEntry {
         }
     }
 
+    /// The 1-based column (in chars) the edit starts at.
     pub fn at(mut self, column: u32) -> AuditEntry {
         self.column = Some(column);
         self
     }
 
+    /// The text after the edit.
     pub fn to(mut self, after: impl Into<String>) -> AuditEntry {
         self.after = Some(after.into());
         self
     }
 
+    /// How sure the stage is of the edit (0 to 1).
     pub fn confidence(mut self, confidence: f32) -> AuditEntry {
         self.confidence = Some(confidence);
         self
     }
 }
 
+/// What an audit entry did to the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
@@ -266,14 +311,19 @@ pub enum Action {
 pub struct Document {
     /// The file stem (or the record id for JSONL input).
     pub id: String,
+    /// Where the input came from.
     pub source: Source,
     /// The bytes as read; kept so any stage (and the audit) can refer back to them.
     pub raw: Arc<[u8]>,
     /// The text as decoded, before any stage changed it.
     pub original: Arc<str>,
+    /// The current text, as lines.
     pub lines: Vec<Line>,
+    /// What the stages extracted.
     pub meta: Metadata,
+    /// The output units, filled by `segment`.
     pub segments: Vec<Segment>,
+    /// Every removal, repair and flag, in order.
     pub audit: Vec<AuditEntry>,
     /// Counters each stage adds to (`strip.lines_removed`, …); sorted for stable output.
     pub stats: BTreeMap<String, u64>,
@@ -287,6 +337,7 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document named `id` read from `path`, before any stage ran.
     pub fn new(id: impl Into<String>, path: impl Into<String>, raw: impl Into<Arc<[u8]>>) -> Self {
         let raw: Arc<[u8]> = raw.into();
         let source = Source { path: path.into(), bytes: raw.len() as u64, ..Source::default() };
@@ -358,6 +409,7 @@ impl Document {
         }
     }
 
+    /// Appends `entry` to the audit trail.
     pub fn record(&mut self, entry: AuditEntry) {
         self.audit.push(entry);
     }

@@ -7,7 +7,7 @@
 //!
 //! decode → repair → strip → normalize → segment → emit
 //!
-//! Each stage is a module under `src/stages/` implementing [`stages::Stage`]; each edits a
+//! Each stage is a module under `src/stages/` implementing [`Stage`]; each edits a
 //! [`Document`] whose lines remember the source lines they came from, and records what it
 //! removed or changed in the document's audit trail.
 //!
@@ -34,7 +34,7 @@
 //!   runs one document ([`Pipeline::process_bytes`], or up to a stage with
 //!   [`Pipeline::process_until`]). [`config::PipelineFile`] is a parsed pipeline file.
 //! - [`Document`] is what the stages edit: lines with their source lines, metadata,
-//!   segments, the audit trail ([`render`] writes it as JSONL), the records.
+//!   segments, the audit trail ([`audit_jsonl`] writes it as JSONL), the records.
 //! - [`input`] turns paths, `-` and JSONL streams into documents to read
 //!   ([`input::open`]); [`batch::run`] runs them on a thread pool and writes records in
 //!   input order, within [`batch::BatchOptions`]' memory bounds; [`output`] writes files
@@ -79,25 +79,29 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
+// The public modules: what a library caller builds on.
 pub mod batch;
-pub mod blocks;
-mod chars;
 pub mod config;
 pub mod convert;
 pub mod document;
 pub mod error;
 pub mod golden;
-pub mod html;
 pub mod input;
-pub mod normalize;
 pub mod output;
 pub mod pipeline;
-pub mod render;
-pub mod repair;
-pub mod resources;
-pub mod rules;
-pub mod stages;
+
+// The stages and their text functions: reached through the re-exports below.
+mod blocks;
+mod chars;
+mod html;
+mod normalize;
+mod render;
+mod repair;
+mod resources;
+mod rules;
+mod stages;
 mod swar;
 #[cfg(test)]
 mod testing;
@@ -107,4 +111,21 @@ mod utf8;
 pub use document::Document;
 pub use error::{DocError, DocErrorKind, Error, Position};
 pub use pipeline::{Output, Pipeline};
-pub use stages::StageKind;
+
+// Stages, one at a time: what `--until`, audit entries and custom runs name.
+pub use stages::normalize::{Normalize, NormalizeConfig};
+pub use stages::{Stage, StageConfig, StageKind};
+
+// Renderings of a document part-way through the pipeline.
+pub use render::{audit_jsonl, text_after};
+
+// Text functions the stages are made of, usable on their own.
+pub use blocks::PARALLEL_MIN_BYTES;
+pub use normalize::{
+    detect_script, detect_variant, extract_glosses, is_english, normalize_punct, Script, Variant,
+};
+pub use repair::{
+    fix_mojibake_line, repair, RepairConfig, RepairEdit, RepairOutput, RULE_DROPPED,
+    RULE_GLOSS_TABLE, RULE_LOW,
+};
+pub use stages::emit::default_jieba;

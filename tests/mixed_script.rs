@@ -6,8 +6,8 @@ use std::path::Path;
 
 use zhpipe::config::Resources;
 use zhpipe::convert::{Config, Converter, DictId};
-use zhpipe::normalize::Variant;
-use zhpipe::stages::normalize::{Normalize, NormalizeConfig};
+use zhpipe::Variant;
+use zhpipe::{Normalize, NormalizeConfig};
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);

@@ -1,7 +1,7 @@
 //! Tests for the pure normalisation functions (zhpipe::normalize).
 
 use zhpipe::convert::{Config, Converter};
-use zhpipe::normalize::{
+use zhpipe::{
     detect_script, detect_variant, extract_glosses, is_english, normalize_punct, Script, Variant,
 };
 

@@ -7,7 +7,7 @@ use support::garble::{
     Unmapped,
 };
 use zhpipe::convert::{Config, Converter};
-use zhpipe::repair::{repair, RepairConfig, RepairEdit, RepairOutput, RULE_GLOSS_TABLE};
+use zhpipe::{repair, RepairConfig, RepairEdit, RepairOutput, RULE_GLOSS_TABLE};
 
 const SEED_000: &str = include_str!("../corpus/seeds/000_3620cb2f54fea72b.txt");
 const SEED_001: &str = include_str!("../corpus/seeds/001_0344942ce37c68b2.txt");
@@ -321,7 +321,7 @@ fn garbled_text_is_detected_and_clean_after_repair() {
 #[test]
 fn a_large_garbled_document_repairs_every_copy_alike_in_blocks() {
     let seed: Vec<&str> = SEED_002.lines().collect();
-    let copies = zhpipe::stages::blocks::PARALLEL_MIN_BYTES / SEED_002.len() + 2;
+    let copies = zhpipe::PARALLEL_MIN_BYTES / SEED_002.len() + 2;
     let lines: Vec<&str> = (0..copies).flat_map(|_| seed.iter().copied()).collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
     let out = pool.install(|| repair(&lines, &RepairConfig::default()));
@@ -367,7 +367,7 @@ fn disabled_config_passes_through() {
 // ---- Mojibake: ftfy's test cases, and the corpus damaged each way. ----
 
 use support::mojibake::{misread_n, misread_span, Reading};
-use zhpipe::repair::fix_mojibake_line;
+use zhpipe::fix_mojibake_line;
 
 fn fix_text(text: &str) -> String {
     text.split('\n').map(|l| fix_mojibake_line(l).0).collect::<Vec<_>>().join("\n")
@@ -543,7 +543,7 @@ fn segments_carry_what_repair_did_and_below_threshold_applies() {
         assert!((0.0..=1.0).contains(&conf));
         assert_eq!(m["low_confidence"] == true, conf < 0.5, "{m}");
     }
-    let flagged = audit.iter().filter(|e| e.rule == zhpipe::repair::RULE_LOW).count();
+    let flagged = audit.iter().filter(|e| e.rule == zhpipe::RULE_LOW).count();
     let marked = low_of(&mark);
     assert!(flagged > 0 && !marked.is_empty(), "the simulated damage has low-confidence guesses");
     let (kept, _) = pipeline_records(&damaged, "keep-damaged");
@@ -552,7 +552,7 @@ fn segments_carry_what_repair_did_and_below_threshold_applies() {
     assert_ne!(kept_low, marked, "kept damaged, not the guess");
     let (dropped, audit) = pipeline_records(&damaged, "drop");
     assert!(low_of(&dropped).is_empty());
-    assert_eq!(audit.iter().filter(|e| e.rule == zhpipe::repair::RULE_DROPPED).count(), flagged);
+    assert_eq!(audit.iter().filter(|e| e.rule == zhpipe::RULE_DROPPED).count(), flagged);
     let n = |recs: &[serde_json::Value]| recs.iter().filter(|r| r["type"] == "segment").count();
     assert!(n(&dropped) < n(&mark));
     // Clean text carries no repair field.

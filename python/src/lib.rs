@@ -187,7 +187,7 @@ impl Pipeline {
         let job = Job { path: path.unwrap_or_else(|| id.clone()), id, bytes: input_bytes(text)? };
         let (id, res) = py.detach(|| run_one(&self.inner, job));
         let doc = res.map_err(|e| document_error(py, &id, &e))?;
-        records(py, &zhpipe::render::audit_jsonl(&doc))
+        records(py, &zhpipe::audit_jsonl(&doc))
     }
 
     /// Starts a chunk of documents on `pool` and returns at once; `Chunk.wait()` gives the

@@ -44,10 +44,14 @@ pub enum Format {
     Text,
 }
 
+/// How a batch runs: where it stops, what it writes, its memory bounds.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
+    /// The last stage run.
     pub until: StageKind,
+    /// What is written to `out`.
     pub format: Format,
+    /// Whether the audit trail is written to `Sinks::audit`.
     pub audit: bool,
     /// With `Format::Text`, put a `==> name <==` line before each document.
     pub headers: bool,
@@ -98,10 +102,15 @@ impl BatchOptions {
 /// Totals for the summary line.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Summary {
+    /// Documents processed.
     pub docs: u64,
+    /// Documents that failed.
     pub failed: u64,
+    /// Segments written.
     pub segments: u64,
+    /// Input bytes read.
     pub bytes: u64,
+    /// Wall-clock seconds.
     pub seconds: f64,
 }
 
@@ -112,6 +121,7 @@ impl Summary {
         self.bytes += done.bytes;
     }
 
+    /// Input throughput in MB/s (0 when no time passed).
     pub fn mb_per_s(&self) -> f64 {
         if self.seconds > 0.0 {
             self.bytes as f64 / 1e6 / self.seconds
@@ -132,11 +142,15 @@ struct Done {
 
 /// Sinks for the batch: records, the audit trail, errors and progress.
 pub struct Sinks<'a> {
+    /// Where records go, in input order.
     pub out: &'a mut dyn Write,
+    /// Where audit entries go, when asked for.
     pub audit: Option<&'a mut dyn Write>,
+    /// Called for each failed document.
     pub on_error: &'a mut dyn FnMut(&DocError),
     /// Lossy but accepted input (replaced bytes): the document is kept, the user is told.
     pub on_warning: &'a mut dyn FnMut(&str),
+    /// Called with (documents done, documents known) as the batch runs.
     pub on_progress: &'a mut dyn FnMut(u64, u64),
 }
 

@@ -15,6 +15,7 @@ use super::Config;
 /// the earlier file's entry kept for a key both have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[allow(clippy::enum_variant_names)]
+#[allow(missing_docs)] // One variant per OpenCC dictionary file, named after it.
 pub enum DictId {
     CjkCompat,
     HkPhrases,

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::Pipeline;
 
 #[derive(clap::Subcommand)]
+#[allow(missing_docs)] // clap reads doc comments as help text.
 pub enum GoldenCommand {
     /// Run the pipeline over CORPUS and compare every stage's output with GOLDEN; exits 0
     /// when all match, 1 on any difference, 2 on a usage or configuration error.
@@ -24,6 +25,7 @@ pub enum GoldenCommand {
 }
 
 #[derive(clap::Args)]
+#[allow(missing_docs)] // clap reads doc comments as help text.
 pub struct CommonArgs {
     /// Directory of documents (walked recursively, like `zhpipe run DIR`); ids and
     /// `source.path` are relative to it.
@@ -53,12 +55,14 @@ pub struct CommonArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // clap reads doc comments as help text.
 pub enum ReportFormat {
     Json,
     Junit,
 }
 
 #[derive(clap::Args)]
+#[allow(missing_docs)] // clap reads doc comments as help text.
 pub struct CheckArgs {
     #[command(flatten)]
     common: CommonArgs,
@@ -76,6 +80,7 @@ pub struct CheckArgs {
 }
 
 #[derive(clap::Args)]
+#[allow(missing_docs)] // clap reads doc comments as help text.
 pub struct BlessArgs {
     #[command(flatten)]
     common: CommonArgs,
@@ -87,6 +92,7 @@ pub struct BlessArgs {
     prune: bool,
 }
 
+/// Runs a `zhpipe golden` subcommand.
 pub fn run(cmd: GoldenCommand) -> Result<ExitCode, Error> {
     match cmd {
         GoldenCommand::Check(args) => check(args),

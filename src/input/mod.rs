@@ -31,19 +31,25 @@ pub enum InputFormat {
 pub struct Item {
     /// The name shown in messages and written as `source.path`.
     pub name: String,
+    /// The document id: the file stem, or the record id of a JSONL line.
     pub doc_id: String,
+    /// Where the bytes are.
     pub body: Body,
 }
 
+/// Where an input's bytes are.
 #[derive(Debug)]
 pub enum Body {
+    /// A file, read when its turn comes.
     File(PathBuf),
+    /// Bytes already in memory.
     Bytes(Vec<u8>),
     /// The input could not even be listed or parsed.
     Failed(DocError),
 }
 
 impl Item {
+    /// An input read from the file `path`.
     pub fn file(path: PathBuf) -> Item {
         let name = path.to_string_lossy().into_owned();
         Item { doc_id: doc_id_of(&name), name, body: Body::File(path) }

@@ -67,6 +67,7 @@ impl Entry {
 }
 
 impl Walk {
+    /// Walks `root` for files whose extension is one of `exts`.
     pub fn new(root: &Path, exts: &[String]) -> Walk {
         Walk {
             root: root.to_owned(),

@@ -10,15 +10,12 @@ mod punct;
 mod punct_ref;
 mod script;
 
-pub use foreign::{is_kana_or_hangul, split as split_foreign};
-pub use gloss::{extract_glosses, is_english, Gloss, Glosses};
+pub use foreign::split as split_foreign;
+pub use gloss::{extract_glosses, is_english, Glosses};
 pub use mixed::repair_hant;
 pub use pass::{normalize_punct, normalize_punct_changed};
-pub use punct::{is_cjk_punct, is_han};
-pub use script::{
-    detect_script, detect_variant, script_evidence, Evidence, Script, Variant,
-    SCRIPT_MAJORITY_PERCENT,
-};
+pub use punct::is_han;
+pub use script::{detect_script, detect_variant, Evidence, Script, Variant};
 
 /// Every line of every file under `corpus/`, and every whole file: the inputs on which the
 /// tests compare a fast path with its reference.

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-pub use crate::chars::{is_cjk, is_cjk_punct, is_han};
+pub use crate::chars::{is_cjk, is_han};
 
 pub(super) fn is_hspace(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')

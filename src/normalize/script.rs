@@ -204,12 +204,6 @@ impl Evidence {
     }
 }
 
-/// Counts of Simplified-only and Traditional-only characters in `text`.
-pub fn script_evidence(text: &str) -> (usize, usize) {
-    let e = Evidence::of(text);
-    (e.hans, e.hant)
-}
-
 /// Detects the script from characters that only one script uses (those that OpenCC's s2t
 /// changes but t2s does not, and vice versa). One script needs [`SCRIPT_MAJORITY_PERCENT`] of the
 /// evidence; a Simplified article quoting a Traditional name stays [`Script::Hans`].

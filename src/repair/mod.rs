@@ -107,20 +107,26 @@ pub struct RepairedLine {
 /// One change, for the audit trail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepairEdit {
+    /// The rule that made the edit (`repair.…`).
     pub rule: &'static str,
     /// 0-based input line.
     pub line: usize,
     /// 0-based char column in that input line.
     pub col: usize,
+    /// The text as it was.
     pub garbled: String,
+    /// The text as restored.
     pub restored: String,
     /// 0..1: how sure the reconstruction is of `restored`.
     pub confidence: f32,
 }
 
+/// What [`repair`] did to a document's lines.
 #[derive(Debug, Clone, Default)]
 pub struct RepairOutput {
+    /// The lines after repair.
     pub lines: Vec<RepairedLine>,
+    /// Every edit, in order.
     pub edits: Vec<RepairEdit>,
     /// Whether GBK pinyin-injection damage was detected in the document.
     pub detected: bool,

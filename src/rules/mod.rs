@@ -64,6 +64,8 @@ pub struct RuleSet {
 #[serde(deny_unknown_fields)]
 pub struct ProfileDef {
     pub id: String,
+    /// For the rule file's readers; the pipeline does not use it.
+    #[allow(dead_code)]
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
@@ -115,6 +117,8 @@ pub struct RuleDef {
     /// Fire only among the first N non-blank lines (page headers).
     #[serde(default, deserialize_with = "crate::config::numbers::at_least_one_opt")]
     pub within_first: Option<usize>,
+    /// For the rule file's readers; the pipeline does not use it.
+    #[allow(dead_code)]
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -144,6 +148,8 @@ pub enum RuleAction {
 /// A compiled profile.
 #[derive(Debug)]
 pub struct Profile {
+    /// As in the rule file (shown by `Debug`).
+    #[allow(dead_code)]
     pub id: String,
     /// The rule file it was loaded from (errors name it).
     pub source: PathBuf,

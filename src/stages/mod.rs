@@ -13,6 +13,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+// `super::blocks` for the stages that cut a large document into blocks.
+use crate::blocks;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 use crate::resources::Resources;
@@ -23,9 +25,6 @@ pub mod normalize;
 pub mod repair;
 pub mod segment;
 pub mod strip;
-
-/// Kept at its former path; the module is [`crate::blocks`], shared with `repair`.
-pub use crate::blocks;
 
 /// One processing step. Stages are built once from the pipeline file and shared by all
 /// worker threads, so they hold only immutable, precompiled data.

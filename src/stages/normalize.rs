@@ -19,6 +19,7 @@ use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evi
 use crate::normalize::{repair_hant, Script, Variant};
 use crate::resources::Resources;
 
+/// Parameters of the normalize stage.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormalizeConfig {
@@ -80,6 +81,7 @@ impl Conv {
     }
 }
 
+/// The normalize stage: both scripts, punctuation and spacing, English glosses.
 #[derive(Debug)]
 pub struct Normalize {
     punctuation: bool,
@@ -97,6 +99,7 @@ pub struct Normalize {
 }
 
 impl Normalize {
+    /// Builds the converters the configuration names, loading phrase files through `res`.
     pub fn new(cfg: &NormalizeConfig, res: &Resources) -> Result<Self> {
         let s2t_pairs = match &cfg.phrases {
             Some(name) => {

@@ -39,8 +39,8 @@ use crate::resources::Resources;
 use crate::rules::LineFilter;
 use crate::toml_error::describe_toml_error;
 
-pub use labels::{LabelAt, LabelFinder, LabelPattern, LabelRules};
-pub use speakers::{fold, Registry};
+pub use labels::{LabelFinder, LabelPattern, LabelRules};
+pub use speakers::Registry;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
