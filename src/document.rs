@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::stages::StageKind;
+
 /// An inclusive range of 1-based source line numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
@@ -231,7 +233,7 @@ pub struct Segment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
     /// The stage that made the change.
-    pub stage: &'static str,
+    pub stage: StageKind,
     /// The rule that fired, as named in the rule data (`strip.wechat.follow-prompt`).
     pub rule: String,
     /// What was done.
@@ -255,7 +257,7 @@ impl AuditEntry {
     /// An entry with no column, no replacement text and no confidence; add them with the
     /// `at`, `to` and `confidence` builders.
     pub fn new(
-        stage: &'static str,
+        stage: StageKind,
         rule: impl Into<String>,
         action: Action,
         lines: Span,

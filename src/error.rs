@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::stages::StageKind;
+
 /// A position inside an input: 0-based byte offset, 1-based line and 1-based column (chars).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
@@ -103,7 +105,10 @@ pub enum DocErrorKind {
     /// A stage failed on this document: which, and why.
     #[error("stage {stage} failed: {message}")]
     #[allow(missing_docs)]
-    Stage { stage: &'static str, message: String },
+    Stage { stage: StageKind, message: String },
+    /// A bug: a stage panicked on this document (the batch goes on).
+    #[error("stage internal failed: bug: {0}")]
+    Panic(String),
 }
 
 /// An error confined to one document: the batch goes on without it.

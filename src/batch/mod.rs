@@ -280,11 +280,7 @@ fn process(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<Done,
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            let kind = crate::DocErrorKind::Stage {
-                stage: "internal",
-                message: format!("bug: {message}"),
-            };
-            Err(DocError::new(name, kind))
+            Err(DocError::new(name, crate::DocErrorKind::Panic(message)))
         })
 }
 
@@ -325,7 +321,7 @@ fn decode_warnings(doc: &crate::Document) -> Vec<String> {
     use crate::document::Action;
     doc.audit
         .iter()
-        .filter(|a| a.stage == "decode")
+        .filter(|a| a.stage == crate::StageKind::Decode)
         .filter_map(|a| match a.action {
             Action::Replace => Some(format!(
                 "{}: line {}, column {}: {} {} replaced by U+FFFD",

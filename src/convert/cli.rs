@@ -52,7 +52,7 @@ const MAX_LINE: usize = 4 << 20;
 
 /// Runs `zhpipe convert`.
 pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
-    let config: Config = args.config.parse().map_err(|e: String| {
+    let config: Config = args.config.parse().map_err(|e: super::UnknownConfig| {
         let names: Vec<&str> = Config::ALL.iter().map(|c| c.name()).collect();
         Error::Usage(format!("{e}: known configs are {}", names.join(", ")))
     })?;

@@ -121,14 +121,16 @@ impl fmt::Display for Config {
     }
 }
 
+/// A name that is no OpenCC config (as written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown OpenCC config {0:?}")]
+pub struct UnknownConfig(pub String);
+
 impl FromStr for Config {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Config, String> {
+    type Err = UnknownConfig;
+    fn from_str(s: &str) -> Result<Config, UnknownConfig> {
         let t = s.trim().trim_end_matches(".json").to_ascii_lowercase();
-        Config::ALL
-            .into_iter()
-            .find(|c| c.name() == t)
-            .ok_or_else(|| format!("unknown OpenCC config {s:?}"))
+        Config::ALL.into_iter().find(|c| c.name() == t).ok_or_else(|| UnknownConfig(s.to_owned()))
     }
 }
 

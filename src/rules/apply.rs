@@ -102,7 +102,7 @@ impl Profile {
         };
         doc.record(
             AuditEntry::new(
-                "strip",
+                crate::StageKind::Strip,
                 rule.id.clone(),
                 if rule.keep { Action::Flag } else { Action::Extract },
                 line.src,
@@ -143,8 +143,14 @@ fn drop_spans(doc: &mut Document, rule: &Rule, line: &mut Line) {
         kept.push_str(&line.text[last..m.start()]);
         last = m.end();
         doc.record(
-            AuditEntry::new("strip", rule.id.clone(), Action::Remove, line.src, m.as_str())
-                .at(line.text[..m.start()].chars().count() as u32 + 1),
+            AuditEntry::new(
+                crate::StageKind::Strip,
+                rule.id.clone(),
+                Action::Remove,
+                line.src,
+                m.as_str(),
+            )
+            .at(line.text[..m.start()].chars().count() as u32 + 1),
         );
     }
     kept.push_str(&line.text[last..]);
@@ -156,8 +162,14 @@ fn audit_replace(doc: &mut Document, rule: &Rule, line: &Line, new: &str) {
         return;
     }
     doc.record(
-        AuditEntry::new("strip", rule.id.clone(), Action::Replace, line.src, line.text.clone())
-            .to(new),
+        AuditEntry::new(
+            crate::StageKind::Strip,
+            rule.id.clone(),
+            Action::Replace,
+            line.src,
+            line.text.clone(),
+        )
+        .to(new),
     );
 }
 

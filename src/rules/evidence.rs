@@ -2,7 +2,7 @@
 //! patterns of all profiles, then only the patterns whose literals occur are searched.
 
 use super::scan::Literals;
-use super::Profile;
+use super::{Profile, RuleFileError};
 
 /// The evidence literals of a list of profiles, built once with the stage.
 #[derive(Debug)]
@@ -47,7 +47,7 @@ impl Evidence {
         &self,
         profiles: &[Profile],
         text: impl FnOnce() -> String,
-    ) -> Result<Vec<bool>, String> {
+    ) -> Result<Vec<bool>, RuleFileError> {
         if !self.needed {
             return Ok(vec![true; profiles.len()]);
         }

@@ -13,6 +13,23 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_syntax::hir::{Hir, HirKind};
 
+/// Why a rule's pattern is not a regex.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PatternError {
+    /// The pattern's syntax (found when its rule file loads).
+    #[error(transparent)]
+    Syntax(#[from] Box<regex_syntax::Error>),
+    /// The pattern parses but does not compile (regex's compiled-size limit), with the key
+    /// of its rule file it comes from.
+    #[error("{origin}: bad regex: {source}")]
+    Compile {
+        /// The pattern's key in its rule file.
+        origin: String,
+        /// What regex said.
+        source: regex::Error,
+    },
+}
+
 /// A pattern whose syntax was checked when its file loaded, compiled once by
 /// [`LazyRegex::compiled`] (a search through [`Deref`] would too, panicking on an error).
 pub struct LazyRegex {
@@ -28,9 +45,11 @@ pub struct LazyRegex {
 impl LazyRegex {
     /// Checks the syntax (the errors `Regex::new` gives for it, with the same text) without
     /// building automata. `origin` names the pattern's key in its rule file.
-    pub fn new(pattern: &str, origin: String) -> Result<LazyRegex, String> {
-        let hir =
-            regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| e.to_string())?;
+    pub fn new(pattern: &str, origin: String) -> Result<LazyRegex, PatternError> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .map_err(|e| PatternError::Syntax(Box::new(e)))?;
         let mut names = Vec::new();
         group_names(&hir, &mut names);
         Ok(LazyRegex { pattern: pattern.to_owned(), origin, names, re: OnceLock::new() })
@@ -44,12 +63,12 @@ impl LazyRegex {
     /// The compiled regex, compiling it now if no search has. The one error left at this
     /// point is regex's compiled-size limit (10 MiB of automaton, far beyond a line rule);
     /// its text names the pattern's key.
-    pub fn compiled(&self) -> Result<&Regex, String> {
+    pub fn compiled(&self) -> Result<&Regex, PatternError> {
         if let Some(re) = self.re.get() {
             return Ok(re);
         }
-        let re =
-            Regex::new(&self.pattern).map_err(|e| format!("{}: bad regex: {e}", self.origin))?;
+        let re = Regex::new(&self.pattern)
+            .map_err(|source| PatternError::Compile { origin: self.origin.clone(), source })?;
         // Two threads may both compile it; either copy is the same regex.
         Ok(self.re.get_or_init(|| re))
     }
@@ -114,7 +133,7 @@ mod tests {
     fn syntax_errors_are_regex_errors_and_matching_is_regex_matching() {
         for bad in ["(unclosed", "a{2,1}", r"\p{NoSuchClass}", "[z-a]"] {
             let want = Regex::new(bad).unwrap_err().to_string();
-            assert_eq!(LazyRegex::new(bad, "test".into()).unwrap_err(), want);
+            assert_eq!(LazyRegex::new(bad, "test".into()).unwrap_err().to_string(), want);
         }
         let lazy = LazyRegex::new(r"^(?P<value>\S.{3,100})$", "test".into()).unwrap();
         assert!(lazy.is_match("abcd") && !lazy.is_match(" abcd") && !lazy.is_match("abc"));
@@ -123,7 +142,7 @@ mod tests {
     #[test]
     fn a_pattern_over_the_size_limit_names_its_origin_when_compiled() {
         let lazy = LazyRegex::new(r"\w{1000}\w{1000}", "rule `x`".into()).unwrap();
-        let err = lazy.compiled().unwrap_err();
+        let err = lazy.compiled().unwrap_err().to_string();
         assert!(err.starts_with("rule `x`: bad regex: "), "{err}");
         assert!(err.contains("size limit"), "{err}");
         let ok = LazyRegex::new(r"\w+", "rule `y`".into()).unwrap();

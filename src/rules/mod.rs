@@ -42,7 +42,7 @@ use serde::Deserialize;
 use crate::document::BlockKind;
 use crate::error::{Error, Result};
 use crate::toml_error::describe_toml_error;
-use lazy::LazyRegex;
+use lazy::{LazyRegex, PatternError};
 use needs::Needs;
 use scan::RuleNeeds;
 
@@ -50,6 +50,17 @@ pub use evidence::Evidence;
 pub use scan::LineFilter;
 
 pub use date::normalize_date;
+
+/// A pattern of a profile that does not compile, named with its rule file (as
+/// [`Error::Rules`] names it).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("rule file {path}: {source}")]
+pub struct RuleFileError {
+    /// The rule file.
+    pub path: PathBuf,
+    /// What is wrong with the pattern.
+    pub source: PatternError,
+}
 
 /// A rule file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -316,7 +327,7 @@ impl Profile {
         &self,
         text: &str,
         possible: impl Fn(usize) -> bool,
-    ) -> std::result::Result<bool, String> {
+    ) -> std::result::Result<bool, RuleFileError> {
         if self.min_evidence == 0 {
             return Ok(true);
         }
@@ -344,19 +355,19 @@ impl Profile {
             .iter()
             .try_for_each(|re| re.compiled().map(drop))
             .and_then(|()| self.rules.iter().try_for_each(Rule::compile))
-            .map_err(|message| Error::Rules { path: self.source.clone(), message })
+            .map_err(|e| Error::Rules { path: self.source.clone(), message: e.to_string() })
     }
 
     /// An error about one of the profile's patterns, naming its rule file (as
     /// [`Error::Rules`] does).
-    fn in_file(&self, message: String) -> String {
-        format!("rule file {}: {message}", self.source.display())
+    fn in_file(&self, source: PatternError) -> RuleFileError {
+        RuleFileError { path: self.source.clone(), source }
     }
 }
 
 impl Rule {
     /// Compiles the rule's patterns (once): after this, its searches cannot fail.
-    fn compile(&self) -> std::result::Result<(), String> {
+    fn compile(&self) -> std::result::Result<(), PatternError> {
         self.re.compiled()?;
         for re in [&self.until, &self.followed_by].into_iter().flatten() {
             re.compiled()?;

@@ -9,14 +9,14 @@
 use std::ops::Range;
 
 use super::scan::LineFilter;
-use super::{Profile, Rule, RuleAction};
+use super::{Profile, Rule, RuleAction, RuleFileError};
 use crate::document::{Action, AuditEntry, Document, Line};
 
 impl Profile {
     /// Applies every rule in order; each rule sees the lines the previous ones left. An
     /// error names a rule whose pattern does not compile (the document's lines are then
     /// those the rules before it left).
-    pub fn apply(&self, doc: &mut Document) -> Result<(), String> {
+    pub fn apply(&self, doc: &mut Document) -> Result<(), RuleFileError> {
         if let Some(p) = &self.platform {
             doc.meta.platform.get_or_insert_with(|| p.clone());
         }
@@ -208,5 +208,11 @@ fn audit_removal<'a>(doc: &mut Document, rule: &Rule, mut lines: impl Iterator<I
         text.push('\n');
         text.push_str(&line.text);
     }
-    doc.record(AuditEntry::new("strip", rule.id.clone(), Action::Remove, span, text));
+    doc.record(AuditEntry::new(
+        crate::StageKind::Strip,
+        rule.id.clone(),
+        Action::Remove,
+        span,
+        text,
+    ));
 }

@@ -240,7 +240,7 @@ impl RepairMarks {
         let mut entries: Vec<(u32, f32, bool)> = doc
             .audit
             .iter()
-            .filter(|e| e.stage == "repair")
+            .filter(|e| e.stage == StageKind::Repair)
             .map(|e| {
                 let low = e.action == Action::Flag && e.rule == RULE_LOW;
                 (e.lines[0], e.confidence.unwrap_or(1.0), low)
@@ -270,7 +270,7 @@ impl RepairMarks {
 
 fn push_record(out: &mut String, record: &impl Serialize) -> Result<(), DocErrorKind> {
     let json = serde_json::to_string(record)
-        .map_err(|e| DocErrorKind::Stage { stage: "emit", message: e.to_string() })?;
+        .map_err(|e| DocErrorKind::Stage { stage: StageKind::Emit, message: e.to_string() })?;
     out.push_str(&json);
     out.push('\n');
     Ok(())

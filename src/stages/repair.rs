@@ -62,10 +62,16 @@ impl Stage for Repair {
                     (Some(_), BelowThreshold::KeepDamaged | BelowThreshold::Drop) => Action::Flag,
                     _ => Action::Replace,
                 };
-                AuditEntry::new("repair", e.rule, action, doc.lines[e.line].src, e.garbled.clone())
-                    .at(e.col as u32 + 1)
-                    .to(e.restored.clone())
-                    .confidence(round(e.confidence))
+                AuditEntry::new(
+                    StageKind::Repair,
+                    e.rule,
+                    action,
+                    doc.lines[e.line].src,
+                    e.garbled.clone(),
+                )
+                .at(e.col as u32 + 1)
+                .to(e.restored.clone())
+                .confidence(round(e.confidence))
             })
             .collect();
         for (i, c) in low.iter().enumerate() {
@@ -76,7 +82,7 @@ impl Stage for Repair {
             };
             let line = &doc.lines[i];
             audit.push(
-                AuditEntry::new("repair", rule, action, line.src, line.text.clone())
+                AuditEntry::new(StageKind::Repair, rule, action, line.src, line.text.clone())
                     .confidence(round(c)),
             );
         }

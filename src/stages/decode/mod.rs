@@ -130,9 +130,15 @@ impl Stage for Decode {
                 if m.at_end { "decode.truncated-sequence" } else { "decode.malformed-sequence" };
             let bytes: String = m.bytes.iter().map(|b| format!("\\x{b:02X}")).collect();
             doc.record(
-                AuditEntry::new("decode", rule, Action::Replace, Span::line(pos.line), bytes)
-                    .at(pos.column)
-                    .to("\u{FFFD}"),
+                AuditEntry::new(
+                    StageKind::Decode,
+                    rule,
+                    Action::Replace,
+                    Span::line(pos.line),
+                    bytes,
+                )
+                .at(pos.column)
+                .to("\u{FFFD}"),
             );
             if m.at_end {
                 doc.meta.truncated = true;
@@ -161,7 +167,7 @@ impl Decode {
                         let all = Span { first: 1, last: doc.lines.len().max(1) as u32 };
                         let why = format!("markup nested {} deep, read as text", deep.depth);
                         doc.record(AuditEntry::new(
-                            "decode",
+                            StageKind::Decode,
                             "decode.html.too-deep",
                             Action::Flag,
                             all,
@@ -189,7 +195,13 @@ impl Decode {
         doc.count("decode.html.code", code_blocks as u64);
         for r in removed {
             doc.count(r.why.rule(), 1);
-            doc.record(AuditEntry::new("decode", r.why.rule(), Action::Remove, r.span, r.text));
+            doc.record(AuditEntry::new(
+                StageKind::Decode,
+                r.why.rule(),
+                Action::Remove,
+                r.span,
+                r.text,
+            ));
         }
         for l in &links {
             doc.meta.add_link(l);

@@ -679,7 +679,7 @@ impl<'a> Builder<'a> {
             seg.src = seg.src.join(label);
         } else {
             self.doc.record(AuditEntry::new(
-                "segment",
+                crate::StageKind::Segment,
                 "segment.empty-turn",
                 Action::Flag,
                 label,
@@ -694,7 +694,7 @@ impl<'a> Builder<'a> {
 
     fn audit_label(&mut self, line: &Line) {
         self.doc.record(AuditEntry::new(
-            "segment",
+            crate::StageKind::Segment,
             "segment.summary-label",
             Action::Remove,
             line.src,

@@ -98,7 +98,7 @@ fn drop_sentences(mut line: Line, repeated: &[usize], doc: &mut Document) -> Lin
 }
 
 fn audit(doc: &mut Document, rule: &str, line: &Line, text: &str) {
-    doc.record(AuditEntry::new("segment", rule, Action::Remove, line.src, text));
+    doc.record(AuditEntry::new(crate::StageKind::Segment, rule, Action::Remove, line.src, text));
 }
 
 /// Sentences with their closing punctuation (and closing quotes) attached.

@@ -372,7 +372,7 @@ impl Boilerplate {
             let src = first.src;
             doc.meta.title = Some(t.to_owned());
             doc.record(
-                AuditEntry::new("strip", "strip.title-guess", Action::Flag, src, t)
+                AuditEntry::new(crate::StageKind::Strip, "strip.title-guess", Action::Flag, src, t)
                     .to(format!("title={t}")),
             );
         }
@@ -537,7 +537,7 @@ fn remove(doc: &mut Document, range: std::ops::Range<usize>, rule: &str) {
     let span = live.iter().fold(first.src, |s, l| s.join(l.src));
     let text = live.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
     doc.count(rule, live.len() as u64);
-    doc.record(AuditEntry::new("strip", rule, Action::Remove, span, text));
+    doc.record(AuditEntry::new(crate::StageKind::Strip, rule, Action::Remove, span, text));
 }
 
 /// Removes forum anti-copy "jammer" strings (Discuz inserts random runs like
@@ -576,12 +576,14 @@ pub fn drop_jammers(doc: &mut Document) {
         for (s, e) in cuts {
             kept.push_str(&text[last..s]);
             entries.push(
-                AuditEntry::new("strip", "strip.jammer", Action::Remove, src, &text[s..e]).at(text
-                    [..s]
-                    .chars()
-                    .count()
-                    as u32
-                    + 1),
+                AuditEntry::new(
+                    crate::StageKind::Strip,
+                    "strip.jammer",
+                    Action::Remove,
+                    src,
+                    &text[s..e],
+                )
+                .at(text[..s].chars().count() as u32 + 1),
             );
             last = e;
         }
@@ -630,7 +632,14 @@ pub fn drop_watermarks(doc: &mut Document) {
         let cut = line.text[at..].to_owned();
         let col = line.text[..at].chars().count() as u32 + 1;
         doc.audit.push(
-            AuditEntry::new("strip", "strip.watermark", Action::Remove, line.src, cut).at(col),
+            AuditEntry::new(
+                crate::StageKind::Strip,
+                "strip.watermark",
+                Action::Remove,
+                line.src,
+                cut,
+            )
+            .at(col),
         );
         line.text.truncate(at);
         let kept = line.text.trim_end().len();
@@ -739,8 +748,14 @@ pub fn drop_spaced_brands(doc: &mut Document) {
         let col = line.text[..start].chars().count() as u32 + 1;
         line.text.replace_range(start..end, "");
         doc.audit.push(
-            AuditEntry::new("strip", "strip.injected-brand", Action::Remove, line.src, token)
-                .at(col),
+            AuditEntry::new(
+                crate::StageKind::Strip,
+                "strip.injected-brand",
+                Action::Remove,
+                line.src,
+                token,
+            )
+            .at(col),
         );
         doc.count("strip.injected-brand", 1);
     }

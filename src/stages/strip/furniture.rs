@@ -157,7 +157,7 @@ fn audit(
     column: Option<u32>,
     before: String,
 ) -> AuditEntry {
-    let entry = AuditEntry::new("strip", rule, action, lines, before);
+    let entry = AuditEntry::new(crate::StageKind::Strip, rule, action, lines, before);
     match column {
         Some(c) => entry.at(c),
         None => entry,

@@ -96,7 +96,7 @@ pub fn read(doc: &mut Document, tz: Option<&str>) {
     for &i in pure_dates.iter().rev() {
         let line = doc.lines.remove(i);
         doc.record(AuditEntry::new(
-            "strip",
+            crate::StageKind::Strip,
             "strip.head-date",
             Action::Remove,
             line.src,
@@ -109,7 +109,7 @@ pub fn read(doc: &mut Document, tz: Option<&str>) {
         if clean != t {
             doc.record(
                 AuditEntry::new(
-                    "strip",
+                    crate::StageKind::Strip,
                     "strip.title-site-suffix",
                     Action::Replace,
                     crate::document::Span::line(0),
@@ -147,8 +147,14 @@ pub fn heading_title(doc: &mut Document) {
                 doc.meta.title = Some(title.to_owned());
                 let src = doc.lines[i].src;
                 doc.record(
-                    AuditEntry::new("strip", "strip.heading-title", Action::Flag, src, t)
-                        .to(format!("title={title}")),
+                    AuditEntry::new(
+                        crate::StageKind::Strip,
+                        "strip.heading-title",
+                        Action::Flag,
+                        src,
+                        t,
+                    )
+                    .to(format!("title={title}")),
                 );
             }
             return;
@@ -162,8 +168,9 @@ pub fn heading_title(doc: &mut Document) {
 
 fn set(doc: &mut Document, i: usize, rule: &str, field: &str, value: String) {
     let line = &doc.lines[i];
-    let entry = AuditEntry::new("strip", rule, Action::Flag, line.src, line.text.clone())
-        .to(format!("{field}={value}"));
+    let entry =
+        AuditEntry::new(crate::StageKind::Strip, rule, Action::Flag, line.src, line.text.clone())
+            .to(format!("{field}={value}"));
     match field {
         "title" => doc.meta.title = Some(value),
         "author" => doc.meta.author = Some(value),

@@ -83,7 +83,7 @@ pub fn front_matter(doc: &mut Document, tz: Option<&str>) -> Option<String> {
             _ => None,
         };
         let entry = AuditEntry::new(
-            "strip",
+            crate::StageKind::Strip,
             "strip.front-matter",
             if stored.is_some() { Action::Extract } else { Action::Remove },
             line.src,
@@ -131,7 +131,7 @@ pub fn setext_headings(doc: &mut Document) {
             let rule = doc.lines.remove(i + 1);
             doc.lines[i].text = format!("{marks}{}", doc.lines[i].text.trim());
             doc.record(AuditEntry::new(
-                "strip",
+                crate::StageKind::Strip,
                 "strip.setext-heading",
                 Action::Remove,
                 rule.src,

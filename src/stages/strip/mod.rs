@@ -20,7 +20,7 @@ use super::{Stage, StageKind};
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 use crate::resources::Resources;
-use crate::rules::{Evidence, Profile, RuleSet};
+use crate::rules::{Evidence, Profile, RuleFileError, RuleSet};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -114,7 +114,10 @@ impl Stage for Strip {
         }
         // Evidence is read in the text as it comes in, before any profile or the furniture
         // score changes it (closing furniture is platform evidence too).
-        let failed = |message| DocErrorKind::Stage { stage: "strip", message };
+        let failed = |e: RuleFileError| DocErrorKind::Stage {
+            stage: StageKind::Strip,
+            message: e.to_string(),
+        };
         let applicable = self.evidence.applicable(&self.profiles, || doc.text()).map_err(failed)?;
         if let Some(b) = &self.boilerplate {
             b.apply_tail(doc);
