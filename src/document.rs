@@ -104,7 +104,7 @@ pub struct Scripts {
 }
 
 /// Where the document came from.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Source {
     /// The input as the user named it.
     pub path: String,

@@ -39,6 +39,8 @@
 //!   ([`input::open`]); [`batch::run`] runs them on a thread pool and writes records in
 //!   input order, within [`batch::BatchOptions`]' memory bounds; [`output`] writes files
 //!   atomically. This is what `zhpipe run` does.
+//! - [`records`] defines each record of the output (document, segment, text) as a type,
+//!   for reading the output back.
 //! - [`golden`] compares every stage's output on a corpus with golden files.
 //! - [`convert`] is the OpenCC-exact script conversion, usable on its own.
 //! - Errors: [`Error`] stops a run (configuration, usage); [`DocError`] fails one document
@@ -91,6 +93,7 @@ pub mod golden;
 pub mod input;
 pub mod output;
 pub mod pipeline;
+pub mod records;
 
 // The stages and their text functions: reached through the re-exports below.
 mod blocks;

@@ -3,7 +3,11 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use serde_json::{json, Value};
+use zhpipe::records::{DocumentRecord, RepairSummary, SegmentRecord, TextRecord};
+use zhpipe::StageKind;
 
 fn validator() -> jsonschema::Validator {
     let text = std::fs::read_to_string("schema/zhpipe-v1.schema.json").unwrap();
@@ -62,6 +66,59 @@ fn the_schema_rejects_broken_records() {
     for (what, rec) in broken {
         assert!(!v.is_valid(&rec), "schema accepted a record with {what}");
     }
+}
+
+/// The schema lists exactly the fields of each record type of `zhpipe::records`, and a
+/// record with every optional field present validates: a field added to a type and not to
+/// the schema (or the other way round) fails here.
+#[test]
+fn the_schema_lists_the_fields_of_the_record_types() {
+    let v = validator();
+    let text = std::fs::read_to_string("schema/zhpipe-v1.schema.json").unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let recs = records_of(&["run", "corpus", "--quiet", "--pipeline", "pipelines/tokens.toml"]);
+    let first = |ty: &str| recs.iter().find(|r| r["type"] == ty).unwrap().clone();
+    let doc: DocumentRecord = serde_json::from_value(first("document")).unwrap();
+    let mut seg: SegmentRecord = serde_json::from_value(first("segment")).unwrap();
+    seg.repair = Some(RepairSummary {
+        edits: 1,
+        min_confidence: serde_json::Number::from_f64(0.5).unwrap(),
+        low_confidence: true,
+    });
+    seg.tokens.get_or_insert_with(|| vec!["词".into()]);
+    let text = TextRecord {
+        doc_id: "a".into(),
+        stage: StageKind::Strip,
+        text: "正文".into(),
+        ty: "text".into(),
+    };
+    let typed = [
+        ("document", serde_json::to_value(&doc).unwrap()),
+        ("segment", serde_json::to_value(&seg).unwrap()),
+        ("text", serde_json::to_value(&text).unwrap()),
+    ];
+    for (name, rec) in typed {
+        let fields: BTreeSet<&String> = rec.as_object().unwrap().keys().collect();
+        let listed: BTreeSet<&String> =
+            schema["$defs"][name]["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(fields, listed, "{name}: the type's fields, then the schema's");
+        assert!(v.is_valid(&rec), "{name}: {rec}");
+    }
+}
+
+/// A run that stops before emit writes one text record per document, as the schema and
+/// `TextRecord` describe it.
+#[test]
+fn text_records_follow_the_schema() {
+    let v = validator();
+    let recs = records_of(&["run", "corpus", "--quiet", "--until", "strip", "--format", "jsonl"]);
+    assert!(recs.len() > 50);
+    for r in &recs {
+        assert!(v.is_valid(r), "{r}");
+        let t: TextRecord = serde_json::from_value(r.clone()).unwrap();
+        assert_eq!(t.stage, StageKind::Strip);
+    }
+    assert!(!v.is_valid(&with(&recs[0], "stage", json!("emit"))));
 }
 
 fn with(rec: &Value, key: &str, value: Value) -> Value {

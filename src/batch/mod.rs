@@ -294,11 +294,13 @@ fn process_one(pipeline: &Pipeline, item: Item, opts: &BatchOptions) -> Result<D
     let out = match (opts.format, opts.until) {
         (Format::Jsonl, StageKind::Emit) => std::mem::take(&mut doc.records),
         (Format::Jsonl, stage) => {
-            let rec = serde_json::json!({
-                "type": "text", "doc_id": doc.id, "stage": stage.name(),
-                "text": render::text_after(&doc, stage),
-            });
-            vec![format!("{rec}\n")]
+            let rec = crate::records::TextRecord {
+                doc_id: doc.id.as_str().into(),
+                stage,
+                text: render::text_after(&doc, stage).into(),
+                ty: "text".into(),
+            };
+            vec![format!("{}\n", serde_json::to_string(&rec).expect("a text record serialises"))]
         }
         (Format::Text, stage) if opts.headers => {
             vec![format!("==> {} <==\n{}", doc.source.path, render::text_after(&doc, stage))]

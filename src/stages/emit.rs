@@ -13,7 +13,7 @@
 //! Domain words (names, products) belong in the user dictionary instead (`user_dict`, the
 //! jieba format: `word [freq] [tag]` per line), where they are always kept whole.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
@@ -22,13 +22,11 @@ use serde::{Deserialize, Serialize};
 use super::{blocks, Stage, StageKind};
 
 mod record;
-use crate::document::{Action, Document, Source, Span};
+use crate::document::{Action, Document, Span};
 use crate::error::{DocErrorKind, Error, Result};
+use crate::records::{DocumentRecord, Title, SCHEMA};
 use crate::repair::RULE_LOW;
 use crate::resources::Resources;
-
-/// The `schema` field of every document record (`schema/zhpipe-v1.schema.json`).
-pub const SCHEMA: &str = "zhpipe/v1";
 
 /// The emit stage's parameters.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -174,35 +172,6 @@ impl Tokenizer {
     }
 }
 
-#[derive(Serialize)]
-struct DocumentRecord<'a> {
-    #[serde(rename = "type")]
-    ty: &'static str,
-    schema: &'static str,
-    doc_id: &'a str,
-    source: &'a Source,
-    platform: Option<&'a str>,
-    title: Title<'a>,
-    author: Option<&'a str>,
-    published: Option<&'a str>,
-    location: Option<&'a str>,
-    source_urls: &'a [String],
-    cover_url: Option<&'a str>,
-    links: &'a [String],
-    script: Option<&'a str>,
-    variant: Option<&'a str>,
-    truncated: bool,
-    extra: &'a BTreeMap<String, String>,
-    stats: &'a BTreeMap<String, u64>,
-}
-
-#[derive(Serialize)]
-struct Title<'a> {
-    zh_hans: Option<&'a str>,
-    zh_hant: Option<&'a str>,
-    en: Option<&'a str>,
-}
-
 impl Stage for Emit {
     fn kind(&self) -> StageKind {
         StageKind::Emit
@@ -276,31 +245,36 @@ fn push_record(out: &mut String, record: &impl Serialize) -> Result<(), DocError
     Ok(())
 }
 
+/// A field of the document's metadata, borrowed.
+fn text(s: Option<&String>) -> Option<Cow<'_, str>> {
+    s.map(|s| Cow::Borrowed(s.as_str()))
+}
+
 fn document_record(doc: &Document) -> DocumentRecord<'_> {
     let m = &doc.meta;
     let titles = m.title_scripts.as_ref();
     DocumentRecord {
-        ty: "document",
-        schema: SCHEMA,
-        doc_id: &doc.id,
-        source: &doc.source,
-        platform: m.platform.as_deref(),
+        ty: Cow::Borrowed("document"),
+        schema: Cow::Borrowed(SCHEMA),
+        doc_id: Cow::Borrowed(&doc.id),
+        source: Cow::Borrowed(&doc.source),
+        platform: text(m.platform.as_ref()),
         title: Title {
-            zh_hans: titles.map(|t| t.zh_hans.as_str()).or(m.title.as_deref()),
-            zh_hant: titles.map(|t| t.zh_hant.as_str()).or(m.title.as_deref()),
-            en: m.title_en.as_deref(),
+            zh_hans: text(titles.map(|t| &t.zh_hans).or(m.title.as_ref())),
+            zh_hant: text(titles.map(|t| &t.zh_hant).or(m.title.as_ref())),
+            en: text(m.title_en.as_ref()),
         },
-        author: m.author.as_deref(),
-        published: m.published.as_deref(),
-        location: m.location.as_deref(),
-        source_urls: &m.source_urls,
-        cover_url: m.cover_url.as_deref(),
-        links: &m.links,
-        script: m.script.as_deref(),
-        variant: m.variant.as_deref(),
+        author: text(m.author.as_ref()),
+        published: text(m.published.as_ref()),
+        location: text(m.location.as_ref()),
+        source_urls: Cow::Borrowed(&m.source_urls),
+        cover_url: text(m.cover_url.as_ref()),
+        links: Cow::Borrowed(&m.links),
+        script: text(m.script.as_ref()),
+        variant: text(m.variant.as_ref()),
         truncated: m.truncated,
-        extra: &m.extra,
-        stats: &doc.stats,
+        extra: Cow::Borrowed(&m.extra),
+        stats: Cow::Borrowed(&doc.stats),
     }
 }
 

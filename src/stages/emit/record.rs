@@ -1,6 +1,7 @@
 //! `segment` records written straight into the output: the same bytes `serde_json` gives
 //! for schema v1 (field order, `null`s, escapes), without building the segment's joined
-//! texts, cloning its glosses, or a `String` per record or per token.
+//! texts, cloning its glosses, or a `String` per record or per token. The record is
+//! [`crate::records::SegmentRecord`]; a test checks the two agree on the corpus.
 
 use jieba_rs::Jieba;
 
@@ -293,6 +294,7 @@ fn escapes_in(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::SegmentRecord;
 
     #[test]
     fn strings_are_escaped_like_serde_json() {
@@ -307,6 +309,34 @@ mod tests {
             string(&mut out, t);
             assert_eq!(out, serde_json::to_string(t).unwrap());
         }
+    }
+
+    /// Every segment record written for the corpus (with and without tokens) reads into
+    /// [`SegmentRecord`] (no unknown field, none missing, every type right) and serialises
+    /// back to the same bytes: the writer writes what serde writes for the type.
+    #[test]
+    fn corpus_segment_records_are_serde_segment_records() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let plain = crate::Pipeline::builtin().unwrap();
+        let tokens = crate::Pipeline::from_file(root.join("pipelines/tokens.toml")).unwrap();
+        let (mut seen, mut repaired, mut english) = (0, 0, 0);
+        for path in crate::input::files_under(&root.join("corpus"), &["txt", "md", "html"]) {
+            let bytes = std::fs::read(&path).unwrap();
+            for p in [&plain, &tokens] {
+                let Ok(out) = p.process_bytes(&path.to_string_lossy(), bytes.as_slice()) else {
+                    continue;
+                };
+                for line in out.jsonl().lines().filter(|l| l.starts_with(r#"{"type":"segment""#)) {
+                    let rec: SegmentRecord =
+                        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+                    assert_eq!(serde_json::to_string(&rec).unwrap(), line);
+                    seen += 1;
+                    repaired += usize::from(rec.repair.is_some());
+                    english += usize::from(rec.lang == "en");
+                }
+            }
+        }
+        assert!(seen > 500 && repaired > 0 && english > 0, "{seen} {repaired} {english}");
     }
 
     #[test]
