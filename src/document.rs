@@ -118,6 +118,62 @@ pub struct Source {
     pub sha256: String,
 }
 
+/// A metadata field a `meta` rule can fill, as rule files name it (`field = "author"`); any
+/// other name is `extra.NAME`. The one list of them: rule files are checked against it and
+/// rules fill [`Metadata`] through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaField {
+    /// [`Metadata::title`].
+    Title,
+    /// [`Metadata::title_en`].
+    TitleEn,
+    /// [`Metadata::author`].
+    Author,
+    /// [`Metadata::published`] (normalised to ISO 8601).
+    Published,
+    /// [`Metadata::location`].
+    Location,
+    /// One of [`Metadata::source_urls`].
+    SourceUrl,
+    /// [`Metadata::cover_url`].
+    CoverUrl,
+    /// [`Metadata::platform`].
+    Platform,
+}
+
+impl MetaField {
+    /// Every field, in the order error messages list them.
+    pub const ALL: [MetaField; 8] = [
+        MetaField::Title,
+        MetaField::TitleEn,
+        MetaField::Author,
+        MetaField::Published,
+        MetaField::Location,
+        MetaField::SourceUrl,
+        MetaField::CoverUrl,
+        MetaField::Platform,
+    ];
+
+    /// The field's name in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            MetaField::Title => "title",
+            MetaField::TitleEn => "title_en",
+            MetaField::Author => "author",
+            MetaField::Published => "published",
+            MetaField::Location => "location",
+            MetaField::SourceUrl => "source_url",
+            MetaField::CoverUrl => "cover_url",
+            MetaField::Platform => "platform",
+        }
+    }
+
+    /// The field named `name` in a rule file.
+    pub fn named(name: &str) -> Option<MetaField> {
+        MetaField::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
 /// Document-level metadata, filled by the stages that find it.
 #[derive(Debug, Clone, Default)]
 pub struct Metadata {

@@ -2,7 +2,7 @@
 
 use super::pass::Lines;
 use super::{byline, date, Profile, Rule, RuleAction};
-use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
+use crate::document::{Action, AuditEntry, BlockKind, Document, Line, MetaField};
 
 impl Profile {
     /// The actions that keep (part of) line `i`, edited in place; returns the index of the
@@ -60,8 +60,8 @@ impl Profile {
         // already filled keeps its first value.
         let value = || captured_value(rule, &line.text).trim().to_owned();
         let field = rule.field.as_deref().expect("checked at compile");
-        let stored = match field {
-            "published" => {
+        let stored = match MetaField::named(field) {
+            Some(MetaField::Published) => {
                 let value = value();
                 match date::normalize_date(&value, self.timezone.as_deref()) {
                     Some(iso) => set_once(&mut doc.meta.published, || iso),
@@ -71,9 +71,9 @@ impl Profile {
                     }
                 }
             }
-            "title" => set_once(&mut doc.meta.title, || date::clean_name(&value())),
-            "title_en" => set_once(&mut doc.meta.title_en, value),
-            "author" => {
+            Some(MetaField::Title) => set_once(&mut doc.meta.title, || date::clean_name(&value())),
+            Some(MetaField::TitleEn) => set_once(&mut doc.meta.title_en, value),
+            Some(MetaField::Author) => {
                 // A role or an outlet where the name should be (`文｜《财经》特约撰稿人 金焱`):
                 // the byline reader finds the name in the line, or the slot stays empty.
                 let v = date::clean_name(&value());
@@ -87,16 +87,16 @@ impl Profile {
                     None => String::new(),
                 }
             }
-            "location" => set_once(&mut doc.meta.location, value),
-            "cover_url" => set_once(&mut doc.meta.cover_url, value),
-            "platform" => set_once(&mut doc.meta.platform, value),
-            "source_url" => {
+            Some(MetaField::Location) => set_once(&mut doc.meta.location, value),
+            Some(MetaField::CoverUrl) => set_once(&mut doc.meta.cover_url, value),
+            Some(MetaField::Platform) => set_once(&mut doc.meta.platform, value),
+            Some(MetaField::SourceUrl) => {
                 let value = value();
                 doc.meta.add_source_url(&value);
                 value
             }
-            other => {
-                let key = other.trim_start_matches("extra.").to_owned();
+            None => {
+                let key = field.trim_start_matches("extra.").to_owned();
                 doc.meta.extra.entry(key).or_insert_with(value).clone()
             }
         };

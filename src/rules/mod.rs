@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::document::BlockKind;
+use crate::document::{BlockKind, MetaField};
 use crate::error::{Error, Result};
 use crate::toml_error::describe_toml_error;
 use lazy::{LazyRegex, PatternError};
@@ -201,17 +201,6 @@ struct Rule {
     within_first: Option<usize>,
 }
 
-const META_FIELDS: &[&str] = &[
-    "title",
-    "title_en",
-    "author",
-    "published",
-    "location",
-    "source_url",
-    "cover_url",
-    "platform",
-];
-
 impl RuleSet {
     pub fn parse(text: &str, path: &Path) -> Result<RuleSet> {
         toml::from_str(text).map_err(|e| Error::Rules {
@@ -288,10 +277,11 @@ fn compile_rule(
         _ => {}
     }
     if let Some(f) = &d.field {
-        if !META_FIELDS.contains(&f.as_str()) && !f.starts_with("extra.") {
+        if MetaField::named(f).is_none() && !f.starts_with("extra.") {
+            let names: Vec<&str> = MetaField::ALL.iter().map(|m| m.name()).collect();
             return Err(err(format!(
                 "{what}: unknown field `{f}` (one of {}, or extra.NAME)",
-                META_FIELDS.join(", ")
+                names.join(", ")
             )));
         }
     }
