@@ -34,6 +34,7 @@ impl Profile {
             let Some(first) = rule.first_firing(&st) else { continue };
             let before = st.live;
             self.apply_rule(rule, first, doc, &mut st);
+            st.splice_pieces();
             doc.count(&rule.stat_key, before.saturating_sub(st.live) as u64);
         }
         doc.lines = st.into_lines();
@@ -121,9 +122,11 @@ impl Rule {
 
     /// Whether the rule fires on (live) line `i`.
     fn fires_at(&self, st: &Lines, i: usize) -> bool {
+        // The next line's pattern (a date under a title) is the more selective test, and
+        // fails on its first characters.
         self.bit.is_none_or(|bit| st.masks[i] & bit != 0)
-            && self.fires_on(&st.lines[i].text)
             && self.next_line_fits(st.live_in(i + 1..st.lines.len()))
+            && self.fires_on(&st.lines[i].text)
     }
 }
 
@@ -138,6 +141,10 @@ pub(super) struct Lines<'a> {
     filter: &'a LineFilter,
     /// The union of all masks: a rule outside it has nothing to do.
     any: u64,
+    /// Lines a split rule turned into pieces during its pass, by index: they take their
+    /// place in one move when the pass is done ([`Lines::splice_pieces`]), instead of one
+    /// shift of every line after them per split.
+    pieces: Vec<(usize, Vec<Line>)>,
 }
 
 impl<'a> Lines<'a> {
@@ -145,7 +152,7 @@ impl<'a> Lines<'a> {
         let masks: Vec<u64> = lines.iter().map(|l| filter.mask(&l.text)).collect();
         let any = masks.iter().fold(0, |acc, m| acc | m);
         let (dead, live) = (vec![false; lines.len()], lines.len());
-        Lines { lines, masks, dead, live, filter, any }
+        Lines { lines, masks, dead, live, filter, any, pieces: Vec::new() }
     }
 
     /// The live lines among `range`.
@@ -177,14 +184,45 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// Line `i` becomes `pieces`.
+    /// Line `i` becomes `pieces` once the rule's pass is done: the pass goes on after line
+    /// `i` and never looks back at it.
     pub fn replace(&mut self, i: usize, pieces: Vec<Line>) {
-        let masks: Vec<u64> = pieces.iter().map(|l| self.filter.mask(&l.text)).collect();
-        self.any |= masks.iter().fold(0, |acc, m| acc | m);
+        debug_assert!(self.pieces.last().is_none_or(|&(last, _)| last < i), "in line order");
         self.live = self.live + pieces.len() - 1;
-        self.dead.splice(i..=i, masks.iter().map(|_| false));
-        self.masks.splice(i..=i, masks);
-        self.lines.splice(i..=i, pieces);
+        self.pieces.push((i, pieces));
+    }
+
+    /// Puts the pieces of the lines split during a pass in their place (with their masks),
+    /// moving every line once.
+    fn splice_pieces(&mut self) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        let added: usize = self.pieces.iter().map(|(_, p)| p.len()).sum();
+        let n = self.lines.len() - self.pieces.len() + added;
+        let (mut lines, mut masks, mut dead) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut split = std::mem::take(&mut self.pieces).into_iter().peekable();
+        let old = std::mem::take(&mut self.lines).into_iter().zip(&self.masks).zip(&self.dead);
+        for (i, ((line, &mask), &gone)) in old.enumerate() {
+            match split.next_if(|(at, _)| *at == i) {
+                Some((_, pieces)) => {
+                    for piece in pieces {
+                        let mask = self.filter.mask(&piece.text);
+                        self.any |= mask;
+                        masks.push(mask);
+                        dead.push(false);
+                        lines.push(piece);
+                    }
+                }
+                None => {
+                    lines.push(line);
+                    masks.push(mask);
+                    dead.push(gone);
+                }
+            }
+        }
+        (self.lines, self.masks, self.dead) = (lines, masks, dead);
     }
 
     /// The live lines.

@@ -237,7 +237,9 @@ fn date_label_re() -> &'static Regex {
 /// a label, a name before it, and source, byline or widget text after it, but no sentence.
 fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
     let t = text.trim().trim_matches(|c: char| "_*#>|｜[]【】 \u{3000}".contains(c));
-    if t.chars().count() > 90 {
+    // Every date has digits (`\d` is a numeric char): most lines are ruled out without a
+    // search.
+    if t.chars().count() > 90 || !t.chars().any(char::is_numeric) {
         return None;
     }
     let m = date_re().find(t)?;
