@@ -27,3 +27,22 @@ pub fn doc_of_lines(text: &str) -> crate::Document {
         text.lines().enumerate().map(|(i, l)| Line::new(l, Span::line(i as u32 + 1))).collect();
     d
 }
+
+/// Asserts that `run(n)` takes time linear in `n`: the fastest of three runs at `4 * n` takes
+/// at most ten times the fastest at `n` (a quadratic path takes sixteen), with 50 ms of
+/// slack for a loaded machine. Pick `n` so that a quadratic path costs seconds at `4 * n`.
+pub fn assert_linear(what: &str, n: usize, run: impl Fn(usize)) {
+    let best = |n: usize| {
+        (0..3)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                run(n);
+                t.elapsed()
+            })
+            .min()
+            .expect("three runs")
+    };
+    let (small, large) = (best(n), best(4 * n));
+    let slack = std::time::Duration::from_millis(50);
+    assert!(large <= small * 10 + slack, "{what}: {n} → {small:?}, {} → {large:?}", 4 * n);
+}

@@ -237,3 +237,46 @@ impl<'a> Lines<'a> {
         self.lines
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+    use crate::testing::{assert_linear, doc_of_lines};
+
+    fn profile(rules: &str) -> crate::rules::Profile {
+        let text = format!("[profile]\nid = \"t\"\n{rules}");
+        let path = std::path::Path::new("t.toml");
+        RuleSet::parse(&text, path).unwrap().compile(path).unwrap()
+    }
+
+    #[test]
+    fn splits_and_drops_scale_linearly() {
+        let split = profile(
+            "[[rules]]\nid = \"split\"\nmatch = '[。](?P<cut>\\s*\\*\\s*)'\naction = \"split\"\n",
+        );
+        assert_linear("split", 10_000, |n| {
+            let mut d = doc_of_lines(&"甲。 * 乙\n".repeat(n));
+            split.apply(&mut d).unwrap();
+            assert_eq!(d.lines.len(), 2 * n);
+            assert!(d.lines.iter().step_by(2).all(|l| l.text == "甲。"));
+        });
+        let drop = profile("[[rules]]\nid = \"drop\"\nmatch = '^广告$'\naction = \"drop-line\"\n");
+        assert_linear("drop-line", 10_000, |n| {
+            let mut d = doc_of_lines(&"广告\n正文。\n".repeat(n));
+            drop.apply(&mut d).unwrap();
+            assert_eq!(d.lines.len(), n);
+        });
+    }
+
+    #[test]
+    fn split_pieces_take_the_place_of_their_line() {
+        let p = profile(concat!(
+            "[[rules]]\nid = \"split\"\nmatch = '[。](?P<cut>\\s*\\*\\s*)'\naction = \"split\"\n",
+            "[[rules]]\nid = \"drop\"\nmatch = '^乙'\naction = \"drop-line\"\n",
+        ));
+        let mut d = doc_of_lines("零\n甲。 * 乙。 * 丙\n丁\n戊。 * 乙己\n");
+        p.apply(&mut d).unwrap();
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(t, ["零", "甲。", "丙", "丁", "戊。"]);
+    }
+}

@@ -894,6 +894,45 @@ mod tests {
         assert_eq!(t, ["在绝大多数场合。", "见 1, 2, 3, 4, 5 条，x = y + z 与 a b c d e。"]);
     }
 
+    #[test]
+    fn removals_scale_linearly() {
+        let text = r#"furniture = ['关注.{0,6}公众号', '点赞|在看']
+markers = ['^\W*(ADVERTISEMENT|广告)\W*$']
+cards = ['^\d+篇原创内容$']"#;
+        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        // Every line a marker; furniture pairs between paragraphs; cards one after another.
+        let cases: [(&str, usize, fn(&Boilerplate, &mut Document)); 3] = [
+            (
+                "ADVERTISEMENT
+",
+                0,
+                |b, d| b.interior(d),
+            ),
+            (
+                "关注我们的公众号
+点赞
+正文一段，这是一段足够长的内容。
+",
+                1,
+                |b, d| b.interior(d),
+            ),
+            (
+                "某号
+1篇原创内容
+",
+                0,
+                |b, d| b.cards(d),
+            ),
+        ];
+        for (unit, kept, apply) in cases {
+            crate::testing::assert_linear(unit, 10_000, |n| {
+                let mut d = doc(&unit.repeat(n));
+                apply(&b, &mut d);
+                assert_eq!(d.lines.len(), kept * n, "{unit}");
+            });
+        }
+    }
+
     fn bp() -> Boilerplate {
         let text = r#"furniture = ['关注.{0,6}(公众号|我们)', '版权所有', '点赞|在看']
 cards = ['^\d+篇原创内容$']"#;
