@@ -27,3 +27,35 @@ pub fn doc_of_lines(text: &str) -> crate::Document {
         text.lines().enumerate().map(|(i, l)| Line::new(l, Span::line(i as u32 + 1))).collect();
     d
 }
+
+/// Asserts that `run(n)` takes time linear in `n`: the least CPU time of three runs at
+/// `4 * n` is at most ten times the least at `n` (a quadratic path takes sixteen), with
+/// 50 ms of slack. The thread's CPU time is read, not the wall clock: on a loaded machine a
+/// preemption would count. Pick `n` so that a quadratic path costs seconds at `4 * n`.
+pub fn assert_linear(what: &str, n: usize, run: impl Fn(usize)) {
+    let best = |n: usize| {
+        (0..3)
+            .map(|_| {
+                let start = thread_cpu();
+                run(n);
+                thread_cpu().saturating_sub(start)
+            })
+            .min()
+            .expect("three runs")
+    };
+    let (small, large) = (best(n), best(4 * n));
+    let slack = std::time::Duration::from_millis(50);
+    assert!(large <= small * 10 + slack, "{what}: {n} → {small:?}, {} → {large:?}", 4 * n);
+}
+
+/// The CPU time the calling thread has used (Linux's scheduler statistics, in ns); the wall
+/// clock since the first call where they cannot be read.
+fn thread_cpu() -> std::time::Duration {
+    use std::sync::OnceLock;
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or_else(|| start.elapsed(), std::time::Duration::from_nanos)
+}

@@ -38,9 +38,7 @@ impl Profile {
             }
             RuleAction::Split => {
                 let pieces = split_line(doc, rule, line);
-                let n = pieces.len();
                 st.replace(i, pieces);
-                return i + n;
             }
             RuleAction::Meta => {
                 self.extract(doc, rule, line);
@@ -120,7 +118,9 @@ impl Rule {
     }
 
     pub(super) fn fires_on(&self, text: &str) -> bool {
-        self.max_chars.is_none_or(|max| text.chars().count() <= max) && self.re.is_match(text)
+        self.max_chars.is_none_or(|max| text.chars().count() <= max)
+            && self.literals.as_ref().is_none_or(|l| l.may_match(text))
+            && self.re.is_match(text)
     }
 }
 

@@ -58,10 +58,21 @@ pub fn byline(text: &str) -> Option<Vec<String>> {
     if !any_role.is_match(scope) {
         return None;
     }
+    // Where role words start, with the most specific (first in `ROLES`) at each place:
+    // roles that start at one place are prefixes of one another, and the longer comes first.
+    let mut starts: Vec<(usize, &str)> = Vec::new();
+    for m in any_role.find_overlapping_iter(scope) {
+        let role = ROLES[m.pattern().as_usize()];
+        match starts.iter_mut().find(|(at, _)| *at == m.start()) {
+            Some(slot) if slot.1.len() < role.len() => slot.1 = role,
+            Some(_) => {}
+            None => starts.push((m.start(), role)),
+        }
+    }
+    starts.sort_unstable_by_key(|&(at, _)| at);
     // The last role word whose text after it reads as names: `文｜《财经》特约撰稿人 金焱`.
     let mut best = None;
-    for (at, _) in scope.char_indices() {
-        let Some(role) = ROLES.iter().find(|r| scope[at..].starts_with(**r)) else { continue };
+    for (at, role) in starts {
         let before = scope[..at].chars().next_back();
         // `文` inside a word (`中文`, `原文`) is no role.
         if role.chars().count() == 1 && before.is_some_and(is_han) {

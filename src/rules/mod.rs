@@ -44,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::toml_error::describe_toml_error;
 use lazy::{LazyRegex, PatternError};
 use needs::Needs;
-use scan::RuleNeeds;
+use scan::{RuleLiterals, RuleNeeds};
 
 pub use evidence::Evidence;
 pub use scan::LineFilter;
@@ -186,6 +186,9 @@ struct Rule {
     stat_key: String,
     /// The rule's bit in [`LineFilter`] masks (`None`: tried on every line).
     bit: Option<u64>,
+    /// Literals a line needs before the regex is tried, where the filter's masks do not
+    /// check them.
+    literals: Option<RuleLiterals>,
     re: LazyRegex,
     /// Whether `re` has a `url` group (links to keep in metadata).
     has_url: bool,
@@ -233,9 +236,12 @@ impl RuleSet {
                 .collect::<Vec<_>>(),
         );
         let mut rules = Vec::with_capacity(self.rules.len());
-        for (i, d) in self.rules.into_iter().enumerate() {
+        for (i, (d, needs)) in self.rules.into_iter().zip(&needs).enumerate() {
+            let header_only = d.within_first.is_some();
             let mut rule = compile_rule(d, &re, &err)?;
             rule.bit = (i < 64).then(|| 1u64 << i);
+            // The filter's scan leaves header rules out; they look for their own literals.
+            rule.literals = header_only.then(|| RuleLiterals::new(needs)).flatten();
             rules.push(rule);
         }
         let evidence_literals =
@@ -289,6 +295,7 @@ fn compile_rule(
     Ok(Rule {
         stat_key: format!("strip.{}", d.id),
         bit: None,
+        literals: None,
         has_url: pattern.has_group("url"),
         re: pattern,
         until: d.until.as_deref().map(|u| re(&format!("{what} until"), u)).transpose()?,

@@ -33,6 +33,7 @@ impl Profile {
             let Some(first) = rule.first_firing(&st) else { continue };
             let before = st.live;
             self.apply_rule(rule, first, doc, &mut st);
+            st.splice_pieces();
             doc.count(&rule.stat_key, before.saturating_sub(st.live) as u64);
         }
         doc.lines = st.into_lines();
@@ -120,9 +121,11 @@ impl Rule {
 
     /// Whether the rule fires on (live) line `i`.
     fn fires_at(&self, st: &Lines, i: usize) -> bool {
+        // The next line's pattern (a date under a title) is the more selective test, and
+        // fails on its first characters.
         self.bit.is_none_or(|bit| st.masks[i] & bit != 0)
-            && self.fires_on(&st.lines[i].text)
             && self.next_line_fits(st.live_in(i + 1..st.lines.len()))
+            && self.fires_on(&st.lines[i].text)
     }
 }
 
@@ -137,6 +140,10 @@ pub(super) struct Lines<'a> {
     filter: &'a LineFilter,
     /// The union of all masks: a rule outside it has nothing to do.
     any: u64,
+    /// Lines a split rule turned into pieces during its pass, by index: they take their
+    /// place in one move when the pass is done ([`Lines::splice_pieces`]), instead of one
+    /// shift of every line after them per split.
+    pieces: Vec<(usize, Vec<Line>)>,
 }
 
 impl<'a> Lines<'a> {
@@ -144,7 +151,7 @@ impl<'a> Lines<'a> {
         let masks: Vec<u64> = lines.iter().map(|l| filter.mask(&l.text)).collect();
         let any = masks.iter().fold(0, |acc, m| acc | m);
         let (dead, live) = (vec![false; lines.len()], lines.len());
-        Lines { lines, masks, dead, live, filter, any }
+        Lines { lines, masks, dead, live, filter, any, pieces: Vec::new() }
     }
 
     /// The live lines among `range`.
@@ -176,14 +183,45 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// Line `i` becomes `pieces`.
+    /// Line `i` becomes `pieces` once the rule's pass is done: the pass goes on after line
+    /// `i` and never looks back at it.
     pub fn replace(&mut self, i: usize, pieces: Vec<Line>) {
-        let masks: Vec<u64> = pieces.iter().map(|l| self.filter.mask(&l.text)).collect();
-        self.any |= masks.iter().fold(0, |acc, m| acc | m);
+        debug_assert!(self.pieces.last().is_none_or(|&(last, _)| last < i), "in line order");
         self.live = self.live + pieces.len() - 1;
-        self.dead.splice(i..=i, masks.iter().map(|_| false));
-        self.masks.splice(i..=i, masks);
-        self.lines.splice(i..=i, pieces);
+        self.pieces.push((i, pieces));
+    }
+
+    /// Puts the pieces of the lines split during a pass in their place (with their masks),
+    /// moving every line once.
+    fn splice_pieces(&mut self) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        let added: usize = self.pieces.iter().map(|(_, p)| p.len()).sum();
+        let n = self.lines.len() - self.pieces.len() + added;
+        let (mut lines, mut masks, mut dead) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut split = std::mem::take(&mut self.pieces).into_iter().peekable();
+        let old = std::mem::take(&mut self.lines).into_iter().zip(&self.masks).zip(&self.dead);
+        for (i, ((line, &mask), &gone)) in old.enumerate() {
+            match split.next_if(|(at, _)| *at == i) {
+                Some((_, pieces)) => {
+                    for piece in pieces {
+                        let mask = self.filter.mask(&piece.text);
+                        self.any |= mask;
+                        masks.push(mask);
+                        dead.push(false);
+                        lines.push(piece);
+                    }
+                }
+                None => {
+                    lines.push(line);
+                    masks.push(mask);
+                    dead.push(gone);
+                }
+            }
+        }
+        (self.lines, self.masks, self.dead) = (lines, masks, dead);
     }
 
     /// The live lines.
@@ -215,4 +253,47 @@ fn audit_removal<'a>(doc: &mut Document, rule: &Rule, mut lines: impl Iterator<I
         span,
         text,
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+    use crate::testing::{assert_linear, doc_of_lines};
+
+    fn profile(rules: &str) -> crate::rules::Profile {
+        let text = format!("[profile]\nid = \"t\"\n{rules}");
+        let path = std::path::Path::new("t.toml");
+        RuleSet::parse(&text, path).unwrap().compile(path).unwrap()
+    }
+
+    #[test]
+    fn splits_and_drops_scale_linearly() {
+        let split = profile(
+            "[[rules]]\nid = \"split\"\nmatch = '[。](?P<cut>\\s*\\*\\s*)'\naction = \"split\"\n",
+        );
+        assert_linear("split", 10_000, |n| {
+            let mut d = doc_of_lines(&"甲。 * 乙\n".repeat(n));
+            split.apply(&mut d).unwrap();
+            assert_eq!(d.lines.len(), 2 * n);
+            assert!(d.lines.iter().step_by(2).all(|l| l.text == "甲。"));
+        });
+        let drop = profile("[[rules]]\nid = \"drop\"\nmatch = '^广告$'\naction = \"drop-line\"\n");
+        assert_linear("drop-line", 10_000, |n| {
+            let mut d = doc_of_lines(&"广告\n正文。\n".repeat(n));
+            drop.apply(&mut d).unwrap();
+            assert_eq!(d.lines.len(), n);
+        });
+    }
+
+    #[test]
+    fn split_pieces_take_the_place_of_their_line() {
+        let p = profile(concat!(
+            "[[rules]]\nid = \"split\"\nmatch = '[。](?P<cut>\\s*\\*\\s*)'\naction = \"split\"\n",
+            "[[rules]]\nid = \"drop\"\nmatch = '^乙'\naction = \"drop-line\"\n",
+        ));
+        let mut d = doc_of_lines("零\n甲。 * 乙。 * 丙\n丁\n戊。 * 乙己\n");
+        p.apply(&mut d).unwrap();
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(t, ["零", "甲。", "丙", "丁", "戊。"]);
+    }
 }

@@ -283,6 +283,29 @@ impl LineFilter {
     }
 }
 
+/// The literals one rule needs, searched in one line at a time: for rules that
+/// [`LineFilter`] leaves out of its scan (page-header rules, tried on a few lines only), a
+/// look for a literal costs less than the regex it spares.
+#[derive(Debug)]
+pub struct RuleLiterals {
+    literals: Literals,
+    window: Option<usize>,
+}
+
+impl RuleLiterals {
+    /// `None` when the pattern requires no literal.
+    pub fn new(needs: &Needs) -> Option<RuleLiterals> {
+        let set = needs.literals.as_ref()?;
+        Some(RuleLiterals { literals: Literals::new([(1, set.as_slice())]), window: needs.window })
+    }
+
+    /// Whether `text` holds one of the literals where a match would have it (a necessary
+    /// condition only).
+    pub fn may_match(&self, text: &str) -> bool {
+        !text.is_empty() && self.literals.find(within(text, self.window), 1) != 0
+    }
+}
+
 /// The start of `text` that holds its first `window` bytes, whole chars.
 fn within(text: &str, window: Option<usize>) -> &str {
     let Some(mut end) = window.filter(|&w| w < text.len()) else { return text };

@@ -39,8 +39,14 @@ pub enum Markup {
 /// documents never ask.
 pub struct SourceLines {
     text: Arc<str>,
+    /// The start of every [`SOURCE_STEP`]th line.
     starts: Option<Vec<usize>>,
 }
+
+/// Lines between two starts kept by [`SourceLines`]: a text of blank lines has a line a
+/// byte, and a start each would cost eight bytes a byte; a lookup reads at most this many
+/// lines forward.
+const SOURCE_STEP: usize = 16;
 
 impl SourceLines {
     pub fn new(text: Arc<str>) -> SourceLines {
@@ -49,16 +55,23 @@ impl SourceLines {
 
     /// Source line `n` (from 1), without its line break.
     pub fn line(&mut self, n: u32) -> Option<&str> {
-        let text = &self.text;
+        let bytes = self.text.as_bytes();
         let starts = self.starts.get_or_insert_with(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-                .collect()
+            let breaks = || memchr::memchr_iter(b'\n', bytes);
+            let mut starts = Vec::with_capacity(breaks().count() / SOURCE_STEP + 1);
+            starts.push(0);
+            // Break `k` (from 0) starts line `k + 1`.
+            let kept = breaks().enumerate().filter(|(k, _)| (k + 1) % SOURCE_STEP == 0);
+            starts.extend(kept.map(|(_, at)| at + 1));
+            starts
         });
         let i = (n as usize).checked_sub(1)?;
-        let start = *starts.get(i)?;
-        let end = starts.get(i + 1).map_or(text.len(), |&e| e - 1);
-        Some(text[start..end].trim_end_matches('\r'))
+        let mut start = *starts.get(i / SOURCE_STEP)?;
+        for _ in 0..i % SOURCE_STEP {
+            start += memchr::memchr(b'\n', &bytes[start..])? + 1;
+        }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        Some(self.text[start..end].trim_end_matches('\r'))
     }
 }
 
@@ -96,5 +109,25 @@ impl HeadingRules {
             Markup::Setext => next_is_boundary,
             Markup::Bold => next_is_boundary && self.turn_heading.is_match(line.text.trim()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceLines;
+
+    #[test]
+    fn source_lines_by_number() {
+        let text = (1..=40).map(|k| format!("l{k}\r\n")).collect::<String>() + "last";
+        let mut src = SourceLines::new(text.into());
+        for k in (1..=40).rev().chain([7, 16, 17, 32, 33]) {
+            assert_eq!(src.line(k), Some(format!("l{k}").as_str()));
+        }
+        assert_eq!(src.line(41), Some("last"));
+        assert_eq!(src.line(42), None);
+        assert_eq!(src.line(0), None);
+        let mut blank = SourceLines::new("\n\n".into());
+        assert_eq!(blank.line(3), Some(""));
+        assert_eq!(blank.line(4), None);
     }
 }

@@ -147,27 +147,28 @@ impl Boilerplate {
     /// furniture line alone stays (a photo credit under a picture is not a block), and a
     /// line of sentences ends a run whatever it names.
     fn interior(&self, doc: &mut Document) {
-        let mut i = 0;
-        while i < doc.lines.len() {
-            let t = doc.lines[i].text.trim();
-            if !t.is_empty() && t.chars().count() <= 40 && self.markers.is_match(t) {
-                remove(doc, i..i + 1, "strip.furniture-marker");
-            } else {
-                i += 1;
-            }
-        }
+        // Markers first, one by one; the lines are compacted once.
+        let markers: Vec<std::ops::Range<usize>> = (doc.lines.iter().enumerate())
+            .filter(|(_, l)| self.is_marker(l.text.trim()))
+            .map(|(i, _)| i..i + 1)
+            .collect();
+        remove_ranges(doc, &markers, "strip.furniture-marker");
+        // A line's class depends on the line alone: a run removed leaves the lines after it
+        // as they were, so the scan goes on where the run ended and the runs are taken out
+        // together at the end.
+        let mut runs = Vec::new();
         let mut i = 0;
         while i < doc.lines.len() {
             let (mut first, mut last, mut count) = (None, 0, 0);
             let mut k = i;
             while k < doc.lines.len() {
-                let line = &doc.lines[k];
+                let look = Look::of(&doc.lines[k]);
                 // Paragraphs end a run before any pattern is tried: the scan costs a few
                 // character counts on most lines.
-                if self.reads_as_prose(line) {
+                if self.reads_as_prose(&look) {
                     break;
                 }
-                let c = self.class(line);
+                let c = self.class_of(&look);
                 if c == Class::Content {
                     break;
                 }
@@ -178,14 +179,18 @@ impl Boilerplate {
                 }
                 k += 1;
             }
-            match first {
-                Some(from) if count >= 2 => {
-                    remove(doc, from..last + 1, "strip.interior-furniture");
-                    i = from;
-                }
-                _ => i = k + 1,
+            if let Some(from) = first.filter(|_| count >= 2) {
+                runs.push(from..last + 1);
             }
+            i = k + 1;
         }
+        remove_ranges(doc, &runs, "strip.interior-furniture");
+    }
+
+    /// A whole short line that is furniture by itself (`ADVERTISEMENT`).
+    fn is_marker(&self, t: &str) -> bool {
+        // Forty chars are at most 160 bytes: longer lines are not counted.
+        !t.is_empty() && t.len() <= 160 && t.chars().count() <= 40 && self.markers.is_match(t)
     }
 
     /// Lines the batch's other documents have too (`--cross-doc-repeats`): site navigation,
@@ -205,6 +210,7 @@ impl Boilerplate {
                 && !opens_with_label(t)
                 && repeats.contains(t)
         };
+        let mut runs = Vec::new();
         let mut i = 0;
         while i < doc.lines.len() {
             if !flagged(&doc.lines[i]) {
@@ -215,24 +221,28 @@ impl Boilerplate {
             while end < doc.lines.len() && flagged(&doc.lines[end]) {
                 end += 1;
             }
-            remove(doc, i..end, "strip.cross-doc-repeat");
+            runs.push(i..end);
+            i = end;
         }
+        remove_ranges(doc, &runs, "strip.cross-doc-repeat");
     }
 
     /// A line of sentences long enough to be a paragraph, whatever furniture word it has.
-    fn reads_as_prose(&self, line: &Line) -> bool {
-        let t = line.text.trim();
-        let f = Features::of(t);
-        f.han >= self.content_han && f.ends_sentence && t.chars().count() > 40
+    fn reads_as_prose(&self, look: &Look) -> bool {
+        let f = &look.f;
+        f.han >= self.content_han && f.ends_sentence && f.chars > 40
     }
 
     fn class(&self, line: &Line) -> Class {
-        let t = line.text.trim();
+        self.class_of(&Look::of(line))
+    }
+
+    fn class_of(&self, look: &Look) -> Class {
+        let (t, f) = (look.t, &look.f);
         if t.is_empty() {
             return Class::Blank;
         }
-        let chars = t.chars().count();
-        let f = Features::of(t);
+        let chars = f.chars;
         let sentences = f.han >= self.content_han && f.ends_sentence;
         // A speaker's sentences, and a long paragraph of sentences, are content even when they
         // name a furniture word; a label over a phone number or a link (`举报电话：…`) is not.
@@ -254,10 +264,10 @@ impl Boilerplate {
         if label {
             return Class::Content;
         }
-        if is_menu(t, &f) {
+        if is_menu(t, f) {
             return Class::Furniture;
         }
-        if is_nav(t, chars, &f) {
+        if is_nav(t, chars, f) {
             return Class::Nav;
         }
         if f.kana > 0 || (f.latin > 2 * f.han && f.han < self.content_han) {
@@ -382,20 +392,29 @@ impl Boilerplate {
     /// (with the avatar image), and the `公众号` / punctuation crumbs under it.
     fn cards(&self, doc: &mut Document) {
         let Some(re) = &self.cards else { return };
-        let mut i = 0;
-        while i < doc.lines.len() {
-            // Anchors are short lines: a paragraph is not searched.
-            let t = doc.lines[i].text.trim();
-            if t.len() > 60 || !re.is_match(t) {
-                i += 1;
+        // Anchors are short lines: a paragraph is not searched.
+        let anchor = |l: &Line| {
+            let t = l.text.trim();
+            t.len() <= 60 && re.is_match(t)
+        };
+        if !doc.lines.iter().any(anchor) {
+            return;
+        }
+        // The lines kept so far are `kept`; a card takes its name and slogan back from
+        // them, so each line is moved once whatever the number of cards.
+        let mut input = std::mem::take(&mut doc.lines).into_iter().peekable();
+        let mut kept: Vec<Line> = Vec::new();
+        while let Some(line) = input.next() {
+            if !anchor(&line) {
+                kept.push(line);
                 continue;
             }
-            let mut from = i;
+            let mut from = kept.len();
             let mut taken = 0;
-            let mut k = i;
+            let mut k = kept.len();
             while k > 0 && taken < 3 {
                 k -= 1;
-                let t = doc.lines[k].text.trim();
+                let t = kept[k].text.trim();
                 if t.is_empty() {
                     continue;
                 }
@@ -410,19 +429,22 @@ impl Boilerplate {
                 taken += 1;
                 from = k;
             }
-            let mut to = i + 1;
+            let mut card = kept.split_off(from);
+            card.push(line);
             let mut crumbs = 0;
-            while to < doc.lines.len() && crumbs < 3 {
-                let t = doc.lines[to].text.trim();
-                if !t.is_empty() && t.chars().count() > 4 {
+            while crumbs < 3 {
+                let Some(next) = input.next_if(|l| {
+                    let t = l.text.trim();
+                    t.is_empty() || t.chars().count() <= 4
+                }) else {
                     break;
-                }
-                crumbs += usize::from(!t.is_empty());
-                to += 1;
+                };
+                crumbs += usize::from(!next.is_blank());
+                card.push(next);
             }
-            remove(doc, from..to, "strip.profile-card");
-            i = from;
+            audit_removed(doc, &card, "strip.profile-card");
         }
+        doc.lines = kept;
     }
 }
 
@@ -441,7 +463,22 @@ enum Class {
     Other,
 }
 
+/// A line's trimmed text and its features, read once for all the questions asked of it.
+struct Look<'a> {
+    t: &'a str,
+    f: Features,
+}
+
+impl<'a> Look<'a> {
+    fn of(line: &'a Line) -> Look<'a> {
+        let t = line.text.trim();
+        Look { t, f: Features::of(t) }
+    }
+}
+
 struct Features {
+    /// Characters (not bytes).
+    chars: usize,
     han: usize,
     latin: usize,
     kana: usize,
@@ -451,22 +488,26 @@ struct Features {
 
 impl Features {
     fn of(t: &str) -> Features {
-        let (mut han, mut latin, mut kana) = (0, 0, 0);
+        let (mut chars, mut han, mut latin, mut kana, mut stop) = (0, 0, 0, 0, false);
         for c in t.chars() {
+            chars += 1;
             match c {
                 '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
                     han += 1
                 }
                 '\u{3040}'..='\u{30FF}' => kana += 1,
+                '。' | '！' | '？' | '；' | '…' => stop = true,
                 c if c.is_ascii_alphabetic() => latin += 1,
                 _ => {}
             }
         }
-        let ends_sentence = t.contains(['。', '！', '？', '；', '…'])
+        let ends_sentence = stop
             || t.trim_end_matches(['*', '_', ' ', '」', '”', '"', ')', '）'])
                 .ends_with(['.', '!', '?', '。', '！', '？']);
-        let link = t.contains("](") || t.contains("://");
-        Features { han, latin, kana, ends_sentence, link }
+        // One byte search each rules out most lines before the two-byte search.
+        let link = (t.as_bytes().contains(&b']') && t.contains("]("))
+            || (t.as_bytes().contains(&b':') && t.contains("://"));
+        Features { chars, han, latin, kana, ends_sentence, link }
     }
 }
 
@@ -517,7 +558,7 @@ fn after_label(t: &str) -> &str {
 /// `主持人：…`, `**李榜主** ：…`, `Swyx: …`: a speaker label with words after it.
 fn opens_with_label(t: &str) -> bool {
     let t = t.trim_start_matches(['*', '_', '-', ' ']);
-    let head: String = t.chars().take(24).collect();
+    let head = t.char_indices().nth(24).map_or(t, |(end, _)| &t[..end]);
     let Some(colon) = head.find([':', '：']) else { return false };
     let name = head[..colon].trim_end_matches(['*', '_', ' ']);
     let rest = t[colon..].trim_start_matches([':', '：', '*', '_', ' ']);
@@ -532,6 +573,34 @@ fn opens_with_label(t: &str) -> bool {
 
 fn remove(doc: &mut Document, range: std::ops::Range<usize>, rule: &str) {
     let removed: Vec<Line> = doc.lines.drain(range).collect();
+    audit_removed(doc, &removed, rule);
+}
+
+/// Removes the lines of `ranges` (in order, disjoint), one audit entry a range, moving each
+/// kept line once.
+fn remove_ranges(doc: &mut Document, ranges: &[std::ops::Range<usize>], rule: &str) {
+    if ranges.is_empty() {
+        return;
+    }
+    let mut lines = std::mem::take(&mut doc.lines);
+    for r in ranges {
+        audit_removed(doc, &lines[r.clone()], rule);
+    }
+    let mut next = ranges.iter().peekable();
+    let mut i = 0;
+    lines.retain(|_| {
+        while next.peek().is_some_and(|r| r.end <= i) {
+            next.next();
+        }
+        let gone = next.peek().is_some_and(|r| r.contains(&i));
+        i += 1;
+        !gone
+    });
+    doc.lines = lines;
+}
+
+/// The audit entry and count for `removed` lines (the blank ones are not named).
+fn audit_removed(doc: &mut Document, removed: &[Line], rule: &str) {
     let live: Vec<&Line> = removed.iter().filter(|l| !l.is_blank()).collect();
     let Some(first) = live.first() else { return };
     let span = live.iter().fold(first.src, |s, l| s.join(l.src));
@@ -838,6 +907,45 @@ mod tests {
         let t: Vec<&str> =
             d.lines.iter().filter(|l| !l.is_blank()).map(|l| l.text.as_str()).collect();
         assert_eq!(t, ["在绝大多数场合。", "见 1, 2, 3, 4, 5 条，x = y + z 与 a b c d e。"]);
+    }
+
+    #[test]
+    fn removals_scale_linearly() {
+        let text = r#"furniture = ['关注.{0,6}公众号', '点赞|在看']
+markers = ['^\W*(ADVERTISEMENT|广告)\W*$']
+cards = ['^\d+篇原创内容$']"#;
+        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        // Every line a marker; furniture pairs between paragraphs; cards one after another.
+        let cases: [(&str, usize, fn(&Boilerplate, &mut Document)); 3] = [
+            (
+                "ADVERTISEMENT
+",
+                0,
+                |b, d| b.interior(d),
+            ),
+            (
+                "关注我们的公众号
+点赞
+正文一段，这是一段足够长的内容。
+",
+                1,
+                |b, d| b.interior(d),
+            ),
+            (
+                "某号
+1篇原创内容
+",
+                0,
+                |b, d| b.cards(d),
+            ),
+        ];
+        for (unit, kept, apply) in cases {
+            crate::testing::assert_linear(unit, 10_000, |n| {
+                let mut d = doc(&unit.repeat(n));
+                apply(&b, &mut d);
+                assert_eq!(d.lines.len(), kept * n, "{unit}");
+            });
+        }
     }
 
     fn bp() -> Boilerplate {

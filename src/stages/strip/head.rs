@@ -244,7 +244,8 @@ fn date_label_re() -> &'static Regex {
 /// a label, a name before it, and source, byline or widget text after it, but no sentence.
 fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
     let t = text.trim().trim_matches(|c: char| "_*#>|｜[]【】 \u{3000}".contains(c));
-    if t.chars().count() > 90 {
+    // Every date has a digit: most lines are ruled out without a search.
+    if t.chars().count() > 90 || !t.chars().any(maybe_digit) {
         return None;
     }
     let m = date_re().find(t)?;
@@ -274,6 +275,14 @@ fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
         && widget.chars().count() <= 4
         && !widget.chars().any(|c| c.is_ascii_alphabetic() && widget.chars().count() > 3);
     Some(DateLine { iso, pure, name })
+}
+
+/// Whether `c` may be a decimal digit (`\d`, Unicode's `Nd`): ASCII digits, and numeric
+/// chars outside the ranges that have none (Latin-1, CJK ideographs), so that the Unicode
+/// table is not looked up for every Han character.
+fn maybe_digit(c: char) -> bool {
+    c.is_ascii_digit()
+        || (c >= '\u{660}' && !('\u{3400}'..='\u{9FFF}').contains(&c) && c.is_numeric())
 }
 
 /// The date a title opens with (`2016-07-19 數位時代訪問`), as the published date.
@@ -478,6 +487,18 @@ fn site_like(seg: &str, others: &str, doc: &Document) -> bool {
 mod tests {
     use super::*;
     use crate::testing::doc_of_lines as doc;
+
+    #[test]
+    fn every_decimal_digit_may_be_one() {
+        // `\d` as the date pattern reads it: no line with a digit is ruled out.
+        let digit = Regex::new(r"^\d$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if digit.is_match(c.encode_utf8(&mut [0; 4])) {
+                assert!(maybe_digit(c), "{c:?}");
+            }
+        }
+        assert!(!maybe_digit('日') && !maybe_digit('年'));
+    }
 
     #[test]
     fn date_lines() {
