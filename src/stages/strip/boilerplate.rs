@@ -19,7 +19,9 @@
 //!   avatar above it) goes wherever it is.
 //!
 //! Precision first: a line that reads as content (sentences of Han text, or a speaker label)
-//! is never removed here, and nothing is removed without a furniture-class line as evidence.
+//! is never removed here, and nothing is removed without evidence: a furniture-class line, a
+//! run of bare words, or (for a few short content lines at the very top, never a speaker's)
+//! a line the head repeats after them.
 //! Every removal is in the audit as `strip.head-furniture`, `strip.tail-furniture` or
 //! `strip.profile-card`.
 
@@ -53,6 +55,14 @@ pub struct BoilerplateDef {
     /// How far (non-blank lines) from each end furniture is looked for.
     #[serde(default = "default_reach")]
     pub reach: usize,
+    /// Short content lines the head scan reads past looking for a line the head repeats
+    /// (0: it stops at the first content line). See [`head_anchor`].
+    #[serde(default)]
+    pub head_lookahead: usize,
+    /// Consecutive bare-word lines before the first content line that are furniture
+    /// evidence by themselves (a vertical share bar or menu; 0: none are).
+    #[serde(default)]
+    pub nav_run: usize,
 }
 
 fn default_max_chars() -> usize {
@@ -74,6 +84,8 @@ pub struct Boilerplate {
     max_chars: usize,
     content_han: usize,
     reach: usize,
+    head_lookahead: usize,
+    nav_run: usize,
 }
 
 /// The lazy DFA's cache for the furniture classes (see [`Boilerplate::parse`]).
@@ -115,6 +127,8 @@ impl Boilerplate {
             max_chars: def.max_chars,
             content_han: def.content_han,
             reach: def.reach,
+            head_lookahead: def.head_lookahead,
+            nav_run: def.nav_run,
         })
     }
 
@@ -133,7 +147,7 @@ impl Boilerplate {
     pub fn apply_head(&self, doc: &mut Document) {
         // Lines the batch repeats go first: a site's navigation is no title.
         self.repeats(doc);
-        if let Some(to) = self.head(&doc.lines) {
+        if let Some(to) = self.head(&doc.lines, doc.meta.title.as_deref()) {
             remove(doc, 0..to, "strip.head-furniture");
         }
         self.guess_title(doc);
@@ -283,30 +297,102 @@ impl Boilerplate {
     /// the last furniture line stay: a short title can look like navigation.
     ///
     /// A line the head repeats is an anchor too: a page lists its headlines (or prints its
-    /// section name) before the article, whose title then comes again. Everything before the
-    /// repeat goes; the repeat itself goes when it is navigation, and stays (as the title)
-    /// when not.
+    /// section name, or a breadcrumb ending with the title) before the article, whose title
+    /// then comes again. Everything before the repeat goes; the repeat itself goes when it is
+    /// navigation, and stays (as the title) when not. The scan reads past a few short content
+    /// lines (headlines ending on `!`, a promotion paragraph) looking for such a repeat
+    /// (`head_lookahead`); only a repeat anchors past content, never a furniture word, and a
+    /// label line (`### 唐鳳：`) or a speaker's words end the scan. A run of bare words
+    /// (`nav_run`: a vertical share bar or menu) is evidence like a furniture line.
     ///
-    /// Lines are classed only up to the first content line: the scan costs a few lines, not
+    /// Lines are classed only up to the first content lines: the scan costs a few lines, not
     /// the document.
-    fn head(&self, lines: &[Line]) -> Option<usize> {
+    fn head(&self, lines: &[Line], title: Option<&str>) -> Option<usize> {
+        // A breadcrumb that ends with the title a rule already took (`首页 论坛 … 标题 ...`),
+        // or the title line with the site's name: the page's head ends there.
+        let title = title.map(str::trim).filter(|t| t.chars().count() >= 8);
+        // The rest of the line is a path or a site name: short, no sentence in it (a summary
+        // that names the title is the article's).
+        let crumb = |t: &str| {
+            title.is_some_and(|title| {
+                t.len() > title.len()
+                    && t.contains(title)
+                    && !t.replacen(title, "", 1).contains(['。', '！', '？', '!', '?', '；'])
+            }) && t.chars().count() <= CRUMB_MAX_CHARS
+                && !opens_with_label(t)
+        };
         let mut last_furniture = None;
         let mut seen = 0;
         let mut earlier: Vec<&str> = Vec::new();
+        let mut read_past = 0;
+        let mut bare_run = 0;
+        let mut after_label_line = false;
         for (i, line) in lines.iter().enumerate() {
             let c = &self.class(line);
+            let t = lines[i].text.trim();
+            if *c == Class::Blank {
+                continue;
+            }
+            // A repeat, or a title the breadcrumb above it ends with (`首页 北美洲华人 … 标题`).
+            let repeat = earlier.contains(&t)
+                || (t.chars().count() >= 8
+                    && earlier.iter().any(|e| e.len() > t.len() && e.contains(t)));
+            // A label on its own line (`### 唐鳳：`) heads a turn: the lines under it are
+            // the article's, however short, and no lookahead reads past them.
+            let label_line = t.trim_end_matches(['*', '_', ' ']).ends_with([':', '：']);
+            if read_past > 0 && label_line {
+                return last_furniture;
+            }
+            if crumb(t) {
+                last_furniture = Some(i + 1);
+                earlier.push(t);
+                continue;
+            }
+            if read_past > 0 {
+                // Past a content line only a repeat anchors the head (see `head_anchor`).
+                if repeat && head_anchor(t) {
+                    let keep = if *c == Class::Nav { i + 1 } else { i };
+                    last_furniture = Some(last_furniture.map_or(keep, |f: usize| f.max(keep)));
+                } else if *c == Class::Content {
+                    if read_past >= self.head_lookahead || !head_anchor(t) {
+                        return last_furniture;
+                    }
+                    read_past += 1;
+                }
+                earlier.push(t);
+                seen += 1;
+                if seen > self.reach || i > HEAD_CAP {
+                    return last_furniture;
+                }
+                continue;
+            }
             match c {
-                Class::Blank => continue,
-                Class::Content => return last_furniture,
+                Class::Content => {
+                    // The first may be a promotion paragraph; a speaker's words are the article.
+                    let promo = t.chars().count() <= PROMO_MAX_CHARS
+                        && !opens_with_label(t)
+                        && !after_label_line;
+                    if self.head_lookahead == 0 || !promo {
+                        return last_furniture;
+                    }
+                    read_past = 1;
+                    earlier.push(t);
+                    continue;
+                }
                 Class::Furniture => last_furniture = Some(i + 1),
                 _ => {}
             }
-            let t = lines[i].text.trim();
-            if earlier.contains(&t) {
+            // A run of bare words (`微博` `Qzone` `评论` `图集`) is a share bar or a menu.
+            bare_run = if *c == Class::Nav && bare_word(t) { bare_run + 1 } else { 0 };
+            if self.nav_run > 0 && bare_run >= self.nav_run {
+                last_furniture = Some(i + 1);
+            }
+            if repeat {
                 let keep = if *c == Class::Nav { i + 1 } else { i };
                 last_furniture = Some(last_furniture.map_or(keep, |f| f.max(keep)));
             }
             earlier.push(t);
+            after_label_line = label_line;
             // A vertical menu (one short word a line) is cheap to read past: only lines
             // that are not navigation count towards the reach, and a hard cap bounds the
             // scan.
@@ -316,7 +402,11 @@ impl Boilerplate {
             }
         }
         // No content at all: nothing to tell furniture from.
-        None
+        if read_past > 0 {
+            last_furniture
+        } else {
+            None
+        }
     }
 
     /// The index of the first line to remove at the bottom, when furniture is there.
@@ -511,6 +601,13 @@ impl Features {
     }
 }
 
+/// The longest line read as a breadcrumb or a title line with a site name.
+const CRUMB_MAX_CHARS: usize = 120;
+
+/// The longest first content line the head scan reads past (a newsletter's promotion
+/// paragraph over its headlines).
+const PROMO_MAX_CHARS: usize = 160;
+
 /// Lines the head scan reads at most, whatever they are.
 const HEAD_CAP: usize = 1000;
 
@@ -531,6 +628,21 @@ fn is_menu(t: &str, f: &Features) -> bool {
         .collect();
     let short = items.iter().all(|w| w.chars().count() <= 8);
     short && (items.len() >= 4 || (bars >= 2 && items.len() >= 3))
+}
+
+/// A line that can anchor the head past content: short and not a speaker's words. A page
+/// lists its headlines (some end on `!` or `?` and read as sentences) or prints a promotion
+/// paragraph before the article, then repeats a headline or its section name; a line the
+/// head repeats after such lines shows they were the page's, not the article's.
+fn head_anchor(t: &str) -> bool {
+    t.chars().count() <= 60 && !opens_with_label(t)
+}
+
+/// A bare word of a share bar or menu: at most four Han characters, or a short Latin
+/// word, with no punctuation (a line of a poem is longer).
+fn bare_word(t: &str) -> bool {
+    let f = Features::of(t);
+    f.han <= 4 && t.chars().count() <= 8 && t.chars().all(|c| c.is_alphanumeric() || c == ' ')
 }
 
 /// Links, images, rules, short list items and bare words.
@@ -972,6 +1084,57 @@ cards = ['^\d+篇原创内容$']"#;
             ]
         );
         assert_eq!(d.meta.title.as_deref(), Some("标题就在这里呀"));
+    }
+
+    fn bp_lookahead() -> Boilerplate {
+        let text = r#"furniture = ['版权所有']
+head_lookahead = 3
+nav_run = 3"#;
+        Boilerplate::parse(text, std::path::Path::new("t")).unwrap()
+    }
+
+    fn head_of(text: &str) -> Vec<String> {
+        let mut d = doc(text);
+        bp_lookahead().apply_head(&mut d);
+        d.lines.iter().filter(|l| !l.is_blank()).map(|l| l.text.clone()).collect()
+    }
+
+    #[test]
+    fn headline_list_before_its_repeat_goes() {
+        // Headlines that end on `!` read as sentences; the title's repeat shows the list.
+        let t = head_of(
+            "今日新聞 社論 評論 專題報導
+為台灣拚經濟這不是矛盾嗎
+拿出魄力處罰晶圓偷跑業者了吧!
+國營企業登陸就可以存活嗎?
+
+為台灣拚經濟這不是矛盾嗎
+正文第一段，这是一段足够长的内容。
+正文第二段，这是一段足够长的内容。",
+        );
+        assert_eq!(
+            t,
+            [
+                "為台灣拚經濟這不是矛盾嗎",
+                "正文第一段，这是一段足够长的内容。",
+                "正文第二段，这是一段足够长的内容。"
+            ]
+        );
+    }
+
+    #[test]
+    fn short_turns_under_label_lines_stay() {
+        let text = "# 訪問\n### 甲：\n好啊！所以你大概有多久時間？\n### 乙：\n我們大概半個小時，你方便嗎？\n### 甲：\n當然，完全是以你為主。";
+        let before: Vec<String> = text.lines().map(str::to_owned).collect();
+        assert_eq!(head_of(text), before);
+    }
+
+    #[test]
+    fn bare_word_run_is_a_share_bar_a_poem_is_not() {
+        let t = head_of("关注本网\n微博\nQzone\n评论\n图集\n正文第一段，这是一段足够长的内容。");
+        assert_eq!(t, ["正文第一段，这是一段足够长的内容。"]);
+        let poem = "床前明月光\n疑是地上霜\n举头望明月\n正文第一段，这是一段足够长的内容。";
+        assert_eq!(head_of(poem).len(), 4);
     }
 
     #[test]
