@@ -349,7 +349,8 @@ fn a_large_garbled_document_repairs_every_copy_alike_in_blocks() {
 fn repair_time_is_linear_in_garbled_input() {
     use std::time::Instant;
     let page: String = SEED_002.lines().take(40).collect::<Vec<_>>().join("\n");
-    let cases: [(&str, Box<dyn Fn(usize) -> String>); 2] = [
+    type Make<'a> = Box<dyn Fn(usize) -> String + 'a>;
+    let cases: [(&str, Make); 2] = [
         ("因?yàn) one line", Box::new(|k| "因?yàn)".repeat(1600 * k))),
         ("garbled page lines", Box::new(move |k| vec![page.as_str(); k].join("\n"))),
     ];

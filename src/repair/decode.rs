@@ -17,7 +17,7 @@ use super::step::{
 };
 use super::tokens::{Tok, Unit};
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 const BEAM: usize = 8;
@@ -175,7 +175,11 @@ fn search(
             // A step is expanded from the hypothesis's state with a zero score and then
             // added to its score, so a memoized step is exactly a fresh one.
             let zero = Hyp { score: 0.0, ..*h };
-            let key = StepKey::new(&zero, heavy, tok, toks.get(i + 1));
+            let key = if ctx.steps.useful() {
+                StepKey::new(&zero, heavy, tok, toks.get(i + 1))
+            } else {
+                None
+            };
             let memoized = key.as_ref().and_then(|k| ctx.steps.get(k));
             let steps: &[Step] = match &memoized {
                 Some(s) => s,
@@ -214,8 +218,8 @@ fn search(
                         verbatim: verbatim(tok, h, e),
                         conf: (w / z).min(0.99).min(e.conf_cap),
                     }));
-                    dedup_states(&mut fresh);
                     if let Some(k) = key {
+                        dedup_states(&mut fresh);
                         ctx.steps.insert(k, &fresh);
                     }
                     &fresh
@@ -318,17 +322,36 @@ impl StepKey {
 /// Steps already expanded, by [`StepKey`]. A damaged page repeats its characters and so its
 /// states: a step costs dozens of candidate extensions (each dropped-pair variant with its
 /// language-model lookups), a memoized one a lookup and a copy. Bounded: cleared when full.
+///
+/// On a page whose states rarely repeat, keeping steps costs more than it saves (a
+/// garbled page of varied text was a third slower with it), so the memo watches its hit
+/// rate and stops taking entries once that stays low.
 #[derive(Default)]
 pub struct StepMemo {
     map: RefCell<FxHashMap<StepKey, Rc<[Step]>>>,
+    lookups: Cell<u32>,
+    hits: Cell<u32>,
 }
+
+/// Lookups before the memo judges its hit rate.
+const STEP_MEMO_TRIAL: u32 = 2048;
 
 /// Entries a [`StepMemo`] holds before it starts over (a few MB at most).
 const STEP_MEMO_MAX: usize = 1 << 12;
 
 impl StepMemo {
+    /// Whether memoizing still pays: during the trial, or with at least half the lookups
+    /// answered.
+    fn useful(&self) -> bool {
+        let n = self.lookups.get();
+        n < STEP_MEMO_TRIAL || self.hits.get() * 2 >= n
+    }
+
     fn get(&self, k: &StepKey) -> Option<Rc<[Step]>> {
-        self.map.borrow().get(k).cloned()
+        let found = self.map.borrow().get(k).cloned();
+        self.lookups.set(self.lookups.get().saturating_add(1));
+        self.hits.set(self.hits.get().saturating_add(u32::from(found.is_some())));
+        found
     }
 
     fn insert(&self, k: StepKey, steps: &[Step]) {

@@ -109,7 +109,7 @@ mod tests {
             }
         }
         assert!(seen.len() > 8, "{} syllables", seen.len());
-        for (&s, _) in &seen {
+        for &s in seen.keys() {
             for lead in 0x81..=0xFEu8 {
                 let want: Vec<u16> =
                     idx.codes(s).iter().copied().filter(|&c| (c >> 8) as u8 == lead).collect();
