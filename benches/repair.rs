@@ -1,7 +1,7 @@
 //! Times `repair`: on the damaged seed 002 (median of N runs, in ms and MB/s), and on
 //! clean documents (seeds 000, 001, 003: the path every undamaged document takes).
 //! Then the scaling of pathological repeating inputs (issue 23): repair on long lines of
-//! `(a)`, `?`, `因?yàn)` and of mojibake, and normalize's gloss extraction on a line of
+//! `(a)`, `?`, `因?yàn)` and of mojibake, the damaged seed's lines repeated, and normalize's gloss extraction on a line of
 //! many distinct glosses, each at 1x, 4x and 16x size (time must grow linearly: 16x input
 //! within 24x time; each at 2 MB/s or more). Run with `cargo bench --bench repair`
 //! (`-- --scaling` for the scaling part only).
@@ -50,6 +50,13 @@ fn repeated(unit: &str, bytes: usize, lines: usize) -> Vec<String> {
     vec![line; lines]
 }
 
+/// The lines of `text` repeated to about `bytes` bytes.
+fn repeated_lines(text: &str, bytes: usize) -> Vec<String> {
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let copies = (bytes / text.len()).max(1);
+    (0..copies).flat_map(|_| lines.iter().cloned()).collect()
+}
+
 /// Builds a case's input lines for a size in bytes.
 type MakeInput = Box<dyn Fn(usize) -> Vec<String>>;
 
@@ -69,6 +76,7 @@ fn scaling() {
         ("repair 因?yàn) one line", Box::new(|b| repeated("因?yàn)", b, 1))),
         ("repair 因?yàn)橹袊?guó) 64 lines", Box::new(|b| repeated("因?yàn)橹袊?guó)", b, 64))),
         ("repair cp1252 mojibake one line", Box::new(move |b| repeated(&moji, b, 1))),
+        ("repair garbled seed 002 repeated", Box::new(|b| repeated_lines(SEED, b))),
         ("gloss extract one line", Box::new(move |b| vec![distinct_glosses(b / 24)])),
     ];
     for (name, make) in &cases {

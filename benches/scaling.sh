@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Per-stage scaling: for each input pattern (many links, many speaker labels with glossed
-# names, many glosses on one line, long lines of `(a)`, `?` and garbled pinyin `因?yàn)`),
+# names, many glosses on one line, long lines of `(a)`, `?` and garbled pinyin `因?yàn)`, a
+# garbled page repeated),
 # builds inputs of 1×, 4× and 16× a base size by repeating the pattern, runs
 # `zhpipe run --until STAGE` for each stage, and prints a Markdown table: seconds per stage
 # (the run up to it less the run up to the stage before), its MB/s, and the 16×/1× time
@@ -47,8 +48,12 @@ def questions(n):
     return "?" * n + "\n"
 def pinyin(n):
     return "因?yàn)" * n + "\n"
+garbled_page = open("corpus/seeds/002_5aa0d993a0d6d584.txt", encoding="utf-8").read()
+def garbled(n):
+    # A real garbled page (GBK pinyin injection) repeated: repair's beam search on every line.
+    return garbled_page * n
 patterns = {"links": links, "labels": labels, "glosses": glosses,
-            "parens": parens, "questions": questions, "pinyin": pinyin}
+            "parens": parens, "questions": questions, "pinyin": pinyin, "garbled": garbled}
 for key, make in patterns.items():
     unit = len(make(1).encode())
     for k in (1, 4, 16):
@@ -77,7 +82,7 @@ best() {
 
 echo "| pattern | stage | 1× s | 4× s | 16× s | 16×/1× | MB/s at 16× |"
 echo "|---|---|---:|---:|---:|---:|---:|"
-for pat in links labels glosses parens questions pinyin; do
+for pat in links labels glosses parens questions pinyin garbled; do
   declare -A cum=()
   for k in 1 4 16; do
     for st in $STAGES; do

@@ -341,6 +341,38 @@ fn a_large_garbled_document_repairs_every_copy_alike_in_blocks() {
     }
 }
 
+/// Repair time grows linearly with garbled input: pinyin damage on one long line, and
+/// a garbled page's lines, at 1x and 16x size. Each figure is the least of five runs,
+/// alternating sizes, so a loaded machine slows both alike; the bound (40x for 16x the
+/// input) leaves room for noise and catches anything quadratic (256x).
+#[test]
+fn repair_time_is_linear_in_garbled_input() {
+    use std::time::Instant;
+    let page: String = SEED_002.lines().take(40).collect::<Vec<_>>().join("\n");
+    type Make<'a> = Box<dyn Fn(usize) -> String + 'a>;
+    let cases: [(&str, Make); 2] = [
+        ("因?yàn) one line", Box::new(|k| "因?yàn)".repeat(1600 * k))),
+        ("garbled page lines", Box::new(move |k| vec![page.as_str(); k].join("\n"))),
+    ];
+    let cfg = RepairConfig::default();
+    for (name, make) in &cases {
+        let inputs = [make(1), make(16)];
+        let lines: Vec<Vec<&str>> = inputs.iter().map(|t| t.lines().collect()).collect();
+        assert!(repair(&lines[0], &cfg).detected, "{name}: damage detected");
+        let mut best = [f64::INFINITY; 2];
+        for _ in 0..5 {
+            for (b, l) in best.iter_mut().zip(&lines) {
+                let t = Instant::now();
+                std::hint::black_box(repair(std::hint::black_box(l), &cfg));
+                *b = b.min(t.elapsed().as_secs_f64());
+            }
+        }
+        let ratio = best[1] / best[0];
+        eprintln!("{name}: {:.1} ms -> {:.1} ms, {ratio:.1}x", best[0] * 1e3, best[1] * 1e3);
+        assert!(ratio <= 40.0, "{name}: 16x the input took {ratio:.1}x the time");
+    }
+}
+
 #[test]
 fn mojibake_latin1_and_gbk() {
     let utf8 = "马斯克说".as_bytes();

@@ -180,12 +180,11 @@ pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mu
                 leads.iter().filter(|&&h2| dropped(h1, h2)).take(PER_H1).for_each(|&h2| push(h2))
             }
             // The reading pins the lead down already.
-            Unit::ErrGloss(py) => {
-                let mut v: Vec<u8> =
-                    pinyin_index().codes(py).iter().map(|&c| (c >> 8) as u8).collect();
-                v.dedup();
-                v.into_iter().filter(|&h2| dropped(h1, h2)).for_each(push);
-            }
+            Unit::ErrGloss(py) => pinyin_index()
+                .leads(py)
+                .iter()
+                .filter(|&&h2| dropped(h1, h2))
+                .for_each(|&h2| push(h2)),
             _ => return,
         }
     }
@@ -311,14 +310,8 @@ mod tests {
         let toks: Vec<Vec<Tok>> = chars.iter().map(|c| tokenize(c)).collect();
         let m = DocModel::build(&chars, &toks);
         let memo = LeadsMemo::default();
-        let ctx = Ctx {
-            doc: &m.lm,
-            table: &m.table,
-            swallow: &m.swallow,
-            chars: &m.chars,
-            leads: &memo,
-            printed: false,
-        };
+        let steps = super::super::decode::StepMemo::default();
+        let ctx = m.ctx(&memo, &steps, false);
         let units: Vec<Tok> = "的人口會國中增A,"
             .chars()
             .map(|c| Tok { unit: Unit::Char(c), start: 0, end: 1 })

@@ -16,6 +16,9 @@ use super::step::{
     char_code, expand, swallow_candidates, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY,
 };
 use super::tokens::{Tok, Unit};
+use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 const BEAM: usize = 8;
 /// Only the best few hypotheses also try a dropped pair before each unit.
@@ -34,6 +37,8 @@ pub struct Ctx<'a> {
     pub chars: &'a DocChars,
     /// Leads already ranked for hidden characters in this document (or block of it).
     pub leads: &'a LeadsMemo,
+    /// Search steps already expanded in this document (or block of it).
+    pub steps: &'a StepMemo,
     /// The damaging decoder printed `?` for pairs it could not map (Python's, Java's,
     /// iconv's replacing modes) rather than dropping them silently.
     pub printed: bool,
@@ -155,6 +160,7 @@ fn search(
     let mut bases = Vec::new();
     let mut weights: Vec<f32> = Vec::new();
     let mut cands: Vec<(Hyp, Node)> = Vec::new();
+    let mut fresh: Vec<Step> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
         cands.clear();
         let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
@@ -166,42 +172,69 @@ fn search(
         for (rank, h) in beam.iter().enumerate() {
             // Costly hypotheses (lost and dropped bytes) only for contenders.
             let heavy = rank < DROP_BEAM && h.score > best - HEAVY_MARGIN;
-            exts.clear();
-            expand(&Ext::new(*h), tok, toks.get(i + 1), &swallow, ctx, &mut exts);
-            if h.pending != NONE && heavy && !ctx.printed {
-                bases.clear();
-                let leads = hidden.get_or_insert_with(|| ctx.leads.get(tok, toks.get(i + 1), ctx));
-                drop_variants(*h, tok, leads, ctx, &mut bases);
-                for b in &bases {
-                    expand(b, tok, toks.get(i + 1), &swallow, ctx, &mut exts);
+            // A step is expanded from the hypothesis's state with a zero score and then
+            // added to its score, so a memoized step is exactly a fresh one.
+            let zero = Hyp { score: 0.0, ..*h };
+            let key = if ctx.steps.useful() {
+                StepKey::new(&zero, heavy, tok, toks.get(i + 1))
+            } else {
+                None
+            };
+            let memoized = key.as_ref().and_then(|k| ctx.steps.get(k));
+            let steps: &[Step] = match &memoized {
+                Some(s) => s,
+                None => {
+                    fresh.clear();
+                    let next = toks.get(i + 1);
+                    exts.clear();
+                    expand(&Ext::new(zero), tok, next, &swallow, ctx, &mut exts);
+                    if h.pending != NONE && heavy && !ctx.printed {
+                        bases.clear();
+                        let leads = hidden.get_or_insert_with(|| ctx.leads.get(tok, next, ctx));
+                        drop_variants(zero, tok, leads, ctx, &mut bases);
+                        for b in &bases {
+                            expand(b, tok, next, &swallow, ctx, &mut exts);
+                        }
+                    }
+                    if h.pending != NONE && heavy && ctx.printed && tok.unit == Unit::Q {
+                        // The `?` may be a pair a replacing decoder could not map.
+                        let leads = match next {
+                            Some(t) => ctx.leads.get(t, toks.get(i + 2), ctx),
+                            None => Rc::from([]),
+                        };
+                        printed_drop_variants(zero, next, &leads, ctx, &mut exts);
+                    }
+                    exts.retain(|e| e.ok);
+                    let rank_score = |e: &Ext| e.h.score + e.lookahead;
+                    let max = exts.iter().map(rank_score).fold(f32::MIN, f32::max);
+                    // Each sibling's weight once: `exp` was a tenth of a garbled page's search.
+                    weights.clear();
+                    weights.extend(exts.iter().map(|e| (rank_score(e) - max).exp()));
+                    let z: f32 = weights.iter().sum();
+                    fresh.extend(exts.iter().zip(&weights).map(|(e, w)| Step {
+                        h: e.h,
+                        codes: e.codes,
+                        n: e.n,
+                        verbatim: verbatim(tok, h, e),
+                        conf: (w / z).min(0.99).min(e.conf_cap),
+                    }));
+                    if let Some(k) = key {
+                        dedup_states(&mut fresh);
+                        ctx.steps.insert(k, &fresh);
+                    }
+                    &fresh
                 }
-            }
-            if h.pending != NONE && heavy && ctx.printed && tok.unit == Unit::Q {
-                // The `?` may be a pair a replacing decoder could not map.
-                let next = toks.get(i + 1);
-                let leads = match next {
-                    Some(t) => ctx.leads.get(t, toks.get(i + 2), ctx),
-                    None => std::rc::Rc::from([]),
-                };
-                printed_drop_variants(*h, next, &leads, ctx, &mut exts);
-            }
-            exts.retain(|e| e.ok);
-            let rank_score = |e: &Ext| e.h.score + e.lookahead;
-            let max = exts.iter().map(rank_score).fold(f32::MIN, f32::max);
-            // Each sibling's weight once: `exp` was a tenth of a garbled page's search.
-            weights.clear();
-            weights.extend(exts.iter().map(|e| (rank_score(e) - max).exp()));
-            let z: f32 = weights.iter().sum();
-            for (e, w) in exts.iter().zip(&weights) {
+            };
+            for s in steps {
                 let node = Node {
                     parent: h.node,
-                    codes: e.codes,
-                    n: e.n,
-                    verbatim: verbatim(tok, h, e),
-                    conf: (w / z).min(0.99).min(e.conf_cap),
+                    codes: s.codes,
+                    n: s.n,
+                    verbatim: s.verbatim,
+                    conf: s.conf,
                     keep: false,
                 };
-                cands.push((e.h, node));
+                cands.push((Hyp { score: h.score + s.h.score, node: h.node, ..s.h }, node));
             }
         }
         if cands.is_empty() {
@@ -241,8 +274,126 @@ fn search(
     (backtrack(&nodes, best.node, toks.len()), end(&best))
 }
 
+/// One way a hypothesis extends by a unit: the state after it (its score relative to the
+/// hypothesis's), the characters it emits, and the node's flags.
+#[derive(Clone, Copy)]
+struct Step {
+    h: Hyp,
+    codes: [u16; 4],
+    n: u8,
+    verbatim: bool,
+    conf: f32,
+}
+
+/// Everything a step reads besides the document (fixed per memo): the hypothesis's state,
+/// whether it is a contender, the unit and the next one.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct StepKey {
+    pending: u16,
+    last: u16,
+    tail: u16,
+    flags: u8,
+    unit: Unit,
+    next: Option<Unit>,
+}
+
+impl StepKey {
+    /// The key of a step by `tok`; none for a `?`, whose step also reads the text after it
+    /// (the swallowed byte's evidence) and the unit after the next.
+    fn new(h: &Hyp, heavy: bool, tok: &Tok, next: Option<&Tok>) -> Option<StepKey> {
+        if matches!(tok.unit, Unit::Q | Unit::ResidueQ | Unit::Residue) {
+            return None;
+        }
+        let flags = u8::from(h.owe)
+            | u8::from(h.matched) << 1
+            | u8::from(h.in_word) << 2
+            | u8::from(heavy) << 3;
+        Some(StepKey {
+            pending: h.pending,
+            last: h.last,
+            tail: h.tail,
+            flags,
+            unit: tok.unit,
+            next: next.map(|t| t.unit),
+        })
+    }
+}
+
+/// Steps already expanded, by [`StepKey`]. A damaged page repeats its characters and so its
+/// states: a step costs dozens of candidate extensions (each dropped-pair variant with its
+/// language-model lookups), a memoized one a lookup and a copy. Bounded: cleared when full.
+///
+/// On a page whose states rarely repeat, keeping steps costs more than it saves (a
+/// garbled page of varied text was a third slower with it), so the memo watches its hit
+/// rate and stops taking entries once that stays low.
+#[derive(Default)]
+pub struct StepMemo {
+    map: RefCell<FxHashMap<StepKey, Rc<[Step]>>>,
+    lookups: Cell<u32>,
+    hits: Cell<u32>,
+}
+
+/// Lookups before the memo judges its hit rate.
+const STEP_MEMO_TRIAL: u32 = 2048;
+
+/// Entries a [`StepMemo`] holds before it starts over (a few MB at most).
+const STEP_MEMO_MAX: usize = 1 << 12;
+
+impl StepMemo {
+    /// Whether memoizing still pays: during the trial, or with at least half the lookups
+    /// answered.
+    fn useful(&self) -> bool {
+        let n = self.lookups.get();
+        n < STEP_MEMO_TRIAL || self.hits.get() * 2 >= n
+    }
+
+    fn get(&self, k: &StepKey) -> Option<Rc<[Step]>> {
+        let found = self.map.borrow().get(k).cloned();
+        self.lookups.set(self.lookups.get().saturating_add(1));
+        self.hits.set(self.hits.get().saturating_add(u32::from(found.is_some())));
+        found
+    }
+
+    fn insert(&self, k: StepKey, steps: &[Step]) {
+        let mut map = self.map.borrow_mut();
+        if map.len() >= STEP_MEMO_MAX {
+            map.clear();
+        }
+        map.insert(k, Rc::from(steps));
+    }
+}
+
 fn final_score(h: &Hyp) -> f32 {
     h.score + if h.pending != NONE { -50.0 } else { 0.0 } + if h.owe { OWE_PENALTY } else { 0.0 }
+}
+
+/// A hypothesis's state: what [`prune`] keeps the best of.
+type StateKey = (u16, u16, u16, bool, bool, bool);
+
+fn state_key(h: &Hyp) -> StateKey {
+    (h.pending, h.last, h.tail, h.owe, h.matched, h.in_word)
+}
+
+/// Removes the steps of one hypothesis that another of its steps to the same state
+/// dominates (a higher score, or the same and earlier): [`prune`] never keeps them, and a
+/// damaged unit's dropped-pair variants reach the same few states many ways.
+fn dedup_states(steps: &mut Vec<Step>) {
+    use std::cmp::Ordering;
+    // By state, then best first, then earliest: the first of each state's run is kept.
+    let mut order: Vec<usize> = (0..steps.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (&steps[a].h, &steps[b].h);
+        state_key(x)
+            .cmp(&state_key(y))
+            .then(y.score.partial_cmp(&x.score).unwrap_or(Ordering::Equal))
+            .then(a.cmp(&b))
+    });
+    let mut keep = vec![false; steps.len()];
+    for (n, &i) in order.iter().enumerate() {
+        keep[i] = n == 0 || state_key(&steps[order[n - 1]].h) != state_key(&steps[i].h);
+    }
+    let mut flags = keep.into_iter();
+    steps.retain(|_| flags.next().unwrap_or(true));
 }
 
 /// Keeps the best hypothesis per state, then the best [`BEAM`] states, best first. Ties
@@ -254,7 +405,7 @@ fn final_score(h: &Hyp) -> f32 {
 /// garbled page's search.
 fn prune(b: &mut Vec<(Hyp, Node)>) {
     let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
-    let key = |h: &Hyp| (h.pending, h.last, h.tail, h.owe, h.matched, h.in_word);
+    let key = state_key;
     // Indices into `b`, best first; earlier indices win ties as they come first.
     let mut top: Vec<usize> = Vec::with_capacity(BEAM + 1);
     for (i, (h, _)) in b.iter().enumerate() {
@@ -339,6 +490,37 @@ mod tests {
             }
         }
         kept
+    }
+
+    /// A search whose steps come from the memo (filled by other lines, or by the same
+    /// line before) reconstructs exactly what a search with an empty memo does.
+    #[test]
+    fn memoized_steps_reconstruct_what_fresh_ones_do() {
+        use super::super::detect::DocModel;
+        use super::super::tokens::tokenize;
+        let text = include_str!("../../corpus/seeds/002_5aa0d993a0d6d584.txt");
+        let chars: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
+        let toks: Vec<Vec<Tok>> = chars.iter().map(|c| tokenize(c)).collect();
+        let m = DocModel::build(&chars, &toks);
+        let show = |o: &[UnitOut]| -> Vec<(String, bool, u32, bool)> {
+            o.iter().map(|u| (u.text.clone(), u.verbatim, u.conf.to_bits(), u.keep)).collect()
+        };
+        for printed in [false, true] {
+            let (leads, shared) = (LeadsMemo::default(), StepMemo::default());
+            let warm = m.ctx(&leads, &shared, printed);
+            let mut searched = 0;
+            for (c, t) in chars.iter().zip(&toks).filter(|(_, t)| t.len() > 8) {
+                let (fresh_leads, fresh_steps) = (LeadsMemo::default(), StepMemo::default());
+                let fresh = decode_scored(t, c, &m.ctx(&fresh_leads, &fresh_steps, printed));
+                for _ in 0..2 {
+                    let again = decode_scored(t, c, &warm);
+                    assert_eq!(show(&again.0), show(&fresh.0));
+                    assert_eq!(again.1.to_bits(), fresh.1.to_bits());
+                }
+                searched += usize::from(fresh.1 != 0.0);
+            }
+            assert!(searched > 10, "{searched} lines searched");
+        }
     }
 
     #[test]

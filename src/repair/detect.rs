@@ -162,11 +162,13 @@ pub struct DocModel {
 }
 
 impl DocModel {
-    /// The decoder's view of this model, with a memo of ranked leads and the decoder's
-    /// behaviour for unmapped pairs.
+    /// The decoder's view of this model, with memos of ranked leads and of search steps
+    /// (one pair per document block and decoder) and the decoder's behaviour for unmapped
+    /// pairs.
     pub fn ctx<'a>(
         &'a self,
         leads: &'a super::candidates::LeadsMemo,
+        steps: &'a super::decode::StepMemo,
         printed: bool,
     ) -> super::decode::Ctx<'a> {
         super::decode::Ctx {
@@ -175,6 +177,7 @@ impl DocModel {
             swallow: &self.swallow,
             chars: &self.chars,
             leads,
+            steps,
             printed,
         }
     }

@@ -53,7 +53,7 @@ mod tokens;
 
 use crate::blocks;
 use candidates::LeadsMemo;
-use decode::{decode_segment, Ctx, UnitOut};
+use decode::{decode_segment, Ctx, StepMemo, UnitOut};
 use tokens::{tokenize, Tok, Unit};
 
 /// Which repairs to attempt.
@@ -178,7 +178,8 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
         let mut part =
             RepairOutput { lines: Vec::with_capacity(block.len()), ..Default::default() };
         let leads = LeadsMemo::default();
-        let ctx = model.as_ref().map(|m| m.ctx(&leads, printed));
+        let steps = StepMemo::default();
+        let ctx = model.as_ref().map(|m| m.ctx(&leads, &steps, printed));
         for (i, line) in (first..).zip(block) {
             match &ctx {
                 Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
@@ -206,11 +207,17 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
 
 /// Lines whose reconstruction decides which decoder damaged the document.
 const DECODER_SAMPLE: usize = 40;
+/// Units of those lines reconstructed at most (each line up to where the budget runs
+/// out). The sample is searched once per decoder before the document's own search, so
+/// without a bound a document of a few very long damaged lines is searched three times
+/// over; 40 ordinary lines stay well within it.
+const DECODER_SAMPLE_UNITS: usize = 4096;
 
 /// Whether the damaging decoder printed `?` for the pairs it could not map rather than
 /// dropping them: the two decoders are exclusive, so the one whose model explains the
 /// document's damaged lines better (the sum of their best reconstructions' log-scores,
-/// over the first [`DECODER_SAMPLE`] of them) is the document's.
+/// over the first [`DECODER_SAMPLE`] of them, at most [`DECODER_SAMPLE_UNITS`] units) is
+/// the document's.
 fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
     let damaged = |t: &&Vec<Tok>| {
         t.iter().any(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
@@ -219,8 +226,19 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
         (0..toks.len()).filter(|&i| damaged(&&toks[i])).take(DECODER_SAMPLE).collect();
     let score = |printed: bool| -> f32 {
         let leads = LeadsMemo::default();
-        let ctx = m.ctx(&leads, printed);
-        sample.iter().map(|&i| decode::decode_scored(&toks[i], &chars[i], &ctx).1).sum()
+        let steps = StepMemo::default();
+        let ctx = m.ctx(&leads, &steps, printed);
+        let mut budget = DECODER_SAMPLE_UNITS;
+        let mut sum = 0.0;
+        for &i in &sample {
+            if budget == 0 {
+                break;
+            }
+            let n = toks[i].len().min(budget);
+            budget -= n;
+            sum += decode::decode_scored(&toks[i][..n], &chars[i], &ctx).1;
+        }
+        sum
     };
     !sample.is_empty() && score(true) > score(false)
 }

@@ -19,6 +19,8 @@ pub struct PinyinIndex {
     ids: FxHashMap<&'static str, Syllable>,
     /// Per syllable, the GBK codes of the characters with that reading, ascending.
     codes: Vec<Vec<u16>>,
+    /// Per syllable, the distinct lead bytes of its codes, ascending.
+    leads: Vec<Vec<u8>>,
 }
 
 pub fn pinyin_index() -> &'static PinyinIndex {
@@ -47,7 +49,15 @@ impl PinyinIndex {
                 }
             }
         }
-        PinyinIndex { ids, codes }
+        let leads = codes
+            .iter()
+            .map(|c| {
+                let mut l: Vec<u8> = c.iter().map(|&c| (c >> 8) as u8).collect();
+                l.dedup();
+                l
+            })
+            .collect();
+        PinyinIndex { ids, codes, leads }
     }
 
     /// The syllable spelled `s`, if some character reads it.
@@ -58,6 +68,20 @@ impl PinyinIndex {
     /// GBK codes of characters with reading `py`, ascending.
     pub fn codes(&self, py: Syllable) -> &[u16] {
         &self.codes[py.0 as usize]
+    }
+
+    /// GBK codes of characters with reading `py` whose lead byte is `lead`, ascending: a
+    /// slice of [`Self::codes`] found by bisection, since the codes sort by lead first.
+    pub fn codes_with_lead(&self, py: Syllable, lead: u8) -> &[u16] {
+        let codes = self.codes(py);
+        let from = codes.partition_point(|&c| ((c >> 8) as u8) < lead);
+        let to = from + codes[from..].partition_point(|&c| (c >> 8) as u8 == lead);
+        &codes[from..to]
+    }
+
+    /// The distinct lead bytes of [`Self::codes`], ascending.
+    pub fn leads(&self, py: Syllable) -> &[u8] {
+        &self.leads[py.0 as usize]
     }
 
     pub fn reads(&self, code: u16, py: Syllable) -> bool {
@@ -85,6 +109,14 @@ mod tests {
             }
         }
         assert!(seen.len() > 8, "{} syllables", seen.len());
+        for &s in seen.keys() {
+            for lead in 0x81..=0xFEu8 {
+                let want: Vec<u16> =
+                    idx.codes(s).iter().copied().filter(|&c| (c >> 8) as u8 == lead).collect();
+                assert_eq!(idx.codes_with_lead(s, lead), want);
+                assert_eq!(idx.leads(s).contains(&lead), !want.is_empty());
+            }
+        }
         assert_eq!(idx.syllable("xyz"), None);
     }
 }

@@ -192,7 +192,7 @@ pub(super) fn expand(
             // The lost byte completes a character after the stream's last byte.
             let lead = Some(h.tail as u8).filter(|&b| is_lead(b));
             if let Some(lead) = lead {
-                for &code in idx.codes(py).iter().filter(|&&c| (c >> 8) as u8 == lead) {
+                for &code in idx.codes_with_lead(py, lead) {
                     if h.pending == NONE && !is_lead(code as u8) {
                         continue;
                     }

@@ -2,7 +2,7 @@
 
 use super::pinyin_idx::{pinyin_index, Syllable};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// An observed character that went through the decoder as one unit.
     Char(char),
