@@ -10,7 +10,9 @@
 
 use crate::swar;
 
-use super::punct::{absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected};
+use super::punct::{
+    absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected, separates,
+};
 
 /// Output built lazily: `None` until the first change, then the output so far; `last` is the
 /// input position copied up to.
@@ -343,6 +345,13 @@ fn spacing(text: &str, prot: &[(usize, usize)], spaces: &[(usize, usize)]) -> Op
         let before = text[..pos].chars().next_back().filter(|c| *c != '\n');
         let after = text[j..].chars().next().filter(|c| *c != '\n');
         match (before, after) {
+            (Some(a), Some(c))
+                if is_han(a)
+                    && is_han(c)
+                    && separates(text[..pos].chars().rev(), text[j..].chars()) =>
+            {
+                out.replace(pos, j, " ")
+            }
             (Some(a), Some(c))
                 if (is_cjk(a) && is_cjk(c)) || absorbs_space(a) || absorbs_space(c) =>
             {
