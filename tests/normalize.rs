@@ -39,6 +39,19 @@ fn punct_cases() {
         ("中 文", "中文"),
         ("中\u{3000}文", "中文"),
         ("中文 ， 英文", "中文，英文"),
+        // A space between Han runs of two or more characters separates items (names in a
+        // byline, a handle and the next word, a headline's two clauses): one space stays.
+        ("本报记者夏命群 单霁翔打开电脑", "本报记者夏命群 单霁翔打开电脑"),
+        ("@香港文汇网 阅览", "@香港文汇网 阅览"),
+        ("作者 | 张月 编辑 | 张瑞", "作者 | 张月 编辑 | 张瑞"),
+        ("女童遭綑綁戳下體\u{3000}家長今出面反擊", "女童遭綑綁戳下體 家長今出面反擊"),
+        ("挑戰快問快答   總統談判專家上身", "挑戰快問快答 總統談判專家上身"),
+        // Letter-spaced text: a one-character run on a side, the space goes.
+        ("这 是 一 个 测 试", "这是一个测试"),
+        ("他 说完了", "他说完了"),
+        // A space dropped into a word (a dictionary word spans it) goes.
+        ("变得自满和自以 为是。", "变得自满和自以为是。"),
+        ("變得自滿和自以 為是。", "變得自滿和自以為是。"),
         ("XAI 在孟菲斯", "XAI 在孟菲斯"),
         ("XAI   在孟菲斯", "XAI 在孟菲斯"),
         ("XAI在孟菲斯", "XAI在孟菲斯"),

@@ -28,6 +28,7 @@ use engine::{Matcher, Plan};
 
 pub use dict::DictId;
 pub use prepass::ids_len;
+pub(crate) use words::word_spans_join;
 
 /// An OpenCC conversion config (same names and chains as OpenCC's `<name>.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -268,16 +269,43 @@ impl Converter {
     }
 
     /// Appends [`Converter::convert_words`] of `text` to `out`.
+    /// A user phrase table ([`Converter::with_overrides`]) still applies first: its keys are
+    /// replaced verbatim and the text between them is converted with word boundaries.
     pub fn convert_words_into(&self, text: &str, out: &mut String) {
         if !words::applies(self.config) {
             return self.convert_into(text, out);
         }
+        match &self.overrides {
+            None => self.words_into(text, out),
+            Some(table) => table.for_each_span(text, |s, e, v| match v {
+                Some(v) => out.push_str(v),
+                None => self.words_into(&text[s..e], out),
+            }),
+        }
+    }
+
+    /// The dictionaries' conversion of `text` cut at [`words::cuts`] (no user phrase table).
+    fn words_into(&self, text: &str, out: &mut String) {
         let mut start = 0;
         for cut in words::cuts(text) {
-            self.convert_into(&text[start..cut], out);
+            self.dicts_into(&text[start..cut], out);
             start = cut;
         }
-        self.convert_into(&text[start..], out);
+        self.dicts_into(&text[start..], out);
+    }
+
+    /// [`Converter::convert_into`] without the user phrase table.
+    fn dicts_into(&self, text: &str, out: &mut String) {
+        if !prepass::needed(text) {
+            return self.plan.convert_into(text, out);
+        }
+        prepass::pieces(text, |piece, verbatim| {
+            if verbatim {
+                out.push_str(piece);
+            } else {
+                self.plan.convert_into(&prepass::normalize(piece), out);
+            }
+        });
     }
 
     /// Converts text that holds no description sequence and no compatibility ideograph.

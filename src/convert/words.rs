@@ -61,6 +61,17 @@ fn jieba() -> &'static Jieba {
     J.get_or_init(Jieba::new)
 }
 
+/// Whether a word of jieba's dictionary spans the join of `before` and `after` (Han text on
+/// either side of a space; Traditional is made Simplified first, since jieba's dictionary is
+/// Simplified): `自以` + `為是` joins into the word 自以为是, `张月` + `编辑` into none.
+pub(crate) fn word_spans_join(before: &str, after: &str) -> bool {
+    let t2s = super::Converter::get(Config::T2s);
+    let mut joined = t2s.convert(before);
+    let at = joined.len();
+    t2s.convert_into(after, &mut joined);
+    jieba().cut(&joined, false).iter().any(|t| t.byte_start < at && at < t.byte_end)
+}
+
 /// Whether the word-boundary check applies to `config` (Simplified input).
 pub fn applies(config: Config) -> bool {
     matches!(config, Config::S2t | Config::S2tw | Config::S2hk | Config::S2twp | Config::S2hkp)
@@ -96,6 +107,11 @@ pub fn cuts(text: &str) -> Vec<usize> {
                 break;
             }
             we += c.len_utf8();
+        }
+        // A match with no Han character next to it is a word of its own: nothing crosses it
+        // and no word follows it.
+        if ws == s && we == e {
+            return;
         }
         let window = &text[ws..we];
         let tags = jieba().tag(window, false);

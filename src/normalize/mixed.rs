@@ -96,7 +96,9 @@ pub fn repair_hant(text: &str, variant: Option<Variant>) -> Option<String> {
         return None;
     }
     let hans = Converter::get(Config::T2s).convert(text);
-    let round = Converter::get(s2x(variant)).convert(&hans);
+    // With word boundaries: OpenCC's own phrase matches would offer "repairs" of the author's
+    // characters such as 了 → 瞭 in `指明了` (`明了` → `明瞭`).
+    let round = Converter::get(s2x(variant)).convert_words(&hans);
     if round == text {
         return None;
     }

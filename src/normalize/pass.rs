@@ -11,7 +11,9 @@
 
 use crate::swar;
 
-use super::punct::{absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected};
+use super::punct::{
+    absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected, separates,
+};
 
 /// Output built lazily: `None` until the first change, then the output so far; `last` is the
 /// input position copied up to.
@@ -345,6 +347,13 @@ fn spacing(text: &str, prot: &[(usize, usize)], spaces: &[(usize, usize)]) -> Op
         let after = text[j..].chars().next().filter(|c| *c != '\n');
         match (before, after) {
             (Some(a), Some(c))
+                if is_han(a)
+                    && is_han(c)
+                    && separates(text[..pos].chars().rev(), text[j..].chars()) =>
+            {
+                out.replace(pos, j, " ")
+            }
+            (Some(a), Some(c))
                 if (is_cjk(a) && is_cjk(c)) || absorbs_space(a) || absorbs_space(c) =>
             {
                 out.replace(pos, j, "")
@@ -368,8 +377,9 @@ pub(super) fn pass(text: &str) -> Option<String> {
 /// Normalises punctuation and spacing inside Chinese text: ASCII `, ? : ; !` next to Chinese
 /// become `，？：；！`; parentheses holding or following Chinese become `（）`; `...` and `…..`
 /// next to Chinese become `……`; stray spaces between Chinese characters (and next to
-/// full-width punctuation) are removed, and runs of spaces between Chinese and Latin text are
-/// reduced to one (none is added). English, numbers (`5,000`, `0.25-0.30`, `24/7`, `10:30`),
+/// full-width punctuation) are removed, a run of spaces that separates items (see
+/// `separates`: Han runs of two or more characters on both sides) becomes one space, and
+/// runs of spaces between Chinese and Latin text are reduced to one (none is added). English, numbers (`5,000`, `0.25-0.30`, `24/7`, `10:30`),
 /// URLs, e-mail addresses and `inline code` are left alone; letters and digits are never
 /// width-folded. Idempotent.
 pub fn normalize_punct(text: &str) -> String {

@@ -11,6 +11,33 @@ pub(super) fn is_hspace(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
 }
 
+/// Whether horizontal space between two Han characters separates items rather than being
+/// stray: the Han runs on both sides of it are at least two characters long (`夏命群 单霁翔`,
+/// `@香港文汇网 阅览`, a headline's two clauses `快問快答 總統談判`), counted in the text
+/// before spaces are removed, so the rule is idempotent. In web text such a space
+/// is nearly always a separator between names, a handle and the next word, or a heading and
+/// what follows it on a flattened line; stray spaces come from letter-spaced text
+/// (`这 是 一 个`), where a run on one side is a single character, and from spaces dropped
+/// into a word (`自以 為是`), which a dictionary word spanning the space shows (jieba's
+/// dictionary, `convert::word_spans_join`). `before` yields the
+/// characters before the space, nearest first; `after` those after it.
+pub(super) fn separates(
+    before: impl Iterator<Item = char>,
+    after: impl Iterator<Item = char>,
+) -> bool {
+    /// Up to WORD Han characters, stopping at the first other one.
+    fn run(it: impl Iterator<Item = char>) -> String {
+        it.take(WORD).take_while(|c| is_han(*c)).collect()
+    }
+    const WORD: usize = 4;
+    let (b, a) = (run(before), run(after));
+    if b.chars().nth(1).is_none() || a.chars().nth(1).is_none() {
+        return false;
+    }
+    let b: String = b.chars().rev().collect();
+    !crate::convert::word_spans_join(&b, &a)
+}
+
 /// Punctuation that carries its own spacing: spaces next to it are always dropped.
 pub(super) fn absorbs_space(c: char) -> bool {
     matches!(c, '，' | '。' | '！' | '？' | '；' | '：' | '、' | '（' | '）' | '…')

@@ -2,7 +2,9 @@
 //! the byte-level pass in `pass.rs` (tests only).
 
 use super::pass::nearest;
-use super::punct::{absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected};
+use super::punct::{
+    absorbs_space, full_width, is_cjk, is_han, is_hspace, is_quote, protected, separates,
+};
 
 /// Nearest non-space char before the end of `out` on the same line, looking through a
 /// closing quote to the text it closes.
@@ -130,6 +132,16 @@ fn collapse_spaces(out: &[(char, bool)]) -> String {
         let before = i.checked_sub(1).map(|k| out[k].0).filter(|c| *c != '\n');
         let after = out.get(j).map(|p| p.0).filter(|c| *c != '\n');
         match (before, after) {
+            (Some(a), Some(b))
+                if is_han(a)
+                    && is_han(b)
+                    && separates(
+                        out[..i].iter().rev().map(|p| p.0),
+                        out[j..].iter().map(|p| p.0),
+                    ) =>
+            {
+                s.push(' ')
+            }
             (Some(a), Some(b))
                 if (is_cjk(a) && is_cjk(b)) || absorbs_space(a) || absorbs_space(b) => {}
             (Some(a), Some(b)) if is_cjk(a) || is_cjk(b) => s.push(' '),

@@ -34,6 +34,10 @@ pub struct NormalizeConfig {
     /// The gloss file: the words after which an unquoted glossed term starts
     /// (`pipelines/glosses.toml`, the default, is built in).
     pub glosses: String,
+    /// OpenCC 1.4.2's own Simplified → Traditional output. Off by default: a phrase match
+    /// that cuts a word (`明了` in `指明了`, `这只` in `这只适用`) is not taken
+    /// ([`Converter::convert_words`]), which OpenCC gets wrong and no Chinese writer would.
+    pub exact: bool,
 }
 
 impl Default for NormalizeConfig {
@@ -43,6 +47,7 @@ impl Default for NormalizeConfig {
             phrases: None,
             punctuation: true,
             glosses: "builtin:glosses.toml".into(),
+            exact: false,
         }
     }
 }
@@ -60,23 +65,34 @@ pub enum HantStandard {
 /// table.
 #[derive(Debug)]
 enum Conv {
-    Shared(Config),
-    Own(Box<Converter>),
+    Shared(Config, Mode),
+    Own(Box<Converter>, Mode),
+}
+
+/// OpenCC's exact output, or phrase matches checked against word boundaries.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Exact,
+    Words,
 }
 
 impl Conv {
-    fn new(config: Config, phrases: &[(String, String)]) -> Conv {
+    fn new(config: Config, phrases: &[(String, String)], mode: Mode) -> Conv {
         if phrases.is_empty() {
-            Conv::Shared(config)
+            Conv::Shared(config, mode)
         } else {
-            Conv::Own(Box::new(Converter::with_overrides(config, phrases)))
+            Conv::Own(Box::new(Converter::with_overrides(config, phrases)), mode)
         }
     }
 
     fn convert(&self, text: &str) -> String {
-        match self {
-            Conv::Shared(c) => Converter::get(*c).convert(text),
-            Conv::Own(c) => c.convert(text),
+        let (c, mode) = match self {
+            Conv::Shared(c, mode) => (Converter::get(*c), mode),
+            Conv::Own(c, mode) => (&**c, mode),
+        };
+        match mode {
+            Mode::Exact => c.convert(text),
+            Mode::Words => c.convert_words(text),
         }
     }
 }
@@ -122,15 +138,18 @@ impl Normalize {
             let (path, text) = res.read(&cfg.glosses)?;
             Glosses::parse(&text, &path)?
         };
+        // Word boundaries only change Simplified → Traditional conversion (`words.rs`); the
+        // other directions run exactly either way.
+        let mode = if cfg.exact { Mode::Exact } else { Mode::Words };
         Ok(Normalize {
             punctuation: cfg.punctuation,
             glosses,
-            to_hans: Conv::new(Config::T2s, &t2s_pairs),
-            tw_to_hans: Conv::new(Config::Tw2s, &t2s_pairs),
-            hk_to_hans: Conv::new(Config::Hk2s, &t2s_pairs),
-            hans_to_hant: Conv::new(from_hans, &s2t_pairs),
-            hant_to_std: Conv::new(Config::Hk2t, &[]),
-            std_to_hant: Conv::new(from_std, &s2t_pairs),
+            to_hans: Conv::new(Config::T2s, &t2s_pairs, Mode::Exact),
+            tw_to_hans: Conv::new(Config::Tw2s, &t2s_pairs, Mode::Exact),
+            hk_to_hans: Conv::new(Config::Hk2s, &t2s_pairs, Mode::Exact),
+            hans_to_hant: Conv::new(from_hans, &s2t_pairs, mode),
+            hant_to_std: Conv::new(Config::Hk2t, &[], Mode::Exact),
+            std_to_hant: Conv::new(from_std, &s2t_pairs, Mode::Exact),
         })
     }
 
@@ -229,7 +248,7 @@ impl Normalize {
 
     /// Any Traditional → the chosen standard: one pass when the two conversions compose.
     fn hant_to_hant(&self, text: &str) -> String {
-        if let (Conv::Shared(a), Conv::Shared(b)) = (&self.hant_to_std, &self.std_to_hant) {
+        if let (Conv::Shared(a, _), Conv::Shared(b, _)) = (&self.hant_to_std, &self.std_to_hant) {
             if let Some(c) = Converter::chain(*a, *b) {
                 return c.convert(text);
             }
