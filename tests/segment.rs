@@ -483,3 +483,113 @@ fn an_editor_byline_ends_the_last_turn() {
     let turns = turns_of(&segments_of("editor.txt", text));
     assert_eq!(turns.last().unwrap().2, "对。", "{turns:#?}");
 }
+
+/// A panel that talks in statements: the host is who opens, takes the most turns and
+/// names the others, not the one who says the most.
+#[test]
+fn a_panel_without_questions_finds_its_host() {
+    let text =
+        "许文山:我们今天说说这本小说，我一看，觉得生活里真有这样的事儿，志远，你写的是真的。\n\
+                周子明:对。\n许文山:而且你看他这书，丢了一个U盘，这个U盘里呢，有证据。\n\
+                李志远:嗯。\n许文山:我捏着你的把柄，这事儿生活里可是真有啊。\n\
+                李志远:好多想不清楚的事儿，饭桌上突然全都说的淋漓尽致，这是我写了三年才写明白的。\n\
+                许文山:妙语如珠，还是看这人说话。\n周子明:对。\n";
+    let roles: BTreeMap<String, String> =
+        turns_of(&segments_of("panel.txt", text)).into_iter().map(|(n, r, _)| (n, r)).collect();
+    assert_eq!(roles["许文山"], "host", "{roles:?}");
+    assert_eq!(roles["周子明"], "guest", "{roles:?}");
+    assert_eq!(roles["李志远"], "guest", "{roles:?}");
+}
+
+/// A header that lists people under role words (`主持人：`, `嘉宾：`) gives them their roles,
+/// and is no turn.
+#[test]
+fn a_header_line_names_the_host() {
+    let text = "主持人：孙乙\n嘉宾：赵甲\n\
+                赵甲：我先说两句，这件事我们做了十年。\n孙乙：十年了。\n\
+                赵甲：对，十年里我们换了三次方向，每一次都差点关门。\n孙乙：后来呢。\n";
+    let turns = turns_of(&segments_of("header.txt", text));
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    let roles: BTreeMap<String, String> = turns.into_iter().map(|(n, r, _)| (n, r)).collect();
+    assert_eq!(roles["孙乙"], "host", "{roles:?}");
+    assert_eq!(roles["赵甲"], "guest", "{roles:?}");
+    // A header block: the host with a title, then a role word over one bio line per guest.
+    let text = "主持人:杂志主编 顾晴\n嘉 宾:\n马仲良:研究院院长、研究员\n崔俊奎:设计院院长、博士\n\
+                罗心龙:大学生\n活动上，嘉宾们结合自己的亲身经历，各抒己见，讨论了城市病的问题。\n\
+                崔俊奎:其实讨论这个话题，年轻人考虑得多一些。\n";
+    let turns = turns_of(&segments_of("header_block.txt", text));
+    assert_eq!(turns.len(), 1, "{turns:#?}");
+    assert_eq!((turns[0].0.as_str(), turns[0].1.as_str()), ("崔俊奎", "guest"), "{turns:#?}");
+}
+
+/// `解说：` and `旁白：` are the narrator of a broadcast, not a guest.
+#[test]
+fn a_narrator_label_gives_the_narrator_role() {
+    let text = "主持人:各位好，欢迎收看本周的节目。\n旁白:\n25号，四国联盟与非洲联盟在伦敦举行外长会议。\n\
+                代表团团长:\n我们努力缩小各方的分歧。\n旁白:\n26号上午，六方会谈在北京举行。\n";
+    let turns = turns_of(&segments_of("narrator.txt", text));
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert_eq!(turns[1].1, "narrator", "{turns:#?}");
+    assert_eq!(turns[3].1, "narrator", "{turns:#?}");
+    assert_eq!(turns[2].1, "guest", "{turns:#?}");
+}
+
+/// One-line turns of a short broadcast: a question, its answer and the next question in one
+/// label format are an interview; two labels that carry roles are an exchange.
+#[test]
+fn a_short_transcript_with_one_line_turns_has_its_turns() {
+    let text = "刘江：今天我们聊聊经济。\n从玉华：好的。\n刘江：先说房价。\n";
+    assert_eq!(turns_of(&segments_of("three.txt", text)).len(), 3);
+    let text = "主持人：今天我们聊聊经济。\n王小明：大家好。\n主持人：先说房价。\n";
+    let turns = turns_of(&segments_of("host_three.txt", text));
+    assert_eq!(turns.len(), 3, "{turns:#?}");
+    assert_eq!(turns[1].0, "王小明");
+    let text = "主持人：今天我们聊聊经济。\n嘉宾王立：好的，很高兴来。\n";
+    let turns = turns_of(&segments_of("roles_two.txt", text));
+    assert_eq!(turns.len(), 2, "{turns:#?}");
+    assert_eq!((turns[1].0.as_str(), turns[1].1.as_str()), ("王立", "guest"), "{turns:#?}");
+}
+
+/// A role word before a name (`主持人 魯健`) is no part of the name: the person is one
+/// speaker with or without it.
+#[test]
+fn a_role_word_before_a_name_is_one_canonical_speaker() {
+    let text =
+        "主持人 魯健 :\n各位好，歡迎您收看本欄目。\n旁白:\n25號，四國聯盟在倫敦舉行外長會議。\n\
+                代表團團長:\n我們努力縮小各方的分歧。\n旁白:\n26號上午，六方會談在北京舉行。\n";
+    let segs = segments_of("canonical.txt", text);
+    let turns: Vec<&Value> = segs.iter().filter(|s| s["kind"] == "turn").collect();
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert_eq!(turns[0]["speaker"]["id"], "name:鲁健", "{turns:#?}");
+    assert_eq!(turns[0]["speaker"]["zh_hant"], "魯健", "{turns:#?}");
+    assert_eq!(turns[0]["speaker"]["role"], "host", "{turns:#?}");
+}
+
+/// Markdown list items (`- 张三：…`) are turns like any labelled line, with names in both
+/// scripts.
+#[test]
+fn list_item_labels_are_turns_with_names() {
+    let text = "# 访谈\n\n- 张三：你最近在做什么项目？\n- 李四：我在做一个开源的编译器。\n\
+                - 张三：难吗？\n- 李四：很难，但是很有意思。\n";
+    let segs = segments_of("items.md", text);
+    let turns: Vec<&Value> = segs.iter().filter(|s| s["kind"] == "turn").collect();
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert_eq!(turns[0]["speaker"]["zh_hans"], "张三");
+    assert_eq!(turns[0]["speaker"]["zh_hant"], "張三");
+    assert_eq!(turns[1]["zh_hans"], "我在做一个开源的编译器。");
+}
+
+/// An exchange flattened onto the end of an introduction, in a line with no label of its
+/// own, is cut into its turns.
+#[test]
+fn an_exchange_flattened_onto_a_paragraph_is_cut_into_turns() {
+    let text = "这是一篇专访的导语，介绍了这次对话的背景。 晚报:您的节目请过多少嘉宾？ \
+                陈一:挺难算的，有十三年了。 晚报:有没有印象深刻的事？ 陈一:有，第一次论坛。\n";
+    let turns = turns_of(&segments_of("flat.txt", text));
+    assert_eq!(turns.len(), 4, "{turns:#?}");
+    assert_eq!((turns[0].0.as_str(), turns[0].1.as_str()), ("晚报", "host"), "{turns:#?}");
+    assert_eq!(turns[3].2, "有，第一次论坛。", "{turns:#?}");
+    // Sound cues of a broadcast script are no speakers.
+    let cues = "现场声:\n(你好，可以采访你吗?)\n(你问吧。)\n现场声:\n(耶!)\n同期声:\n(好的。)\n";
+    assert!(turns_of(&segments_of("cues.txt", cues)).is_empty());
+}

@@ -28,6 +28,11 @@ pub struct Builder<'a> {
     labels: LabelFinder<'a>,
     /// Every speaker accepted in this document; lines name theirs by index.
     people: Vec<Speaker>,
+    /// For each of `people`, the characters of a role word before the person's name in
+    /// their first label (`主持人 魯健` → 3): no part of the name.
+    role_prefix: Vec<usize>,
+    /// Names a header line gives a role (`主持人：窦文涛`).
+    header: Vec<(String, &'static str)>,
     out: Vec<Segment>,
     section: Option<Scripts>,
     mode: Mode,
@@ -52,8 +57,11 @@ struct Found {
 struct Said {
     /// Index of its name, when plausible.
     name: Option<usize>,
-    /// Whether its turn asks a question.
+    /// Whether its turn asks a question: in the label's line or the paragraph after it (a
+    /// question set apart from its label); a `?` further on is in whatever follows.
     asks: bool,
+    /// Paragraphs after the label's line.
+    after: usize,
     shape: Shape,
 }
 
@@ -107,6 +115,8 @@ impl<'a> Builder<'a> {
             rules,
             labels: rules.labels.finder(),
             people: Vec::new(),
+            role_prefix: Vec::new(),
+            header: Vec::new(),
             out: Vec::new(),
             section: None,
             mode: Mode::Normal,
@@ -131,6 +141,8 @@ impl<'a> Builder<'a> {
         let cuts =
             split_inline_labels(&mut all, &mut labels, self.rules, self.registry, &mut self.labels);
         self.doc.count("segment.inline_labels", cuts);
+        self.link_labels(&all, &mut labels);
+        self.header_roles(&all, &mut labels);
         let bare = self.bulleted_names(&all, &mut labels);
         self.doc.count("segment.bulleted_names", bare);
         let speakers = self.accepted_speakers(&labels, &all);
@@ -146,7 +158,9 @@ impl<'a> Builder<'a> {
         }
         self.close_turn();
         let author = self.doc.meta.author.clone();
-        let evidence = Evidence { title: title.as_deref(), author: author.as_deref() };
+        let header = std::mem::take(&mut self.header);
+        let evidence =
+            Evidence { title: title.as_deref(), author: author.as_deref(), header: &header };
         assign_roles(&mut self.out, &self.rules.roles, &evidence);
         self.out
     }
@@ -159,6 +173,104 @@ impl<'a> Builder<'a> {
             let first = lines.first()?;
             chars_at_most(&first.text, 80).map(|_| first.text.clone())
         })
+    }
+
+    /// List items whose label is a markdown link's text (`- [JP Kobryn：补丁标题](https://…)`,
+    /// a reference list): no speaker's words, so no label.
+    fn link_labels(&mut self, lines: &[Line], labels: &mut [Option<LabelAt>]) {
+        for (line, found) in lines.iter().zip(labels.iter_mut()) {
+            let Some(label) = found.as_ref().filter(|_| line.kind == Some(BlockKind::Paragraph))
+            else {
+                continue;
+            };
+            let name = label.name(&line.text);
+            let linked = self.source.line(line.src.first).is_some_and(|src| {
+                src.find(name).is_some_and(|at| src[..at].trim_end().ends_with('['))
+                    && src.contains("](")
+            });
+            if linked {
+                *found = None;
+            }
+        }
+    }
+
+    /// The header block that lists people under role words (see `header_role`): a line
+    /// `主持人：窦文涛` whose names the document uses as labels; two or more such lines in a
+    /// row (`主持人：城市化杂志主编 顾晴` over `嘉宾：`); a role word alone followed by one
+    /// `Name：bio` line per person (`嘉 宾：` over `马仲良：…院长`, `崔俊奎：…博士`). Its lines
+    /// are no turns, and its names get the role word's role.
+    fn header_roles(&mut self, lines: &[Line], labels: &mut [Option<LabelAt>]) {
+        let used: HashSet<String, FxBuildHasher> = lines
+            .iter()
+            .zip(labels.iter())
+            .filter_map(|(l, found)| Some(fold(found.as_ref()?.name(&l.text))))
+            .collect();
+        let registry = self.registry;
+        let rules = self.rules;
+        // The role of a line that is a role word and names only (or nothing), and the names.
+        let role_line =
+            |line: &Line, found: &Option<LabelAt>| -> Option<(&'static str, Vec<String>)> {
+                let label = found.as_ref()?;
+                let role = match registry.lookup(label.name(&line.text))?.role.as_deref() {
+                    Some("host") => "host",
+                    Some("guest") => "guest",
+                    _ => return None,
+                };
+                let rest = label.rest(&line.text);
+                if !rest.is_empty() && !rules.header_role.is_match(rest) {
+                    return None;
+                }
+                let names = rest
+                    .split(|c: char| "、，,/／和及与與&".contains(c) || c.is_whitespace())
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                Some((role, names))
+            };
+        let mut i = 0;
+        while i < lines.len() {
+            let mut run: Vec<(&'static str, Vec<String>)> = Vec::new();
+            while let Some(r) =
+                lines.get(i + run.len()).and_then(|l| role_line(l, &labels[i + run.len()]))
+            {
+                run.push(r);
+            }
+            if run.is_empty() {
+                i += 1;
+                continue;
+            }
+            let j = i + run.len();
+            // The people listed under a role word alone, one labelled line each.
+            let mut end = j;
+            if let Some((role, _)) = run.last().filter(|(_, n)| n.is_empty()) {
+                let mut seen: HashSet<String, FxBuildHasher> = HashSet::default();
+                while let Some((line, Some(label))) = lines.get(end).zip(labels.get(end)) {
+                    let name = label.name(&line.text);
+                    if registry.lookup(name).is_some() || !seen.insert(fold(name)) {
+                        break;
+                    }
+                    end += 1;
+                }
+                if end - j < 2 {
+                    end = j;
+                } else {
+                    for k in j..end {
+                        let name = labels[k].as_ref().expect("listed").name(&lines[k].text);
+                        self.header.push((name.to_owned(), role));
+                    }
+                }
+            }
+            let names_used = run.iter().flat_map(|(_, n)| n).any(|n| used.contains(&fold(n)));
+            if run.len() >= 2 || end > j || names_used {
+                for (role, names) in &run {
+                    self.header.extend(names.iter().map(|n| (n.clone(), *role)));
+                }
+                for found in &mut labels[i..end] {
+                    *found = None;
+                }
+            }
+            i = end.max(i + 1);
+        }
     }
 
     /// Labels that name a registered person, a person the document glosses with an English
@@ -175,12 +287,17 @@ impl<'a> Builder<'a> {
         // A name the document uses once may still be a speaker's by its role word
         // (`新華社記者`, `主持人魯健`): such a name takes part in an exchange like a
         // repeated one, and is a speaker when it does.
-        let mut role_of: Vec<Option<String>> = vec![None; names.len()];
+        let mut role_of: Vec<Option<(String, usize)>> = vec![None; names.len()];
         let mut core = vec![false; names.len()];
+        let listed: HashSet<String, FxBuildHasher> =
+            self.header.iter().map(|(n, _)| fold(n)).collect();
         for (i, Name { key, lines, name, .. }) in names.iter().enumerate() {
             let plausible = self.rules.labels.plausible(name) && !names[i].narrates;
             let speaker =
                 plausible.then(|| self.known(key, name, &glosses, &mut from_glosses)).flatten();
+            // A person the header lists (`嘉宾：` over `崔俊奎：…`) is a speaker.
+            let speaker = speaker
+                .or_else(|| (plausible && listed.contains(key)).then(|| unknown_speaker(name)));
             if speaker.is_none() && plausible {
                 role_of[i] = self.role_word(name);
             }
@@ -188,21 +305,43 @@ impl<'a> Builder<'a> {
             core[i] = speaker.is_some() || plausible && (repeated || role_of[i].is_some());
             known.push(speaker);
         }
-        let by_role: Vec<bool> = role_of.iter().map(Option::is_some).collect();
+        // Names with a role: a role word, or a registered role (`主持人`, `嘉宾`).
+        let by_role: Vec<bool> = role_of
+            .iter()
+            .zip(&known)
+            .map(|(r, k)| r.is_some() || k.as_ref().is_some_and(|k| k.role.is_some()))
+            .collect();
         let exchanged = self.exchanged(&key_of, found, lines, &core, &by_role, &names);
         let mut person_of = Vec::with_capacity(names.len());
+        // A person labelled with and without a role word (`主持人 魯健`, `魯健`) is one
+        // speaker, with the role word's role.
+        let mut by_id: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         for (i, (speaker, name)) in known.into_iter().zip(&names).enumerate() {
+            let mut prefix = 0;
             let speaker = match speaker {
                 Some(s) => Some(s),
-                None if exchanged[i] => {
-                    Some(Speaker { role: role_of[i].take(), ..unknown_speaker(&name.name) })
-                }
+                None if exchanged[i] => Some(match role_of[i].take() {
+                    Some((role, skip)) => {
+                        prefix = skip;
+                        let own: String = name.name.chars().skip(skip).collect();
+                        Speaker { role: Some(role), ..unknown_speaker(own.trim()) }
+                    }
+                    None => unknown_speaker(&name.name),
+                }),
                 None => None,
             };
             person_of.push(speaker.map(|s| {
                 self.speaker_names.insert(name.key.clone());
+                if let Some(&p) = by_id.get(&s.id) {
+                    let known = &mut self.people[p as usize];
+                    known.role = known.role.take().or(s.role);
+                    return p;
+                }
                 self.people.push(s);
-                self.people.len() as u32 - 1
+                self.role_prefix.push(prefix);
+                let p = self.people.len() as u32 - 1;
+                by_id.insert(self.people[p as usize].id.clone(), p);
+                p
             }));
         }
         self.doc.count("segment.speakers_from_glosses", from_glosses);
@@ -242,11 +381,12 @@ impl<'a> Builder<'a> {
                 let name =
                     (rules.labels.plausible(&names[k].name) && !names[k].narrates).then_some(k);
                 let shape = self.label_shape(line, label);
-                seq.push(Said { name, asks: asks(label.rest(&line.text)), shape });
+                seq.push(Said { name, asks: asks(label.rest(&line.text)), after: 0, shape });
             } else if line.kind.is_some() || self.markup(line) != Markup::None {
-                seq.push(Said { name: None, asks: false, shape: Shape::Unknown });
+                seq.push(Said { name: None, asks: false, after: 0, shape: Shape::Unknown });
             } else if let Some(last) = seq.last_mut() {
-                last.asks |= asks(&line.text);
+                last.asks |= last.after == 0 && asks(&line.text);
+                last.after += 1;
             }
         }
         let core = |s: &Said| s.name.is_some_and(|k| core_name[k]);
@@ -271,13 +411,17 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        // A question answered under another name, labelled alike.
+        // A question answered under another name, labelled alike; or two names with roles
+        // (`主持人：…` then `嘉宾王立：…`), whatever the first says.
         for pair in seq.windows(2) {
-            let [Said { name: Some(a), asks: true, shape }, Said { name: Some(b), shape: other, .. }] =
+            let [Said { name: Some(a), asks, shape, .. }, Said { name: Some(b), shape: other, .. }] =
                 pair
             else {
                 continue;
             };
+            if !asks && !(by_role[*a] && by_role[*b]) {
+                continue;
+            }
             // A name with a role word (`新華社記者`) is short enough whatever its length.
             let max = rules.pair_name_chars;
             let fits = |k: usize| by_role[k] || short(k, max);
@@ -418,7 +562,10 @@ impl<'a> Builder<'a> {
     /// `pair_name_chars`) or after who the person speaks for (`新華社記者`,
     /// `DVB電視臺記者`; the whole name at most `role_label_max_chars`). Role words of one
     /// character (`问`) or in Latin letters are too common inside other words to count.
-    fn role_word(&self, name: &str) -> Option<String> {
+    /// Returns the role, and the characters of `name` before the person's name when the
+    /// role word comes first (0 when it names whom the person speaks for).
+    fn role_word(&self, name: &str) -> Option<(String, usize)> {
+        let written = name;
         let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
         let chars: Vec<(usize, char)> = name.char_indices().collect();
         let n = chars.len();
@@ -432,11 +579,13 @@ impl<'a> Builder<'a> {
         // Role word first, then a person's name of two to `pair_name_chars` characters.
         for rest in 2..=self.rules.pair_name_chars.min(n.saturating_sub(2)) {
             if let Some(r) = role(&name[..chars[n - rest].0]) {
-                return Some(r);
+                // The role word's characters in the label as written, spaces included.
+                let skip = written.chars().count() - rest;
+                return Some((r, skip));
             }
         }
         // Who the person speaks for (two characters at least), then the role word.
-        (2..n.saturating_sub(1)).find_map(|at| role(&name[chars[at].0..]))
+        (2..n.saturating_sub(1)).find_map(|at| role(&name[chars[at].0..]).map(|r| (r, 0)))
     }
 
     /// `next`: the line after this one, and whether its label names a speaker.
@@ -475,7 +624,10 @@ impl<'a> Builder<'a> {
             self.close_turn();
             self.mode = Mode::Normal;
             let speaker = self.people[person as usize].clone();
-            let speaker = localise(speaker, &line, &mut self.labels);
+            // A label without the role word (`魯健：` after `主持人 魯健：`) is the name alone.
+            let bare = speaker.id.strip_prefix("name:") == Some(&fold(label.name(&line.text)));
+            let skip = if bare { 0 } else { self.role_prefix[person as usize] };
+            let speaker = localise(speaker, &line, &mut self.labels, skip);
             let label_src = line.src;
             let lines = self.rest_of_label(line, label).into_iter().collect();
             self.turn = Some(Turn { speaker, label: label_src, lines, notes: Vec::new() });
@@ -722,11 +874,13 @@ fn chars_at_most(text: &str, max: usize) -> Option<usize> {
 }
 
 /// Whether a line's label may name a speaker: lines a stage has given a kind have none,
-/// but for a heading or a list item that is a name alone (`### 唐鳳：`, `• 主席`).
+/// but for list items and a heading that is a name alone (`### 唐鳳：`).
 fn may_label(line: &Line, label: &LabelAt) -> bool {
     match line.kind {
         None => true,
-        Some(BlockKind::Heading | BlockKind::Paragraph) => label.rest.is_empty(),
+        // A list item (`- 张三：…`) is a label like any line.
+        Some(BlockKind::Paragraph) => true,
+        Some(BlockKind::Heading) => label.rest.is_empty(),
         Some(_) => false,
     }
 }

@@ -4,6 +4,10 @@
 //! speaker's name: a registered alias, a name the document uses as a label at a line's start,
 //! or one it writes inside labelled lines at least `min_repeats` times. The label must follow
 //! the end of a sentence or a space (`inline_label`), so `他认为：` in a sentence never cuts.
+//! A line without a label of its own (an introduction the exchange was flattened onto:
+//! `…审视这个世界。 齐鲁晚报：…？ 陈伟鸿：…`) is cut the same way when its inline labels
+//! change speaker at least `min_alternations` times between names it uses at least
+//! `min_repeats` times.
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::HashSet;
@@ -22,10 +26,6 @@ pub fn split_inline_labels(
     registry: &Registry,
     finder: &mut LabelFinder,
 ) -> u64 {
-    let labelled = |l: &Line, at: &Option<LabelAt>| at.is_some() && l.kind.is_none();
-    if !lines.iter().zip(labels.iter()).any(|(l, at)| labelled(l, at)) {
-        return 0;
-    }
     let re = &rules.inline_label;
     // Names used as labels at a line's start.
     let mut starts: HashSet<String, FxBuildHasher> = HashSet::default();
@@ -66,6 +66,14 @@ pub fn split_inline_labels(
             cuts_of.push((i, cuts));
         }
     }
+    for (i, (line, at)) in lines.iter().zip(labels.iter()).enumerate() {
+        if at.is_none() && line.kind.is_none() {
+            if let Some(cuts) = flattened_exchange(line, rules) {
+                cuts_of.push((i, cuts));
+            }
+        }
+    }
+    cuts_of.sort_unstable_by_key(|(i, _)| *i);
     if cuts_of.is_empty() {
         return 0;
     }
@@ -91,6 +99,35 @@ pub fn split_inline_labels(
         }
     }
     n
+}
+
+/// Where to cut a line without a label of its own that holds a flattened exchange: the
+/// starts of its inline labels, when their names (each used at least `min_repeats` times in
+/// the line) change at least `min_alternations` times.
+fn flattened_exchange(line: &Line, rules: &Rules) -> Option<Vec<usize>> {
+    // A cheap test first: most lines have no colon after a space or a sentence's end.
+    if !line.text.contains([':', '：']) {
+        return None;
+    }
+    let mut found: Vec<(String, usize)> = Vec::new();
+    for c in rules.inline_label.captures_iter(&line.text) {
+        let name = c.name("name")?;
+        let after = line.text[c.get(0)?.end()..].trim_start();
+        if rules.labels.plausible(name.as_str()) && !rules.labels.narrates(name.as_str(), after) {
+            found.push((fold(name.as_str()), name.start()));
+        }
+    }
+    let mut uses: FxHashMap<&str, usize> = FxHashMap::default();
+    for (k, _) in &found {
+        *uses.entry(k.as_str()).or_insert(0) += 1;
+    }
+    let keep: Vec<bool> =
+        found.iter().map(|(k, _)| uses[k.as_str()] >= rules.min_repeats).collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(false));
+    let changes = found.windows(2).filter(|w| w[0].0 != w[1].0).count();
+    (found.len() > 1 && changes >= rules.min_alternations)
+        .then(|| found.into_iter().map(|(_, at)| at).collect())
 }
 
 /// `line` cut at the byte offsets `cuts` (char boundaries, ascending) of its text, each

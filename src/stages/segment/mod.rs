@@ -99,6 +99,8 @@ struct RulesFile {
     guest_words: String,
     #[serde(deserialize_with = "crate::config::numbers::fraction")]
     host_question_ratio: f32,
+    host_score: roles::HostScore,
+    header_role: String,
 }
 
 /// Compiled structure rules.
@@ -126,6 +128,9 @@ pub struct Rules {
     /// Whether `direction` can match a text (see [`LabelRules::filter`]).
     pub direction_filter: LineFilter,
     pub roles: roles::RoleRules,
+    /// A header line that lists people under a role word (`主持人：窦文涛`,
+    /// `嘉宾：周轶君、马家辉`): the words after the label, when they are only names.
+    pub header_role: Regex,
 }
 
 impl Rules {
@@ -182,7 +187,9 @@ impl Rules {
                 host_words: re("host_words", &f.host_words)?,
                 guest_words: re("guest_words", &f.guest_words)?,
                 host_question_ratio: f.host_question_ratio,
+                host_score: f.host_score,
             },
+            header_role: re("header_role", &f.header_role)?,
         })
     }
 }

@@ -57,12 +57,21 @@ pub fn unknown_speaker(name: &str) -> Speaker {
     Speaker { id, zh_hans: None, zh_hant: None, en: latin.then(|| name.to_owned()), role: None }
 }
 
-/// Fills an unknown speaker's Chinese names from the label as written in both scripts.
-pub fn localise(mut speaker: Speaker, line: &Line, labels: &mut super::LabelFinder) -> Speaker {
+/// Fills an unknown speaker's Chinese names from the label as written in both scripts,
+/// without the first `skip` characters (a role word before the name: `主持人 魯健`).
+pub fn localise(
+    mut speaker: Speaker,
+    line: &Line,
+    labels: &mut super::LabelFinder,
+    skip: usize,
+) -> Speaker {
     if speaker.zh_hans.is_some() || speaker.en.is_some() {
         return speaker;
     }
-    let mut name = |t: &str| labels.find_at(t).map(|l| l.name(t).to_owned());
+    let mut name = |t: &str| {
+        let name = labels.find_at(t)?.name(t).chars().skip(skip).collect::<String>();
+        Some(name.trim().to_owned()).filter(|n| !n.is_empty())
+    };
     match &line.scripts {
         Some(s) => {
             speaker.zh_hans = name(&s.zh_hans);

@@ -4,11 +4,17 @@
 //! (主持人, 记者, 问 are hosts, 答 a guest); a label that is a publication (`《晚点》`) or the
 //! document's author is the host; a person the title interviews (`对话周鸿祎：…`, `专访X`,
 //! `X访谈`) is a guest; what the speaker says opening the conversation (`host_words`: a
-//! welcome, thanks for coming; `guest_words`: thanks for the invitation). Then, from the turns: in a conversation, the speaker who says the
-//! most, counting turns that ask for little, is a guest, and the one who asks most often (the first to
-//! speak on a tie) is a host; any other speaker is a host when their turns ask questions at
-//! least `host_question_ratio` of the time and more often than every guest's. A person has
-//! one role in a document.
+//! welcome, thanks for coming; `guest_words`: thanks for the invitation); a header line that
+//! lists the people by role (`主持人：窦文涛`, `嘉宾：周轶君、马家辉`). Then, from the turns.
+//! When someone asks questions at least `host_question_ratio` of the time, the speaker who
+//! says the most, counting turns that ask for little, is a guest, and the one who asks most
+//! often (the first to speak on a tie) is a host; any other speaker is a host when their
+//! turns ask questions at least `host_question_ratio` of the time and more often than every
+//! guest's. When no one asks (a panel that talks in statements), the host is the speaker with
+//! the best [`HostScore`]: who opens and who closes the conversation, who takes the most
+//! turns, who addresses the others by name; everyone else is a guest. A narrator's label
+//! (`解说`, `旁白`) has the registry's role `narrator` and takes no part. A person has one role
+//! in a document.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -31,6 +37,29 @@ pub struct RoleRules {
     /// What a guest says (thanking for the invitation).
     pub guest_words: Regex,
     pub host_question_ratio: f32,
+    /// Weights of the evidence for the host when no one asks questions.
+    pub host_score: HostScore,
+}
+
+/// How much each piece of evidence counts for the host of a conversation without questions
+/// (`[host_score]` in `segment.toml`). A speaker's score is the weighted sum of: opening the
+/// conversation (0 or 1), closing it with words of substance (0 or 1), their turns as a share
+/// of the most anyone takes (0–1), and the share of their turns that name another speaker
+/// (`文道，你说…`, 0–1). The best score is the host.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostScore {
+    /// Weight of speaking first.
+    pub opens: f32,
+    /// Weight of the last turn that is more than a back-channel (`对。`).
+    pub closes: f32,
+    /// Weight of the share of turns.
+    pub turns: f32,
+    /// Weight of the share of turns that name another speaker.
+    pub addresses: f32,
+    /// A turn of at most this many characters is a back-channel (`对。`, `嗯。`): it closes
+    /// nothing.
+    pub backchannel_chars: usize,
 }
 
 /// How many of a speaker's first turns are read for `host_words` and `guest_words`.
@@ -40,6 +69,8 @@ const OPENING_TURNS: usize = 2;
 pub struct Evidence<'a> {
     pub title: Option<&'a str>,
     pub author: Option<&'a str>,
+    /// Names a header line gives a role (`主持人：窦文涛` → host).
+    pub header: &'a [(String, &'static str)],
 }
 
 #[derive(Default)]
@@ -53,6 +84,8 @@ struct Tally {
     /// Whether the opening turns say what a host says, or a guest.
     host_words: bool,
     guest_words: bool,
+    /// Turns that name another speaker.
+    addresses: usize,
 }
 
 impl Tally {
@@ -68,12 +101,16 @@ impl Tally {
 pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evidence) {
     let mut tally: HashMap<String, Tally, FxBuildHasher> = HashMap::default();
     let mut order: Vec<String> = Vec::new();
+    let names = Names::of(segments);
+    // The last turn of substance, and who spoke it.
+    let mut closer: Option<&str> = None;
     for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
         let sp = seg.speaker.as_ref().expect("turns have speakers");
         let t = tally.entry(sp.id.clone()).or_insert_with(|| {
             order.push(sp.id.clone());
             let role = match sp.role.as_deref() {
                 Some("host") => Some("host"),
+                Some("narrator") => Some("narrator"),
                 Some(_) => Some("guest"),
                 None => evidence_role(sp, rules, evidence),
             };
@@ -85,13 +122,19 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
         }
         t.turns += 1;
         t.asking += usize::from(seg.lines.iter().any(|l| asks(&l.text)));
-        t.chars += seg.lines.iter().map(|l| l.text.chars().count()).sum::<usize>();
+        let chars = seg.lines.iter().map(|l| l.text.chars().count()).sum::<usize>();
+        t.chars += chars;
+        t.addresses += usize::from(names.named_by(&sp.id, seg));
+        if chars > rules.host_score.backchannel_chars {
+            closer = Some(&sp.id);
+        }
     }
+    let closer = closer.map(str::to_owned);
     // The host welcomes and thanks the guest for coming; the guest thanks for the invitation.
     for t in tally.values_mut().filter(|t| t.role.is_none() && t.host_words != t.guest_words) {
         t.role = Some(if t.host_words { "host" } else { "guest" });
     }
-    decide_from_turns(&mut tally, &order, rules.host_question_ratio);
+    decide_from_turns(&mut tally, &order, closer.as_deref(), rules);
     for seg in segments.iter_mut() {
         if let Some(sp) = seg.speaker.as_mut().filter(|s| s.role.is_none()) {
             let role = tally.get(&sp.id).and_then(|t| t.role).unwrap_or("guest");
@@ -131,16 +174,58 @@ fn evidence_role(sp: &Speaker, rules: &RoleRules, evidence: &Evidence) -> Option
     if evidence.author.is_some_and(same) {
         return Some("host");
     }
-    None
+    evidence.header.iter().find(|(name, _)| same(name)).map(|&(_, role)| role)
+}
+
+/// The names each speaker of a document goes by in the text, to tell which turns address
+/// another speaker: the label's names, and for a Chinese name of three or four characters
+/// its given name too (`文道` of `梁文道`), which is how people address each other.
+struct Names {
+    by_id: Vec<(String, Vec<String>)>,
+}
+
+impl Names {
+    fn of(segments: &[Segment]) -> Names {
+        let mut by_id: Vec<(String, Vec<String>)> = Vec::new();
+        for sp in segments.iter().filter_map(|s| s.speaker.as_ref()) {
+            if sp.role.is_some() || by_id.iter().any(|(id, _)| *id == sp.id) {
+                continue;
+            }
+            let mut names = Vec::new();
+            for n in [&sp.zh_hans, &sp.zh_hant, &sp.en].into_iter().flatten() {
+                let chars: Vec<char> = n.chars().collect();
+                if !n.is_ascii() && (3..=4).contains(&chars.len()) {
+                    names.push(chars[chars.len() - 2..].iter().collect());
+                }
+                if chars.len() >= 2 {
+                    names.push(n.clone());
+                }
+            }
+            names.sort();
+            names.dedup();
+            by_id.push((sp.id.clone(), names));
+        }
+        Names { by_id }
+    }
+
+    /// Whether a turn of speaker `id` names one of the other speakers.
+    fn named_by(&self, id: &str, seg: &Segment) -> bool {
+        self.by_id.iter().filter(|(other, _)| other != id).any(|(_, names)| {
+            seg.lines.iter().any(|l| names.iter().any(|n| l.text.contains(n.as_str())))
+        })
+    }
 }
 
 /// Roles from the turns, for the speakers the evidence left open (see the module doc).
 fn decide_from_turns(
     tally: &mut HashMap<String, Tally, FxBuildHasher>,
     order: &[String],
-    host_ratio: f32,
+    closer: Option<&str>,
+    rules: &RoleRules,
 ) {
-    if order.len() < 2 {
+    let host_ratio = rules.host_question_ratio;
+    let talking = order.iter().filter(|id| tally[*id].role != Some("narrator")).count();
+    if talking < 2 {
         for t in tally.values_mut().filter(|t| t.role.is_none()) {
             t.role = Some("guest");
         }
@@ -152,6 +237,28 @@ fn decide_from_turns(
     let has = |tally: &HashMap<String, Tally, FxBuildHasher>, role: &str| {
         tally.values().any(|t| t.role == Some(role))
     };
+    let asking = open(tally).iter().any(|id| tally[id].ratio() >= host_ratio);
+    if !asking && !has(tally, "host") {
+        // No one asks: the host is who runs the conversation (see `HostScore`).
+        let w = rules.host_score;
+        let most = open(tally).iter().map(|id| tally[id].turns).max().unwrap_or(1).max(1);
+        let first = order.iter().find(|id| tally[*id].role != Some("narrator"));
+        let score = |id: &String| {
+            let t = &tally[id];
+            let flag = |b: bool| if b { 1.0 } else { 0.0 };
+            w.opens * flag(first == Some(id))
+                + w.closes * flag(closer == Some(id.as_str()))
+                + w.turns * t.turns as f32 / most as f32
+                + w.addresses * t.addresses as f32 / t.turns.max(1) as f32
+        };
+        let host = open(tally)
+            .into_iter()
+            .map(|id| (score(&id), id))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(tally[&b.1].first.cmp(&tally[&a.1].first)));
+        if let Some((_, id)) = host {
+            tally.get_mut(&id).expect("listed").role = Some("host");
+        }
+    }
     if !has(tally, "guest") {
         // Who says the most, counting what is said in questions for little: answers are
         // long, questions short; on a tie, the later speaker (the first usually asks).
