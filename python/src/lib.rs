@@ -12,6 +12,9 @@ use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod arrow;
 mod records;
 
@@ -377,6 +380,13 @@ fn check_config(config: &str) -> PyResult<String> {
     Ok(converter(config)?.config().name().to_owned())
 }
 
+/// JSON lines as Python objects, made the way records are (for tests: the result must equal
+/// `[json.loads(line) for line in text.splitlines()]`).
+#[pyfunction]
+fn parse_jsonl<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyList>> {
+    Builder::new(py).records(text)
+}
+
 #[pymodule]
 fn _zhpipe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -387,6 +397,7 @@ fn _zhpipe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::Batch>()?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(check_config, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_jsonl, m)?)?;
     m.add("ZhpipeError", py.get_type::<ZhpipeError>())?;
     m.add("PipelineError", py.get_type::<PipelineError>())?;
     m.add("DocumentError", py.get_type::<DocumentError>())?;
