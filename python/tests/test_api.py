@@ -156,7 +156,13 @@ def test_batch_releases_the_gil(p):
 
 
 def test_records_parse_like_json_loads(p):
-    """The extension's JSON-to-objects path, on what the emitter never writes too."""
+    """The extension's JSON-to-objects path, on what the emitter never writes too.
+
+    Out of scope, where serde_json and `json.loads` differ on input the emitter never writes
+    (its integers are Rust integers of 64 bits at most, its floats finite, its strings valid
+    UTF-8): integers beyond i64/u64 become floats, `-0` becomes -0.0, and NaN, Infinity,
+    overflowing exponents and lone surrogates are errors.
+    """
     from zhpipe import _zhpipe
 
     values = [
