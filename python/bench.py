@@ -21,7 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import zhpipe
+# `python python/bench.py` puts this directory first on sys.path, where `zhpipe/` may
+# hold an extension left by an earlier `maturin develop`: measure the installed package
+# (an editable install still adds this directory, through its .pth file).
+if sys.path and sys.path[0] and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    del sys.path[0]
+
+import zhpipe  # noqa: E402
 
 
 def cpu(who=resource.RUSAGE_SELF):
@@ -55,6 +61,18 @@ def cli(binary, docs, jobs):
     if res.returncode not in (0, 1):
         sys.exit(res.stderr.decode())
     return res.stdout
+
+
+def same(got, want, what):
+    """Exits naming the first record where `got` differs from the CLI's `want`."""
+    if got == want:
+        return
+    if isinstance(want, bytes):
+        got, want = got.splitlines(), want.splitlines()
+    for n, (a, b) in enumerate(zip(got, want)):
+        if a != b:
+            sys.exit(f"{what}: record {n} differs from the CLI's:\n  {str(a)[:400]}\n  {str(b)[:400]}")
+    sys.exit(f"{what}: {len(got)} records, the CLI wrote {len(want)}")
 
 
 def by_doc(jsonl: bytes) -> dict:
@@ -92,29 +110,29 @@ def main():
     t1, want = best(args.rounds, lambda: cli(args.cli, args.docs, 1), kids)
     row("CLI --jobs 1", t1)
     t2, want2 = best(args.rounds, lambda: cli(args.cli, args.docs, 2), kids)
-    assert want2 == want
+    same(want2, want, "CLI --jobs 2")
     row("CLI --jobs 2", t2)
 
     if "core" in only:
         p = zhpipe.Pipeline()
         t, out = best(args.rounds, lambda: b"".join(p.process_jsonl(x, id=i, path=n) for i, n, x in docs))
-        assert out == want
+        same(out, want, "process_jsonl")
         row(f"process_jsonl, one thread ({t1 / t:.0%} of CLI)", t)
         t, out = best(args.rounds, lambda: b"".join(p.process_batch(docs, jobs=1, output="jsonl")))
-        assert out == want
+        same(out, want, "process_batch jobs=1 jsonl")
         row(f"process_batch jobs=1 jsonl ({t1 / t:.0%})", t)
         tb2, out = best(args.rounds, lambda: b"".join(p.process_batch(docs, jobs=2, output="jsonl")))
-        assert out == want
+        same(out, want, "process_batch jobs=2 jsonl")
         row(f"process_batch jobs=2 jsonl ({t / tb2:.2f}x jobs=1)", tb2)
         lines = [json.loads(l) for l in want.splitlines()]
         t, out = best(args.rounds, lambda: [r for i, n, x in docs for r in p.process(x, id=i, path=n)])
-        assert out == lines
+        same(out, lines, "process")
         row(f"process (dicts), one thread ({t1 / t:.0%})", t)
         td1, out = best(args.rounds, lambda: [r for rs in p.process_batch(docs, jobs=1) for r in rs])
-        assert out == lines
+        same(out, lines, "process_batch jobs=1")
         row(f"process_batch jobs=1 dicts ({t1 / td1:.0%})", td1)
         td2, out = best(args.rounds, lambda: [r for rs in p.process_batch(docs, jobs=2) for r in rs])
-        assert out == lines
+        same(out, lines, "process_batch jobs=2")
         row(f"process_batch jobs=2 dicts ({td1 / td2:.2f}x jobs=1)", td2)
         import pyarrow as pa
 

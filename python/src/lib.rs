@@ -10,10 +10,15 @@ use std::sync::Arc;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use pyo3::types::{PyBytes, PyList, PyString};
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod arrow;
+mod records;
+
+use records::Builder;
 
 use zhpipe::config::{PipelineFile, Resources};
 use zhpipe::convert::{Config, Converter};
@@ -171,7 +176,7 @@ impl Pipeline {
         let job = Job { path: path.unwrap_or_else(|| id.clone()), id, bytes: input_bytes(text)? };
         let (id, res) = py.detach(|| run_one(&self.inner, job));
         let doc = res.map_err(|e| document_error(py, &id, &e))?;
-        records(py, &doc.jsonl())
+        Builder::new(py).records(&doc.jsonl())
     }
 
     /// The audit trail of one document (every removal and repair, with its rule), as a list
@@ -187,7 +192,7 @@ impl Pipeline {
         let job = Job { path: path.unwrap_or_else(|| id.clone()), id, bytes: input_bytes(text)? };
         let (id, res) = py.detach(|| run_one(&self.inner, job));
         let doc = res.map_err(|e| document_error(py, &id, &e))?;
-        records(py, &zhpipe::audit_jsonl(&doc))
+        Builder::new(py).records(&zhpipe::audit_jsonl(&doc))
     }
 
     /// Starts a chunk of documents on `pool` and returns at once; `Chunk.wait()` gives the
@@ -331,83 +336,17 @@ impl Chunk {
             .detach(move || rx.recv())
             .map_err(|_| ZhpipeError::new_err("a worker thread stopped without an answer"))?;
         let out = PyList::empty(py);
+        let mut builder = self.as_records.then(|| Builder::new(py));
         for (id, res) in done {
             match res {
-                Ok(jsonl) if self.as_records => out.append(records(py, &jsonl)?)?,
-                Ok(jsonl) => out.append(PyBytes::new(py, jsonl.as_bytes()))?,
+                Ok(jsonl) => match builder.as_mut() {
+                    Some(b) => out.append(b.records(&jsonl)?)?,
+                    None => out.append(PyBytes::new(py, jsonl.as_bytes()))?,
+                },
                 Err(e) => out.append(document_error(py, &id, &e).into_value(py))?,
             }
         }
         Ok(out)
-    }
-}
-
-/// Parses JSONL into a list of Python objects straight from the text (no intermediate
-/// `serde_json::Value`), keeping each object's key order.
-fn records<'py>(py: Python<'py>, jsonl: &str) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for line in jsonl.lines().filter(|l| !l.is_empty()) {
-        let mut de = serde_json::Deserializer::from_str(line);
-        let obj = PySeed(py)
-            .deserialize(&mut de)
-            .map_err(|e| ZhpipeError::new_err(format!("record does not parse: {e}")))?;
-        out.append(obj)?;
-    }
-    Ok(out)
-}
-
-#[derive(Clone, Copy)]
-struct PySeed<'py>(Python<'py>);
-
-impl<'de, 'py> DeserializeSeed<'de> for PySeed<'py> {
-    type Value = Bound<'py, PyAny>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-fn de_err<E: serde::de::Error>(e: PyErr) -> E {
-    E::custom(e.to_string())
-}
-
-impl<'de, 'py> Visitor<'de> for PySeed<'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(self.0.None().into_bound(self.0))
-    }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(pyo3::types::PyBool::new(self.0, v).to_owned().into_any())
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(v.into_pyobject(self.0).map_or_else(|e| match e {}, Bound::into_any))
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(v.into_pyobject(self.0).map_or_else(|e| match e {}, Bound::into_any))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(v.into_pyobject(self.0).map_or_else(|e| match e {}, Bound::into_any))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(PyString::new(self.0, v).into_any())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let list = PyList::empty(self.0);
-        while let Some(v) = seq.next_element_seed(self)? {
-            list.append(v).map_err(de_err)?;
-        }
-        Ok(list.into_any())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let dict = PyDict::new(self.0);
-        while let Some(k) = map.next_key_seed(self)? {
-            let v = map.next_value_seed(self)?;
-            dict.set_item(k, v).map_err(de_err)?;
-        }
-        Ok(dict.into_any())
     }
 }
 
@@ -441,6 +380,13 @@ fn check_config(config: &str) -> PyResult<String> {
     Ok(converter(config)?.config().name().to_owned())
 }
 
+/// JSON lines as Python objects, made the way records are (for tests: the result must equal
+/// `[json.loads(line) for line in text.splitlines()]`).
+#[pyfunction]
+fn parse_jsonl<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyList>> {
+    Builder::new(py).records(text)
+}
+
 #[pymodule]
 fn _zhpipe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -451,6 +397,7 @@ fn _zhpipe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::Batch>()?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(check_config, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_jsonl, m)?)?;
     m.add("ZhpipeError", py.get_type::<ZhpipeError>())?;
     m.add("PipelineError", py.get_type::<PipelineError>())?;
     m.add("DocumentError", py.get_type::<DocumentError>())?;

@@ -155,6 +155,43 @@ def test_batch_releases_the_gil(p):
     assert len(ticks) > 5
 
 
+def test_records_parse_like_json_loads(p):
+    """The extension's JSON-to-objects path, on what the emitter never writes too.
+
+    Out of scope, where serde_json and `json.loads` differ on input the emitter never writes
+    (its integers are Rust integers of 64 bits at most, its floats finite, its strings valid
+    UTF-8): integers beyond i64/u64 become floats, `-0` becomes -0.0, and NaN, Infinity,
+    overflowing exponents and lone surrogates are errors.
+    """
+    from zhpipe import _zhpipe
+
+    values = [
+        {"a": 1, "b": -2, "c": 18446744073709551615, "d": -9223372036854775808, "e": 0.1},
+        {"f": [1.5e-7, 2e300, -0.0, 0.85, 1234567.125], "g": [], "h": {}, "i": [[], [{}]]},
+        {"s": "中文\"q\" \\ \t\n\r\b\f\u0001\u001f/", "emoji": "😀𠀀", "k\n": None},
+        {"t": True, "u": False, "v": None, "long": "汉" * 100, "short": "汉字"},
+    ]
+    text = "".join(json.dumps(v, ensure_ascii=a) + "\n" for v in values for a in (False, True))
+    text += '{ "sp" : [ 1 , 2 ] ,"x":"\\ud83d\\ude00\\u00e9\\/"}\n'
+    want = [json.loads(line) for line in text.splitlines()]
+    got = _zhpipe.parse_jsonl(text)
+    assert got == want
+    assert [list(r) for r in got] == [list(r) for r in want], "keys keep their order"
+    for bad in ('{"a":1', '{"a":tru}', '{"a":"x}', '[1,]', '{"a":1}x', '{"a":"\\ud800"}'):
+        with pytest.raises(zhpipe.ZhpipeError, match="record does not parse"):
+            _zhpipe.parse_jsonl(bad)
+    # The collector runs again afterwards, as it did before.
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _zhpipe.parse_jsonl(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    recs = p.process(INTERVIEW, id="talk")
+    assert recs == [json.loads(l) for l in p.process_jsonl(INTERVIEW, id="talk").splitlines()]
+
+
 def test_convert_and_opencc():
     assert zhpipe.convert("漢字轉換", "t2s") == "汉字转换"
     assert zhpipe.convert("汉字转换", "s2t") == "漢字轉換"

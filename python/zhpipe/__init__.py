@@ -40,11 +40,15 @@ Text = Union[str, bytes]
 
 # A chunk is what one call into the extension carries to the worker threads: large enough
 # that the per-call cost vanishes, small enough that memory stays bounded and the first
-# results come soon. Two chunks are in flight, so the workers never wait for Python to
-# hand them the next one.
+# results come soon. One chunk more than there are workers is in flight: while the caller
+# turns one chunk's records into Python objects (with the GIL), every worker still has a
+# chunk to run.
 _CHUNK_DOCS = 128
 _CHUNK_BYTES = 8 << 20
-_IN_FLIGHT = 2
+
+
+def _in_flight(jobs: int) -> int:
+    return max(2, jobs + 1)
 
 
 def _job(i: int, item: Any) -> tuple:
@@ -153,7 +157,7 @@ class Pipeline:
         pending: deque = deque()
         for chunk in _chunks(docs, chunk_size):
             pending.append(self._p.submit(chunk, pool, output))
-            if len(pending) >= _IN_FLIGHT:
+            if len(pending) >= _in_flight(jobs):
                 yield from _results(pending.popleft().wait(), errors)
         while pending:
             yield from _results(pending.popleft().wait(), errors)
@@ -196,7 +200,7 @@ class Pipeline:
 
         for chunk in _chunks(docs, chunk_size):
             pending.append(self._p.submit_arrow(chunk, pool, schema))
-            if len(pending) >= _IN_FLIGHT:
+            if len(pending) >= _in_flight(jobs):
                 yield take(pending.popleft())
         while pending:
             yield take(pending.popleft())
