@@ -1,12 +1,13 @@
 //! Speaker-label detection: `马斯克：…`, `【主持人】…`, `Host: …` at the start of a line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use regex::Regex;
 use regex_syntax::hir::Hir;
 use rustc_hash::FxBuildHasher;
 
+use super::speakers::fold;
 use crate::rules::LineFilter;
 
 /// Where a label sits in its line: byte ranges of the name and of the words after it, both
@@ -46,6 +47,9 @@ pub struct LabelRules {
     /// Names of fields (`论文链接`, `时间`), not people.
     pub field: Regex,
     pub not_speakers: Vec<String>,
+    /// The registry's aliases (folded): a registered label is never narration, even when it
+    /// ends like narration (`解说：`, the voice-over of a broadcast).
+    pub registered: HashSet<String, FxBuildHasher>,
     /// Whether `bracket` can match a text (bit 1): it is tried on every line, and
     /// hardly any starts with a bracket.
     pub filter: LineFilter,
@@ -54,7 +58,7 @@ pub struct LabelRules {
 impl LabelRules {
     /// Whether a name can be a speaker at all (not narration, not a known non-speaker).
     pub fn plausible(&self, name: &str) -> bool {
-        !self.narration.is_match(name)
+        !self.ends_like_narration(name)
             && !self.field.is_match(name)
             && !self.not_speakers.iter().any(|n| n == name)
             && !name.chars().all(|c| c.is_ascii_digit())
@@ -63,12 +67,17 @@ impl LabelRules {
     /// Whether a label with `name` and the words `rest` after it is the writer's voice
     /// (`马斯克说：…`, `他笑道：“…”`), not a speaker's label.
     pub fn narrates(&self, name: &str, rest: &str) -> bool {
-        self.narration.is_match(name) || self.quoted_narration.is_match(name) && opens_quote(rest)
+        self.ends_like_narration(name) || self.quoted_narration.is_match(name) && opens_quote(rest)
+    }
+
+    /// Whether `name` ends like narration (`马斯克说`) and is not a registered label.
+    fn ends_like_narration(&self, name: &str) -> bool {
+        self.narration.is_match(name) && !self.registered.contains(&fold(name))
     }
 
     /// Where the narration in `name` starts (see [`LabelRules::narrates`]).
     pub fn narration_at(&self, name: &str, rest: &str) -> Option<usize> {
-        if let Some(m) = self.narration.find(name) {
+        if let Some(m) = self.narration.find(name).filter(|_| self.ends_like_narration(name)) {
             return Some(m.start());
         }
         let m = self.quoted_narration.find(name).filter(|_| opens_quote(rest))?;

@@ -160,6 +160,7 @@ impl Rules {
                 not_label: re("not_label", &f.not_label)?,
                 field: re("field_label", &f.field_label)?,
                 not_speakers: f.not_speakers,
+                registered: Default::default(),
                 filter,
             },
             min_repeats: f.min_repeats,
@@ -205,7 +206,8 @@ impl Segment {
         let (path, text) = res.read(&cfg.speakers)?;
         let registry = Registry::parse(&text, &path)?;
         let (path, text) = res.read(&cfg.rules)?;
-        let rules = Rules::parse(&text, &path)?;
+        let mut rules = Rules::parse(&text, &path)?;
+        rules.labels.registered = registry.aliases().map(str::to_owned).collect();
         Ok(Segment { registry, rules })
     }
 }

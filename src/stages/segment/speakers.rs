@@ -72,6 +72,11 @@ impl Registry {
         Ok(reg)
     }
 
+    /// Every alias, folded (see [`fold`]).
+    pub fn aliases(&self) -> impl Iterator<Item = &str> {
+        self.by_alias.keys().map(String::as_str)
+    }
+
     pub fn lookup(&self, name: &str) -> Option<&Speaker> {
         self.by_alias.get(&fold(name)).map(|&i| &self.people[i])
     }

@@ -1028,7 +1028,8 @@ markers = ['^\W*(ADVERTISEMENT|广告)\W*$']
 cards = ['^\d+篇原创内容$']"#;
         let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
         // Every line a marker; furniture pairs between paragraphs; cards one after another.
-        let cases: [(&str, usize, fn(&Boilerplate, &mut Document)); 3] = [
+        type Pass = fn(&Boilerplate, &mut Document);
+        let cases: [(&str, usize, Pass); 3] = [
             (
                 "ADVERTISEMENT
 ",
