@@ -9,23 +9,7 @@
 //! the `--jobs` threads); smaller documents run in place, as before, with no overhead. The
 //! results never depend on the blocks: each item is computed on its own and results are
 //! combined in item order.
-//!
-//! ```
-//! use zhpipe::blocks;
-//! let mut items: Vec<u64> = (0..100_000).collect();
-//! let odd = blocks::sum_each(&mut items, 8 << 20, |_, x| {
-//!     *x *= 2;
-//!     u64::from(*x % 4 == 2)
-//! });
-//! assert_eq!(odd, 50_000);
-//! let sizes = (8 << 20, 0);
-//! let pieces = blocks::write_each(String::from("> "), &items[..5], sizes, |first, block, out| {
-//!     for (i, x) in block.iter().enumerate() {
-//!         out.push_str(&format!("{}:{x} ", first + i));
-//!     }
-//! });
-//! assert_eq!(pieces.concat(), "> 0:0 1:2 2:4 3:6 4:8 ");
-//! ```
+//! (`tests::sums_and_writes_in_item_order` shows both entry points.)
 
 use rayon::prelude::*;
 
@@ -111,6 +95,23 @@ pub fn write_each<T: Sync>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_and_writes_in_item_order() {
+        let mut items: Vec<u64> = (0..100_000).collect();
+        let odd = sum_each(&mut items, 8 << 20, |_, x| {
+            *x *= 2;
+            u64::from(*x % 4 == 2)
+        });
+        assert_eq!(odd, 50_000);
+        let sizes = (8 << 20, 0);
+        let pieces = write_each(String::from("> "), &items[..5], sizes, |first, block, out| {
+            for (i, x) in block.iter().enumerate() {
+                out.push_str(&format!("{}:{x} ", first + i));
+            }
+        });
+        assert_eq!(pieces.concat(), "> 0:0 1:2 2:4 3:6 4:8 ");
+    }
 
     #[test]
     fn blocks_cover_every_item_once_in_order() {

@@ -419,7 +419,7 @@ impl<'a> Builder<'a> {
             else {
                 continue;
             };
-            if !asks && !(by_role[*a] && by_role[*b]) {
+            if !(*asks || by_role[*a] && by_role[*b]) {
                 continue;
             }
             // A name with a role word (`新華社記者`) is short enough whatever its length.
