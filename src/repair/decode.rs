@@ -498,7 +498,7 @@ mod tests {
     fn memoized_steps_reconstruct_what_fresh_ones_do() {
         use super::super::detect::DocModel;
         use super::super::tokens::tokenize;
-        let text = include_str!("../../corpus/seeds/002_5aa0d993a0d6d584.txt");
+        let text = include_str!("../../tests/data/pinyin_damaged_lines.txt");
         let chars: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
         let toks: Vec<Vec<Tok>> = chars.iter().map(|c| tokenize(c)).collect();
         let m = DocModel::build(&chars, &toks);
