@@ -77,7 +77,9 @@ impl LabelRules {
 
     /// Where the narration in `name` starts (see [`LabelRules::narrates`]).
     pub fn narration_at(&self, name: &str, rest: &str) -> Option<usize> {
-        if let Some(m) = self.narration.find(name).filter(|_| self.ends_like_narration(name)) {
+        if let Some(m) =
+            self.narration.find(name).filter(|_| !self.registered.contains(&fold(name)))
+        {
             return Some(m.start());
         }
         let m = self.quoted_narration.find(name).filter(|_| opens_quote(rest))?;
