@@ -183,25 +183,25 @@ impl PipelineFile {
             })
             .collect::<Result<Vec<_>>>()?;
         let file = PipelineFile { version: raw.version, description, stages: configs };
-        file.check(text, &spans).map_err(err)?;
+        file.check(text, &spans).map_err(|m| err(describe_at(text, m.at, &m.message)))?;
         Ok((file, stages.into_iter().map(|(_, table)| table).collect()))
     }
 
     /// Stage order and the range of every number, errors placed at their stage (or key).
-    fn check(&self, text: &str, spans: &[Range<usize>]) -> std::result::Result<(), String> {
+    fn check(&self, text: &str, spans: &[Range<usize>]) -> std::result::Result<(), Misplaced> {
         if self.version != 1 {
             let at = key_offset(text, 0..text.len(), "version").unwrap_or(0);
             let message = format!("version = {} is not supported (only 1)", self.version);
-            return Err(describe_at(text, at, &message));
+            return Err(Misplaced::at(at, &message));
         }
         let at = |i: usize| spans.get(i).map_or(0, |s| s.start);
         let kinds: Vec<StageKind> = self.stages.iter().map(StageConfig::kind).collect();
         if kinds.first() != Some(&StageKind::Decode) {
-            return Err(describe_at(text, at(0), "the first stage must be `decode`"));
+            return Err(Misplaced::at(at(0), "the first stage must be `decode`"));
         }
         if kinds.last() != Some(&StageKind::Emit) {
             let last = kinds.len().saturating_sub(1);
-            return Err(describe_at(text, at(last), "the last stage must be `emit`"));
+            return Err(Misplaced::at(at(last), "the last stage must be `emit`"));
         }
         if let Some(i) = kinds.windows(2).position(|w| w[0] >= w[1]) {
             let message = format!(
@@ -210,7 +210,7 @@ impl PipelineFile {
                 kinds[i],
                 StageKind::ALL.map(|k| k.name()).join(", ")
             );
-            return Err(describe_at(text, at(i + 1), &message));
+            return Err(Misplaced::at(at(i + 1), &message));
         }
         for (i, stage) in self.stages.iter().enumerate() {
             if let StageConfig::Decode(d) = stage {
@@ -223,11 +223,25 @@ impl PipelineFile {
                     let span = spans.get(i).cloned().unwrap_or(0..0);
                     let where_ = key_offset(text, span.clone(), key).unwrap_or(span.start);
                     let message = format!("{key} = 0: must be at least 1");
-                    return Err(describe_at(text, where_, &message));
+                    return Err(Misplaced::at(where_, &message));
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// A value of a pipeline file that is out of place or range: where it is (a byte offset
+/// into the file) and what is wrong, placed in the file's text by [`describe_at`].
+#[derive(Debug)]
+struct Misplaced {
+    at: usize,
+    message: String,
+}
+
+impl Misplaced {
+    fn at(at: usize, message: &str) -> Misplaced {
+        Misplaced { at, message: message.to_owned() }
     }
 }
 

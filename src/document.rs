@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::normalize::{Script, Variant};
 use crate::stages::StageKind;
 
 /// An inclusive range of 1-based source line numbers.
@@ -97,10 +98,10 @@ pub struct Scripts {
     pub zh_hant: String,
     /// `true` when the text is English and was not converted.
     pub english: bool,
-    /// The script the text was written in: `hans`, `hant`, `mixed`, or `None` when it
-    /// shows no evidence either way.
+    /// The script the text was written in, `None` when it shows no evidence either way
+    /// (never [`Script::None`]).
     #[serde(skip)]
-    pub written: Option<&'static str>,
+    pub written: Option<Script>,
 }
 
 /// Where the document came from.
@@ -199,10 +200,10 @@ pub struct Metadata {
     pub links: Vec<String>,
     /// Whether the article was cut off by the scraper.
     pub truncated: bool,
-    /// `hans`, `hant` or `mixed`, set by `normalize`.
-    pub script: Option<String>,
-    /// `tw` or `hk` when the Traditional text shows a regional standard.
-    pub variant: Option<String>,
+    /// The document's script (never [`Script::None`]), set by `normalize`.
+    pub script: Option<Script>,
+    /// The regional standard the Traditional text shows, set by `normalize`.
+    pub variant: Option<Variant>,
     /// Anything else a rule extracted (rule-defined keys), kept sorted for stable output.
     pub extra: BTreeMap<String, String>,
     /// `links` and `source_urls` as sets, so that adding one that is already there is found

@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::document::{BlockKind, Source};
+use crate::normalize::{Script, Variant};
 use crate::stages::StageKind;
 
 /// The `schema` field of every document record.
@@ -65,10 +66,10 @@ pub struct DocumentRecord<'a> {
     pub cover_url: Option<Cow<'a, str>>,
     /// Targets of links whose text was kept in the body.
     pub links: Cow<'a, [String]>,
-    /// `hans`, `hant` or `mixed`.
-    pub script: Option<Cow<'a, str>>,
+    /// `hans`, `hant` or `mixed` (never `none`).
+    pub script: Option<Script>,
     /// `tw` or `hk` when the Traditional text shows a regional standard.
-    pub variant: Option<Cow<'a, str>>,
+    pub variant: Option<Variant>,
     /// Whether the article was cut off by the scraper.
     pub truncated: bool,
     /// Metadata fields the rules extracted that have no field of their own.
@@ -108,8 +109,9 @@ pub struct SegmentRecord {
     pub speaker: Option<SpeakerRecord>,
     /// `zh` or `en`.
     pub lang: String,
-    /// The script the text was written in (`hans`, `hant`, `mixed`), when it shows.
-    pub script: Option<String>,
+    /// The script the text was written in (`hans`, `hant`, `mixed`; never `none`), when it
+    /// shows.
+    pub script: Option<Script>,
     /// The text in Simplified script (`null` for English segments).
     pub zh_hans: Option<String>,
     /// The text in Traditional script (`null` for English segments).

@@ -332,7 +332,14 @@ impl fmt::Debug for Converter {
 /// Parses a user phrase table: one `from<TAB>to` (or `from to`) pair per line; blank lines and
 /// lines starting with `#` are ignored. With a tab, `to` is everything after the first tab
 /// (trimmed, may contain spaces); without one, the line must hold exactly two words.
-pub fn parse_phrase_table(text: &str) -> Result<Vec<(String, String)>, String> {
+///
+/// ```
+/// let pairs = zhpipe::convert::parse_phrase_table("# names\n奥特曼\t奧特曼\n").unwrap();
+/// assert_eq!(pairs, [("奥特曼".to_owned(), "奧特曼".to_owned())]);
+/// let e = zhpipe::convert::parse_phrase_table("a b c").unwrap_err();
+/// assert_eq!(e.line, 1);
+/// ```
+pub fn parse_phrase_table(text: &str) -> Result<Vec<(String, String)>, PhraseTableError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     for (n, raw) in text.lines().enumerate() {
@@ -340,7 +347,7 @@ pub fn parse_phrase_table(text: &str) -> Result<Vec<(String, String)>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let err = |why: &str| format!("phrase table line {}: {why}: {raw:?}", n + 1);
+        let err = |why| PhraseTableError { line: n + 1, why, text: raw.to_owned() };
         let (from, to) = match line.split_once('\t') {
             Some((f, t)) => (f.trim(), t.trim()),
             None => {
@@ -360,6 +367,18 @@ pub fn parse_phrase_table(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// A line of a phrase table that is not a `from<TAB>to` pair.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("phrase table line {line}: {why}: {text:?}")]
+pub struct PhraseTableError {
+    /// The line's number, from 1.
+    pub line: usize,
+    /// What is wrong with it.
+    pub why: &'static str,
+    /// The line.
+    pub text: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,9 +390,9 @@ mod tests {
         assert_eq!(p.len(), 3);
         assert_eq!(p[2], ("推特".to_string(), "X (Twitter)".to_string()));
         let e = parse_phrase_table("a\tb\nlonely\n").unwrap_err();
-        assert!(e.contains("line 2"), "{e}");
-        assert!(parse_phrase_table("a b c").unwrap_err().contains("line 1"));
-        assert!(parse_phrase_table("a\t ").unwrap_err().contains("line 1"));
+        assert_eq!(e.line, 2, "{e}");
+        assert!(parse_phrase_table("a b c").unwrap_err().to_string().contains("line 1"));
+        assert!(parse_phrase_table("a\t ").unwrap_err().to_string().contains("line 1"));
     }
 
     #[test]

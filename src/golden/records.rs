@@ -61,14 +61,11 @@ fn write_value(out: &mut String, v: &Value, depth: usize) {
 
 /// The records of a golden or of the pipeline's output: a JSON array, or JSON values one
 /// after another (JSONL).
-pub(super) fn parse(text: &str) -> Result<Vec<Value>, String> {
+pub(super) fn parse(text: &str) -> Result<Vec<Value>, serde_json::Error> {
     if text.trim_start().starts_with('[') {
-        return serde_json::from_str(text).map_err(|e| e.to_string());
+        return serde_json::from_str(text);
     }
-    serde_json::Deserializer::from_str(text)
-        .into_iter::<Value>()
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())
+    serde_json::Deserializer::from_str(text).into_iter::<Value>().collect()
 }
 
 /// A field path of `--ignore`: `stats`, `source.sha256`. A key may itself contain dots

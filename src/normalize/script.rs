@@ -20,6 +20,20 @@ pub enum Script {
     None,
 }
 
+impl Script {
+    /// The script a text shows, `None` for [`Script::None`]: what a record's `script` field
+    /// holds.
+    ///
+    /// ```
+    /// use zhpipe::{detect_script, Script};
+    /// assert_eq!(detect_script("这是简体中文。").shown(), Some(Script::Hans));
+    /// assert_eq!(detect_script("Hello").shown(), None);
+    /// ```
+    pub fn shown(self) -> Option<Script> {
+        (self != Script::None).then_some(self)
+    }
+}
+
 /// A Traditional-Chinese regional standard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -69,7 +69,7 @@ pub fn default_jieba() -> &'static Jieba {
 /// The default dictionary plus a user dictionary, built once when the stage is built.
 fn with_user_dict(res: &Resources, name: &str) -> Result<Jieba> {
     let (path, text) = res.read(name)?;
-    let entries = dict_entries(&text).map_err(|message| Error::Rules { path, message })?;
+    let entries = dict_entries(&text).map_err(|e| Error::Rules { path, message: e.to_string() })?;
     let mut jieba = default_jieba().clone();
     for (word, freq, tag) in entries {
         jieba.add_word(word, freq, tag);
@@ -90,33 +90,62 @@ const MAX_WORD_CHARS: usize = 64;
 /// text file (a password file, a log, a config) fails on its first entry; that line is not
 /// shown, as the file is then no dictionary with a mistake in it but another file named by
 /// mistake. A later bad line is shown as a short escaped excerpt.
-fn dict_entries(text: &str) -> std::result::Result<Vec<DictEntry<'_>>, String> {
+fn dict_entries(text: &str) -> std::result::Result<Vec<DictEntry<'_>>, DictError> {
     let mut entries = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}');
         let mut fields = line.split_whitespace();
         let Some(word) = fields.next().filter(|w| !w.starts_with('#')) else { continue };
-        let entry = dict_entry(word, fields).map_err(|why| {
-            let shown = match entries.is_empty() {
-                true => "the file does not read as a jieba dictionary from its first entry: \
-                         its content is not shown"
-                    .to_owned(),
-                false => format!("`{}`", crate::config::excerpt(line)),
-            };
-            format!("line {}: {why}, expected `word [freq] [tag]` ({shown})", i + 1)
+        let entry = dict_entry(word, fields).map_err(|why| DictError {
+            line: i + 1,
+            why,
+            shown: (!entries.is_empty()).then(|| crate::config::excerpt(line)),
         })?;
         entries.push(entry);
     }
     Ok(entries)
 }
 
+/// A line of a user dictionary that is not an entry. Only a line after a good one is shown:
+/// a file whose first entry is bad is no dictionary (see [`dict_entries`]).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "line {line}: {why}, expected `word [freq] [tag]` ({})",
+    shown.as_ref().map_or_else(
+        || "the file does not read as a jieba dictionary from its first entry: its content is \
+            not shown".to_owned(),
+        |l| format!("`{l}`"),
+    )
+)]
+struct DictError {
+    line: usize,
+    why: BadEntry,
+    /// A short escaped excerpt of the line.
+    shown: Option<String>,
+}
+
+/// What is wrong with a dictionary entry.
+#[derive(Debug, thiserror::Error)]
+enum BadEntry {
+    #[error("a word longer than {MAX_WORD_CHARS} characters")]
+    LongWord,
+    #[error("a word with a character words are not written with")]
+    BadCharacter,
+    #[error("a frequency out of range")]
+    Frequency,
+    #[error("a tag that is not a part-of-speech tag")]
+    Tag,
+    #[error("more than three fields")]
+    Fields,
+}
+
 fn dict_entry<'a>(
     word: &'a str,
     mut rest: impl Iterator<Item = &'a str>,
-) -> std::result::Result<DictEntry<'a>, &'static str> {
+) -> std::result::Result<DictEntry<'a>, BadEntry> {
     let joiner = |c: char| "-_.'&+#·・’".contains(c);
     if word.chars().count() > MAX_WORD_CHARS {
-        return Err("a word longer than 64 characters");
+        return Err(BadEntry::LongWord);
     }
     let bad = |c: char| {
         c.is_control()
@@ -124,7 +153,7 @@ fn dict_entry<'a>(
             || (c.is_ascii() && !c.is_ascii_alphanumeric() && !joiner(c))
     };
     if word.chars().any(bad) {
-        return Err("a word with a character words are not written with");
+        return Err(BadEntry::BadCharacter);
     }
     let is_tag = |t: &str| {
         t.len() <= 16
@@ -135,16 +164,16 @@ fn dict_entry<'a>(
     match rest.next() {
         None => {}
         Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => {
-            freq = Some(f.parse().map_err(|_| "a frequency out of range")?);
+            freq = Some(f.parse().map_err(|_| BadEntry::Frequency)?);
             tag = rest.next();
         }
         Some(t) => tag = Some(t),
     }
     if tag.is_some_and(|t| !is_tag(t)) {
-        return Err("a tag that is not a part-of-speech tag");
+        return Err(BadEntry::Tag);
     }
     if rest.next().is_some() {
-        return Err("more than three fields");
+        return Err(BadEntry::Fields);
     }
     Ok((word, freq, tag))
 }
@@ -270,8 +299,8 @@ fn document_record(doc: &Document) -> DocumentRecord<'_> {
         source_urls: Cow::Borrowed(&m.source_urls),
         cover_url: text(m.cover_url.as_ref()),
         links: Cow::Borrowed(&m.links),
-        script: text(m.script.as_ref()),
-        variant: text(m.variant.as_ref()),
+        script: m.script,
+        variant: m.variant,
         truncated: m.truncated,
         extra: Cow::Borrowed(&m.extra),
         stats: Cow::Borrowed(&doc.stats),
@@ -296,11 +325,11 @@ mod tests {
             "This SECRET is a sentence.\n",
             "2026-01-01 12:00:00 SECRET\n",
         ] {
-            let e = dict_entries(other).unwrap_err();
+            let e = dict_entries(other).unwrap_err().to_string();
             assert!(e.contains("line 1") && !e.contains("SECRET"), "{e}");
         }
         // A mistake past the first entry shows that line, escaped.
-        let e = dict_entries("词 3 n\n词 x y z\u{1b}\n").unwrap_err();
+        let e = dict_entries("词 3 n\n词 x y z\u{1b}\n").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("\\u{1b}"), "{e}");
     }
 }

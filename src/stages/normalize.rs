@@ -121,7 +121,7 @@ impl Normalize {
             Some(name) => {
                 let (path, text) = res.read(name)?;
                 convert::parse_phrase_table(&text)
-                    .map_err(|message| Error::Rules { path, message })?
+                    .map_err(|e| Error::Rules { path, message: e.to_string() })?
             }
             None => Vec::new(),
         };
@@ -164,7 +164,7 @@ impl Normalize {
     fn scripts_with(&self, text: &str, evidence: Evidence, variant: Option<Variant>) -> Scripts {
         let mut pieces: Vec<(&str, bool)> = Vec::new();
         if crate::normalize::split_foreign(text, |p, f| pieces.push((p, f))).is_some() {
-            let written = script_name(evidence.script());
+            let written = evidence.script().shown();
             let mut out =
                 Scripts { zh_hans: String::new(), zh_hant: String::new(), english: false, written };
             for (p, foreign) in pieces {
@@ -201,7 +201,7 @@ impl Normalize {
             None => &self.to_hans,
         };
         let script = evidence.script();
-        let written = script_name(script);
+        let written = script.shown();
         // Traditional text, or mixed text that is mostly Traditional: stray Simplified
         // characters are made Traditional first (`repair_hant`), then both scripts come from
         // the repaired text as from clean Traditional.
@@ -317,33 +317,21 @@ impl Stage for Normalize {
         let (script, variant) = (evidence.script(), evidence.variant());
         // A page that states its region (`<html lang="zh-HK">`, read by decode) says which
         // Traditional standard it follows more surely than a few telltale characters do.
-        let variant = match script_name(script) {
-            Some("hans") => variant,
+        let variant = match script {
+            Script::Hans => variant,
             _ => declared_variant(doc).or(variant),
         };
         let changed = blocks::sum_each(&mut doc.lines, bytes, |i, line| {
             u64::from(self.line(line, lines[i], variant))
         });
         doc.count("normalize.lines_changed", changed);
-        doc.meta.script = script_name(script).map(str::to_owned);
-        doc.meta.variant = variant.map(|v| match v {
-            Variant::Hk => "hk".to_owned(),
-            Variant::Tw => "tw".to_owned(),
-        });
+        doc.meta.script = script.shown();
+        doc.meta.variant = variant;
         if let Some(title) = doc.meta.title.clone() {
             let title = if self.punctuation { normalize_punct(&title) } else { title };
             doc.meta.title_scripts = Some(self.scripts(&title, variant));
             doc.meta.title = Some(title);
         }
         Ok(())
-    }
-}
-
-fn script_name(script: Script) -> Option<&'static str> {
-    match script {
-        Script::Hans => Some("hans"),
-        Script::Hant => Some("hant"),
-        Script::Mixed => Some("mixed"),
-        Script::None => None,
     }
 }

@@ -6,6 +6,7 @@
 use jieba_rs::Jieba;
 
 use crate::document::{BlockKind, EnSpan, Line, Segment, Speaker};
+use crate::normalize::Script;
 use crate::swar;
 
 /// What the repair stage did to a segment's source lines: the edits, the lowest
@@ -52,7 +53,7 @@ pub fn segment(
     }
     out.push_str(if english { ",\"lang\":\"en\"" } else { ",\"lang\":\"zh\"" });
     out.push_str(",\"script\":");
-    optional(out, written_script(seg));
+    optional(out, written_script(seg).map(script_name));
     if english {
         out.push_str(",\"zh_hans\":null,\"zh_hant\":null,\"en\":[{\"en\":");
         joined(out, &seg.lines, hans);
@@ -174,10 +175,20 @@ fn gloss(out: &mut String, g: &EnSpan) {
 }
 
 /// One script when every line with evidence agrees, `mixed` when they differ.
-fn written_script(seg: &Segment) -> Option<&'static str> {
+fn written_script(seg: &Segment) -> Option<Script> {
     let mut scripts = seg.lines.iter().filter_map(|l| l.scripts.as_ref().and_then(|s| s.written));
     let first = scripts.next()?;
-    Some(if scripts.all(|s| s == first) { first } else { "mixed" })
+    Some(if scripts.all(|s| s == first) { first } else { Script::Mixed })
+}
+
+/// `Script` as serde writes it (`rename_all = "lowercase"`).
+fn script_name(script: Script) -> &'static str {
+    match script {
+        Script::Hans => "hans",
+        Script::Hant => "hant",
+        Script::Mixed => "mixed",
+        Script::None => "none",
+    }
 }
 
 /// `BlockKind` as serde writes it (`rename_all = "lowercase"`).
