@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use std::io::{self, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -116,20 +116,19 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
                 .into(),
         ));
     }
-    check_outputs(&args)?;
+    output::check_targets(&args.inputs, args.output.as_deref(), args.audit.as_deref())?;
     let pipeline = match &args.pipeline {
         Some(p) => Pipeline::from_file(p)?,
         None => Pipeline::builtin()?,
     };
     let (jobs, pool) = zhpipe::batch::thread_pool(args.jobs)?;
-    let paths = args.inputs.iter().filter(|i| !is_dash(i)).count();
     let Inputs { items, total, several } =
         input::open(&args.inputs, args.input_format, &args.ext, pipeline.max_doc_bytes());
     let opts = BatchOptions {
         until: args.until,
         format: args.format,
         audit: args.audit.is_some(),
-        headers: args.format == Format::Text && (paths > 1 || several),
+        headers: args.format == Format::Text && several,
         repeats: cross_doc_repeats(&args, &pipeline, &pool)?,
         ..BatchOptions::new(jobs)
     };
@@ -243,34 +242,4 @@ fn report(args: &RunArgs, s: &Summary) {
             s.mb_per_s()
         );
     }
-}
-
-/// Refuses, before anything is read, outputs that would destroy data: `--audit` and `-o`
-/// naming one file (one would replace the other), and `-o` or `--audit` naming an input.
-fn check_outputs(args: &RunArgs) -> Result<(), Error> {
-    let targets = [("--output", &args.output), ("--audit", &args.audit)];
-    let targets: Vec<(&str, &Path)> = targets
-        .iter()
-        .filter_map(|(flag, p)| Some((*flag, p.as_deref()?)))
-        .filter(|(_, p)| output::is_file_target(p))
-        .collect();
-    if let [(_, o), (_, a)] = targets.as_slice() {
-        if output::same_file(o, a) {
-            return Err(Error::Usage(format!(
-                "--output and --audit both name {}: each needs a file of its own",
-                a.display()
-            )));
-        }
-    }
-    for (flag, target) in &targets {
-        let inputs = args.inputs.iter().filter(|i| !is_dash(i) && i.is_file());
-        if let Some(input) = inputs.into_iter().find(|i| output::same_file(i, target)) {
-            return Err(Error::Usage(format!(
-                "{flag} {} is also an input ({}): writing it would replace the input",
-                target.display(),
-                input.display()
-            )));
-        }
-    }
-    Ok(())
 }

@@ -17,6 +17,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::error::Error;
+
 /// Temporary files not yet renamed over their targets, removed on a terminating signal.
 static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -257,4 +259,52 @@ mod tests {
         assert!(same_file(&a, &dotted), "existing");
         assert!(!same_file(&a, &dir.path().join("b.jsonl")));
     }
+}
+
+/// Refuses, before anything is read, outputs that would destroy data: the records' output
+/// (`-o`) and the audit trail's naming one file (one would replace the other), and either
+/// naming one of `inputs`. Standard output (`-`, `None`) and devices are never refused.
+///
+/// ```
+/// use std::path::{Path, PathBuf};
+/// let dir = tempfile::tempdir()?;
+/// let input = dir.path().join("a.txt");
+/// std::fs::write(&input, "你好。")?;
+/// let inputs = [input.clone()];
+/// assert!(zhpipe::output::check_targets(&inputs, Some(&input), None).is_err());
+/// let out = dir.path().join("out.jsonl");
+/// assert!(zhpipe::output::check_targets(&inputs, Some(&out), Some(&out)).is_err());
+/// assert!(zhpipe::output::check_targets(&inputs, Some(&out), Some(Path::new("-"))).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_targets(
+    inputs: &[PathBuf],
+    output: Option<&Path>,
+    audit: Option<&Path>,
+) -> Result<(), Error> {
+    let targets = [("--output", output), ("--audit", audit)];
+    let targets: Vec<(&str, &Path)> = targets
+        .iter()
+        .filter_map(|(flag, p)| Some((*flag, (*p)?)))
+        .filter(|(_, p)| is_file_target(p))
+        .collect();
+    if let [(_, o), (_, a)] = targets.as_slice() {
+        if same_file(o, a) {
+            return Err(Error::Usage(format!(
+                "--output and --audit both name {}: each needs a file of its own",
+                a.display()
+            )));
+        }
+    }
+    for (flag, target) in &targets {
+        let inputs = inputs.iter().filter(|i| !is_dash(i) && i.is_file());
+        if let Some(input) = inputs.into_iter().find(|i| same_file(i, target)) {
+            return Err(Error::Usage(format!(
+                "{flag} {} is also an input ({}): writing it would replace the input",
+                target.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
 }

@@ -20,7 +20,9 @@ pub struct Inputs {
     pub items: Box<dyn Iterator<Item = Item> + Send>,
     /// How many there are, when that is known without reading them (files listed first).
     pub total: Option<u64>,
-    /// Whether there are two or more (text output then heads each document).
+    /// Whether there are two or more documents, or several paths were named: text output
+    /// ([`BatchOptions::headers`](crate::batch::BatchOptions::headers)) then heads each
+    /// document.
     pub several: bool,
 }
 
@@ -34,6 +36,12 @@ pub struct Inputs {
 /// input is a stream of records, ids made unique across the run (a repeated id gets `~2`,
 /// `~3`, …).
 pub fn open(inputs: &[PathBuf], format: InputFormat, exts: &[String], limit: u64) -> Inputs {
+    let mut opened = open_inputs(inputs, format, exts, limit);
+    opened.several |= inputs.iter().filter(|i| !is_dash(i)).count() > 1;
+    opened
+}
+
+fn open_inputs(inputs: &[PathBuf], format: InputFormat, exts: &[String], limit: u64) -> Inputs {
     if format == InputFormat::Text {
         if let [one] = inputs {
             if !is_dash(one) {

@@ -1,4 +1,5 @@
-//! The stages, one per file, behind one small trait.
+//! The stages, one module each behind one small trait: `src/stages/<stage>.rs`, or
+//! `src/stages/<stage>/mod.rs` with its parts beside it when it has some.
 //!
 //! | stage | input | changes | idempotent |
 //! |---|---|---|---|
