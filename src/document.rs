@@ -208,6 +208,8 @@ pub struct Metadata {
     pub extra: BTreeMap<String, String>,
     /// `links` and `source_urls` as sets, so that adding one that is already there is found
     /// in constant time (use [`Metadata::add_link`] and [`Metadata::add_source_url`]).
+    /// Checking each against every earlier one made strip quadratic: 5 s for a page of
+    /// 60 000 links.
     seen_links: std::collections::HashSet<String>,
     seen_source_urls: std::collections::HashSet<String>,
 }

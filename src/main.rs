@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use zhpipe::batch::repeats::LineRepeats;
 use zhpipe::batch::{self, BatchOptions, Format, Sinks, Summary};
 use zhpipe::input::{self, InputFormat, Inputs};
 use zhpipe::output::{self, is_dash, Output};
@@ -129,7 +130,14 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         format: args.format,
         audit: args.audit.is_some(),
         headers: args.format == Format::Text && several,
-        repeats: cross_doc_repeats(&args, &pipeline, &pool)?,
+        repeats: args
+            .cross_doc_repeats
+            .map(|n| {
+                let (inputs, format) = (&args.inputs, args.input_format);
+                LineRepeats::of_inputs(inputs, format, &args.ext, &pipeline, &pool, n)
+            })
+            .transpose()?
+            .map(std::sync::Arc::new),
         ..BatchOptions::new(jobs)
     };
     let progress = progress_bar(&args, total);
@@ -180,22 +188,6 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     output::commit_all(all).map_err(|(path, source)| Error::Io { path, source })?;
     report(&args, &summary);
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// `--cross-doc-repeats N`: the pre-pass over the inputs (read again by the run).
-fn cross_doc_repeats(
-    args: &RunArgs,
-    pipeline: &Pipeline,
-    pool: &rayon::ThreadPool,
-) -> Result<Option<std::sync::Arc<zhpipe::batch::repeats::LineRepeats>>, Error> {
-    let Some(min_docs) = args.cross_doc_repeats else { return Ok(None) };
-    if args.inputs.iter().any(|i| is_dash(i)) {
-        return Err(Error::Usage("--cross-doc-repeats reads its inputs twice: not `-`".into()));
-    }
-    let items =
-        input::open(&args.inputs, args.input_format, &args.ext, pipeline.max_doc_bytes()).items;
-    let repeats = zhpipe::batch::repeats::LineRepeats::collect(pipeline, pool, items, min_docs);
-    Ok(Some(std::sync::Arc::new(repeats)))
 }
 
 fn progress_bar(args: &RunArgs, total: Option<u64>) -> ProgressBar {

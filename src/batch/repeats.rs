@@ -46,6 +46,25 @@ impl LineRepeats {
         counter.finish(min_docs)
     }
 
+    /// The pre-pass of `zhpipe run --cross-doc-repeats`: opens `inputs` as
+    /// [`input::open`](crate::input::open) does and [`collect`](LineRepeats::collect)s
+    /// them. Standard input (`-`) is refused: the run would have to read it twice.
+    pub fn of_inputs(
+        inputs: &[std::path::PathBuf],
+        format: crate::input::InputFormat,
+        exts: &[String],
+        pipeline: &Pipeline,
+        pool: &rayon::ThreadPool,
+        min_docs: usize,
+    ) -> Result<Self, crate::Error> {
+        if inputs.iter().any(|i| crate::output::is_dash(i)) {
+            let message = "--cross-doc-repeats reads its inputs twice: not `-`";
+            return Err(crate::Error::Usage(message.into()));
+        }
+        let items = crate::input::open(inputs, format, exts, pipeline.max_doc_bytes()).items;
+        Ok(LineRepeats::collect(pipeline, pool, items, min_docs))
+    }
+
     /// Decodes every document of `items` on `pool` (decode stage only) and counts its
     /// lines; the documents that fail to decode are skipped (the main run reports them).
     pub fn collect(
