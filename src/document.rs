@@ -368,6 +368,18 @@ pub enum Action {
 }
 
 /// A document flowing through the pipeline.
+///
+/// ```
+/// use zhpipe::{Pipeline, StageKind};
+/// let pipeline = Pipeline::builtin()?;
+/// let doc = pipeline.process_until("a.txt", "第一行。\r\n第二行。\r\n".as_bytes(), StageKind::Decode)?;
+/// assert_eq!(doc.id, "a");
+/// // Each line remembers the source lines it came from.
+/// assert_eq!(doc.lines[1].text, "第二行。");
+/// assert_eq!(doc.lines[1].src.as_pair(), [2, 2]);
+/// assert_eq!(doc.text(), "第一行。\n第二行。");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The file stem (or the record id for JSONL input).

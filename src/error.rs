@@ -112,6 +112,16 @@ pub enum DocErrorKind {
 }
 
 /// An error confined to one document: the batch goes on without it.
+///
+/// ```
+/// use zhpipe::DocErrorKind;
+/// let pipeline = zhpipe::Pipeline::builtin()?;
+/// let e = pipeline.process_bytes("notes.txt", "  \n\t\n".as_bytes()).unwrap_err();
+/// assert_eq!(e.input, "notes.txt");
+/// assert_eq!(e.kind, DocErrorKind::Blank);
+/// assert!(e.to_string().starts_with("notes.txt"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocError {
     /// The input as the user named it (path, or `-` for stdin, or `file.jsonl#id`).

@@ -26,6 +26,18 @@ pub struct Pipeline {
 }
 
 /// The result of running a document through the whole pipeline.
+///
+/// ```
+/// let pipeline = zhpipe::Pipeline::builtin()?;
+/// let out = pipeline.process_bytes("a.txt", "标题\n\n主持人：你好。\n嘉宾：你好。\n".as_bytes())?;
+/// // The document after the last stage: its segments, metadata and statistics.
+/// assert!(!out.doc.segments.is_empty());
+/// assert_eq!(out.doc.meta.script, Some(zhpipe::Script::Hans));
+/// // Its records, one JSON object a line, and the audit trail the same way.
+/// assert!(out.jsonl().lines().all(|l| l.starts_with('{')));
+/// assert!(out.audit_jsonl().lines().all(|l| l.starts_with('{')));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Output {
     /// The document after the last stage: its records, audit trail and statistics.

@@ -35,6 +35,13 @@ impl Script {
 }
 
 /// A Traditional-Chinese regional standard.
+///
+/// ```
+/// use zhpipe::{detect_variant, Variant};
+/// assert_eq!(detect_variant("他說著話走進裡屋。"), Some(Variant::Tw));
+/// assert_eq!(detect_variant("佢着住件衫，喺裏面講嘢。"), Some(Variant::Hk));
+/// assert_eq!(detect_variant("简体中文"), None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Variant {
