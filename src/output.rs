@@ -234,33 +234,6 @@ fn without_temp_path(e: io::Error) -> io::Error {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_carry_the_path_given() {
-        let out = Output::open(None, false).unwrap();
-        let e = out.label(io::Error::new(io::ErrorKind::StorageFull, "No space left on device"));
-        let (path, source) = split_error(e);
-        assert_eq!(path.as_deref(), Some(Path::new("-")));
-        assert_eq!(source.kind(), io::ErrorKind::StorageFull);
-        let (path, _) = split_error(io::Error::other("plain"));
-        assert_eq!(path, None);
-    }
-
-    #[test]
-    fn same_file_sees_through_spelling() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.jsonl");
-        let dotted = dir.path().join(".").join("a.jsonl");
-        assert!(same_file(&a, &dotted), "not yet created");
-        std::fs::write(&a, "x").unwrap();
-        assert!(same_file(&a, &dotted), "existing");
-        assert!(!same_file(&a, &dir.path().join("b.jsonl")));
-    }
-}
-
 /// Refuses, before anything is read, outputs that would destroy data: the records' output
 /// (`-o`) and the audit trail's naming one file (one would replace the other), and either
 /// naming one of `inputs`. Standard output (`-`, `None`) and devices are never refused.
@@ -307,4 +280,31 @@ pub fn check_targets(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_the_path_given() {
+        let out = Output::open(None, false).unwrap();
+        let e = out.label(io::Error::new(io::ErrorKind::StorageFull, "No space left on device"));
+        let (path, source) = split_error(e);
+        assert_eq!(path.as_deref(), Some(Path::new("-")));
+        assert_eq!(source.kind(), io::ErrorKind::StorageFull);
+        let (path, _) = split_error(io::Error::other("plain"));
+        assert_eq!(path, None);
+    }
+
+    #[test]
+    fn same_file_sees_through_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.jsonl");
+        let dotted = dir.path().join(".").join("a.jsonl");
+        assert!(same_file(&a, &dotted), "not yet created");
+        std::fs::write(&a, "x").unwrap();
+        assert!(same_file(&a, &dotted), "existing");
+        assert!(!same_file(&a, &dir.path().join("b.jsonl")));
+    }
 }
