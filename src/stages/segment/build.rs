@@ -28,9 +28,9 @@ pub struct Builder<'a> {
     labels: LabelFinder<'a>,
     /// Every speaker accepted in this document; lines name theirs by index.
     people: Vec<Speaker>,
-    /// For each of `people`, the characters of a role word before the person's name in
-    /// their first label (`主持人 魯健` → 3): no part of the name.
-    role_prefix: Vec<usize>,
+    /// For each folded label name that has a role word before the person's name, the
+    /// characters of the role word (`主持人 魯健` → 4): no part of the name.
+    role_prefix: HashMap<String, usize, FxBuildHasher>,
     /// Names a header line gives a role (`主持人：窦文涛`).
     header: Vec<(String, &'static str)>,
     out: Vec<Segment>,
@@ -98,6 +98,8 @@ struct Name {
     /// labels alternate with others', a field given twice (`核心提示：…` over `核心提示：…`)
     /// does not.
     interleaved: bool,
+    /// The line of its first label.
+    first: usize,
 }
 
 struct Turn {
@@ -115,7 +117,7 @@ impl<'a> Builder<'a> {
             rules,
             labels: rules.labels.finder(),
             people: Vec::new(),
-            role_prefix: Vec::new(),
+            role_prefix: HashMap::default(),
             header: Vec::new(),
             out: Vec::new(),
             section: None,
@@ -149,8 +151,12 @@ impl<'a> Builder<'a> {
         let mut walk = all.into_iter().zip(labels).zip(speakers).peekable();
         while let Some(((line, label), speaker)) = walk.next() {
             let found = Found { label, speaker };
-            let next = walk.peek().map(|((l, _), s)| (l, s.is_some()));
-            if self.implicit_heading(&line, &found, next.map(|(l, _)| l)) {
+            let peeked = walk.peek();
+            let viewpoint = peeked.is_some_and(|((l, label), s)| {
+                *s == found.speaker && self.viewpoint_heading(&line, &found, l, label.as_ref())
+            });
+            let next = peeked.map(|((l, _), s)| (l, s.is_some()));
+            if viewpoint || self.implicit_heading(&line, &found, next.map(|(l, _)| l)) {
                 self.heading(line);
             } else {
                 self.line(line, found, next);
@@ -212,7 +218,8 @@ impl<'a> Builder<'a> {
             |line: &Line, found: &Option<LabelAt>| -> Option<(&'static str, Vec<String>)> {
                 let label = found.as_ref()?;
                 let role = match registry.lookup(label.name(&line.text))?.role.as_deref() {
-                    Some("host") => "host",
+                    // A header names the reporter who asks (`记者：王倩`).
+                    Some("host" | super::roles::REPORTER) => "host",
                     Some("guest") => "guest",
                     _ => return None,
                 };
@@ -291,13 +298,22 @@ impl<'a> Builder<'a> {
         let mut core = vec![false; names.len()];
         let listed: HashSet<String, FxBuildHasher> =
             self.header.iter().map(|(n, _)| fold(n)).collect();
+        // Each name in Simplified script, for the ids of people the registry lacks.
+        let hans: Vec<String> = names
+            .iter()
+            .map(|n| {
+                let label = found[n.first].as_ref().expect("a name's first line has its label");
+                self.hans_name(&lines[n.first], label)
+            })
+            .collect();
         for (i, Name { key, lines, name, .. }) in names.iter().enumerate() {
             let plausible = self.rules.labels.plausible(name) && !names[i].narrates;
             let speaker =
                 plausible.then(|| self.known(key, name, &glosses, &mut from_glosses)).flatten();
             // A person the header lists (`嘉宾：` over `崔俊奎：…`) is a speaker.
-            let speaker = speaker
-                .or_else(|| (plausible && listed.contains(key)).then(|| unknown_speaker(name)));
+            let speaker = speaker.or_else(|| {
+                (plausible && listed.contains(key)).then(|| unknown_speaker(name, &hans[i]))
+            });
             if speaker.is_none() && plausible {
                 role_of[i] = self.role_word(name);
             }
@@ -315,18 +331,38 @@ impl<'a> Builder<'a> {
         let mut person_of = Vec::with_capacity(names.len());
         // A person labelled with and without a role word (`主持人 魯健`, `魯健`) is one
         // speaker, with the role word's role.
+        // The person's own name in a label with a role word, in Simplified script (the
+        // role word's length there may differ: spacing).
+        let own_hans: Vec<Option<String>> = role_of
+            .iter()
+            .zip(&hans)
+            .map(|(r, h)| {
+                r.as_ref()?;
+                let skip = self.role_word(h).map_or(0, |(_, k)| k);
+                Some(h.chars().skip(skip).collect::<String>().trim().to_owned())
+            })
+            .collect();
+        // The own names of those that are speakers: the name alone labels them too, even
+        // where it falls outside the exchange (`魯健：` opening, `主持人 魯健：` later).
+        let bare_of_role: HashSet<String, FxBuildHasher> = own_hans
+            .iter()
+            .zip(&exchanged)
+            .filter_map(|(own, &ex)| own.as_ref().filter(|_| ex).map(|o| fold(o)))
+            .collect();
         let mut by_id: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         for (i, (speaker, name)) in known.into_iter().zip(&names).enumerate() {
-            let mut prefix = 0;
+            let plausible = self.rules.labels.plausible(&name.name) && !name.narrates;
+            let bare = plausible && bare_of_role.contains(&fold(&hans[i]));
             let speaker = match speaker {
                 Some(s) => Some(s),
-                None if exchanged[i] => Some(match role_of[i].take() {
+                None if exchanged[i] || bare => Some(match role_of[i].take() {
                     Some((role, skip)) => {
-                        prefix = skip;
+                        self.role_prefix.insert(name.key.clone(), skip);
                         let own: String = name.name.chars().skip(skip).collect();
-                        Speaker { role: Some(role), ..unknown_speaker(own.trim()) }
+                        let own_hans = own_hans[i].as_deref().unwrap_or_default();
+                        Speaker { role: Some(role), ..unknown_speaker(own.trim(), own_hans) }
                     }
-                    None => unknown_speaker(&name.name),
+                    None => unknown_speaker(&name.name, &hans[i]),
                 }),
                 None => None,
             };
@@ -338,7 +374,6 @@ impl<'a> Builder<'a> {
                     return p;
                 }
                 self.people.push(s);
-                self.role_prefix.push(prefix);
                 let p = self.people.len() as u32 - 1;
                 by_id.insert(self.people[p as usize].id.clone(), p);
                 p
@@ -362,12 +397,13 @@ impl<'a> Builder<'a> {
         names: &[Name],
     ) -> Vec<bool> {
         let rules = self.rules;
-        // A person's name is short: characters, or two per word of a Latin name.
+        // A person's name is short: characters, or two per word of a Latin name. A title
+        // set apart before a Chinese name (`县农业局局长 王海`) is no part of it.
         let short = |k: usize, max: usize| {
             let name = &names[k].name;
             let len = match name.is_ascii() {
                 true => 2 * name.split_whitespace().count(),
-                false => name.chars().count(),
+                false => name.split_whitespace().last().map_or(0, |w| w.chars().count()),
             };
             len <= max
         };
@@ -448,7 +484,16 @@ impl<'a> Builder<'a> {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let after: String = src[at + name.len()..]
+        // Who the person is, in brackets after the name (`刘贵夫（农民）：`), is no part
+        // of the format.
+        let mut after = src[at + name.len()..].trim_start();
+        if let Some(open) = after.strip_prefix(['（', '(']) {
+            if let Some(close) = open.find(['）', ')']) {
+                let width = open[close..].chars().next().map_or(0, char::len_utf8);
+                after = &open[close + width..];
+            }
+        }
+        let after: String = after
             .chars()
             .take_while(|c| c.is_whitespace() || "*_:：]】#".contains(*c))
             .filter(|c| !c.is_whitespace())
@@ -509,7 +554,7 @@ impl<'a> Builder<'a> {
         let mut names: Vec<Name> = Vec::new();
         let mut key_of = Vec::with_capacity(found.len());
         let mut last: Option<u32> = None;
-        for (line, label) in lines.iter().zip(found) {
+        for (at, (line, label)) in lines.iter().zip(found).enumerate() {
             let k = label.as_ref().filter(|l| may_label(line, l)).map(|label| {
                 let name = label.name(&line.text);
                 let k = *written.entry(name).or_insert_with(|| {
@@ -521,6 +566,7 @@ impl<'a> Builder<'a> {
                             name: name.to_owned(),
                             narrates: false,
                             interleaved: false,
+                            first: at,
                         });
                         names.len() as u32 - 1
                     })
@@ -535,6 +581,24 @@ impl<'a> Builder<'a> {
             key_of.push(k);
         }
         (key_of, names)
+    }
+
+    /// The name of `label` as the line's Simplified script writes it: the label found
+    /// there, else the same characters when both texts have as many, else as written.
+    fn hans_name(&mut self, line: &Line, label: &LabelAt) -> String {
+        let name = label.name(&line.text);
+        let Some(hans) = line.scripts.as_ref().map(|s| &s.zh_hans).filter(|h| **h != line.text)
+        else {
+            return name.to_owned();
+        };
+        if let Some(at) = self.labels.find_at(hans) {
+            return at.name(hans).to_owned();
+        }
+        if hans.chars().count() == line.text.chars().count() {
+            let start = line.text[..label.name.start].chars().count();
+            return hans.chars().skip(start).take(name.chars().count()).collect();
+        }
+        name.to_owned()
     }
 
     /// The speaker a label name stands for when the registry or the document's glosses
@@ -624,9 +688,9 @@ impl<'a> Builder<'a> {
             self.close_turn();
             self.mode = Mode::Normal;
             let speaker = self.people[person as usize].clone();
-            // A label without the role word (`魯健：` after `主持人 魯健：`) is the name alone.
-            let bare = speaker.id.strip_prefix("name:") == Some(&fold(label.name(&line.text)));
-            let skip = if bare { 0 } else { self.role_prefix[person as usize] };
+            // Only a label with the role word (`主持人 魯健：`, not `魯健：`) has one to skip.
+            let skip =
+                self.role_prefix.get(&fold(label.name(&line.text))).copied().unwrap_or_default();
             let speaker = localise(speaker, &line, &mut self.labels, skip);
             let label_src = line.src;
             let lines = self.rest_of_label(line, label).into_iter().collect();
@@ -702,6 +766,31 @@ impl<'a> Builder<'a> {
             && !self.is_narration(line, found)
             && !self.rules.list_item.is_match(&line.text)
             && !line.scripts.as_ref().is_some_and(|s| s.english)
+    }
+
+    /// A labelled line whose words read like a heading (short, no closing punctuation),
+    /// followed at once by the same speaker's label over longer words: a panel write-up heads each
+    /// guest's turn with their point (`崔俊奎：北京工作机会多，不会离开` over `崔俊奎：其实…`).
+    /// `next` is the next line and its label; the caller has checked that it names the
+    /// same speaker.
+    fn viewpoint_heading(
+        &self,
+        line: &Line,
+        found: &Found,
+        next: &Line,
+        next_label: Option<&LabelAt>,
+    ) -> bool {
+        let (Some(label), Some(next_label)) = (&found.label, next_label) else { return false };
+        if found.speaker.is_none() || line.kind.is_some() {
+            return false;
+        }
+        let rest = label.rest(&line.text);
+        let Some(chars) = chars_at_most(rest, self.rules.implicit_heading_max_chars) else {
+            return false;
+        };
+        chars > 0
+            && next_label.rest(&next.text).chars().count() > chars
+            && self.rules.implicit_heading.is_match(rest)
     }
 
     /// The source markup of `line` (see `headings`).

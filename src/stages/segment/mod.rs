@@ -99,6 +99,7 @@ struct RulesFile {
     guest_words: String,
     #[serde(deserialize_with = "crate::config::numbers::fraction")]
     host_question_ratio: f32,
+    listener_words: String,
     host_score: roles::HostScore,
     header_role: String,
 }
@@ -188,6 +189,7 @@ impl Rules {
                 host_words: re("host_words", &f.host_words)?,
                 guest_words: re("guest_words", &f.guest_words)?,
                 host_question_ratio: f.host_question_ratio,
+                listener_words: re("listener_words", &f.listener_words)?,
                 host_score: f.host_score,
             },
             header_role: re("header_role", &f.header_role)?,

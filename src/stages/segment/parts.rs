@@ -46,13 +46,15 @@ pub fn scripts_of(line: &Line) -> Scripts {
     })
 }
 
-/// A person the registry does not know: named as the document names them.
-pub fn unknown_speaker(name: &str) -> Speaker {
+/// A person the registry does not know: named as the document names them, with an id
+/// from `hans`, the name in Simplified script, so that the same person has the same id in
+/// a Traditional document and in its Simplified version.
+pub fn unknown_speaker(name: &str, hans: &str) -> Speaker {
     let latin = name.is_ascii();
     let id = if latin {
         name.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase()
     } else {
-        format!("name:{}", fold(name))
+        format!("name:{}", fold(hans))
     };
     Speaker { id, zh_hans: None, zh_hant: None, en: latin.then(|| name.to_owned()), role: None }
 }

@@ -13,8 +13,13 @@
 //! guest's. When no one asks (a panel that talks in statements), the host is the speaker with
 //! the best [`HostScore`]: who opens and who closes the conversation, who takes the most
 //! turns, who addresses the others by name; everyone else is a guest. A narrator's label
-//! (`解说`, `旁白`) has the registry's role `narrator` and takes no part. A person has one role
-//! in a document.
+//! (`解说`, `旁白`) has the registry's role `narrator` and takes no part. A reporter (`记者`,
+//! `新华社记者`, registry role `reporter`) is the host when their turns ask (a question mark,
+//! or words to the listener: `listener_words`) and another speaker answers, at least
+//! `host_question_ratio` of the time; otherwise the reporter tells the story between the
+//! people's own words (a news report's voice-over) and is the narrator. In a story told by
+//! a narrator where no one asks, the people who speak are guests. A person has one role in
+//! a document.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -37,6 +42,9 @@ pub struct RoleRules {
     /// What a guest says (thanking for the invitation).
     pub guest_words: Regex,
     pub host_question_ratio: f32,
+    /// Words that address the listener (`您`, `你`): a reporter's turn that has them asks,
+    /// question mark or not (`请谈谈您的看法。`).
+    pub listener_words: Regex,
     /// Weights of the evidence for the host when no one asks questions.
     pub host_score: HostScore,
 }
@@ -62,6 +70,9 @@ pub struct HostScore {
     pub backchannel_chars: usize,
 }
 
+/// The registry's role for a reporter (`记者`): the host or the narrator, from the turns.
+pub const REPORTER: &str = "reporter";
+
 /// How many of a speaker's first turns are read for `host_words` and `guest_words`.
 const OPENING_TURNS: usize = 2;
 
@@ -86,6 +97,10 @@ struct Tally {
     guest_words: bool,
     /// Turns that name another speaker.
     addresses: usize,
+    /// Whether the registry gives the role `reporter`: host or narrator, from the turns.
+    reporter: bool,
+    /// Turns that ask or address the listener and are followed by another speaker's.
+    answered: usize,
 }
 
 impl Tally {
@@ -104,17 +119,27 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
     let names = Names::of(segments);
     // The last turn of substance, and who spoke it.
     let mut closer: Option<&str> = None;
+    // The speaker of the last turn, when it asked or addressed the listener.
+    let mut asked: Option<&str> = None;
     for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
         let sp = seg.speaker.as_ref().expect("turns have speakers");
+        if let Some(t) = asked.filter(|&id| id != sp.id).and_then(|id| tally.get_mut(id)) {
+            t.answered += 1;
+        }
+        let asks_listener =
+            seg.lines.iter().any(|l| asks(&l.text) || rules.listener_words.is_match(&l.text));
+        asked = asks_listener.then_some(sp.id.as_str());
         let t = tally.entry(sp.id.clone()).or_insert_with(|| {
             order.push(sp.id.clone());
             let role = match sp.role.as_deref() {
                 Some("host") => Some("host"),
                 Some("narrator") => Some("narrator"),
+                Some(REPORTER) => None,
                 Some(_) => Some("guest"),
                 None => evidence_role(sp, rules, evidence),
             };
-            Tally { first: order.len() - 1, role, ..Tally::default() }
+            let reporter = sp.role.as_deref() == Some(REPORTER);
+            Tally { first: order.len() - 1, role, reporter, ..Tally::default() }
         });
         if t.turns < OPENING_TURNS && t.role.is_none() {
             t.host_words |= seg.lines.iter().any(|l| rules.host_words.is_match(&l.text));
@@ -130,13 +155,19 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
         }
     }
     let closer = closer.map(str::to_owned);
+    // A reporter who asks and is answered is the host; one who only tells, the narrator.
+    for t in tally.values_mut().filter(|t| t.reporter) {
+        let asks = t.answered as f32 >= rules.host_question_ratio * t.turns as f32;
+        t.role = Some(if asks { "host" } else { "narrator" });
+    }
     // The host welcomes and thanks the guest for coming; the guest thanks for the invitation.
     for t in tally.values_mut().filter(|t| t.role.is_none() && t.host_words != t.guest_words) {
         t.role = Some(if t.host_words { "host" } else { "guest" });
     }
     decide_from_turns(&mut tally, &order, closer.as_deref(), rules);
     for seg in segments.iter_mut() {
-        if let Some(sp) = seg.speaker.as_mut().filter(|s| s.role.is_none()) {
+        let open = |s: &&mut Speaker| s.role.is_none() || s.role.as_deref() == Some(REPORTER);
+        if let Some(sp) = seg.speaker.as_mut().filter(open) {
             let role = tally.get(&sp.id).and_then(|t| t.role).unwrap_or("guest");
             sp.role = Some(role.to_owned());
         }
@@ -238,6 +269,13 @@ fn decide_from_turns(
         tally.values().any(|t| t.role == Some(role))
     };
     let asking = open(tally).iter().any(|id| tally[id].ratio() >= host_ratio);
+    if !asking && has(tally, "narrator") && !has(tally, "host") {
+        // A story told by a narrator: the people in it are guests.
+        for t in tally.values_mut().filter(|t| t.role.is_none()) {
+            t.role = Some("guest");
+        }
+        return;
+    }
     if !asking && !has(tally, "host") {
         // No one asks: the host is who runs the conversation (see `HostScore`).
         let w = rules.host_score;
