@@ -439,9 +439,11 @@ fn ftfy_test_cases() {
     assert!(enc_ok * 100 >= enc * ENCODING_FLOOR, "{enc_ok}/{enc} encoding cases fixed");
 }
 
-/// Share of ftfy's encoding cases (percent) that must come out as ftfy expects (67 of 103
-/// now; the rest need ftfy's whole-text badness scoring, CESU-8 or lossy `?` sequences).
-const ENCODING_FLOOR: usize = 65;
+/// Share of ftfy's encoding cases (percent) that must come out as ftfy expects (100 of 103
+/// now; left: a Windows-1251 layer over Windows-1252 with one weak sequence (`Г‚ВЈ`), `Ã™`
+/// ending a word in capitals (which clean Portuguese has too), and ftfy's own lossy
+/// sloppy-decoding output for `â?¬`).
+const ENCODING_FLOOR: usize = 97;
 
 /// Every corpus text (seeds and the other documents; seed 002 repaired).
 fn clean_texts() -> Vec<(&'static str, String)> {
