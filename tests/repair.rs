@@ -291,6 +291,27 @@ fn teaching_annotation_is_kept() {
     assert_untouched(&docs.join("\n"));
 }
 
+/// List items and quiz options labelled `(a)`, `a)`, `?a)` (a question mark, then the
+/// options) are not glosses of 啊 or 额, in a clean document and in one with real damage,
+/// where `?a)` has the shape of a gloss that ate its `(`.
+#[test]
+fn list_and_quiz_labels_are_not_glosses() {
+    let list = "请选择正确的答案。\n\
+        1. 下面哪个词语用得对?(a)因为 (b)所以 (c)但是 (d)而且\n\
+        2. 他每天早上几点起床?a)六点 b)七点 c)八点\n\
+        (a)先读课文;(b)再做练习;(c)最后写作文。\n\
+        老师说:(a) 认真听讲 (b) 按时交作业 (c) 多问问题\n\
+        答案:(a)(b)(c)都对,选(e)。";
+    assert_untouched(list);
+    let doc = format!("{SEED_002}\n{list}");
+    let out = run(&doc);
+    assert!(out.detected);
+    let got = joined(&out);
+    let tail: Vec<&str> = got.lines().rev().take(list.lines().count()).collect();
+    let want: Vec<&str> = list.lines().rev().collect();
+    assert_eq!(tail, want);
+}
+
 /// Decoders that print `?` for a pair they cannot map (Python's, Java's and iconv's
 /// replacing modes) instead of dropping it: random tables never used in development, on
 /// every text set (5 texts x 4 tables = 20 runs).
@@ -439,9 +460,11 @@ fn ftfy_test_cases() {
     assert!(enc_ok * 100 >= enc * ENCODING_FLOOR, "{enc_ok}/{enc} encoding cases fixed");
 }
 
-/// Share of ftfy's encoding cases (percent) that must come out as ftfy expects (67 of 103
-/// now; the rest need ftfy's whole-text badness scoring, CESU-8 or lossy `?` sequences).
-const ENCODING_FLOOR: usize = 65;
+/// Share of ftfy's encoding cases (percent) that must come out as ftfy expects (100 of 103
+/// now; left: a Windows-1251 layer over Windows-1252 with one weak sequence (`Г‚ВЈ`), `Ã™`
+/// ending a word in capitals (which clean Portuguese has too), and ftfy's own lossy
+/// sloppy-decoding output for `â?¬`).
+const ENCODING_FLOOR: usize = 97;
 
 /// Every corpus text (seeds and the other documents; seed 002 repaired).
 fn clean_texts() -> Vec<(&'static str, String)> {

@@ -38,6 +38,10 @@ struct Codec {
     /// Byte per BMP character (0: not mappable). Bytes 0x80..0x9F are also reachable from
     /// the C1 controls (a "sloppy" reading: Latin-1, or WHATWG's undefined bytes).
     byte: Vec<u8>,
+    /// Per byte 0x80..0x9F: the charset prints a character for it, so a C1 control at
+    /// that byte means a second, sloppy decoder (ISO-8859-x and WHATWG's undefined bytes
+    /// show C1 controls themselves).
+    defines_c1: [bool; 32],
 }
 
 /// Code page 437's upper half (not in encoding_rs).
@@ -102,12 +106,16 @@ fn build_codec(rule: &'static str, high: &[char]) -> Codec {
     for b in 0x80u8..=0x9F {
         byte[b as usize] = b;
     }
+    let mut defines_c1 = [false; 32];
     for (i, &c) in high.iter().enumerate() {
         if c != '\u{FFFD}' && (c as u32) < 0x10000 && !c.is_ascii() {
             byte[c as usize] = 0x80 + i as u8;
+            if i < 32 && !matches!(c, '\u{80}'..='\u{9F}') {
+                defines_c1[i] = true;
+            }
         }
     }
-    Codec { rule, byte }
+    Codec { rule, byte, defines_c1 }
 }
 
 fn bits(t: &[u8], c: char) -> u8 {
@@ -182,6 +190,9 @@ fn strong_seq(
     if han(around.0) || han(around.1) {
         return true;
     }
+    if bytes.len() == 2 && !via_space && inside_word(around, src, bytes[1], out) {
+        return true;
+    }
     // French `à` whose no-break space became a space: `voilÃ le`, `jusqu'Ã nos`.
     if codec == 0 && bytes == [0xC3, 0xA0] {
         let word_end = around.0.is_none_or(|p| p.is_lowercase() || matches!(p, ' ' | '\'' | '’'));
@@ -189,6 +200,10 @@ fn strong_seq(
         return word_end && next;
     }
     if bytes.len() >= 3 {
+        // `signiп¬Ѓcantly`: a letter continuing a lowercase word, from a symbol.
+        if inside_word(around, src, bytes[1], out) && src.iter().any(|c| !c.is_alphabetic()) {
+            return true;
+        }
         // `ë…”`: a letter and closing punctuation, not `녔`.
         let closing = |b: &u8| matches!(b, 0x85 | 0x91..=0x94 | 0x96 | 0x97 | 0xA0 | 0xAB | 0xBB);
         if bytes[1..].iter().all(closing) {
@@ -197,7 +212,7 @@ fn strong_seq(
         return bytes.len() == 4
             || matches!(u, 0x2000..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x214F | 0x2190..=0x23FF
                 | 0x2460..=0x27BF | 0x3000..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF);
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0xFFFD);
     }
     if via_space || ambiguous_cont(bytes[1]) {
         return false;
@@ -215,6 +230,69 @@ fn strong_seq(
     }
 }
 
+/// Whether a decoded letter continues the word around it in that word's case where its
+/// source could not: an accented capital and a symbol inside a lowercase word
+/// (`ongeÃ«venaard`, `RÄ«ga`, `GÃ\u{a0}idhlig`), two capitals starting one (`ÄÆdomu`), a
+/// capital and a quote inside a word in capitals (`HÃ”TEL`). Currency signs are styling in
+/// names (`DrÃ¥ber`), and a no-break space between capitals separates two words.
+fn inside_word(around: (Option<char>, Option<char>), src: &[char], cont: u8, out: char) -> bool {
+    let Some(next) = around.1 else { return false };
+    let prev_letter = around.0.is_some_and(char::is_alphabetic);
+    if matches!(cont, 0xA2..=0xA5) || !out.is_alphabetic() {
+        return false;
+    }
+    if out.is_lowercase() && next.is_lowercase() {
+        let foreign = src[0].is_alphabetic() && src.iter().any(|c| !c.is_lowercase());
+        return foreign && (prev_letter || src.iter().all(|c| c.is_uppercase()));
+    }
+    out.is_uppercase()
+        && next.is_uppercase()
+        && around.0.is_some_and(char::is_uppercase)
+        && src[0].is_uppercase()
+        && !src[1].is_alphabetic()
+        && cont != 0xA0
+}
+
+/// A lost byte inside a word (`SlovenÄ�ina`): a capital lead between a letter and a
+/// lowercase letter, then U+FFFD.
+fn lossy_inside_word(around: (Option<char>, Option<char>), src: &[char]) -> bool {
+    around.0.is_some_and(char::is_alphabetic)
+        && around.1.is_some_and(char::is_lowercase)
+        && src[0].is_uppercase()
+}
+
+/// Whether a space that stood for byte A0 at the end of a sequence also separated words,
+/// and so stays: only after `Ã` (`à`, a word of its own in French and Portuguese) before a
+/// word, but not before a second space (the no-break space became a space next to one)
+/// nor before the Portuguese contractions of `à` (`às`, `àquele`, `àquela`, `àquilo`).
+fn keeps_space(lead: u8, n: usize, next: &[char]) -> bool {
+    const CONTRACTIONS: [&str; 4] = ["s ", "quele", "quela", "quilo"];
+    let starts = |w: &str| next.iter().take(w.chars().count()).copied().eq(w.chars());
+    lead == 0xC3
+        && n == 2
+        && next.first().is_some_and(|c| c.is_alphabetic())
+        && !CONTRACTIONS.iter().any(|w| starts(w))
+}
+
+/// A UTF-16 surrogate pair written as two three-byte sequences (CESU-8, as Java and
+/// MySQL's `utf8` write emoji): the character and the six characters it takes.
+fn cesu8(chars: &[char], byte: &dyn Fn(char) -> Option<u8>) -> Option<char> {
+    let b: Vec<u8> = chars.get(..6)?.iter().map(|&c| byte(c)).collect::<Option<_>>()?;
+    let cont = |x: u8| (0x80..=0xBF).contains(&x);
+    if b[0] != 0xED
+        || !(0xA0..=0xAF).contains(&b[1])
+        || !cont(b[2])
+        || b[3] != 0xED
+        || !(0xB0..=0xBF).contains(&b[4])
+        || !cont(b[5])
+    {
+        return None;
+    }
+    let hi = u32::from(b[1] & 0x0F) << 6 | u32::from(b[2] & 0x3F);
+    let lo = u32::from(b[4] & 0x0F) << 6 | u32::from(b[5] & 0x3F);
+    char::from_u32(0x10000 + (hi << 10) + lo)
+}
+
 fn needed(lead: u8) -> usize {
     match lead {
         0xC2..=0xDF => 2,
@@ -229,8 +307,9 @@ fn plausible(c: char, len: usize) -> bool {
     let u = c as u32;
     // Two bytes decode to U+0080..U+07FF; of those, mojibake hides the letters of
     // European, Hebrew and Arabic text, not IPA, combining marks, Armenian or Syriac.
+    // Combining marks too: mojibake of `Ì¶` overlays and emoticons (`Ì€`).
     if len == 2
-        && !matches!(u, 0x80..=0x24F | 0x2B0..=0x2FF | 0x370..=0x3FF | 0x400..=0x4FF | 0x5D0..=0x5EA | 0x600..=0x6FF)
+        && !matches!(u, 0x80..=0x24F | 0x2B0..=0x36F | 0x370..=0x3FF | 0x400..=0x4FF | 0x5D0..=0x5EA | 0x600..=0x6FF)
     {
         return false;
     }
@@ -243,9 +322,13 @@ fn plausible(c: char, len: usize) -> bool {
         || u >= 0xF0000)
 }
 
-/// The sequences one codec decodes in `chars`, if the evidence accepts them; with the
-/// number of bytes they cover.
-fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, usize) {
+/// How well a codec explains a line: strong sequences (a glued one twice), sequences, and (reversed) C1
+/// controls it would have printed as characters.
+type Score = (usize, usize, std::cmp::Reverse<usize>);
+
+/// The sequences one codec decodes in `chars`, if the evidence accepts them; with how well
+/// they explain the line.
+fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, Score) {
     let byte = |c: char| -> Option<u8> {
         match c {
             ' ' => Some(0xA0),
@@ -282,6 +365,12 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, u
             i += 1;
             continue;
         }
+        if let Some(out) = (b == 0xED).then(|| cesu8(&chars[i..], &byte)).flatten() {
+            run_ok += 1;
+            seqs.push(Seq { start: i, end: i + 6, out, strong: true, lossy: false, space: false });
+            i += 6;
+            continue;
+        }
         let n = needed(b);
         let mut buf = [b, 0, 0, 0];
         let mut lossy = false;
@@ -290,6 +379,11 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, u
         while k < n && i + k < chars.len() {
             match chars[i + k] {
                 '\u{FFFD}' => {
+                    lossy = true;
+                    buf[k] = 0x80;
+                }
+                // Python's `replace` prints `?` for the byte it cannot map (`â€?`).
+                '?' if n >= 3 && k == n - 1 => {
                     lossy = true;
                     buf[k] = 0x80;
                 }
@@ -305,7 +399,11 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, u
             k += 1;
         }
         let decoded = (k == n).then(|| std::str::from_utf8(&buf[..n]).ok()).flatten();
-        let Some(out) = decoded.and_then(|s| s.chars().next()).filter(|&o| plausible(o, n)) else {
+        // A combining mark needs the character before it, not a space.
+        let mark = |o: char| via_space && matches!(o as u32, 0x300..=0x36F);
+        let Some(out) =
+            decoded.and_then(|s| s.chars().next()).filter(|&o| plausible(o, n) && !mark(o))
+        else {
             // A truncated sequence: the reading decoder dropped a byte (Python's `ignore`),
             // or this is clean text.
             run_fail += 1;
@@ -322,15 +420,12 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, u
             i += 1;
             continue;
         };
-        let strong = !lossy
-            && strong_seq(
-                codec_index,
-                (i.checked_sub(1).map(|p| chars[p]), chars.get(i + n).copied()),
-                &chars[i..i + n],
-                &buf[..n],
-                out,
-                via_space,
-            );
+        let around = (i.checked_sub(1).map(|p| chars[p]), chars.get(i + n).copied());
+        let strong = if lossy {
+            n == 2 && lossy_inside_word(around, &chars[i..i + n])
+        } else {
+            strong_seq(codec_index, around, &chars[i..i + n], &buf[..n], out, via_space)
+        };
         run_ok += 1;
         seqs.push(Seq {
             start: i,
@@ -338,7 +433,7 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, u
             out: if lossy { '\u{FFFD}' } else { out },
             strong,
             lossy,
-            space: via_space && chars[i + n - 1] == ' ',
+            space: via_space && chars[i + n - 1] == ' ' && keeps_space(b, n, &chars[i + n..]),
         });
         i += n;
     }
@@ -348,18 +443,41 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, u
     let strong = accepted.iter().filter(|s| s.strong).count();
     // Three letters of a script written without Latin-1 capitals (Hebrew, Arabic, Greek,
     // Cyrillic) out of two-byte sequences: `×‘×”×•`.
-    let script = accepted.iter().filter(|s| matches!(s.out as u32, 0x370..=0x6FF)).count();
+    // Combining marks (`$Ì¶6Ì¶`) the same.
+    let script = accepted.iter().filter(|s| matches!(s.out as u32, 0x300..=0x6FF)).count();
     let long = long + if script >= 3 { 2 } else { 0 };
+    let none = (Vec::new(), (0, 0, std::cmp::Reverse(0)));
     if strong == 0 && long < 2 {
-        return (Vec::new(), 0);
+        return none;
     }
+    // A symbol glued to the end of an English or Romance word that decodes to a letter or punctuation
+    // (`wei√ü`, `profiter‚Ä¶`) is a second piece of evidence.
+    let glued = accepted
+        .iter()
+        .filter(|s| {
+            s.strong
+                && s.start > 0
+                && chars[s.start - 1].is_ascii_alphabetic()
+                && !chars[s.start].is_alphabetic()
+        })
+        .count();
     // Other charsets than Windows-1252 need two pieces of evidence: their mojibake is
     // rarer than clean text that happens to fit.
-    if codec_index > 0 && strong + long < 2 {
-        return (Vec::new(), 0);
+    if codec_index > 0 && strong + long + glued < 2 {
+        return none;
     }
-    let covered = strong;
-    (accepted, covered)
+    // Windows-1252 stands for Latin-1 too, whose C1 controls are its own.
+    let sloppy = accepted
+        .iter()
+        .filter(|_| codec_index > 0)
+        .filter(|s| {
+            chars[s.start..s.end]
+                .iter()
+                .any(|&c| matches!(c, '\u{80}'..='\u{9F}') && codec.defines_c1[c as usize - 0x80])
+        })
+        .count();
+    let n = accepted.len();
+    (accepted, (strong + glued, n, std::cmp::Reverse(sloppy)))
 }
 
 /// Repairs single-byte-charset mojibake in one line; `None` when nothing changed.
@@ -378,8 +496,9 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
             .enumerate()
             .map(|(k, c)| (c, layer_with(&cur, c, k)))
             .filter(|(_, (s, _))| !s.is_empty())
-            // The most strong sequences; on a tie the first charset (the commonest).
-            .fold(None, |best: Option<(&Codec, (Vec<Seq>, usize))>, x| match best {
+            // The most strong sequences, then the most sequences, then the fewest C1 controls
+            // read sloppily; on a tie the first charset (the commonest).
+            .fold(None, |best: Option<(&Codec, (Vec<Seq>, Score))>, x| match best {
                 Some(b) if b.1 .1 >= x.1 .1 => Some(b),
                 _ => Some(x),
             });

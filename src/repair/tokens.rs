@@ -54,17 +54,45 @@ fn spell<'a>(cs: &[char], buf: &'a mut [u8; 32]) -> &'a str {
     std::str::from_utf8(&buf[..n]).unwrap_or_default()
 }
 
+/// How far from a one-letter label its neighbour label is looked for (chars): options sit
+/// on one line, close together, and a bounded look keeps long lines of `(a)` linear.
+const LABEL_WINDOW: usize = 80;
+
+/// Whether the one-letter "syllable" at `i` (`a`, `e`, `o`: pinyin of 啊, 额, 哦) is a
+/// list or quiz label: the letter before or after it in the alphabet is a label too
+/// (`?a)六点 b)七点`, `(a)因为 (b)所以`, `(d)… (e)`), within [`LABEL_WINDOW`] chars. An
+/// annotator glosses characters, never a run of letters in order.
+fn is_label(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    if chars.get(i + 1) != Some(&')') || !c.is_ascii_lowercase() {
+        return false;
+    }
+    let near = |l: u8| {
+        let l = char::from(l);
+        let (a, b) = (i.saturating_sub(LABEL_WINDOW), (i + LABEL_WINDOW).min(chars.len()));
+        (a..b.saturating_sub(1)).any(|k| {
+            k != i
+                && chars[k] == l
+                && chars[k + 1] == ')'
+                && (k == 0 || !chars[k - 1].is_alphanumeric())
+        })
+    };
+    let l = c as u8;
+    (l > b'a' && near(l - 1)) || (l < b'z' && near(l + 1))
+}
+
 pub fn tokenize(chars: &[char]) -> Vec<Tok> {
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
         let (unit, end) = match chars[i] {
             '(' => match syllable_at(chars, i + 1) {
-                Some((py, e)) => (Unit::Gloss(py), e),
-                None => (Unit::Char('('), i + 1),
+                Some((py, e)) if !is_label(chars, i + 1) => (Unit::Gloss(py), e),
+                _ => (Unit::Char('('), i + 1),
             },
             '?' => match syllable_at(chars, i + 1) {
-                Some((py, e)) => (Unit::ErrGloss(py), e),
+                Some((py, e)) if !is_label(chars, i + 1) => (Unit::ErrGloss(py), e),
+                Some(_) => (Unit::Q, i + 1),
                 None if chars[i + 1..].starts_with(&['/', 'p', '>']) => (Unit::ResidueQ, i + 1),
                 None => (Unit::Q, i + 1),
             },
