@@ -63,7 +63,58 @@ pub struct BoilerplateDef {
     /// evidence by themselves (a vertical share bar or menu; 0: none are).
     #[serde(default)]
     pub nav_run: usize,
+    /// Page fields and widgets that share a line with the publication date (`来源：…`,
+    /// `责任编辑：…`, `打印`, `字号`): a line of a date and these is only a date.
+    #[serde(default)]
+    pub date_fields: Option<String>,
+    /// Blocks a heading announces (a related-reading list, a summary widget): the heading
+    /// and the items under it go, wherever they are.
+    #[serde(default)]
+    pub blocks: Vec<BlockDef>,
 }
+
+/// A furniture block: a heading line and the run of item lines under it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockDef {
+    /// What the block is (the audit's reason: `strip.block.<name>`).
+    pub name: String,
+    /// The heading line (its opening: a summary widget's heading may be glued to its text).
+    pub heading: String,
+    /// An item line: matched whole, at most `item_max_chars` long, never a speaker's line.
+    pub item: String,
+    #[serde(default = "default_item_max_chars", deserialize_with = "at_least_one")]
+    pub item_max_chars: usize,
+    /// Items needed for the heading to be taken for a block (one heading alone is not).
+    #[serde(default = "default_min_items", deserialize_with = "at_least_one")]
+    pub min_items: usize,
+    /// Lines right under the heading that are not items but belong to the block when items
+    /// follow them (a summary's opening sentence).
+    #[serde(default)]
+    pub intro: usize,
+}
+
+fn default_item_max_chars() -> usize {
+    60
+}
+fn default_min_items() -> usize {
+    2
+}
+
+/// A compiled [`BlockDef`].
+#[derive(Debug)]
+struct Block {
+    rule: String,
+    heading: Regex,
+    item: Regex,
+    item_max_chars: usize,
+    min_items: usize,
+    intro: usize,
+}
+
+/// The longest line read as a block's heading (40 chars are at most 160 bytes, and a
+/// summary heading glued to its text is longer).
+const BLOCK_HEADING_BYTES: usize = 600;
 
 fn default_max_chars() -> usize {
     200
@@ -86,6 +137,8 @@ pub struct Boilerplate {
     reach: usize,
     head_lookahead: usize,
     nav_run: usize,
+    date_fields: Option<Regex>,
+    blocks: Vec<Block>,
 }
 
 /// The lazy DFA's cache for the furniture classes (see [`Boilerplate::parse`]).
@@ -119,6 +172,30 @@ impl Boilerplate {
         };
         let markers =
             RegexSet::new(&def.markers).map_err(|e| err(format!("markers: bad regex: {e}")))?;
+        let date_fields = match &def.date_fields {
+            Some(p) => {
+                Some(Regex::new(p).map_err(|e| err(format!("date_fields: bad regex: {e}")))?)
+            }
+            None => None,
+        };
+        let blocks = def
+            .blocks
+            .iter()
+            .map(|b| {
+                let re = |p: &str, what: &str| {
+                    Regex::new(p)
+                        .map_err(|e| err(format!("blocks.{}.{what}: bad regex: {e}", b.name)))
+                };
+                Ok(Block {
+                    rule: format!("strip.block.{}", b.name),
+                    heading: re(&format!("^(?:{})", b.heading), "heading")?,
+                    item: re(&format!("^(?:{})$", b.item), "item")?,
+                    item_max_chars: b.item_max_chars,
+                    min_items: b.min_items,
+                    intro: b.intro,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Boilerplate {
             furniture,
             cards,
@@ -129,7 +206,82 @@ impl Boilerplate {
             reach: def.reach,
             head_lookahead: def.head_lookahead,
             nav_run: def.nav_run,
+            date_fields,
+            blocks,
         })
+    }
+
+    /// The page fields that may share a line with the publication date (see
+    /// [`BoilerplateDef::date_fields`]).
+    pub fn date_fields(&self) -> Option<&Regex> {
+        self.date_fields.as_ref()
+    }
+
+    /// Blocks a heading announces (see [`BoilerplateDef::blocks`]): the heading and at
+    /// least `min_items` item lines under it (blank lines between them are read past) go.
+    /// The run ends at the first line that is not an item.
+    fn blocks(&self, doc: &mut Document) {
+        if self.blocks.is_empty() {
+            return;
+        }
+        let mut runs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut i = 0;
+        while i < doc.lines.len() {
+            let t = doc.lines[i].text.trim();
+            // Headings are short lines (or a heading glued to a summary): most paragraphs are
+            // ruled out by their length before any pattern runs.
+            let found = (!t.is_empty() && t.len() <= BLOCK_HEADING_BYTES)
+                .then(|| self.blocks.iter().position(|b| b.heading.is_match(t)))
+                .flatten();
+            let Some(k) = found else {
+                i += 1;
+                continue;
+            };
+            let b = &self.blocks[k];
+            let (mut end, mut items, mut intro) = (i + 1, 0, 0);
+            let mut j = i + 1;
+            while j < doc.lines.len() {
+                let t = doc.lines[j].text.trim();
+                if t.is_empty() {
+                    j += 1;
+                    continue;
+                }
+                // A speaker's label opens on a name (`**主持人**：`), a summary's point on
+                // an emoji (`🎨 产品功能创新：`).
+                let speaker = opens_with_label(t)
+                    && t.trim_start_matches(['*', '_', '-', ' '])
+                        .starts_with(char::is_alphanumeric);
+                let item = t.chars().count() <= b.item_max_chars && !speaker && b.item.is_match(t);
+                if !item {
+                    if items == 0 && intro < b.intro && t.chars().count() <= b.item_max_chars {
+                        intro += 1;
+                        j += 1;
+                        continue;
+                    }
+                    break;
+                }
+                items += 1;
+                j += 1;
+                end = j;
+            }
+            if items >= b.min_items {
+                runs.push((k, i..end));
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+        if runs.is_empty() {
+            return;
+        }
+        // Each block named by its kind; the ranges are disjoint and in order.
+        let mut lines = std::mem::take(&mut doc.lines);
+        for (k, r) in &runs {
+            audit_removed(doc, &lines[r.clone()], &self.blocks[*k].rule);
+        }
+        let ranges: Vec<std::ops::Range<usize>> = runs.into_iter().map(|(_, r)| r).collect();
+        drop_ranges(&mut lines, &ranges);
+        doc.lines = lines;
     }
 
     /// Profile cards and closing furniture, read in the text as it comes in (links, images
@@ -150,6 +302,10 @@ impl Boilerplate {
         if let Some(to) = self.head(&doc.lines, doc.meta.title.as_deref()) {
             remove(doc, 0..to, "strip.head-furniture");
         }
+        // Markers and blocks before the title is guessed: a `上一篇` link under a byline is
+        // not the article's first paragraph.
+        self.markers(doc);
+        self.blocks(doc);
         self.guess_title(doc);
         self.interior(doc);
     }
@@ -161,12 +317,6 @@ impl Boilerplate {
     /// furniture line alone stays (a photo credit under a picture is not a block), and a
     /// line of sentences ends a run whatever it names.
     fn interior(&self, doc: &mut Document) {
-        // Markers first, one by one; the lines are compacted once.
-        let markers: Vec<std::ops::Range<usize>> = (doc.lines.iter().enumerate())
-            .filter(|(_, l)| self.is_marker(l.text.trim()))
-            .map(|(i, _)| i..i + 1)
-            .collect();
-        remove_ranges(doc, &markers, "strip.furniture-marker");
         // A line's class depends on the line alone: a run removed leaves the lines after it
         // as they were, so the scan goes on where the run ended and the runs are taken out
         // together at the end.
@@ -199,6 +349,16 @@ impl Boilerplate {
             i = k + 1;
         }
         remove_ranges(doc, &runs, "strip.interior-furniture");
+    }
+
+    /// Lines that are furniture by themselves (`markers`), one by one wherever they are; the
+    /// lines are compacted once.
+    fn markers(&self, doc: &mut Document) {
+        let markers: Vec<std::ops::Range<usize>> = (doc.lines.iter().enumerate())
+            .filter(|(_, l)| self.is_marker(l.text.trim()))
+            .map(|(i, _)| i..i + 1)
+            .collect();
+        remove_ranges(doc, &markers, "strip.furniture-marker");
     }
 
     /// A whole short line that is furniture by itself (`ADVERTISEMENT`).
@@ -241,6 +401,24 @@ impl Boilerplate {
         remove_ranges(doc, &runs, "strip.cross-doc-repeat");
     }
 
+    /// Text even without a stop: twice the Han characters of a content line, no link, and
+    /// a clause as long as a content line (a keyword list or a menu has only short items).
+    fn substantial(&self, line: &Line) -> bool {
+        let t = line.text.trim();
+        let f = Features::of(t);
+        if f.han < 2 * self.content_han || f.link {
+            return false;
+        }
+        let mut run = 0;
+        for c in t.chars() {
+            run = if is_han(c) { run + 1 } else { 0 };
+            if run >= self.content_han {
+                return true;
+            }
+        }
+        false
+    }
+
     /// A line of sentences long enough to be a paragraph, whatever furniture word it has.
     fn reads_as_prose(&self, look: &Look) -> bool {
         let f = &look.f;
@@ -278,7 +456,7 @@ impl Boilerplate {
         if label {
             return Class::Content;
         }
-        if is_menu(t, f) {
+        if is_menu(t, f) || doubled(t) {
             return Class::Furniture;
         }
         if is_nav(t, chars, f) {
@@ -417,6 +595,9 @@ impl Boilerplate {
         for (i, line) in lines.iter().enumerate().rev() {
             let c = self.class(line);
             classes.push(c);
+            // A long line of Han text that names no furniture (a last paragraph a page left
+            // without its full stop) is the article's: the tail goes only below it.
+            let c = if c == Class::Other && self.substantial(line) { Class::Content } else { c };
             match c {
                 Class::Blank => continue,
                 Class::Content => {
@@ -576,6 +757,11 @@ struct Features {
     link: bool,
 }
 
+/// The Han ranges [`Features`] counts.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
 impl Features {
     fn of(t: &str) -> Features {
         let (mut chars, mut han, mut latin, mut kana, mut stop) = (0, 0, 0, 0, false);
@@ -628,6 +814,21 @@ fn is_menu(t: &str, f: &Features) -> bool {
         .collect();
     let short = items.iter().all(|w| w.chars().count() <= 8);
     short && (items.len() >= 4 || (bars >= 2 && items.len() >= 3))
+}
+
+/// One short token printed twice (`陆海天 陆海天`, `MicroPest MicroPest`): an image's alt text
+/// and its caption, a name badge and its link; no writer repeats a word that way.
+fn doubled(t: &str) -> bool {
+    let mut words = t.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(a), Some(b), None) => {
+            // A word, not a rule or a table border (`| |`).
+            a == b
+                && a.chars().count() <= 16
+                && a.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+        }
+        _ => false,
+    }
 }
 
 /// A line that can anchor the head past content: short and not a speaker's words. A page
@@ -698,6 +899,12 @@ fn remove_ranges(doc: &mut Document, ranges: &[std::ops::Range<usize>], rule: &s
     for r in ranges {
         audit_removed(doc, &lines[r.clone()], rule);
     }
+    drop_ranges(&mut lines, ranges);
+    doc.lines = lines;
+}
+
+/// Removes the lines of `ranges` (in order, disjoint), moving each kept line once.
+fn drop_ranges(lines: &mut Vec<Line>, ranges: &[std::ops::Range<usize>]) {
     let mut next = ranges.iter().peekable();
     let mut i = 0;
     lines.retain(|_| {
@@ -708,7 +915,6 @@ fn remove_ranges(doc: &mut Document, ranges: &[std::ops::Range<usize>], rule: &s
         i += 1;
         !gone
     });
-    doc.lines = lines;
 }
 
 /// The audit entry and count for `removed` lines (the blank ones are not named).
@@ -1013,6 +1219,50 @@ mod tests {
     }
 
     #[test]
+    fn announced_blocks_go_a_heading_alone_stays() {
+        let text = r#"furniture = ['版权所有']
+[[blocks]]
+name = "related"
+heading = '[\W_]*(相关阅读|前情回顾)[^。！？；]{0,30}$'
+item = '[^。；]+'
+item_max_chars = 60
+[[blocks]]
+name = "summary"
+heading = '文章摘要'
+item = '[\p{So}•].*'
+item_max_chars = 200
+intro = 1"#;
+        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        let mut d = doc("文章摘要\n本文讲了一件事。\n• 🎨 要点一：说明。\n• 🎯 要点二：说明。\n正文第一段，这是一段足够长的内容。\n前情回顾·某个专题\n某公司发布新产品，售价下调\n警惕！某种攻击正在蔓延\n正文第二段，这是一段足够长的内容。\n相关阅读\n主持人：我们读一下。\n正文第三段，这是一段足够长的内容。");
+        b.apply_head(&mut d);
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "正文第一段，这是一段足够长的内容。",
+                "正文第二段，这是一段足够长的内容。",
+                "相关阅读",
+                "主持人：我们读一下。",
+                "正文第三段，这是一段足够长的内容。"
+            ]
+        );
+        assert!(d.audit.iter().any(|a| a.rule == "strip.block.summary"));
+        assert!(d.audit.iter().any(|a| a.rule == "strip.block.related"));
+    }
+
+    #[test]
+    fn tail_stops_at_a_long_unstopped_paragraph() {
+        let text = r#"furniture = ['举报邮箱', '版权所有']"#;
+        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        let mut d = doc("正文第一段，这是一段足够长的内容。\n发送详情至举报邮箱：jubao@example.com\n每月低质账号治理公告评论区进行留言，评论区反馈需要举报的低质账号\n版权所有 某网站\n关键词 >> 新型冠状病毒,新冠病毒,味觉嗅觉丧失,预测指标");
+        b.apply_tail(&mut d);
+        let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert!(t[2].starts_with("每月"));
+        assert!(doubled("陆海天 陆海天") && !doubled("北京 上海") && !doubled("| |"));
+    }
+
+    #[test]
     fn jammer_runs_go_lists_stay() {
         let mut d = doc("& p5 L& @6 e; G0 @在绝大多数场合。6 Y ]. Y3 s1 S ]% G& }( |& p2 Q\n; w3 W0 G c/ P2 e/ G* ]! E8 v# `$ S' D0 n6 Z\n见 1, 2, 3, 4, 5 条，x = y + z 与 a b c d e。");
         drop_jammers(&mut d);
@@ -1034,7 +1284,7 @@ cards = ['^\d+篇原创内容$']"#;
                 "ADVERTISEMENT
 ",
                 0,
-                |b, d| b.interior(d),
+                |b, d| b.markers(d),
             ),
             (
                 "关注我们的公众号

@@ -27,7 +27,11 @@ const BODY_PARAGRAPHS: usize = 5;
 
 /// Reads title, author and published date from the head when still unset, cleans the
 /// title of a site-name suffix, and removes lines that were only a date.
-pub fn read(doc: &mut Document, tz: Option<&str>) {
+///
+/// `fields` matches the page's other fields and widgets that share a line with the date
+/// (`来源：北京晨报`, `责任编辑：…`, `打印`, `字号`): a line of a date and such fields is
+/// only a date.
+pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
     let head = head_lines(doc);
     let first_line = head
         .iter()
@@ -37,14 +41,20 @@ pub fn read(doc: &mut Document, tz: Option<&str>) {
     let mut first_anchor = None;
     let mut date_found: Option<(usize, String)> = None;
     let mut author_found: Option<(usize, String)> = None;
+    // A date the page labels as its publication's (`发布时间：`, `刊出日期`) wins over an
+    // unlabelled one above it (a gateway's crawl date, today's date in the masthead).
+    let mut labelled_found: Option<(usize, String)> = None;
     let mut pure_dates = Vec::new();
     for &i in &head {
         let text = doc.lines[i].text.as_str();
-        let date = date_line(text, tz);
+        let date = date_line_with(text, tz, fields);
         let names = byline(text);
         if let Some(d) = &date {
             if date_found.is_none() {
                 date_found = Some((i, d.iso.clone()));
+            }
+            if d.labelled && labelled_found.is_none() {
+                labelled_found = Some((i, d.iso.clone()));
             }
             if d.pure {
                 pure_dates.push(i);
@@ -88,21 +98,39 @@ pub fn read(doc: &mut Document, tz: Option<&str>) {
         }
     }
     if doc.meta.published.is_none() {
-        if let Some((i, iso)) = date_found {
+        if let Some((i, iso)) = labelled_found.or(date_found) {
             set(doc, i, "strip.head-date", "published", iso);
         }
     }
-    // Lines that were only a date (with its label or page widgets) go.
-    for &i in pure_dates.iter().rev() {
-        let line = doc.lines.remove(i);
-        doc.record(AuditEntry::new(
-            crate::StageKind::Strip,
-            "strip.head-date",
-            Action::Remove,
-            line.src,
-            line.text,
-        ));
-        doc.count("strip.head-date", 1);
+    // Lines that were only a date (with its label or page widgets) go, in one pass that
+    // moves each later line once (their audit entries last line first, as they were).
+    if !pure_dates.is_empty() {
+        let entries: Vec<AuditEntry> = pure_dates
+            .iter()
+            .rev()
+            .map(|&i| {
+                let line = &mut doc.lines[i];
+                let text = std::mem::take(&mut line.text);
+                AuditEntry::new(
+                    crate::StageKind::Strip,
+                    "strip.head-date",
+                    Action::Remove,
+                    line.src,
+                    text,
+                )
+            })
+            .collect();
+        let mut gone = pure_dates.iter().copied().peekable();
+        let mut i = 0;
+        doc.lines.retain(|_| {
+            let drop = gone.next_if_eq(&i).is_some();
+            i += 1;
+            !drop
+        });
+        for entry in entries {
+            doc.record(entry);
+            doc.count("strip.head-date", 1);
+        }
     }
     if let Some(t) = doc.meta.title.clone() {
         let clean = drop_site_suffix(&t, doc);
@@ -211,6 +239,8 @@ struct DateLine {
     pure: bool,
     /// The name printed before the date (`许超 2026年4月21日 04:02`).
     name: Option<String>,
+    /// Under a label that names it the publication date (`发布时间：`, not `更新时间：`).
+    labelled: bool,
 }
 
 fn date_re() -> &'static Regex {
@@ -233,7 +263,7 @@ fn date_label_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(?:发布时间|發佈時間|發布時間|发表时间|發表時間|发布日期|發布日期|發佈日期|出版日期|更新时间|更新時間|更新|日期|时间|時間|发表于|發表於|发布于|發佈於|發布於|刊登於|刊登于|首发于|首發於|发布|發布|發佈|posted(?: on)?|published(?: on)?|updated(?: on)?|date|on)\s*[:：]?\s*",
+            r"(?i)^(?:发布时间|發佈時間|發布時間|发表时间|發表時間|发布日期|發布日期|發佈日期|出版日期|更新时间|更新時間|更新|日期|时间|時間|刊出日期|刊出時間|刊出时间|出刊日期|见报日期|見報日期|刊出|发稿时间|發稿時間|上线时间|上線時間|发表于|發表於|发布于|發佈於|發布於|刊登於|刊登于|首发于|首發於|发布|發布|發佈|posted(?: on)?|published(?: on)?|updated(?: on)?|date|on)\s*[:：]?\s*",
         )
         .expect("valid regex")
     })
@@ -243,6 +273,11 @@ fn date_label_re() -> &'static Regex {
 /// `许超 _2026年4月21日 04:02_`, `September 21, 2020`: a line that is a date, perhaps with
 /// a label, a name before it, and source, byline or widget text after it, but no sentence.
 fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
+    date_line_with(text, tz, None)
+}
+
+/// [`date_line`], with the page's `fields` (see [`read`]) read as widgets after the date.
+fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Option<DateLine> {
     let t = text.trim().trim_matches(|c: char| "_*#>|｜[]【】 \u{3000}".contains(c));
     // Every date has a digit: most lines are ruled out without a search.
     if t.chars().count() > 90 || !t.chars().any(maybe_digit) {
@@ -250,7 +285,14 @@ fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
     }
     let m = date_re().find(t)?;
     let prefix = t[..m.start()].trim().trim_matches(|c: char| "_*|｜·• \u{3000}".contains(c));
-    let prefix = date_label_re().find(prefix).map_or(prefix, |l| &prefix[l.end()..]).trim();
+    let label = date_label_re().find(prefix).filter(|l| !l.is_empty());
+    let labelled = label.is_some_and(|l| {
+        let l = l.as_str().to_ascii_lowercase();
+        !l.contains("更新") && !l.contains("updated")
+    });
+    let prefix = label.map_or(prefix, |l| &prefix[l.end()..]).trim();
+    // The site's own address before the date (`http://www.CRNTT.com 2022-08-27`) is masthead.
+    let prefix = if is_address(prefix) { "" } else { prefix };
     let rest = t[m.end()..].trim().trim_matches(|c: char| "_*".contains(c));
     let sentence = |s: &str| s.contains(['。', '！', '？', '；', '，', ',', '!', '?', ';']);
     if sentence(rest) || rest.chars().count() > 60 {
@@ -266,7 +308,8 @@ fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
     if !(1900..=2100).contains(&year) {
         return None;
     }
-    // Widgets: what is left once brackets, counts and separators go is a word or two.
+    // Widgets: what is left once fields, brackets, counts and separators go is a word or two.
+    let rest = fields.map_or(rest.into(), |re| re.replace_all(rest, ""));
     let widget: String = rest
         .chars()
         .filter(|c| !c.is_ascii_digit() && !"[]()（）【】|｜/ \u{3000}·•_*:：".contains(*c))
@@ -274,7 +317,16 @@ fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
     let pure = name.is_none()
         && widget.chars().count() <= 4
         && !widget.chars().any(|c| c.is_ascii_alphabetic() && widget.chars().count() > 3);
-    Some(DateLine { iso, pure, name })
+    Some(DateLine { iso, pure, name, labelled })
+}
+
+/// A bare web address: `http://www.CRNTT.com`, `www.example.com.cn/news`.
+fn is_address(t: &str) -> bool {
+    let host = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://")).unwrap_or(t);
+    let host = host.split('/').next().unwrap_or("");
+    (t.len() > host.len() || host.starts_with("www."))
+        && host.contains('.')
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
 /// Whether `c` may be a decimal digit (`\d`, Unicode's `Nd`): ASCII digits, and numeric
@@ -558,29 +610,55 @@ mod tests {
     #[test]
     fn head_reads_title_author_date() {
         let mut d = doc("首页\n新闻\n今年總理記者會創下20年之最\n\n2017-03-16 14:40 [ 打印 ]\n\n記者林悅／台北報導\n\n正文第一段很长，讲了很多事情。正文第一段很长，讲了很多事情。正文第一段很长，讲了很多事情。");
-        read(&mut d, Some("+08:00"));
+        read(&mut d, Some("+08:00"), None);
         assert_eq!(d.meta.title.as_deref(), Some("今年總理記者會創下20年之最"));
         assert_eq!(d.meta.published.as_deref(), Some("2017-03-16T14:40:00+08:00"));
         assert_eq!(d.meta.author.as_deref(), Some("林悅"));
         assert!(!d.lines.iter().any(|l| l.text.contains("打印")));
         // WeChat's header: title, 原创, author, account, date.
         let mut d = doc("专访郭嘉铨:无惧抹黑丨香港一线\nOriginal\n秦玥\n直新闻\n2021-06-26\n正文");
-        read(&mut d, None);
+        read(&mut d, None, None);
         assert_eq!(d.meta.title.as_deref(), Some("专访郭嘉铨:无惧抹黑丨香港一线"));
         assert_eq!(d.meta.author.as_deref(), Some("秦玥"));
         assert_eq!(d.meta.published.as_deref(), Some("2021-06-26"));
     }
 
     #[test]
+    fn labelled_date_wins_and_field_lines_go() {
+        // A gateway's crawl date above the page's labelled publication date; the labelled
+        // line carries the page's fields and is only a date.
+        let fields =
+            Regex::new(r"(来源|來源|作者|责任编辑|責任編輯)\s*[:：]\s*\S{0,20}|打印|字號").unwrap();
+        let mut d = doc("2024年08月15日 星期四\n馬化騰2個小時回答33個問題\n發佈時間:2016-03-07 01:29:35  來源:北京晨報  作者:佚名  責任編輯:羅伯特\n正文第一段很长，讲了很多事情。正文第一段很长，讲了很多事情。正文第一段很长。");
+        read(&mut d, None, Some(&fields));
+        assert_eq!(d.meta.published.as_deref(), Some("2016-03-07T01:29:35"));
+        let kept: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(kept[0].starts_with("馬化騰"));
+        // Without the fields the line holds more than a date and stays.
+        let mut d = doc("發佈時間:2016-03-07 01:29:35  來源:北京晨報  作者:佚名\n正文。");
+        read(&mut d, None, None);
+        assert_eq!(d.lines.len(), 2);
+        // The site's address before the date, a `刊出日期` label.
+        assert_eq!(
+            date_line("http://www.CRNTT.com   2022-08-27 00:04:09", None).unwrap().iso,
+            "2022-08-27T00:04:09"
+        );
+        let printed = date_line("刊出日期 2025.01.23", None).unwrap();
+        assert!(printed.pure && printed.labelled);
+        assert!(!date_line("更新时间：2025-01-23", None).unwrap().labelled);
+    }
+
+    #[test]
     fn columnists_and_quoted_newsmakers() {
         let mut d = doc("呂秉權:我的《明報》故事\n\n我中學時立志做記者，我被打動。");
         d.meta.title = Some("【主場新聞】呂秉權:我的《明報》故事 (1293)".into());
-        read(&mut d, None);
+        read(&mut d, None, None);
         assert_eq!(d.meta.author.as_deref(), Some("呂秉權"));
         // A headline quoting a newsmaker: the report names him again.
         let mut d = doc("正文：李克强说，我们要……我们会。");
         d.meta.title = Some("李克强：我们要坚持改革".into());
-        read(&mut d, None);
+        read(&mut d, None, None);
         assert_eq!(d.meta.author, None);
     }
 

@@ -65,9 +65,7 @@ pub fn front_matter(doc: &mut Document, tz: Option<&str>) -> Option<String> {
             Some(Key::Title) => Some(("title", doc.meta.title.get_or_insert(v.clone()).clone())),
             Some(Key::Author) => Some(("author", doc.meta.author.get_or_insert(v.clone()).clone())),
             Some(Key::Url) if v.starts_with("http") => {
-                if !doc.meta.source_urls.contains(&v) {
-                    doc.meta.source_urls.push(v.clone());
-                }
+                doc.meta.add_source_url(&v);
                 Some(("source_url", v.clone()))
             }
             Some(Key::Date) => match normalize_date(&v, tz) {

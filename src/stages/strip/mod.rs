@@ -134,7 +134,8 @@ impl Stage for Strip {
         }
         layout::trim_lines(doc);
         if c.head_metadata {
-            head::read(doc, tz);
+            let fields = self.boilerplate.as_ref().and_then(boilerplate::Boilerplate::date_fields);
+            head::read(doc, tz, fields);
         }
         if doc.meta.published.is_none() {
             doc.meta.published = dated;
