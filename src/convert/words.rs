@@ -72,7 +72,7 @@ fn phrases() -> &'static Phrases {
                 let lined_up = own.iter().all(|o| o.chars().nth(1).is_none())
                     && v.chars().count() == own.len();
                 for ((c, o), w) in k.chars().zip(&own).zip(v.chars()) {
-                    if !lined_up || o.chars().next() != Some(w) {
+                    if !lined_up || !o.starts_with(w) {
                         mark(c);
                     }
                 }
