@@ -74,8 +74,8 @@ pub struct Matcher {
     /// followed by a second character of one, and the filter (in L1/L2 cache) says so
     /// without searching the trie.
     pairs: Vec<u64>,
-    /// For a [`Matcher::replacer`]: a Bloom filter of the adjacent character pairs inside
-    /// keys longer than one character (same size and hash as `pairs`). Where a text's pair
+    /// For a [`Matcher::replacer`] or [`Matcher::with_inner`]: a Bloom filter of the
+    /// adjacent character pairs inside keys longer than one character (same size and hash as `pairs`). Where a text's pair
     /// is not in it, no key can cover both characters: every parse has a boundary there.
     inner: Vec<u64>,
     /// Whether some key holds an ASCII character (else ASCII bytes are skipped).
@@ -123,7 +123,13 @@ type Key<'a> = (&'a [char], u32);
 impl Matcher {
     /// Builds from pairs whose keys are unique and non-empty.
     pub fn new<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Matcher {
-        Matcher::build(pairs, true)
+        Matcher::build(pairs, true, false)
+    }
+
+    /// Like [`Matcher::new`], with the filter of adjacent character pairs inside keys that
+    /// [`Matcher::for_each_match_covering`] needs.
+    pub fn with_inner<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Matcher {
+        Matcher::build(pairs, true, true)
     }
 
     /// Like [`Matcher::new`], for [`Matcher::replace_into`] only: one-character keys that
@@ -132,10 +138,14 @@ impl Matcher {
     /// whose output depends on them ([`local`]). [`Matcher::for_each_span`] would not
     /// report them.
     pub fn replacer<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Matcher {
-        Matcher::build(pairs, false)
+        Matcher::build(pairs, false, true)
     }
 
-    fn build<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], identity: bool) -> Matcher {
+    fn build<K: AsRef<str>, V: AsRef<str>>(
+        pairs: &[(K, V)],
+        identity: bool,
+        inner: bool,
+    ) -> Matcher {
         let mut m = Matcher::default();
         // Every key's characters in one buffer (tens of thousands of keys: one allocation).
         let mut chars = Vec::with_capacity(pairs.iter().map(|(k, _)| k.as_ref().len()).sum());
@@ -163,7 +173,7 @@ impl Matcher {
         for (k, _) in keys.iter().filter(|k| k.0.len() > 1) {
             set_bit(&mut m.pairs, pair_hash(k[0], k[1]));
         }
-        if !identity {
+        if inner {
             m.inner = vec![0; 1 << (PAIR_BITS - 6)];
             for (k, _) in keys.iter().filter(|k| k.0.len() > 1) {
                 k.windows(2).for_each(|w| set_bit(&mut m.inner, pair_hash(w[0], w[1])));
@@ -282,7 +292,8 @@ impl Matcher {
 
     /// Appends `text` to `out` with every leftmost-longest match replaced by its value.
     pub fn replace_into(&self, text: &str, out: &mut String) {
-        if self.inner.is_empty() {
+        // Only a replacer has its triggers marked (and its `alone` table).
+        if self.alone.is_empty() {
             self.replace_scan(text, out)
         } else {
             self.replace_local(text, out)

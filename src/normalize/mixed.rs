@@ -83,6 +83,29 @@ fn ts_map() -> &'static FxHashMap<char, char> {
     })
 }
 
+/// Whether `c` is a regional form of `r` (the first candidate of `r` in OpenCC's HKVariants
+/// or TWVariants): then `c` is a legitimate Traditional spelling (`台` for `臺`, written in
+/// Hong Kong and Taiwan alike), in a clean Traditional line the author's choice rather than a
+/// stray Simplified character.
+fn regional_form(r: char, c: char) -> bool {
+    static PAIRS: OnceLock<rustc_hash::FxHashSet<(char, char)>> = OnceLock::new();
+    PAIRS
+        .get_or_init(|| {
+            [DictId::HkVariants, DictId::TwVariants]
+                .iter()
+                .flat_map(|d| d.entries())
+                .filter_map(|(k, v)| {
+                    let (mut k, mut v) = (k.chars(), v.chars());
+                    match (k.next(), k.next(), v.next(), v.next()) {
+                        (Some(a), None, Some(b), None) if a != b => Some((a, b)),
+                        _ => None,
+                    }
+                })
+                .collect()
+        })
+        .contains(&(r, c))
+}
+
 fn is_suspect(table: &[bool], c: char) -> bool {
     table.get(c as usize).copied().unwrap_or(false)
 }
@@ -106,13 +129,20 @@ pub fn repair_hant(text: &str, variant: Option<Variant>) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut theirs = round.chars();
+    // A regional form (`台` for `臺`) is repaired only in a line that shows Simplified
+    // residue (a Simplified-only character): in a clean Traditional line it is the author's.
+    let mut residue: Option<bool> = None;
     for c in text.chars() {
         let Some(r) = theirs.next() else {
             // A phrase changed the length: alignment is lost, keep the round trip only when
             // the line certainly holds Simplified characters.
             return (Evidence::of(text).hans > 0).then_some(round);
         };
-        if r != c && is_suspect(table, c) && ts.get(&r) == Some(&c) {
+        if r != c
+            && is_suspect(table, c)
+            && ts.get(&r) == Some(&c)
+            && (!regional_form(r, c) || *residue.get_or_insert_with(|| Evidence::of(text).hans > 0))
+        {
             out.push(r);
             changed = true;
         } else {
@@ -136,8 +166,13 @@ mod tests {
             repair_hant("這么說以后，并非如此", tw).as_deref(),
             Some("這麼說以後，並非如此")
         );
-        // The author's own characters stay: 皇后, 干預, 只有, 制度.
+        // The author's own characters stay: 皇后, 干預, 只有, 制度, and a regional form
+        // (台 for 臺).
         assert_eq!(repair_hant("皇后干預了制度，只有他", tw), None);
+        assert_eq!(repair_hant("與首例同機返台，台灣", tw), None);
+        // In a line with Simplified residue it is residue too.
+        assert_eq!(repair_hant("达到百萬台", tw).as_deref(), Some("達到百萬臺"));
+        assert_eq!(repair_hant("他說什么", tw).as_deref(), Some("他說什麼"));
         assert_eq!(repair_hant("沒有任何簡體字的句子。", tw), None);
     }
 }

@@ -108,8 +108,11 @@ pub struct Normalize {
     hk_to_hans: Conv,
     /// Simplified → the chosen Traditional standard.
     hans_to_hant: Conv,
-    /// Any Traditional → OpenCC standard Traditional (undoes HK forms).
-    hant_to_std: Conv,
+    /// The other region's Traditional → OpenCC standard Traditional (undoes Hong Kong forms
+    /// when the chosen standard is Taiwan's, Taiwan forms when it is Hong Kong's).
+    other_to_std: Conv,
+    /// The region whose forms `other_to_std` undoes.
+    other: Variant,
     /// OpenCC standard Traditional → the chosen standard.
     std_to_hant: Conv,
 }
@@ -127,12 +130,12 @@ impl Normalize {
         };
         let t2s_pairs: Vec<(String, String)> =
             s2t_pairs.iter().map(|(s, t)| (t.clone(), s.clone())).collect();
-        let (from_hans, from_std) = match cfg.hant {
-            HantStandard::Tw => (Config::S2tw, Config::T2tw),
-            HantStandard::Hk => (Config::S2hk, Config::T2hk),
+        let (from_hans, from_std, other, other_to_std) = match cfg.hant {
+            HantStandard::Tw => (Config::S2tw, Config::T2tw, Variant::Hk, Config::Hk2t),
+            HantStandard::Hk => (Config::S2hk, Config::T2hk, Variant::Tw, Config::Tw2t),
             // Vocabulary localisation is defined from Simplified; Traditional input takes the
             // Taiwan character standard.
-            HantStandard::Twp => (Config::S2twp, Config::T2tw),
+            HantStandard::Twp => (Config::S2twp, Config::T2tw, Variant::Hk, Config::Hk2t),
         };
         let glosses = {
             let (path, text) = res.read(&cfg.glosses)?;
@@ -148,7 +151,8 @@ impl Normalize {
             tw_to_hans: Conv::new(Config::Tw2s, &t2s_pairs, Mode::Exact),
             hk_to_hans: Conv::new(Config::Hk2s, &t2s_pairs, Mode::Exact),
             hans_to_hant: Conv::new(from_hans, &s2t_pairs, mode),
-            hant_to_std: Conv::new(Config::Hk2t, &[], Mode::Exact),
+            other_to_std: Conv::new(other_to_std, &[], Mode::Exact),
+            other,
             std_to_hant: Conv::new(from_std, &s2t_pairs, Mode::Exact),
         })
     }
@@ -213,14 +217,14 @@ impl Normalize {
                 let text = repaired.as_deref().unwrap_or(text);
                 Scripts {
                     zh_hans: to_hans.convert(text),
-                    zh_hant: self.hant_to_hant(text),
+                    zh_hant: self.hant_to_hant(text, variant),
                     english: false,
                     written,
                 }
             }
             Script::Hant => Scripts {
                 zh_hans: to_hans.convert(text),
-                zh_hant: self.hant_to_hant(text),
+                zh_hant: self.hant_to_hant(text, evidence.variant().or(variant)),
                 english: false,
                 written,
             },
@@ -246,14 +250,22 @@ impl Normalize {
         }
     }
 
-    /// Any Traditional → the chosen standard: one pass when the two conversions compose.
-    fn hant_to_hant(&self, text: &str) -> String {
-        if let (Conv::Shared(a, _), Conv::Shared(b, _)) = (&self.hant_to_std, &self.std_to_hant) {
+    /// Traditional text whose regional forms are `source`'s → the chosen standard. Only
+    /// text in the other region's forms goes through that region's reverse table: text
+    /// already in the chosen region's forms, or in neither, keeps its characters where the
+    /// chosen standard allows them (Hong Kong's reverse table would turn a Taiwan author's
+    /// `台` into `臺`); OpenCC's standard forms still become the region's (`爲` → `為`).
+    /// One pass when the two conversions compose.
+    fn hant_to_hant(&self, text: &str, source: Option<Variant>) -> String {
+        if source != Some(self.other) {
+            return self.std_to_hant.convert(text);
+        }
+        if let (Conv::Shared(a, _), Conv::Shared(b, _)) = (&self.other_to_std, &self.std_to_hant) {
             if let Some(c) = Converter::chain(*a, *b) {
                 return c.convert(text);
             }
         }
-        self.std_to_hant.convert(&self.hant_to_std.convert(text))
+        self.std_to_hant.convert(&self.other_to_std.convert(text))
     }
 
     /// Normalises one line whose evidence (before punctuation, which never changes it) is

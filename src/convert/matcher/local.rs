@@ -16,7 +16,7 @@
 //! dictionaries, and on the real ones); only ≈ 6 % of Chinese text's characters are
 //! triggers of s2t, so most characters skip the search.
 
-use super::{char_at, has_bit, pair_hash, Key, Matcher, KIND_TRIGGER, KIND_VALUE};
+use super::{char_at, has_bit, pair_hash, Key, Matcher, KIND_MORE, KIND_TRIGGER, KIND_VALUE};
 
 /// Marks the triggers of a replacer's `keys` (see the module docs) in its kinds.
 pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
@@ -94,6 +94,55 @@ impl Matcher {
             }
         }
         out.push_str(&text[last..]);
+    }
+
+    /// Calls `f(start, end, value)` for every leftmost-longest match (those
+    /// [`Matcher::for_each_span`] reports) that covers a character for which `marked`
+    /// holds, in order, searching only around those characters: from the nearest boundary
+    /// of every parse before one (as [`Matcher::replace_local`] does) until it is covered.
+    /// Needs the inner-pair filter ([`Matcher::with_inner`]).
+    pub fn for_each_match_covering(
+        &self,
+        text: &str,
+        marked: impl Fn(char) -> bool,
+        mut f: impl FnMut(usize, usize, &str),
+    ) {
+        debug_assert!(!self.inner.is_empty(), "built without the inner-pair filter");
+        let b = text.as_bytes();
+        // `floor`: a boundary of the true parse, everything before it searched.
+        let (mut i, mut floor) = (0, 0);
+        while i < b.len() {
+            if b[i] < 0x80 && !self.ascii_keys {
+                i += 1;
+                continue;
+            }
+            let (c, n) = char_at(b, i);
+            if !marked(c) {
+                i += n;
+                continue;
+            }
+            let (mut s, mut next) = (i, c);
+            while s > floor {
+                let (prev, m) = char_before(b, s);
+                if !has_bit(&self.inner, pair_hash(prev, next)) {
+                    break;
+                }
+                s -= m;
+                next = prev;
+            }
+            let mut p = s;
+            while p <= i {
+                let (c, n) = char_at(b, p);
+                match self.longest(b, p, n, c, self.kind(c) & (KIND_VALUE | KIND_MORE)) {
+                    Some((end, v)) => {
+                        f(p, end, self.value(v));
+                        p = end;
+                    }
+                    None => p += n,
+                }
+            }
+            (i, floor) = (p, p);
+        }
     }
 
     /// Steps back from the trigger `c` at `at` to the nearest boundary of every parse (not
@@ -211,6 +260,42 @@ mod tests {
             }
         }
         assert!(triggered > 1000, "only {triggered} dictionaries had triggers");
+    }
+
+    #[test]
+    fn covering_matches_are_the_full_scans_matches_over_marked_characters() {
+        let mut rng = Xorshift::default();
+        let mut reported = 0;
+        for _ in 0..3000 {
+            let pairs: Vec<(String, String)> =
+                (0..1 + rng.below(12)).map(|_| (word(&mut rng, 4), String::new())).collect();
+            let mut pairs: Vec<_> =
+                pairs.into_iter().enumerate().map(|(i, (k, _))| (k, i.to_string())).collect();
+            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            pairs.dedup_by(|a, b| a.0 == b.0);
+            let m = Matcher::with_inner(&pairs);
+            let marked = |c: char| matches!(c, '发' | 'a');
+            for _ in 0..10 {
+                let text = word(&mut rng, 30);
+                let mut want = Vec::new();
+                m.for_each_span(&text, |s, e, v| {
+                    if let Some(v) = v {
+                        if text[s..e].chars().any(marked) {
+                            want.push((s, e, v.to_string()));
+                        }
+                    }
+                });
+                let mut got = Vec::new();
+                m.for_each_match_covering(&text, marked, |s, e, v| {
+                    if text[s..e].chars().any(marked) {
+                        got.push((s, e, v.to_string()));
+                    }
+                });
+                assert_eq!(got, want, "{pairs:?} on {text:?}");
+                reported += want.len();
+            }
+        }
+        assert!(reported > 1000, "only {reported} matches compared");
     }
 
     #[test]
