@@ -68,19 +68,16 @@ fn suspects(variant: Option<Variant>) -> &'static [bool] {
 /// Traditional → Simplified, character by character (TSCharacters' first candidates).
 fn ts_map() -> &'static FxHashMap<char, char> {
     static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        DictId::TsCharacters
-            .entries()
-            .iter()
-            .filter_map(|(k, v)| {
-                let (mut k, mut v) = (k.chars(), v.chars());
-                match (k.next(), k.next(), v.next(), v.next()) {
-                    (Some(a), None, Some(b), None) if a != b => Some((a, b)),
-                    _ => None,
-                }
-            })
-            .collect()
-    })
+    MAP.get_or_init(|| DictId::TsCharacters.entries().iter().filter_map(changed_char).collect())
+}
+
+/// A one-character entry that maps its character to another one, as a `(from, to)` pair.
+fn changed_char(&(k, v): &(&str, &str)) -> Option<(char, char)> {
+    let (mut k, mut v) = (k.chars(), v.chars());
+    match (k.next(), k.next(), v.next(), v.next()) {
+        (Some(a), None, Some(b), None) if a != b => Some((a, b)),
+        _ => None,
+    }
 }
 
 /// Whether `c` is a regional form of `r` (the first candidate of `r` in OpenCC's HKVariants
@@ -94,13 +91,7 @@ fn regional_form(r: char, c: char) -> bool {
             [DictId::HkVariants, DictId::TwVariants]
                 .iter()
                 .flat_map(|d| d.entries())
-                .filter_map(|(k, v)| {
-                    let (mut k, mut v) = (k.chars(), v.chars());
-                    match (k.next(), k.next(), v.next(), v.next()) {
-                        (Some(a), None, Some(b), None) if a != b => Some((a, b)),
-                        _ => None,
-                    }
-                })
+                .filter_map(changed_char)
                 .collect()
         })
         .contains(&(r, c))
