@@ -16,12 +16,13 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::stages::{StageConfig, StageKind};
+use crate::stage_kind::StageKind;
+use crate::stages::StageConfig;
 use crate::toml_error::describe_at;
 // Where they were defined before they had modules of their own (the Python package and
 // users import them from here).
 pub use crate::resources::{read_text_file, Resources, MAX_CONFIG_FILE_BYTES};
-pub use crate::toml_error::{describe_toml_error, excerpt};
+pub use crate::toml_error::{describe_toml_error, excerpt, numbers};
 
 /// The top level of a pipeline file, read by [`PipelineFile::parse`] (through
 /// `RawPipelineFile`, which places errors).
@@ -296,37 +297,6 @@ fn describe_stage_error(text: &str, span: Range<usize>, e: &toml::de::Error) -> 
             describe_at(text, start + at, exact.message().trim())
         }
         _ => describe_at(text, start + type_at.unwrap_or(0), e.message().trim()),
-    }
-}
-
-/// Numbers in rule files, range-checked as they are read: used as
-/// `#[serde(deserialize_with = "…")]` on a field, the error is placed by the TOML reader at
-/// the value (the file's line and column), as any other mistake in the file.
-pub mod numbers {
-    use serde::de::{Deserialize, Deserializer, Error};
-
-    /// A count or length that must be at least 1 (0 would make the rule or threshold inert
-    /// or fire everywhere, never what was meant).
-    pub fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-        match usize::deserialize(d)? {
-            0 => Err(D::Error::custom("0: must be at least 1")),
-            n => Ok(n),
-        }
-    }
-
-    /// [`at_least_one`] for an optional key.
-    pub fn at_least_one_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
-        at_least_one(d).map(Some)
-    }
-
-    /// A ratio between 0 and 1 (not NaN).
-    pub fn fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
-        let v = f32::deserialize(d)?;
-        if (0.0..=1.0).contains(&v) {
-            Ok(v)
-        } else {
-            Err(D::Error::custom(format!("{v}: must be between 0 and 1")))
-        }
     }
 }
 

@@ -12,8 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::normalize::{Script, Variant};
-use crate::stages::StageKind;
+use crate::stage_kind::StageKind;
 
 /// An inclusive range of 1-based source line numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -406,7 +405,7 @@ pub struct Document {
     pub records: Vec<String>,
     /// Lines repeated across the documents of the batch this one came in (see
     /// [`crate::batch::repeats`]): boilerplate evidence for strip.
-    pub repeats: Option<Arc<crate::batch::repeats::LineRepeats>>,
+    pub repeats: Option<Arc<crate::repeats::LineRepeats>>,
 }
 
 impl Document {
@@ -495,6 +494,51 @@ pub fn doc_id_of(name: &str) -> String {
         Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
         _ => base.to_owned(),
     }
+}
+
+/// The script of a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    /// Simplified Chinese.
+    Hans,
+    /// Traditional Chinese.
+    Hant,
+    /// Both scripts in substantial amounts.
+    Mixed,
+    /// No evidence either way (no Chinese, or only characters common to both scripts).
+    None,
+}
+
+impl Script {
+    /// The script a text shows, `None` for [`Script::None`]: what a record's `script` field
+    /// holds.
+    ///
+    /// ```
+    /// use zhpipe::{detect_script, Script};
+    /// assert_eq!(detect_script("这是简体中文。").shown(), Some(Script::Hans));
+    /// assert_eq!(detect_script("Hello").shown(), None);
+    /// ```
+    pub fn shown(self) -> Option<Script> {
+        (self != Script::None).then_some(self)
+    }
+}
+
+/// A Traditional-Chinese regional standard.
+///
+/// ```
+/// use zhpipe::{detect_variant, Variant};
+/// assert_eq!(detect_variant("他說著話走進裡屋。"), Some(Variant::Tw));
+/// assert_eq!(detect_variant("佢着住件衫，喺裏面講嘢。"), Some(Variant::Hk));
+/// assert_eq!(detect_variant("简体中文"), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    /// Hong Kong forms (説, 着, 裏, 户, 綫…).
+    Hk,
+    /// Taiwan forms (說, 著, 裡, 戶, 線…).
+    Tw,
 }
 
 #[cfg(test)]

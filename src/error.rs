@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::stages::StageKind;
+use crate::stage_kind::StageKind;
 
 /// A position inside an input: 0-based byte offset, 1-based line and 1-based column (chars).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,12 +102,15 @@ mod html;
 mod normalize;
 mod render;
 mod repair;
+mod repeats;
 mod resources;
 mod rules;
+mod stage_kind;
 mod stages;
 mod swar;
 #[cfg(test)]
 mod testing;
+mod threads;
 mod toml_error;
 mod utf8;
 

@@ -31,8 +31,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::document::{BlockKind, Source};
-use crate::normalize::{Script, Variant};
-use crate::stages::StageKind;
+use crate::document::{Script, Variant};
+use crate::stage_kind::StageKind;
 
 /// The `schema` field of every document record.
 pub const SCHEMA: &str = "zhpipe/v1";

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::document::{AuditEntry, Document, Segment};
-use crate::stages::StageKind;
+use crate::stage_kind::StageKind;
 
 /// The document as text right after `stage`: the lines before segmentation, one block per
 /// segment after it, the JSONL records after `emit`.

@@ -57,6 +57,37 @@ pub(crate) fn describe_at(text: &str, offset: usize, message: &str) -> String {
     format!("line {line}, column {col}: {message}\n    | {}", excerpt(src))
 }
 
+/// Numbers in rule files, range-checked as they are read: used as
+/// `#[serde(deserialize_with = "…")]` on a field, the error is placed by the TOML reader at
+/// the value (the file's line and column), as any other mistake in the file.
+pub mod numbers {
+    use serde::de::{Deserialize, Deserializer, Error};
+
+    /// A count or length that must be at least 1 (0 would make the rule or threshold inert
+    /// or fire everywhere, never what was meant).
+    pub fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+        match usize::deserialize(d)? {
+            0 => Err(D::Error::custom("0: must be at least 1")),
+            n => Ok(n),
+        }
+    }
+
+    /// [`at_least_one`] for an optional key.
+    pub fn at_least_one_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        at_least_one(d).map(Some)
+    }
+
+    /// A ratio between 0 and 1 (not NaN).
+    pub fn fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+        let v = f32::deserialize(d)?;
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(D::Error::custom(format!("{v}: must be between 0 and 1")))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,26 +12,14 @@ use crate::error::DocError;
 use crate::input::Item;
 use crate::pipeline::Pipeline;
 use crate::render;
-use crate::stages::StageKind;
+use crate::stage_kind::StageKind;
 
 mod reader;
 pub mod repeats;
 
 use reader::Input;
 
-/// The worker threads for `--jobs N` (default: one per core), with the count chosen.
-pub fn thread_pool(jobs: Option<usize>) -> crate::error::Result<(usize, rayon::ThreadPool)> {
-    use crate::Error;
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if jobs == 0 {
-        return Err(Error::Usage("--jobs must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
-    Ok((jobs, pool))
-}
+pub use crate::threads::thread_pool;
 pub use reader::READ_AHEAD;
 
 /// What to write for each document.

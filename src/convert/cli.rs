@@ -56,7 +56,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
         let names: Vec<&str> = Config::ALL.iter().map(|c| c.name()).collect();
         Error::Usage(format!("{e}: known configs are {}", names.join(", ")))
     })?;
-    let (jobs, pool) = crate::batch::thread_pool(args.jobs)?;
+    let (jobs, pool) = crate::threads::thread_pool(args.jobs)?;
     let input_name = args.input.clone().unwrap_or_else(|| "-".into());
     if let (Some(i), Some(o)) = (&args.input, &args.output) {
         if !is_dash(i) && output::is_file_target(o) && i.is_file() && output::same_file(i, o) {

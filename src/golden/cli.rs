@@ -182,6 +182,6 @@ fn setup(args: &CommonArgs) -> Result<(Pipeline, Options, rayon::ThreadPool), Er
     opts.exclude = args.exclude.iter().map(|g| Glob::new(g)).collect();
     opts.ignore =
         args.ignore.iter().map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect();
-    let (_, pool) = crate::batch::thread_pool(args.jobs)?;
+    let (_, pool) = crate::threads::thread_pool(args.jobs)?;
     Ok((pipeline, opts, pool))
 }

@@ -5,51 +5,7 @@ use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 use crate::convert::DictId;
-
-/// The script of a text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Script {
-    /// Simplified Chinese.
-    Hans,
-    /// Traditional Chinese.
-    Hant,
-    /// Both scripts in substantial amounts.
-    Mixed,
-    /// No evidence either way (no Chinese, or only characters common to both scripts).
-    None,
-}
-
-impl Script {
-    /// The script a text shows, `None` for [`Script::None`]: what a record's `script` field
-    /// holds.
-    ///
-    /// ```
-    /// use zhpipe::{detect_script, Script};
-    /// assert_eq!(detect_script("这是简体中文。").shown(), Some(Script::Hans));
-    /// assert_eq!(detect_script("Hello").shown(), None);
-    /// ```
-    pub fn shown(self) -> Option<Script> {
-        (self != Script::None).then_some(self)
-    }
-}
-
-/// A Traditional-Chinese regional standard.
-///
-/// ```
-/// use zhpipe::{detect_variant, Variant};
-/// assert_eq!(detect_variant("他說著話走進裡屋。"), Some(Variant::Tw));
-/// assert_eq!(detect_variant("佢着住件衫，喺裏面講嘢。"), Some(Variant::Hk));
-/// assert_eq!(detect_variant("简体中文"), None);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Variant {
-    /// Hong Kong forms (説, 着, 裏, 户, 綫…).
-    Hk,
-    /// Taiwan forms (說, 著, 裡, 戶, 線…).
-    Tw,
-}
+pub use crate::document::{Script, Variant};
 
 /// Characters of written Cantonese (`嘅`, `咗`, `喺`…), Hong Kong evidence. Not `係`, `呢` or
 /// `咁`, which standard written Chinese uses too.

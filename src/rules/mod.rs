@@ -120,13 +120,13 @@ pub struct RuleDef {
     pub keep: bool,
     /// Fire only on lines of at most this many characters: boilerplate is short, and a
     /// long line that mentions the same words is content.
-    #[serde(default, deserialize_with = "crate::config::numbers::at_least_one_opt")]
+    #[serde(default, deserialize_with = "crate::toml_error::numbers::at_least_one_opt")]
     pub max_chars: Option<usize>,
     /// Fire only on the first matching line.
     #[serde(default)]
     pub once: bool,
     /// Fire only among the first N non-blank lines (page headers).
-    #[serde(default, deserialize_with = "crate::config::numbers::at_least_one_opt")]
+    #[serde(default, deserialize_with = "crate::toml_error::numbers::at_least_one_opt")]
     pub within_first: Option<usize>,
     /// For the rule file's readers; the pipeline does not use it.
     #[allow(dead_code)]

@@ -12,13 +12,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 // `super::blocks` for the stages that cut a large document into blocks.
 use crate::blocks;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 use crate::resources::Resources;
+pub use crate::stage_kind::StageKind;
 
 pub mod decode;
 pub mod emit;
@@ -43,48 +44,20 @@ pub trait Stage: Send + Sync + fmt::Debug {
     }
 }
 
-/// The stage table: each stage's variant, its name (in pipeline files, audit entries and
-/// the command line), its module, its parameters and how it is built. `StageKind`,
-/// `StageConfig` and their methods are generated from it, so adding a stage is one row here
-/// (and its module).
-macro_rules! stage_table {
+/// Generates [`StageConfig`] from the rows of [`stage_table!`](crate::stage_kind): each
+/// stage's parameters and how it is built (names and order come from the same rows).
+macro_rules! define_stage_config {
     ($(
         $(#[doc = $doc:literal])*
         $variant:ident = $name:literal, $module:ident::$config:ident,
             |$c:ident, $res:ident| $build:expr;
     )*) => {
-        /// The stages in their fixed order.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-        #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-        pub enum StageKind {
-            $(
-                $(#[doc = $doc])*
-                #[serde(rename = $name)]
-                #[cfg_attr(feature = "cli", value(name = $name))]
-                $variant,
-            )*
-        }
-
-        impl StageKind {
-            /// Every stage, in pipeline order.
-            pub const ALL: [StageKind; stage_table!(@count $($variant)*)] =
-                [$(StageKind::$variant),*];
-
-            /// The stage's name in pipeline files, audit entries and the command line.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(StageKind::$variant => $name,)*
-                }
-            }
-        }
-
         /// A stage as written in a pipeline file: `type` names the stage, the other keys are
         /// its parameters.
         #[derive(Debug, Clone, Deserialize)]
         #[serde(tag = "type")]
-        #[allow(missing_docs)] // One variant per stage, named as in `StageKind`.
         pub enum StageConfig {
-            $(#[serde(rename = $name)] $variant($module::$config),)*
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant($module::$config),)*
         }
 
         impl StageConfig {
@@ -116,27 +89,6 @@ macro_rules! stage_table {
             }
         }
     };
-    (@count) => { 0 };
-    (@count $head:ident $($tail:ident)*) => { 1 + stage_table!(@count $($tail)*) };
 }
 
-stage_table! {
-    /// Bytes → lines of text.
-    Decode = "decode", decode::DecodeConfig, |c, _res| Box::new(decode::Decode::new(c.clone()));
-    /// Undoes encoding damage.
-    Repair = "repair", repair::RepairStageConfig, |c, _res| Box::new(repair::Repair::new(c.clone()));
-    /// Removes boilerplate, extracts metadata.
-    Strip = "strip", strip::StripConfig, |c, res| Box::new(strip::Strip::new(c, res)?);
-    /// Both scripts, punctuation and spacing.
-    Normalize = "normalize", normalize::NormalizeConfig, |c, res| Box::new(normalize::Normalize::new(c, res)?);
-    /// Lines → typed segments with speakers.
-    Segment = "segment", segment::SegmentConfig, |c, res| Box::new(segment::Segment::new(c, res)?);
-    /// Segments → JSONL records.
-    Emit = "emit", emit::EmitConfig, |c, res| Box::new(emit::Emit::new(c, res)?);
-}
-
-impl fmt::Display for StageKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::stage_kind::stage_table!(define_stage_config);

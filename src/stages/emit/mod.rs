@@ -99,7 +99,7 @@ fn dict_entries(text: &str) -> std::result::Result<Vec<DictEntry<'_>>, DictError
         let entry = dict_entry(word, fields).map_err(|why| DictError {
             line: i + 1,
             why,
-            shown: (!entries.is_empty()).then(|| crate::config::excerpt(line)),
+            shown: (!entries.is_empty()).then(|| crate::toml_error::excerpt(line)),
         })?;
         entries.push(entry);
     }

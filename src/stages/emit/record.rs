@@ -5,8 +5,8 @@
 
 use jieba_rs::Jieba;
 
+use crate::document::Script;
 use crate::document::{BlockKind, EnSpan, Line, Segment, Speaker};
-use crate::normalize::Script;
 use crate::swar;
 
 /// What the repair stage did to a segment's source lines: the edits, the lowest

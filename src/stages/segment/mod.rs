@@ -32,12 +32,12 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
-use crate::config::numbers::at_least_one;
 use crate::document::Document;
 use crate::error::{DocErrorKind, Error, Result};
 use crate::resources::Resources;
 use crate::rules::LineFilter;
 use crate::toml_error::describe_toml_error;
+use crate::toml_error::numbers::at_least_one;
 
 pub use labels::{LabelFinder, LabelPattern, LabelRules};
 pub use speakers::Registry;
@@ -97,7 +97,7 @@ struct RulesFile {
     title_guest: Vec<String>,
     host_words: String,
     guest_words: String,
-    #[serde(deserialize_with = "crate::config::numbers::fraction")]
+    #[serde(deserialize_with = "crate::toml_error::numbers::fraction")]
     host_question_ratio: f32,
     listener_words: String,
     host_score: roles::HostScore,

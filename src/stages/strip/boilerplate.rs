@@ -28,9 +28,9 @@
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
-use crate::config::numbers::at_least_one;
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::{Error, Result};
+use crate::toml_error::numbers::at_least_one;
 
 /// The classes and thresholds, as written in the boilerplate file.
 #[derive(Debug, Clone, Deserialize)]
