@@ -26,6 +26,22 @@ pub use crate::toml_error::{describe_toml_error, excerpt, numbers};
 
 /// The top level of a pipeline file, read by [`PipelineFile::parse`] (through
 /// `RawPipelineFile`, which places errors).
+///
+/// ```
+/// use std::path::Path;
+/// use zhpipe::config::{PipelineFile, Resources};
+/// use zhpipe::StageKind;
+///
+/// // A pipeline without the strip stage, built from its text.
+/// let text = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"normalize\"\n\
+///             [[stages]]\ntype = \"segment\"\n[[stages]]\ntype = \"emit\"\n";
+/// let file = PipelineFile::parse(text, Path::new("mine.toml"))?;
+/// let pipeline = zhpipe::Pipeline::build(&file, &Resources::builtin())?;
+/// let kinds: Vec<StageKind> = pipeline.stage_kinds().collect();
+/// use StageKind::*;
+/// assert_eq!(kinds, [Decode, Normalize, Segment, Emit]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct PipelineFile {
     /// Format version; only 1 exists.

@@ -271,6 +271,21 @@ pub struct EnSpan {
 }
 
 /// One output unit: a heading, paragraph, speaker turn, highlight, quote, note or summary.
+///
+/// ```
+/// use zhpipe::document::BlockKind;
+/// use zhpipe::StageKind;
+///
+/// let pipeline = zhpipe::Pipeline::builtin()?;
+/// let text = "主持人：今天聊什么？\n李明：聊聊语料。\n主持人：好。\n李明：开始吧。\n";
+/// let doc = pipeline.process_until("talk.txt", text.as_bytes(), StageKind::Segment)?;
+/// let turns: Vec<_> = doc.segments.iter().filter(|s| s.kind == BlockKind::Turn).collect();
+/// assert_eq!(turns.len(), 4);
+/// // Each segment knows its speaker and the source lines it came from.
+/// assert_eq!(turns[1].speaker.as_ref().and_then(|s| s.zh_hans.as_deref()), Some("李明"));
+/// assert_eq!((turns[1].src.first, turns[1].src.last), (2, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     /// What the segment is.

@@ -157,6 +157,18 @@ impl fmt::Display for DocError {
 impl std::error::Error for DocError {}
 
 /// Errors that stop a run before any document is processed: configuration and usage.
+///
+/// ```
+/// use std::path::Path;
+/// use zhpipe::config::PipelineFile;
+///
+/// let text = "version = 1\n[[stages]]\ntype = \"strip\"\nmystery = 1\n";
+/// let err = PipelineFile::parse(text, Path::new("my.toml"))
+///     .unwrap_err();
+/// assert!(matches!(err, zhpipe::Error::Pipeline { .. }));
+/// // The message names the file and the line of the offending key.
+/// assert!(err.to_string().starts_with("pipeline file my.toml: line 4"), "{err}");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

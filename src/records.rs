@@ -38,6 +38,21 @@ use crate::stage_kind::StageKind;
 pub const SCHEMA: &str = "zhpipe/v1";
 
 /// The first record of a document: where it came from, its metadata, its statistics.
+///
+/// Reading `zhpipe run`'s output back, one record per line:
+///
+/// ```
+/// use zhpipe::records::{DocumentRecord, SegmentRecord};
+///
+/// let out = zhpipe::Pipeline::builtin()?.process_bytes("a.txt", "标题\n\n第一段。\n".as_bytes())?;
+/// let jsonl = out.jsonl();
+/// let mut lines = jsonl.lines();
+/// let doc: DocumentRecord = serde_json::from_str(lines.next().unwrap())?;
+/// assert_eq!(doc.doc_id, "a");
+/// let segments: Vec<SegmentRecord> = lines.map(serde_json::from_str).collect::<Result<_, _>>()?;
+/// assert!(segments.iter().all(|s| s.doc_id == "a"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentRecord<'a> {
@@ -91,6 +106,20 @@ pub struct Title<'a> {
 }
 
 /// One output unit: a heading, paragraph, speaker turn, highlight, quote, note or summary.
+///
+/// ```
+/// use zhpipe::records::SegmentRecord;
+///
+/// let text = "主持人：你好。\n马斯克：你好。\n主持人：再见。\n马斯克：再见。\n";
+/// let out = zhpipe::Pipeline::builtin()?.process_bytes("talk.txt", text.as_bytes())?;
+/// let jsonl = out.jsonl();
+/// let turn: SegmentRecord = serde_json::from_str(jsonl.lines().nth(2).unwrap())?;
+/// assert_eq!(turn.seq, 1);
+/// assert_eq!(turn.zh_hant.as_deref(), Some("你好。"));
+/// assert_eq!(turn.speaker.and_then(|s| s.zh_hant).as_deref(), Some("馬斯克"));
+/// assert_eq!(turn.source.lines, [2, 2]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentRecord {

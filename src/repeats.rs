@@ -21,6 +21,16 @@ use std::hash::{Hash, Hasher};
 pub const MAX_KEYS: usize = 1 << 22;
 
 /// The normalized lines found in at least `min_docs` documents of a batch.
+///
+/// ```
+/// use zhpipe::batch::repeats::LineRepeats;
+///
+/// let pages = ["首页 新闻 体育 财经\n今天的第一条消息。", "首页 新闻 体育 财经\n另一篇文章的内容。"];
+/// let repeats = LineRepeats::from_texts(pages, 2);
+/// assert_eq!((repeats.docs(), repeats.len()), (2, 1));
+/// assert!(repeats.contains("首页 新闻 体育 财经"));
+/// assert!(!repeats.contains("今天的第一条消息。"));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct LineRepeats {
     frequent: HashSet<u64>,

@@ -22,6 +22,19 @@ const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// Where rule files come from: a directory on disk, or the compiled-in copies.
+///
+/// ```
+/// use zhpipe::config::Resources;
+///
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("speakers.toml"), "# none yet\n")?;
+/// let res = Resources::dir(dir.path());
+/// let (path, text) = res.read("speakers.toml")?;
+/// assert_eq!((path, text.as_str()), (dir.path().join("speakers.toml"), "# none yet\n"));
+/// // `builtin:` names the files compiled into the binary.
+/// assert!(Resources::builtin().read("builtin:default.toml")?.1.contains("[[stages]]"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Resources {
     base: Option<PathBuf>,

@@ -254,6 +254,25 @@ fn a_short_interview_of_unknown_speakers_has_its_turns() {
     assert!(turns_of(&segments_of("prose.txt", prose)).is_empty());
 }
 
+/// A registered role word used as a label (`嘉宾：`, `嘉賓：`) is a speaker's turn, although
+/// the same word heading a list of names in a panel's header is a field.
+#[test]
+fn a_role_word_label_is_a_turn_and_a_header_field_is_not() {
+    for (host, guest) in [("主持人", "嘉宾"), ("主持人", "嘉賓"), ("记者", "嘉宾")] {
+        let text =
+            format!("{host}：今天聊什么？\n{guest}：聊聊语料。\n{host}：好。\n{guest}：开始吧。\n");
+        let turns = turns_of(&segments_of("panel.txt", &text));
+        let who: Vec<&str> = turns.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(who.len(), 4, "{turns:?}");
+        assert_eq!(turns[1].1, "guest", "{turns:?}");
+        assert_eq!(turns[1].2, "聊聊语料。", "{turns:?}");
+    }
+    let header = "主持人：窦文涛\n嘉宾：周轶君、马家辉\n窦文涛：今天聊什么？\n周轶君：聊聊语料。\n窦文涛：好。\n马家辉：开始吧。\n";
+    let turns = turns_of(&segments_of("header.txt", header));
+    let who: Vec<&str> = turns.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(who, ["窦文涛", "周轶君", "窦文涛", "马家辉"], "{turns:?}");
+}
+
 /// `https://…` has a colon after a short word; it is never a label.
 #[test]
 fn urls_are_never_speakers() {

@@ -90,6 +90,23 @@ impl Artifact {
 }
 
 /// What to compare: the corpus, the golden directory and which outputs.
+///
+/// ```
+/// use zhpipe::golden::{self, Options};
+///
+/// let dir = tempfile::tempdir()?;
+/// let (corpus, goldens) = (dir.path().join("corpus"), dir.path().join("golden"));
+/// std::fs::create_dir(&corpus)?;
+/// std::fs::write(corpus.join("a.txt"), "主持人：你好。\n嘉宾：你好。\n")?;
+/// let pipeline = zhpipe::Pipeline::builtin()?;
+/// let opts = Options::new(&corpus, &goldens);
+/// // Nothing blessed yet: every output is missing; after a bless, all are the same.
+/// assert_eq!(golden::check(&pipeline, &opts, false)?.missing(), 1);
+/// golden::bless(&pipeline, &opts, &[], false)?;
+/// let report = golden::check(&pipeline, &opts, false)?;
+/// assert_eq!((report.missing(), report.changed()), (0, 0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The folder of documents.

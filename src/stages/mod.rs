@@ -30,6 +30,24 @@ pub mod strip;
 
 /// One processing step. Stages are built once from the pipeline file and shared by all
 /// worker threads, so they hold only immutable, precompiled data.
+///
+/// ```
+/// use zhpipe::config::{PipelineFile, Resources};
+/// use zhpipe::{Document, StageKind};
+///
+/// // Every stage of the built-in pipeline, built and run by hand on one document.
+/// let res = Resources::builtin();
+/// let mut doc = Document::new("a", "a.txt", "主持人：你好。\n".as_bytes());
+/// for config in &PipelineFile::builtin().stages {
+///     let stage = config.build(&res)?;
+///     stage.process(&mut doc)?;
+///     if stage.kind() == StageKind::Strip {
+///         assert!(!doc.lines.is_empty());
+///     }
+/// }
+/// assert!(!doc.segments.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Stage: Send + Sync + fmt::Debug {
     /// Which stage this is (audit entries, `--until`, errors name it).
     fn kind(&self) -> StageKind;

@@ -20,6 +20,20 @@ use crate::normalize::{repair_hant, Script, Variant};
 use crate::resources::Resources;
 
 /// Parameters of the normalize stage.
+///
+/// ```
+/// use zhpipe::config::Resources;
+/// use zhpipe::{Normalize, NormalizeConfig, Pipeline, Stage, StageKind};
+///
+/// // Hong Kong forms in `zh_hant`, set in a pipeline file as `hant = "hk"`.
+/// let cfg: NormalizeConfig = toml::from_str("hant = \"hk\"")?;
+/// let stage = Normalize::new(&cfg, &Resources::builtin())?;
+/// let text = "他说着话走进里屋。".as_bytes();
+/// let mut doc = Pipeline::builtin()?.process_until("a.txt", text, StageKind::Decode)?;
+/// stage.process(&mut doc)?;
+/// assert_eq!(doc.lines[0].scripts.as_ref().map(|s| s.zh_hant.as_str()), Some("他説着話走進裏屋。"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormalizeConfig {

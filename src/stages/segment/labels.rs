@@ -56,10 +56,12 @@ pub struct LabelRules {
 }
 
 impl LabelRules {
-    /// Whether a name can be a speaker at all (not narration, not a known non-speaker).
+    /// Whether a name can be a speaker at all (not narration, not a known non-speaker). A
+    /// registered label is never a field name: `嘉宾：` heads a list of guests in a panel's
+    /// header (read as names before this is asked) and is a guest's turn everywhere else.
     pub fn plausible(&self, name: &str) -> bool {
         !self.ends_like_narration(name)
-            && !self.field.is_match(name)
+            && (!self.field.is_match(name) || self.registered.contains(&fold(name)))
             && !self.not_speakers.iter().any(|n| n == name)
             && !name.chars().all(|c| c.is_ascii_digit())
     }
