@@ -45,8 +45,17 @@ struct Phrases {
 fn phrases() -> &'static Phrases {
     static P: OnceLock<Phrases> = OnceLock::new();
     P.get_or_init(|| {
-        let chars: rustc_hash::FxHashMap<&str, &str> =
-            DictId::StCharacters.entries().iter().copied().collect();
+        let chars: rustc_hash::FxHashMap<char, &str> = DictId::StCharacters
+            .entries()
+            .iter()
+            .filter_map(|&(k, v)| {
+                let mut it = k.chars();
+                match (it.next(), it.next()) {
+                    (Some(c), None) => Some((c, v)),
+                    _ => None,
+                }
+            })
+            .collect();
         let mut marked = Vec::new();
         let mut mark = |c: char| {
             let i = c as usize;
@@ -55,29 +64,40 @@ fn phrases() -> &'static Phrases {
             }
             marked[i] = true;
         };
+        // A character's own conversion is its first StCharacters candidate, or itself.
         let pairs: Vec<(&str, &str)> = DictId::StPhrasesAll
             .entries()
             .iter()
             .filter(|(k, _)| k.chars().nth(1).is_some())
             .map(|&(k, v)| {
-                let own: Vec<&str> = k
-                    .char_indices()
-                    .map(|(i, c)| {
-                        let c = &k[i..i + c.len_utf8()];
-                        chars.get(c).copied().unwrap_or(c)
-                    })
-                    .collect();
-                if own.concat() == v {
+                // Whether `v` is the concatenation of the characters' own conversions.
+                let mut rest = v;
+                let same = k.chars().all(|c| {
+                    let stripped = match chars.get(&c) {
+                        Some(o) => rest.strip_prefix(o),
+                        None => rest.strip_prefix(c),
+                    };
+                    match stripped {
+                        Some(r) => {
+                            rest = r;
+                            true
+                        }
+                        None => false,
+                    }
+                });
+                if same && rest.is_empty() {
                     return (k, "0");
                 }
-                let lined_up = own.iter().all(|o| o.chars().nth(1).is_none())
-                    && v.chars().count() == own.len();
-                for ((c, o), w) in k.chars().zip(&own).zip(v.chars()) {
-                    if !lined_up || !o.starts_with(w) {
-                        mark(c);
+                let lined_up =
+                    k.chars().all(|c| chars.get(&c).is_none_or(|o| o.chars().nth(1).is_none()))
+                        && v.chars().count() == k.chars().count();
+                if lined_up {
+                    for (c, w) in k.chars().zip(v.chars()) {
+                        if !chars.get(&c).map_or(c == w, |o| o.starts_with(w)) {
+                            mark(c);
+                        }
                     }
-                }
-                if !lined_up {
+                } else {
                     k.chars().for_each(&mut mark);
                 }
                 (k, "1")
