@@ -16,6 +16,7 @@
 pub mod cli;
 mod dict;
 mod engine;
+mod lexicon;
 mod matcher;
 mod prepass;
 mod words;

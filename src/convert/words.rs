@@ -28,6 +28,7 @@ use std::sync::OnceLock;
 use jieba_rs::Jieba;
 
 use super::engine::Matcher;
+use super::lexicon::Lexicon;
 use super::{Config, DictId};
 use crate::chars::is_han;
 
@@ -44,8 +45,17 @@ struct Phrases {
 fn phrases() -> &'static Phrases {
     static P: OnceLock<Phrases> = OnceLock::new();
     P.get_or_init(|| {
-        let chars: rustc_hash::FxHashMap<&str, &str> =
-            DictId::StCharacters.entries().iter().copied().collect();
+        let chars: rustc_hash::FxHashMap<char, &str> = DictId::StCharacters
+            .entries()
+            .iter()
+            .filter_map(|&(k, v)| {
+                let mut it = k.chars();
+                match (it.next(), it.next()) {
+                    (Some(c), None) => Some((c, v)),
+                    _ => None,
+                }
+            })
+            .collect();
         let mut marked = Vec::new();
         let mut mark = |c: char| {
             let i = c as usize;
@@ -54,29 +64,40 @@ fn phrases() -> &'static Phrases {
             }
             marked[i] = true;
         };
+        // A character's own conversion is its first StCharacters candidate, or itself.
         let pairs: Vec<(&str, &str)> = DictId::StPhrasesAll
             .entries()
             .iter()
             .filter(|(k, _)| k.chars().nth(1).is_some())
             .map(|&(k, v)| {
-                let own: Vec<&str> = k
-                    .char_indices()
-                    .map(|(i, c)| {
-                        let c = &k[i..i + c.len_utf8()];
-                        chars.get(c).copied().unwrap_or(c)
-                    })
-                    .collect();
-                if own.concat() == v {
+                // Whether `v` is the concatenation of the characters' own conversions.
+                let mut rest = v;
+                let same = k.chars().all(|c| {
+                    let stripped = match chars.get(&c) {
+                        Some(o) => rest.strip_prefix(o),
+                        None => rest.strip_prefix(c),
+                    };
+                    match stripped {
+                        Some(r) => {
+                            rest = r;
+                            true
+                        }
+                        None => false,
+                    }
+                });
+                if same && rest.is_empty() {
                     return (k, "0");
                 }
-                let lined_up = own.iter().all(|o| o.chars().nth(1).is_none())
-                    && v.chars().count() == own.len();
-                for ((c, o), w) in k.chars().zip(&own).zip(v.chars()) {
-                    if !lined_up || !o.starts_with(w) {
-                        mark(c);
+                let lined_up =
+                    k.chars().all(|c| chars.get(&c).is_none_or(|o| o.chars().nth(1).is_none()))
+                        && v.chars().count() == k.chars().count();
+                if lined_up {
+                    for (c, w) in k.chars().zip(v.chars()) {
+                        if !chars.get(&c).map_or(c == w, |o| o.starts_with(w)) {
+                            mark(c);
+                        }
                     }
-                }
-                if !lined_up {
+                } else {
                     k.chars().for_each(&mut mark);
                 }
                 (k, "1")
@@ -86,6 +107,8 @@ fn phrases() -> &'static Phrases {
     })
 }
 
+/// jieba-rs itself, built on first use: only for text [`Lexicon::cut`] leaves to it (text
+/// with characters other than ideographs, words outside the dictionary whose tag matters).
 fn jieba() -> &'static Jieba {
     static J: OnceLock<Jieba> = OnceLock::new();
     J.get_or_init(Jieba::new)
@@ -99,7 +122,10 @@ pub(crate) fn word_spans_join(before: &str, after: &str) -> bool {
     let mut joined = t2s.convert(before);
     let at = joined.len();
     t2s.convert_into(after, &mut joined);
-    jieba().cut(&joined, false).iter().any(|t| t.byte_start < at && at < t.byte_end)
+    match Lexicon::get().cut(&joined) {
+        Some(words) => words.iter().any(|t| t.start < at && at < t.end),
+        None => jieba().cut(&joined, false).iter().any(|t| t.byte_start < at && at < t.byte_end),
+    }
 }
 
 /// Whether the word-boundary check applies to `config` (Simplified input).
@@ -145,42 +171,98 @@ pub fn cuts(text: &str) -> Vec<usize> {
         if ws == s && we == e {
             return;
         }
-        let window = &text[ws..we];
-        let tags = jieba().tag(window, false);
-        let bounds: Vec<usize> = tags.iter().map(|t| ws + t.byte_end).collect();
-        let inside: Vec<usize> = bounds.iter().copied().filter(|&b| b > s && b < e).collect();
-        if inside.is_empty() {
-            return;
-        }
-        // A crossing word wins over the phrase only when jieba's dictionary holds it at least
-        // as often: jieba's best route sometimes takes a rare word (`台|风致|余杭` against the
-        // phrase 台风).
-        let crossing = tags.iter().filter(|t| {
-            let (a, b) = (ws + t.byte_start, ws + t.byte_end);
-            (a < s && s < b) || (a < e && e < b)
-        });
-        let phrase = jieba().suggest_freq(&text[s..e]);
-        let crosses = crossing.into_iter().any(|t| {
-            let f = jieba().suggest_freq(t.word);
-            f >= MIN_CROSSING_FREQ && (f >= phrase || t.word.chars().nth(2).is_some())
-        });
-        // Two characters only: a longer phrase ending in a one-character word is usually a
-        // name (王小云 before 说).
-        let split = !crosses && text[s..e].chars().count() == 2 && {
-            let first = tags.iter().find(|t| ws + t.byte_start == s);
-            let last = tags.iter().find(|t| ws + t.byte_end == e);
-            let next = tags.iter().find(|t| ws + t.byte_start == e);
-            first.is_some_and(|t| t.tag.starts_with('r'))
-                && last.is_some_and(|t| t.word.chars().nth(1).is_none() && t.tag.starts_with('d'))
-                && next.is_some_and(|t| {
-                    matches!(t.tag.as_bytes().first(), Some(b'v' | b'd' | b'p' | b'c'))
-                })
-        };
-        if crosses || split {
-            out.extend(inside);
+        match decide_lexicon(text, s, e, ws, we) {
+            Some(cuts) => out.extend(cuts),
+            None => out.extend(decide_jieba(text, s, e, ws, we)),
         }
     });
     out
+}
+
+/// One word of a window's segmentation: byte range (in the text), tag (`None`: a word outside
+/// jieba's dictionary, whose tag only jieba-rs can guess).
+struct Word<'t> {
+    start: usize,
+    end: usize,
+    tag: Option<&'t str>,
+}
+
+/// The decision of [`cuts`] for the match `s..e` in the Han window `ws..we` with jieba's
+/// segmentation `words` and suggested frequencies `freq`; `None` when a tag it needs is one
+/// only jieba-rs can guess.
+fn decide(
+    text: &str,
+    (s, e): (usize, usize),
+    words: &[Word<'_>],
+    freq: impl Fn(&str) -> usize,
+) -> Option<bool> {
+    if !words.iter().any(|w| w.end > s && w.end < e) {
+        return Some(false);
+    }
+    // A crossing word wins over the phrase only when jieba's dictionary holds it at least
+    // as often: jieba's best route sometimes takes a rare word (`台|风致|余杭` against the
+    // phrase 台风).
+    let phrase = freq(&text[s..e]);
+    let crosses = words
+        .iter()
+        .filter(|w| (w.start < s && s < w.end) || (w.start < e && e < w.end))
+        .any(|w| {
+            let word = &text[w.start..w.end];
+            let f = freq(word);
+            f >= MIN_CROSSING_FREQ && (f >= phrase || word.chars().nth(2).is_some())
+        });
+    if crosses {
+        return Some(true);
+    }
+    // Two characters only: a longer phrase ending in a one-character word is usually a
+    // name (王小云 before 说).
+    if text[s..e].chars().count() != 2 {
+        return Some(false);
+    }
+    let first = words.iter().find(|w| w.start == s);
+    let last = words.iter().find(|w| w.end == e);
+    let next = words.iter().find(|w| w.start == e);
+    let Some(first) = first else { return Some(false) };
+    if !first.tag?.starts_with('r') {
+        return Some(false);
+    }
+    let Some(last) = last else { return Some(false) };
+    if text[last.start..last.end].chars().nth(1).is_some() || !last.tag?.starts_with('d') {
+        return Some(false);
+    }
+    let Some(next) = next else { return Some(false) };
+    Some(matches!(next.tag?.as_bytes().first(), Some(b'v' | b'd' | b'p' | b'c')))
+}
+
+/// The word boundaries strictly inside the match `s..e` when [`decide`] cuts it.
+fn inside(words: &[Word<'_>], s: usize, e: usize, cut: bool) -> Vec<usize> {
+    if !cut {
+        return Vec::new();
+    }
+    words.iter().map(|w| w.end).filter(|&b| b > s && b < e).collect()
+}
+
+/// The cuts [`decide`] makes on the lexicon's segmentation (`None`: left to jieba-rs).
+fn decide_lexicon(text: &str, s: usize, e: usize, ws: usize, we: usize) -> Option<Vec<usize>> {
+    let lex = Lexicon::get();
+    let words: Vec<Word<'_>> = lex
+        .cut(&text[ws..we])?
+        .into_iter()
+        .map(|t| Word { start: ws + t.start, end: ws + t.end, tag: t.id.map(|id| lex.tag(id)) })
+        .collect();
+    let cut = decide(text, (s, e), &words, |w| lex.suggest_freq(w).expect("Han only"))?;
+    Some(inside(&words, s, e, cut))
+}
+
+/// The cuts [`decide`] makes on jieba-rs's segmentation.
+fn decide_jieba(text: &str, s: usize, e: usize, ws: usize, we: usize) -> Vec<usize> {
+    let tags = jieba().tag(&text[ws..we], false);
+    let words: Vec<Word<'_>> = tags
+        .iter()
+        .map(|t| Word { start: ws + t.byte_start, end: ws + t.byte_end, tag: Some(t.tag) })
+        .collect();
+    let cut = decide(text, (s, e), &words, |w| jieba().suggest_freq(w)).expect("every tag known");
+    inside(&words, s, e, cut)
 }
 
 #[cfg(test)]

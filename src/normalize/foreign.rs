@@ -21,6 +21,30 @@ pub fn is_kana_or_hangul(c: char) -> bool {
         | 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3131..=0x318E | 0xA960..=0xA97F | 0xD7B0..=0xD7FF)
 }
 
+/// Whether `b` (UTF-8) may hold a character [`is_kana_or_hangul`] accepts, from its bytes
+/// alone: a lead byte of U+1000–U+1FFF or U+A000–U+DFFF, `E3` before `81`–`87` (U+3040–U+31FF),
+/// `EF` before `BD`/`BE` (U+FF40–U+FFBF), or `F0 9B` (U+1B000–U+1BFFF). Chinese text (Han
+/// letters and CJK punctuation, U+3000–U+303F and U+4E00–U+9FFF) has none of them, so most
+/// lines are settled without decoding a character.
+fn may_hold_kana_or_hangul(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x >= 0xE1 {
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            match x {
+                0xE1 | 0xEA..=0xED => return true,
+                0xE3 if (0x81..=0x87).contains(&next) => return true,
+                0xEF if (0xBD..=0xBE).contains(&next) => return true,
+                0xF0 if next == 0x9B => return true,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 fn is_hangul(c: char) -> bool {
     matches!(c as u32, 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3131..=0x318E | 0xA960..=0xA97F | 0xD7B0..=0xD7FF)
 }
@@ -65,6 +89,9 @@ fn is_delimiter(c: char) -> bool {
 /// (`foreign`), to be left as they are, and the Chinese text between them. `None` when
 /// `text` holds no kana or hangul (the common case: nothing to split).
 pub fn split<'a>(text: &'a str, mut f: impl FnMut(&'a str, bool)) -> Option<()> {
+    if !may_hold_kana_or_hangul(text.as_bytes()) {
+        return None;
+    }
     let foreign = text.chars().filter(|&c| is_kana_or_hangul(c)).count();
     if foreign == 0 {
         return None;
@@ -133,6 +160,21 @@ mod tests {
             p.iter().filter(|x| x.1).map(|x| x.0.as_str()).collect::<Vec<_>>(),
             ["한국어", "페이지"]
         );
+    }
+
+    /// The byte test never misses a character the char test accepts.
+    #[test]
+    fn byte_prefilter_sees_every_kana_and_hangul() {
+        let mut buf = [0u8; 4];
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            if is_kana_or_hangul(c) {
+                let s = c.encode_utf8(&mut buf);
+                assert!(may_hold_kana_or_hangul(s.as_bytes()), "{c}");
+                assert!(may_hold_kana_or_hangul(format!("中文{c}。").as_bytes()), "{c}");
+            }
+        }
+        assert!(!may_hold_kana_or_hangul("中文，「引號」。English 123".as_bytes()));
     }
 
     #[test]
