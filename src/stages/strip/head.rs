@@ -228,7 +228,10 @@ fn head_lines(doc: &Document) -> Vec<usize> {
 
 fn is_body(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() >= BODY_PARAGRAPH && t.contains(['。', '！', '？', '；'])
+    // A char is at least a byte: short lines are ruled out before any count.
+    t.len() >= BODY_PARAGRAPH
+        && t.contains(['。', '！', '？', '；'])
+        && t.chars().count() >= BODY_PARAGRAPH
 }
 
 /// A line that holds a date: where it is in the line and what surrounds it.
@@ -280,7 +283,8 @@ fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
 fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Option<DateLine> {
     let t = text.trim().trim_matches(|c: char| "_*#>|｜[]【】 \u{3000}".contains(c));
     // Every date has a digit: most lines are ruled out without a search.
-    if t.chars().count() > 90 || !t.chars().any(maybe_digit) {
+    // A char is at most four bytes: longer lines are ruled out without a count.
+    if t.len() > 4 * 90 || t.chars().count() > 90 || !t.chars().any(maybe_digit) {
         return None;
     }
     let m = date_re().find(t)?;
