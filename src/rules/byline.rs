@@ -41,7 +41,7 @@ fn needs_separator(role: &str) -> bool {
 /// `記者簡浩正、吳姿賢聯合報` (several: no author, but still a byline). `None` when the line
 /// is not one.
 pub fn byline(text: &str) -> Option<Vec<String>> {
-    let t = text.trim().trim_matches(|c: char| "_*#> ".contains(c));
+    let t = text.trim().trim_matches(['_', '*', '#', '>', ' ']);
     let n = t.chars().count();
     // A short line, or a parenthesis opening a paragraph: `（中央社記者…電）`, `…讯（记者陈智）`.
     let scope = if n <= 80 {

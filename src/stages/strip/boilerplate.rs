@@ -1065,10 +1065,13 @@ fn ascii_tail(text: &str) -> Option<usize> {
     let at =
         t.char_indices().rev().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, c)| i + c.len_utf8());
     let tail = &t[at..];
+    // Most lines end on a non-ASCII char: their tail is empty, and nothing is searched.
+    if tail.len() < 12 || tail.bytes().filter(u8::is_ascii_alphabetic).count() < 6 {
+        return None;
+    }
     // Links and images repeat their shape on every line and are not watermarks.
     let link = ["://", "](", "www."].iter().any(|m| tail.contains(m));
-    let letters = tail.bytes().filter(u8::is_ascii_alphabetic).count();
-    (tail.len() >= 12 && letters >= 6 && !link).then_some(at)
+    (!link).then_some(at)
 }
 
 /// A watermark's shape: digits as `0`, random tokens as `#`.
