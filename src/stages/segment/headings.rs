@@ -41,6 +41,10 @@ pub struct SourceLines {
     text: Arc<str>,
     /// The start of every [`SOURCE_STEP`]th line.
     starts: Option<Vec<usize>>,
+    /// The last two lines found and their starts, the older first: lines are asked for in
+    /// order (a line and the one under it), and the next is read from the nearest of them
+    /// rather than from its step's start.
+    last: [(usize, usize); 2],
 }
 
 /// Lines between two starts kept by [`SourceLines`]: a text of blank lines has a line a
@@ -50,7 +54,7 @@ const SOURCE_STEP: usize = 16;
 
 impl SourceLines {
     pub fn new(text: Arc<str>) -> SourceLines {
-        SourceLines { text, starts: None }
+        SourceLines { text, starts: None, last: [(0, 0); 2] }
     }
 
     /// Source line `n` (from 1), without its line break.
@@ -67,9 +71,16 @@ impl SourceLines {
         });
         let i = (n as usize).checked_sub(1)?;
         let mut start = *starts.get(i / SOURCE_STEP)?;
-        for _ in 0..i % SOURCE_STEP {
+        let mut from = i / SOURCE_STEP * SOURCE_STEP;
+        for (seen, seen_start) in self.last {
+            if seen > from && seen <= i {
+                (from, start) = (seen, seen_start);
+            }
+        }
+        for _ in from..i {
             start += memchr::memchr(b'\n', &bytes[start..])? + 1;
         }
+        self.last = [self.last[1], (i, start)];
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
         Some(self.text[start..end].trim_end_matches('\r'))
     }
@@ -120,7 +131,7 @@ mod tests {
     fn source_lines_by_number() {
         let text = (1..=40).map(|k| format!("l{k}\r\n")).collect::<String>() + "last";
         let mut src = SourceLines::new(text.into());
-        for k in (1..=40).rev().chain([7, 16, 17, 32, 33]) {
+        for k in (1..=40).rev().chain([7, 16, 17, 32, 33, 34, 35, 20, 21, 36, 2, 3, 1]) {
             assert_eq!(src.line(k), Some(format!("l{k}").as_str()));
         }
         assert_eq!(src.line(41), Some("last"));

@@ -31,12 +31,15 @@ pub fn split_inline_labels(
     let mut starts: HashSet<String, FxBuildHasher> = HashSet::default();
     // Names written as inline labels, and how often.
     let mut inline: FxHashMap<String, usize> = FxHashMap::default();
-    for (line, at) in lines.iter().zip(labels.iter()) {
+    // The labelled lines with an inline label: only they are searched again for cuts.
+    let mut has_inline = vec![false; lines.len()];
+    for (i, (line, at)) in lines.iter().zip(labels.iter()).enumerate() {
         let Some(at) = at.as_ref().filter(|_| line.kind.is_none()) else { continue };
         starts.insert(fold(at.name(&line.text)));
         for c in re.captures_iter(&line.text[at.rest.clone()]) {
             let name = c.name("name").expect("inline_label has a `name` group").as_str();
             *inline.entry(fold(name)).or_insert(0) += 1;
+            has_inline[i] = true;
         }
     }
     let speaker = |name: &str| {
@@ -48,7 +51,7 @@ pub fn split_inline_labels(
     };
     let mut cuts_of: Vec<(usize, Vec<usize>)> = Vec::new();
     for (i, (line, at)) in lines.iter().zip(labels.iter()).enumerate() {
-        let Some(at) = at.as_ref().filter(|_| line.kind.is_none()) else { continue };
+        let Some(at) = at.as_ref().filter(|_| has_inline[i]) else { continue };
         let base = at.rest.start;
         let cuts: Vec<usize> = re
             .captures_iter(&line.text[at.rest.clone()])
@@ -106,7 +109,10 @@ pub fn split_inline_labels(
 /// the line) change at least `min_alternations` times.
 fn flattened_exchange(line: &Line, rules: &Rules) -> Option<Vec<usize>> {
     // A cheap test first: most lines have no colon after a space or a sentence's end.
-    if !line.text.contains([':', '：']) {
+    let b = line.text.as_bytes();
+    static WIDE: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let wide = WIDE.get_or_init(|| memchr::memmem::Finder::new("：".as_bytes()));
+    if memchr::memchr(b':', b).is_none() && wide.find(b).is_none() {
         return None;
     }
     let mut found: Vec<(String, usize)> = Vec::new();

@@ -763,18 +763,35 @@ fn is_han(c: char) -> bool {
 }
 
 impl Features {
+    /// Read byte by byte: every char the counts tell apart (Han, kana, the full-width
+    /// stops, `…`) is a three-byte sequence and every other char only counts as one, so only
+    /// the three-byte ones are decoded.
     fn of(t: &str) -> Features {
         let (mut chars, mut han, mut latin, mut kana, mut stop) = (0, 0, 0, 0, false);
-        for c in t.chars() {
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let x = b[i];
             chars += 1;
-            match c {
-                '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
-                    han += 1
+            if x < 0x80 {
+                latin += usize::from(x.is_ascii_alphabetic());
+                i += 1;
+            } else if x < 0xE0 {
+                i += 2;
+            } else if x < 0xF0 {
+                let c = (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F);
+                match c {
+                    0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => han += 1,
+                    0x3040..=0x30FF => kana += 1,
+                    // 。 ！ ？ ； …
+                    0x3002 | 0xFF01 | 0xFF1F | 0xFF1B | 0x2026 => stop = true,
+                    _ => {}
                 }
-                '\u{3040}'..='\u{30FF}' => kana += 1,
-                '。' | '！' | '？' | '；' | '…' => stop = true,
-                c if c.is_ascii_alphabetic() => latin += 1,
-                _ => {}
+                i += 3;
+            } else {
+                i += 4;
             }
         }
         let ends_sentence = stop
@@ -871,6 +888,11 @@ fn after_label(t: &str) -> &str {
 /// `主持人：…`, `**李榜主** ：…`, `Swyx: …`: a speaker label with words after it.
 fn opens_with_label(t: &str) -> bool {
     let t = t.trim_start_matches(['*', '_', '-', ' ']);
+    // The colon is among the first 24 chars (at most 96 bytes): a line without `:` or the
+    // last byte of `：` (EF BC 9A) there has none.
+    if memchr::memchr2(b':', 0x9A, &t.as_bytes()[..t.len().min(96)]).is_none() {
+        return false;
+    }
     let head = t.char_indices().nth(24).map_or(t, |(end, _)| &t[..end]);
     let Some(colon) = head.find([':', '：']) else { return false };
     let name = head[..colon].trim_end_matches(['*', '_', ' ']);
@@ -940,7 +962,7 @@ pub fn drop_jammers(doc: &mut Document) {
     for i in 0..doc.lines.len() {
         let text = &doc.lines[i].text;
         // A run has at least four spaces; most lines have fewer and are not searched.
-        if text.bytes().filter(|&b| b == b' ').count() < 4 || !re.is_match(text) {
+        if memchr::memchr_iter(b' ', text.as_bytes()).nth(3).is_none() || !re.is_match(text) {
             continue;
         }
         let cuts: Vec<(usize, usize)> = re
@@ -1043,10 +1065,13 @@ fn ascii_tail(text: &str) -> Option<usize> {
     let at =
         t.char_indices().rev().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, c)| i + c.len_utf8());
     let tail = &t[at..];
+    // Most lines end on a non-ASCII char: their tail is empty, and nothing is searched.
+    if tail.len() < 12 || tail.bytes().filter(u8::is_ascii_alphabetic).count() < 6 {
+        return None;
+    }
     // Links and images repeat their shape on every line and are not watermarks.
     let link = ["://", "](", "www."].iter().any(|m| tail.contains(m));
-    let letters = tail.bytes().filter(u8::is_ascii_alphabetic).count();
-    (tail.len() >= 12 && letters >= 6 && !link).then_some(at)
+    (!link).then_some(at)
 }
 
 /// A watermark's shape: digits as `0`, random tokens as `#`.
@@ -1107,7 +1132,12 @@ pub fn drop_spaced_brands(doc: &mut Document) {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for (i, line) in doc.lines.iter().enumerate() {
         let text = &line.text;
-        if !text.contains(' ') {
+        // A match has a space right after a Han character and a Latin letter: most lines
+        // have no such space, or no letter, and are not searched.
+        let b = text.as_bytes();
+        if !memchr::memchr_iter(b' ', b).any(|at| at > 0 && b[at - 1] >= 0x80)
+            || !b.iter().any(u8::is_ascii_alphabetic)
+        {
             continue;
         }
         // Matches overlap by one Han character when two injections are close: search from

@@ -228,7 +228,10 @@ fn head_lines(doc: &Document) -> Vec<usize> {
 
 fn is_body(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() >= BODY_PARAGRAPH && t.contains(['。', '！', '？', '；'])
+    // A char is at least a byte: short lines are ruled out before any count.
+    t.len() >= BODY_PARAGRAPH
+        && t.contains(['。', '！', '？', '；'])
+        && t.chars().count() >= BODY_PARAGRAPH
 }
 
 /// A line that holds a date: where it is in the line and what surrounds it.
@@ -278,13 +281,17 @@ fn date_line(text: &str, tz: Option<&str>) -> Option<DateLine> {
 
 /// [`date_line`], with the page's `fields` (see [`read`]) read as widgets after the date.
 fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Option<DateLine> {
-    let t = text.trim().trim_matches(|c: char| "_*#>|｜[]【】 \u{3000}".contains(c));
+    let t = text
+        .trim()
+        .trim_matches(['_', '*', '#', '>', '|', '｜', '[', ']', '【', '】', ' ', '\u{3000}']);
     // Every date has a digit: most lines are ruled out without a search.
-    if t.chars().count() > 90 || !t.chars().any(maybe_digit) {
+    // A char is at most four bytes: longer lines are ruled out without a count.
+    if t.len() > 4 * 90 || t.chars().count() > 90 || !t.chars().any(maybe_digit) {
         return None;
     }
     let m = date_re().find(t)?;
-    let prefix = t[..m.start()].trim().trim_matches(|c: char| "_*|｜·• \u{3000}".contains(c));
+    let prefix =
+        t[..m.start()].trim().trim_matches(['_', '*', '|', '｜', '·', '•', ' ', '\u{3000}']);
     let label = date_label_re().find(prefix).filter(|l| !l.is_empty());
     let labelled = label.is_some_and(|l| {
         let l = l.as_str().to_ascii_lowercase();
@@ -293,7 +300,7 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
     let prefix = label.map_or(prefix, |l| &prefix[l.end()..]).trim();
     // The site's own address before the date (`http://www.CRNTT.com 2022-08-27`) is masthead.
     let prefix = if is_address(prefix) { "" } else { prefix };
-    let rest = t[m.end()..].trim().trim_matches(|c: char| "_*".contains(c));
+    let rest = t[m.end()..].trim().trim_matches(['_', '*']);
     let sentence = |s: &str| s.contains(['。', '！', '？', '；', '，', ',', '!', '?', ';']);
     if sentence(rest) || rest.chars().count() > 60 {
         return None;
@@ -363,7 +370,7 @@ fn title_like(t: &str) -> bool {
 fn title_above(doc: &Document, anchor: usize) -> Option<(usize, String)> {
     let mut skipped = 0;
     for i in (0..anchor).rev() {
-        let t = doc.lines[i].text.trim().trim_matches(|c: char| "#*_ ".contains(c));
+        let t = doc.lines[i].text.trim().trim_matches(['#', '*', '_', ' ']);
         if t.is_empty() {
             continue;
         }
