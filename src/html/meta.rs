@@ -146,19 +146,32 @@ pub fn read(dom: &Dom) -> PageMeta {
     .or_else(|| time_element(dom))
     .and_then(|d| iso_date(&d, tz))
     .or_else(|| wechat.epoch.and_then(epoch_to_beijing))
-    .or_else(|| date_after_heading(dom, tz));
+    .or_else(|| wechat.published.as_deref().and_then(|d| iso_date(d, tz)))
+    .or_else(|| date_after_heading(dom, m.title.as_deref(), tz));
     m
 }
 
-/// The first date printed after the page's `<h1>`: news pages print the article's date
-/// right under its headline (`2019-09-07 13:43:45　来源: …`).
-fn date_after_heading(dom: &Dom, tz: Option<&str>) -> Option<String> {
+/// The page's headline element: its `<h1>`, or else the `<h2>`/`<h3>` that holds the
+/// article's title (pages that keep `<h1>` for nothing or for the site's logo text).
+fn headline(dom: &Dom, title: Option<&str>) -> Option<NodeId> {
+    dom.find("h1").or_else(|| {
+        let title = clean(title?);
+        (!title.is_empty()).then_some(())?;
+        dom.descendants(0)
+            .filter(|&n| matches!(dom.tag(n), "h2" | "h3"))
+            .find(|&n| dom.text_of(n).trim() == title)
+    })
+}
+
+/// The first date printed after the page's headline: news pages print the article's date
+/// right under it (`2019-09-07 13:43:45　来源: …`).
+fn date_after_heading(dom: &Dom, title: Option<&str>, tz: Option<&str>) -> Option<String> {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let re = DATE.get_or_init(|| {
         Regex::new(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
             .expect("valid regex")
     });
-    let h1 = dom.find("h1")?;
+    let h1 = headline(dom, title)?;
     let mut seen = 0;
     let mut after = false;
     for n in dom.descendants(0) {
@@ -312,7 +325,10 @@ fn epoch_to_beijing(secs: i64) -> Option<String> {
 struct WeChat {
     title: Option<String>,
     nickname: Option<String>,
+    /// The publication time as Unix seconds (`ct`, `create_time`, `oriCreateTime`).
     epoch: Option<i64>,
+    /// The publication time as the page prints it (`publish_time = "2020-02-11"`).
+    published: Option<String>,
     link: Option<String>,
 }
 
@@ -321,7 +337,7 @@ impl WeChat {
         static VAR: OnceLock<Regex> = OnceLock::new();
         let var = VAR.get_or_init(|| {
             Regex::new(
-                r#"var\s+(msg_title|nickname|ct|msg_link)\s*=\s*(?:htmlDecode\()?\s*(?:"([^"]*)"|'([^']*)')"#,
+                r#"(?:var\s+|window\.|\b[a-z]\.)(msg_title|nickname|ct|create_time|oriCreateTime|publish_time|msg_link)\s*=\s*(?:htmlDecode\()?\s*(?:"([^"]*)"|'([^']*)')"#,
             )
             .expect("valid regex")
         });
@@ -337,8 +353,10 @@ impl WeChat {
                     "msg_title" => w.title.get_or_insert(value),
                     "nickname" => w.nickname.get_or_insert(value),
                     "msg_link" => w.link.get_or_insert(value.replace("\\x26amp;", "&")),
+                    "publish_time" => w.published.get_or_insert(value),
                     _ => {
-                        if w.epoch.is_none() {
+                        // Seconds since 1970: ten digits for any date this century.
+                        if w.epoch.is_none() && value.len() >= 9 {
                             w.epoch = value.parse().ok();
                         }
                         continue;
@@ -475,5 +493,30 @@ mod tests {
         assert_eq!(m.title.as_deref(), Some("标题&副标题"));
         assert_eq!(m.author.as_deref(), Some("量子位"));
         assert_eq!(m.published.as_deref(), Some("2024-10-24T18:50:00+08:00"));
+        // Newer pages: `create_time` (seconds) or only `publish_time` as printed.
+        for script in [
+            r#"var create_time = "1729767000" * 1;"#,
+            r#"window.ct = '1729767000'; var publish_time = "2024-10-24 18:50" || "";"#,
+            r#"var publish_time = "2024-10-24 18:50" || "";"#,
+        ] {
+            let dom = Dom::parse_document(&format!(
+                r#"<div id="js_content">正文内容在这里，很长很长的一段文字。</div><script>{script}</script>"#
+            ));
+            assert_eq!(
+                read(&dom).published.as_deref(),
+                Some("2024-10-24T18:50:00+08:00"),
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_under_a_headline_that_is_no_h1() {
+        let dom = Dom::parse_document(
+            "<html lang=zh-CN><head><title>午间公告：某某中标项目_证券时报网</title></head><body>\
+             <h2>午间公告：某某中标项目</h2><p>2019-09-26 12:11来源：证券时报网</p><p>正文。</p>\
+             <h2>为你推荐</h2><p>2019-09-30 07:42</p></body></html>",
+        );
+        assert_eq!(read(&dom).published.as_deref(), Some("2019-09-26T12:11:00+08:00"));
     }
 }

@@ -38,6 +38,10 @@ pub struct Renderer {
     /// between words, but none between Han characters).
     space_due: bool,
     space_had_newline: bool,
+    /// Open table rows: the number of lines emitted when the row opened, and the cells
+    /// written into it so far (a row that stays on one line is framed as a markdown table
+    /// row, `| a | b |`, so that strip tells a data table from a menu of bars).
+    rows: Vec<(usize, usize)>,
 }
 
 enum Step {
@@ -134,11 +138,21 @@ impl Renderer {
                 self.paragraph();
                 self.pre += 1;
             }
-            "td" | "th" if !self.cur.trim().is_empty() => {
-                self.cur.push_str(" | ");
-                self.space_due = false;
+            "tr" => {
+                self.paragraph();
+                self.rows.push((self.lines.len(), 0));
             }
-            "td" | "th" => {}
+            "td" | "th" => {
+                let started = !self.cur.trim().is_empty();
+                if started {
+                    self.cur.push_str(" | ");
+                    self.space_due = false;
+                }
+                if let Some(row) = self.rows.last_mut() {
+                    // The cells with text: an empty spacer cell writes nothing.
+                    row.1 = if started { row.1.max(1) + 1 } else { row.1 };
+                }
+            }
             "img" => {
                 let src = dom.attr(id, "data-src").or_else(|| dom.attr(id, "src")).unwrap_or("");
                 let alt = super::dom::fold_space(dom.attr(id, "alt").unwrap_or(""));
@@ -190,6 +204,19 @@ impl Renderer {
                         self.links.push(href.to_owned());
                     }
                 }
+            }
+            "tr" => {
+                // A row of two or more cells that stayed on one line is a table row, written
+                // the way markdown writes one; a row holding paragraphs (a layout table) is
+                // left as its paragraphs.
+                if let Some((start, cells)) = self.rows.pop() {
+                    let text = self.cur.trim();
+                    if cells >= 2 && self.lines.len() == start && self.pre == 0 && !text.is_empty()
+                    {
+                        self.cur = format!("| {text} |");
+                    }
+                }
+                self.paragraph();
             }
             "td" | "th" | "br" => {}
             _ if is_block(tag) => self.paragraph(),

@@ -81,13 +81,27 @@ fn block_structure_becomes_markdown() {
             "> 引文",
             "第一句",
             "第二句",
-            "甲 | 乙",
+            "| 甲 | 乙 |",
             "a & b\u{a0}c",
             "![图](https://i/x.png)",
             "fn main() {",
             "    1",
             "}"
         ]
+    );
+}
+
+#[test]
+fn table_rows_on_one_line_are_framed_layout_rows_are_not() {
+    let h = convert(
+        "<table><tr><th>项目</th><th>价格</th></tr><tr><td>甲</td><td>100</td></tr>\
+         <tr><td>单元</td></tr><tr><td><p>第一段。</p><p>第二段。</p></td><td>边栏</td></tr></table>",
+        Shape::Fragment,
+    )
+    .unwrap();
+    assert_eq!(
+        texts(&h),
+        ["| 项目 | 价格 |", "| 甲 | 100 |", "单元", "第一段。", "第二段。", "边栏"]
     );
 }
 

@@ -321,11 +321,17 @@ impl Boilerplate {
         // as they were, so the scan goes on where the run ended and the runs are taken out
         // together at the end.
         let mut runs = Vec::new();
+        // Rows of a data table read like a menu of bars, line by line: the table as a whole
+        // tells them apart, and a table is content.
+        let tables = table_rows(&doc.lines);
         let mut i = 0;
         while i < doc.lines.len() {
             let (mut first, mut last, mut count) = (None, 0, 0);
             let mut k = i;
             while k < doc.lines.len() {
+                if tables.get(k).copied().unwrap_or(false) {
+                    break;
+                }
                 let look = Look::of(&doc.lines[k]);
                 // Paragraphs end a run before any pattern is tried: the scan costs a few
                 // character counts on most lines.
@@ -820,6 +826,10 @@ fn is_image(t: &str) -> bool {
 
 /// A menu bar: four or more short Han items separated by spaces or bars (`今日新聞 社論 評論
 /// 專題報導 回首頁`, `2020/01/28 第6981期 | 訂閱/退訂 | 看歷史報份`), no sentence in it.
+///
+/// Spaces alone make a menu only when some of them stand between two Han characters: text
+/// spaced the way writers space Latin words and numbers inside Chinese (`接收 bot 上传的附件`,
+/// `前端 90%的代码 Gemini 3 prop 生成`) has spaces only where the script changes.
 fn is_menu(t: &str, f: &Features) -> bool {
     if f.ends_sentence || f.han == 0 || t.contains(['，', ',']) {
         return false;
@@ -830,7 +840,117 @@ fn is_menu(t: &str, f: &Features) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let short = items.iter().all(|w| w.chars().count() <= 8);
-    short && (items.len() >= 4 || (bars >= 2 && items.len() >= 3))
+    if !short || items.len() < 3 {
+        return false;
+    }
+    if bars >= 2 {
+        return true;
+    }
+    items.len() >= 4 && (bars == 1 || t.contains(['·', '•']) || han_spaced(t))
+}
+
+/// Whether a space stands between two Han characters somewhere in `t`.
+fn han_spaced(t: &str) -> bool {
+    let mut prev = None;
+    let mut gap = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            gap = prev.is_some();
+            continue;
+        }
+        if gap && prev.is_some_and(is_han) && is_han(c) {
+            return true;
+        }
+        gap = false;
+        prev = Some(c);
+    }
+    false
+}
+
+/// The most rows between blank lines a table is read across (a table's rows come one
+/// paragraph each from some exporters).
+const TABLE_GAP: usize = 1;
+
+/// Which lines are rows of a data table: two or more consecutive rows of bar-separated cells
+/// (blank lines between them allowed) with the same number of cells. Rows framed the way
+/// markdown writes a table (`| a | b |`, as HTML tables are rendered) are a table by that
+/// shape; unframed rows (`a | b`) also need data in them, since a footer's rows of links
+/// (`关于我们 | 联系我们`) have the same shape: in at least half the rows a cell with a digit,
+/// with more than eight characters, or with punctuation inside.
+fn table_rows(lines: &[Line]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    // Most documents have no bar at all: one byte search each.
+    if !lines.iter().any(|l| l.text.contains(['|', '｜'])) {
+        return out;
+    }
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(first) = row_shape(&lines[i].text) else {
+            i += 1;
+            continue;
+        };
+        let (mut rows, mut framed, mut data) = (vec![i], 0, 0);
+        let mut k = i + 1;
+        let mut blanks = 0;
+        while k < lines.len() && blanks <= TABLE_GAP {
+            if lines[k].is_blank() {
+                blanks += 1;
+                k += 1;
+                continue;
+            }
+            match row_shape(&lines[k].text) {
+                Some(r) if r.cells == first.cells => {
+                    rows.push(k);
+                    blanks = 0;
+                    k += 1;
+                }
+                _ => break,
+            }
+        }
+        for &r in &rows {
+            let s = row_shape(&lines[r].text).expect("a row");
+            framed += usize::from(s.framed);
+            data += usize::from(s.data);
+        }
+        let n = rows.len();
+        if n >= 2 && (framed * 2 >= n || data * 2 >= n) {
+            for &r in &rows {
+                out[r] = true;
+            }
+        }
+        i = rows.last().map_or(i, |&l| l) + 1;
+    }
+    out
+}
+
+/// A line read as a table row: how many cells, whether framed `| … |`, whether a cell holds
+/// data (see [`table_rows`]).
+struct RowShape {
+    cells: usize,
+    framed: bool,
+    data: bool,
+}
+
+fn row_shape(text: &str) -> Option<RowShape> {
+    let t = text.trim();
+    if !t.contains(['|', '｜']) {
+        return None;
+    }
+    let framed = t.len() > 2
+        && (t.starts_with('|') && t.ends_with('|') || t.starts_with('｜') && t.ends_with('｜'));
+    let inner =
+        if framed { t.trim_start_matches(['|', '｜']).trim_end_matches(['|', '｜']) } else { t };
+    let cells: Vec<&str> = inner.split(['|', '｜']).map(str::trim).collect();
+    if cells.len() < 2 || cells.iter().all(|c| c.is_empty()) {
+        return None;
+    }
+    let data = cells.iter().any(|c| {
+        let c = c.trim_matches(['*', '_', ' ']);
+        c.chars().any(|ch| ch.is_ascii_digit())
+            || c.chars().count() > 8
+            || c.contains(['，', '、', '；', '：', '(', '（', '%', '/', '$', '.', '。'])
+    });
+    Some(RowShape { cells: cells.len(), framed, data })
 }
 
 /// One short token printed twice (`陆海天 陆海天`, `MicroPest MicroPest`): an image's alt text
@@ -1246,6 +1366,33 @@ mod tests {
                 "正文第三段，这是一段足够长的内容。"
             ]
         );
+    }
+
+    #[test]
+    fn tables_stay_menus_of_bars_go() {
+        let interior = |text: &str| {
+            let mut d = doc(text);
+            let b = Boilerplate::parse("furniture = []", std::path::Path::new("t")).unwrap();
+            b.interior(&mut d);
+            d.lines.iter().map(|l| l.text.clone()).filter(|t| !t.is_empty()).collect::<Vec<_>>()
+        };
+        let prose = "正文第一段，这是一段足够长的内容。";
+        // A framed table (as HTML tables are rendered), and an unframed one with data.
+        let framed = format!("{prose}\n\n| 维度 | 本方案 | 硬件钱包 |\n\n| 成本 | 低 | 高 |\n\n| 透明度 | 开源 | 闭源 |\n\n{prose}");
+        assert_eq!(interior(&framed).len(), 5);
+        let data = format!("{prose}\n订阅价格 | 使用时长 | 场景\n$100 | 5 小时 | 偶尔\n$200 | 够用 | 重度\n{prose}");
+        assert_eq!(interior(&data).len(), 5);
+        // Rows of links with no data in them, and menu bars, are furniture.
+        let menu = format!(
+            "{prose}\n作品列表 | 电子图书 | 站长简介\n版权说明 | 电子邮箱 | 常见问题\n{prose}"
+        );
+        assert_eq!(interior(&menu), [prose, prose]);
+        let bars =
+            format!("{prose}\n首页 | 新闻 | 体育\n\n今日新聞 社論 評論 專題報導 回首頁\n{prose}");
+        assert_eq!(interior(&bars), [prose, prose]);
+        // Latin words spaced inside Chinese are no menu.
+        let spaced = format!("{prose}\n接收 bot 上传的附件（ mobi / epub / pdf ）\n前端 90%的代码 Gemini 3 prop 生成\n{prose}");
+        assert_eq!(interior(&spaced).len(), 4);
     }
 
     #[test]
