@@ -65,6 +65,11 @@ fn recovery(expected: &str, got: &str, damaged: &str) -> (usize, usize) {
         let g: Vec<char> = got.get(i).map_or(vec![], |g| g.chars().collect());
         total += e.len();
         ok += if e == g { e.len() } else { lcs(&e, &g) };
+        if e != g && std::env::var_os("REPAIR_DUMP").is_some() {
+            let exp: String = e.iter().collect();
+            let gotl: String = g.iter().collect();
+            eprintln!("DUMP\t{exp}\t{gotl}\t{}", damaged[i]);
+        }
         if e != g && std::env::var_os("REPAIR_DEBUG").is_some() {
             let k = e.iter().zip(&g).take_while(|(a, b)| a == b).count();
             let s = k.saturating_sub(12);
@@ -324,8 +329,9 @@ fn recovery_rate_with_question_mark_printing_decoders() {
     assert!(rate >= QUESTION_FLOOR, "recovery {rate:.3}% < {QUESTION_FLOOR}%");
 }
 
-/// The floor for `?`-printing decoders: 99.87% measured (99.75% before they were modelled).
-const QUESTION_FLOOR: f64 = 99.85;
+/// The floor for `?`-printing decoders: 99.887% measured (99.75% before they were
+/// modelled); the target is 99.9%.
+const QUESTION_FLOOR: f64 = 99.88;
 
 #[test]
 fn garbled_text_is_detected_and_clean_after_repair() {

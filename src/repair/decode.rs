@@ -27,6 +27,11 @@ const DROP_BEAM: usize = 3;
 const HEAVY_MARGIN: f32 = 15.0;
 /// Hypotheses this far behind the best are dropped outright.
 const PRUNE_MARGIN: f32 = 30.0;
+/// At most this many hypotheses that end mid-character after the same last character.
+/// A dropped or printed pair's variants differ only in the pending lead, whose character
+/// is not scored until the next unit: unchecked they fill the beam with one reading and
+/// push out the in-step ones that already paid for their characters.
+const SAME_LAST_PENDING: usize = 3;
 
 pub struct Ctx<'a> {
     pub doc: &'a DocLm,
@@ -421,6 +426,17 @@ fn prune(b: &mut Vec<(Hyp, Node)>) {
                 top.remove(at);
             }
             Some(_) => continue,
+            None if h.pending != NONE => {
+                let same = |j: &usize| b[*j].0.pending != NONE && b[*j].0.last == h.last;
+                if top.iter().filter(|j| same(j)).count() >= SAME_LAST_PENDING {
+                    // `top` is best first: the last of them is the worst.
+                    let worst = top.iter().rposition(same).unwrap();
+                    if h.score <= b[top[worst]].0.score {
+                        continue;
+                    }
+                    top.remove(worst);
+                }
+            }
             None => {}
         }
         let at = top.partition_point(|&j| b[j].0.score >= h.score);
@@ -452,10 +468,10 @@ mod tests {
     use super::*;
 
     /// A candidate whose node's `parent` is its index, so the kept ones can be named.
-    fn cand(i: usize, score: f32, last: u16) -> (Hyp, Node) {
+    fn cand(i: usize, score: f32, last: u16, pending: u16) -> (Hyp, Node) {
         let h = Hyp {
             score,
-            pending: NONE,
+            pending,
             last,
             tail: 0,
             owe: false,
@@ -475,7 +491,8 @@ mod tests {
     }
 
     /// The definition: within the margin, best first with earlier candidates winning ties,
-    /// each state's first, at most [`BEAM`].
+    /// each state's first, at most [`SAME_LAST_PENDING`] mid-character ones per last
+    /// character, at most [`BEAM`].
     fn by_sorting(b: &[(Hyp, Node)]) -> Vec<u32> {
         let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
         let mut v: Vec<&(Hyp, Node)> =
@@ -484,8 +501,10 @@ mod tests {
         let mut states = Vec::new();
         let mut kept = Vec::new();
         for c in v {
-            if kept.len() < BEAM && !states.contains(&c.0.last) {
-                states.push(c.0.last);
+            let same = states.iter().filter(|s: &&(u16, u16)| s.1 == c.0.last && s.0 != NONE);
+            let full = c.0.pending != NONE && same.count() >= SAME_LAST_PENDING;
+            if kept.len() < BEAM && !states.contains(&(c.0.pending, c.0.last)) && !full {
+                states.push((c.0.pending, c.0.last));
                 kept.push(c.1.parent);
             }
         }
@@ -532,8 +551,15 @@ mod tests {
             // Few states and few distinct scores, so states repeat and scores tie; some
             // candidates fall outside the margin.
             let states = 1 + next(14);
-            let cands: Vec<(Hyp, Node)> =
-                (0..n).map(|i| cand(i, next(8) as f32 * -5.0, next(states) as u16)).collect();
+            // Half the candidates end mid-character, with one of a few pending leads, so
+            // the cap on pending readings after one character applies too.
+            let cands: Vec<(Hyp, Node)> = (0..n)
+                .map(|i| {
+                    let last = next(states) as u16;
+                    let pending = [NONE, NONE, NONE, NONE, 0x81, 0x82, 0x83, 0x84, 0x85][next(9)];
+                    cand(i, next(8) as f32 * -5.0, last, pending)
+                })
+                .collect();
             let mut pruned = cands.clone();
             prune(&mut pruned);
             let got: Vec<u32> = pruned.iter().map(|c| c.1.parent).collect();

@@ -216,32 +216,43 @@ const DECODER_SAMPLE_UNITS: usize = 4096;
 /// Whether the damaging decoder printed `?` for the pairs it could not map rather than
 /// dropping them: the two decoders are exclusive, so the one whose model explains the
 /// document's damaged lines better (the sum of their best reconstructions' log-scores,
-/// over the first [`DECODER_SAMPLE`] of them, at most [`DECODER_SAMPLE_UNITS`] units) is
-/// the document's.
+/// over the first [`DECODER_SAMPLE`] of them, at most [`DECODER_SAMPLE_UNITS`] units, or
+/// fewer once one leads by [`DECIDED_MARGIN`]) is the document's.
 fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
     let damaged = |t: &&Vec<Tok>| {
         t.iter().any(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
     };
     let sample: Vec<usize> =
         (0..toks.len()).filter(|&i| damaged(&&toks[i])).take(DECODER_SAMPLE).collect();
-    let score = |printed: bool| -> f32 {
-        let leads = LeadsMemo::default();
-        let steps = StepMemo::default();
-        let ctx = m.ctx(&leads, &steps, printed);
-        let mut budget = DECODER_SAMPLE_UNITS;
-        let mut sum = 0.0;
-        for &i in &sample {
-            if budget == 0 {
-                break;
-            }
-            let n = toks[i].len().min(budget);
-            budget -= n;
-            sum += decode::decode_scored(&toks[i][..n], &chars[i], &ctx).1;
+    let (leads, steps) =
+        ([LeadsMemo::default(), LeadsMemo::default()], [StepMemo::default(), StepMemo::default()]);
+    let printed = m.ctx(&leads[0], &steps[0], true);
+    let dropped = m.ctx(&leads[1], &steps[1], false);
+    let mut budget = DECODER_SAMPLE_UNITS;
+    let mut diff = 0.0;
+    for (k, &i) in sample.iter().enumerate() {
+        if budget == 0 {
+            break;
         }
-        sum
-    };
-    !sample.is_empty() && score(true) > score(false)
+        let n = toks[i].len().min(budget);
+        budget -= n;
+        let line = &toks[i][..n];
+        diff += decode::decode_scored(line, &chars[i], &printed).1
+            - decode::decode_scored(line, &chars[i], &dropped).1;
+        // Once one decoder leads by a clear margin the rest of the sample does not
+        // overturn it, and searching the whole sample twice was most of the cost of a
+        // garbled page.
+        if k + 1 >= DECIDED_AFTER && diff.abs() > DECIDED_MARGIN {
+            break;
+        }
+    }
+    !sample.is_empty() && diff > 0.0
 }
+
+/// Sample lines compared before a lead can decide the decoder.
+const DECIDED_AFTER: usize = 8;
+/// The lead in summed log-score that decides it.
+const DECIDED_MARGIN: f32 = 60.0;
 
 /// Repairs mojibake in one line as the repair stage does (single-byte charsets, then GBK);
 /// the text and the edits. For tests and tools that damage text on purpose.

@@ -14,6 +14,13 @@ pub(super) const OWE_PENALTY: f32 = -12.0;
 pub(super) const GLOSS_MISMATCH: f32 = -20.0;
 const TABLE_BONUS: f32 = 2.0;
 const FULLWIDTH_PENALTY: f32 = -1.0;
+/// Reading a letter or digit as the middle of a misaligned full-width form: Chinese text
+/// writes letters and digits half-width far more often than its punctuation, so a
+/// misaligned run that only continues through them is most likely a wrong turn.
+const FULLWIDTH_ALNUM_PENALTY: f32 = -4.0;
+/// An ASCII letter read as a character's trail byte while the unit after it is a letter
+/// too: the reading splits a Latin word (`證ES` for ` CES`).
+const LATIN_SPLIT_PENALTY: f32 = -3.0;
 const ERROR_PENALTY: f32 = -1.0;
 
 #[derive(Clone, Copy)]
@@ -165,11 +172,19 @@ pub(super) fn expand(
                 return;
             };
             let mut e = base.clone();
+            let next_letter =
+                matches!(next, Some(Tok { unit: Unit::Char(n), .. }) if n.is_ascii_alphabetic());
+            if h.pending != NONE && c.is_ascii_alphabetic() && next_letter {
+                e.h.score += LATIN_SPLIT_PENALTY;
+            }
             e.code(code, ctx);
             out.push(e);
             if let Some(fw) = fullwidth_code(c) {
                 let mut e = base.clone();
                 e.h.score += FULLWIDTH_PENALTY;
+                if h.pending != NONE && c.is_ascii_alphanumeric() {
+                    e.h.score += FULLWIDTH_ALNUM_PENALTY;
+                }
                 e.code(fw, ctx);
                 out.push(e);
             }
