@@ -737,3 +737,54 @@ fn speaker_ids_do_not_depend_on_the_script() {
     assert_eq!(ids("hant.txt", hant), want);
     assert_eq!(ids("hans.txt", hans), want);
 }
+
+/// A reporter's byline over or under a news story with no exchange (`记者：张三` at the top,
+/// `记者：赵六` at the bottom) is no one-line `reporter` turn; a voice-over in which the
+/// reporter speaks several times, and an exchange the byline follows, keep their turns.
+#[test]
+fn a_reporters_byline_over_a_news_story_is_no_turn() {
+    let story = "今天上午，市政府召开新闻发布会，宣布新的交通政策。\n\
+                 政策将于下月起实施，市民可以通过官网查询详情。\n";
+    for byline in ["记者：张三", "記者：張三", "本报记者：李四 王五", "记者：张三 报道"]
+    {
+        for text in [format!("{byline}\n{story}"), format!("{story}{byline}\n")] {
+            let segs = segments_of("news.txt", &text);
+            assert!(turns_of(&segs).is_empty(), "{text}: {segs:#?}");
+            // The line stays, as a paragraph of its own, not a heading over the story.
+            let own = segs.iter().find(|s| s["zh_hant"].as_str().is_some_and(|t| t.contains('：')));
+            assert_eq!(own.map(|s| s["kind"].clone()), Some("paragraph".into()), "{segs:#?}");
+        }
+    }
+    // A voice-over: the reporter speaks several times, whatever the first words.
+    let voice = "记者：大家好\n今天我们来到了阿克苏。\n\
+                 记者：这里的棉花长势良好，预计九月中旬开始采摘。\n记者：农民们正在忙碌。\n";
+    assert_eq!(turns_of(&segments_of("voice.txt", voice)).len(), 3);
+    // A byline under an exchange ends the last turn and is none of it.
+    let qa = "主持人：最后一个问题？\n马斯克：没有了，谢谢。\n记者：赵六\n";
+    let turns = turns_of(&segments_of("qa_byline.txt", qa));
+    assert_eq!(turns.len(), 2, "{turns:#?}");
+    assert_eq!(turns[1].2, "没有了，谢谢。");
+    // A reporter who asks is answered: a question is no byline.
+    let ask = "记者：张总？\n张总：我在。\n";
+    assert_eq!(turns_of(&segments_of("ask.txt", ask)).len(), 2);
+}
+
+/// Labels at the start of HTML paragraphs, bold or not, start turns as in plain text.
+#[test]
+fn labels_at_the_start_of_html_paragraphs_start_turns() {
+    let html = "<html><head><title>对话张明：城市的未来</title></head><body><article>\
+                <p>本期节目我们邀请到了城市规划专家张明，一起聊聊城市的未来。</p>\
+                <p><strong>李华：</strong>您怎么看城市化的速度？</p>\
+                <p><strong>张明：</strong>我觉得速度太快了，很多配套跟不上。</p>\
+                <p>李华：那应该怎么办？</p>\
+                <p>张明：先把公共交通做好，再谈扩张。</p>\
+                </article></body></html>";
+    let turns = turns_of(&segments_of("page.html", html));
+    let got: Vec<(&str, &str)> = turns.iter().map(|t| (t.0.as_str(), t.1.as_str())).collect();
+    assert_eq!(
+        got,
+        [("李华", "host"), ("张明", "guest"), ("李华", "host"), ("张明", "guest")],
+        "{turns:#?}"
+    );
+    assert_eq!(turns[1].2, "我觉得速度太快了，很多配套跟不上。");
+}

@@ -145,17 +145,24 @@ impl<'a> Builder<'a> {
         self.doc.count("segment.inline_labels", cuts);
         self.link_labels(&all, &mut labels);
         self.header_roles(&all, &mut labels);
+        let bylines = self.bylines(&all, &mut labels);
+        self.doc.count("segment.bylines", bylines.len() as u64);
         let bare = self.bulleted_names(&all, &mut labels);
         self.doc.count("segment.bulleted_names", bare);
         let speakers = self.accepted_speakers(&labels, &all);
-        let mut walk = all.into_iter().zip(labels).zip(speakers).peekable();
-        while let Some(((line, label), speaker)) = walk.next() {
+        let mut walk = all.into_iter().zip(labels).zip(speakers).enumerate().peekable();
+        while let Some((i, ((line, label), speaker))) = walk.next() {
+            if bylines.contains(&i) {
+                // Who wrote the story: a paragraph of its own, never a heading or a turn's.
+                self.simple(BlockKind::Paragraph, line);
+                continue;
+            }
             let found = Found { label, speaker };
             let peeked = walk.peek();
-            let viewpoint = peeked.is_some_and(|((l, label), s)| {
+            let viewpoint = peeked.is_some_and(|(_, ((l, label), s))| {
                 *s == found.speaker && self.viewpoint_heading(&line, &found, l, label.as_ref())
             });
-            let next = peeked.map(|((l, _), s)| (l, s.is_some()));
+            let next = peeked.map(|(_, ((l, _), s))| (l, s.is_some()));
             if viewpoint || self.implicit_heading(&line, &found, next.map(|(l, _)| l)) {
                 self.heading(line);
             } else {
@@ -278,6 +285,58 @@ impl<'a> Builder<'a> {
             }
             i = end.max(i + 1);
         }
+    }
+
+    /// A reporter's byline over or under a news story (`记者：张三`, `本报记者：李四 王五`):
+    /// a reporter's label whose words are names only (`byline` in `segment.toml`) and ask
+    /// nothing, with no labelled line before it or none after it, and narration (or nothing)
+    /// after it; the label used once, or its names the document's author. It names who wrote the story and is no turn: its label is dropped and the
+    /// line stays a paragraph. A reporter who speaks in an exchange says more than names.
+    /// Returns the bylines' line indices.
+    fn bylines(&mut self, lines: &[Line], labels: &mut [Option<LabelAt>]) -> Vec<usize> {
+        let plausible = |line: &Line, found: &Option<LabelAt>| {
+            found.as_ref().is_some_and(|l| self.rules.labels.plausible(l.name(&line.text)))
+        };
+        let labelled: Vec<usize> =
+            (0..lines.len()).filter(|&i| plausible(&lines[i], &labels[i])).collect();
+        let (Some(&first), Some(&last)) = (labelled.first(), labelled.last()) else {
+            return Vec::new();
+        };
+        // How many lines each reporter's label names: a voice-over's reporter speaks often.
+        let reporter_lines = |labels: &[Option<LabelAt>], name: &str| {
+            let key = fold(name);
+            (0..lines.len())
+                .filter(|&k| {
+                    labels[k].as_ref().is_some_and(|l| fold(l.name(&lines[k].text)) == key)
+                })
+                .count()
+        };
+        let author = self.doc.meta.author.clone();
+        let mut cut = Vec::new();
+        for i in [first, last] {
+            let Some(label) = labels[i].as_ref() else { continue };
+            let text = &lines[i].text;
+            let name = label.name(text);
+            let reporter = self.registry.lookup(name).and_then(|s| s.role.clone()).or_else(|| {
+                self.role_word(name).filter(|(_, skip)| *skip == 0).map(|(role, _)| role)
+            });
+            let rest = label.rest(text);
+            let narration_next = labels.get(i + 1).is_none_or(|l| l.is_none());
+            if reporter.as_deref() == Some(super::roles::REPORTER)
+                && !rest.is_empty()
+                && !asks(rest)
+                && self.rules.byline.is_match(rest)
+                && narration_next
+                && (reporter_lines(labels, name) == 1
+                    || author.as_deref().is_some_and(|a| !a.is_empty() && rest.contains(a)))
+            {
+                labels[i] = None;
+                if !cut.contains(&i) {
+                    cut.push(i);
+                }
+            }
+        }
+        cut
     }
 
     /// Labels that name a registered person, a person the document glosses with an English

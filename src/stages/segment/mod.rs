@@ -102,6 +102,7 @@ struct RulesFile {
     listener_words: String,
     host_score: roles::HostScore,
     header_role: String,
+    byline: String,
 }
 
 /// Compiled structure rules.
@@ -132,6 +133,8 @@ pub struct Rules {
     /// A header line that lists people under a role word (`主持人：窦文涛`,
     /// `嘉宾：周轶君、马家辉`): the words after the label, when they are only names.
     pub header_role: Regex,
+    /// The words after a reporter's label in a byline: names only (`张三`, `李四 王五`).
+    pub byline: Regex,
 }
 
 impl Rules {
@@ -193,6 +196,7 @@ impl Rules {
                 host_score: f.host_score,
             },
             header_role: re("header_role", &f.header_role)?,
+            byline: re("byline", &f.byline)?,
         })
     }
 }

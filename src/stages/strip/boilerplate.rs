@@ -829,16 +829,36 @@ fn is_image(t: &str) -> bool {
 ///
 /// Spaces alone make a menu only when some of them stand between two Han characters: text
 /// spaced the way writers space Latin words and numbers inside Chinese (`接收 bot 上传的附件`,
-/// `前端 90%的代码 Gemini 3 prop 生成`) has spaces only where the script changes.
+/// `前端 90%的代码 Gemini 3 prop 生成`) has spaces only where the script changes, and such a
+/// space separates no items either (`画精确度和 loss 的图很有必要` is one sentence). Marks alone
+/// (a quote's `>`) are no items.
 fn is_menu(t: &str, f: &Features) -> bool {
     if f.ends_sentence || f.han == 0 || t.contains(['，', ',']) {
         return false;
     }
     let bars = t.matches(['|', '｜', '│']).count();
-    let items: Vec<&str> = t
-        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '│' | '·' | '•'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut items: Vec<&str> = Vec::new();
+    let (mut start, mut prev) = (0, None::<char>);
+    let mut chars = t.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let cut = if c.is_whitespace() {
+            // The characters on both sides of this run of spaces.
+            let next = chars.clone().map(|(_, n)| n).find(|n| !n.is_whitespace());
+            let spacing = |a: char, b: char| is_han(a) && b.is_ascii_alphabetic();
+            !matches!((prev, next), (Some(a), Some(b)) if spacing(a, b) || spacing(b, a))
+        } else {
+            matches!(c, '|' | '｜' | '│' | '·' | '•')
+        };
+        if cut {
+            items.push(&t[start..at]);
+            start = at + c.len_utf8();
+        }
+        if !c.is_whitespace() {
+            prev = Some(c);
+        }
+    }
+    items.push(&t[start..]);
+    items.retain(|w| w.chars().any(char::is_alphanumeric));
     let short = items.iter().all(|w| w.chars().count() <= 8);
     if !short || items.len() < 3 {
         return false;
@@ -1555,6 +1575,20 @@ nav_run = 3"#;
         let text = "# 訪問\n### 甲：\n好啊！所以你大概有多久時間？\n### 乙：\n我們大概半個小時，你方便嗎？\n### 甲：\n當然，完全是以你為主。";
         let before: Vec<String> = text.lines().map(str::to_owned).collect();
         assert_eq!(head_of(text), before);
+    }
+
+    /// Words set apart by the spacing around Latin words in a sentence are no menu items,
+    /// and a short last highlight under such a line is kept; a bar of Han items is a menu.
+    #[test]
+    fn spaced_latin_words_in_a_sentence_are_no_menu() {
+        let menu = |t: &str| is_menu(t, &Features::of(t));
+        assert!(!menu("> 画精确度和 loss 的图很有必要"));
+        assert!(!menu("用 PyTorch 和 TensorFlow 实操 CNN 模型"));
+        assert!(menu("今日新聞 社論 評論 專題報導 回首頁"));
+        assert!(menu("第6981期 | 訂閱/退訂 | 看歷史報份"));
+        let mut d = doc("卷积好之后会用 RELU 进行激活，然后再池化。\n\n> 画精确度和 loss 的图很有必要\n> ^sran-1680588184100");
+        bp().apply_tail(&mut d);
+        assert!(d.lines.iter().any(|l| l.text.contains("画精确度")), "{:?}", d.lines);
     }
 
     #[test]
