@@ -273,6 +273,25 @@ fn a_role_word_label_is_a_turn_and_a_header_field_is_not() {
     assert_eq!(who, ["窦文涛", "周轶君", "窦文涛", "马家辉"], "{turns:?}");
 }
 
+/// Code quoted in an article (`if not data: return`, `while True:` repeated in several
+/// snippets) is no exchange: a Latin label whose first word is lowercase is a field or a
+/// statement, never a speaker.
+#[test]
+fn code_statements_are_never_speakers() {
+    let snippet =
+        "if not data: return\nwhile True: data = client.lpop('test')\nexcept Exception: break\n";
+    let text =
+        format!("下面是第一段代码。\n{snippet}\n再改一下：\n{snippet}\n最后一版：\n{snippet}");
+    let turns = turns_of(&segments_of("code.txt", &text));
+    assert!(turns.is_empty(), "{turns:?}");
+    let html = format!("<html><body><article><p>下面是代码。</p><pre>{snippet}</pre><p>再改一下。</p><pre>{snippet}</pre><p>最后一版。</p><pre>{snippet}</pre></article></body></html>");
+    let turns = turns_of(&segments_of("code.html", &html));
+    assert!(turns.is_empty(), "{turns:?}");
+    // Latin speakers keep their turns.
+    let talk = "以下是访谈实录。\nLex Fridman: What is next?\nSam Altman: Better models.\nLex Fridman: When?\nSam Altman: Soon.\n";
+    assert_eq!(turns_of(&segments_of("talk.txt", talk)).len(), 4);
+}
+
 /// `https://…` has a colon after a short word; it is never a label.
 #[test]
 fn urls_are_never_speakers() {
