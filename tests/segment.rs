@@ -292,6 +292,25 @@ fn code_statements_are_never_speakers() {
     assert_eq!(turns_of(&segments_of("talk.txt", talk)).len(), 4);
 }
 
+/// A transcript whose first line is a Latin speaker's turn keeps it: a first line above
+/// another speaker's label opens the exchange and is no English title.
+#[test]
+fn a_first_line_that_opens_an_exchange_is_no_title() {
+    let talk = "Lex Fridman: What is next for the models?\nSam Altman: Better ones.\nLex Fridman: When?\nSam Altman: Soon.\n";
+    let turns = turns_of(&segments_of("talk.txt", talk));
+    assert_eq!(turns.len(), 4, "{turns:?}");
+    assert_eq!(turns[0].2, "What is next for the models?");
+    // An English title over prose is still the title.
+    let out = Pipeline::builtin()
+        .unwrap()
+        .process_bytes(
+            "t.txt",
+            "The Future of Open Models in China\n\n这是正文的第一段。\n".as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(out.doc.meta.title_en.as_deref(), Some("The Future of Open Models in China"));
+}
+
 /// `https://…` has a colon after a short word; it is never a label.
 #[test]
 fn urls_are_never_speakers() {

@@ -113,8 +113,12 @@ impl Profile {
 
 impl Rule {
     pub(super) fn next_line_fits<'a>(&self, mut rest: impl Iterator<Item = &'a Line>) -> bool {
-        let Some(re) = &self.followed_by else { return true };
-        rest.find(|l| !l.is_blank()).is_some_and(|l| re.is_match(&l.text))
+        if self.followed_by.is_none() && self.not_followed_by.is_none() {
+            return true;
+        }
+        let next = rest.find(|l| !l.is_blank()).map(|l| l.text.as_str());
+        self.followed_by.as_ref().is_none_or(|re| next.is_some_and(|t| re.is_match(t)))
+            && self.not_followed_by.as_ref().is_none_or(|re| next.is_none_or(|t| !re.is_match(t)))
     }
 
     pub(super) fn fires_on(&self, text: &str) -> bool {

@@ -17,7 +17,8 @@
 //! match = '^文章作者[:：]\s*(?P<value>.+)$'
 //! action = "meta"                   # see RuleAction
 //! # optional: max_chars = 40 (only short lines), once = true, within_first = 8 (page header),
-//! # followed_by = REGEX (the next non-blank line must match)
+//! # followed_by = REGEX (the next non-blank line must match),
+//! # not_followed_by = REGEX (the next non-blank line must not match)
 //! field = "author"
 //! ```
 //!
@@ -115,6 +116,10 @@ pub struct RuleDef {
     /// Fire only where the next non-blank line matches this (a title right above a date).
     #[serde(default)]
     pub followed_by: Option<String>,
+    /// Fire only where the next non-blank line does not match this (a first line that is no
+    /// title when the line below continues an exchange it opens).
+    #[serde(default)]
+    pub not_followed_by: Option<String>,
     /// `meta`: keep the line in the text as well.
     #[serde(default)]
     pub keep: bool,
@@ -198,6 +203,7 @@ struct Rule {
     with: String,
     until: Option<LazyRegex>,
     followed_by: Option<LazyRegex>,
+    not_followed_by: Option<LazyRegex>,
     keep: bool,
     max_chars: Option<usize>,
     once: bool,
@@ -304,6 +310,11 @@ fn compile_rule(
             .as_deref()
             .map(|u| re(&format!("{what} followed_by"), u))
             .transpose()?,
+        not_followed_by: d
+            .not_followed_by
+            .as_deref()
+            .map(|u| re(&format!("{what} not_followed_by"), u))
+            .transpose()?,
         id: d.id,
         action: d.action,
         field: d.field,
@@ -366,7 +377,7 @@ impl Rule {
     /// Compiles the rule's patterns (once): after this, its searches cannot fail.
     fn compile(&self) -> std::result::Result<(), PatternError> {
         self.re.compiled()?;
-        for re in [&self.until, &self.followed_by].into_iter().flatten() {
+        for re in [&self.until, &self.followed_by, &self.not_followed_by].into_iter().flatten() {
             re.compiled()?;
         }
         Ok(())
