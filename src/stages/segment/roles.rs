@@ -210,23 +210,32 @@ fn evidence_role(sp: &Speaker, rules: &RoleRules, evidence: &Evidence) -> Option
 
 /// The names each speaker of a document goes by in the text, to tell which turns address
 /// another speaker: the label's names, and for a Chinese name of three or four characters
-/// its given name too (`文道` of `梁文道`), which is how people address each other.
+/// its given name too (`文道` of `梁文道`), which is how people address each other. One
+/// automaton over every name, so a turn is read once however many speakers there are.
 struct Names {
-    by_id: Vec<(String, Vec<String>)>,
+    /// Each speaker's index, by id.
+    index: HashMap<String, usize, FxBuildHasher>,
+    /// All names; pattern `i` is a name of the speakers `owners[i]`.
+    names: Option<aho_corasick::AhoCorasick>,
+    owners: Vec<Vec<usize>>,
 }
 
 impl Names {
     fn of(segments: &[Segment]) -> Names {
-        let mut by_id: Vec<(String, Vec<String>)> = Vec::new();
+        let mut index: HashMap<String, usize, FxBuildHasher> = HashMap::default();
+        let mut patterns: HashMap<String, usize, FxBuildHasher> = HashMap::default();
+        let (mut texts, mut owners): (Vec<String>, Vec<Vec<usize>>) = (Vec::new(), Vec::new());
         for sp in segments.iter().filter_map(|s| s.speaker.as_ref()) {
-            if sp.role.is_some() || by_id.iter().any(|(id, _)| *id == sp.id) {
+            if sp.role.is_some() || index.contains_key(&sp.id) {
                 continue;
             }
+            let me = index.len();
+            index.insert(sp.id.clone(), me);
             let mut names = Vec::new();
             for n in [&sp.zh_hans, &sp.zh_hant, &sp.en].into_iter().flatten() {
                 let chars: Vec<char> = n.chars().collect();
                 if !n.is_ascii() && (3..=4).contains(&chars.len()) {
-                    names.push(chars[chars.len() - 2..].iter().collect());
+                    names.push(chars[chars.len() - 2..].iter().collect::<String>());
                 }
                 if chars.len() >= 2 {
                     names.push(n.clone());
@@ -234,15 +243,28 @@ impl Names {
             }
             names.sort();
             names.dedup();
-            by_id.push((sp.id.clone(), names));
+            for n in names {
+                let at = *patterns.entry(n.clone()).or_insert_with(|| {
+                    texts.push(n);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[at].push(me);
+            }
         }
-        Names { by_id }
+        let names = (!texts.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&texts).expect("names build an automaton"));
+        Names { index, names, owners }
     }
 
     /// Whether a turn of speaker `id` names one of the other speakers.
     fn named_by(&self, id: &str, seg: &Segment) -> bool {
-        self.by_id.iter().filter(|(other, _)| other != id).any(|(_, names)| {
-            seg.lines.iter().any(|l| names.iter().any(|n| l.text.contains(n.as_str())))
+        let Some(names) = &self.names else { return false };
+        let me = self.index.get(id).copied();
+        seg.lines.iter().any(|l| {
+            names
+                .find_overlapping_iter(l.text.as_str())
+                .any(|m| self.owners[m.pattern().as_usize()].iter().any(|&o| Some(o) != me))
         })
     }
 }
