@@ -99,6 +99,7 @@ pub mod records;
 mod blocks;
 mod chars;
 mod html;
+mod labels;
 mod normalize;
 mod render;
 mod repair;

@@ -18,6 +18,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("rules/boilerplate.toml", include_str!("../pipelines/rules/boilerplate.toml")),
     ("speakers.toml", include_str!("../pipelines/speakers.toml")),
     ("segment.toml", include_str!("../pipelines/segment.toml")),
+    ("labels.toml", include_str!("../pipelines/labels.toml")),
     ("glosses.toml", include_str!("../pipelines/glosses.toml")),
 ];
 

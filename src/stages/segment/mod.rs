@@ -34,12 +34,13 @@ use serde::Deserialize;
 use super::{Stage, StageKind};
 use crate::document::Document;
 use crate::error::{DocErrorKind, Error, Result};
+use crate::labels::{LabelShape, Labels};
 use crate::resources::Resources;
 use crate::rules::LineFilter;
 use crate::toml_error::describe_toml_error;
 use crate::toml_error::numbers::at_least_one;
 
-pub use labels::{LabelFinder, LabelPattern, LabelRules};
+pub use labels::{LabelFinder, LabelRules};
 pub use speakers::Registry;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,8 +48,10 @@ pub use speakers::Registry;
 pub struct SegmentConfig {
     /// The speaker registry (aliases → one person).
     pub speakers: String,
-    /// Structure rules: labels, list items, stage directions.
+    /// Structure rules: narration, list items, stage directions.
     pub rules: String,
+    /// What a speaker label at a line's start is (profile `turn`).
+    pub labels: String,
 }
 
 impl Default for SegmentConfig {
@@ -56,6 +59,7 @@ impl Default for SegmentConfig {
         SegmentConfig {
             speakers: "builtin:speakers.toml".into(),
             rules: "builtin:segment.toml".into(),
+            labels: "builtin:labels.toml".into(),
         }
     }
 }
@@ -70,11 +74,8 @@ struct RulesFile {
     implicit_heading: String,
     #[serde(deserialize_with = "at_least_one")]
     implicit_heading_max_chars: usize,
-    speaker_label: String,
-    speaker_bracket: String,
     narration_suffix: String,
     quoted_narration_suffix: String,
-    not_label: String,
     field_label: String,
     not_speakers: Vec<String>,
     #[serde(deserialize_with = "at_least_one")]
@@ -127,7 +128,8 @@ pub struct Rules {
     pub closing_furniture: Regex,
     pub headings: headings::HeadingRules,
     pub direction: Regex,
-    /// Whether `direction` can match a text (see [`LabelRules::filter`]).
+    /// Whether `direction` can match a text (bit 1): every line is tried, and hardly any
+    /// has a stage direction.
     pub direction_filter: LineFilter,
     pub roles: roles::RoleRules,
     /// A header line that lists people under a role word (`主持人：窦文涛`,
@@ -138,17 +140,11 @@ pub struct Rules {
 }
 
 impl Rules {
-    fn parse(text: &str, path: &Path) -> Result<Rules> {
+    fn parse(text: &str, path: &Path, labels: LabelShape) -> Result<Rules> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let f: RulesFile = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
         let re =
             |key: &str, p: &str| Regex::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")));
-        // `speaker_label` is not filtered: its literals (`:`) are in half the lines of a
-        // transcript, and its regex gives up within a few chars of any other line.
-        let filter = LineFilter::of_patterns(&[&f.speaker_bracket]);
-        let label = |key: &str, p: &str| {
-            LabelPattern::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")))
-        };
         Ok(Rules {
             highlight_intro: re("highlight_intro", &f.highlight_intro)?,
             list_item: re("list_item", &f.list_item)?,
@@ -157,15 +153,12 @@ impl Rules {
             implicit_heading: re("implicit_heading", &f.implicit_heading)?,
             implicit_heading_max_chars: f.implicit_heading_max_chars,
             labels: LabelRules {
-                plain: label("speaker_label", &f.speaker_label)?,
-                bracket: label("speaker_bracket", &f.speaker_bracket)?,
+                shape: labels,
                 narration: re("narration_suffix", &f.narration_suffix)?,
                 quoted_narration: re("quoted_narration_suffix", &f.quoted_narration_suffix)?,
-                not_label: re("not_label", &f.not_label)?,
                 field: re("field_label", &f.field_label)?,
                 not_speakers: f.not_speakers,
                 registered: Default::default(),
-                filter,
             },
             min_repeats: f.min_repeats,
             min_alternations: f.min_alternations,
@@ -211,8 +204,10 @@ impl Segment {
     pub fn new(cfg: &SegmentConfig, res: &Resources) -> Result<Self> {
         let (path, text) = res.read(&cfg.speakers)?;
         let registry = Registry::parse(&text, &path)?;
+        let (path, text) = res.read(&cfg.labels)?;
+        let labels = Labels::parse(&text, &path)?.turn;
         let (path, text) = res.read(&cfg.rules)?;
-        let mut rules = Rules::parse(&text, &path)?;
+        let mut rules = Rules::parse(&text, &path, labels)?;
         rules.labels.registered = registry.aliases().map(str::to_owned).collect();
         Ok(Segment { registry, rules })
     }

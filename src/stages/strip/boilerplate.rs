@@ -30,6 +30,7 @@ use serde::Deserialize;
 
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::{Error, Result};
+use crate::labels::LabelShape;
 use crate::toml_error::numbers::at_least_one;
 
 /// The classes and thresholds, as written in the boilerplate file.
@@ -138,6 +139,8 @@ pub struct Boilerplate {
     head_lookahead: usize,
     nav_run: usize,
     date_fields: Option<Regex>,
+    /// A line in which someone speaks, never furniture (`speech` in `labels.toml`).
+    speech: LabelShape,
     blocks: Vec<Block>,
 }
 
@@ -145,7 +148,7 @@ pub struct Boilerplate {
 const FURNITURE_DFA_BYTES: usize = 32 << 20;
 
 impl Boilerplate {
-    pub fn parse(text: &str, path: &std::path::Path) -> Result<Boilerplate> {
+    pub fn parse(text: &str, path: &std::path::Path, speech: LabelShape) -> Result<Boilerplate> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let def: BoilerplateDef = toml::from_str(text)
             .map_err(|e| err(crate::toml_error::describe_toml_error(text, &e)))?;
@@ -208,6 +211,7 @@ impl Boilerplate {
             nav_run: def.nav_run,
             date_fields,
             blocks,
+            speech,
         })
     }
 
@@ -248,7 +252,7 @@ impl Boilerplate {
                 }
                 // A speaker's label opens on a name (`**主持人**：`), a summary's point on
                 // an emoji (`🎨 产品功能创新：`).
-                let speaker = opens_with_label(t)
+                let speaker = self.speech.opens(t)
                     && t.trim_start_matches(['*', '_', '-', ' '])
                         .starts_with(char::is_alphanumeric);
                 let item = t.chars().count() <= b.item_max_chars && !speaker && b.item.is_match(t);
@@ -387,7 +391,7 @@ impl Boilerplate {
             !t.is_empty()
                 && !t.starts_with('#')
                 && self.class(l) != Class::Content
-                && !opens_with_label(t)
+                && !self.speech.opens(t)
                 && repeats.contains(t)
         };
         let mut runs = Vec::new();
@@ -447,7 +451,7 @@ impl Boilerplate {
         if self.leads.as_ref().is_some_and(|re| re.is_match(t)) {
             return Class::Furniture;
         }
-        let label = opens_with_label(t);
+        let label = self.speech.opens(t);
         let spoken = label && {
             let rest = Features::of(after_label(t));
             rest.han >= 8 && rest.ends_sentence
@@ -503,7 +507,7 @@ impl Boilerplate {
                     && t.contains(title)
                     && !t.replacen(title, "", 1).contains(['。', '！', '？', '!', '?', '；'])
             }) && t.chars().count() <= CRUMB_MAX_CHARS
-                && !opens_with_label(t)
+                && !self.speech.opens(t)
         };
         let mut last_furniture = None;
         let mut seen = 0;
@@ -534,11 +538,11 @@ impl Boilerplate {
             }
             if read_past > 0 {
                 // Past a content line only a repeat anchors the head (see `head_anchor`).
-                if repeat && head_anchor(t) {
+                if repeat && head_anchor(t, &self.speech) {
                     let keep = if *c == Class::Nav { i + 1 } else { i };
                     last_furniture = Some(last_furniture.map_or(keep, |f: usize| f.max(keep)));
                 } else if *c == Class::Content {
-                    if read_past >= self.head_lookahead || !head_anchor(t) {
+                    if read_past >= self.head_lookahead || !head_anchor(t, &self.speech) {
                         return last_furniture;
                     }
                     read_past += 1;
@@ -554,7 +558,7 @@ impl Boilerplate {
                 Class::Content => {
                     // The first may be a promotion paragraph; a speaker's words are the article.
                     let promo = t.chars().count() <= PROMO_MAX_CHARS
-                        && !opens_with_label(t)
+                        && !self.speech.opens(t)
                         && !after_label_line;
                     if self.head_lookahead == 0 || !promo {
                         return last_furniture;
@@ -645,7 +649,7 @@ impl Boilerplate {
         let n = t.chars().count();
         let f = Features::of(t);
         // `林雨蒼:台灣面臨新型態資訊戰` is a column's title; `主持人：你好` is not.
-        let label_ok = !opens_with_label(t) || {
+        let label_ok = !self.speech.opens(t) || {
             let rest = after_label(t);
             rest.chars().count() > 10 && !Features::of(rest).ends_sentence
         };
@@ -700,7 +704,7 @@ impl Boilerplate {
                     break;
                 }
                 // Name and slogan: short, and not a speaker's words.
-                if t.chars().count() > 120 || opens_with_label(t) || taken == 2 {
+                if t.chars().count() > 120 || self.speech.opens(t) || taken == 2 {
                     break;
                 }
                 taken += 1;
@@ -992,8 +996,8 @@ fn doubled(t: &str) -> bool {
 /// lists its headlines (some end on `!` or `?` and read as sentences) or prints a promotion
 /// paragraph before the article, then repeats a headline or its section name; a line the
 /// head repeats after such lines shows they were the page's, not the article's.
-fn head_anchor(t: &str) -> bool {
-    t.chars().count() <= 60 && !opens_with_label(t)
+fn head_anchor(t: &str, speech: &LabelShape) -> bool {
+    t.chars().count() <= 60 && !speech.opens(t)
 }
 
 /// A bare word of a share bar or menu: at most four Han characters, or a short Latin
@@ -1023,27 +1027,6 @@ fn is_nav(t: &str, chars: usize, f: &Features) -> bool {
 /// The text after a label's colon.
 fn after_label(t: &str) -> &str {
     t.find([':', '：']).map_or(t, |at| &t[at..])
-}
-
-/// `主持人：…`, `**李榜主** ：…`, `Swyx: …`: a speaker label with words after it.
-fn opens_with_label(t: &str) -> bool {
-    let t = t.trim_start_matches(['*', '_', '-', ' ']);
-    // The colon is among the first 24 chars (at most 96 bytes): a line without `:` or the
-    // last byte of `：` (EF BC 9A) there has none.
-    if memchr::memchr2(b':', 0x9A, &t.as_bytes()[..t.len().min(96)]).is_none() {
-        return false;
-    }
-    let head = t.char_indices().nth(24).map_or(t, |(end, _)| &t[..end]);
-    let Some(colon) = head.find([':', '：']) else { return false };
-    let name = head[..colon].trim_end_matches(['*', '_', ' ']);
-    let rest = t[colon..].trim_start_matches([':', '：', '*', '_', ' ']);
-    let n = name.chars().count();
-    (1..=12).contains(&n)
-        && !name.contains([
-            '，', ',', '。', '|', '｜', '/', '[', '(', '“', '”', '"', '「', '」', '《', '》',
-        ])
-        && !name.contains("http")
-        && rest.chars().count() >= 2
 }
 
 fn remove(doc: &mut Document, range: std::ops::Range<usize>, rule: &str) {
@@ -1336,6 +1319,10 @@ mod tests {
 
     use crate::testing::doc_of_lines as doc;
 
+    fn speech() -> LabelShape {
+        crate::labels::Labels::builtin().speech
+    }
+
     #[test]
     fn spaced_brand_injections_go_one_off_terms_stay() {
         let mut d = doc("交易前要 XM外汇平台 慎做领读者，不可盲从。\n市场波动时 XM外汇平台 更要冷静。\n在 A股 市场里，他只用 iPhone手机 拍照。\n他说 AI 芯片很难。");
@@ -1374,7 +1361,7 @@ mod tests {
     fn two_furniture_lines_between_paragraphs_go_one_stays() {
         let mut d = doc("正文第一段，这是一段足够长的内容。\n上某某APP看后续精彩内容\n登录订阅本章 >\n全书完\n正文第二段，这是一段足够长的内容。\n图片来源：某某\n正文第三段，这是一段足够长的内容。");
         let text = r#"furniture = ['(APP|App).{0,2}看(后续|全文)', '^\W*登录.{0,4}订阅', '^\W*全书完\W*$', '^图片来源']"#;
-        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        let b = Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap();
         b.interior(&mut d);
         let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
@@ -1392,7 +1379,8 @@ mod tests {
     fn tables_stay_menus_of_bars_go() {
         let interior = |text: &str| {
             let mut d = doc(text);
-            let b = Boilerplate::parse("furniture = []", std::path::Path::new("t")).unwrap();
+            let b =
+                Boilerplate::parse("furniture = []", std::path::Path::new("t"), speech()).unwrap();
             b.interior(&mut d);
             d.lines.iter().map(|l| l.text.clone()).filter(|t| !t.is_empty()).collect::<Vec<_>>()
         };
@@ -1429,7 +1417,7 @@ heading = '文章摘要'
 item = '[\p{So}•].*'
 item_max_chars = 200
 intro = 1"#;
-        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        let b = Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap();
         let mut d = doc("文章摘要\n本文讲了一件事。\n• 🎨 要点一：说明。\n• 🎯 要点二：说明。\n正文第一段，这是一段足够长的内容。\n前情回顾·某个专题\n某公司发布新产品，售价下调\n警惕！某种攻击正在蔓延\n正文第二段，这是一段足够长的内容。\n相关阅读\n主持人：我们读一下。\n正文第三段，这是一段足够长的内容。");
         b.apply_head(&mut d);
         let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
@@ -1450,7 +1438,7 @@ intro = 1"#;
     #[test]
     fn tail_stops_at_a_long_unstopped_paragraph() {
         let text = r#"furniture = ['举报邮箱', '版权所有']"#;
-        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        let b = Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap();
         let mut d = doc("正文第一段，这是一段足够长的内容。\n发送详情至举报邮箱：jubao@example.com\n每月低质账号治理公告评论区进行留言，评论区反馈需要举报的低质账号\n版权所有 某网站\n关键词 >> 新型冠状病毒,新冠病毒,味觉嗅觉丧失,预测指标");
         b.apply_tail(&mut d);
         let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
@@ -1473,7 +1461,7 @@ intro = 1"#;
         let text = r#"furniture = ['关注.{0,6}公众号', '点赞|在看']
 markers = ['^\W*(ADVERTISEMENT|广告)\W*$']
 cards = ['^\d+篇原创内容$']"#;
-        let b = Boilerplate::parse(text, std::path::Path::new("t")).unwrap();
+        let b = Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap();
         // Every line a marker; furniture pairs between paragraphs; cards one after another.
         type Pass = fn(&Boilerplate, &mut Document);
         let cases: [(&str, usize, Pass); 3] = [
@@ -1511,7 +1499,7 @@ cards = ['^\d+篇原创内容$']"#;
     fn bp() -> Boilerplate {
         let text = r#"furniture = ['关注.{0,6}(公众号|我们)', '版权所有', '点赞|在看']
 cards = ['^\d+篇原创内容$']"#;
-        Boilerplate::parse(text, std::path::Path::new("t")).unwrap()
+        Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap()
     }
 
     #[test]
@@ -1538,7 +1526,7 @@ cards = ['^\d+篇原创内容$']"#;
         let text = r#"furniture = ['版权所有']
 head_lookahead = 3
 nav_run = 3"#;
-        Boilerplate::parse(text, std::path::Path::new("t")).unwrap()
+        Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap()
     }
 
     fn head_of(text: &str) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! a text extractor wrapped inside a paragraph.
 
 use crate::document::{Document, Line};
+use crate::labels::LabelShape;
 
 /// Trims every line (ASCII, ideographic and no-break spaces): indentation is layout.
 pub fn trim_lines(doc: &mut Document) {
@@ -22,7 +23,7 @@ pub fn trim_lines(doc: &mut Document) {
 /// In a document whose paragraphs are separated by blank lines, consecutive non-blank lines
 /// are one paragraph wrapped by the extractor: join them. Documents that put one paragraph
 /// per line are left alone.
-pub fn unwrap_paragraphs(doc: &mut Document, blank_separated: bool) {
+pub fn unwrap_paragraphs(doc: &mut Document, blank_separated: bool, labels: &LabelShape) {
     if !blank_separated {
         return;
     }
@@ -31,7 +32,7 @@ pub fn unwrap_paragraphs(doc: &mut Document, blank_separated: bool) {
     let mut prev_blank = doc.lines.first().is_none_or(Line::is_blank);
     doc.lines.dedup_by(|line, prev| {
         let blank = line.is_blank();
-        let join = !prev_blank && !blank && joinable(prev, line);
+        let join = !prev_blank && !blank && joinable(prev, line, labels);
         if join {
             let sep = separator(&prev.text, &line.text);
             prev.text.push_str(sep);
@@ -63,11 +64,11 @@ pub fn blank_separated(lines: &[Line]) -> bool {
 
 /// Tagged lines (headings, quotes, notes) keep their own line, except a line continuing a
 /// quote of the same kind; a line that opens with a label (`问：`, `Mark Penn:`) starts
-/// something new.
-fn joinable(prev: &Line, next: &Line) -> bool {
+/// something new (`paragraph` in `labels.toml`).
+fn joinable(prev: &Line, next: &Line, labels: &LabelShape) -> bool {
     prev.kind == next.kind
         && prev.kind.is_none_or(|k| k == crate::document::BlockKind::Quote)
-        && !opens_with_label(&next.text)
+        && !labels.opens(&next.text)
         && !list_item(&next.text)
         && !list_item(&prev.text)
 }
@@ -83,16 +84,6 @@ fn list_item(text: &str) -> bool {
     (1..=3).contains(&digits)
         && t[digits..].starts_with(['.', ')', '、', '）'])
         && t[digits..].chars().nth(1).is_some_and(|c| !c.is_ascii_digit())
-}
-
-fn opens_with_label(text: &str) -> bool {
-    let head = text.char_indices().nth(34).map_or(text, |(end, _)| &text[..end]);
-    let Some(colon) = head.find([':', '：']) else { return text.starts_with(['【', '[']) };
-    let name = &head[..colon];
-    let cjk_name = name.chars().count() <= 12 && !name.contains(char::is_whitespace);
-    let latin_name =
-        name.len() <= 30 && name.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '.');
-    !name.is_empty() && !name.contains(['，', ',', '。']) && (cjk_name || latin_name)
 }
 
 /// Latin words wrapped across lines need their space back; CJK text and hyphenated words

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use super::{Stage, StageKind};
 use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
+use crate::labels::{LabelShape, Labels};
 use crate::resources::Resources;
 use crate::rules::{Evidence, Profile, RuleFileError, RuleSet};
 
@@ -44,6 +45,8 @@ pub struct StripConfig {
     pub head_metadata: bool,
     /// Furniture classes for the head/tail scorer and profile cards (none: not run).
     pub boilerplate: Option<String>,
+    /// What a speaker label at a line's start is (profiles `paragraph` and `speech`).
+    pub labels: String,
 }
 
 impl Default for StripConfig {
@@ -58,6 +61,7 @@ impl Default for StripConfig {
             jammers: true,
             head_metadata: true,
             boilerplate: None,
+            labels: "builtin:labels.toml".into(),
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct Strip {
     profiles: Vec<Profile>,
     evidence: Evidence,
     boilerplate: Option<boilerplate::Boilerplate>,
+    /// A line that opens with a label is never joined to the line before it.
+    paragraph: LabelShape,
 }
 
 impl Strip {
@@ -78,14 +84,16 @@ impl Strip {
             profiles.push(RuleSet::parse(&text, &path)?.compile(&path)?);
         }
         let evidence = Evidence::new(&profiles);
+        let (path, text) = res.read(&cfg.labels)?;
+        let Labels { paragraph, speech, .. } = Labels::parse(&text, &path)?;
         let boilerplate = match &cfg.boilerplate {
             Some(name) => {
                 let (path, text) = res.read(name)?;
-                Some(boilerplate::Boilerplate::parse(&text, &path)?)
+                Some(boilerplate::Boilerplate::parse(&text, &path, speech)?)
             }
             None => None,
         };
-        Ok(Strip { cfg: cfg.clone(), profiles, evidence, boilerplate })
+        Ok(Strip { cfg: cfg.clone(), profiles, evidence, boilerplate, paragraph })
     }
 }
 
@@ -154,7 +162,7 @@ impl Stage for Strip {
             boilerplate::drop_spaced_brands(doc);
         }
         if c.unwrap {
-            layout::unwrap_paragraphs(doc, blank_separated);
+            layout::unwrap_paragraphs(doc, blank_separated, &self.paragraph);
         }
         if c.truncation {
             furniture::flag_truncation(doc);
