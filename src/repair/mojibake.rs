@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 pub const RULE_GBK: &str = "repair.mojibake-gbk";
 
 /// What a span decoded from wrong-charset bytes must consist of to be taken as text.
-fn is_cjk(c: char) -> bool {
+fn is_decoded_text(c: char) -> bool {
     crate::chars::is_ideograph(c) || crate::chars::is_cjk_symbol_or_form(c)
 }
 
@@ -37,7 +37,7 @@ fn longest_span(
         let Some(b) = bytes_of(c) else { break };
         buf.extend(b);
         match std::str::from_utf8(&buf) {
-            Ok(s) if s.chars().all(is_cjk) => best = Some((j + 1, s.to_string())),
+            Ok(s) if s.chars().all(is_decoded_text) => best = Some((j + 1, s.to_string())),
             Ok(_) => break,
             Err(e) if e.error_len().is_some() => break,
             Err(_) => {}
@@ -65,7 +65,9 @@ fn fix_with(
         if let Some((end, s)) =
             can_start(chars[i]).then(|| longest_span(chars, i, bytes_of)).flatten()
         {
-            if s.chars().filter(|&c| is_cjk(c)).count() >= min_out && s.chars().count() < end - i {
+            if s.chars().filter(|&c| is_decoded_text(c)).count() >= min_out
+                && s.chars().count() < end - i
+            {
                 edits.push(RepairEdit {
                     rule,
                     line,

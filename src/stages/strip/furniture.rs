@@ -1,7 +1,7 @@
 //! Detectors that need the whole document rather than one line: a page title repeated in
 //! the body, a site name injected into sentences, an article cut off mid-sentence.
 
-use crate::chars::is_ideograph as is_cjk;
+use crate::chars::is_ideograph;
 use crate::document::{Action, AuditEntry, Document, Span};
 
 /// Removes body lines, near the top, that only repeat the extracted title.
@@ -93,7 +93,7 @@ fn name_forms(site: &str, suffixes: &[&str]) -> Vec<String> {
 
 fn long_enough(name: &str) -> bool {
     let n = name.chars().count();
-    if name.chars().any(is_cjk) {
+    if name.chars().any(is_ideograph) {
         n >= 3
     } else {
         n >= 4
@@ -112,8 +112,8 @@ fn injected_at(text: &str, name: &str, longer: &[String], self_refs: &[&str]) ->
             let end = start + name.len();
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            before.is_some_and(is_cjk)
-                && after.is_some_and(is_cjk)
+            before.is_some_and(is_ideograph)
+                && after.is_some_and(is_ideograph)
                 && !longer.iter().any(|l| text[start..].starts_with(l.as_str()))
                 && !self_refs.iter().any(|w| text[end..].starts_with(w))
         })
@@ -142,7 +142,7 @@ pub fn flag_truncation(doc: &mut Document) {
     let body = t.trim_end_matches(['.', '…', '。']);
     let dots = &t[body.len()..];
     let cut = (dots == "..." || dots == "…" || dots == "……" || dots == "。。。")
-        && body.chars().next_back().is_some_and(|c| is_cjk(c) || c.is_alphanumeric());
+        && body.chars().next_back().is_some_and(|c| is_ideograph(c) || c.is_alphanumeric());
     if cut {
         let entry = audit("strip.truncated-ending", Action::Flag, last.src, None, t.to_owned());
         doc.meta.truncated = true;
