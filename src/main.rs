@@ -119,8 +119,9 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     }
     output::check_targets(&args.inputs, args.output.as_deref(), args.audit.as_deref())?;
     let pipeline = match &args.pipeline {
-        Some(p) => Pipeline::from_file(p)?,
-        None => Pipeline::builtin()?,
+        // Only the stages the run reaches are built.
+        Some(p) => Pipeline::from_file_until(p, args.until)?,
+        None => Pipeline::builtin_until(args.until)?,
     };
     let (jobs, pool) = zhpipe::batch::thread_pool(args.jobs)?;
     let Inputs { items, total, several } =

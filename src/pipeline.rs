@@ -64,6 +64,16 @@ impl Pipeline {
 
     /// Loads a pipeline file; rule files it names are read relative to its directory.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Pipeline> {
+        Self::from_file_until(path, StageKind::Emit)
+    }
+
+    /// Like [`Pipeline::builtin`], building only the stages a run up to `until` reaches.
+    pub fn builtin_until(until: StageKind) -> Result<Pipeline> {
+        Self::build_until(&PipelineFile::builtin(), &Resources::builtin(), until)
+    }
+
+    /// Like [`Pipeline::from_file`], building only the stages a run up to `until` reaches.
+    pub fn from_file_until(path: impl AsRef<Path>, until: StageKind) -> Result<Pipeline> {
         let path = path.as_ref();
         let text = crate::resources::read_text_file(path).map_err(|e| match e {
             Error::Rules { path, message } => Error::Pipeline { path, message },
@@ -71,12 +81,27 @@ impl Pipeline {
         })?;
         let file = PipelineFile::parse(&text, path)?;
         let base = path.parent().map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
-        Self::build(&file, &Resources::dir(base))
+        Self::build_until(&file, &Resources::dir(base), until)
     }
 
     /// Builds the stages of a parsed pipeline file; rule files are read through `res`.
     pub fn build(file: &PipelineFile, res: &Resources) -> Result<Pipeline> {
-        let stages = file.stages.iter().map(|s| s.build(res)).collect::<Result<Vec<_>>>()?;
+        Self::build_stages(file, res, file.stages.len())
+    }
+
+    /// Builds the stages a run up to `until` reaches ([`Pipeline::run`] stops at the first
+    /// stage past it) and not the others: their rule sets and tables are most of the
+    /// start-up of a run that stops early (`--until repair`). Rule files of the stages left
+    /// out are not read, so their errors do not show; the pipeline runs no further than
+    /// `until`.
+    pub fn build_until(file: &PipelineFile, res: &Resources, until: StageKind) -> Result<Pipeline> {
+        let reached = file.stages.iter().take_while(|s| s.kind() <= until).count();
+        Self::build_stages(file, res, reached)
+    }
+
+    fn build_stages(file: &PipelineFile, res: &Resources, count: usize) -> Result<Pipeline> {
+        let stages =
+            file.stages[..count].iter().map(|s| s.build(res)).collect::<Result<Vec<_>>>()?;
         let max_doc_bytes = file
             .stages
             .iter()

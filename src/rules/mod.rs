@@ -27,6 +27,7 @@
 //! The one error left to compiling, regex's size limit, fails the documents that reach the
 //! rule, naming it; [`Profile::compile_all`] (`zhpipe check`) reports it up front.
 
+mod any;
 mod apply;
 pub(crate) mod byline;
 pub(crate) mod date;
@@ -47,6 +48,7 @@ use lazy::{LazyRegex, PatternError};
 use needs::Needs;
 use scan::{RuleLiterals, RuleNeeds};
 
+pub use any::{AnyMatch, DEFAULT_DFA_BYTES};
 pub use evidence::Evidence;
 pub use scan::LineFilter;
 

@@ -39,6 +39,12 @@ impl Needs {
     }
 }
 
+/// Literals one of which every match of `hir` contains (`None`: no literal is required);
+/// [`Needs::literals`] from a pattern already parsed.
+pub fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    required(hir)
+}
+
 /// How far from the start of a match the literals `set` (what [`required`] gave for `hir`)
 /// end at the latest: the longest the parts of the sequence up to the one that needs them
 /// can match (`^.{0,12}(全文|实录)` → 12 chars and a word). `None` when that is unbounded.

@@ -365,8 +365,12 @@ impl<'a> Builder<'a> {
                 self.hans_name(&lines[n.first], label)
             })
             .collect();
+        // Whether each name may be a speaker's, read once per name (the exchange asks it
+        // again at every label).
+        let plausible: Vec<bool> =
+            names.iter().map(|n| self.rules.labels.plausible(&n.name) && !n.narrates).collect();
         for (i, Name { key, lines, name, .. }) in names.iter().enumerate() {
-            let plausible = self.rules.labels.plausible(name) && !names[i].narrates;
+            let plausible = plausible[i];
             let speaker =
                 plausible.then(|| self.known(key, name, &glosses, &mut from_glosses)).flatten();
             // A person the header lists (`嘉宾：` over `崔俊奎：…`) is a speaker.
@@ -386,7 +390,8 @@ impl<'a> Builder<'a> {
             .zip(&known)
             .map(|(r, k)| r.is_some() || k.as_ref().is_some_and(|k| k.role.is_some()))
             .collect();
-        let exchanged = self.exchanged(&key_of, found, lines, &core, &by_role, &names);
+        let exchanged =
+            self.exchanged(&key_of, found, lines, (&core, &by_role, &plausible), &names);
         let mut person_of = Vec::with_capacity(names.len());
         // A person labelled with and without a role word (`主持人 魯健`, `魯健`) is one
         // speaker, with the role word's role.
@@ -410,8 +415,7 @@ impl<'a> Builder<'a> {
             .collect();
         let mut by_id: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         for (i, (speaker, name)) in known.into_iter().zip(&names).enumerate() {
-            let plausible = self.rules.labels.plausible(&name.name) && !name.narrates;
-            let bare = plausible && bare_of_role.contains(&fold(&hans[i]));
+            let bare = plausible[i] && bare_of_role.contains(&fold(&hans[i]));
             let speaker = match speaker {
                 Some(s) => Some(s),
                 None if exchanged[i] || bare => Some(match role_of[i].take() {
@@ -445,14 +449,14 @@ impl<'a> Builder<'a> {
     /// Which unknown names take part in an exchange (see `min_alternations` in
     /// `segment.toml`): `key_of` and `found` are each line's name and label; `core` names
     /// are speakers already, label `min_repeats` lines or carry a role word, and the
-    /// exchange is counted between them; `by_role` names carry a role word.
+    /// exchange is counted between them; `by_role` names carry a role word; `plausible`
+    /// names may be a speaker's ([`LabelRules::plausible`], and no narration).
     fn exchanged(
         &mut self,
         key_of: &[Option<u32>],
         found: &[Option<LabelAt>],
         lines: &[Line],
-        core_name: &[bool],
-        by_role: &[bool],
+        (core_name, by_role, plausible): (&[bool], &[bool], &[bool]),
         names: &[Name],
     ) -> Vec<bool> {
         let rules = self.rules;
@@ -473,11 +477,15 @@ impl<'a> Builder<'a> {
         for (i, (k, line)) in key_of.iter().zip(lines).enumerate() {
             let name = k.map(|k| k as usize);
             if let (Some(k), Some(label)) = (name, &found[i]) {
-                let name =
-                    (rules.labels.plausible(&names[k].name) && !names[k].narrates).then_some(k);
+                let name = plausible[k].then_some(k);
                 let shape = self.label_shape(line, label);
                 seq.push(Said { name, asks: asks(label.rest(&line.text)), after: 0, shape });
-            } else if line.kind.is_some() || self.markup(line) != Markup::None {
+            // A break only separates two names: after another break (a label of no
+            // plausible name is one too), or before the first label, it changes nothing,
+            // and the line's markup is not read.
+            } else if line.kind.is_some()
+                || seq.last().is_some_and(|s| s.name.is_some()) && self.markup(line) != Markup::None
+            {
                 seq.push(Said { name: None, asks: false, after: 0, shape: Shape::Unknown });
             } else if let Some(last) = seq.last_mut() {
                 last.asks |= last.after == 0 && asks(&line.text);

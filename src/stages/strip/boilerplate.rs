@@ -25,12 +25,13 @@
 //! Every removal is in the audit as `strip.head-furniture`, `strip.tail-furniture` or
 //! `strip.profile-card`.
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::{Error, Result};
 use crate::labels::LabelShape;
+use crate::rules::{AnyMatch, DEFAULT_DFA_BYTES};
 use crate::toml_error::numbers::at_least_one;
 
 /// The classes and thresholds, as written in the boilerplate file.
@@ -106,8 +107,8 @@ fn default_min_items() -> usize {
 #[derive(Debug)]
 struct Block {
     rule: String,
-    heading: Regex,
-    item: Regex,
+    heading: AnyMatch,
+    item: AnyMatch,
     item_max_chars: usize,
     min_items: usize,
     intro: usize,
@@ -129,10 +130,12 @@ fn default_reach() -> usize {
 
 #[derive(Debug)]
 pub struct Boilerplate {
-    furniture: RegexSet,
-    cards: Option<Regex>,
-    leads: Option<Regex>,
-    markers: RegexSet,
+    /// The file the classes come from (errors left to compiling name it).
+    path: std::path::PathBuf,
+    furniture: AnyMatch,
+    cards: Option<AnyMatch>,
+    leads: Option<AnyMatch>,
+    markers: AnyMatch,
     max_chars: usize,
     content_han: usize,
     reach: usize,
@@ -155,26 +158,24 @@ impl Boilerplate {
         // Unicode classes (`\W`, `\S`) in many alternatives make a lazy DFA with many
         // states: with the default cache it is cleared line after line and the search falls
         // back to the (several times slower) PikeVM. Lines are short; the room is cheap.
-        let furniture = regex::RegexSetBuilder::new(&def.furniture)
-            .dfa_size_limit(FURNITURE_DFA_BYTES)
-            .build()
+        let furniture = AnyMatch::new(&def.furniture, FURNITURE_DFA_BYTES)
             .map_err(|e| err(format!("furniture: bad regex: {e}")))?;
         let cards = match def.cards.is_empty() {
             true => None,
             false => Some(
-                Regex::new(&def.cards.join("|"))
+                AnyMatch::new(&[def.cards.join("|")], DEFAULT_DFA_BYTES)
                     .map_err(|e| err(format!("cards: bad regex: {e}")))?,
             ),
         };
         let leads = match def.leads.is_empty() {
             true => None,
             false => Some(
-                Regex::new(&format!("^(?:{})", def.leads.join("|")))
+                AnyMatch::new(&[format!("^(?:{})", def.leads.join("|"))], DEFAULT_DFA_BYTES)
                     .map_err(|e| err(format!("leads: bad regex: {e}")))?,
             ),
         };
-        let markers =
-            RegexSet::new(&def.markers).map_err(|e| err(format!("markers: bad regex: {e}")))?;
+        let markers = AnyMatch::new(&def.markers, DEFAULT_DFA_BYTES)
+            .map_err(|e| err(format!("markers: bad regex: {e}")))?;
         let date_fields = match &def.date_fields {
             Some(p) => {
                 Some(Regex::new(p).map_err(|e| err(format!("date_fields: bad regex: {e}")))?)
@@ -186,7 +187,7 @@ impl Boilerplate {
             .iter()
             .map(|b| {
                 let re = |p: &str, what: &str| {
-                    Regex::new(p)
+                    AnyMatch::new(&[p], DEFAULT_DFA_BYTES)
                         .map_err(|e| err(format!("blocks.{}.{what}: bad regex: {e}", b.name)))
                 };
                 Ok(Block {
@@ -200,6 +201,7 @@ impl Boilerplate {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Boilerplate {
+            path: path.to_owned(),
             furniture,
             cards,
             leads,
@@ -213,6 +215,25 @@ impl Boilerplate {
             blocks,
             speech,
         })
+    }
+
+    /// Compiles every class now (each compiles when a line first needs it): the one error
+    /// left to compiling, regex's size limit, shows before any document (`zhpipe check`).
+    pub fn compile_all(&self) -> Result<()> {
+        let err = |what: &str, message: String| Error::Rules {
+            path: self.path.clone(),
+            message: format!("{what}: bad regex: {message}"),
+        };
+        let sets = [("furniture", Some(&self.furniture)), ("markers", Some(&self.markers))];
+        let more = [("cards", self.cards.as_ref()), ("leads", self.leads.as_ref())];
+        for (what, set) in sets.into_iter().chain(more) {
+            set.map_or(Ok(()), AnyMatch::compile_all).map_err(|e| err(what, e))?;
+        }
+        for b in &self.blocks {
+            b.heading.compile_all().map_err(|e| err(&b.rule, e))?;
+            b.item.compile_all().map_err(|e| err(&b.rule, e))?;
+        }
+        Ok(())
     }
 
     /// The page fields that may share a line with the publication date (see

@@ -102,9 +102,11 @@ impl Stage for Strip {
         StageKind::Strip
     }
 
-    /// Compiles every rule's pattern (a run compiles each when a line first reaches it).
+    /// Compiles every rule's pattern and furniture class (a run compiles each when a line
+    /// first reaches it).
     fn prepare(&self) -> Result<()> {
-        self.profiles.iter().try_for_each(Profile::compile_all)
+        self.profiles.iter().try_for_each(Profile::compile_all)?;
+        self.boilerplate.as_ref().map_or(Ok(()), boilerplate::Boilerplate::compile_all)
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
