@@ -543,9 +543,13 @@ impl Boilerplate {
                 continue;
             }
             // A repeat, or a title the breadcrumb above it ends with (`首页 北美洲华人 … 标题`).
-            let repeat = earlier.contains(&t)
-                || (t.chars().count() >= 8
-                    && earlier.iter().any(|e| e.len() > t.len() && e.contains(t)));
+            // A line printed twice in a row is a picture's alt text and caption, not a
+            // headline list coming round again: it anchors nothing.
+            let twice = earlier.last() == Some(&t);
+            let repeat = !twice
+                && (earlier.contains(&t)
+                    || (t.chars().count() >= 8
+                        && earlier.iter().any(|e| e.len() > t.len() && e.contains(t))));
             // A label on its own line (`### 唐鳳：`) heads a turn: the lines under it are
             // the article's, however short, and no lookahead reads past them.
             let label_line = t.trim_end_matches(['*', '_', ' ']).ends_with([':', '：']);
@@ -1025,7 +1029,11 @@ fn head_anchor(t: &str, speech: &LabelShape) -> bool {
 /// word, with no punctuation (a line of a poem is longer).
 fn bare_word(t: &str) -> bool {
     let f = Features::of(t);
-    f.han <= 4 && t.chars().count() <= 8 && t.chars().all(|c| c.is_alphanumeric() || c == ' ')
+    // A Latin menu entry keeps its inner marks (`FC/NES`, `PC-E`, `More...`).
+    let mark = |c: char| matches!(c, '/' | '-' | '.' | '+' | '&') && f.han == 0;
+    f.han <= 4
+        && t.chars().count() <= 8
+        && t.chars().all(|c| c.is_alphanumeric() || c == ' ' || mark(c))
 }
 
 /// Links, images, rules, short list items and bare words.

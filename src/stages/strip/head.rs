@@ -24,6 +24,8 @@ const BODY_PARAGRAPH: usize = 60;
 /// The head ends with this many body paragraphs (a promotion blurb or a summary list can
 /// come before the title and byline).
 const BODY_PARAGRAPHS: usize = 5;
+/// Page fields on lines of their own are read this many lines around the date line.
+const FIELD_REACH: usize = 6;
 
 /// Reads title, author and published date from the head when still unset, cleans the
 /// title of a site-name suffix, and removes lines that were only a date.
@@ -44,7 +46,9 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
     // A date the page labels as its publication's (`发布时间：`, `刊出日期`) wins over an
     // unlabelled one above it (a gateway's crawl date, today's date in the masthead).
     let mut labelled_found: Option<(usize, String)> = None;
-    let mut pure_dates = Vec::new();
+    // Lines that were only a date (or only page fields beside one, or only the author's
+    // name and account), with the rule that takes each out.
+    let mut pure_dates: Vec<(usize, &str)> = Vec::new();
     for &i in &head {
         let text = doc.lines[i].text.as_str();
         let date = date_line_with(text, tz, fields);
@@ -57,7 +61,7 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
                 labelled_found = Some((i, d.iso.clone()));
             }
             if d.pure {
-                pure_dates.push(i);
+                pure_dates.push((i, "strip.head-date"));
             }
             if let (Some(name), None) = (&d.name, &author_found) {
                 author_found = Some((i, name.clone()));
@@ -70,6 +74,50 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
         }
         if first_anchor.is_none() && (date.is_some() || names.is_some()) {
             first_anchor = Some(i);
+        }
+    }
+    // Page fields on lines of their own next to the date line (`• 类型:原创`, `• 来源:电脑报`).
+    if let (Some(re), Some(&(d, _))) = (fields, labelled_found.as_ref().or(date_found.as_ref())) {
+        let near = head.iter().copied().filter(|&i| i.abs_diff(d) <= FIELD_REACH && i != d);
+        for i in near {
+            if field_only(&doc.lines[i].text, re) && !pure_dates.iter().any(|&(k, _)| k == i) {
+                pure_dates.push((i, "strip.head-fields"));
+            }
+        }
+        pure_dates.sort_unstable();
+    }
+    // A block of two or more such field lines in the head is the page's, dated or not (a
+    // rule may have taken the date line out already).
+    if let Some(re) = fields {
+        let mut run: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<usize>, out: &mut Vec<(usize, &str)>| {
+            if run.len() >= 2 {
+                for &i in run.iter() {
+                    if !out.iter().any(|&(k, _)| k == i) {
+                        out.push((i, "strip.head-fields"));
+                    }
+                }
+            }
+            run.clear();
+        };
+        for &i in head.iter().take_while(|&&i| !is_body(&doc.lines[i].text)) {
+            if field_only(&doc.lines[i].text, re) {
+                run.push(i);
+            } else {
+                flush(&mut run, &mut pure_dates);
+            }
+        }
+        flush(&mut run, &mut pure_dates);
+        pure_dates.sort_unstable();
+    }
+    if doc.meta.title.is_none() {
+        // A forum thread's title behind its type tags (`[转贴] 标题`, `[转载][多图]标题`).
+        let tagged = head
+            .iter()
+            .take_while(|&&i| !is_body(&doc.lines[i].text))
+            .find_map(|&i| tagged_title(doc.lines[i].text.trim()).map(|t| (i, t.to_owned())));
+        if let Some((i, t)) = tagged {
+            set(doc, i, "strip.head-title", "title", t);
         }
     }
     if doc.meta.title.is_none() {
@@ -90,10 +138,19 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
                 set(doc, i, "strip.head-title", "title", title);
             }
         }
+        let account = account_byline(doc, anchor);
         if author_weak(doc.meta.author.as_deref()) {
-            if let Some((i, name)) = marked_author(doc, anchor).or(author_found.clone()) {
+            let found = marked_author(doc, anchor).or(account.clone()).or(author_found.clone());
+            if let Some((i, name)) = found {
                 doc.meta.author = None;
                 set(doc, i, "strip.head-byline", "author", name);
+            }
+        }
+        // The author-and-account line says nothing the metadata does not.
+        if let Some((i, _)) = account {
+            if !pure_dates.iter().any(|&(k, _)| k == i) {
+                pure_dates.push((i, "strip.head-byline"));
+                pure_dates.sort_unstable();
             }
         }
     }
@@ -108,19 +165,13 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
         let entries: Vec<AuditEntry> = pure_dates
             .iter()
             .rev()
-            .map(|&i| {
+            .map(|&(i, rule)| {
                 let line = &mut doc.lines[i];
                 let text = std::mem::take(&mut line.text);
-                AuditEntry::new(
-                    crate::StageKind::Strip,
-                    "strip.head-date",
-                    Action::Remove,
-                    line.src,
-                    text,
-                )
+                AuditEntry::new(crate::StageKind::Strip, rule, Action::Remove, line.src, text)
             })
             .collect();
-        let mut gone = pure_dates.iter().copied().peekable();
+        let mut gone = pure_dates.iter().map(|&(i, _)| i).peekable();
         let mut i = 0;
         doc.lines.retain(|_| {
             let drop = gone.next_if_eq(&i).is_some();
@@ -128,12 +179,13 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
             !drop
         });
         for entry in entries {
+            let rule = entry.rule.clone();
             doc.record(entry);
-            doc.count("strip.head-date", 1);
+            doc.count(&rule, 1);
         }
     }
     if let Some(t) = doc.meta.title.clone() {
-        let clean = drop_site_suffix(&t, doc);
+        let clean = drop_clock_suffix(&drop_site_suffix(&t, doc)).to_owned();
         if clean != t {
             doc.record(
                 AuditEntry::new(
@@ -374,16 +426,77 @@ fn title_above(doc: &Document, anchor: usize) -> Option<(usize, String)> {
         if t.is_empty() {
             continue;
         }
-        if title_like(t) && date_line(t, None).is_none() && byline(t).is_none() {
+        let account = name_account(t).is_some();
+        if !account && title_like(t) && date_line(t, None).is_none() && byline(t).is_none() {
             return Some((i, t.to_owned()));
         }
-        let cluster = t.chars().count() <= 12 && !t.contains(['。', '，', ',', '！', '？']);
+        let cluster =
+            account || (t.chars().count() <= 12 && !t.contains(['。', '，', ',', '！', '？']));
         skipped += 1;
         if !cluster || skipped > 3 {
             return None;
         }
     }
     None
+}
+
+/// `刘焕勇 老刘说NLP`: an author's name and the account's, alone on a line (WeChat's header
+/// as mirrors print it, between the title and the date).
+fn name_account(t: &str) -> Option<&str> {
+    let mut words = t.split_whitespace();
+    let (name, account) = (words.next()?, words.next()?);
+    let plain = |w: &str| w.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    (words.next().is_none()
+        && is_name(name)
+        && account.chars().count() <= 16
+        && plain(account)
+        && account != name)
+        .then_some(name)
+}
+
+/// The author-and-account line right above the head's first date or byline line.
+fn account_byline(doc: &Document, anchor: usize) -> Option<(usize, String)> {
+    let i = (0..anchor).rev().find(|&i| !doc.lines[i].is_blank())?;
+    name_account(doc.lines[i].text.trim()).map(|name| (i, name.to_owned()))
+}
+
+/// A title with the time of day the page printed after it (`明報聲明 (07:35)`).
+fn drop_clock_suffix(t: &str) -> &str {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"\s*[(（]\s*\d{1,2}[:：]\d{2}\s*[)）]$").expect("valid pattern")
+    });
+    match re.find(t) {
+        Some(m) if m.start() > 0 => &t[..m.start()],
+        _ => t,
+    }
+}
+
+/// A line of page fields only (`• 类型:原创`, `来源：电脑报`): every word of it is one of
+/// `fields`, after a list marker.
+fn field_only(text: &str, fields: &Regex) -> bool {
+    let t = text.trim().trim_start_matches(['•', '·', '*', '-', '+', ' ', '\u{3000}']);
+    // A label with its value (`来源:电脑报`); a bare widget label (`字號:`) is the
+    // furniture scorer's evidence and stays for it.
+    let valued = t.contains([':', '：']) && !t.ends_with([':', '：']);
+    if !valued || t.chars().count() > 40 || date_line(t, None).is_some() {
+        return false;
+    }
+    let rest = fields.replace_all(t, "");
+    !rest.contains(|c: char| c.is_alphanumeric())
+}
+
+/// A forum thread's title behind its type tags: `[转贴] 交错的产生与解除` → the title (a
+/// markdown link, `[text](url)`, is no tag).
+fn tagged_title(t: &str) -> Option<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(?:\[[^\[\]()\s]{1,6}\])+\s*([^\s(\[].*)$").expect("valid pattern")
+    });
+    let rest = re.captures(t)?.get(1)?.as_str().trim();
+    // The tagged line is a title: short, no full stop (`!` may end a forum title).
+    let plain = rest.trim_end_matches(['!', '！', '?', '？']);
+    (title_like(plain) && !plain.contains('。')).then_some(rest)
 }
 
 /// WeChat's header: `原创` (or `Original`) on its own line, the author's name under it.
