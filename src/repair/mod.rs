@@ -34,7 +34,9 @@
 //! evidence alone are audited under their own rule ([`RULE_GLOSS_TABLE`]). A line with no gloss cannot be misaligned (misalignment only starts at a gloss
 //! straddling two characters), so such lines pass through even in a damaged document.
 //! Mojibake repair (`mojibake`) replaces a span only when re-encoding it round-trips
-//! into CJK text and shortens it.
+//! into CJK text and shortens it; legacy Chinese charsets read as each other or as
+//! Windows-1252 (`legacy`), where any bytes are valid, only when the round trip is exact
+//! and a character model finds the result far more plausible Chinese.
 //!
 //! The decoder's parts are layered: `context` (what the search reads about a document)
 //! sits on `lists`, `swallow` and `lm`; `step`, `candidates` and `decode` read it, and
@@ -49,6 +51,7 @@ mod context;
 mod decode;
 mod detect;
 mod gbk;
+mod legacy;
 mod lists;
 mod lm;
 mod mojibake;
