@@ -7,10 +7,10 @@
 //! Glosses are checked, not decoded: the two bytes before each must spell a character
 //! with that reading. Each step is scored with the character language model.
 
-use super::candidates::{drop_variants, printed_drop_variants, DocChars, LeadsMemo};
-use super::detect::Swallow;
+use super::candidates::{drop_variants, printed_drop_variants, LeadsMemo};
+use super::context::Ctx;
 use super::gbk::{gbk, halfwidth, is_lead};
-use super::lm::{logp, CodeSet, DocLm, EOL, START};
+use super::lm::{logp, EOL, START};
 use super::pinyin_idx::pinyin_index;
 use super::step::{
     char_code, expand, swallow_candidates, Ext, Hyp, GLOSS_MISMATCH, NONE, OWE_PENALTY,
@@ -33,20 +33,15 @@ const PRUNE_MARGIN: f32 = 30.0;
 /// push out the in-step ones that already paid for their characters.
 const SAME_LAST_PENDING: usize = 3;
 
-pub struct Ctx<'a> {
-    pub doc: &'a DocLm,
-    /// Codes seen glossed in the document: the annotator's table as far as it is known.
-    pub table: &'a CodeSet,
-    pub swallow: &'a Swallow,
-    /// The document's own characters, as extra candidates.
-    pub chars: &'a DocChars,
-    /// Leads already ranked for hidden characters in this document (or block of it).
-    pub leads: &'a LeadsMemo,
-    /// Search steps already expanded in this document (or block of it).
-    pub steps: &'a StepMemo,
-    /// The damaging decoder printed `?` for pairs it could not map (Python's, Java's,
-    /// iconv's replacing modes) rather than dropping them silently.
-    pub printed: bool,
+/// What the search of one document (or block of it) remembers between lines: the ranked
+/// leads of hidden characters and the expanded steps. One per decoder model: a memo holds
+/// answers of one [`Ctx`].
+#[derive(Default)]
+pub struct Memos {
+    /// Leads already ranked for hidden characters.
+    pub leads: LeadsMemo,
+    /// Search steps already expanded.
+    pub steps: StepMemo,
 }
 
 /// What one unit became.
@@ -86,13 +81,18 @@ fn verbatim(tok: &Tok, h: &Hyp, e: &Ext) -> bool {
 
 /// Reconstructs one segment (which ends a paragraph) of the line `chars`; returns one
 /// [`UnitOut`] per token.
-pub fn decode_segment(toks: &[Tok], chars: &[char], ctx: &Ctx) -> Vec<UnitOut> {
-    decode_scored(toks, chars, ctx).0
+pub fn decode_segment(toks: &[Tok], chars: &[char], ctx: &Ctx, memos: &Memos) -> Vec<UnitOut> {
+    decode_scored(toks, chars, ctx, memos).0
 }
 
 /// [`decode_segment`] and the log-score of the best reconstruction (0 when the segment
 /// was decoded in step): how well the decoder model of `ctx` explains it.
-pub fn decode_scored(toks: &[Tok], chars: &[char], ctx: &Ctx) -> (Vec<UnitOut>, f32) {
+pub fn decode_scored(
+    toks: &[Tok],
+    chars: &[char],
+    ctx: &Ctx,
+    memos: &Memos,
+) -> (Vec<UnitOut>, f32) {
     // Misalignment can only start at a gloss that ate its `(`: up to the first one the
     // decoder was in step, so only glosses need removing there.
     let first = toks
@@ -102,7 +102,7 @@ pub fn decode_scored(toks: &[Tok], chars: &[char], ctx: &Ctx) -> (Vec<UnitOut>, 
     let (mut out, last, tail, matched) = aligned_prefix(&toks[..first]);
     let mut score = 0.0;
     if first < toks.len() {
-        let (rest, s) = search(&toks[first..], chars, last, tail, matched, ctx);
+        let (rest, s) = search(&toks[first..], chars, last, tail, matched, ctx, memos);
         out.extend(rest);
         score = s;
     }
@@ -148,6 +148,7 @@ fn search(
     tail: u16,
     matched: bool,
     ctx: &Ctx,
+    memos: &Memos,
 ) -> (Vec<UnitOut>, f32) {
     let mut nodes: Vec<Node> = Vec::with_capacity(toks.len() * BEAM);
     let root = Hyp {
@@ -180,12 +181,12 @@ fn search(
             // A step is expanded from the hypothesis's state with a zero score and then
             // added to its score, so a memoized step is exactly a fresh one.
             let zero = Hyp { score: 0.0, ..*h };
-            let key = if ctx.steps.useful() {
+            let key = if memos.steps.useful() {
                 StepKey::new(&zero, heavy, tok, toks.get(i + 1))
             } else {
                 None
             };
-            let memoized = key.as_ref().and_then(|k| ctx.steps.get(k));
+            let memoized = key.as_ref().and_then(|k| memos.steps.get(k));
             let steps: &[Step] = match &memoized {
                 Some(s) => s,
                 None => {
@@ -195,7 +196,7 @@ fn search(
                     expand(&Ext::new(zero), tok, next, &swallow, ctx, &mut exts);
                     if h.pending != NONE && heavy && !ctx.printed {
                         bases.clear();
-                        let leads = hidden.get_or_insert_with(|| ctx.leads.get(tok, next, ctx));
+                        let leads = hidden.get_or_insert_with(|| memos.leads.get(tok, next, ctx));
                         drop_variants(zero, tok, leads, ctx, &mut bases);
                         for b in &bases {
                             expand(b, tok, next, &swallow, ctx, &mut exts);
@@ -204,7 +205,7 @@ fn search(
                     if h.pending != NONE && heavy && ctx.printed && tok.unit == Unit::Q {
                         // The `?` may be a pair a replacing decoder could not map.
                         let leads = match next {
-                            Some(t) => ctx.leads.get(t, toks.get(i + 2), ctx),
+                            Some(t) => memos.leads.get(t, toks.get(i + 2), ctx),
                             None => Rc::from([]),
                         };
                         printed_drop_variants(zero, next, &leads, ctx, &mut exts);
@@ -225,7 +226,7 @@ fn search(
                     }));
                     if let Some(k) = key {
                         dedup_states(&mut fresh);
-                        ctx.steps.insert(k, &fresh);
+                        memos.steps.insert(k, &fresh);
                     }
                     &fresh
                 }
@@ -525,14 +526,13 @@ mod tests {
             o.iter().map(|u| (u.text.clone(), u.verbatim, u.conf.to_bits(), u.keep)).collect()
         };
         for printed in [false, true] {
-            let (leads, shared) = (LeadsMemo::default(), StepMemo::default());
-            let warm = m.ctx(&leads, &shared, printed);
+            let warm = Memos::default();
+            let ctx = m.ctx(printed);
             let mut searched = 0;
             for (c, t) in chars.iter().zip(&toks).filter(|(_, t)| t.len() > 8) {
-                let (fresh_leads, fresh_steps) = (LeadsMemo::default(), StepMemo::default());
-                let fresh = decode_scored(t, c, &m.ctx(&fresh_leads, &fresh_steps, printed));
+                let fresh = decode_scored(t, c, &ctx, &Memos::default());
                 for _ in 0..2 {
-                    let again = decode_scored(t, c, &warm);
+                    let again = decode_scored(t, c, &ctx, &warm);
                     assert_eq!(show(&again.0), show(&fresh.0));
                     assert_eq!(again.1.to_bits(), fresh.1.to_bits());
                 }

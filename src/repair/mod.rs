@@ -34,26 +34,36 @@
 //! evidence alone are audited under their own rule ([`RULE_GLOSS_TABLE`]). A line with no gloss cannot be misaligned (misalignment only starts at a gloss
 //! straddling two characters), so such lines pass through even in a damaged document.
 //! Mojibake repair (`mojibake`) replaces a span only when re-encoding it round-trips
-//! into CJK text and shortens it.
+//! into CJK text and shortens it; legacy Chinese charsets read as each other or as
+//! Windows-1252 (`legacy`), where any bytes are valid, only when the round trip is exact
+//! and a character model finds the result far more plausible Chinese.
+//!
+//! The decoder's parts are layered: `context` (what the search reads about a document)
+//! sits on `lists`, `swallow` and `lm`; `step`, `candidates` and `decode` read it, and
+//! `detect` builds it, so no part reaches back into one that uses it.
 //!
 //! Known limit: where the general model cannot tell candidates apart the choice is
 //! marked low-confidence; on simulated damage about 99.93% of characters come back. Two
 //! pairs dropped in a row (a whole character hidden between them) are not modelled.
 
 mod candidates;
+mod context;
 mod decode;
 mod detect;
 mod gbk;
+mod legacy;
+mod lists;
 mod lm;
 mod mojibake;
 mod pinyin_idx;
 mod sbcs;
 mod step;
+mod swallow;
 mod tokens;
 
 use crate::blocks;
-use candidates::LeadsMemo;
-use decode::{decode_segment, Ctx, StepMemo, UnitOut};
+use context::Ctx;
+use decode::{decode_segment, Memos, UnitOut};
 use tokens::{tokenize, Tok, Unit};
 
 /// Which repairs to attempt.
@@ -177,13 +187,14 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
     let repaired = blocks::map_blocks(lines, bytes, |first, block| {
         let mut part =
             RepairOutput { lines: Vec::with_capacity(block.len()), ..Default::default() };
-        let leads = LeadsMemo::default();
-        let steps = StepMemo::default();
-        let ctx = model.as_ref().map(|m| m.ctx(&leads, &steps, printed));
+        let memos = Memos::default();
+        let ctx = model.as_ref().map(|m| m.ctx(printed));
         for (i, line) in (first..).zip(block) {
             match &ctx {
                 Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
-                    for text in repair_line(i, &chars[i], &toks[i], ctx, rule, &mut part.edits) {
+                    for text in
+                        repair_line(i, &chars[i], &toks[i], ctx, &memos, rule, &mut part.edits)
+                    {
                         push(&mut part, i, text);
                     }
                 }
@@ -224,10 +235,8 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
     };
     let sample: Vec<usize> =
         (0..toks.len()).filter(|&i| damaged(&&toks[i])).take(DECODER_SAMPLE).collect();
-    let (leads, steps) =
-        ([LeadsMemo::default(), LeadsMemo::default()], [StepMemo::default(), StepMemo::default()]);
-    let printed = m.ctx(&leads[0], &steps[0], true);
-    let dropped = m.ctx(&leads[1], &steps[1], false);
+    let memos = [Memos::default(), Memos::default()];
+    let (printed, dropped) = (m.ctx(true), m.ctx(false));
     let mut budget = DECODER_SAMPLE_UNITS;
     let mut diff = 0.0;
     for (k, &i) in sample.iter().enumerate() {
@@ -237,8 +246,8 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
         let n = toks[i].len().min(budget);
         budget -= n;
         let line = &toks[i][..n];
-        diff += decode::decode_scored(line, &chars[i], &printed).1
-            - decode::decode_scored(line, &chars[i], &dropped).1;
+        diff += decode::decode_scored(line, &chars[i], &printed, &memos[0]).1
+            - decode::decode_scored(line, &chars[i], &dropped, &memos[1]).1;
         // Once one decoder leads by a clear margin the rest of the sample does not
         // overturn it, and searching the whole sample twice was most of the cost of a
         // garbled page.
@@ -298,6 +307,7 @@ fn repair_line(
     chars: &[char],
     toks: &[Tok],
     ctx: &Ctx,
+    memos: &Memos,
     rule: &'static str,
     edits: &mut Vec<RepairEdit>,
 ) -> Vec<String> {
@@ -309,7 +319,7 @@ fn repair_line(
             .position(|t| t.unit == Unit::Residue)
             .map_or(toks.len(), |p| start + p + 1);
         let seg = &toks[start..end];
-        let outs = decode_segment(seg, chars, ctx);
+        let outs = decode_segment(seg, chars, ctx, memos);
         emit_segment(line, chars, seg, &outs, rule, texts.last_mut().unwrap(), edits);
         if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
             texts.push(String::new());

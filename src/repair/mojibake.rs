@@ -1,5 +1,6 @@
 //! Classic mojibake: UTF-8 bytes that were decoded as a single-byte charset ([`super::sbcs`])
-//! or as GBK.
+//! or as GBK; then legacy Chinese charsets read as each other or as Latin-1
+//! ([`super::legacy`]).
 //!
 //! A span is replaced only when the evidence is unambiguous: re-encoding it with the
 //! wrong charset gives valid UTF-8 that decodes to CJK text. Random CJK or accented text
@@ -193,16 +194,16 @@ fn gbk_start(c: char) -> bool {
     i < 0x10000 && utf8_like_table()[(1 << 10) + (i >> 6)] >> (i & 63) & 1 == 1
 }
 
-/// Whether `fix_line` could change this line (both prefilters are cheap and exact).
+/// Whether `fix_line` could change this line (the prefilters are cheap and exact).
 pub fn suspect(text: &str) -> bool {
-    super::sbcs::suspect(text) || maybe_gbk(text)
+    super::sbcs::suspect(text) || maybe_gbk(text) || super::legacy::suspect(text)
 }
 
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
 pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
     let (latin1, wrong_gbk) = (super::sbcs::suspect(&text), maybe_gbk(&text));
     if !latin1 && !wrong_gbk {
-        return text;
+        return fix_legacy(line, text, edits);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut cur = if latin1 { super::sbcs::fix_line(line, &text, edits) } else { None };
@@ -214,7 +215,15 @@ pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> Strin
             cur = Some(s);
         }
     }
-    cur.unwrap_or(text)
+    fix_legacy(line, cur.unwrap_or(text), edits)
+}
+
+/// Legacy double-byte misreadings ([`super::legacy`]) left in a line.
+fn fix_legacy(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
+    if !super::legacy::suspect(&text) {
+        return text;
+    }
+    super::legacy::fix_line(line, &text, edits).unwrap_or(text)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! One step of the search: the state of a hypothesis, appending original bytes to it,
 //! and the ways each observed unit can extend it.
 
-use super::decode::Ctx;
+use super::context::Ctx;
 use super::gbk::{fullwidth_code, gbk, is_lead, is_trail};
 use super::lm::{general, logp, logp_word, START};
 use super::pinyin_idx::pinyin_index;
@@ -147,7 +147,7 @@ pub(super) fn first_byte(code: u16) -> u8 {
 }
 
 /// Extends `base` by every reading of `tok`. `swallow` holds, for a `?`, the candidates for
-/// an ASCII byte swallowed with a lost one and their prior (see [`super::detect::Swallow`]).
+/// an ASCII byte swallowed with a lost one and their prior (see [`super::swallow::Swallow`]).
 pub(super) fn expand(
     base: &Ext,
     tok: &Tok,

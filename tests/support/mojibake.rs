@@ -37,3 +37,34 @@ pub fn misread_span(line: &str, from: usize, len: usize, how: Reading, layers: u
     let tail: String = c[b..].iter().collect();
     format!("{head}{}{tail}", misread_n(&mid, how, layers))
 }
+
+/// A legacy Chinese charset that bytes were written in or misread with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Legacy {
+    Gbk,
+    Big5,
+    Utf8,
+    /// Windows-1252 as a browser reads it.
+    Cp1252,
+}
+
+impl Legacy {
+    fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Legacy::Gbk => encoding_rs::GBK,
+            Legacy::Big5 => encoding_rs::BIG5,
+            Legacy::Utf8 => encoding_rs::UTF_8,
+            Legacy::Cp1252 => WINDOWS_1252,
+        }
+    }
+}
+
+/// `text` written in `right` and read as `wrong` (with the reader's replacement
+/// characters where it fails); `None` when `right` cannot write the text.
+pub fn legacy_misread(text: &str, right: Legacy, wrong: Legacy) -> Option<String> {
+    let (bytes, _, unmappable) = right.encoding().encode(text);
+    if unmappable {
+        return None;
+    }
+    Some(wrong.encoding().decode_without_bom_handling(&bytes).0.into_owned())
+}

@@ -1,0 +1,446 @@
+//! Chinese text in a legacy double-byte charset read with the wrong one: GBK read as Big5
+//! or Big5 as GBK, either read as Windows-1252/Latin-1, and UTF-8 read as Big5 (UTF-8 read
+//! as GBK is [`super::mojibake`]'s). ftfy does not attempt these.
+//!
+//! # Why it works this way
+//!
+//! Such damage is undone by re-encoding what we see with the charset that misread it and
+//! decoding the bytes with the right one, but unlike UTF-8 the right charset leaves no
+//! byte-level signature: almost any byte string is valid GBK or Big5. So the evidence is
+//! the text itself. A reading is accepted only when
+//!
+//! * the bytes round-trip: the misreading charset maps the span back to exactly the
+//!   characters seen, and the right one decodes the bytes without an error and encodes
+//!   the result back to the same bytes;
+//! * the result is far more plausible Chinese than what we see, by a character model: the
+//!   share of everyday characters (the general language model's most frequent, in both
+//!   scripts), and the mean log-probability of each character after the one before it
+//!   under the general model (Simplified text scored through its Traditional forms). A
+//!   misread line is mostly rare characters in no word (`婓2024腔AII`, `ÖÐÎÄ`); the clean
+//!   line it came from is mostly everyday ones in words.
+//!
+//! Where the evidence is thin (few characters) the repair is marked low-confidence.
+//! Clean lines pass a prefilter first: a misreading shows as a run of characters that are
+//! neither ASCII nor everyday Chinese, which a skipping scan finds without decoding most
+//! characters.
+
+use super::gbk::gbk;
+use super::lm::{general, logp_once, DocLm, START};
+use super::RepairEdit;
+use crate::convert::{Config, Converter};
+use encoding_rs::{Encoding, BIG5, GBK, UTF_8};
+use std::sync::OnceLock;
+
+/// A charset a legacy reading went through.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Charset {
+    Gbk,
+    Big5,
+    Utf8,
+    /// Windows-1252 with its undefined bytes as C1 controls (a browser), or Latin-1.
+    Cp1252,
+}
+
+/// One way text is misread: bytes in `right` decoded as `wrong`, with its audit rule.
+struct Reading {
+    right: Charset,
+    wrong: Charset,
+    rule: &'static str,
+}
+
+/// GBK bytes decoded as Big5.
+pub const RULE_GBK_AS_BIG5: &str = "repair.mojibake-gbk-as-big5";
+/// Big5 bytes decoded as GBK.
+pub const RULE_BIG5_AS_GBK: &str = "repair.mojibake-big5-as-gbk";
+/// GBK bytes decoded as Windows-1252 or Latin-1.
+pub const RULE_GBK_AS_LATIN1: &str = "repair.mojibake-gbk-as-latin1";
+/// Big5 bytes decoded as Windows-1252 or Latin-1.
+pub const RULE_BIG5_AS_LATIN1: &str = "repair.mojibake-big5-as-latin1";
+/// UTF-8 bytes decoded as Big5.
+pub const RULE_UTF8_AS_BIG5: &str = "repair.mojibake-utf8-as-big5";
+
+const READINGS: &[Reading] = &[
+    Reading { right: Charset::Gbk, wrong: Charset::Big5, rule: RULE_GBK_AS_BIG5 },
+    Reading { right: Charset::Big5, wrong: Charset::Gbk, rule: RULE_BIG5_AS_GBK },
+    Reading { right: Charset::Gbk, wrong: Charset::Cp1252, rule: RULE_GBK_AS_LATIN1 },
+    Reading { right: Charset::Big5, wrong: Charset::Cp1252, rule: RULE_BIG5_AS_LATIN1 },
+    Reading { right: Charset::Utf8, wrong: Charset::Big5, rule: RULE_UTF8_AS_BIG5 },
+];
+
+/// Consecutive odd characters (neither ASCII nor everyday Chinese) that make a line
+/// worth the full test. Clean Chinese text has runs of rare characters (names, classical
+/// quotations) but seldom four in a row; a misread line has them everywhere.
+const RUN: usize = 4;
+/// Ideographs a repaired span must have.
+const MIN_CHARS: usize = 4;
+/// Below this many the evidence is thin: the repair is marked low-confidence.
+const SURE_CHARS: usize = 10;
+/// The repaired text's share of everyday characters, at least.
+const MIN_EVERYDAY: f32 = 0.8;
+/// The seen text's share of everyday characters, at most.
+const MAX_EVERYDAY_SEEN: f32 = 0.6;
+/// The gain in mean log-probability per character (nats) the repair must bring.
+const MIN_GAIN: f32 = 2.5;
+/// Everyday characters: the general model's most frequent, plus their Simplified forms.
+const EVERYDAY: usize = 3000;
+
+/// Per BMP character (bit set): an everyday Chinese character, CJK punctuation or a
+/// full-width form.
+fn everyday() -> &'static [u64] {
+    static T: OnceLock<Vec<u64>> = OnceLock::new();
+    T.get_or_init(|| {
+        let g = general();
+        let mut v: Vec<(f32, char)> = (0x8140..=0xFEFEu16)
+            .filter_map(|code| gbk().pair(code).map(|c| (g.unigram(code), c)))
+            .filter(|&(f, c)| f > 0.0 && crate::chars::is_ideograph(c))
+            .collect();
+        v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let top: String = v.iter().take(EVERYDAY).map(|&(_, c)| c).collect();
+        let simplified = Converter::get(Config::T2s).convert(&top);
+        let mut bits = vec![0u64; 1 << 10];
+        let mut set = |c: char| {
+            let i = c as usize;
+            if i < 0x10000 {
+                bits[i >> 6] |= 1 << (i & 63);
+            }
+        };
+        top.chars().chain(simplified.chars()).for_each(&mut set);
+        (0x3000..=0x303F).chain(0xFF00..=0xFFEF).filter_map(char::from_u32).for_each(&mut set);
+        bits
+    })
+}
+
+fn is_everyday(c: char) -> bool {
+    let i = c as usize;
+    i < 0x10000 && everyday()[i >> 6] >> (i & 63) & 1 == 1
+}
+
+/// Whether the character starting at byte `i` of `b` (valid UTF-8) is odd: neither ASCII
+/// nor everyday Chinese.
+#[inline(always)]
+fn odd_at(t: &[u64], b: &[u8], i: usize) -> bool {
+    let cp = match b[i] {
+        0..=0x7F => return false,
+        x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
+        x @ 0xE0..=0xEF => {
+            (usize::from(x) & 0x0F) << 12
+                | (usize::from(b[i + 1]) & 0x3F) << 6
+                | usize::from(b[i + 2]) & 0x3F
+        }
+        _ => return true,
+    };
+    t[cp >> 6] >> (cp & 63) & 1 == 0
+}
+
+/// Whether `fix_line` could change this line: a run of [`RUN`] odd characters. The scan
+/// probes the last character a run starting at `start` must reach (odd characters take
+/// at least two bytes); an everyday or ASCII one rules out every run starting up to it,
+/// so most characters of a clean line are never decoded.
+pub fn suspect(text: &str) -> bool {
+    let (t, b) = (everyday(), text.as_bytes());
+    let len = |i: usize| crate::utf8::char_len(b[i]);
+    let span = RUN * 2;
+    let mut start = 0;
+    while start + span <= b.len() {
+        let mut probe = start + span - 1;
+        while b[probe] & 0xC0 == 0x80 {
+            probe -= 1;
+        }
+        if !odd_at(t, b, probe) {
+            start = probe + len(probe);
+            continue;
+        }
+        let mut p = start;
+        let mut run = 0;
+        loop {
+            if p >= b.len() {
+                return false;
+            }
+            if !odd_at(t, b, p) {
+                start = p + len(p);
+                break;
+            }
+            run += 1;
+            if run == RUN {
+                return true;
+            }
+            p += len(p);
+        }
+    }
+    false
+}
+
+fn encoding(c: Charset) -> &'static Encoding {
+    match c {
+        Charset::Gbk => GBK,
+        Charset::Big5 => BIG5,
+        Charset::Utf8 => UTF_8,
+        Charset::Cp1252 => encoding_rs::WINDOWS_1252,
+    }
+}
+
+/// The bytes `wrong` read as `text`, if every character maps back and the bytes read the
+/// same again.
+fn bytes_of(text: &str, wrong: Charset) -> Option<Vec<u8>> {
+    let bytes = match wrong {
+        Charset::Cp1252 => {
+            let mut v = Vec::with_capacity(text.len());
+            for c in text.chars() {
+                // Latin-1 and the C1 controls a browser shows for undefined bytes map to
+                // themselves; Windows-1252's own characters to their byte.
+                v.push(match c as u32 {
+                    0..=0xFF => c as u8,
+                    _ => cp1252_byte(c)?,
+                });
+            }
+            return Some(v);
+        }
+        _ => {
+            let (b, _, unmappable) = encoding(wrong).encode(text);
+            if unmappable {
+                return None;
+            }
+            b.into_owned()
+        }
+    };
+    let back = encoding(wrong).decode_without_bom_handling_and_without_replacement(&bytes)?;
+    (back == text).then_some(bytes)
+}
+
+/// Windows-1252's byte for one of its characters above U+00FF.
+fn cp1252_byte(c: char) -> Option<u8> {
+    static T: OnceLock<Vec<(char, u8)>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        (0x80..=0x9Fu8)
+            .filter_map(|b| {
+                let bytes = [b];
+                let s = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0;
+                let c = s.chars().next()?;
+                (c as u32 > 0xFF).then_some((c, b))
+            })
+            .collect()
+    });
+    t.iter().find(|&&(x, _)| x == c).map(|&(_, b)| b)
+}
+
+/// `bytes` decoded as `right`, if that is error-free and encodes back to the same bytes.
+fn decode_exact(bytes: &[u8], right: Charset) -> Option<String> {
+    let s = encoding(right).decode_without_bom_handling_and_without_replacement(bytes)?;
+    if right != Charset::Utf8 {
+        let (back, _, unmappable) = encoding(right).encode(&s);
+        if unmappable || *back != *bytes {
+            return None;
+        }
+    }
+    Some(s.into_owned())
+}
+
+/// How plausible `text` is as Chinese: its non-ASCII characters, their share of everyday
+/// ones, and their mean log-probability after the character before them.
+#[derive(Debug, Clone, Copy)]
+struct Plausibility {
+    chars: usize,
+    everyday: f32,
+    mean_logp: f32,
+}
+
+fn plausibility(text: &str) -> Plausibility {
+    static EMPTY: OnceLock<DocLm> = OnceLock::new();
+    let doc = EMPTY.get_or_init(|| {
+        let mut d = DocLm::new();
+        d.finish();
+        d
+    });
+    // The general model knows Traditional characters; Simplified ones score as theirs.
+    let traditional = Converter::get(Config::S2t).convert(text);
+    let (mut n, mut every, mut sum) = (0usize, 0usize, 0.0f32);
+    let mut prev = START;
+    for (c, t) in text.chars().zip(traditional.chars().chain(std::iter::repeat('\0'))) {
+        let code = gbk().encode(t);
+        if !c.is_ascii() {
+            n += 1;
+            every += usize::from(is_everyday(c));
+            sum += code.map_or(-20.0, |code| logp_once(doc, prev, code));
+        }
+        prev = code.unwrap_or(START);
+    }
+    let d = n.max(1) as f32;
+    Plausibility { chars: n, everyday: every as f32 / d, mean_logp: sum / d }
+}
+
+/// Whether `span` is mostly text of another script that GBK and Big5 also encode (kana,
+/// Cyrillic, Greek, box drawing): Japanese or Russian text, or UTF-8 mojibake of it, re-read
+/// through those rows gives their everyday characters. A misreading mixes such characters
+/// with ideographs (Big5's most frequent rows read as GBK's kana and Cyrillic rows); text
+/// of the script is mostly made of them.
+fn other_script(span: &str) -> bool {
+    let (mut n, mut other) = (0usize, 0usize);
+    for c in span.chars().filter(|c| !c.is_ascii()) {
+        n += 1;
+        other += usize::from(matches!(c,
+            '\u{3040}'..='\u{30FF}' | '\u{0370}'..='\u{052F}' | '\u{2500}'..='\u{257F}'));
+    }
+    other * 2 >= n.max(1)
+}
+
+/// The best reading of `span` that passes every test, with the repaired text and its
+/// confidence.
+fn best_reading(span: &str) -> Option<(&'static Reading, String, f32)> {
+    let seen = plausibility(span);
+    if seen.everyday > MAX_EVERYDAY_SEEN || other_script(span) {
+        return None;
+    }
+    let mut best: Option<(&Reading, String, Plausibility)> = None;
+    for r in READINGS {
+        let Some(bytes) = bytes_of(span, r.wrong) else { continue };
+        let Some(fixed) = decode_exact(&bytes, r.right) else { continue };
+        if fixed == span {
+            continue;
+        }
+        let p = plausibility(&fixed);
+        let ideographs = fixed.chars().filter(|&c| crate::chars::is_ideograph(c)).count();
+        let ok = ideographs >= MIN_CHARS
+            && p.everyday >= MIN_EVERYDAY
+            && p.mean_logp - seen.mean_logp >= MIN_GAIN;
+        if ok && best.as_ref().is_none_or(|b| p.mean_logp > b.2.mean_logp) {
+            best = Some((r, fixed, p));
+        }
+    }
+    best.map(|(r, fixed, p)| {
+        let conf = if p.chars >= SURE_CHARS && p.everyday >= 0.9 { 0.9 } else { 0.45 };
+        (r, fixed, conf)
+    })
+}
+
+/// Repairs legacy-charset misreadings in one line. The reading decoder printed U+FFFD
+/// where it failed (those characters are lost, and the mark stays); each piece between
+/// such marks is tried whole, and where it does not read as one misreading, each run of
+/// odd characters in it (with single ASCII characters inside, which can be trail bytes).
+/// `None` when nothing changed.
+pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut at = 0;
+    while at < chars.len() {
+        if chars[at] == '\u{FFFD}' {
+            out.push(chars[at]);
+            at += 1;
+            continue;
+        }
+        let end = chars[at..].iter().position(|&c| c == '\u{FFFD}').map_or(chars.len(), |p| at + p);
+        let piece: String = chars[at..end].iter().collect();
+        if let Some((r, fixed, conf)) = best_reading(&piece) {
+            edits.push(RepairEdit {
+                rule: r.rule,
+                line,
+                col: at,
+                garbled: piece,
+                restored: fixed.clone(),
+                confidence: conf,
+            });
+            out.push_str(&fixed);
+            changed = true;
+        } else {
+            changed |= fix_odd_runs(line, &chars, at, end, &mut out, edits);
+        }
+        at = end;
+    }
+    changed.then_some(out)
+}
+
+/// Appends `chars[from..to]` to `out` with each run of odd characters that reads as a
+/// misreading repaired; whether any was.
+fn fix_odd_runs(
+    line: usize,
+    chars: &[char],
+    from: usize,
+    to: usize,
+    out: &mut String,
+    edits: &mut Vec<RepairEdit>,
+) -> bool {
+    let odd = |c: char| !c.is_ascii() && !is_everyday(c);
+    let mut changed = false;
+    let mut i = from;
+    while i < to {
+        if !odd(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < to
+            && (odd(chars[end])
+                || (chars[end].is_ascii_graphic()
+                    && chars.get(end + 1).is_some_and(|&c| end + 1 < to && odd(c))))
+        {
+            end += 1;
+        }
+        let span: String = chars[i..end].iter().collect();
+        match (end - i >= RUN).then(|| best_reading(&span)).flatten() {
+            Some((r, fixed, conf)) => {
+                edits.push(RepairEdit {
+                    rule: r.rule,
+                    line,
+                    col: i,
+                    garbled: span,
+                    restored: fixed.clone(),
+                    confidence: conf,
+                });
+                out.push_str(&fixed);
+                changed = true;
+            }
+            None => out.push_str(&span),
+        }
+        i = end;
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn misread(text: &str, right: &'static Encoding, wrong: &'static Encoding) -> String {
+        let (b, _, bad) = right.encode(text);
+        assert!(!bad);
+        wrong.decode_without_bom_handling(&b).0.into_owned()
+    }
+
+    #[test]
+    fn each_reading_comes_back() {
+        let trad = "這篇報道說，兩彈一星元勳郭永懷的夫人李佩一生都在教書，學生們很懷念她。";
+        let simp = "这篇报道说，两弹一星元勋郭永怀的夫人李佩一生都在教书，学生们很怀念她。";
+        let cases = [
+            (misread(simp, GBK, BIG5), simp),
+            (misread(trad, BIG5, GBK), trad),
+            (misread(simp, GBK, encoding_rs::WINDOWS_1252), simp),
+            (misread(trad, BIG5, encoding_rs::WINDOWS_1252), trad),
+            (misread(trad, UTF_8, BIG5), trad),
+        ];
+        for (seen, want) in cases {
+            if seen.contains('\u{FFFD}') {
+                // The reading decoder lost bytes (the integration test measures such
+                // lines); what a repair makes of them never loses a mark of the loss.
+                let got = fix_line(0, &seen, &mut Vec::new()).unwrap_or(seen.clone());
+                assert!(got.contains('\u{FFFD}'), "{seen} -> {got}");
+                continue;
+            }
+            assert!(suspect(&seen), "{seen}");
+            let mut edits = Vec::new();
+            assert_eq!(fix_line(0, &seen, &mut edits).as_deref(), Some(want), "{seen}");
+            assert_eq!(edits.len(), 1);
+        }
+    }
+
+    #[test]
+    fn clean_text_is_not_suspect() {
+        for t in [
+            "這篇報道說，兩彈一星元勳郭永懷的夫人李佩一生都在教書。",
+            "这篇报道说，两弹一星元勋郭永怀的夫人李佩一生都在教书。",
+            "Ökonomie und Müller, à la française — naïve café",
+        ] {
+            assert!(!suspect(t) || fix_line(0, t, &mut Vec::new()).is_none(), "{t}");
+        }
+    }
+}
