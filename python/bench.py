@@ -1,7 +1,7 @@
 """Python throughput and scale-out against the CLI, on a JSONL file of {"id", "text"}
 documents (`cargo bench --bench gen_corpus -- --size 24M --format jsonl --out DIR`).
 
-    python python/bench.py DIR/docs.jsonl [--cli target/release/zhpipe] [--only core,datatrove,ray]
+    python python/bench.py DIR/docs.jsonl [--cli target/release/zhpipe] [--only core,scaling,datatrove,ray]
 
 Every path's records are checked against the CLI's before its time is printed: byte for
 byte for the in-process paths (each document is given the name the CLI gives a JSONL
@@ -141,6 +141,28 @@ def main():
         row(f"process_arrow jobs=1 ({t1 / t:.0%})", t)
         ta2, out = best(args.rounds, lambda: pa.Table.from_batches(list(p.process_arrow(docs, jobs=2))))
         row(f"process_arrow jobs=2 ({t / ta2:.2f}x jobs=1)", ta2)
+
+    if "scaling" in only:
+        # Two threads against one, the runs alternating so that a change in the host's load
+        # or clock falls on both: best and median of `--rounds` pairs.
+        p = zhpipe.Pipeline()
+        one = lambda: b"".join(p.process_jsonl(x, id=i, path=n) for i, n, x in docs)  # noqa: E731
+        two = lambda: b"".join(p.process_batch(docs, jobs=2, output="jsonl"))  # noqa: E731
+        ones, twos = [], []
+        for _ in range(args.rounds):
+            for times, fn in ((ones, one), (twos, two)):
+                t = time.perf_counter()
+                out = fn()
+                times.append(time.perf_counter() - t)
+                same(out, want, "scaling")
+        ones.sort()
+        twos.sort()
+        mid = args.rounds // 2
+        print(
+            f"process_jsonl one thread vs process_batch(jobs=2), {args.rounds} alternations: "
+            f"best {ones[0]:.2f} / {twos[0]:.2f} s = {ones[0] / twos[0]:.2f}x, "
+            f"median {ones[mid]:.2f} / {twos[mid]:.2f} s = {ones[mid] / twos[mid]:.2f}x"
+        )
 
     want_docs = by_doc(want) if only & {"datatrove", "ray"} else None
     if "datatrove" in only:

@@ -156,7 +156,7 @@ fn punctuation_corpus_file() {
     let got = zh_hans_of("corpus/variants/punctuation.txt");
     assert_eq!(
         got[0],
-        "你好，世界！这是一个测试：包括分号；问号？以及省略号……还有括号（里面是中文）。"
+        "你好，世界！这是一个测试：包括分号；问号？以及省略号…还有括号（里面是中文）。"
     );
     assert_eq!(got[1], "", "the English line is not converted (lang en)");
     assert_eq!(got[2], "数字不变：5,000 元、0.25-0.30 美元、24/7 运转、10:30 开会。");

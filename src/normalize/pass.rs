@@ -285,8 +285,8 @@ fn punctuation(text: &str, spans: &[(usize, usize)]) -> Mid {
     Mid { text: out.finish(), prot, spaces }
 }
 
-/// A run of `.` and `…` starting at `i` (stopping at a protected span at `limit`): `……`
-/// when it is an ellipsis next to Chinese. Returns the end of the run.
+/// A run of `.` and `…` starting at `i` (stopping at a protected span at `limit`): written
+/// with `…` when it is an ellipsis next to Chinese (`ellipsis_of`). Returns the end of the run.
 fn dots(text: &str, out: &mut Out, i: usize, limit: usize) -> usize {
     let b = text.as_bytes();
     let (mut j, mut dots, mut n) = (i, 0, 0);
@@ -307,11 +307,21 @@ fn dots(text: &str, out: &mut Out, i: usize, limit: usize) -> usize {
             || nearest(text[j..].chars()).is_some_and(is_cjk)
             // A broken mix like `…..` anywhere in a Chinese line.
             || (dots > 0 && dots < n && line_has_han(text, i));
-        if cjk {
-            out.replace(i, j, "……");
+        if cjk && dots > 0 {
+            out.replace(i, j, ellipsis_of(dots, n - dots));
         }
     }
     j
+}
+
+/// An ellipsis of `dots` full stops and `marks` `…` written with `…` only, as long as the
+/// author wrote it: three full stops are one `…` (as NFKC reads `…`), so `...` becomes `…`
+/// and `......` becomes `……`. Only the characters' width changes, never the ellipsis's
+/// length: an author's single `…` stays single, as in the source.
+pub(super) fn ellipsis_of(dots: usize, marks: usize) -> &'static str {
+    const MARKS: &str = "…………";
+    let n = ((dots + 3 * marks + 1) / 3).clamp(1, 4);
+    &MARKS[..n * ELLIPSIS.len()]
 }
 
 /// Horizontal space at byte `i`: its length, or 0.
@@ -375,9 +385,9 @@ pub(super) fn pass(text: &str) -> Option<String> {
 }
 
 /// Normalises punctuation and spacing inside Chinese text: ASCII `, ? : ; !` next to Chinese
-/// become `，？：；！`; parentheses holding or following Chinese become `（）`; `...` and `…..`
-/// next to Chinese become `……`; stray spaces between Chinese characters (and next to
-/// full-width punctuation) are removed, a run of spaces that separates items (see
+/// become `，？：；！`; parentheses holding or following Chinese become `（）`; an ellipsis of
+/// full stops next to Chinese is written with `…` (`...` → `…`, `......` → `……`); stray
+/// spaces between Chinese characters (and next to full-width punctuation) are removed, a run of spaces that separates items (see
 /// `separates`: Han runs of two or more characters on both sides) becomes one space, and
 /// runs of spaces between Chinese and Latin text are reduced to one (none is added). English, numbers (`5,000`, `0.25-0.30`, `24/7`, `10:30`),
 /// URLs, e-mail addresses and `inline code` are left alone; letters and digits are never

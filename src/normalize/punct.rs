@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(normalize_punct("共 5,000 元"), "共 5,000 元");
         assert_eq!(normalize_punct("海啸(supersonic tsunami)的"), "海啸（supersonic tsunami）的");
         assert_eq!(normalize_punct("f(x) = 1"), "f(x) = 1");
-        assert_eq!(normalize_punct("等等...然后"), "等等……然后");
+        assert_eq!(normalize_punct("等等...然后"), "等等…然后");
         assert_eq!(normalize_punct("Wait... what"), "Wait... what");
         assert_eq!(normalize_punct("中 文"), "中文");
         assert_eq!(normalize_punct("XAI 在孟菲斯"), "XAI 在孟菲斯");

@@ -91,8 +91,9 @@ pub(super) fn pass(text: &str) -> String {
                     || next_ctx(&chars, j - 1).is_some_and(is_cjk)
                     // A broken mix like `…..` anywhere in a Chinese line.
                     || (dots > 0 && dots < run.len() && line_has_han(&chars, i));
-                if ellipsis && cjk {
-                    out.extend([('…', false), ('…', false)]);
+                if ellipsis && cjk && dots > 0 {
+                    let marks = super::pass::ellipsis_of(dots, run.len() - dots);
+                    out.extend(marks.chars().map(|c| (c, false)));
                 } else {
                     out.extend(run.iter().map(|c| (*c, false)));
                 }
