@@ -59,6 +59,10 @@ pub enum BlockKind {
     Note,
     /// A summary or lead paragraph.
     Summary,
+    /// A block of program code (an HTML `<pre>`, a markdown fenced block): one line whose
+    /// text keeps the block's own line breaks and indentation, never converted,
+    /// punctuation-normalised, stripped, or read as a heading or a turn.
+    Code,
 }
 
 /// One line of the current text.

@@ -7,7 +7,7 @@
 use super::content::{is_block, is_link_list, Analysis, Drop};
 use super::dom::{Data, Dom, NodeId};
 use crate::chars::is_unspaced;
-use crate::document::{Line, Span};
+use crate::document::{BlockKind, Line, Span};
 
 /// A subtree left out of the text, for the audit trail.
 #[derive(Debug, Clone)]
@@ -28,6 +28,8 @@ pub struct Renderer {
     blank_due: bool,
     quote: usize,
     pre: usize,
+    /// The lines of the open `<pre>` block, written out as one code line when it closes.
+    code: Vec<String>,
     /// The ordinal of the next item of each open list (`None`: unordered).
     lists: Vec<Option<u32>>,
     prefix: String,
@@ -184,8 +186,11 @@ impl Renderer {
                 self.quote = self.quote.saturating_sub(1);
             }
             "pre" => {
-                self.paragraph();
+                self.emit();
                 self.pre = self.pre.saturating_sub(1);
+                if self.pre == 0 {
+                    self.code_block();
+                }
             }
             "strong" | "b" => {
                 self.bold = self.bold.saturating_sub(1);
@@ -225,6 +230,10 @@ impl Renderer {
     }
 
     fn inline(&mut self, mark: &str) {
+        if self.pre > 0 {
+            // Code is written as it is: emphasis in a highlighted listing is colour.
+            return;
+        }
         self.flush_space(None);
         self.cur.push_str(mark);
     }
@@ -297,9 +306,13 @@ impl Renderer {
         self.emit();
     }
 
-    /// Ends the current paragraph: the next text starts after a blank line.
+    /// Ends the current paragraph: the next text starts after a blank line (inside `<pre>`,
+    /// a block element only ends the line).
     fn paragraph(&mut self) {
         self.emit();
+        if self.pre > 0 {
+            return;
+        }
         self.blank_due = !self.lines.is_empty();
     }
 
@@ -315,7 +328,14 @@ impl Renderer {
     }
 
     fn emit_line(&mut self) {
-        let text = if self.pre > 0 { self.cur.trim_end() } else { self.cur.trim() };
+        if self.pre > 0 {
+            // A line of code, blank ones included: the block is written when it closes.
+            self.code.push(self.cur.trim_end().to_owned());
+            self.cur.clear();
+            self.space_due = false;
+            return;
+        }
+        let text = self.cur.trim();
         let text = text.trim_start_matches("** ").trim_end_matches(" **");
         if text.trim().is_empty() || text == "**" || text == "****" {
             self.cur.clear();
@@ -323,19 +343,43 @@ impl Renderer {
             return;
         }
         let span = self.span.take().unwrap_or(Span::line(1));
-        if self.blank_due && self.lines.last().is_some_and(|l| !l.text.is_empty()) {
-            let prev = self.lines.last().map_or(span, |l| l.src);
-            self.lines.push(Line::new("", Span::line(prev.last)));
-        }
-        self.blank_due = false;
         let mut out = String::with_capacity(text.len() + 8);
         for _ in 0..self.quote {
             out.push_str("> ");
         }
         out.push_str(&std::mem::take(&mut self.prefix));
         out.push_str(text);
-        self.lines.push(Line::new(out, span));
+        self.push_line(out, span, None);
         self.cur.clear();
         self.space_due = false;
+    }
+
+    /// Writes the closed `<pre>` block as one line of kind [`BlockKind::Code`]: its lines
+    /// joined by `\n`, indentation kept (no-break spaces, which editors indent code with,
+    /// become spaces), blank lines at either end dropped.
+    fn code_block(&mut self) {
+        let mut lines = std::mem::take(&mut self.code);
+        let Some(first) = lines.iter().position(|l| !l.trim().is_empty()) else {
+            self.span = None;
+            return;
+        };
+        let last = lines.iter().rposition(|l| !l.trim().is_empty()).unwrap_or(first);
+        lines.truncate(last + 1);
+        let text = lines[first..].join("\n").replace('\u{a0}', " ");
+        let span = self.span.take().unwrap_or(Span::line(1));
+        self.push_line(text, span, Some(BlockKind::Code));
+        self.blank_due = true;
+    }
+
+    /// Appends a line, after a blank one when a paragraph ended before it.
+    fn push_line(&mut self, text: String, span: Span, kind: Option<BlockKind>) {
+        if self.blank_due && self.lines.last().is_some_and(|l| !l.text.is_empty()) {
+            let prev = self.lines.last().map_or(span, |l| l.src);
+            self.lines.push(Line::new("", Span::line(prev.last)));
+        }
+        self.blank_due = false;
+        let mut line = Line::new(text, span);
+        line.kind = kind;
+        self.lines.push(line);
     }
 }

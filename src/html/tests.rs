@@ -84,11 +84,12 @@ fn block_structure_becomes_markdown() {
             "| 甲 | 乙 |",
             "a & b\u{a0}c",
             "![图](https://i/x.png)",
-            "fn main() {",
-            "    1",
-            "}"
+            "fn main() {\n    1\n}"
         ]
     );
+    // A `<pre>` is one line of code, its line breaks and indentation kept.
+    let code = h.lines.last().unwrap();
+    assert_eq!(code.kind, Some(crate::document::BlockKind::Code));
 }
 
 #[test]

@@ -121,9 +121,11 @@ impl Rule {
 
     /// Whether the rule fires on (live) line `i`.
     fn fires_at(&self, st: &Lines, i: usize) -> bool {
-        // The next line's pattern (a date under a title) is the more selective test, and
-        // fails on its first characters.
-        self.bit.is_none_or(|bit| st.masks[i] & bit != 0)
+        // Rules read prose: a line of code is never theirs (a region dropped around it
+        // still takes it). The next line's pattern (a date under a title) is the more
+        // selective test, and fails on its first characters.
+        st.lines[i].kind != Some(crate::document::BlockKind::Code)
+            && self.bit.is_none_or(|bit| st.masks[i] & bit != 0)
             && self.next_line_fits(st.live_in(i + 1..st.lines.len()))
             && self.fires_on(&st.lines[i].text)
     }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{blocks, Stage, StageKind};
 use crate::convert::{self, Config, Converter};
-use crate::document::{Document, EnSpan, Line, Scripts};
+use crate::document::{BlockKind, Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
 use crate::normalize::{repair_hant, Script, Variant};
@@ -285,6 +285,18 @@ impl Normalize {
     /// Normalises one line whose evidence (before punctuation, which never changes it) is
     /// `evidence`.
     fn line(&self, line: &mut Line, evidence: Evidence, variant: Option<Variant>) -> bool {
+        if line.kind == Some(BlockKind::Code) {
+            // Code is kept as written in both scripts: converting `print('你好')` or its
+            // punctuation would change the program.
+            let text = line.text.clone();
+            line.scripts = Some(Scripts {
+                zh_hans: text.clone(),
+                zh_hant: text,
+                english: false,
+                written: None,
+            });
+            return false;
+        }
         let mut changed = false;
         if self.punctuation && !line.is_blank() {
             if let Some(text) = normalize_punct_changed(&line.text) {
@@ -335,7 +347,11 @@ impl Stage for Normalize {
         // Lines are independent given the document's variant: a large document runs them
         // in parallel blocks.
         let bytes = doc.lines.iter().map(|l| l.text.len()).sum();
-        let lines = blocks::map(&doc.lines, bytes, |l| Evidence::of(&l.text));
+        // Code's comments and strings are no evidence of the article's script.
+        let lines = blocks::map(&doc.lines, bytes, |l| match l.kind {
+            Some(BlockKind::Code) => Evidence::default(),
+            _ => Evidence::of(&l.text),
+        });
         let mut evidence = Evidence::default();
         for e in &lines {
             evidence.add(*e);

@@ -14,6 +14,7 @@
 //! usual sense: it reads bytes, not text.
 
 mod detect;
+mod fences;
 
 use std::borrow::Cow;
 
@@ -22,7 +23,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{Stage, StageKind};
-use crate::document::{Action, AuditEntry, Document, Span};
+use crate::document::{Action, AuditEntry, BlockKind, Document, Span};
 use crate::error::{DocErrorKind, Position};
 use crate::html::{self, HtmlMode, HtmlText, Shape};
 use detect::choose;
@@ -122,7 +123,14 @@ impl Stage for Decode {
         self.check_cost(raw.len() as u64, lines)?;
         doc.source.encoding = Some(choice.name.to_owned());
         doc.source.confidence = Some(round3(choice.confidence));
-        doc.set_source_text(&text);
+        let shape = html::shape(&text, self.cfg.html);
+        if shape == Shape::Text {
+            doc.set_source_text(&text);
+        } else {
+            // A page's source lines are not the document's lines (its article's are): they
+            // are only built if the page is read as text after all.
+            doc.original = std::sync::Arc::from(&*text);
+        }
         for m in &malformed {
             let pos = Position::locate_in(choice.encoding, &raw[choice.skip..], m.offset);
             let pos = Position { byte: pos.byte + choice.skip as u64, ..pos };
@@ -145,7 +153,7 @@ impl Stage for Decode {
             }
         }
         doc.count("decode.malformed", malformed.len() as u64);
-        self.read_html(doc)
+        self.read_html(doc, shape)
     }
 }
 
@@ -153,17 +161,27 @@ impl Decode {
     /// Reads the text as HTML where it is HTML: the lines become the page's article (or
     /// the fragment's text), what was left out goes to the audit trail and the page's
     /// metadata to the document's.
-    fn read_html(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
-        let shape = html::shape(&doc.original, self.cfg.html);
+    fn read_html(&self, doc: &mut Document, shape: Shape) -> Result<(), DocErrorKind> {
         let page = match shape {
-            Shape::Text => match html::convert_lines(&doc.lines) {
-                Some(page) => page,
-                None => return Ok(()),
-            },
+            Shape::Text => {
+                let mut page = match self.cfg.html {
+                    HtmlMode::Never => None,
+                    _ => html::convert_lines(&doc.lines),
+                };
+                let lines = page.as_mut().map_or(&mut doc.lines, |p| &mut p.lines);
+                let blocks = fences::fold(lines);
+                doc.count("decode.code_blocks", blocks as u64);
+                match page {
+                    Some(page) => page,
+                    None => return Ok(()),
+                }
+            }
             Shape::Page | Shape::Fragment | Shape::Feed => {
                 match html::convert(&doc.original, shape) {
                     Ok(page) => page,
                     Err(deep) => {
+                        let original = doc.original.clone();
+                        doc.set_source_text(&original);
                         let all = Span { first: 1, last: doc.lines.len().max(1) as u32 };
                         let why = format!("markup nested {} deep, read as text", deep.depth);
                         doc.record(AuditEntry::new(
@@ -193,6 +211,8 @@ impl Decode {
             1,
         );
         doc.count("decode.html.code", code_blocks as u64);
+        let blocks = doc.lines.iter().filter(|l| l.kind == Some(BlockKind::Code)).count();
+        doc.count("decode.code_blocks", blocks as u64);
         for r in removed {
             doc.count(r.why.rule(), 1);
             doc.record(AuditEntry::new(

@@ -201,6 +201,7 @@ fn kind_name(kind: BlockKind) -> &'static str {
         BlockKind::Quote => "quote",
         BlockKind::Note => "note",
         BlockKind::Summary => "summary",
+        BlockKind::Code => "code",
     }
 }
 

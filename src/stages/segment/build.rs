@@ -138,8 +138,14 @@ impl<'a> Builder<'a> {
         let title = self.title(&all);
         // Each line's label, found once: every later question about a line's label is
         // answered from here.
-        let mut labels: Vec<Option<LabelAt>> =
-            all.iter().map(|l| self.labels.find_at(&l.text)).collect();
+        let mut labels: Vec<Option<LabelAt>> = all
+            .iter()
+            .map(|l| match l.kind {
+                // `if not data:` in a listing is no speaker's label.
+                Some(BlockKind::Code) => None,
+                _ => self.labels.find_at(&l.text),
+            })
+            .collect();
         let cuts =
             split_inline_labels(&mut all, &mut labels, self.rules, self.registry, &mut self.labels);
         self.doc.count("segment.inline_labels", cuts);
@@ -152,6 +158,11 @@ impl<'a> Builder<'a> {
         let speakers = self.accepted_speakers(&labels, &all);
         let mut walk = all.into_iter().zip(labels).zip(speakers).enumerate().peekable();
         while let Some((i, ((line, label), speaker))) = walk.next() {
+            if line.kind == Some(BlockKind::Code) {
+                // A listing is one segment of its own: never a heading, nor a turn's words.
+                self.simple(BlockKind::Code, line);
+                continue;
+            }
             if bylines.contains(&i) {
                 // Who wrote the story: a paragraph of its own, never a heading or a turn's.
                 self.simple(BlockKind::Paragraph, line);
@@ -183,7 +194,7 @@ impl<'a> Builder<'a> {
         let meta = &self.doc.meta;
         let from_meta = meta.title_scripts.as_ref().map(|s| s.zh_hans.clone());
         from_meta.or_else(|| meta.title.clone()).or_else(|| {
-            let first = lines.first()?;
+            let first = lines.first().filter(|l| l.kind != Some(BlockKind::Code))?;
             chars_at_most(&first.text, 80).map(|_| first.text.clone())
         })
     }

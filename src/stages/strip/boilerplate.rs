@@ -28,7 +28,7 @@
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::document::{Action, AuditEntry, Document, Line};
+use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 use crate::error::{Error, Result};
 use crate::labels::LabelShape;
 use crate::rules::{AnyMatch, DEFAULT_DFA_BYTES};
@@ -465,6 +465,9 @@ impl Boilerplate {
         if t.is_empty() {
             return Class::Blank;
         }
+        if look.code {
+            return Class::Content;
+        }
         let chars = f.chars;
         let sentences = f.han >= self.content_han && f.ends_sentence;
         // A speaker's sentences, and a long paragraph of sentences, are content even when they
@@ -773,12 +776,14 @@ enum Class {
 struct Look<'a> {
     t: &'a str,
     f: Features,
+    /// A code block: content, whatever words its comments and strings hold.
+    code: bool,
 }
 
 impl<'a> Look<'a> {
     fn of(line: &'a Line) -> Look<'a> {
         let t = line.text.trim();
-        Look { t, f: Features::of(t) }
+        Look { t, f: Features::of(t), code: line.kind == Some(BlockKind::Code) }
     }
 }
 

@@ -1,13 +1,14 @@
 //! Page-layout repairs that are not about any platform: trimming, and rejoining lines that
 //! a text extractor wrapped inside a paragraph.
 
-use crate::document::{Document, Line};
+use crate::document::{BlockKind, Document, Line};
 use crate::labels::LabelShape;
 
-/// Trims every line (ASCII, ideographic and no-break spaces): indentation is layout.
+/// Trims every line (ASCII, ideographic and no-break spaces): indentation is layout,
+/// except in code.
 pub fn trim_lines(doc: &mut Document) {
     let space = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}';
-    for line in &mut doc.lines {
+    for line in doc.lines.iter_mut().filter(|l| l.kind != Some(BlockKind::Code)) {
         // Most lines start and end on a char that is not a space: nothing to trim.
         let (first, last) = (line.text.chars().next(), line.text.chars().next_back());
         if first.is_none_or(|c| !space(c)) && last.is_none_or(|c| !space(c)) {
