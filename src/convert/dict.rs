@@ -129,31 +129,25 @@ impl DictId {
         }
     }
 
-    /// `(key, first candidate)` pairs in file order (parsed once per process).
+    /// `(key, first candidate)` pairs in file order (read once per process from the
+    /// compiled index, see [`compiled`]).
     pub fn entries(self) -> &'static [(&'static str, &'static str)] {
-        &self.parsed().0
+        &self.loaded().0
     }
 
     /// Shortest and longest key, in characters.
     pub fn key_len_range(self) -> (usize, usize) {
-        self.parsed().1
+        self.loaded().1
     }
 
-    fn parsed(self) -> &'static Parsed {
-        static PARSED: [OnceLock<Parsed>; 20] = [const { OnceLock::new() }; 20];
-        PARSED[self.index()].get_or_init(|| {
-            let entries = match self {
-                DictId::StPhrasesAll => merge(self.files()),
-                _ => self.parse(),
-            };
-            let range = key_len_range(&entries);
-            (entries, range)
-        })
+    fn loaded(self) -> &'static Parsed {
+        static LOADED: [OnceLock<Parsed>; 20] = [const { OnceLock::new() }; 20];
+        LOADED[self.index()].get_or_init(|| compiled::load(self))
     }
 
+    /// The entries as parsed from the text (what the compiled index must equal).
+    #[cfg(test)]
     fn parse(self) -> Vec<(&'static str, &'static str)> {
-        // A process parses a dictionary once, before its first conversion: byte searches
-        // keep that short (STPhrases has ~50 000 lines).
         let text = self.text();
         let b = text.as_bytes();
         let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', b).count() + 1);
@@ -174,6 +168,17 @@ impl DictId {
         }
         out
     }
+
+    /// The entries as parsed from the text, the union merged.
+    #[cfg(test)]
+    fn parse_all(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            DictId::StPhrasesAll => {
+                merge(&self.files().iter().map(|f| f.parse()).collect::<Vec<_>>())
+            }
+            _ => self.parse(),
+        }
+    }
 }
 
 /// A dictionary's entries and its key length range.
@@ -181,13 +186,121 @@ type Parsed = (Vec<(&'static str, &'static str)>, (usize, usize));
 
 /// The entries of several files as one dictionary, an earlier file's entry kept for a key
 /// that several have.
-fn merge(files: &[DictId]) -> Vec<(&'static str, &'static str)> {
+#[cfg(test)]
+fn merge(files: &[Vec<(&'static str, &'static str)>]) -> Vec<(&'static str, &'static str)> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for f in files {
-        out.extend(f.entries().iter().filter(|(k, _)| seen.insert(*k)).copied());
+        out.extend(f.iter().filter(|(k, _)| seen.insert(*k)).copied());
     }
     out
+}
+
+/// The dictionaries' entries as byte offsets into the embedded text files, compiled from
+/// them (`data/opencc.idx`), so that a process reads its tables in place instead of parsing
+/// some 100 000 lines and merging the union at start-up. The `.txt` files stay the source:
+/// every string is borrowed from them, and the test `compiled_index_is_current` fails when
+/// the index is not exactly what parsing them gives (regenerate with
+/// `UPDATE_OPENCC_INDEX=1 cargo test --lib convert::dict`).
+///
+/// Layout (little-endian): `b"ZHOCC1\0\0"`, then per [`DictId`] in declaration order (the
+/// union last) a header of five u32 — the file's byte length (0 for the union), entry
+/// count, shortest and longest key in characters, offset of its first record — then the
+/// records. A file's record is a u32 byte offset of the key in the file's text, a u16 key
+/// length and a u16 value length in bytes (the value follows the key's tab). The union's
+/// record is a u8 member index into [`DictId::files`] and a u24 entry index in that member.
+mod compiled {
+    use super::{DictId, Parsed};
+
+    static INDEX: &[u8] = include_bytes!("data/opencc.idx");
+    pub(super) const MAGIC: &[u8; 8] = b"ZHOCC1\0\0";
+    pub(super) const HEADER: usize = 20;
+
+    fn u32_at(b: &[u8], i: usize) -> u32 {
+        u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"))
+    }
+
+    pub(super) fn load(d: DictId) -> Parsed {
+        let b = INDEX;
+        assert_eq!(&b[..8], MAGIC, "opencc.idx format");
+        let h = 8 + HEADER * d.index();
+        let (text_len, count, lo, hi, at) = (
+            u32_at(b, h),
+            u32_at(b, h + 4),
+            u32_at(b, h + 8),
+            u32_at(b, h + 12),
+            u32_at(b, h + 16),
+        );
+        let (count, at) = (count as usize, at as usize);
+        let mut out = Vec::with_capacity(count);
+        if d == DictId::StPhrasesAll {
+            let members: Vec<&[(&str, &str)]> = d.files().iter().map(|f| f.entries()).collect();
+            for r in b[at..at + 4 * count].chunks_exact(4) {
+                let r = u32::from_le_bytes(r.try_into().expect("4 bytes"));
+                out.push(members[(r & 0xFF) as usize][(r >> 8) as usize]);
+            }
+        } else {
+            let text = d.text();
+            // A stale index would borrow the wrong bytes: the file's length is checked here,
+            // its content by the test.
+            assert_eq!(
+                text_len as usize,
+                text.len(),
+                "src/convert/data/opencc.idx is stale for {}.txt: regenerate it with \
+                 UPDATE_OPENCC_INDEX=1 cargo test --lib convert::dict",
+                d.name()
+            );
+            for r in b[at..at + 8 * count].chunks_exact(8) {
+                let s = u32::from_le_bytes(r[..4].try_into().expect("4 bytes")) as usize;
+                let k = s + usize::from(u16::from_le_bytes([r[4], r[5]]));
+                let v = k + 1 + usize::from(u16::from_le_bytes([r[6], r[7]]));
+                out.push((&text[s..k], &text[k + 1..v]));
+            }
+        }
+        (out, (lo as usize, hi as usize))
+    }
+
+    /// The index of the dictionaries as parsed from their text.
+    #[cfg(test)]
+    pub(super) fn build() -> Vec<u8> {
+        let all: Vec<DictId> = DictId::FILES.into_iter().chain([DictId::StPhrasesAll]).collect();
+        let mut out = MAGIC.to_vec();
+        let mut records = Vec::new();
+        let base = 8 + HEADER * all.len();
+        for d in &all {
+            let parsed = d.parse_all();
+            let (lo, hi) = super::key_len_range(&parsed);
+            let text_len = if *d == DictId::StPhrasesAll { 0 } else { d.text().len() };
+            for v in [text_len, parsed.len(), lo, hi, base + records.len()] {
+                out.extend(u32::try_from(v).expect("fits u32").to_le_bytes());
+            }
+            if *d == DictId::StPhrasesAll {
+                // Each key's first member and index there.
+                let mut at = std::collections::HashMap::new();
+                for (m, f) in d.files().iter().enumerate() {
+                    for (i, (k, _)) in f.parse().into_iter().enumerate() {
+                        at.entry(k).or_insert((m, i));
+                    }
+                }
+                for (k, _) in &parsed {
+                    let (m, i) = at[k];
+                    let r = u32::try_from(i << 8 | m).expect("fits u24");
+                    records.extend(r.to_le_bytes());
+                }
+            } else {
+                let text = d.text();
+                for (k, v) in &parsed {
+                    let s = k.as_ptr() as usize - text.as_ptr() as usize;
+                    assert_eq!(v.as_ptr() as usize, k.as_ptr() as usize + k.len() + 1);
+                    records.extend(u32::try_from(s).expect("fits u32").to_le_bytes());
+                    records.extend(u16::try_from(k.len()).expect("short key").to_le_bytes());
+                    records.extend(u16::try_from(v.len()).expect("short value").to_le_bytes());
+                }
+            }
+        }
+        out.extend(records);
+        out
+    }
 }
 
 /// An OpenCC config: the normalization pass (always OpenCC's CJK_Compatibility_Ideographs,
@@ -234,6 +347,7 @@ pub fn spec(config: Config, ext: bool) -> Spec {
 }
 
 /// Shortest and longest key, in characters.
+#[cfg(test)]
 pub fn key_len_range(entries: &[(&str, &str)]) -> (usize, usize) {
     entries.iter().fold((usize::MAX, 0), |(lo, hi), (k, _)| {
         let n = k.chars().count();
@@ -244,6 +358,30 @@ pub fn key_len_range(entries: &[(&str, &str)]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compiled index equals the text files' parse, entry for entry; rewritten with
+    /// `UPDATE_OPENCC_INDEX=1` (after `update.sh`).
+    #[test]
+    fn compiled_index_is_current() {
+        let built = compiled::build();
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/convert/data/opencc.idx");
+        if std::env::var_os("UPDATE_OPENCC_INDEX").is_some() {
+            std::fs::write(&path, &built).unwrap();
+            return;
+        }
+        assert!(
+            std::fs::read(&path).unwrap() == built,
+            "{} does not match the .txt dictionaries: regenerate it with \
+             UPDATE_OPENCC_INDEX=1 cargo test --lib convert::dict",
+            path.display()
+        );
+        for d in DictId::FILES.into_iter().chain([DictId::StPhrasesAll]) {
+            let parsed = d.parse_all();
+            assert!(d.entries() == parsed.as_slice(), "{}", d.name());
+            assert_eq!(d.key_len_range(), key_len_range(&parsed), "{}", d.name());
+        }
+    }
 
     #[test]
     fn dictionaries_parse_and_are_sane() {

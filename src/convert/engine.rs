@@ -16,8 +16,9 @@
 //! segment boundaries never cut a match of the first step, and later steps that only map single
 //! characters are composed into the first step's values: the whole config is then one
 //! leftmost-longest pass ([`Plan::Single`]: s2t, t2s, t2tw, t2hk, tw2t, hk2t). hk2s and tw2s
-//! run as one pass where their segments allow it ([`fused`]); the others run OpenCC's
-//! segment-by-segment chain exactly ([`Plan::Segmented`]).
+//! run as one pass where their segments allow it ([`fused`]), s2tw, s2hk, s2twp and s2hkp as
+//! two passes ([`two_pass`]); the others run OpenCC's segment-by-segment chain exactly
+//! ([`Plan::Segmented`]).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -27,6 +28,7 @@ pub use super::matcher::Matcher;
 use super::Config;
 
 mod fused;
+mod two_pass;
 
 /// A dictionary group whose first-match-wins rule differs from longest-over-the-union
 /// (tw2sp's TWPhrasesRev has one-character keys ahead of longer TWVariantsRevPhrases keys).
@@ -83,11 +85,13 @@ impl Step {
 /// How a config is run.
 pub enum Plan {
     /// One leftmost-longest pass (see the module docs for why this is exact).
-    Single(Matcher),
+    Single(&'static Matcher),
     /// A two-step chain run as one pass where segments allow it.
     Fused(Box<fused::Fused>),
+    /// A two-step chain run as two whole-text passes where segments allow it.
+    TwoPass(Box<two_pass::TwoPass>),
     /// OpenCC's chain run segment by segment.
-    Segmented { segmentation: Option<Matcher>, steps: Vec<Step> },
+    Segmented { segmentation: Option<Box<Matcher>>, steps: Vec<Step> },
 }
 
 /// True when longest-match over the union (earlier dictionaries winning ties) gives the same
@@ -120,16 +124,36 @@ fn chars_only(group: &[DictId]) -> bool {
     group.iter().all(|d| d.key_len_range().1 == 1)
 }
 
+/// Whether the first step runs as one pass: the segmentation dictionary, if any, is its first
+/// dictionary and its union is exact.
+fn single_pass(spec: Spec) -> bool {
+    let first = spec.steps[0];
+    spec.segmentation.is_none_or(|s| s == first[0]) && union_is_exact(first)
+}
+
+/// The one-pass replacer of a group whose union is exact, built once per process and shared:
+/// configs share steps (s2t's is the first step of s2tw, s2hk, s2twp and s2hkp; t2s's the
+/// second of tw2s and hk2s; hk2t's and tw2t's the first of hk2s and tw2s), and a replacer
+/// over STPhrases costs some 45 million instructions to build.
+fn shared_replacer(group: &'static [DictId]) -> &'static Matcher {
+    type Cache = Vec<(&'static [DictId], &'static Matcher)>;
+    static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, m)) = cache.iter().find(|(g, _)| *g == group) {
+        return m;
+    }
+    let m: &'static Matcher = Box::leak(Box::new(Matcher::replacer(&union(group))));
+    cache.push((group, m));
+    m
+}
+
 /// The pairs of one leftmost-longest pass equal to the config, when there is one: the
 /// segmentation dictionary is the first step's first dictionary, the first step's union is
 /// exact, and later steps only map single characters.
 fn single_pass_pairs(spec: Spec) -> Option<Vec<Pair>> {
     let first = spec.steps[0];
     let later = &spec.steps[1..];
-    if spec.segmentation.is_some_and(|s| s != first[0])
-        || !union_is_exact(first)
-        || !later.iter().all(|g| chars_only(g))
-    {
+    if !single_pass(spec) || !later.iter().all(|g| chars_only(g)) {
         return None;
     }
     let mut pairs = union(first);
@@ -168,18 +192,26 @@ fn compose_chars(pairs: &mut Vec<Pair>, group: &[DictId]) {
 impl Plan {
     pub fn build(config: Config, ext: bool) -> Plan {
         let spec = spec(config, ext);
-        if let Some(pairs) = single_pass_pairs(spec) {
-            return Plan::Single(Matcher::replacer(&pairs));
+        if let [group] = spec.steps {
+            if single_pass(spec) {
+                return Plan::Single(shared_replacer(group));
+            }
         }
-        match fused::Fused::build(spec) {
-            Some(f) => Plan::Fused(Box::new(f)),
+        if let Some(pairs) = single_pass_pairs(spec) {
+            return Plan::Single(Box::leak(Box::new(Matcher::replacer(&pairs))));
+        }
+        if let Some(f) = fused::Fused::build(spec) {
+            return Plan::Fused(Box::new(f));
+        }
+        match two_pass::TwoPass::build(spec) {
+            Some(t) => Plan::TwoPass(Box::new(t)),
             None => Plan::segmented(spec),
         }
     }
 
     /// OpenCC's chain, segment by segment.
     fn segmented(spec: Spec) -> Plan {
-        let segmentation = spec.segmentation.map(|d| Matcher::new(d.entries()));
+        let segmentation = spec.segmentation.map(|d| Box::new(Matcher::new(d.entries())));
         let steps = spec
             .steps
             .iter()
@@ -212,13 +244,14 @@ impl Plan {
         for group in sb.steps {
             compose_chars(&mut pairs, group);
         }
-        Some(Plan::Single(Matcher::replacer(&pairs)))
+        Some(Plan::Single(Box::leak(Box::new(Matcher::replacer(&pairs)))))
     }
 
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match self {
             Plan::Single(m) => m.replace_into(text, out),
             Plan::Fused(f) => f.convert_into(text, out),
+            Plan::TwoPass(t) => t.convert_into(text, out),
             Plan::Segmented { segmentation, steps } => {
                 let mut bounds = Vec::new();
                 match segmentation {

@@ -153,7 +153,10 @@ impl Matcher {
         for (k, v) in pairs {
             let (k, v) = (k.as_ref(), v.as_ref());
             let start = chars.len();
-            chars.extend(k.chars());
+            // Pushed one by one: `extend` from `Chars` reserves per key.
+            for c in k.chars() {
+                chars.push(c);
+            }
             let len = chars.len() - start;
             assert!(len > 0, "dictionary keys are non-empty");
             let value = if !identity && len == 1 && k == v { 0 } else { m.push_value(v) };
@@ -179,6 +182,10 @@ impl Matcher {
                 k.windows(2).for_each(|w| set_bit(&mut m.inner, pair_hash(w[0], w[1])));
             }
         }
+        // A node per distinct key prefix: at most one per key character.
+        m.chars.reserve(chars.len());
+        m.info.reserve(chars.len());
+        m.kids.reserve(chars.len());
         for group in keys.chunk_by(|a, b| a.0[0] == b.0[0]) {
             let c = group[0].0[0] as usize;
             let (info, longer) = node_info(group, 1);
@@ -199,19 +206,21 @@ impl Matcher {
     /// siblings first, contiguous, then each child's own children. Returns their range.
     fn layout(&mut self, keys: &[Key<'_>], depth: usize) -> (u32, u32) {
         let start = self.chars.len();
-        let groups: Vec<&[Key<'_>]> = keys.chunk_by(|a, b| a.0[depth] == b.0[depth]).collect();
-        for g in &groups {
+        // Two passes over the groups (siblings first, then their children), no list of them.
+        let groups = || keys.chunk_by(|a, b| a.0[depth] == b.0[depth]);
+        for g in groups() {
             self.chars.push(g[0].0[depth] as u32);
             self.info.push(node_info(g, depth + 1).0);
             self.kids.push((0, 0));
         }
-        for (i, g) in groups.iter().enumerate() {
+        let count = self.chars.len() - start;
+        for (i, g) in groups().enumerate() {
             let longer = node_info(g, depth + 1).1;
             if !longer.is_empty() {
                 self.kids[start + i] = self.layout(longer, depth + 1);
             }
         }
-        (start as u32, groups.len() as u32)
+        (start as u32, count as u32)
     }
 
     fn push_value(&mut self, v: &str) -> u32 {
@@ -282,6 +291,13 @@ impl Matcher {
                 None => i += n,
             }
         }
+    }
+
+    /// Whether some key occurs in `text`.
+    pub fn finds_any(&self, text: &str) -> bool {
+        let mut found = false;
+        self.for_each_match(text, |_, _, _| found = true);
+        found
     }
 
     /// The character kind of `c`.

@@ -21,7 +21,8 @@
 use memchr::memmem::Finder;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{chars_only, compose_chars, union, union_is_exact, DictId, Matcher, Pair, Spec};
+use super::{chars_only, compose_chars, shared_replacer, union, union_is_exact};
+use super::{DictId, Matcher, Pair, Spec};
 
 pub struct Fused {
     /// The segmentation keys, each valued with its conversion by both steps.
@@ -32,8 +33,8 @@ pub struct Fused {
     /// first step writes in place of another.
     suspects: Vec<Finder<'static>>,
     /// The two steps, for a run where a suspect shows.
-    first: Matcher,
-    second: Matcher,
+    first: &'static Matcher,
+    second: &'static Matcher,
 }
 
 impl Fused {
@@ -48,11 +49,11 @@ impl Fused {
             return None;
         }
         let first_pairs = union(first);
-        let first = Matcher::replacer(&first_pairs);
-        let second_step = Matcher::replacer(&union(second));
+        let first_step = shared_replacer(first);
+        let second_step = shared_replacer(second);
         let keys = segmentation.entries();
         let converted: Vec<(&str, String)> =
-            keys.iter().map(|&(k, _)| (k, step_by_step(&first, &second_step, k))).collect();
+            keys.iter().map(|&(k, _)| (k, step_by_step(first_step, second_step, k))).collect();
         let mut pairs = first_pairs.clone();
         compose_chars(&mut pairs, &second[1..]);
         let suspects = suspects(keys, &first_pairs, &second[1..]);
@@ -60,7 +61,7 @@ impl Fused {
             segmentation: Matcher::new(&converted),
             runs: Matcher::replacer(&pairs),
             suspects,
-            first,
+            first: first_step,
             second: second_step,
         })
     }
@@ -79,7 +80,7 @@ impl Fused {
         let written = &out.as_bytes()[at..];
         if self.suspects.iter().any(|f| f.find(written).is_some()) {
             out.truncate(at);
-            out.push_str(&step_by_step(&self.first, &self.second, run));
+            out.push_str(&step_by_step(self.first, self.second, run));
         }
     }
 }

@@ -20,20 +20,32 @@ use super::{char_at, has_bit, pair_hash, Key, Matcher, KIND_MORE, KIND_TRIGGER, 
 
 /// Marks the triggers of a replacer's `keys` (see the module docs) in its kinds.
 pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
-    // By code point: the character's output alone, NUL when that is not one character.
-    let mut alone: Vec<char> =
-        (0..m.kinds.len() as u32).map(|c| char::from_u32(c).unwrap_or('\0')).collect();
+    // By code point in the Basic Multilingual Plane (beyond it, in `astral`): the
+    // character's output alone, NUL when that is not one character. Only the plane is a
+    // table: the dictionaries' keys reach far into the extension planes, and a table up to
+    // the largest of them would cost more to fill than the keys there.
+    let mut alone: Vec<char> = (0..0x10000u32).map(|c| char::from_u32(c).unwrap_or('\0')).collect();
+    let mut astral = rustc_hash::FxHashMap::default();
     for (k, v) in keys.iter().filter(|k| k.0.len() == 1 && k.1 != 0) {
-        alone[k[0] as usize] = only_char(m.value(*v)).unwrap_or('\0');
+        let out = only_char(m.value(*v)).unwrap_or('\0');
+        match alone.get_mut(k[0] as usize) {
+            Some(a) => *a = out,
+            None => {
+                astral.insert(k[0], out);
+            }
+        }
     }
+    let alone_of = |c: char| match alone.get(c as usize) {
+        Some(&a) => a,
+        None => astral.get(&c).copied().unwrap_or(c),
+    };
     let mut triggers = Vec::new();
     for (k, v) in keys.iter().filter(|k| k.0.len() > 1) {
         let value = m.value(*v);
-        let lined_up =
-            value.chars().count() == k.len() && k.iter().all(|c| alone[*c as usize] != '\0');
+        let lined_up = value.chars().count() == k.len() && k.iter().all(|c| alone_of(*c) != '\0');
         let mut value = value.chars();
         for c in k.iter() {
-            if !lined_up || value.next() != Some(alone[*c as usize]) {
+            if !lined_up || value.next() != Some(alone_of(*c)) {
                 triggers.push(*c);
             }
         }
@@ -41,7 +53,6 @@ pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
     for c in triggers {
         m.kinds[c as usize] |= KIND_TRIGGER;
     }
-    alone.truncate(0x10000);
     m.alone = alone;
 }
 
