@@ -47,7 +47,7 @@ impl LabelAt {
 }
 
 /// The profiles of `labels.toml` (see the module docs).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Labels {
     /// Segment: where a speaker's turn starts.
     pub turn: LabelShape,
@@ -78,8 +78,22 @@ struct ShapeDef {
 }
 
 impl Labels {
-    /// Parses and compiles a labels file (`path` names it in errors).
+    /// Parses and compiles a labels file (`path` names it in errors). Strip and segment
+    /// both read the same file: the second reading of a text already compiled shares its
+    /// compiled patterns (a `Regex` clone shares the program) instead of compiling them again.
     pub fn parse(text: &str, path: &Path) -> Result<Labels> {
+        static COMPILED: std::sync::Mutex<Vec<(String, Labels)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, labels)) = compiled.iter().find(|(t, _)| t == text) {
+            return Ok(labels.clone());
+        }
+        let labels = Labels::compile(text, path)?;
+        compiled.push((text.to_owned(), labels.clone()));
+        Ok(labels)
+    }
+
+    fn compile(text: &str, path: &Path) -> Result<Labels> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let f: LabelsFile = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
         let shape = |profile: &str, def: &ShapeDef| {
@@ -103,7 +117,7 @@ impl Labels {
 
 /// What a speaker label at a line's start looks like, in one profile: a line opens with a
 /// label when `bracket` or `plain` matches at its start and `not_label` does not.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LabelShape {
     plain: LabelPattern,
     /// The bracketed form (`【马斯克】…`, `[Host] …`), tried first, and whether it can match
@@ -187,7 +201,7 @@ type Seen = HashMap<Box<str>, (usize, Range<usize>), FxBuildHasher>;
 /// most of them. On a line without line breaks `.*$` matches whatever follows, so the
 /// pattern without it (`head`) finds the same label, its match ends where `rest` starts,
 /// and it stops a few characters into the line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LabelPattern {
     full: Regex,
     head: Option<Regex>,

@@ -12,7 +12,7 @@ use super::needs::Needs;
 /// (bits) that need it. Literals of one or two bytes (ASCII marks) and longer ones (CJK
 /// words) are searched apart: mixed, the short ones would make the SIMD search's
 /// fingerprints match nearly every CJK char.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Literals {
     scans: Vec<LiteralScan>,
 }
@@ -42,7 +42,7 @@ impl Literals {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct LiteralScan {
     search: Search,
     patterns: Vec<Vec<u8>>,
@@ -143,7 +143,7 @@ impl LiteralScan {
 const MAX_FINDERS: usize = 3;
 
 /// How a [`LiteralScan`] finds its literals.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Search {
     /// Literals that start with at most nine distinct bytes, none of which starts a CJK
     /// char (markup such as `*`, `![`, `<`): memchr finds those bytes (rare in Chinese
@@ -185,7 +185,7 @@ impl Search {
 /// The rule bits a line's text can fire, from conditions that cost one look at the line:
 /// its first char (rules anchored at the start), its length (`max_chars`) and one literal
 /// scan (rules whose every match contains one of a few literals).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LineFilter {
     /// The rules an empty text leaves possible.
     empty: u64,
@@ -329,7 +329,7 @@ fn contains(class: &ClassUnicode, c: char) -> bool {
 /// ones whose class holds the char. A table over the Basic Multilingual Plane in blocks of
 /// 64 chars (identical blocks stored once: all CJK ideographs share a few); the classes are
 /// searched for the chars beyond it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct FirstChars {
     index: Vec<u16>,
     blocks: Vec<[u64; 64]>,
