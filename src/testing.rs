@@ -59,3 +59,12 @@ fn thread_cpu() -> std::time::Duration {
         .and_then(|s| s.split_whitespace().next()?.parse().ok())
         .map_or_else(|| start.elapsed(), std::time::Duration::from_nanos)
 }
+
+/// Every `.txt` and `.md` file under the crate's `corpus/`, read lossily and run together.
+pub fn corpus_text() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    crate::input::files_under(&dir, &["txt", "md"])
+        .iter()
+        .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
+        .collect()
+}

@@ -12,6 +12,22 @@ pub fn char_len(lead: u8) -> usize {
     }
 }
 
+/// The code point of the two- or three-byte character starting at byte `i` of `b` (valid
+/// UTF-8), or `None` for ASCII and four-byte characters: the Basic Multilingual Plane's
+/// non-ASCII characters, read without decoding the string.
+#[inline(always)]
+pub fn bmp_code_point(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        x @ 0xC0..=0xDF => Some((usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F),
+        x @ 0xE0..=0xEF => Some(
+            (usize::from(x) & 0x0F) << 12
+                | (usize::from(b[i + 1]) & 0x3F) << 6
+                | usize::from(b[i + 2]) & 0x3F,
+        ),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

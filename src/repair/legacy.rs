@@ -119,17 +119,10 @@ fn is_everyday(c: char) -> bool {
 /// nor everyday Chinese.
 #[inline(always)]
 fn odd_at(t: &[u64], b: &[u8], i: usize) -> bool {
-    let cp = match b[i] {
-        0..=0x7F => return false,
-        x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
-        x @ 0xE0..=0xEF => {
-            (usize::from(x) & 0x0F) << 12
-                | (usize::from(b[i + 1]) & 0x3F) << 6
-                | usize::from(b[i + 2]) & 0x3F
-        }
-        _ => return true,
-    };
-    t[cp >> 6] >> (cp & 63) & 1 == 0
+    match crate::utf8::bmp_code_point(b, i) {
+        Some(cp) => t[cp >> 6] >> (cp & 63) & 1 == 0,
+        None => b[i] >= 0x80,
+    }
 }
 
 /// Whether `fix_line` could change this line: a run of [`RUN`] odd characters. The scan
@@ -330,16 +323,8 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
         }
         let end = chars[at..].iter().position(|&c| c == '\u{FFFD}').map_or(chars.len(), |p| at + p);
         let piece: String = chars[at..end].iter().collect();
-        if let Some((r, fixed, conf)) = best_reading(&piece) {
-            edits.push(RepairEdit {
-                rule: r.rule,
-                line,
-                col: at,
-                garbled: piece,
-                restored: fixed.clone(),
-                confidence: conf,
-            });
-            out.push_str(&fixed);
+        if let Some(reading) = best_reading(&piece) {
+            restore(reading, line, at, piece, &mut out, edits);
             changed = true;
         } else {
             changed |= fix_odd_runs(line, &chars, at, end, &mut out, edits);
@@ -347,6 +332,19 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
         at = end;
     }
     changed.then_some(out)
+}
+
+/// Appends a reading's text to `out` and records the edit from `garbled` (at `line`, `col`).
+fn restore(
+    (r, fixed, confidence): (&'static Reading, String, f32),
+    line: usize,
+    col: usize,
+    garbled: String,
+    out: &mut String,
+    edits: &mut Vec<RepairEdit>,
+) {
+    out.push_str(&fixed);
+    edits.push(RepairEdit { rule: r.rule, line, col, garbled, restored: fixed, confidence });
 }
 
 /// Appends `chars[from..to]` to `out` with each run of odd characters that reads as a
@@ -378,16 +376,8 @@ fn fix_odd_runs(
         }
         let span: String = chars[i..end].iter().collect();
         match (end - i >= RUN).then(|| best_reading(&span)).flatten() {
-            Some((r, fixed, conf)) => {
-                edits.push(RepairEdit {
-                    rule: r.rule,
-                    line,
-                    col: i,
-                    garbled: span,
-                    restored: fixed.clone(),
-                    confidence: conf,
-                });
-                out.push_str(&fixed);
+            Some(reading) => {
+                restore(reading, line, i, span, out, edits);
                 changed = true;
             }
             None => out.push_str(&span),

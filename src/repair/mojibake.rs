@@ -140,17 +140,7 @@ fn maybe_gbk(text: &str) -> bool {
 /// Whether the character starting at byte `i` of `b` (valid UTF-8) has its bit set in `t`.
 #[inline(always)]
 fn fits_at(t: &[u64], b: &[u8], i: usize) -> bool {
-    let cp = match b[i] {
-        0..=0x7F => return false,
-        x @ 0x80..=0xDF => (usize::from(x) & 0x1F) << 6 | usize::from(b[i + 1]) & 0x3F,
-        x @ 0xE0..=0xEF => {
-            (usize::from(x) & 0x0F) << 12
-                | (usize::from(b[i + 1]) & 0x3F) << 6
-                | usize::from(b[i + 2]) & 0x3F
-        }
-        _ => return false,
-    };
-    t[cp >> 6] >> (cp & 63) & 1 == 1
+    crate::utf8::bmp_code_point(b, i).is_some_and(|cp| t[cp >> 6] >> (cp & 63) & 1 == 1)
 }
 
 /// [`utf8_like`]'s table, and the fewest UTF-8 bytes of a character with its first-half

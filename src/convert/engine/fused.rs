@@ -168,11 +168,7 @@ mod tests {
     /// keys straddle segment boundaries and variant phrases complete segmentation keys).
     #[test]
     fn fused_chains_convert_as_step_by_step() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let corpus: String = crate::input::files_under(&dir, &["txt", "md"])
-            .iter()
-            .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
-            .collect();
+        let corpus = crate::testing::corpus_text();
         let mut rng = Xorshift::default();
         for config in FUSED {
             let (f, plan) = (fused(config), Plan::segmented(spec(config, false)));

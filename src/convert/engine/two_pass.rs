@@ -87,11 +87,7 @@ mod tests {
     /// converted as OpenCC's segment-by-segment chain converts them.
     #[test]
     fn two_passes_convert_as_the_segmented_chain() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let corpus: String = crate::input::files_under(&dir, &["txt", "md"])
-            .iter()
-            .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
-            .collect();
+        let corpus = crate::testing::corpus_text();
         let mut rng = Xorshift::default();
         for config in TWO_PASS {
             let s = spec(config, false);

@@ -24,10 +24,22 @@ fn closes(text: &str, open: (char, usize)) -> bool {
         && text.trim().chars().all(|c| c == open.0)
 }
 
-/// Folds every closed fenced block of `lines` into one code line (its lines joined by
-/// `\n`, the fences left out, the span covering both fences). A fence that never closes is
-/// left as text: a stray run of backticks in a scraped page must not swallow the article.
-/// Returns the number of blocks folded.
+/// Whether a fenced block's lines read as code: at least half of their visible characters
+/// are ASCII. WeChat exporters fence styled boxes of prose (`更多精彩推荐`, `点分享` …):
+/// those stay text, for strip to read like any other line.
+fn reads_as_code(lines: &[Line]) -> bool {
+    let (mut ascii, mut all) = (0usize, 0usize);
+    for c in lines.iter().flat_map(|l| l.text.chars()).filter(|c| !c.is_whitespace()) {
+        all += 1;
+        ascii += usize::from(c.is_ascii());
+    }
+    2 * ascii >= all
+}
+
+/// Folds every closed fenced block of `lines` that reads as code into one code line (its
+/// lines joined by `\n`, the fences left out, the span covering both fences). A fence that
+/// never closes is left as text: a stray run of backticks in a scraped page must not
+/// swallow the article. Returns the number of blocks folded.
 pub fn fold(lines: &mut Vec<Line>) -> usize {
     if !lines.iter().any(|l| fence(&l.text).is_some()) {
         return 0;
@@ -51,12 +63,17 @@ pub fn fold(lines: &mut Vec<Line>) -> usize {
             pending.push(next);
         }
         match closed {
-            Some(end) => {
+            Some(end) if reads_as_code(&pending) => {
                 let text: Vec<&str> = pending.iter().map(|l| l.text.trim_end()).collect();
                 let mut code = Line::new(text.join("\n"), line.src.join(end.src));
                 code.kind = Some(BlockKind::Code);
                 out.push(code);
                 folded += 1;
+            }
+            Some(end) => {
+                out.push(line);
+                out.append(&mut pending);
+                out.push(end);
             }
             None => {
                 out.push(line);
@@ -100,5 +117,20 @@ mod tests {
         let mut ls = lines("````\n```\n~~~\n`````");
         assert_eq!(fold(&mut ls), 1);
         assert_eq!(ls[0].text, "```\n~~~");
+    }
+
+    #[test]
+    fn a_fenced_box_of_prose_stays_text() {
+        // An exporter's styled box (a related-reading list, share prompts) is no code.
+        let mut ls =
+            lines("正文。\n```\n更多精彩推荐\n☞读懂深度迁移学习\n```\n```\n点分享\n点在看\n```");
+        assert_eq!(fold(&mut ls), 0);
+        assert_eq!(ls.len(), 9);
+        assert!(ls.iter().all(|l| l.kind.is_none()));
+        // Code with Chinese comments and strings is still code.
+        let mut ls =
+            lines("```\n# 关注公众号\nprint('我是第一个回调函数')\nif not data:\n    return\n```");
+        assert_eq!(fold(&mut ls), 1);
+        assert_eq!(ls[0].kind, Some(BlockKind::Code));
     }
 }
