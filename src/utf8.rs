@@ -28,6 +28,48 @@ pub fn bmp_code_point(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Whether `b` (valid UTF-8) holds `run` consecutive characters for which `hit(i)` (`i` a
+/// character's first byte) is true, when every such character takes at least `min_len`
+/// bytes. Every run spans at least `run * min_len` bytes, so a run starting at any
+/// character from `start` up to the one holding byte `start + span - 1` contains that
+/// character: most characters miss, one probe then rules out every run starting up to it,
+/// and the scan jumps past it without reading the characters in between (as in
+/// Boyer-Moore).
+#[inline(always)]
+pub fn has_run(b: &[u8], run: usize, min_len: usize, hit: impl Fn(usize) -> bool) -> bool {
+    let span = run * min_len;
+    let mut start = 0;
+    while start + span <= b.len() {
+        let mut probe = start + span - 1;
+        while b[probe] & 0xC0 == 0x80 {
+            probe -= 1;
+        }
+        if !hit(probe) {
+            start = probe + char_len(b[probe]);
+            continue;
+        }
+        // From `start`, the first miss ends every run that starts before it; a run of
+        // `run` before it is the answer.
+        let mut p = start;
+        let mut n = 0;
+        loop {
+            if p >= b.len() {
+                return false;
+            }
+            if !hit(p) {
+                start = p + char_len(b[p]);
+                break;
+            }
+            n += 1;
+            if n == run {
+                return true;
+            }
+            p += char_len(b[p]);
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

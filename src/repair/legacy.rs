@@ -131,36 +131,7 @@ fn odd_at(t: &[u64], b: &[u8], i: usize) -> bool {
 /// so most characters of a clean line are never decoded.
 pub fn suspect(text: &str) -> bool {
     let (t, b) = (everyday(), text.as_bytes());
-    let len = |i: usize| crate::utf8::char_len(b[i]);
-    let span = RUN * 2;
-    let mut start = 0;
-    while start + span <= b.len() {
-        let mut probe = start + span - 1;
-        while b[probe] & 0xC0 == 0x80 {
-            probe -= 1;
-        }
-        if !odd_at(t, b, probe) {
-            start = probe + len(probe);
-            continue;
-        }
-        let mut p = start;
-        let mut run = 0;
-        loop {
-            if p >= b.len() {
-                return false;
-            }
-            if !odd_at(t, b, p) {
-                start = p + len(p);
-                break;
-            }
-            run += 1;
-            if run == RUN {
-                return true;
-            }
-            p += len(p);
-        }
-    }
-    false
+    crate::utf8::has_run(b, RUN, 2, |i| odd_at(t, b, i))
 }
 
 fn encoding(c: Charset) -> &'static Encoding {

@@ -96,45 +96,9 @@ fn maybe_gbk(text: &str) -> bool {
     const RUN: usize = 5;
     let Utf8Like { bits, min_fit_len } = utf8_like();
     let (t, b) = (bits.as_slice(), text.as_bytes());
-    let len = |i: usize| crate::utf8::char_len(b[i]);
-    // Decoded by hand, and inlined: this runs over every clean document.
-    let fits = |i: usize| fits_at(t, b, i);
-    // Every run of RUN fitting characters spans at least `span` bytes, so a run starting at
-    // any character from `start` up to the character holding byte `start + span - 1`
-    // contains that character. Most characters do not fit: one probe then rules out every
-    // run starting up to it, and the scan jumps past it without decoding the characters in
-    // between (as in Boyer-Moore). All windows starting before `start` are ruled out.
-    let span = RUN * min_fit_len;
-    let mut start = 0;
-    while start + span <= b.len() {
-        let mut probe = start + span - 1;
-        while b[probe] & 0xC0 == 0x80 {
-            probe -= 1;
-        }
-        if !fits(probe) {
-            start = probe + len(probe);
-            continue;
-        }
-        // From `start`, the first character that does not fit ends every run that starts
-        // before it; a run of RUN before it is the answer.
-        let mut p = start;
-        let mut run = 0;
-        loop {
-            if p >= b.len() {
-                return false;
-            }
-            if !fits(p) {
-                start = p + len(p);
-                break;
-            }
-            run += 1;
-            if run == RUN {
-                return true;
-            }
-            p += len(p);
-        }
-    }
-    false
+    // Decoded by hand, and inlined: this runs over every clean document. Most characters
+    // do not fit, so the skipping scan decodes few of them.
+    crate::utf8::has_run(b, RUN, *min_fit_len, |i| fits_at(t, b, i))
 }
 
 /// Whether the character starting at byte `i` of `b` (valid UTF-8) has its bit set in `t`.
