@@ -25,6 +25,8 @@
 //! Every removal is in the audit as `strip.head-furniture`, `strip.tail-furniture` or
 //! `strip.profile-card`.
 
+use std::cell::Cell;
+
 use regex::Regex;
 use serde::Deserialize;
 
@@ -107,7 +109,6 @@ fn default_min_items() -> usize {
 #[derive(Debug)]
 struct Block {
     rule: String,
-    heading: AnyMatch,
     item: AnyMatch,
     item_max_chars: usize,
     min_items: usize,
@@ -145,6 +146,8 @@ pub struct Boilerplate {
     /// A line in which someone speaks, never furniture (`speech` in `labels.toml`).
     speech: LabelShape,
     blocks: Vec<Block>,
+    /// The blocks' headings, pattern `k` block `k`'s: a line is searched once for all.
+    headings: AnyMatch,
 }
 
 /// The lazy DFA's cache for the furniture classes (see [`Boilerplate::parse`]).
@@ -158,48 +161,48 @@ impl Boilerplate {
         // Unicode classes (`\W`, `\S`) in many alternatives make a lazy DFA with many
         // states: with the default cache it is cleared line after line and the search falls
         // back to the (several times slower) PikeVM. Lines are short; the room is cheap.
-        let furniture = AnyMatch::new(&def.furniture, FURNITURE_DFA_BYTES)
-            .map_err(|e| err(format!("furniture: bad regex: {e}")))?;
-        let cards = match def.cards.is_empty() {
-            true => None,
-            false => Some(
-                AnyMatch::new(&[def.cards.join("|")], DEFAULT_DFA_BYTES)
-                    .map_err(|e| err(format!("cards: bad regex: {e}")))?,
-            ),
+        let set = |patterns: &[String], dfa_bytes: usize, what: &str| {
+            AnyMatch::new(patterns, dfa_bytes).map_err(|e| err(format!("{what}: bad regex: {e}")))
         };
-        let leads = match def.leads.is_empty() {
-            true => None,
-            false => Some(
-                AnyMatch::new(&[format!("^(?:{})", def.leads.join("|"))], DEFAULT_DFA_BYTES)
-                    .map_err(|e| err(format!("leads: bad regex: {e}")))?,
-            ),
+        let joined = |ps: &[String], anchor: &str, what: &str| match ps.is_empty() {
+            true => Ok(None),
+            false => {
+                set(&[format!("{anchor}(?:{})", ps.join("|"))], DEFAULT_DFA_BYTES, what).map(Some)
+            }
         };
-        let markers = AnyMatch::new(&def.markers, DEFAULT_DFA_BYTES)
-            .map_err(|e| err(format!("markers: bad regex: {e}")))?;
+        let furniture = set(&def.furniture, FURNITURE_DFA_BYTES, "furniture")?;
+        let cards = joined(&def.cards, "", "cards")?;
+        let leads = joined(&def.leads, "^", "leads")?;
+        let markers = set(&def.markers, DEFAULT_DFA_BYTES, "markers")?;
         let date_fields = match &def.date_fields {
             Some(p) => {
                 Some(Regex::new(p).map_err(|e| err(format!("date_fields: bad regex: {e}")))?)
             }
             None => None,
         };
-        let blocks = def
-            .blocks
-            .iter()
+        let blocks = (def.blocks.iter())
             .map(|b| {
-                let re = |p: &str, what: &str| {
-                    AnyMatch::new(&[p], DEFAULT_DFA_BYTES)
-                        .map_err(|e| err(format!("blocks.{}.{what}: bad regex: {e}", b.name)))
-                };
                 Ok(Block {
                     rule: format!("strip.block.{}", b.name),
-                    heading: re(&format!("^(?:{})", b.heading), "heading")?,
-                    item: re(&format!("^(?:{})$", b.item), "item")?,
+                    item: set(
+                        &[format!("^(?:{})$", b.item)],
+                        DEFAULT_DFA_BYTES,
+                        &format!("blocks.{}.item", b.name),
+                    )?,
                     item_max_chars: b.item_max_chars,
                     min_items: b.min_items,
                     intro: b.intro,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // Each heading checked alone first, so that an error names its block.
+        for b in &def.blocks {
+            let heading = [format!("^(?:{})", b.heading)];
+            set(&heading, DEFAULT_DFA_BYTES, &format!("blocks.{}.heading", b.name))?;
+        }
+        let headings: Vec<String> =
+            def.blocks.iter().map(|b| format!("^(?:{})", b.heading)).collect();
+        let headings = set(&headings, DEFAULT_DFA_BYTES, "blocks")?;
         Ok(Boilerplate {
             path: path.to_owned(),
             furniture,
@@ -213,6 +216,7 @@ impl Boilerplate {
             nav_run: def.nav_run,
             date_fields,
             blocks,
+            headings,
             speech,
         })
     }
@@ -229,8 +233,8 @@ impl Boilerplate {
         for (what, set) in sets.into_iter().chain(more) {
             set.map_or(Ok(()), AnyMatch::compile_all).map_err(|e| err(what, e))?;
         }
+        self.headings.compile_all().map_err(|e| err("blocks", e))?;
         for b in &self.blocks {
-            b.heading.compile_all().map_err(|e| err(&b.rule, e))?;
             b.item.compile_all().map_err(|e| err(&b.rule, e))?;
         }
         Ok(())
@@ -245,7 +249,7 @@ impl Boilerplate {
     /// Blocks a heading announces (see [`BoilerplateDef::blocks`]): the heading and at
     /// least `min_items` item lines under it (blank lines between them are read past) go.
     /// The run ends at the first line that is not an item.
-    fn blocks(&self, doc: &mut Document) {
+    fn blocks(&self, doc: &mut Document, reads: &mut Reads) {
         if self.blocks.is_empty() {
             return;
         }
@@ -256,7 +260,7 @@ impl Boilerplate {
             // Headings are short lines (or a heading glued to a summary): most paragraphs are
             // ruled out by their length before any pattern runs.
             let found = (!t.is_empty() && t.len() <= BLOCK_HEADING_BYTES)
-                .then(|| self.blocks.iter().position(|b| b.heading.is_match(t)))
+                .then(|| self.headings.first_match(t))
                 .flatten();
             let Some(k) = found else {
                 i += 1;
@@ -306,6 +310,7 @@ impl Boilerplate {
         }
         let ranges: Vec<std::ops::Range<usize>> = runs.into_iter().map(|(_, r)| r).collect();
         drop_ranges(&mut lines, &ranges);
+        reads.drop_ranges(&ranges);
         doc.lines = lines;
     }
 
@@ -313,7 +318,7 @@ impl Boilerplate {
     /// and rules still visible), before the profiles remove the prompts that are evidence.
     pub fn apply_tail(&self, doc: &mut Document) {
         self.cards(doc);
-        if let Some(from) = self.tail(&doc.lines) {
+        if let Some(from) = self.tail(&doc.lines, &Reads::new(doc.lines.len())) {
             remove(doc, from..doc.lines.len(), "strip.tail-furniture");
         }
     }
@@ -322,17 +327,21 @@ impl Boilerplate {
     /// metadata (so that they are not taken for navigation); then furniture blocks inside
     /// the article.
     pub fn apply_head(&self, doc: &mut Document) {
+        // Each step asks its questions of the lines the steps before it left; a line's
+        // answers are read once for all of them.
+        let mut reads = Reads::new(doc.lines.len());
         // Lines the batch repeats go first: a site's navigation is no title.
-        self.repeats(doc);
-        if let Some(to) = self.head(&doc.lines, doc.meta.title.as_deref()) {
+        self.repeats(doc, &mut reads);
+        if let Some(to) = self.head(&doc.lines, &reads, doc.meta.title.as_deref()) {
             remove(doc, 0..to, "strip.head-furniture");
+            reads.drop_ranges(&[0..to]);
         }
         // Markers and blocks before the title is guessed: a `上一篇` link under a byline is
         // not the article's first paragraph.
-        self.markers(doc);
-        self.blocks(doc);
-        self.guess_title(doc);
-        self.interior(doc);
+        self.markers(doc, &mut reads);
+        self.blocks(doc, &mut reads);
+        self.guess_title(doc, &reads);
+        self.interior(doc, &mut reads);
     }
 
     /// Furniture blocks between paragraphs (a paywall prompt and an end marker between a
@@ -341,7 +350,7 @@ impl Boilerplate {
     /// lines are evidence, and the run from the first of them to the last goes. One
     /// furniture line alone stays (a photo credit under a picture is not a block), and a
     /// line of sentences ends a run whatever it names.
-    fn interior(&self, doc: &mut Document) {
+    fn interior(&self, doc: &mut Document, reads: &mut Reads) {
         // A line's class depends on the line alone: a run removed leaves the lines after it
         // as they were, so the scan goes on where the run ended and the runs are taken out
         // together at the end.
@@ -357,13 +366,13 @@ impl Boilerplate {
                 if tables.get(k).copied().unwrap_or(false) {
                     break;
                 }
-                let look = Look::of(&doc.lines[k]);
+                let (line, read) = (&doc.lines[k], reads.at(k));
                 // Paragraphs end a run before any pattern is tried: the scan costs a few
                 // character counts on most lines.
-                if self.reads_as_prose(&look) {
+                if self.reads_as_prose(&read.features(line.text.trim())) {
                     break;
                 }
-                let c = self.class_of(&look);
+                let c = self.class(line, read);
                 if c == Class::Content {
                     break;
                 }
@@ -380,16 +389,18 @@ impl Boilerplate {
             i = k + 1;
         }
         remove_ranges(doc, &runs, "strip.interior-furniture");
+        reads.drop_ranges(&runs);
     }
 
     /// Lines that are furniture by themselves (`markers`), one by one wherever they are; the
     /// lines are compacted once.
-    fn markers(&self, doc: &mut Document) {
+    fn markers(&self, doc: &mut Document, reads: &mut Reads) {
         let markers: Vec<std::ops::Range<usize>> = (doc.lines.iter().enumerate())
             .filter(|(_, l)| self.is_marker(l.text.trim()))
             .map(|(i, _)| i..i + 1)
             .collect();
         remove_ranges(doc, &markers, "strip.furniture-marker");
+        reads.drop_ranges(&markers);
     }
 
     /// A whole short line that is furniture by itself (`ADVERTISEMENT`).
@@ -402,34 +413,36 @@ impl Boilerplate {
     /// footers and sidebars repeated page after page. Only lines that do not read as
     /// content go (a speaker's `谢谢。` may recur in every interview of a batch), nor
     /// headings, which a series repeats on purpose.
-    fn repeats(&self, doc: &mut Document) {
+    fn repeats(&self, doc: &mut Document, reads: &mut Reads) {
         let Some(repeats) = doc.repeats.clone() else { return };
         if repeats.is_empty() {
             return;
         }
-        let flagged = |l: &Line| {
+        let flagged = |i: usize| {
+            let l = &doc.lines[i];
             let t = l.text.trim();
             !t.is_empty()
                 && !t.starts_with('#')
-                && self.class(l) != Class::Content
-                && !self.speech.opens(t)
                 && repeats.contains(t)
+                && self.class(l, reads.at(i)) != Class::Content
+                && !self.speech.opens(t)
         };
         let mut runs = Vec::new();
         let mut i = 0;
         while i < doc.lines.len() {
-            if !flagged(&doc.lines[i]) {
+            if !flagged(i) {
                 i += 1;
                 continue;
             }
             let mut end = i + 1;
-            while end < doc.lines.len() && flagged(&doc.lines[end]) {
+            while end < doc.lines.len() && flagged(end) {
                 end += 1;
             }
             runs.push(i..end);
             i = end;
         }
         remove_ranges(doc, &runs, "strip.cross-doc-repeat");
+        reads.drop_ranges(&runs);
     }
 
     /// Text even without a stop: twice the Han characters of a content line, no link, and
@@ -451,23 +464,28 @@ impl Boilerplate {
     }
 
     /// A line of sentences long enough to be a paragraph, whatever furniture word it has.
-    fn reads_as_prose(&self, look: &Look) -> bool {
-        let f = &look.f;
+    fn reads_as_prose(&self, f: &Features) -> bool {
         f.han >= self.content_han && f.ends_sentence && f.chars > 40
     }
 
-    fn class(&self, line: &Line) -> Class {
-        self.class_of(&Look::of(line))
+    fn class(&self, line: &Line, read: &Read) -> Class {
+        if let Some(c) = read.class.get() {
+            return c;
+        }
+        let c = self.class_of(line, read);
+        read.class.set(Some(c));
+        c
     }
 
-    fn class_of(&self, look: &Look) -> Class {
-        let (t, f) = (look.t, &look.f);
+    fn class_of(&self, line: &Line, read: &Read) -> Class {
+        let t = line.text.trim();
         if t.is_empty() {
             return Class::Blank;
         }
-        if look.code {
+        if line.kind == Some(BlockKind::Code) {
             return Class::Content;
         }
+        let f = &read.features(t);
         let chars = f.chars;
         let sentences = f.han >= self.content_han && f.ends_sentence;
         // A speaker's sentences, and a long paragraph of sentences, are content even when they
@@ -519,7 +537,7 @@ impl Boilerplate {
     ///
     /// Lines are classed only up to the first content lines: the scan costs a few lines, not
     /// the document.
-    fn head(&self, lines: &[Line], title: Option<&str>) -> Option<usize> {
+    fn head(&self, lines: &[Line], reads: &Reads, title: Option<&str>) -> Option<usize> {
         // A breadcrumb that ends with the title a rule already took (`首页 论坛 … 标题 ...`),
         // or the title line with the site's name: the page's head ends there.
         let title = title.map(str::trim).filter(|t| t.chars().count() >= 8);
@@ -540,7 +558,7 @@ impl Boilerplate {
         let mut bare_run = 0;
         let mut after_label_line = false;
         for (i, line) in lines.iter().enumerate() {
-            let c = &self.class(line);
+            let c = &self.class(line, reads.at(i));
             let t = lines[i].text.trim();
             if *c == Class::Blank {
                 continue;
@@ -626,12 +644,12 @@ impl Boilerplate {
     }
 
     /// The index of the first line to remove at the bottom, when furniture is there.
-    fn tail(&self, lines: &[Line]) -> Option<usize> {
+    fn tail(&self, lines: &[Line], reads: &Reads) -> Option<usize> {
         let mut first_furniture = None;
         let mut seen = 0;
         let mut classes = Vec::new();
         for (i, line) in lines.iter().enumerate().rev() {
-            let c = self.class(line);
+            let c = self.class(line, reads.at(i));
             classes.push(c);
             // A long line of Han text that names no furniture (a last paragraph a page left
             // without its full stop) is the article's: the tail goes only below it.
@@ -661,18 +679,20 @@ impl Boilerplate {
 
     /// When no rule found a title: the first line that is not navigation, if it reads as a
     /// title (short, no sentence stop) and a content paragraph follows it.
-    fn guess_title(&self, doc: &mut Document) {
+    fn guess_title(&self, doc: &mut Document, reads: &Reads) {
         if doc.meta.title.is_some() {
             return;
         }
-        let mut live = doc.lines.iter().filter(|l| !l.is_blank()).take(4);
-        let Some(first) = live.find(|l| self.class(l) != Class::Nav) else { return };
+        let mut live = (doc.lines.iter().zip(&reads.0)).filter(|(l, _)| !l.is_blank()).take(4);
+        let Some((first, _)) = live.find(|(l, r)| self.class(l, r) != Class::Nav) else {
+            return;
+        };
         // Content right under it, or under one short line (a byline).
         let next = live.next();
-        let byline = next.is_some_and(|l| l.text.chars().count() <= 40);
+        let byline = next.is_some_and(|(l, _)| l.text.chars().count() <= 40);
         let then = if byline { live.next() } else { None };
         let content_follows =
-            [next, then].into_iter().flatten().any(|l| self.class(l) == Class::Content);
+            [next, then].into_iter().flatten().any(|(l, r)| self.class(l, r) == Class::Content);
         let t = first.text.trim().trim_matches(['#', '*', ' ']);
         let n = t.chars().count();
         let f = Features::of(t);
@@ -772,21 +792,45 @@ enum Class {
     Other,
 }
 
-/// A line's trimmed text and its features, read once for all the questions asked of it.
-struct Look<'a> {
-    t: &'a str,
-    f: Features,
-    /// A code block: content, whatever words its comments and strings hold.
-    code: bool,
+/// What the furniture questions read of a line, each when first asked: its features and its
+/// class. A line's answers depend on its text alone.
+#[derive(Default)]
+struct Read {
+    f: Cell<Option<Features>>,
+    class: Cell<Option<Class>>,
 }
 
-impl<'a> Look<'a> {
-    fn of(line: &'a Line) -> Look<'a> {
-        let t = line.text.trim();
-        Look { t, f: Features::of(t), code: line.kind == Some(BlockKind::Code) }
+impl Read {
+    /// The features of `t`, the line's trimmed text.
+    fn features(&self, t: &str) -> Features {
+        self.f.get().unwrap_or_else(|| {
+            let f = Features::of(t);
+            self.f.set(Some(f));
+            f
+        })
     }
 }
 
+/// Each line's [`Read`], in step with the lines: the steps that share them remove lines
+/// (and drop their reads alike) but never edit one.
+struct Reads(Vec<Read>);
+
+impl Reads {
+    fn new(lines: usize) -> Reads {
+        Reads(std::iter::repeat_with(Read::default).take(lines).collect())
+    }
+
+    fn at(&self, i: usize) -> &Read {
+        &self.0[i]
+    }
+
+    /// Drops the reads of the lines `ranges` removed (see [`drop_ranges`]).
+    fn drop_ranges(&mut self, ranges: &[std::ops::Range<usize>]) {
+        drop_ranges(&mut self.0, ranges);
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
 struct Features {
     /// Characters (not bytes).
     chars: usize,
@@ -1083,7 +1127,7 @@ fn remove_ranges(doc: &mut Document, ranges: &[std::ops::Range<usize>], rule: &s
 }
 
 /// Removes the lines of `ranges` (in order, disjoint), moving each kept line once.
-fn drop_ranges(lines: &mut Vec<Line>, ranges: &[std::ops::Range<usize>]) {
+fn drop_ranges<T>(lines: &mut Vec<T>, ranges: &[std::ops::Range<usize>]) {
     let mut next = ranges.iter().peekable();
     let mut i = 0;
     lines.retain(|_| {
@@ -1396,7 +1440,8 @@ mod tests {
         let mut d = doc("正文第一段，这是一段足够长的内容。\n上某某APP看后续精彩内容\n登录订阅本章 >\n全书完\n正文第二段，这是一段足够长的内容。\n图片来源：某某\n正文第三段，这是一段足够长的内容。");
         let text = r#"furniture = ['(APP|App).{0,2}看(后续|全文)', '^\W*登录.{0,4}订阅', '^\W*全书完\W*$', '^图片来源']"#;
         let b = Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap();
-        b.interior(&mut d);
+        let mut reads = Reads::new(d.lines.len());
+        b.interior(&mut d, &mut reads);
         let t: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             t,
@@ -1415,7 +1460,8 @@ mod tests {
             let mut d = doc(text);
             let b =
                 Boilerplate::parse("furniture = []", std::path::Path::new("t"), speech()).unwrap();
-            b.interior(&mut d);
+            let mut reads = Reads::new(d.lines.len());
+            b.interior(&mut d, &mut reads);
             d.lines.iter().map(|l| l.text.clone()).filter(|t| !t.is_empty()).collect::<Vec<_>>()
         };
         let prose = "正文第一段，这是一段足够长的内容。";
@@ -1503,7 +1549,7 @@ cards = ['^\d+篇原创内容$']"#;
                 "ADVERTISEMENT
 ",
                 0,
-                |b, d| b.markers(d),
+                |b, d| b.markers(d, &mut Reads::new(d.lines.len())),
             ),
             (
                 "关注我们的公众号
@@ -1511,7 +1557,7 @@ cards = ['^\d+篇原创内容$']"#;
 正文一段，这是一段足够长的内容。
 ",
                 1,
-                |b, d| b.interior(d),
+                |b, d| b.interior(d, &mut Reads::new(d.lines.len())),
             ),
             (
                 "某号

@@ -35,6 +35,9 @@ const FIELD_REACH: usize = 6;
 /// only a date.
 pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
     let head = head_lines(doc);
+    // The head's lines above its first body paragraph.
+    let above_body =
+        &head[..head.iter().position(|&i| is_body(&doc.lines[i].text)).unwrap_or(head.len())];
     let first_line = head
         .iter()
         .map(|&i| doc.lines[i].text.trim())
@@ -100,7 +103,7 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
             }
             run.clear();
         };
-        for &i in head.iter().take_while(|&&i| !is_body(&doc.lines[i].text)) {
+        for &i in above_body {
             if field_only(&doc.lines[i].text, re) {
                 run.push(i);
             } else {
@@ -112,9 +115,8 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
     }
     if doc.meta.title.is_none() {
         // A forum thread's title behind its type tags (`[转贴] 标题`, `[转载][多图]标题`).
-        let tagged = head
+        let tagged = above_body
             .iter()
-            .take_while(|&&i| !is_body(&doc.lines[i].text))
             .find_map(|&i| tagged_title(doc.lines[i].text.trim()).map(|t| (i, t.to_owned())));
         if let Some((i, t)) = tagged {
             set(doc, i, "strip.head-title", "title", t);
@@ -122,7 +124,7 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
     }
     if doc.meta.title.is_none() {
         // A page title with its site's name after it (`…｜Yahoo`) before the body.
-        let suffixed = head.iter().take_while(|&&i| !is_body(&doc.lines[i].text)).find_map(|&i| {
+        let suffixed = above_body.iter().find_map(|&i| {
             let t = doc.lines[i].text.trim();
             let clean = drop_site_suffix(t, doc);
             (clean != t && title_like(&clean)).then_some(i)
