@@ -11,8 +11,6 @@
 //! - each pattern has the literals every match of it needs (see `needs`): a line that
 //!   contains none of a pattern's literals is not searched for it, and most lines of an
 //!   article name no furniture word;
-//! - a pattern anchored at the start on a literal (`^\W*(版权声明|免责声明)`) is looked for at
-//!   the one place the literal can be (see `needs::Lead`), not by a scan of the line;
 //! - each pattern is its own automaton, built when a line first needs it searched: the
 //!   forward automaton only, searched by the lazy DFA (by the PikeVM when the lazy DFA gives
 //!   up, as `regex` does).
@@ -28,10 +26,9 @@ use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
 use regex_automata::nfa::thompson::{Compiler, Config as NfaConfig, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind};
-use regex_syntax::hir::{ClassUnicode, Hir};
-use rustc_hash::FxHashMap;
+use regex_syntax::hir::Hir;
 
-use super::needs::{in_class, lead, required_literals, Lead};
+use super::needs::required_literals;
 use super::scan::Literals;
 
 /// `regex`'s default limit on a compiled program's size.
@@ -42,9 +39,6 @@ pub const DEFAULT_DFA_BYTES: usize = 2 << 20;
 
 /// Patterns past this many have no bit in the literal scan and are searched on every text.
 const MAX_FILTERED: usize = 64;
-
-/// Patterns past this many are not read at their lead.
-const MAX_LEADS: usize = 128;
 
 type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
@@ -112,52 +106,6 @@ struct Pattern {
     engine: OnceLock<Engine>,
 }
 
-/// The leads of a set's patterns that read past the same class (see [`Lead`]): the run of
-/// `skip` chars is read once, then the char after it picks the few prefixes to compare.
-struct LeadGroup {
-    skip: Option<ClassUnicode>,
-    /// Per char a prefix opens with, the prefixes and the patterns (bits) each stands for.
-    by_first: FxHashMap<char, Vec<(Vec<u8>, u128)>>,
-}
-
-impl LeadGroup {
-    /// The patterns whose lead `text` opens with.
-    fn hits(&self, text: &str) -> u128 {
-        let at = match &self.skip {
-            Some(class) => text.find(|c| !in_class(class, c)).unwrap_or(text.len()),
-            None => 0,
-        };
-        let rest = &text.as_bytes()[at..];
-        let Some(first) = text[at..].chars().next() else { return 0 };
-        let Some(prefixes) = self.by_first.get(&first) else { return 0 };
-        prefixes.iter().filter(|(p, _)| rest.starts_with(p)).fold(0, |acc, (_, bits)| acc | bits)
-    }
-}
-
-/// Groups the patterns' leads by the class they read past; pattern `i` is bit `i`.
-fn lead_groups(leads: Vec<(usize, Lead)>) -> Vec<LeadGroup> {
-    let mut groups: Vec<LeadGroup> = Vec::new();
-    for (i, lead) in leads {
-        let k = match groups.iter().position(|g| g.skip == lead.skip) {
-            Some(k) => k,
-            None => {
-                groups.push(LeadGroup { skip: lead.skip, by_first: FxHashMap::default() });
-                groups.len() - 1
-            }
-        };
-        for p in lead.prefixes {
-            let first = std::str::from_utf8(&p).ok().and_then(|s| s.chars().next());
-            let first = first.expect("a lead's prefixes open with a char");
-            let list = groups[k].by_first.entry(first).or_default();
-            match list.iter_mut().find(|(q, _)| *q == p) {
-                Some((_, bits)) => *bits |= 1 << i,
-                None => list.push((p, 1 << i)),
-            }
-        }
-    }
-    groups
-}
-
 /// A set of patterns asked only whether one of them matches (see the module doc).
 pub struct AnyMatch {
     patterns: Vec<Pattern>,
@@ -166,9 +114,6 @@ pub struct AnyMatch {
     literals: Literals,
     /// Patterns with a bit in `literals` (each needs a literal).
     filtered: u64,
-    /// The leads of patterns anchored on literals (pattern `i < 128` is bit `i` of `led`).
-    leads: Vec<LeadGroup>,
-    led: u128,
 }
 
 impl AnyMatch {
@@ -185,14 +130,8 @@ impl AnyMatch {
                 Ok(Pattern { text: text.to_owned(), hir, engine: OnceLock::new() })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        // Patterns checked at their lead are left out of the scan.
-        let leads: Vec<(usize, Lead)> = (patterns.iter().enumerate().take(MAX_LEADS))
-            .filter_map(|(i, p)| lead(&p.hir).map(|l| (i, l)))
-            .collect();
-        let led = leads.iter().fold(0u128, |acc, (i, _)| acc | 1 << i);
-        let needs: Vec<Option<Vec<Vec<u8>>>> = (patterns.iter().enumerate().take(MAX_FILTERED))
-            .map(|(i, p)| (led >> i & 1 == 0).then(|| required_literals(&p.hir)).flatten())
-            .collect();
+        let needs: Vec<Option<Vec<Vec<u8>>>> =
+            patterns.iter().take(MAX_FILTERED).map(|p| required_literals(&p.hir)).collect();
         let filtered = (needs.iter().enumerate())
             .filter(|(_, n)| n.is_some())
             .fold(0u64, |acc, (i, _)| acc | 1 << i);
@@ -200,8 +139,7 @@ impl AnyMatch {
             (needs.iter().enumerate())
                 .filter_map(|(i, n)| n.as_deref().map(|set| (1u64 << i, set))),
         );
-        let leads = lead_groups(leads);
-        Ok(AnyMatch { patterns, dfa_bytes, literals, filtered, leads, led })
+        Ok(AnyMatch { patterns, dfa_bytes, literals, filtered })
     }
 
     /// Compiles every pattern now (what a first search of each would do): the one error
@@ -226,20 +164,13 @@ impl AnyMatch {
 
     /// The first of the patterns, in their order, that matches somewhere in `text`.
     pub fn first_match(&self, text: &str) -> Option<usize> {
-        // The scan and the leads are read when the first pattern that needs them is reached.
-        let (mut found, mut opens) = (None, None);
+        let found = match self.filtered {
+            0 => 0,
+            f => self.literals.find(text, f),
+        };
         self.patterns.iter().enumerate().position(|(i, p)| {
-            let maybe = if i < MAX_LEADS && self.led >> i & 1 == 1 {
-                let opens = opens.get_or_insert_with(|| {
-                    self.leads.iter().fold(0u128, |acc, g| acc | g.hits(text))
-                });
-                *opens >> i & 1 == 1
-            } else if i < MAX_FILTERED && self.filtered >> i & 1 == 1 {
-                *found.get_or_insert_with(|| self.literals.find(text, self.filtered)) >> i & 1 == 1
-            } else {
-                true
-            };
-            maybe
+            let filtered = i < MAX_FILTERED && self.filtered >> i & 1 == 1;
+            (!filtered || found >> i & 1 == 1)
                 && self
                     .engine(p)
                     .unwrap_or_else(|e| panic!("pattern over regex's size limit: {e}"))
@@ -303,7 +234,6 @@ mod tests {
         assert!(any.is_match("x") && !any.is_match(" ") && any.is_match(" 关注 "));
         // Only the patterns a text needs searched are compiled.
         let any = AnyMatch::new(PATTERNS, DEFAULT_DFA_BYTES).unwrap();
-        assert!(any.led >> 1 & 1 == 1 && any.led & 1 == 0);
         assert!(!any.is_match("普通的一句话。"));
         assert!(any.patterns[..5].iter().all(|p| p.engine.get().is_none()));
         assert!(any.is_match("12篇原创内容"));
@@ -316,20 +246,18 @@ mod tests {
     }
 
     /// The shipped furniture classes against `RegexSet` on every corpus line (trimmed, as
-    /// strip asks), and on each line with marks before it (what a lead reads past).
+    /// strip asks), and on each line with marks before it.
     #[test]
     fn shipped_classes_answer_as_a_regex_set_on_the_corpus() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pipelines/rules/boilerplate.toml");
         let def: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let text = crate::testing::corpus_text();
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let mut leads = 0;
         for key in ["furniture", "markers", "leads", "cards"] {
             let patterns: Vec<&str> =
                 def[key].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
             let set = regex::RegexSet::new(&patterns).unwrap();
             let any = AnyMatch::new(&patterns, DEFAULT_DFA_BYTES).unwrap();
-            leads += any.led.count_ones();
             for line in &lines {
                 let marked = format!("【 {line}");
                 for t in [*line, marked.as_str()] {
@@ -337,7 +265,6 @@ mod tests {
                 }
             }
         }
-        assert!(leads >= 10, "{leads} patterns read at their lead");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! that meets them still goes through the regex — so they let most lines skip most rules
 //! without changing which lines a rule fires on.
 
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
 
 /// A class of at most this many chars counts as that many one-char literals; a larger one
@@ -44,49 +43,6 @@ impl Needs {
 /// [`Needs::literals`] from a pattern already parsed.
 pub fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     required(hir)
-}
-
-/// Where a pattern anchored at the start must have a literal: right after the run of
-/// `skip` chars that opens the text (`^\W*(版权声明|免责声明)`: after the marks, one of the
-/// two words). A check at one place, where a literal scan reads the whole text.
-#[derive(Debug, Clone)]
-pub struct Lead {
-    /// The chars a repetition at the start reads past (none: the literal opens the text).
-    pub skip: Option<ClassUnicode>,
-    /// One of these starts right after them.
-    pub prefixes: Vec<Vec<u8>>,
-}
-
-/// The [`Lead`] of `hir`: a pattern that opens with `^`, then at most one repetition of a
-/// class, then a part whose every match starts with one of a few literals, none of which
-/// starts with a char of that class (so that the repetition reads the whole run of them).
-pub fn lead(hir: &Hir) -> Option<Lead> {
-    let HirKind::Concat(parts) = hir.kind() else { return None };
-    let (HirKind::Look(Look::Start), rest) = (parts.first()?.kind(), &parts[1..]) else {
-        return None;
-    };
-    let (skip, rest) = match rest.first().map(Hir::kind) {
-        Some(HirKind::Repetition(rep)) => match rep.sub.kind() {
-            HirKind::Class(Class::Unicode(c)) => (Some(c.clone()), &rest[1..]),
-            HirKind::Class(Class::Bytes(c)) => (Some(c.to_unicode_class()?), &rest[1..]),
-            _ => (None, rest),
-        },
-        _ => (None, rest),
-    };
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&Hir::concat(rest.to_vec()));
-    let prefixes: Vec<Vec<u8>> = seq.literals()?.iter().map(|l| l.as_bytes().to_vec()).collect();
-    let opens_outside = |p: &Vec<u8>| {
-        let first = std::str::from_utf8(p).ok().and_then(|s| s.chars().next());
-        first.is_some_and(|c| skip.as_ref().is_none_or(|class| !in_class(class, c)))
-    };
-    (!prefixes.is_empty() && prefixes.iter().all(opens_outside)).then_some(Lead { skip, prefixes })
-}
-
-/// Whether `class` holds `c`.
-pub fn in_class(class: &ClassUnicode, c: char) -> bool {
-    let ranges = class.ranges();
-    let i = ranges.partition_point(|r| r.end() < c);
-    i < ranges.len() && ranges[i].start() <= c
 }
 
 /// How far from the start of a match the literals `set` (what [`required`] gave for `hir`)
@@ -218,33 +174,6 @@ mod tests {
         assert_eq!(lits(r"\*\*+|__+").unwrap(), ["*", "_"]);
         assert_eq!(lits(r"^(?P<value>\S.{3,100})$"), None);
         assert_eq!(lits(r"a|b*"), None);
-    }
-
-    #[test]
-    fn leads_of_anchored_patterns() {
-        let lead = |p: &str| super::lead(&regex_syntax::parse(p).unwrap());
-        let prefixes = |p: &str| {
-            let mut v: Vec<String> = (lead(p).unwrap().prefixes.into_iter())
-                .map(|l| String::from_utf8(l).unwrap())
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(prefixes(r"^\W*(版权声明|免责声明)"), ["免责声明", "版权声明"]);
-        assert!(lead(r"^\W*(版权声明|免责声明)").unwrap().skip.is_some());
-        assert_eq!(
-            prefixes(r"^(?:[\W_]*(更多)?(往期|相关)阅读)"),
-            ["往期阅读", "更多往期阅读", "更多相关阅读", "相关阅读"]
-        );
-        assert_eq!(prefixes(r"^\d+篇原创内容$"), ["篇原创内容"]);
-        assert!(lead(r"^\d+\s*篇原创内容$").is_none());
-        assert!(lead(r"^(文|作者)\s*[|｜]").unwrap().skip.is_none());
-        // A literal that opens with a char the repetition reads: no single place to look.
-        assert!(lead(r"^\W*(【广告】|广告)").is_none());
-        // Unanchored, no literal at the opening, or an empty branch.
-        assert!(lead(r"\W*(版权声明)").is_none());
-        assert!(lead(r"^\W*.{0,4}(版权声明)").is_none());
-        assert!(lead(r"^\W*(版权声明)?").is_none());
     }
 
     #[test]

@@ -862,6 +862,10 @@ impl Features {
                 i += 1;
             } else if x < 0xE0 {
                 i += 2;
+            } else if (0xE5..=0xE9).contains(&x) {
+                // U+5000–U+9FFF: Han, undecoded.
+                han += 1;
+                i += 3;
             } else if x < 0xF0 {
                 let c = (u32::from(x & 0x0F) << 12)
                     | (u32::from(b[i + 1] & 0x3F) << 6)

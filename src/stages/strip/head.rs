@@ -340,7 +340,7 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
         .trim_matches(['_', '*', '#', '>', '|', '｜', '[', ']', '【', '】', ' ', '\u{3000}']);
     // Every date has a digit: most lines are ruled out without a search.
     // A char is at most four bytes: longer lines are ruled out without a count.
-    if t.len() > 4 * 90 || t.chars().count() > 90 || !t.chars().any(maybe_digit) {
+    if t.len() > 4 * 90 || !may_hold_digit(t) || t.chars().count() > 90 {
         return None;
     }
     let m = date_re().find(t)?;
@@ -396,6 +396,28 @@ fn is_address(t: &str) -> bool {
 fn maybe_digit(c: char) -> bool {
     c.is_ascii_digit()
         || (c >= '\u{660}' && !('\u{3400}'..='\u{9FFF}').contains(&c) && c.is_numeric())
+}
+
+/// Whether a char of `t` may be a decimal digit ([`maybe_digit`]), read byte by byte: the
+/// three bytes of a CJK ideograph (lead bytes E4–E9, U+4000–U+9FFF) are passed undecoded.
+fn may_hold_digit(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            x if x < 0x80 && x.is_ascii_digit() => return true,
+            x if x < 0x80 => i += 1,
+            0xE4..=0xE9 => i += 3,
+            _ => {
+                let c = t[i..].chars().next().expect("a char boundary");
+                if maybe_digit(c) {
+                    return true;
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    false
 }
 
 /// The date a title opens with (`2016-07-19 數位時代訪問`), as the published date.
@@ -672,6 +694,10 @@ mod tests {
             }
         }
         assert!(!maybe_digit('日') && !maybe_digit('年'));
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let t = format!("日{c}年");
+            assert_eq!(may_hold_digit(&t), maybe_digit(c), "{c:?}");
+        }
     }
 
     #[test]
