@@ -80,11 +80,19 @@ pub fn shape(text: &str, mode: HtmlMode) -> Shape {
     if mode == HtmlMode::Always {
         return Shape::Fragment;
     }
-    // A fragment: block tags at least every other non-blank line (an RSS item's body is
-    // often one line of `<p>`s), unlike markdown or text with a tag here and there.
+    // A fragment: block tags on at least every other non-blank line (an RSS item's body is
+    // often one line of `<p>`s), unlike markdown or text with a tag here and there. Lines are
+    // counted, not tags: a text post with `<BR>` line breaks inside one paragraph is text
+    // whose lines mean something, not HTML whose newlines are spaces.
     let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
-    let blocks = block_tag_re().find_iter(text).take(lines.max(3) * 2).count();
-    if blocks >= 3 && blocks * 2 >= lines {
+    let (mut blocks, mut tagged_lines, mut last_end) = (0, 0, None);
+    for m in block_tag_re().find_iter(text).take(lines.max(3) * 2) {
+        blocks += 1;
+        let new_line = last_end.is_none_or(|e: usize| text[e..m.start()].contains('\n'));
+        tagged_lines += usize::from(new_line);
+        last_end = Some(m.end());
+    }
+    if blocks >= 3 && tagged_lines * 2 >= lines {
         Shape::Fragment
     } else {
         Shape::Text
@@ -109,6 +117,17 @@ fn tag_re() -> &'static Regex {
         )
         .expect("valid regex")
     })
+}
+
+/// `<br>`, `<BR/>`, `<br />`: a line break.
+fn is_br(tag: &str) -> bool {
+    let t = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/').trim();
+    t.eq_ignore_ascii_case("br")
+}
+
+fn br_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)<br\s*/?>").expect("valid regex"))
 }
 
 /// A document's text read as HTML.
@@ -222,6 +241,15 @@ pub fn convert_lines(lines: &[Line]) -> Option<HtmlText> {
         }
         if fenced || !holds_tag(line) {
             out.lines.push(line.clone());
+            continue;
+        }
+        // A line broken only by `<br>` (a forum post hard-wrapped with `<BR>`) is lines of
+        // one paragraph: they follow each other with no blank between, as the text's own
+        // wrapped lines do, and layout repair rejoins them.
+        if tag_re().find_iter(&line.text).all(|m| is_br(m.as_str())) {
+            for part in br_re().split(&line.text) {
+                out.lines.push(Line::new(part.trim_end(), line.src));
+            }
             continue;
         }
         let Ok(piece) = convert(&line.text, Shape::Fragment) else {

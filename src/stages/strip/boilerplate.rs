@@ -51,6 +51,11 @@ pub struct BoilerplateDef {
     /// Whole short lines that are furniture by themselves, anywhere (`ADVERTISEMENT`).
     #[serde(default)]
     pub markers: Vec<String>,
+    /// Self-promotion (`大家好，我是…`, `…加我微信`): furniture where the head scan meets it
+    /// before the first content paragraph, or right above the closing furniture, although
+    /// it reads as sentences.
+    #[serde(default)]
+    pub promos: Vec<String>,
     #[serde(default = "default_max_chars", deserialize_with = "at_least_one")]
     pub max_chars: usize,
     /// A content line has at least this many Han characters and ends a sentence.
@@ -137,6 +142,7 @@ pub struct Boilerplate {
     cards: Option<AnyMatch>,
     leads: Option<AnyMatch>,
     markers: AnyMatch,
+    promos: Option<AnyMatch>,
     max_chars: usize,
     content_han: usize,
     reach: usize,
@@ -174,6 +180,10 @@ impl Boilerplate {
         let cards = joined(&def.cards, "", "cards")?;
         let leads = joined(&def.leads, "^", "leads")?;
         let markers = set(&def.markers, DEFAULT_DFA_BYTES, "markers")?;
+        let promos = match def.promos.is_empty() {
+            true => None,
+            false => Some(set(&def.promos, DEFAULT_DFA_BYTES, "promos")?),
+        };
         let date_fields = match &def.date_fields {
             Some(p) => {
                 Some(Regex::new(p).map_err(|e| err(format!("date_fields: bad regex: {e}")))?)
@@ -209,6 +219,7 @@ impl Boilerplate {
             cards,
             leads,
             markers,
+            promos,
             max_chars: def.max_chars,
             content_han: def.content_han,
             reach: def.reach,
@@ -229,7 +240,11 @@ impl Boilerplate {
             message: format!("{what}: bad regex: {message}"),
         };
         let sets = [("furniture", Some(&self.furniture)), ("markers", Some(&self.markers))];
-        let more = [("cards", self.cards.as_ref()), ("leads", self.leads.as_ref())];
+        let more = [
+            ("cards", self.cards.as_ref()),
+            ("leads", self.leads.as_ref()),
+            ("promos", self.promos.as_ref()),
+        ];
         for (what, set) in sets.into_iter().chain(more) {
             set.map_or(Ok(()), AnyMatch::compile_all).map_err(|e| err(what, e))?;
         }
@@ -340,7 +355,7 @@ impl Boilerplate {
         // not the article's first paragraph.
         self.markers(doc, &mut reads);
         self.blocks(doc, &mut reads);
-        self.guess_title(doc, &reads);
+        self.guess_title(doc, &mut reads);
         self.interior(doc, &mut reads);
     }
 
@@ -558,8 +573,22 @@ impl Boilerplate {
         let mut bare_run = 0;
         let mut after_label_line = false;
         for (i, line) in lines.iter().enumerate() {
-            let c = &self.class(line, reads.at(i));
+            let mut c = self.class(line, reads.at(i));
+            if matches!(c, Class::Other | Class::Nav) && self.wrapped_sentence(lines, reads, i) {
+                c = Class::Content;
+            }
+            // Above the first content paragraph, an author's self-promotion is the page's.
+            if c == Class::Content && read_past == 0 && self.is_promo(line) {
+                c = Class::Furniture;
+            }
             let t = lines[i].text.trim();
+            // The title line (`古人是怎么想到要用水来计时?`) is not the article's first paragraph,
+            // whatever its stop.
+            if c == Class::Content && title.is_some_and(|ti| ti == t.trim_matches(['#', '*', ' ']))
+            {
+                c = Class::Other;
+            }
+            let c = &c;
             if *c == Class::Blank {
                 continue;
             }
@@ -567,7 +596,9 @@ impl Boilerplate {
             // A line printed twice in a row is a picture's alt text and caption, not a
             // headline list coming round again: it anchors nothing.
             let twice = earlier.last() == Some(&t);
+            // A line of punctuation (the `。` a hard wrap leaves alone) names nothing.
             let repeat = !twice
+                && t.chars().any(char::is_alphanumeric)
                 && (earlier.contains(&t)
                     || (t.chars().count() >= 8
                         && earlier.iter().any(|e| e.len() > t.len() && e.contains(t))));
@@ -643,6 +674,38 @@ impl Boilerplate {
         }
     }
 
+    /// A self-promotion line (see [`BoilerplateDef::promos`]); a paragraph is not searched.
+    fn is_promo(&self, line: &Line) -> bool {
+        let t = line.text.trim();
+        t.len() <= PROMO_LINE_BYTES && self.promos.as_ref().is_some_and(|re| re.is_match(t))
+    }
+
+    /// A sentence an exporter hard-wrapped at a fixed width (`…解决了 Microsoft Windows 和
+    /// Windows 组件、` / `Azure、.NET 框架…` / `。`): no line of it is a sentence, the lines
+    /// together are. It opens on a long line without a stop and ends, within a few lines
+    /// and before any blank or furniture line, on the first line that has one.
+    fn wrapped_sentence(&self, lines: &[Line], reads: &Reads, i: usize) -> bool {
+        let first = reads.at(i).features(lines[i].text.trim());
+        if first.chars < WRAPPED_MIN_CHARS || first.ends_sentence || first.link {
+            return false;
+        }
+        let mut han = first.han;
+        for (l, read) in lines.iter().zip(&reads.0).skip(i + 1).take(WRAPPED_MAX_LINES) {
+            if l.is_blank() || l.kind == Some(BlockKind::Code) {
+                return false;
+            }
+            if self.class(l, read) == Class::Furniture {
+                return false;
+            }
+            let f = read.features(l.text.trim());
+            han += f.han;
+            if f.ends_sentence {
+                return han >= self.content_han;
+            }
+        }
+        false
+    }
+
     /// The index of the first line to remove at the bottom, when furniture is there.
     fn tail(&self, lines: &[Line], reads: &Reads) -> Option<usize> {
         let mut first_furniture = None;
@@ -656,6 +719,15 @@ impl Boilerplate {
             let c = if c == Class::Other && self.substantial(line) { Class::Content } else { c };
             match c {
                 Class::Blank => continue,
+                // Self-promotion right above the closing furniture goes with it.
+                Class::Content
+                    if first_furniture.is_some_and(|f| {
+                        // Only a few lines (a label, blanks) between it and the furniture.
+                        (i + 1..f).filter(|&k| !lines[k].is_blank()).count() <= 2
+                    }) && self.is_promo(line) =>
+                {
+                    first_furniture = Some(i);
+                }
                 Class::Content => {
                     let mut from = first_furniture?;
                     // Navigation and rules right above it go with it (`classes` holds the
@@ -679,14 +751,31 @@ impl Boilerplate {
 
     /// When no rule found a title: the first line that is not navigation, if it reads as a
     /// title (short, no sentence stop) and a content paragraph follows it.
-    fn guess_title(&self, doc: &mut Document, reads: &Reads) {
+    fn guess_title(&self, doc: &mut Document, reads: &mut Reads) {
         if doc.meta.title.is_some() {
             return;
         }
-        let mut live = (doc.lines.iter().zip(&reads.0)).filter(|(l, _)| !l.is_blank()).take(4);
-        let Some((first, _)) = live.find(|(l, r)| self.class(l, r) != Class::Nav) else {
-            return;
+        let mut live = (doc.lines.iter().zip(&reads.0).enumerate())
+            .filter(|(_, (l, _))| !l.is_blank())
+            .take(4);
+        let mut above = Vec::new();
+        let (at, first) = loop {
+            let Some((k, (l, r))) = live.next() else { return };
+            if self.class(l, r) != Class::Nav {
+                break (k, l);
+            }
+            above.push(k);
         };
+        // The first line of a paragraph wrapped mid-sentence (`…改进,这种方法和…维修方式非`
+        // with the text going on on the next line) is no title.
+        let wrapped = doc.lines.get(at + 1).is_some_and(|l| !l.is_blank()) && {
+            let t = first.text.trim();
+            t.contains(['，', ',']) && Features::of(t).han > self.content_han
+        };
+        if wrapped {
+            return;
+        }
+        let mut live = live.map(|(_, lr)| lr);
         // Content right under it, or under one short line (a byline).
         let next = live.next();
         let byline = next.is_some_and(|(l, _)| l.text.chars().count() <= 40);
@@ -701,7 +790,9 @@ impl Boilerplate {
             let rest = after_label(t);
             rest.chars().count() > 10 && !Features::of(rest).ends_sentence
         };
-        let title_like = (6..=80).contains(&n)
+        // Four Han characters are a title too (`格盘祥解`), not four of anything.
+        let short_han = (4..6).contains(&n) && t.chars().all(is_han);
+        let title_like = ((6..=80).contains(&n) || short_han)
             && !t.contains(['。', '；', '！', '!'])
             && !t.ends_with(['，', ',', '：', ':', '.'])
             && label_ok
@@ -709,11 +800,26 @@ impl Boilerplate {
             && !f.link;
         if title_like && content_follows {
             let src = first.src;
-            doc.meta.title = Some(t.to_owned());
+            // The time of day a news page prints after its title (`明報聲明 (07:35)`).
+            let title = super::head::drop_clock_suffix(t).to_owned();
             doc.record(
                 AuditEntry::new(crate::StageKind::Strip, "strip.title-guess", Action::Flag, src, t)
-                    .to(format!("title={t}")),
+                    .to(format!("title={title}")),
             );
+            doc.meta.title = Some(title);
+            // Above the title at the top of the page, nothing but a short word or two: the
+            // section or column it is filed under (`即時港聞`, `讀者投稿`).
+            let label = |k: &usize| {
+                let t = doc.lines[*k].text.trim();
+                let n = t.chars().count();
+                (2..=SECTION_LABEL_CHARS).contains(&n)
+                    && t.chars().all(|c| is_han(c) || c == ' ' || c == '\u{3000}')
+            };
+            if !above.is_empty() && above.len() <= 2 && above.iter().all(label) {
+                let runs: Vec<std::ops::Range<usize>> = above.iter().map(|&k| k..k + 1).collect();
+                remove_ranges(doc, &runs, "strip.section-label");
+                reads.drop_ranges(&runs);
+            }
         }
     }
 
@@ -901,6 +1007,16 @@ const PROMO_MAX_CHARS: usize = 160;
 
 /// Lines the head scan reads at most, whatever they are.
 const HEAD_CAP: usize = 1000;
+/// The first line of a hard-wrapped sentence is at least this long (an exporter wraps at a
+/// fixed width; a menu word or a headline is shorter).
+const WRAPPED_MIN_CHARS: usize = 20;
+/// A section label above a title is at most this long (`即時港聞`, `讀者投稿`).
+const SECTION_LABEL_CHARS: usize = 6;
+/// A self-promotion line is at most this long (a paragraph that introduces someone is not
+/// one).
+const PROMO_LINE_BYTES: usize = 600;
+/// Lines after it within which a hard-wrapped sentence ends.
+const WRAPPED_MAX_LINES: usize = 5;
 
 fn is_image(t: &str) -> bool {
     t.starts_with("![") || t.starts_with("[![")

@@ -344,8 +344,16 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
         return None;
     }
     let m = date_re().find(t)?;
-    let prefix =
-        t[..m.start()].trim().trim_matches(['_', '*', '|', '｜', '·', '•', ' ', '\u{3000}']);
+    let raw = &t[..m.start()];
+    // A byline of the account and the date set apart by a gap or emphasis (`网新安服   2024-04-10
+    // 18:30`, `Original 社区分享 *2025年9月10日 08:32*`), as exporters print it.
+    let gap = !raw.contains(['|', '｜'])
+        && (raw.trim_end().ends_with(['*', '_']) || raw.trim_end().len() + 2 <= raw.len());
+    // A row of page fields before the date (`作者：广树 _|_ 时间：`, `whb761 | 发表于`,
+    // `查看11 | 回复2 |`): the segment right before it is its label, the others are short
+    // fields, counters or the poster's name.
+    let before = fields_row(raw.trim_end())?;
+    let prefix = before.trim().trim_matches(['_', '*', '|', '｜', '·', '•', ' ', '\u{3000}']);
     let label = date_label_re().find(prefix).filter(|l| !l.is_empty());
     let labelled = label.is_some_and(|l| {
         let l = l.as_str().to_ascii_lowercase();
@@ -359,12 +367,13 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
     if sentence(rest) || rest.chars().count() > 60 {
         return None;
     }
+    let iso = normalize_date(m.as_str(), tz)?;
     let name = match prefix {
         "" => None,
         p if is_name(p) || latin_name(p) => Some(p.to_owned()),
+        p if gap && iso.contains('T') && rest.is_empty() && account_like(p) => None,
         _ => return None,
     };
-    let iso = normalize_date(m.as_str(), tz)?;
     let year: u32 = iso[..4].parse().ok()?;
     if !(1900..=2100).contains(&year) {
         return None;
@@ -379,6 +388,34 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
         && widget.chars().count() <= 4
         && !widget.chars().any(|c| c.is_ascii_alphabetic() && widget.chars().count() > 3);
     Some(DateLine { iso, pure, name, labelled })
+}
+
+/// The text before a date in a row of page fields separated by bars: the segment right
+/// before the date (its label, or nothing when a bar ends the row). `None` when a segment
+/// is not a short field (a sentence, a long phrase). Text without bars is returned whole.
+fn fields_row(before: &str) -> Option<&str> {
+    let t = before.trim_end_matches(['_', '*', ' ', '\u{3000}']);
+    if !t.contains(['|', '｜']) {
+        return Some(before);
+    }
+    let (fields, label) = t.rsplit_once(['|', '｜'])?;
+    let short = |s: &str| {
+        let s = s.trim_matches(['_', '*', ' ', '\u{3000}']);
+        s.chars().count() <= FIELD_MAX_CHARS
+            && !s.contains(['。', '！', '？', '；', '，', ',', '!', '?', ';'])
+    };
+    (fields.split(['|', '｜']).all(short) && short(label)).then_some(label)
+}
+
+/// A row's field, at most this long (`作者：广树`, `查看: 5911`, `whb761`).
+const FIELD_MAX_CHARS: usize = 20;
+
+/// An account's name before its date: a word or two (Han or Latin), no digits, no label.
+fn account_like(p: &str) -> bool {
+    let n = p.chars().count();
+    (2..=16).contains(&n)
+        && p.split_whitespace().count() <= 2
+        && p.chars().all(|c| is_han(c) || c.is_alphabetic() || c == ' ')
 }
 
 /// A bare web address: `http://www.CRNTT.com`, `www.example.com.cn/news`.
@@ -445,23 +482,40 @@ fn title_like(t: &str) -> bool {
 /// at most three short lines of the header cluster (`原创`, the author, the account).
 fn title_above(doc: &Document, anchor: usize) -> Option<(usize, String)> {
     let mut skipped = 0;
+    // Four Han characters (`格盘祥解`, `明報聲明`) are a title when no longer title is
+    // above them in the cluster (an account's name is often four characters too).
+    let mut four = None;
     for i in (0..anchor).rev() {
         let t = doc.lines[i].text.trim().trim_matches(['#', '*', '_', ' ']);
         if t.is_empty() {
             continue;
         }
         let account = name_account(t).is_some();
-        if !account && title_like(t) && date_line(t, None).is_none() && byline(t).is_none() {
+        // A widget in brackets (`[复制链接]`) is no title.
+        let widget = t.starts_with(['[', '【']) && t.ends_with([']', '】']);
+        let n = t.chars().count();
+        if !account
+            && !widget
+            && title_like(t)
+            && date_line(t, None).is_none()
+            && byline(t).is_none()
+        {
             return Some((i, t.to_owned()));
         }
+        if n == 4 && t.chars().all(is_han) && four.is_none() {
+            four = Some((i, t.to_owned()));
+        }
+        // Counters between the title and the date (`查看: 5911|回复: 14`, `共 9926字,需浏览
+        // 20分钟`) are of the cluster too.
+        let counter = n <= 24 && t.chars().any(|c| c.is_ascii_digit()) && !t.contains('。');
         let cluster =
-            account || (t.chars().count() <= 12 && !t.contains(['。', '，', ',', '！', '？']));
+            account || widget || counter || (n <= 12 && !t.contains(['。', '，', ',', '！', '？']));
         skipped += 1;
         if !cluster || skipped > 3 {
-            return None;
+            return four;
         }
     }
-    None
+    four
 }
 
 /// `刘焕勇 老刘说NLP`: an author's name and the account's, alone on a line (WeChat's header
@@ -485,7 +539,7 @@ fn account_byline(doc: &Document, anchor: usize) -> Option<(usize, String)> {
 }
 
 /// A title with the time of day the page printed after it (`明報聲明 (07:35)`).
-fn drop_clock_suffix(t: &str) -> &str {
+pub(crate) fn drop_clock_suffix(t: &str) -> &str {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"\s*[(（]\s*\d{1,2}[:：]\d{2}\s*[)）]$").expect("valid pattern")

@@ -18,9 +18,8 @@ fn key_of(k: &str) -> Option<Key> {
     Some(match k.to_ascii_lowercase().as_str() {
         "title" => Key::Title,
         "author" | "authors" | "by" | "creator" | "byline" => Key::Author,
-        "date" | "published" | "pubdate" | "publish_date" | "published_at" | "created" | "time" => {
-            Key::Date
-        }
+        // Not `created`: a web clipper's is the day the page was saved, not published.
+        "date" | "published" | "pubdate" | "publish_date" | "published_at" | "time" => Key::Date,
         "url" | "link" | "source" | "source_url" | "original_url" | "origin" | "canonical"
         | "href" => Key::Url,
         _ => return None,
