@@ -125,6 +125,9 @@ pub struct Rules {
     /// The longest label that names a speaker by a role word (`新華社記者`).
     pub role_label_max_chars: usize,
     pub inline_label: Regex,
+    /// Whether `inline_label` can match a text (bit 1): every labelled line's words are
+    /// searched, and most have no label inside.
+    pub inline_filter: LineFilter,
     pub closing_furniture: Regex,
     pub headings: headings::HeadingRules,
     pub direction: Regex,
@@ -166,6 +169,7 @@ impl Rules {
             pair_name_chars: f.pair_name_chars,
             role_label_max_chars: f.role_label_max_chars,
             inline_label: re("inline_label", &f.inline_label)?,
+            inline_filter: LineFilter::of_patterns(&[&f.inline_label]),
             closing_furniture: re("closing_furniture", &f.closing_furniture)?,
             headings: headings::HeadingRules {
                 source_bold: re("source_bold", &f.source_bold)?,
