@@ -497,7 +497,11 @@ impl<'a> Builder<'a> {
             let name = k.map(|k| k as usize);
             if let (Some(k), Some(label)) = (name, &found[i]) {
                 let name = plausible[k].then_some(k);
-                let shape = self.label_shape(line, label);
+                // Only the labels of plausible names are compared by shape.
+                let shape = match name {
+                    Some(_) => self.label_shape(line, label),
+                    None => Shape::Unknown,
+                };
                 seq.push(Said { name, asks: asks(label.rest(&line.text)), after: 0, shape });
             // A break only separates two names: after another break (a label of no
             // plausible name is one too), or before the first label, it changes nothing,
@@ -778,9 +782,13 @@ impl<'a> Builder<'a> {
             // Only a label with the role word (`主持人 魯健：`, not `魯健：`) has one to skip.
             let skip =
                 self.role_prefix.get(&fold(label.name(&line.text))).copied().unwrap_or_default();
-            let speaker = localise(speaker, &line, &mut self.labels, skip);
+            // The labels of the line's scripts, found once for the speaker's names and for
+            // the words after the label.
+            let mut scripts = ScriptLabels::default();
+            let finder = &mut self.labels;
+            let speaker = localise(speaker, &line, &mut |k, t| scripts.get(finder, k, t), skip);
             let label_src = line.src;
-            let lines = self.rest_of_label(line, label).into_iter().collect();
+            let lines = self.rest_of_label(line, label, &mut scripts).into_iter().collect();
             self.turn = Some(Turn { speaker, label: label_src, lines, notes: Vec::new() });
             return;
         }
@@ -815,14 +823,22 @@ impl<'a> Builder<'a> {
 
     /// The words after the label of `line`, as a line of their own (in both scripts), when
     /// there are any. The line is cut down in place.
-    fn rest_of_label(&mut self, mut line: Line, label: &LabelAt) -> Option<Line> {
+    fn rest_of_label(
+        &mut self,
+        mut line: Line,
+        label: &LabelAt,
+        scripts: &mut ScriptLabels,
+    ) -> Option<Line> {
         if label.rest.is_empty() {
             return None;
         }
         if let Some(s) = line.scripts.as_mut() {
-            for t in [&mut s.zh_hans, &mut s.zh_hant] {
+            for (k, t) in [&mut s.zh_hans, &mut s.zh_hant].into_iter().enumerate() {
                 // A script that reads like the line has its label in the same place.
-                let at = if *t == line.text { Some(label.clone()) } else { self.labels.find_at(t) };
+                let at = match *t == line.text {
+                    true => Some(label.clone()),
+                    false => scripts.get(&mut self.labels, k, t),
+                };
                 if let Some(at) = at {
                     keep_range(t, at.rest);
                 }
@@ -1037,6 +1053,20 @@ impl<'a> Builder<'a> {
             line.src,
             line.text.clone(),
         ));
+    }
+}
+
+/// The labels of one line's texts in its two scripts (0: Simplified, 1: Traditional), each
+/// found on first use.
+#[derive(Default)]
+struct ScriptLabels {
+    found: [Option<Option<LabelAt>>; 2],
+}
+
+impl ScriptLabels {
+    /// The label of `text`, script `k` of the line.
+    fn get(&mut self, finder: &mut LabelFinder, k: usize, text: &str) -> Option<LabelAt> {
+        self.found[k].get_or_insert_with(|| finder.find_at(text)).clone()
     }
 }
 

@@ -40,7 +40,7 @@ use crate::rules::LineFilter;
 use crate::toml_error::describe_toml_error;
 use crate::toml_error::numbers::at_least_one;
 
-pub use labels::{LabelFinder, LabelRules};
+pub use labels::LabelRules;
 pub use speakers::Registry;
 
 #[derive(Debug, Clone, Deserialize)]

@@ -123,8 +123,9 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
         if let Some(t) = asked.filter(|&id| id != sp.id).and_then(|id| tally.get_mut(id)) {
             t.answered += 1;
         }
+        let asking = seg.lines.iter().any(|l| asks(&l.text));
         let asks_listener =
-            seg.lines.iter().any(|l| asks(&l.text) || rules.listener_words.is_match(&l.text));
+            asking || seg.lines.iter().any(|l| rules.listener_words.is_match(&l.text));
         asked = asks_listener.then_some(sp.id.as_str());
         let t = tally.entry(sp.id.clone()).or_insert_with(|| {
             order.push(sp.id.clone());
@@ -143,7 +144,7 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
             t.guest_words |= seg.lines.iter().any(|l| rules.guest_words.is_match(&l.text));
         }
         t.turns += 1;
-        t.asking += usize::from(seg.lines.iter().any(|l| asks(&l.text)));
+        t.asking += usize::from(asking);
         let chars = seg.lines.iter().map(|l| l.text.chars().count()).sum::<usize>();
         t.chars += chars;
         if chars > rules.host_score.backchannel_chars {
