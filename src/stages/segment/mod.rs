@@ -176,6 +176,11 @@ impl Rules {
                 setext_underline: re("setext_underline", &f.setext_underline)?,
                 section_number: re("section_number", &f.section_number)?,
                 turn_heading: re("turn_heading", &f.turn_heading)?,
+                filter: LineFilter::of_patterns(&[
+                    &f.section_number,
+                    &f.setext_underline,
+                    &f.source_bold,
+                ]),
             },
             direction: re("direction", &f.direction)?,
             direction_filter: LineFilter::of_patterns(&[&f.direction]),
