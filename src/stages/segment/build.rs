@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::dedupe::dedupe;
 use super::headings::{Markup, SourceLines};
 use super::inline::split_inline_labels;
-use super::labels::{LabelAt, LabelFinder};
+use super::labels::{LabelAt, LabelFinder, Narration};
 use super::parts::{directions, localise, rejoin_around_notes, scripts_of, unknown_speaker};
 use super::roles::{asks, assign_roles, Evidence};
 use super::speakers::{fold, identify, PersonGlosses, Registry};
@@ -44,6 +44,10 @@ pub struct Builder<'a> {
     /// right before a turn: its way of writing section headings, sentences included
     /// (`**过去 15 年…的公司。但现在，…**`).
     bold_headings: bool,
+    /// Each line's source markup, read on first use (see [`Builder::markup`]).
+    markups: Vec<Option<Markup>>,
+    /// The index of the line the walk is at.
+    at: usize,
 }
 
 /// What was found about a line before the walk: its label, and the accepted speaker the
@@ -126,6 +130,8 @@ impl<'a> Builder<'a> {
             speaker_names: HashSet::default(),
             source: SourceLines::new(doc.original.clone()),
             bold_headings: false,
+            markups: Vec::new(),
+            at: 0,
             doc,
         }
     }
@@ -155,9 +161,11 @@ impl<'a> Builder<'a> {
         self.doc.count("segment.bylines", bylines.len() as u64);
         let bare = self.bulleted_names(&all, &mut labels);
         self.doc.count("segment.bulleted_names", bare);
+        self.markups = vec![None; all.len()];
         let speakers = self.accepted_speakers(&labels, &all);
         let mut walk = all.into_iter().zip(labels).zip(speakers).enumerate().peekable();
         while let Some((i, ((line, label), speaker))) = walk.next() {
+            self.at = i;
             if line.kind == Some(BlockKind::Code) {
                 // A listing is one segment of its own: never a heading, nor a turn's words.
                 self.simple(BlockKind::Code, line);
@@ -489,13 +497,18 @@ impl<'a> Builder<'a> {
             let name = k.map(|k| k as usize);
             if let (Some(k), Some(label)) = (name, &found[i]) {
                 let name = plausible[k].then_some(k);
-                let shape = self.label_shape(line, label);
+                // Only the labels of plausible names are compared by shape.
+                let shape = match name {
+                    Some(_) => self.label_shape(line, label),
+                    None => Shape::Unknown,
+                };
                 seq.push(Said { name, asks: asks(label.rest(&line.text)), after: 0, shape });
             // A break only separates two names: after another break (a label of no
             // plausible name is one too), or before the first label, it changes nothing,
             // and the line's markup is not read.
             } else if line.kind.is_some()
-                || seq.last().is_some_and(|s| s.name.is_some()) && self.markup(line) != Markup::None
+                || seq.last().is_some_and(|s| s.name.is_some())
+                    && self.markup(i, line) != Markup::None
             {
                 seq.push(Said { name: None, asks: false, after: 0, shape: Shape::Unknown });
             } else if let Some(last) = seq.last_mut() {
@@ -625,9 +638,10 @@ impl<'a> Builder<'a> {
         found: &[Option<LabelAt>],
         lines: &[Line],
     ) -> (Vec<Option<u32>>, Vec<Name>) {
-        // Name as written → its index, then folded name → its index: a transcript writes
-        // the same few names over and over, and folding is the costly part.
-        let mut written: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
+        // Name as written → its index and how it reads as narration, then folded name → its
+        // index: a transcript writes the same few names over and over, and folding and the
+        // narration patterns are the costly part.
+        let mut written: HashMap<&str, (u32, Narration), FxBuildHasher> = HashMap::default();
         let mut folded: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         let mut names: Vec<Name> = Vec::new();
         let mut key_of = Vec::with_capacity(found.len());
@@ -635,9 +649,9 @@ impl<'a> Builder<'a> {
         for (at, (line, label)) in lines.iter().zip(found).enumerate() {
             let k = label.as_ref().filter(|l| may_label(line, l)).map(|label| {
                 let name = label.name(&line.text);
-                let k = *written.entry(name).or_insert_with(|| {
+                let (k, narration) = *written.entry(name).or_insert_with(|| {
                     let key = fold(name);
-                    *folded.entry(key).or_insert_with_key(|key| {
+                    let k = *folded.entry(key).or_insert_with_key(|key| {
                         names.push(Name {
                             key: key.clone(),
                             lines: 0,
@@ -647,11 +661,12 @@ impl<'a> Builder<'a> {
                             first: at,
                         });
                         names.len() as u32 - 1
-                    })
+                    });
+                    (k, self.rules.labels.narration(name))
                 });
                 let n = &mut names[k as usize];
                 n.lines += 1;
-                n.narrates |= self.rules.labels.narrates(name, label.rest(&line.text));
+                n.narrates |= narration.narrates(label.rest(&line.text));
                 n.interleaved |= n.lines > 1 && last != Some(k);
                 last = Some(k);
                 k
@@ -680,7 +695,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The speaker a label name stands for when the registry or the document's glosses
-    /// know the name.
+    /// know the name; asked only of plausible names ([`LabelRules::plausible`]).
     fn known(
         &self,
         key: &str,
@@ -688,9 +703,6 @@ impl<'a> Builder<'a> {
         glosses: &PersonGlosses,
         from_glosses: &mut u64,
     ) -> Option<Speaker> {
-        if !self.rules.labels.plausible(name) {
-            return None;
-        }
         if let Some(s) = self.registry.lookup(name) {
             return Some(s.clone());
         }
@@ -734,12 +746,13 @@ impl<'a> Builder<'a> {
     fn line(&mut self, mut line: Line, found: Found, next: Option<(&Line, bool)>) {
         let bare_label =
             found.speaker.is_some() && found.label.as_ref().is_some_and(|l| l.rest.is_empty());
-        if bare_label && (line.kind.is_some() || self.markup(&line) == Markup::Setext) {
+        if bare_label && (line.kind.is_some() || self.markup(self.at, &line) == Markup::Setext) {
             // A heading that is a name alone (`### 唐鳳：`): the next words are that person's,
             // unless a heading follows (`**朱军：**` over `-------`, then a sub-heading).
             let heading_follows = next.is_none_or(|(n, starts_turn)| {
                 !starts_turn
-                    && (n.kind == Some(BlockKind::Heading) || self.markup(n) != Markup::None)
+                    && (n.kind == Some(BlockKind::Heading)
+                        || self.markup(self.at + 1, n) != Markup::None)
             });
             if heading_follows {
                 line.kind = None;
@@ -769,9 +782,13 @@ impl<'a> Builder<'a> {
             // Only a label with the role word (`主持人 魯健：`, not `魯健：`) has one to skip.
             let skip =
                 self.role_prefix.get(&fold(label.name(&line.text))).copied().unwrap_or_default();
-            let speaker = localise(speaker, &line, &mut self.labels, skip);
+            // The labels of the line's scripts, found once for the speaker's names and for
+            // the words after the label.
+            let mut scripts = ScriptLabels::default();
+            let finder = &mut self.labels;
+            let speaker = localise(speaker, &line, &mut |k, t| scripts.get(finder, k, t), skip);
             let label_src = line.src;
-            let lines = self.rest_of_label(line, label).into_iter().collect();
+            let lines = self.rest_of_label(line, label, &mut scripts).into_iter().collect();
             self.turn = Some(Turn { speaker, label: label_src, lines, notes: Vec::new() });
             return;
         }
@@ -806,14 +823,22 @@ impl<'a> Builder<'a> {
 
     /// The words after the label of `line`, as a line of their own (in both scripts), when
     /// there are any. The line is cut down in place.
-    fn rest_of_label(&mut self, mut line: Line, label: &LabelAt) -> Option<Line> {
+    fn rest_of_label(
+        &mut self,
+        mut line: Line,
+        label: &LabelAt,
+        scripts: &mut ScriptLabels,
+    ) -> Option<Line> {
         if label.rest.is_empty() {
             return None;
         }
         if let Some(s) = line.scripts.as_mut() {
-            for t in [&mut s.zh_hans, &mut s.zh_hant] {
+            for (k, t) in [&mut s.zh_hans, &mut s.zh_hant].into_iter().enumerate() {
                 // A script that reads like the line has its label in the same place.
-                let at = if *t == line.text { Some(label.clone()) } else { self.labels.find_at(t) };
+                let at = match *t == line.text {
+                    true => Some(label.clone()),
+                    false => scripts.get(&mut self.labels, k, t),
+                };
                 if let Some(at) = at {
                     keep_range(t, at.rest);
                 }
@@ -872,14 +897,23 @@ impl<'a> Builder<'a> {
     }
 
     /// The source markup of `line` (see `headings`).
-    fn markup(&mut self, line: &Line) -> Markup {
-        self.rules.headings.markup(line, &mut self.source)
+    /// `i` is the line's index in the document's lines: a line's markup is asked about
+    /// as the line after a label, then as the line itself, and by the exchange before that.
+    fn markup(&mut self, i: usize, line: &Line) -> Markup {
+        if let Some(Some(m)) = self.markups.get(i) {
+            return *m;
+        }
+        let m = self.rules.headings.markup(line, &mut self.source);
+        if let Some(slot) = self.markups.get_mut(i) {
+            *slot = Some(m);
+        }
+        m
     }
 
     /// A section heading between an answer (or any paragraph) and what follows: marked in
     /// the source, and followed by the next turn or another marked heading.
     fn heading_in_turn(&mut self, line: &Line, next: Option<(&Line, bool)>) -> bool {
-        let markup = self.markup(line);
+        let markup = self.markup(self.at, line);
         if markup == Markup::None {
             return false;
         }
@@ -887,7 +921,7 @@ impl<'a> Builder<'a> {
         let boundary = next.is_some_and(|(n, starts_turn)| {
             starts_turn
                 || n.kind == Some(BlockKind::Heading)
-                || (n.kind.is_none() && self.markup(n) != Markup::None)
+                || (n.kind.is_none() && self.markup(self.at + 1, n) != Markup::None)
         });
         if markup == Markup::Bold && before_turn {
             if self.turn.is_none() {
@@ -1019,6 +1053,20 @@ impl<'a> Builder<'a> {
             line.src,
             line.text.clone(),
         ));
+    }
+}
+
+/// The labels of one line's texts in its two scripts (0: Simplified, 1: Traditional), each
+/// found on first use.
+#[derive(Default)]
+struct ScriptLabels {
+    found: [Option<Option<LabelAt>>; 2],
+}
+
+impl ScriptLabels {
+    /// The label of `text`, script `k` of the line.
+    fn get(&mut self, finder: &mut LabelFinder, k: usize, text: &str) -> Option<LabelAt> {
+        self.found[k].get_or_insert_with(|| finder.find_at(text)).clone()
     }
 }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::document::Line;
+use crate::rules::LineFilter;
 
 #[derive(Debug)]
 pub struct HeadingRules {
@@ -21,7 +22,15 @@ pub struct HeadingRules {
     pub section_number: Regex,
     /// The text of a bold line that may be a heading (not a sentence).
     pub turn_heading: Regex,
+    /// Whether `section_number` (bit 1), `setext_underline` (bit 2) or `source_bold` (bit 4)
+    /// can match a text: most lines start with a character none of them can, which one
+    /// look tells.
+    pub filter: LineFilter,
 }
+
+const SECTION_NUMBER: u64 = 1;
+const SETEXT_UNDERLINE: u64 = 2;
+const SOURCE_BOLD: u64 = 4;
 
 /// What the source says a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,23 +98,29 @@ impl SourceLines {
 impl HeadingRules {
     /// What the source markup of `line` says it is.
     pub fn markup(&self, line: &Line, source: &mut SourceLines) -> Markup {
-        if self.section_number.is_match(&line.text) {
+        let may = |text: &str, bit: u64, re: &Regex| {
+            self.filter.mask(text) & bit != 0 && re.is_match(text)
+        };
+        if may(&line.text, SECTION_NUMBER, &self.section_number) {
             return Markup::Number;
         }
         // A line joined from several source lines is a paragraph.
         if line.src.first != line.src.last {
             return Markup::None;
         }
-        let underlined =
-            source.line(line.src.last + 1).is_some_and(|u| self.setext_underline.is_match(u));
+        let underlined = source
+            .line(line.src.last + 1)
+            .is_some_and(|u| may(u, SETEXT_UNDERLINE, &self.setext_underline));
         let Some(own) = source.line(line.src.first) else { return Markup::None };
-        if own.trim().is_empty() || self.setext_underline.is_match(own) {
+        let own_mask = self.filter.mask(own);
+        let own_is = |bit: u64, re: &Regex| own_mask & bit != 0 && re.is_match(own);
+        if own.trim().is_empty() || own_is(SETEXT_UNDERLINE, &self.setext_underline) {
             return Markup::None;
         }
         if underlined {
             return Markup::Setext;
         }
-        if self.source_bold.is_match(own) {
+        if own_is(SOURCE_BOLD, &self.source_bold) {
             return Markup::Bold;
         }
         Markup::None

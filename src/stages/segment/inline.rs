@@ -31,15 +31,30 @@ pub fn split_inline_labels(
     let mut starts: HashSet<String, FxBuildHasher> = HashSet::default();
     // Names written as inline labels, and how often.
     let mut inline: FxHashMap<String, usize> = FxHashMap::default();
-    // The labelled lines with an inline label: only they are searched again for cuts.
-    let mut has_inline = vec![false; lines.len()];
+    // The inline labels of each labelled line, found once: the names are counted over the
+    // whole document before any line is cut.
+    let mut found: Vec<(usize, Vec<Inline>)> = Vec::new();
     for (i, (line, at)) in lines.iter().zip(labels.iter()).enumerate() {
         let Some(at) = at.as_ref().filter(|_| line.kind.is_none()) else { continue };
         starts.insert(fold(at.name(&line.text)));
-        for c in re.captures_iter(&line.text[at.rest.clone()]) {
-            let name = c.name("name").expect("inline_label has a `name` group").as_str();
-            *inline.entry(fold(name)).or_insert(0) += 1;
-            has_inline[i] = true;
+        let base = at.rest.start;
+        let rest = &line.text[at.rest.clone()];
+        if rules.inline_filter.mask(rest) == 0 {
+            continue;
+        }
+        let mut here = Vec::new();
+        for c in re.captures_iter(rest) {
+            let name = c.name("name").expect("inline_label has a `name` group");
+            *inline.entry(fold(name.as_str())).or_insert(0) += 1;
+            let whole = c.get(0).expect("a match has group 0");
+            here.push(Inline {
+                name: base + name.start()..base + name.end(),
+                end: base + whole.end(),
+                answers: whole.as_str().starts_with(['？', '?']),
+            });
+        }
+        if !here.is_empty() {
+            found.push((i, here));
         }
     }
     let speaker = |name: &str| {
@@ -50,19 +65,16 @@ pub fn split_inline_labels(
                 || inline.get(&key).is_some_and(|&n| n >= rules.min_repeats))
     };
     let mut cuts_of: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (i, (line, at)) in lines.iter().zip(labels.iter()).enumerate() {
-        let Some(at) = at.as_ref().filter(|_| has_inline[i]) else { continue };
-        let base = at.rest.start;
-        let cuts: Vec<usize> = re
-            .captures_iter(&line.text[at.rest.clone()])
+    for (i, here) in found {
+        let text = &lines[i].text;
+        let cuts: Vec<usize> = here
+            .into_iter()
             .filter_map(|c| {
-                let name = c.name("name")?;
-                let answers = c[0].starts_with(['？', '?']);
-                let ok =
-                    speaker(name.as_str()) || (answers && rules.labels.plausible(name.as_str()));
-                let after = line.text[base + c.get(0)?.end()..].trim_start();
-                let ok = ok && !rules.labels.narrates(name.as_str(), after);
-                ok.then(|| base + name.start())
+                let name = &text[c.name.clone()];
+                let ok = speaker(name) || (c.answers && rules.labels.plausible(name));
+                let after = text[c.end..].trim_start();
+                let ok = ok && !rules.labels.narrates(name, after);
+                ok.then_some(c.name.start)
             })
             .collect();
         if !cuts.is_empty() {
@@ -102,6 +114,15 @@ pub fn split_inline_labels(
         }
     }
     n
+}
+
+/// An inline label in a labelled line, by byte offsets in the line's text.
+struct Inline {
+    name: std::ops::Range<usize>,
+    /// The end of the match (the colon).
+    end: usize,
+    /// Whether it follows a question mark: an answer on its question's line.
+    answers: bool,
 }
 
 /// Where to cut a line without a label of its own that holds a flattened exchange: the

@@ -14,6 +14,22 @@ fn opens_quote(rest: &str) -> bool {
     rest.is_empty() || rest.starts_with(['“', '「', '『', '"', '‘', '﹁'])
 }
 
+/// Whether a label name is narration, by what follows it (see [`LabelRules::narration`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Narration {
+    /// Narration whatever follows (`马斯克说`).
+    always: bool,
+    /// Narration before a quotation or nothing (`他笑道`).
+    before_quote: bool,
+}
+
+impl Narration {
+    /// Whether the label is narration when `rest` follows it.
+    pub fn narrates(self, rest: &str) -> bool {
+        self.always || self.before_quote && opens_quote(rest)
+    }
+}
+
 /// The label patterns and the rules that tell a label from narration.
 #[derive(Debug)]
 pub struct LabelRules {
@@ -46,6 +62,13 @@ impl LabelRules {
     /// (`马斯克说：…`, `他笑道：“…”`), not a speaker's label.
     pub fn narrates(&self, name: &str, rest: &str) -> bool {
         self.ends_like_narration(name) || self.quoted_narration.is_match(name) && opens_quote(rest)
+    }
+
+    /// What `name` says of narration whatever follows it: [`LabelRules::narrates`] for a
+    /// name read once and asked of many labels.
+    pub fn narration(&self, name: &str) -> Narration {
+        let always = self.ends_like_narration(name);
+        Narration { always, before_quote: !always && self.quoted_narration.is_match(name) }
     }
 
     /// Whether `name` ends like narration (`马斯克说`) and is not a registered label.

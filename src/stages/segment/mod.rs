@@ -40,7 +40,7 @@ use crate::rules::LineFilter;
 use crate::toml_error::describe_toml_error;
 use crate::toml_error::numbers::at_least_one;
 
-pub use labels::{LabelFinder, LabelRules};
+pub use labels::LabelRules;
 pub use speakers::Registry;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -125,6 +125,9 @@ pub struct Rules {
     /// The longest label that names a speaker by a role word (`新華社記者`).
     pub role_label_max_chars: usize,
     pub inline_label: Regex,
+    /// Whether `inline_label` can match a text (bit 1): every labelled line's words are
+    /// searched, and most have no label inside.
+    pub inline_filter: LineFilter,
     pub closing_furniture: Regex,
     pub headings: headings::HeadingRules,
     pub direction: Regex,
@@ -166,12 +169,18 @@ impl Rules {
             pair_name_chars: f.pair_name_chars,
             role_label_max_chars: f.role_label_max_chars,
             inline_label: re("inline_label", &f.inline_label)?,
+            inline_filter: LineFilter::of_patterns(&[&f.inline_label]),
             closing_furniture: re("closing_furniture", &f.closing_furniture)?,
             headings: headings::HeadingRules {
                 source_bold: re("source_bold", &f.source_bold)?,
                 setext_underline: re("setext_underline", &f.setext_underline)?,
                 section_number: re("section_number", &f.section_number)?,
                 turn_heading: re("turn_heading", &f.turn_heading)?,
+                filter: LineFilter::of_patterns(&[
+                    &f.section_number,
+                    &f.setext_underline,
+                    &f.source_bold,
+                ]),
             },
             direction: re("direction", &f.direction)?,
             direction_filter: LineFilter::of_patterns(&[&f.direction]),

@@ -2,6 +2,7 @@
 //! paragraphs around notes, sentence splitting, speakers the registry lacks, stage
 //! directions.
 
+use super::labels::LabelAt;
 use super::speakers::fold;
 use crate::document::{Line, Scripts, Speaker};
 use crate::rules::LineFilter;
@@ -61,26 +62,28 @@ pub fn unknown_speaker(name: &str, hans: &str) -> Speaker {
 
 /// Fills an unknown speaker's Chinese names from the label as written in both scripts,
 /// without the first `skip` characters (a role word before the name: `主持人 魯健`).
+/// `labels` finds the label of a script's text (0: Simplified, 1: Traditional; the line's
+/// own text, as 0, when it has no scripts).
 pub fn localise(
     mut speaker: Speaker,
     line: &Line,
-    labels: &mut super::LabelFinder,
+    labels: &mut dyn FnMut(usize, &str) -> Option<LabelAt>,
     skip: usize,
 ) -> Speaker {
     if speaker.zh_hans.is_some() || speaker.en.is_some() {
         return speaker;
     }
-    let mut name = |t: &str| {
-        let name = labels.find_at(t)?.name(t).chars().skip(skip).collect::<String>();
+    let mut name = |script: usize, t: &str| {
+        let name = labels(script, t)?.name(t).chars().skip(skip).collect::<String>();
         Some(name.trim().to_owned()).filter(|n| !n.is_empty())
     };
     match &line.scripts {
         Some(s) => {
-            speaker.zh_hans = name(&s.zh_hans);
-            speaker.zh_hant = name(&s.zh_hant);
+            speaker.zh_hans = name(0, &s.zh_hans);
+            speaker.zh_hant = name(1, &s.zh_hant);
         }
         None => {
-            speaker.zh_hans = name(&line.text);
+            speaker.zh_hans = name(0, &line.text);
             speaker.zh_hant = speaker.zh_hans.clone();
         }
     }

@@ -95,8 +95,6 @@ struct Tally {
     /// Whether the opening turns say what a host says, or a guest.
     host_words: bool,
     guest_words: bool,
-    /// Turns that name another speaker.
-    addresses: usize,
     /// Whether the registry gives the role `reporter`: host or narrator, from the turns.
     reporter: bool,
     /// Turns that ask or address the listener and are followed by another speaker's.
@@ -116,7 +114,6 @@ impl Tally {
 pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evidence) {
     let mut tally: HashMap<String, Tally, FxBuildHasher> = HashMap::default();
     let mut order: Vec<String> = Vec::new();
-    let names = Names::of(segments);
     // The last turn of substance, and who spoke it.
     let mut closer: Option<&str> = None;
     // The speaker of the last turn, when it asked or addressed the listener.
@@ -126,8 +123,9 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
         if let Some(t) = asked.filter(|&id| id != sp.id).and_then(|id| tally.get_mut(id)) {
             t.answered += 1;
         }
+        let asking = seg.lines.iter().any(|l| asks(&l.text));
         let asks_listener =
-            seg.lines.iter().any(|l| asks(&l.text) || rules.listener_words.is_match(&l.text));
+            asking || seg.lines.iter().any(|l| rules.listener_words.is_match(&l.text));
         asked = asks_listener.then_some(sp.id.as_str());
         let t = tally.entry(sp.id.clone()).or_insert_with(|| {
             order.push(sp.id.clone());
@@ -146,10 +144,9 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
             t.guest_words |= seg.lines.iter().any(|l| rules.guest_words.is_match(&l.text));
         }
         t.turns += 1;
-        t.asking += usize::from(seg.lines.iter().any(|l| asks(&l.text)));
+        t.asking += usize::from(asking);
         let chars = seg.lines.iter().map(|l| l.text.chars().count()).sum::<usize>();
         t.chars += chars;
-        t.addresses += usize::from(names.named_by(&sp.id, seg));
         if chars > rules.host_score.backchannel_chars {
             closer = Some(&sp.id);
         }
@@ -164,7 +161,7 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
     for t in tally.values_mut().filter(|t| t.role.is_none() && t.host_words != t.guest_words) {
         t.role = Some(if t.host_words { "host" } else { "guest" });
     }
-    decide_from_turns(&mut tally, &order, closer.as_deref(), rules);
+    decide_from_turns(&mut tally, &order, closer.as_deref(), rules, segments);
     for seg in segments.iter_mut() {
         let open = |s: &&mut Speaker| s.role.is_none() || s.role.as_deref() == Some(REPORTER);
         if let Some(sp) = seg.speaker.as_mut().filter(open) {
@@ -210,13 +207,14 @@ fn evidence_role(sp: &Speaker, rules: &RoleRules, evidence: &Evidence) -> Option
 
 /// The names each speaker of a document goes by in the text, to tell which turns address
 /// another speaker: the label's names, and for a Chinese name of three or four characters
-/// its given name too (`文道` of `梁文道`), which is how people address each other. One
-/// automaton over every name, so a turn is read once however many speakers there are.
+/// its given name too (`文道` of `梁文道`), which is how people address each other. A
+/// document has a few speakers and a few names each: one substring search per name costs
+/// far less than building an automaton over them, which takes longer than all its searches.
 struct Names {
     /// Each speaker's index, by id.
     index: HashMap<String, usize, FxBuildHasher>,
-    /// All names; pattern `i` is a name of the speakers `owners[i]`.
-    names: Option<aho_corasick::AhoCorasick>,
+    /// All names; name `i` is a name of the speakers `owners[i]`.
+    names: Vec<memchr::memmem::Finder<'static>>,
     owners: Vec<Vec<usize>>,
 }
 
@@ -252,36 +250,46 @@ impl Names {
                 owners[at].push(me);
             }
         }
-        // A document's few names are searched in its few turns: a noncontiguous NFA builds
-        // several times faster than the DFA the default picks for few patterns, which costs
-        // more to build than all the searches it would speed up.
-        let names = (!texts.is_empty()).then(|| {
-            aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-                .build(&texts)
-                .expect("names build an automaton")
-        });
+        let names = texts.iter().map(|t| memchr::memmem::Finder::new(t).into_owned()).collect();
         Names { index, names, owners }
     }
 
     /// Whether a turn of speaker `id` names one of the other speakers.
     fn named_by(&self, id: &str, seg: &Segment) -> bool {
-        let Some(names) = &self.names else { return false };
         let me = self.index.get(id).copied();
-        seg.lines.iter().any(|l| {
-            names
-                .find_overlapping_iter(l.text.as_str())
-                .any(|m| self.owners[m.pattern().as_usize()].iter().any(|&o| Some(o) != me))
-        })
+        // The names of someone else: a name two speakers share is someone else's to each.
+        let others: Vec<&memchr::memmem::Finder> = (self.names.iter().zip(&self.owners))
+            .filter(|(_, owners)| owners.iter().any(|&o| Some(o) != me))
+            .map(|(name, _)| name)
+            .collect();
+        seg.lines.iter().any(|l| others.iter().any(|n| n.find(l.text.as_bytes()).is_some()))
     }
 }
 
+/// How many turns of each speaker in `ids` name another speaker.
+fn addresses(segments: &[Segment], ids: &[String]) -> HashMap<String, usize, FxBuildHasher> {
+    let names = Names::of(segments);
+    let mut out: HashMap<String, usize, FxBuildHasher> =
+        ids.iter().map(|id| (id.clone(), 0)).collect();
+    for seg in segments.iter().filter(|s| s.kind == BlockKind::Turn) {
+        let sp = seg.speaker.as_ref().expect("turns have speakers");
+        if let Some(n) = out.get_mut(&sp.id) {
+            *n += usize::from(names.named_by(&sp.id, seg));
+        }
+    }
+    out
+}
+
 /// Roles from the turns, for the speakers the evidence left open (see the module doc).
+/// `segments` are read again only when no one asks: who addresses the others by name
+/// counts then, and only then (an automaton over the document's names costs more to build
+/// than the rest of the roles together).
 fn decide_from_turns(
     tally: &mut HashMap<String, Tally, FxBuildHasher>,
     order: &[String],
     closer: Option<&str>,
     rules: &RoleRules,
+    segments: &[Segment],
 ) {
     let host_ratio = rules.host_question_ratio;
     let talking = order.iter().filter(|id| tally[*id].role != Some("narrator")).count();
@@ -310,13 +318,14 @@ fn decide_from_turns(
         let w = rules.host_score;
         let most = open(tally).iter().map(|id| tally[id].turns).max().unwrap_or(1).max(1);
         let first = order.iter().find(|id| tally[*id].role != Some("narrator"));
+        let addresses = addresses(segments, &open(tally));
         let score = |id: &String| {
             let t = &tally[id];
             let flag = |b: bool| if b { 1.0 } else { 0.0 };
             w.opens * flag(first == Some(id))
                 + w.closes * flag(closer == Some(id.as_str()))
                 + w.turns * t.turns as f32 / most as f32
-                + w.addresses * t.addresses as f32 / t.turns.max(1) as f32
+                + w.addresses * addresses[id] as f32 / t.turns.max(1) as f32
         };
         let host = open(tally)
             .into_iter()
