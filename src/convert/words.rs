@@ -188,7 +188,6 @@ fn decide_jieba(text: &str, s: usize, e: usize, ws: usize, we: usize) -> Vec<usi
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::convert::DictId;
 
     /// Searching only around the triggers finds every match of a phrase that changes the
