@@ -9,7 +9,7 @@
 //! the output is written to a temporary file and renamed over FILE only when complete.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,11 +97,11 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
         let (path, source) = output::split_error(e);
         Error::Io { path: path.unwrap_or_else(|| input_name.clone()), source }
     };
-    let mut blocks = Blocks::new(BufReader::with_capacity(BLOCK, reader));
+    let mut blocks = Blocks::new(reader);
     // Two blocks per thread: enough to keep every thread busy on a batch, few enough that
     // memory stays a few megabytes per thread.
     let batch = if jobs > 1 { 2 * jobs } else { 1 };
-    let mut texts: Vec<String> = Vec::with_capacity(batch);
+    let mut texts: Vec<Block> = Vec::with_capacity(batch);
     let mut results: Vec<String> = Vec::new();
     loop {
         texts.clear();
@@ -124,13 +124,16 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
         }
         if texts.len() == 1 {
             results.resize_with(1, String::new);
+            let t = texts[0].text();
             results[0].clear();
-            convert(&texts[0], &mut results[0]);
+            results[0].reserve(t.len() + t.len() / 8);
+            convert(t, &mut results[0]);
         } else {
             results = pool.install(|| {
                 texts
                     .par_iter()
                     .map(|t| {
+                        let t = t.text();
                         let mut s = String::with_capacity(t.len() + t.len() / 8);
                         convert(t, &mut s);
                         s
@@ -161,7 +164,9 @@ enum BlockError {
 }
 
 /// Whole-line blocks of a byte stream, checked as UTF-8 (with the position of the first bad
-/// byte in the stream).
+/// byte in the stream). The stream is read in large chunks straight into the block (no
+/// line-by-line copy) and cut after the block's last line break; the rest of the cut line is
+/// carried to the next block.
 struct Blocks<R> {
     reader: R,
     /// Bytes read past the end of the previous block (the rest of a cut line).
@@ -170,30 +175,63 @@ struct Blocks<R> {
     offset: u64,
     lines: u64,
     first: bool,
+    eof: bool,
 }
 
-impl<R: BufRead> Blocks<R> {
+/// A block of whole lines, valid UTF-8 ([`Block::text`]).
+struct Block {
+    bytes: Vec<u8>,
+    /// Leading bytes that are not text (a byte-order mark).
+    skip: usize,
+}
+
+impl Block {
+    fn text(&self) -> &str {
+        // Checked by `Blocks::next_block`.
+        simdutf8::basic::from_utf8(&self.bytes[self.skip..]).unwrap_or_default()
+    }
+}
+
+impl<R: Read> Blocks<R> {
     fn new(reader: R) -> Self {
-        Blocks { reader, carry: Vec::new(), offset: 0, lines: 0, first: true }
+        Blocks { reader, carry: Vec::new(), offset: 0, lines: 0, first: true, eof: false }
     }
 
-    fn next_block(&mut self) -> Result<Option<String>, BlockError> {
-        let mut buf = std::mem::take(&mut self.carry);
-        // Whole lines until the block is full; a line longer than MAX_LINE is cut.
-        while buf.len() < BLOCK {
-            let before = buf.len();
-            let n = (&mut self.reader)
-                .take((MAX_LINE + 1 - buf.len().min(MAX_LINE)) as u64)
-                .read_until(b'\n', &mut buf)
-                .map_err(BlockError::Io)?;
+    /// Reads until `buf` holds `want` bytes or the stream ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        while !self.eof && buf.len() < want {
+            let n = (&mut self.reader).take((want - buf.len()) as u64).read_to_end(buf)?;
             if n == 0 {
-                break;
+                self.eof = true;
             }
-            if buf[before..].last() != Some(&b'\n') && buf.len() > MAX_LINE {
-                let at = cut_point(&buf);
-                self.carry = buf.split_off(at);
-                break;
+        }
+        Ok(())
+    }
+
+    fn next_block(&mut self) -> Result<Option<Block>, BlockError> {
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.reserve(BLOCK + BLOCK / 4);
+        self.fill(&mut buf, BLOCK).map_err(BlockError::Io)?;
+        // Whole lines: cut after the last line break; with none, read on until one comes, the
+        // stream ends, or the line is longer than MAX_LINE (then it is cut).
+        let mut searched = 0;
+        let end = loop {
+            if let Some(i) = memchr::memrchr(b'\n', &buf[searched..]) {
+                break searched + i + 1;
             }
+            if self.eof {
+                break buf.len();
+            }
+            if buf.len() > MAX_LINE {
+                break cut_point(&buf[..=MAX_LINE]);
+            }
+            searched = buf.len();
+            let want = (buf.len() + BLOCK).min(MAX_LINE + 1);
+            self.fill(&mut buf, want).map_err(BlockError::Io)?;
+        };
+        if end < buf.len() {
+            self.carry = buf[end..].to_vec();
+            buf.truncate(end);
         }
         if buf.is_empty() {
             return Ok(None);
@@ -201,20 +239,17 @@ impl<R: BufRead> Blocks<R> {
         // A byte-order mark is not text (OpenCC drops it too).
         let skip =
             if std::mem::take(&mut self.first) && buf.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let text = match String::from_utf8(buf) {
-            Ok(t) => t,
-            Err(e) => {
-                let bytes = e.as_bytes();
-                let bad = e.utf8_error().valid_up_to();
-                let mut pos = Position::locate(bytes, bad);
-                pos.byte += self.offset;
-                pos.line += self.lines as u32;
-                return Err(BlockError::Utf8(pos));
-            }
-        };
-        self.offset += text.len() as u64;
-        self.lines += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-        Ok(Some(if skip > 0 { text[skip..].to_string() } else { text }))
+        if simdutf8::basic::from_utf8(&buf).is_err() {
+            // The slow check, for the position of the first bad byte.
+            let bad = std::str::from_utf8(&buf).err().map_or(0, |e| e.valid_up_to());
+            let mut pos = Position::locate(&buf, bad);
+            pos.byte += self.offset;
+            pos.line += self.lines as u32;
+            return Err(BlockError::Utf8(pos));
+        }
+        self.offset += buf.len() as u64;
+        self.lines += memchr::memchr_iter(b'\n', &buf).count() as u64;
+        Ok(Some(Block { bytes: buf, skip }))
     }
 }
 
@@ -267,8 +302,9 @@ mod tests {
         let mut b = Blocks::new(io::Cursor::new(text.clone().into_bytes()));
         let mut all = String::new();
         while let Ok(Some(t)) = b.next_block() {
+            let t = t.text();
             assert!(t.ends_with('\n') || t.ends_with("最后"));
-            all.push_str(&t);
+            all.push_str(t);
         }
         assert_eq!(all, text);
         let mut bad = "好\n".repeat(BLOCK / 2).into_bytes();
@@ -292,9 +328,10 @@ mod tests {
         let mut b = Blocks::new(io::Cursor::new(line.clone().into_bytes()));
         let mut all = String::new();
         while let Ok(Some(t)) = b.next_block() {
+            let t = t.text();
             assert!(t.len() <= MAX_LINE + 1);
             assert!(t.ends_with('。') || t.ends_with('\n'), "{}", &t[t.len() - 6..]);
-            all.push_str(&t);
+            all.push_str(t);
         }
         assert_eq!(all, line);
     }

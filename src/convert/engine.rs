@@ -147,6 +147,12 @@ fn shared_replacer(group: &'static [DictId]) -> &'static Matcher {
     m
 }
 
+/// The shared one-pass replacer of s2t (STPhrases and STCharacters), the first step of every
+/// Simplified → Traditional config.
+pub(super) fn s2t_replacer() -> &'static Matcher {
+    shared_replacer(spec(Config::S2t, false).steps[0])
+}
+
 /// The pairs of one leftmost-longest pass equal to the config, when there is one: the
 /// segmentation dictionary is the first step's first dictionary, the first step's union is
 /// exact, and later steps only map single characters.

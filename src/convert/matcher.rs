@@ -128,6 +128,7 @@ impl Matcher {
 
     /// Like [`Matcher::new`], with the filter of adjacent character pairs inside keys that
     /// [`Matcher::for_each_match_covering`] needs.
+    #[cfg(test)]
     pub fn with_inner<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Matcher {
         Matcher::build(pairs, true, true)
     }

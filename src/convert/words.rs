@@ -27,85 +27,9 @@ use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 
-use super::engine::Matcher;
 use super::lexicon::Lexicon;
-use super::{Config, DictId};
+use super::Config;
 use crate::chars::is_han;
-
-/// The multi-character keys of STPhrases (union), with `"1"` for those whose value differs
-/// from converting their characters one by one, `"0"` for the others; and, by code point,
-/// the characters where a `"1"` key's value differs from that (every character of the key
-/// when the two do not line up). Every `"1"` match covers one of them, so [`cuts`] only
-/// searches around those ([`Matcher::for_each_match_covering`]).
-struct Phrases {
-    matcher: Matcher,
-    marked: Vec<bool>,
-}
-
-fn phrases() -> &'static Phrases {
-    static P: OnceLock<Phrases> = OnceLock::new();
-    P.get_or_init(|| {
-        let chars: rustc_hash::FxHashMap<char, &str> = DictId::StCharacters
-            .entries()
-            .iter()
-            .filter_map(|&(k, v)| {
-                let mut it = k.chars();
-                match (it.next(), it.next()) {
-                    (Some(c), None) => Some((c, v)),
-                    _ => None,
-                }
-            })
-            .collect();
-        let mut marked = Vec::new();
-        let mut mark = |c: char| {
-            let i = c as usize;
-            if marked.len() <= i {
-                marked.resize(i + 1, false);
-            }
-            marked[i] = true;
-        };
-        // A character's own conversion is its first StCharacters candidate, or itself.
-        let pairs: Vec<(&str, &str)> = DictId::StPhrasesAll
-            .entries()
-            .iter()
-            .filter(|(k, _)| k.chars().nth(1).is_some())
-            .map(|&(k, v)| {
-                // Whether `v` is the concatenation of the characters' own conversions.
-                let mut rest = v;
-                let same = k.chars().all(|c| {
-                    let stripped = match chars.get(&c) {
-                        Some(o) => rest.strip_prefix(o),
-                        None => rest.strip_prefix(c),
-                    };
-                    match stripped {
-                        Some(r) => {
-                            rest = r;
-                            true
-                        }
-                        None => false,
-                    }
-                });
-                if same && rest.is_empty() {
-                    return (k, "0");
-                }
-                let lined_up =
-                    k.chars().all(|c| chars.get(&c).is_none_or(|o| o.chars().nth(1).is_none()))
-                        && v.chars().count() == k.chars().count();
-                if lined_up {
-                    for (c, w) in k.chars().zip(v.chars()) {
-                        if !chars.get(&c).map_or(c == w, |o| o.starts_with(w)) {
-                            mark(c);
-                        }
-                    }
-                } else {
-                    k.chars().for_each(&mut mark);
-                }
-                (k, "1")
-            })
-            .collect();
-        Phrases { matcher: Matcher::with_inner(&pairs), marked }
-    })
-}
 
 /// jieba-rs itself, built on first use: only for text [`Lexicon::cut`] leaves to it (text
 /// with characters other than ideographs, words outside the dictionary whose tag matters).
@@ -145,12 +69,9 @@ const CONTEXT: usize = 4;
 /// module docs), in increasing order.
 pub fn cuts(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    let p = phrases();
-    let marked = |c: char| p.marked.get(c as usize).copied().unwrap_or(false);
-    p.matcher.for_each_match_covering(text, marked, |s, e, v| {
-        if v != "1" {
-            return;
-        }
+    // s2t's own replacer (shared with the conversion): its phrases that change the output
+    // are the matches to check.
+    super::engine::s2t_replacer().for_each_changing_phrase(text, |s, e, _| {
         // The Han run around the match, up to CONTEXT characters each side.
         let mut ws = s;
         for (n, (i, c)) in text[..s].char_indices().rev().enumerate() {
@@ -267,30 +188,38 @@ fn decide_jieba(text: &str, s: usize, e: usize, ws: usize, we: usize) -> Vec<usi
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::convert::DictId;
 
-    /// Searching only around the marked characters finds every `"1"` match that a scan at
-    /// every position finds, on every file of the corpus.
+    /// Searching only around the triggers finds every match of a phrase that changes the
+    /// output that a scan at every position finds, on every file of the corpus.
     #[test]
     fn covering_search_finds_every_changing_phrase() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let p = phrases();
-        let marked = |c: char| p.marked.get(c as usize).copied().unwrap_or(false);
+        let m = super::super::engine::s2t_replacer();
+        // A character's own conversion: its STCharacters value, or itself.
+        let chars: rustc_hash::FxHashMap<&str, &str> =
+            DictId::StCharacters.entries().iter().copied().collect();
+        let own = |k: &str| -> String {
+            let mut out = String::new();
+            for c in k.chars() {
+                let mut b = [0; 4];
+                let c = c.encode_utf8(&mut b);
+                out.push_str(chars.get(&*c).copied().unwrap_or(c));
+            }
+            out
+        };
         let mut found = 0;
         for path in crate::input::files_under(&dir, &["txt", "html", "md"]) {
             let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
             let mut want = Vec::new();
-            p.matcher.for_each_span(&text, |s, e, v| {
-                if v == Some("1") {
+            m.for_each_span(&text, |s, e, v| {
+                let key = &text[s..e];
+                if v.is_some_and(|v| key.chars().nth(1).is_some() && own(key) != v) {
                     want.push((s, e));
                 }
             });
             let mut got = Vec::new();
-            p.matcher.for_each_match_covering(&text, marked, |s, e, v| {
-                if v == "1" {
-                    got.push((s, e));
-                }
-            });
+            m.for_each_changing_phrase(&text, |s, e, _| got.push((s, e)));
             assert_eq!(got, want, "{}", path.display());
             found += want.len();
         }

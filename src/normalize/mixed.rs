@@ -166,4 +166,21 @@ mod tests {
         assert_eq!(repair_hant("他說什么", tw).as_deref(), Some("他說什麼"));
         assert_eq!(repair_hant("沒有任何簡體字的句子。", tw), None);
     }
+
+    #[test]
+    fn a_character_of_both_scripts_is_repaired_inside_a_phrase() {
+        // 辟 and 后 are Traditional characters too (復辟, 皇后); a phrase whose Traditional
+        // form differs (辟谣 → 闢謠, 后续 → 後續) repairs them in an otherwise clean line.
+        for variant in [None, Some(Variant::Tw), Some(Variant::Hk)] {
+            assert_eq!(
+                repair_hant("網站聯合辟謠平臺建設會上獲悉", variant).as_deref(),
+                Some("網站聯合闢謠平臺建設會上獲悉")
+            );
+            assert_eq!(
+                repair_hant("上QQ閱讀APP看后續精彩內容", variant).as_deref(),
+                Some("上QQ閱讀APP看後續精彩內容")
+            );
+            assert_eq!(repair_hant("張勳復辟失敗，皇后也在場", variant), None);
+        }
+    }
 }

@@ -156,6 +156,37 @@ impl Matcher {
         }
     }
 
+    /// For a replacer: calls `f(start, end, value)` for every leftmost-longest match of a key
+    /// longer than one character whose value is not what its characters become alone (the
+    /// phrases that change the output, `头发` → `頭髮`, not `发展` → `發展`), in order. Such a
+    /// match covers a trigger, so only the text around triggers is searched
+    /// ([`Matcher::for_each_match_covering`]).
+    pub fn for_each_changing_phrase(&self, text: &str, mut f: impl FnMut(usize, usize, &str)) {
+        debug_assert!(!self.alone.is_empty(), "not a replacer");
+        let trigger = |c: char| self.kind(c) & KIND_TRIGGER != 0;
+        self.for_each_match_covering(text, trigger, |s, e, v| {
+            let key = &text[s..e];
+            if key.chars().nth(1).is_some() && !self.lines_up(key, v) {
+                f(s, e, v);
+            }
+        });
+    }
+
+    /// Whether `value` is, character by character, what the characters of `key` become alone.
+    fn lines_up(&self, key: &str, value: &str) -> bool {
+        let mut value = value.chars();
+        key.chars().all(|c| {
+            let alone = match self.alone.get(c as usize) {
+                Some(&a) => a,
+                None if self.kind(c) & KIND_VALUE != 0 => {
+                    only_char(self.value(self.first[c as usize])).unwrap_or('\0')
+                }
+                None => c,
+            };
+            alone != '\0' && value.next() == Some(alone)
+        }) && value.next().is_none()
+    }
+
     /// Steps back from the trigger `c` at `at` to the nearest boundary of every parse (not
     /// below `floor`) and leaves in `out` the output of the text before it. Returns it.
     fn rewind(
