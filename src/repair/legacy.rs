@@ -70,7 +70,7 @@ const READINGS: &[Reading] = &[
 /// Consecutive odd characters (neither ASCII nor everyday Chinese) that make a line
 /// worth the full test. Clean Chinese text has runs of rare characters (names, classical
 /// quotations) but seldom four in a row; a misread line has them everywhere.
-const RUN: usize = 4;
+pub const RUN: usize = 4;
 /// Ideographs a repaired span must have.
 const MIN_CHARS: usize = 4;
 /// Below this many the evidence is thin: the repair is marked low-confidence.
@@ -86,7 +86,7 @@ const EVERYDAY: usize = 3000;
 
 /// Per BMP character (bit set): an everyday Chinese character, CJK punctuation or a
 /// full-width form.
-fn everyday() -> &'static [u64] {
+pub fn everyday() -> &'static [u64] {
     static T: OnceLock<Vec<u64>> = OnceLock::new();
     T.get_or_init(|| {
         let g = general();
