@@ -167,6 +167,7 @@ fn search(
     let mut weights: Vec<f32> = Vec::new();
     let mut cands: Vec<(Hyp, Node)> = Vec::new();
     let mut fresh: Vec<Step> = Vec::new();
+    let mut dedup = FxHashMap::default();
     for (i, tok) in toks.iter().enumerate() {
         cands.clear();
         let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
@@ -225,7 +226,7 @@ fn search(
                         conf: (w / z).min(0.99).min(e.conf_cap),
                     }));
                     if let Some(k) = key {
-                        dedup_states(&mut fresh);
+                        dedup_states(&mut fresh, &mut dedup);
                         memos.steps.insert(k, &fresh);
                     }
                     &fresh
@@ -382,24 +383,30 @@ fn state_key(h: &Hyp) -> StateKey {
 
 /// Removes the steps of one hypothesis that another of its steps to the same state
 /// dominates (a higher score, or the same and earlier): [`prune`] never keeps them, and a
-/// damaged unit's dropped-pair variants reach the same few states many ways.
-fn dedup_states(steps: &mut Vec<Step>) {
-    use std::cmp::Ordering;
-    // By state, then best first, then earliest: the first of each state's run is kept.
-    let mut order: Vec<usize> = (0..steps.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (x, y) = (&steps[a].h, &steps[b].h);
-        state_key(x)
-            .cmp(&state_key(y))
-            .then(y.score.partial_cmp(&x.score).unwrap_or(Ordering::Equal))
-            .then(a.cmp(&b))
-    });
-    let mut keep = vec![false; steps.len()];
-    for (n, &i) in order.iter().enumerate() {
-        keep[i] = n == 0 || state_key(&steps[order[n - 1]].h) != state_key(&steps[i].h);
+/// damaged unit's dropped-pair variants reach the same few states many ways. `best` is
+/// scratch space the caller keeps across calls: per state, the index of its best step so
+/// far. One hashed pass (sorting the steps by state was a twelfth of a garbled page).
+fn dedup_states(steps: &mut Vec<Step>, best: &mut FxHashMap<StateKey, u32>) {
+    use std::collections::hash_map::Entry;
+    best.clear();
+    for (i, s) in steps.iter().enumerate() {
+        match best.entry(state_key(&s.h)) {
+            Entry::Vacant(v) => {
+                v.insert(i as u32);
+            }
+            Entry::Occupied(mut o) => {
+                if s.h.score > steps[*o.get() as usize].h.score {
+                    o.insert(i as u32);
+                }
+            }
+        }
     }
-    let mut flags = keep.into_iter();
-    steps.retain(|_| flags.next().unwrap_or(true));
+    let mut i = 0u32;
+    steps.retain(|s| {
+        let keep = best.get(&state_key(&s.h)) == Some(&i);
+        i += 1;
+        keep
+    });
 }
 
 /// Keeps the best hypothesis per state, then the best [`BEAM`] states, best first. Ties

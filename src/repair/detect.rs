@@ -43,8 +43,6 @@ struct GlossStats {
     eaten: usize,
     /// Agreeing glosses right after another gloss (`我(wǒ)爱(ài)`): an annotated run.
     adjacent: usize,
-    /// Agreeing glosses on characters the general model barely knows (`饕(tāo)`).
-    rare: usize,
     /// Per glossed code: (glossed occurrences, all occurrences, first syllable, readings differ).
     codes: FxHashMap<u16, (usize, usize, Option<Syllable>, bool)>,
     /// Han characters outside glosses.
@@ -91,6 +89,13 @@ impl GlossStats {
                 }
             }
         }
+        s
+    }
+
+    /// Agreeing glosses on characters the general model barely knows (`饕(tāo)`). Read
+    /// last by [`GlossStats::is_table`] only: it needs the converter, which a document
+    /// with byte damage never does.
+    fn rare(&self) -> usize {
         // The general model is Traditional: a Simplified character is as common as its
         // Traditional form.
         let g = general();
@@ -103,13 +108,11 @@ impl GlossStats {
                 .map(|code| g.unigram(code) / g.total())
                 .fold(0.0f32, f32::max)
         };
-        s.rare = s
-            .codes
+        self.codes
             .iter()
             .filter(|(&code, _)| gbk().decode(code).is_some_and(|c| share(c) <= RARE_SHARE))
             .map(|(_, v)| v.0)
-            .sum();
-        s
+            .sum()
     }
 
     /// Whether the glosses agree with the characters before them often enough to be
@@ -135,7 +138,7 @@ impl GlossStats {
             && varied as f32 <= 0.1 * self.codes.len() as f32
             && self.adjacent as f32 <= 0.4f32.max(1.5 * density) * agree
             && density <= 0.5
-            && self.rare as f32 <= 0.4 * agree
+            && self.rare() as f32 <= 0.4 * agree
     }
 }
 

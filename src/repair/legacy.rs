@@ -25,7 +25,7 @@
 //! characters.
 
 use super::gbk::gbk;
-use super::lm::{general, logp_once, DocLm, START};
+use super::lm::{logp_once, DocLm, START};
 use super::RepairEdit;
 use crate::convert::{Config, Converter};
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8};
@@ -70,7 +70,7 @@ const READINGS: &[Reading] = &[
 /// Consecutive odd characters (neither ASCII nor everyday Chinese) that make a line
 /// worth the full test. Clean Chinese text has runs of rare characters (names, classical
 /// quotations) but seldom four in a row; a misread line has them everywhere.
-const RUN: usize = 4;
+pub const RUN: usize = 4;
 /// Ideographs a repaired span must have.
 const MIN_CHARS: usize = 4;
 /// Below this many the evidence is thin: the repair is marked low-confidence.
@@ -82,32 +82,51 @@ const MAX_EVERYDAY_SEEN: f32 = 0.6;
 /// The gain in mean log-probability per character (nats) the repair must bring.
 const MIN_GAIN: f32 = 2.5;
 /// Everyday characters: the general model's most frequent, plus their Simplified forms.
+#[cfg(test)]
 const EVERYDAY: usize = 3000;
+
+/// [`everyday`]'s table as shipped: 1024 little-endian u64 words. Derived from the general
+/// model and the converter (`derive_everyday`), which cost the repair stage two table
+/// builds per process; the test `shipped_everyday_table_is_current` fails when the file is
+/// not exactly the derivation (regenerate with
+/// `UPDATE_EVERYDAY_TABLE=1 cargo test --lib repair::legacy`).
+static EVERYDAY_BIN: &[u8] = include_bytes!("everyday.bin");
 
 /// Per BMP character (bit set): an everyday Chinese character, CJK punctuation or a
 /// full-width form.
-fn everyday() -> &'static [u64] {
+pub fn everyday() -> &'static [u64] {
     static T: OnceLock<Vec<u64>> = OnceLock::new();
     T.get_or_init(|| {
-        let g = general();
-        let mut v: Vec<(f32, char)> = (0x8140..=0xFEFEu16)
-            .filter_map(|code| gbk().pair(code).map(|c| (g.unigram(code), c)))
-            .filter(|&(f, c)| f > 0.0 && crate::chars::is_ideograph(c))
-            .collect();
-        v.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let top: String = v.iter().take(EVERYDAY).map(|&(_, c)| c).collect();
-        let simplified = Converter::get(Config::T2s).convert(&top);
-        let mut bits = vec![0u64; 1 << 10];
-        let mut set = |c: char| {
-            let i = c as usize;
-            if i < 0x10000 {
-                bits[i >> 6] |= 1 << (i & 63);
-            }
-        };
-        top.chars().chain(simplified.chars()).for_each(&mut set);
-        (0x3000..=0x303F).chain(0xFF00..=0xFFEF).filter_map(char::from_u32).for_each(&mut set);
-        bits
+        assert_eq!(EVERYDAY_BIN.len(), 8 << 10, "corrupt everyday.bin");
+        EVERYDAY_BIN
+            .chunks_exact(8)
+            .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
+            .collect()
     })
+}
+
+/// The everyday table from its sources: the general model's [`EVERYDAY`] most frequent
+/// ideographs, their Simplified forms, CJK punctuation and full-width forms.
+#[cfg(test)]
+fn derive_everyday() -> Vec<u64> {
+    let g = super::lm::general();
+    let mut v: Vec<(f32, char)> = (0x8140..=0xFEFEu16)
+        .filter_map(|code| gbk().pair(code).map(|c| (g.unigram(code), c)))
+        .filter(|&(f, c)| f > 0.0 && crate::chars::is_ideograph(c))
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let top: String = v.iter().take(EVERYDAY).map(|&(_, c)| c).collect();
+    let simplified = Converter::get(Config::T2s).convert(&top);
+    let mut bits = vec![0u64; 1 << 10];
+    let mut set = |c: char| {
+        let i = c as usize;
+        if i < 0x10000 {
+            bits[i >> 6] |= 1 << (i & 63);
+        }
+    };
+    top.chars().chain(simplified.chars()).for_each(&mut set);
+    (0x3000..=0x303F).chain(0xFF00..=0xFFEF).filter_map(char::from_u32).for_each(&mut set);
+    bits
 }
 
 fn is_everyday(c: char) -> bool {
@@ -250,10 +269,12 @@ fn other_script(span: &str) -> bool {
 /// The best reading of `span` that passes every test, with the repaired text and its
 /// confidence.
 fn best_reading(span: &str) -> Option<(&'static Reading, String, f32)> {
-    let seen = plausibility(span);
-    if seen.everyday > MAX_EVERYDAY_SEEN || other_script(span) {
+    // The share of everyday characters first: it needs no converter, and rules out most
+    // spans before the character model is asked.
+    if everyday_share(span) > MAX_EVERYDAY_SEEN || other_script(span) {
         return None;
     }
+    let mut seen: Option<Plausibility> = None;
     let mut best: Option<(&Reading, String, Plausibility)> = None;
     for r in READINGS {
         let Some(bytes) = bytes_of(span, r.wrong) else { continue };
@@ -261,11 +282,13 @@ fn best_reading(span: &str) -> Option<(&'static Reading, String, f32)> {
         if fixed == span {
             continue;
         }
-        let p = plausibility(&fixed);
         let ideographs = fixed.chars().filter(|&c| crate::chars::is_ideograph(c)).count();
-        let ok = ideographs >= MIN_CHARS
-            && p.everyday >= MIN_EVERYDAY
-            && p.mean_logp - seen.mean_logp >= MIN_GAIN;
+        if ideographs < MIN_CHARS || everyday_share(&fixed) < MIN_EVERYDAY {
+            continue;
+        }
+        let p = plausibility(&fixed);
+        let seen = seen.get_or_insert_with(|| plausibility(span));
+        let ok = p.mean_logp - seen.mean_logp >= MIN_GAIN;
         if ok && best.as_ref().is_none_or(|b| p.mean_logp > b.2.mean_logp) {
             best = Some((r, fixed, p));
         }
@@ -274,6 +297,17 @@ fn best_reading(span: &str) -> Option<(&'static Reading, String, f32)> {
         let conf = if p.chars >= SURE_CHARS && p.everyday >= 0.9 { 0.9 } else { 0.45 };
         (r, fixed, conf)
     })
+}
+
+/// [`Plausibility::everyday`] alone: the share of everyday characters among the
+/// non-ASCII ones.
+fn everyday_share(text: &str) -> f32 {
+    let (mut n, mut every) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        n += 1;
+        every += usize::from(is_everyday(c));
+    }
+    every as f32 / n.max(1) as f32
 }
 
 /// Repairs legacy-charset misreadings in one line. The reading decoder printed U+FFFD
@@ -392,6 +426,24 @@ mod tests {
             assert_eq!(fix_line(0, &seen, &mut edits).as_deref(), Some(want), "{seen}");
             assert_eq!(edits.len(), 1);
         }
+    }
+
+    /// The shipped table equals its derivation; rewritten with `UPDATE_EVERYDAY_TABLE=1`.
+    #[test]
+    fn shipped_everyday_table_is_current() {
+        let built: Vec<u8> = derive_everyday().iter().flat_map(|w| w.to_le_bytes()).collect();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/repair/everyday.bin");
+        if std::env::var_os("UPDATE_EVERYDAY_TABLE").is_some() {
+            std::fs::write(&path, &built).unwrap();
+            return;
+        }
+        assert!(
+            EVERYDAY_BIN == built.as_slice(),
+            "{} is not the derivation: regenerate it with \
+             UPDATE_EVERYDAY_TABLE=1 cargo test --lib repair::legacy",
+            path.display()
+        );
+        assert!(is_everyday('的') && is_everyday('們') && is_everyday('们') && !is_everyday('饕'));
     }
 
     #[test]

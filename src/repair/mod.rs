@@ -152,11 +152,45 @@ pub const RULE_LOW: &str = "repair.low-confidence";
 /// The audit entry of a line dropped for it (`below_threshold = "drop"`).
 pub const RULE_DROPPED: &str = "repair.dropped-low-confidence";
 
-/// Whether [`repair`] could change anything in these lines. Cheap: most documents are
-/// clean, and this lets them skip building the repaired copy.
-pub fn may_need_repair(lines: &[&str], cfg: &RepairConfig) -> bool {
-    (cfg.pinyin_gloss && maybe_glossed(lines))
-        || (cfg.mojibake && lines.iter().any(|l| mojibake::suspect(l)))
+/// What the cheap scans of a document found: whether pinyin glosses may be there, and per
+/// line which mojibake repairs could change it. Found once, read by [`repair_scanned`].
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// At least three places tokenize as a gloss (with `pinyin_gloss` on).
+    glossed: bool,
+    /// Per line, what the mojibake prefilters say; empty when the document may be glossed
+    /// (its damaged lines are scanned after their repair, the others when they are reached)
+    /// or `mojibake` is off.
+    lines: Vec<mojibake::Suspect>,
+}
+
+impl Scan {
+    /// Scans a document given as lines: the document once for glosses, and unless it may
+    /// be glossed each line once for every kind of mojibake.
+    pub fn new(lines: &[&str], cfg: &RepairConfig) -> Scan {
+        let glossed = cfg.pinyin_gloss && maybe_glossed(lines);
+        let lines = if cfg.mojibake && !glossed {
+            lines.iter().map(|l| mojibake::suspect(l)).collect()
+        } else {
+            Vec::new()
+        };
+        Scan { glossed, lines }
+    }
+
+    /// Whether [`repair_scanned`] could change anything: most documents are clean, and
+    /// this lets them skip building the repaired copy.
+    pub fn may_need_repair(&self) -> bool {
+        self.glossed || self.lines.iter().any(|s| s.any())
+    }
+
+    /// What the mojibake prefilters say of line `i` (`text`), scanning it if need be.
+    fn line(&self, i: usize, text: &str, cfg: &RepairConfig) -> mojibake::Suspect {
+        match self.lines.get(i) {
+            Some(&s) => s,
+            None if cfg.mojibake => mojibake::suspect(text),
+            None => mojibake::Suspect::default(),
+        }
+    }
 }
 
 /// Repairs a document given as lines. Clean input passes through unchanged.
@@ -164,10 +198,15 @@ pub fn may_need_repair(lines: &[&str], cfg: &RepairConfig) -> bool {
 /// Given the document's model, lines are repaired independently: a large document runs
 /// them in parallel blocks ([`blocks`]), with the same output as in one pass.
 pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
+    repair_scanned(lines, cfg, &Scan::new(lines, cfg))
+}
+
+/// [`repair`] with the document's [`Scan`] already made (`scan` is `Scan::new(lines, cfg)`).
+pub fn repair_scanned(lines: &[&str], cfg: &RepairConfig, scan: &Scan) -> RepairOutput {
     let bytes = lines.iter().map(|l| l.len()).sum();
     // Every gloss starts with `(` or `?`: without at least three, detection cannot fire, so
     // clean documents skip tokenizing.
-    let possible = cfg.pinyin_gloss && maybe_glossed(lines);
+    let possible = scan.glossed;
     let chars: Vec<Vec<char>> =
         if possible { blocks::map(lines, bytes, |l| l.chars().collect()) } else { Vec::new() };
     let toks: Vec<Vec<Tok>> =
@@ -180,8 +219,14 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
     };
     let model = detected.then(|| detect::DocModel::build(&chars, &toks));
     let printed = model.as_ref().is_some_and(|m| prints_unmapped(m, &chars, &toks));
-    let push = |part: &mut RepairOutput, i: usize, text: String| {
-        let text = if cfg.mojibake { mojibake::fix_line(i, text, &mut part.edits) } else { text };
+    // A line as it came has its scan (made here in a glossed document); a repaired one is
+    // scanned after its repair.
+    let push = |part: &mut RepairOutput, i: usize, text: String, suspect: mojibake::Suspect| {
+        let text = if suspect.any() {
+            mojibake::fix_line(i, text, suspect, &mut part.edits)
+        } else {
+            text
+        };
         part.lines.push(RepairedLine { text, src: (i, i) });
     };
     let repaired = blocks::map_blocks(lines, bytes, |first, block| {
@@ -195,10 +240,15 @@ pub fn repair(lines: &[&str], cfg: &RepairConfig) -> RepairOutput {
                     for text in
                         repair_line(i, &chars[i], &toks[i], ctx, &memos, rule, &mut part.edits)
                     {
-                        push(&mut part, i, text);
+                        let suspect = if cfg.mojibake {
+                            mojibake::suspect(&text)
+                        } else {
+                            mojibake::Suspect::default()
+                        };
+                        push(&mut part, i, text, suspect);
                     }
                 }
-                _ => push(&mut part, i, line.to_string()),
+                _ => push(&mut part, i, line.to_string(), scan.line(i, line, cfg)),
             }
         }
         part
@@ -267,7 +317,7 @@ const DECIDED_MARGIN: f32 = 60.0;
 /// the text and the edits. For tests and tools that damage text on purpose.
 pub fn fix_mojibake_line(text: &str) -> (String, Vec<RepairEdit>) {
     let mut edits = Vec::new();
-    let out = mojibake::fix_line(0, text.to_string(), &mut edits);
+    let out = mojibake::fix_line(0, text.to_string(), mojibake::suspect(text), &mut edits);
     (out, edits)
 }
 

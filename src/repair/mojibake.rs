@@ -89,16 +89,18 @@ fn fix_with(
     changed.then_some(out)
 }
 
+/// Fitting characters in a row a GBK reading needs (see [`maybe_gbk`]).
+const GBK_RUN: usize = 5;
+
 /// Whether a GBK reading can hide CJK text here: a replaced span holds at least three CJK
 /// characters (nine UTF-8 bytes, all leads E3..EF or continuations 80..BF), so at least
 /// five consecutive characters whose GBK bytes all lie in that range ("fitting").
 fn maybe_gbk(text: &str) -> bool {
-    const RUN: usize = 5;
     let Utf8Like { bits, min_fit_len } = utf8_like();
     let (t, b) = (bits.as_slice(), text.as_bytes());
     // Decoded by hand, and inlined: this runs over every clean document. Most characters
     // do not fit, so the skipping scan decodes few of them.
-    crate::utf8::has_run(b, RUN, *min_fit_len, |i| fits_at(t, b, i))
+    crate::utf8::has_run(b, GBK_RUN, *min_fit_len, |i| fits_at(t, b, i))
 }
 
 /// Whether the character starting at byte `i` of `b` (valid UTF-8) has its bit set in `t`.
@@ -148,33 +150,101 @@ fn gbk_start(c: char) -> bool {
     i < 0x10000 && utf8_like_table()[(1 << 10) + (i >> 6)] >> (i & 63) & 1 == 1
 }
 
-/// Whether `fix_line` could change this line (the prefilters are cheap and exact).
-pub fn suspect(text: &str) -> bool {
-    super::sbcs::suspect(text) || maybe_gbk(text) || super::legacy::suspect(text)
+/// Which mojibake repairs could change a line: what [`fix_line`] needs to know before it
+/// starts, found once per line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Suspect {
+    /// A single-byte-charset reading may be there ([`super::sbcs::suspect`]).
+    pub sbcs: bool,
+    /// A GBK reading of UTF-8 is there: the GBK repair changes the line.
+    pub gbk: bool,
+    /// A legacy double-byte misreading may be there ([`super::legacy::suspect`]).
+    pub legacy: bool,
+}
+
+impl Suspect {
+    /// Whether any repair could change the line.
+    pub fn any(self) -> bool {
+        self.sbcs || self.gbk || self.legacy
+    }
+}
+
+/// Characters in a row that both run prefilters need at least: a GBK reading ([`GBK_RUN`]
+/// fitting ones) and a legacy misreading ([`super::legacy::RUN`] odd ones).
+const ANY_RUN: usize = if GBK_RUN < super::legacy::RUN { GBK_RUN } else { super::legacy::RUN };
+
+/// Per BMP character (bit set): it fits a GBK reading ([`utf8_like`]) or is odd for the
+/// legacy prefilter (neither ASCII nor everyday Chinese). Both runs are runs of such
+/// characters, so one skipping scan for them rules out both on nearly every clean line.
+fn fit_or_odd() -> &'static [u64] {
+    static T: OnceLock<Vec<u64>> = OnceLock::new();
+    T.get_or_init(|| {
+        let (fit, everyday) = (&utf8_like().bits, super::legacy::everyday());
+        let mut t: Vec<u64> = (0..1 << 10).map(|k| fit[k] | !everyday[k]).collect();
+        // ASCII is neither (and never probed: it has no BMP code point to read).
+        t[0] = 0;
+        t[1] = 0;
+        t
+    })
+}
+
+/// Which repairs could change this line (the prefilters are cheap and exact, and the GBK
+/// one is confirmed by the repair itself on the rare line that passes it).
+pub fn suspect(text: &str) -> Suspect {
+    let sbcs = super::sbcs::suspect(text);
+    let (t, b) = (fit_or_odd(), text.as_bytes());
+    // Fitting and odd characters all take at least two bytes; four-byte ones are odd.
+    let hit = |i: usize| match crate::utf8::bmp_code_point(b, i) {
+        Some(cp) => t[cp >> 6] >> (cp & 63) & 1 == 1,
+        None => b[i] >= 0x80,
+    };
+    if !crate::utf8::has_run(b, ANY_RUN, 2, hit) {
+        return Suspect { sbcs, ..Suspect::default() };
+    }
+    Suspect { sbcs, gbk: gbk_changes(text), legacy: super::legacy::suspect(text) }
+}
+
+/// Whether the GBK repair changes this line. Clean text can hold a run of characters
+/// whose GBK bytes fit UTF-8 (`常常会看到`, `【···】`) that still decodes to no CJK text.
+fn gbk_changes(text: &str) -> bool {
+    if !maybe_gbk(text) {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    fix_with(0, &chars, RULE_GBK, &gbk_bytes, &gbk_start, 3, &mut Vec::new()).is_some()
 }
 
 /// Repairs mojibake spans in one line; returns the line unchanged when there are none.
-pub fn fix_line(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
-    let (latin1, wrong_gbk) = (super::sbcs::suspect(&text), maybe_gbk(&text));
-    if !latin1 && !wrong_gbk {
-        return fix_legacy(line, text, edits);
+/// `s` is what [`suspect`] says of `text`.
+pub fn fix_line(line: usize, text: String, s: Suspect, edits: &mut Vec<RepairEdit>) -> String {
+    if !s.sbcs && !s.gbk {
+        return fix_legacy(line, text, s.legacy, edits);
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut cur = if latin1 { super::sbcs::fix_line(line, &text, edits) } else { None };
+    let mut cur = if s.sbcs { super::sbcs::fix_line(line, &text, edits) } else { None };
     // The Latin-1 repair may have produced text a GBK reading explains.
-    if cur.as_deref().is_some_and(maybe_gbk) || (cur.is_none() && wrong_gbk) {
-        let chars2: Vec<char> =
-            cur.as_deref().map_or_else(|| chars.clone(), |s| s.chars().collect());
-        if let Some(s) = fix_with(line, &chars2, RULE_GBK, &gbk_bytes, &gbk_start, 3, edits) {
-            cur = Some(s);
+    let gbk_input = match &cur {
+        Some(fixed) => maybe_gbk(fixed).then_some(fixed.as_str()),
+        None => s.gbk.then_some(text.as_str()),
+    };
+    if let Some(input) = gbk_input {
+        let chars: Vec<char> = input.chars().collect();
+        if let Some(fixed) = fix_with(line, &chars, RULE_GBK, &gbk_bytes, &gbk_start, 3, edits) {
+            cur = Some(fixed);
         }
     }
-    fix_legacy(line, cur.unwrap_or(text), edits)
+    match cur {
+        Some(fixed) => {
+            let legacy = super::legacy::suspect(&fixed);
+            fix_legacy(line, fixed, legacy, edits)
+        }
+        None => fix_legacy(line, text, s.legacy, edits),
+    }
 }
 
-/// Legacy double-byte misreadings ([`super::legacy`]) left in a line.
-fn fix_legacy(line: usize, text: String, edits: &mut Vec<RepairEdit>) -> String {
-    if !super::legacy::suspect(&text) {
+/// Legacy double-byte misreadings ([`super::legacy`]) left in a line; `suspect` is what
+/// [`super::legacy::suspect`] says of `text`.
+fn fix_legacy(line: usize, text: String, suspect: bool, edits: &mut Vec<RepairEdit>) -> String {
+    if !suspect {
         return text;
     }
     super::legacy::fix_line(line, &text, edits).unwrap_or(text)

@@ -53,7 +53,7 @@ struct Tables {
     lead: Vec<u8>,
     /// Per BMP character, bit k: a continuation byte (80..BF) in codec k.
     cont: Vec<u8>,
-    /// Per byte: may start the UTF-8 of a character with a `lead` bit.
+    /// Per byte: may start the UTF-8 of a character with a `lead` bit, or of a C1 control.
     first: [bool; 256],
 }
 
@@ -93,6 +93,8 @@ fn tables() -> &'static Tables {
                 }
             }
         }
+        // C1 controls (U+0080..U+009F) start with C2: the scan in `suspect` decodes them.
+        first[0xC2] = true;
         // A no-break space that became a space, and a byte printed as U+FFFD, can stand
         // for a continuation byte in any charset.
         cont[' ' as usize] = 0xFF;
@@ -124,14 +126,17 @@ fn bits(t: &[u8], c: char) -> u8 {
 
 /// Whether [`fix_line`] could change this line: some character is a lead byte in a
 /// charset and the next one a continuation byte in the same charset, or the line has a
-/// C1 control. A byte-table scan: clean lines cost one pass over their bytes.
+/// C1 control. A byte-table scan that steps a character at a time: clean lines cost one
+/// table probe per character, and only the few whose first byte can start a lead byte's
+/// or a C1 control's UTF-8 are decoded.
 pub fn suspect(text: &str) -> bool {
     let t = tables();
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if !t.first[b[i] as usize] {
-            i += 1;
+        let x = b[i];
+        if !t.first[x as usize] {
+            i += crate::utf8::char_len(x);
             continue;
         }
         let mut it = text[i..].chars();
@@ -146,7 +151,7 @@ pub fn suspect(text: &str) -> bool {
         }
         i += c.len_utf8();
     }
-    text.chars().any(|c| matches!(c, '\u{80}'..='\u{9F}'))
+    false
 }
 
 /// A decoded sequence found in one layer.

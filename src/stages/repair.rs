@@ -11,9 +11,7 @@
 use super::{Stage, StageKind};
 use crate::document::{Action, AuditEntry, Document, Line};
 use crate::error::DocErrorKind;
-use crate::repair::{
-    may_need_repair, repair, BelowThreshold, RepairConfig, RULE_DROPPED, RULE_LOW,
-};
+use crate::repair::{repair_scanned, BelowThreshold, RepairConfig, Scan, RULE_DROPPED, RULE_LOW};
 
 /// The repair stage's parameters (those of [`crate::repair`]).
 pub type RepairStageConfig = RepairConfig;
@@ -38,10 +36,11 @@ impl Stage for Repair {
 
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         let input: Vec<&str> = doc.lines.iter().map(|l| l.text.as_str()).collect();
-        if !may_need_repair(&input, &self.cfg) {
+        let scan = Scan::new(&input, &self.cfg);
+        if !scan.may_need_repair() {
             return Ok(());
         }
-        let out = repair(&input, &self.cfg);
+        let out = repair_scanned(&input, &self.cfg, &scan);
         if !out.detected && out.edits.is_empty() {
             return Ok(());
         }
