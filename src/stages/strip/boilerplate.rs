@@ -349,7 +349,7 @@ impl Boilerplate {
         self.repeats(doc, &mut reads);
         if let Some(to) = self.head(&doc.lines, &reads, doc.meta.title.as_deref()) {
             remove(doc, 0..to, "strip.head-furniture");
-            reads.drop_ranges(&[0..to]);
+            reads.0.drain(..to);
         }
         // Markers and blocks before the title is guessed: a `上一篇` link under a byline is
         // not the article's first paragraph.
