@@ -15,16 +15,7 @@ set -eu
 MB=${1:-20}
 RUNS=${2:-3}
 ZH=target/release/zhpipe
-PY=$(python3 -c 'import opencc, os; print(os.path.dirname(opencc.__file__))')
-OCC="$PY/clib/bin/opencc"
-CFGDIR="$PY/clib/share/opencc"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cat corpus/real/*.txt corpus/real/*.md corpus/seeds/* > "$T/one.txt"
-: > "$T/simp.txt"
-while [ "$(wc -c < "$T/simp.txt")" -lt $((MB * 1000000)) ]; do cat "$T/one.txt" >> "$T/simp.txt"; done
-"$ZH" convert -c t2s --exact -i "$T/simp.txt" -o "$T/hans.txt"
-"$ZH" convert -c s2t --exact -i "$T/hans.txt" -o "$T/hant.txt"
+. benches/convert_inputs.sh
 BYTES_T=$(wc -c < "$T/hant.txt")
 BYTES_S=$(wc -c < "$T/hans.txt")
 

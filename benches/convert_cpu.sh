@@ -12,16 +12,7 @@ set -eu
 MB=${1:-10}
 RUNS=${2:-5}
 ZH=${3:-target/release/zhpipe}
-PY=$(python3 -c 'import opencc, os; print(os.path.dirname(opencc.__file__))')
-OCC="$PY/clib/bin/opencc"
-CFGDIR="$PY/clib/share/opencc"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cat corpus/real/*.txt corpus/real/*.md corpus/seeds/* > "$T/one.txt"
-: > "$T/simp.txt"
-while [ "$(wc -c < "$T/simp.txt")" -lt $((MB * 1000000)) ]; do cat "$T/one.txt" >> "$T/simp.txt"; done
-"$ZH" convert -c t2s --exact -i "$T/simp.txt" -o "$T/hans.txt"
-"$ZH" convert -c s2t --exact -i "$T/hans.txt" -o "$T/hant.txt"
+. benches/convert_inputs.sh
 cat > "$T/py.py" <<'PY'
 import sys
 import opencc
