@@ -38,7 +38,7 @@ const NFA_SIZE_LIMIT: usize = 10 << 20;
 pub const DEFAULT_DFA_BYTES: usize = 2 << 20;
 
 /// Patterns past this many have no bit in the literal scan and are searched on every text.
-const MAX_FILTERED: usize = 64;
+const MAX_FILTERED: usize = 128;
 
 type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
@@ -110,10 +110,10 @@ struct Pattern {
 pub struct AnyMatch {
     patterns: Vec<Pattern>,
     dfa_bytes: usize,
-    /// Which patterns' literals occur in a text: pattern `i < 64` is bit `i`.
-    literals: Literals,
+    /// Which patterns' literals occur in a text: pattern `i < MAX_FILTERED` is bit `i`.
+    literals: Literals<u128>,
     /// Patterns with a bit in `literals` (each needs a literal).
-    filtered: u64,
+    filtered: u128,
 }
 
 impl AnyMatch {
@@ -134,10 +134,10 @@ impl AnyMatch {
             patterns.iter().take(MAX_FILTERED).map(|p| required_literals(&p.hir)).collect();
         let filtered = (needs.iter().enumerate())
             .filter(|(_, n)| n.is_some())
-            .fold(0u64, |acc, (i, _)| acc | 1 << i);
+            .fold(0u128, |acc, (i, _)| acc | 1 << i);
         let literals = Literals::new(
             (needs.iter().enumerate())
-                .filter_map(|(i, n)| n.as_deref().map(|set| (1u64 << i, set))),
+                .filter_map(|(i, n)| n.as_deref().map(|set| (1u128 << i, set))),
         );
         Ok(AnyMatch { patterns, dfa_bytes, literals, filtered })
     }

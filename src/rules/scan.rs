@@ -8,17 +8,39 @@ use regex_syntax::hir::ClassUnicode;
 
 use super::needs::Needs;
 
+/// The owners of literals as bits: `u64` for a profile's rules, `u128` for a larger class of
+/// patterns (strip's furniture).
+pub trait Bits:
+    Copy
+    + Eq
+    + std::fmt::Debug
+    + std::ops::BitOr<Output = Self>
+    + std::ops::BitOrAssign
+    + std::ops::BitAnd<Output = Self>
+    + std::ops::Not<Output = Self>
+{
+    const ZERO: Self;
+}
+
+impl Bits for u64 {
+    const ZERO: u64 = 0;
+}
+
+impl Bits for u128 {
+    const ZERO: u128 = 0;
+}
+
 /// Finds which of a set of literals occur in a text, each literal standing for the owners
 /// (bits) that need it. Literals of one or two bytes (ASCII marks) and longer ones (CJK
 /// words) are searched apart: mixed, the short ones would make the SIMD search's
 /// fingerprints match nearly every CJK char.
 #[derive(Debug, Clone)]
-pub struct Literals {
-    scans: Vec<LiteralScan>,
+pub struct Literals<B: Bits = u64> {
+    scans: Vec<LiteralScan<B>>,
 }
 
-impl Literals {
-    pub fn new<'a>(sets: impl IntoIterator<Item = (u64, &'a [Vec<u8>])>) -> Literals {
+impl<B: Bits> Literals<B> {
+    pub fn new<'a>(sets: impl IntoIterator<Item = (B, &'a [Vec<u8>])>) -> Literals<B> {
         let (mut short, mut long) = (Vec::new(), Vec::new());
         for (bit, set) in sets {
             for lit in set {
@@ -30,11 +52,11 @@ impl Literals {
     }
 
     /// The owners, among `want`, whose literals occur in `text`.
-    pub fn find(&self, text: &str, want: u64) -> u64 {
-        let mut found = 0;
+    pub fn find(&self, text: &str, want: B) -> B {
+        let mut found = B::ZERO;
         for scan in &self.scans {
             let left = want & scan.owners_all & !found;
-            if left != 0 {
+            if left != B::ZERO {
                 found |= scan.find(text, left);
             }
         }
@@ -43,20 +65,20 @@ impl Literals {
 }
 
 #[derive(Debug, Clone)]
-struct LiteralScan {
+struct LiteralScan<B: Bits> {
     search: Search,
     patterns: Vec<Vec<u8>>,
-    owners: Vec<u64>,
-    owners_all: u64,
+    owners: Vec<B>,
+    owners_all: B,
     /// Per pattern, the other patterns that can start where it starts (one is a prefix of
     /// the other): leftmost-first search reports only one of them.
     related: Vec<Vec<usize>>,
 }
 
-impl LiteralScan {
+impl<B: Bits> LiteralScan<B> {
     /// `None` when there is no literal to look for.
-    fn new(literals: Vec<(u64, Vec<u8>)>) -> Option<LiteralScan> {
-        let (mut patterns, mut owners): (Vec<Vec<u8>>, Vec<u64>) = (Vec::new(), Vec::new());
+    fn new(literals: Vec<(B, Vec<u8>)>) -> Option<LiteralScan<B>> {
+        let (mut patterns, mut owners): (Vec<Vec<u8>>, Vec<B>) = (Vec::new(), Vec::new());
         for (bit, lit) in literals {
             match patterns.iter().position(|p| *p == lit) {
                 Some(i) => owners[i] |= bit,
@@ -79,16 +101,16 @@ impl LiteralScan {
                     .collect()
             })
             .collect();
-        let owners_all = owners.iter().fold(0, |acc, o| acc | o);
+        let owners_all = owners.iter().fold(B::ZERO, |acc, &o| acc | o);
         let search = Search::new(&patterns);
         Some(LiteralScan { search, patterns, owners, owners_all, related })
     }
 
     /// The owners, among `want`, whose literals occur in `text`; it stops once all of
     /// `want` is found.
-    fn find(&self, text: &str, want: u64) -> u64 {
+    fn find(&self, text: &str, want: B) -> B {
         let hay = text.as_bytes();
-        let mut found = 0u64;
+        let mut found = B::ZERO;
         match &self.search {
             Search::Bytes { groups, by_first } => {
                 let mut visit = |at: usize| {
@@ -113,7 +135,7 @@ impl LiteralScan {
             }
             Search::Finders(finders) => {
                 for (finder, &owner) in finders.iter().zip(&self.owners) {
-                    if owner & want & !found != 0 && finder.find(hay).is_some() {
+                    if owner & want & !found != B::ZERO && finder.find(hay).is_some() {
                         found |= owner;
                     }
                 }
@@ -409,7 +431,7 @@ mod tests {
     fn markup_literals_are_found_by_their_bytes() {
         let a = [b"![".to_vec(), b"*".to_vec()];
         let b = [b"**".to_vec(), b"<".to_vec()];
-        let s = Literals::new([(1, &a[..]), (2, &b[..])]);
+        let s = Literals::<u64>::new([(1, &a[..]), (2, &b[..])]);
         assert!(matches!(s.scans[0].search, Search::Bytes { .. }));
         assert_eq!(s.find("这是**重点**", 3), 3);
         assert_eq!(s.find("这是*重点", 3), 1);
@@ -422,7 +444,7 @@ mod tests {
         let a = [b"ab".to_vec()];
         let b = [b"abc".to_vec()];
         let c = [b"bcd".to_vec()];
-        let s = Literals::new([(1, &a[..]), (2, &b[..]), (4, &c[..])]);
+        let s = Literals::<u64>::new([(1, &a[..]), (2, &b[..]), (4, &c[..])]);
         assert_eq!(s.find("xabcd", 7), 7);
         assert_eq!(s.find("xab", 7), 1);
     }

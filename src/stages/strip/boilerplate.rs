@@ -1098,7 +1098,7 @@ const TABLE_GAP: usize = 1;
 fn table_rows(lines: &[Line]) -> Vec<bool> {
     let mut out = vec![false; lines.len()];
     // Most documents have no bar at all: one byte search each.
-    if !lines.iter().any(|l| l.text.contains(['|', '｜'])) {
+    if !lines.iter().any(|l| has_bar(&l.text)) {
         return out;
     }
     let mut i = 0;
@@ -1141,6 +1141,13 @@ fn table_rows(lines: &[Line]) -> Vec<bool> {
     out
 }
 
+/// Whether `t` holds a bar, `|` or `｜`: two SIMD byte searches, where `str::contains` with
+/// a char set decodes every char.
+fn has_bar(t: &str) -> bool {
+    memchr::memchr(b'|', t.as_bytes()).is_some()
+        || memchr::memmem::find(t.as_bytes(), "｜".as_bytes()).is_some()
+}
+
 /// A line read as a table row: how many cells, whether framed `| … |`, whether a cell holds
 /// data (see [`table_rows`]).
 struct RowShape {
@@ -1151,7 +1158,7 @@ struct RowShape {
 
 fn row_shape(text: &str) -> Option<RowShape> {
     let t = text.trim();
-    if !t.contains(['|', '｜']) {
+    if !has_bar(t) {
         return None;
     }
     let framed = t.len() > 2
@@ -1277,13 +1284,12 @@ fn audit_removed(doc: &mut Document, removed: &[Line], rule: &str) {
 /// tokens holding punctuation. Lists (`1, 2, 3`), formulas (`x = y + z`) and initials do not
 /// have that mix.
 pub fn drop_jammers(doc: &mut Document) {
-    use std::sync::OnceLock;
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"[!-~]{1,2}(?: [!-~]{1,2}){4,}").expect("valid"));
+    let re = jammer_runs();
     for i in 0..doc.lines.len() {
         let text = &doc.lines[i].text;
-        // A run has at least four spaces; most lines have fewer and are not searched.
-        if memchr::memchr_iter(b' ', text.as_bytes()).nth(3).is_none() || !re.is_match(text) {
+        // A run has four spaces each two or three bytes after the one before; most lines
+        // have no such spaces and are not searched.
+        if !short_gaps(text.as_bytes()) || !re.is_match(text) {
             continue;
         }
         let cuts: Vec<(usize, usize)> = re
@@ -1324,6 +1330,29 @@ pub fn drop_jammers(doc: &mut Document) {
             doc.record(e);
         }
     }
+}
+
+/// Runs of one- and two-char ASCII tokens, the shape of a jammer run ([`is_jammer`] decides).
+fn jammer_runs() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[!-~]{1,2}(?: [!-~]{1,2}){4,}").expect("valid"))
+}
+
+/// Whether four spaces in `b` follow each other at two or three bytes (three tokens of one
+/// or two ASCII chars between them), as in every jammer run.
+fn short_gaps(b: &[u8]) -> bool {
+    let (mut last, mut run) = (None, 0);
+    for at in memchr::memchr_iter(b' ', b) {
+        run = match last {
+            Some(l) if (2..=3).contains(&(at - l)) => run + 1,
+            _ => 0,
+        };
+        if run == 3 {
+            return true;
+        }
+        last = Some(at);
+    }
+    false
 }
 
 /// Removes anti-copy watermarks a site appends to every paragraph (`…。320Please respect
@@ -1443,22 +1472,12 @@ fn is_random_token(t: &str) -> bool {
 /// and one-off spaced terms (`A股`, a product name) are not repeated injections.
 pub fn drop_spaced_brands(doc: &mut Document) {
     use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"\p{Han} +([A-Za-z][A-Za-z0-9]{1,11}\p{Han}{2,8}|\p{Han}{2,8}[A-Za-z][A-Za-z0-9]{1,11}) +\p{Han}")
-            .expect("valid")
-    });
+    let re = spaced_brands();
     let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for (i, line) in doc.lines.iter().enumerate() {
         let text = &line.text;
-        // A match has a space right after a Han character and a Latin letter: most lines
-        // have no such space, or no letter, and are not searched.
-        let b = text.as_bytes();
-        if !memchr::memchr_iter(b' ', b).any(|at| at > 0 && b[at - 1] >= 0x80)
-            || !b.iter().any(u8::is_ascii_alphabetic)
-        {
+        if !may_hold_spaced_brand(text.as_bytes()) {
             continue;
         }
         // Matches overlap by one Han character when two injections are close: search from
@@ -1497,6 +1516,49 @@ pub fn drop_spaced_brands(doc: &mut Document) {
         );
         doc.count("strip.injected-brand", 1);
     }
+}
+
+/// A Latin token glued to Han characters, spaced off the Han text on both sides: the shape
+/// of an injected brand ([`drop_spaced_brands`] keeps those found twice).
+fn spaced_brands() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\p{Han} +([A-Za-z][A-Za-z0-9]{1,11}\p{Han}{2,8}|\p{Han}{2,8}[A-Za-z][A-Za-z0-9]{1,11}) +\p{Han}")
+            .expect("valid")
+    })
+}
+
+/// Whether `b` has what every [`spaced_brands`] match has: a token between two runs of
+/// spaces, a multi-byte char right before the first run and right after the second, and in
+/// the token both an ASCII letter and a multi-byte char. Only the tokens after a space that
+/// follows a multi-byte char are read: most lines have none, or space every Latin word off.
+fn may_hold_spaced_brand(b: &[u8]) -> bool {
+    // Where the token after such a space starts.
+    let mut open: Option<usize> = None;
+    let mut last_space = None;
+    for at in memchr::memchr_iter(b' ', b) {
+        if at > 0 && last_space == Some(at - 1) {
+            // Still in the run: the token starts after it.
+            if open == Some(at) {
+                open = Some(at + 1);
+            }
+            last_space = Some(at);
+            continue;
+        }
+        if let Some(start) = open {
+            let token = &b[start..at];
+            let after = b[at..].iter().find(|&&x| x != b' ');
+            if after.is_some_and(|&x| x >= 0x80)
+                && token.iter().any(u8::is_ascii_alphabetic)
+                && token.iter().any(|&x| x >= 0x80)
+            {
+                return true;
+            }
+        }
+        open = (at > 0 && b[at - 1] >= 0x80).then_some(at + 1);
+        last_space = Some(at);
+    }
+    false
 }
 
 fn is_jammer(run: &str) -> bool {
@@ -1654,6 +1716,37 @@ intro = 1"#;
         let t: Vec<&str> =
             d.lines.iter().filter(|l| !l.is_blank()).map(|l| l.text.as_str()).collect();
         assert_eq!(t, ["在绝大多数场合。", "见 1, 2, 3, 4, 5 条，x = y + z 与 a b c d e。"]);
+    }
+
+    /// The byte checks that spare a line the jammer and brand searches never spare one
+    /// either search matches: every corpus line, and lines built around matches.
+    #[test]
+    fn byte_checks_pass_every_line_the_searches_match() {
+        let built = [
+            "要 XM外汇平台 慎做",
+            "是 外汇XM 平台",
+            "用 A1股市 做",
+            "& p5 L& @6 e; G0 @在",
+            "a b c d e",
+            "ab cd ef gh ij",
+            "见 1 2 3 4 5 条",
+        ];
+        let text = crate::testing::corpus_text();
+        let mut matched = (0, 0);
+        for line in text.lines().chain(built) {
+            if jammer_runs().is_match(line) {
+                matched.0 += 1;
+                assert!(short_gaps(line.as_bytes()), "jammer check: {line:?}");
+            }
+            if spaced_brands().is_match(line) {
+                matched.1 += 1;
+                assert!(may_hold_spaced_brand(line.as_bytes()), "brand check: {line:?}");
+            }
+        }
+        assert!(matched.0 >= 5 && matched.1 >= 3, "{matched:?}");
+        // And they do spare lines: prose with Latin words spaced off, spaced Han chars.
+        assert!(!may_hold_spaced_brand("我们用 GPT 模型 做 实验".as_bytes()));
+        assert!(!short_gaps("我 们 在 这 里 有 人".as_bytes()));
     }
 
     #[test]
