@@ -14,17 +14,30 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 const DROP_PENALTY: f32 = -1.5;
+/// A `?` read as a pair a replacing decoder could not map. Its other readings, a real
+/// question mark or a lost byte (one byte chosen), are far cheaper in free choices: this
+/// one picks two bytes, up to forty variants whose best the language model overrates by
+/// chance, so it pays for the extra byte (on the simulated `?`-printing damage the
+/// recovery is flat from -4 to -7; at the silent drop's -1.5 the `?` was read as a pair
+/// where it was a lost byte, and a misaligned run followed).
+const PRINTED_PENALTY: f32 = -5.0;
 
 /// Hypothesises a pair the decoder silently dropped right before this unit: the pending
 /// lead's trail `h1` and the next character's lead `h2`. Returns the states after it.
 pub(super) fn drop_variants(h: Hyp, tok: &Tok, leads: &[u8], ctx: &Ctx, out: &mut Vec<Ext>) {
+    pair_variants(h, tok, leads, DROP_PENALTY, ctx, out)
+}
+
+/// The states after a lost pair `h1 h2` before `tok` (see [`drop_variants`]), each
+/// charged `penalty`.
+fn pair_variants(h: Hyp, tok: &Tok, leads: &[u8], penalty: f32, ctx: &Ctx, out: &mut Vec<Ext>) {
     const PER_H1: usize = 10;
     let l = h.pending as u8;
     let doc = ctx.chars.list(&ctx.chars.drops, l);
     for &h1 in drop_trails(l).iter().chain(doc) {
         // The stream after `h1`, shared by every `h2`.
         let mut e1 = Ext::new(h);
-        e1.h.score += DROP_PENALTY;
+        e1.h.score += penalty;
         e1.byte(h1, ctx);
         if !e1.ok {
             continue;
@@ -65,11 +78,11 @@ pub(super) fn printed_drop_variants(
 ) {
     match next {
         Some(t @ Tok { unit: Unit::Char(_) | Unit::ErrGloss(_), .. }) => {
-            drop_variants(h, t, leads, ctx, out)
+            pair_variants(h, t, leads, PRINTED_PENALTY, ctx, out)
         }
         _ => {
             let any = Tok { unit: Unit::Char('\0'), start: 0, end: 0 };
-            drop_variants(h, &any, frequent_leads(), ctx, out)
+            pair_variants(h, &any, frequent_leads(), PRINTED_PENALTY, ctx, out)
         }
     }
 }
