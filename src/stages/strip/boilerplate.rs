@@ -14,7 +14,8 @@
 //!   it becomes the title when no rule found one.
 //! - **tail**: after the last content paragraph, everything from the first furniture line
 //!   on goes (with the navigation lines just above it), so that closing furniture is not
-//!   appended to the last speaker's turn.
+//!   appended to the last speaker's turn. A label with no text after it (`社区：` over a
+//!   contact list) is no content there.
 //! - **cards**: a 公众号 profile card (`N篇原创内容` with the account's name, slogan and
 //!   avatar above it) goes wherever it is.
 //!
@@ -52,8 +53,8 @@ pub struct BoilerplateDef {
     #[serde(default)]
     pub markers: Vec<String>,
     /// Self-promotion (`大家好，我是…`, `…加我微信`): furniture where the head scan meets it
-    /// before the first content paragraph, or right above the closing furniture, although
-    /// it reads as sentences.
+    /// before the first content paragraph, right above the closing furniture, or closing
+    /// the page with only pictures under it, although it reads as sentences.
     #[serde(default)]
     pub promos: Vec<String>,
     #[serde(default = "default_max_chars", deserialize_with = "at_least_one")]
@@ -717,14 +718,23 @@ impl Boilerplate {
             // A long line of Han text that names no furniture (a last paragraph a page left
             // without its full stop) is the article's: the tail goes only below it.
             let c = if c == Class::Other && self.substantial(line) { Class::Content } else { c };
+            // A label with nothing after it (`社区：` over a contact list) or only a link says
+            // nothing here: below it there is no speech, only what the scan has passed.
+            let t = line.text.trim();
+            let c = match c {
+                Class::Content if bare_label(t) && self.speech.opens(t) => Class::Other,
+                c => c,
+            };
             match c {
                 Class::Blank => continue,
-                // Self-promotion right above the closing furniture goes with it.
+                // Self-promotion right above the closing furniture goes with it, and so does
+                // self-promotion that closes the page (only pictures under it).
                 Class::Content
-                    if first_furniture.is_some_and(|f| {
+                    if first_furniture.map_or_else(
+                        || lines[i + 1..].iter().all(|l| l.is_blank() || is_image(l.text.trim())),
                         // Only a few lines (a label, blanks) between it and the furniture.
-                        (i + 1..f).filter(|&k| !lines[k].is_blank()).count() <= 2
-                    }) && self.is_promo(line) =>
+                        |f| (i + 1..f).filter(|&k| !lines[k].is_blank()).count() <= 2,
+                    ) && self.is_promo(line) =>
                 {
                     first_furniture = Some(i);
                 }
@@ -1234,6 +1244,16 @@ fn after_label(t: &str) -> &str {
     t.find([':', '：']).map_or(t, |at| &t[at..])
 }
 
+/// A line that is only a label, or a label over a link (`> _**社区：**_`, `Telegram：[https://…`):
+/// no Han text after its colon, and no word either unless it is a URL's.
+fn bare_label(t: &str) -> bool {
+    let rest = after_label(t);
+    let mut after = rest.chars().skip(1);
+    rest.len() < t.len()
+        && !rest.chars().any(is_han)
+        && (rest.contains("://") || after.all(|c| !c.is_alphanumeric()))
+}
+
 fn remove(doc: &mut Document, range: std::ops::Range<usize>, rule: &str) {
     let removed: Vec<Line> = doc.lines.drain(range).collect();
     audit_removed(doc, &removed, rule);
@@ -1707,6 +1727,36 @@ intro = 1"#;
         assert_eq!(t.len(), 3, "{t:?}");
         assert!(t[2].starts_with("每月"));
         assert!(doubled("陆海天 陆海天") && !doubled("北京 上海") && !doubled("| |"));
+    }
+
+    #[test]
+    fn closing_self_promotion_and_bare_labels_go_with_the_tail() {
+        let text = r#"
+furniture = ['^\W*(公众号|Twitter)\s*[:：]']
+promos = ['(是|为)\S{0,6}(由|旗下)\S{0,20}(平台|品牌)']
+"#;
+        let b = Boilerplate::parse(text, std::path::Path::new("t"), speech()).unwrap();
+        // Last on the page, with only pictures under it.
+        let mut d = doc("正文第一段，这是一段足够长的内容。\n某某城市是某某传媒旗下的城市传播品牌。以展览、论坛为主线。\n![](a.png)");
+        b.apply_tail(&mut d);
+        assert_eq!(d.lines.len(), 1);
+        // A label over a contact list between the promotion and the furniture.
+        let mut d = doc("正文第一段，这是一段足够长的内容。\n深潮是由社区驱动的深度内容平台，致力于提供有价值的信息。\n社区：\nTelegram：https://t.me/x\n公众号：深潮");
+        b.apply_tail(&mut d);
+        assert_eq!(d.lines.len(), 1);
+        // A promotion with text under it that is not furniture stays, and so does a
+        // speaker's last turn.
+        let mut d = doc("正文第一段，这是一段足够长的内容。\n某某城市是某某传媒旗下的城市传播品牌。以展览、论坛为主线。\n感谢阅读");
+        b.apply_tail(&mut d);
+        assert_eq!(d.lines.len(), 3);
+        let mut d = doc("正文第一段，这是一段足够长的内容。\n主持人：谢谢你接受我们的采访，再见。\n公众号：深潮");
+        b.apply_tail(&mut d);
+        assert_eq!(d.lines.len(), 2);
+        assert!(
+            bare_label("> _**社区：**_")
+                && bare_label("Telegram：[https://t.me/x](https://t.me/x)")
+        );
+        assert!(!bare_label("Swyx：Yes.") && !bare_label("主持人：谢谢"));
     }
 
     #[test]

@@ -467,15 +467,44 @@ fn date_opening(title: &str, tz: Option<&str>) -> Option<String> {
     normalize_date(m.as_str(), tz)
 }
 
-/// A title-like line: one short line of Han text without a sentence stop.
+/// A title-like line: one short line of Han text without a sentence stop (outside quotes), not
+/// a file name.
 fn title_like(t: &str) -> bool {
     let n = t.chars().count();
     (5..=80).contains(&n)
         && t.chars().any(is_han)
-        && !t.contains(['。', '；', '！'])
+        && !unquoted(t).any(|c| matches!(c, '。' | '；' | '！'))
         && !t.ends_with(['，', ',', '：', ':'])
         && !t.contains("://")
         && !t.contains(" > ")
+        && !attachment(t)
+}
+
+/// The characters of `t` outside quotation marks: a headline may quote a sentence with its
+/// stop (`「…跟蹤。」那些年，…`).
+fn unquoted(t: &str) -> impl Iterator<Item = char> + '_ {
+    let mut depth = 0u32;
+    t.chars().filter(move |&c| match c {
+        '「' | '“' | '『' => {
+            depth += 1;
+            false
+        }
+        '」' | '”' | '』' => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        _ => depth == 0,
+    })
+}
+
+/// A file name opening the line (a forum's attachment: `37.png (817.55 KB, 下载次数: 6)`).
+fn attachment(t: &str) -> bool {
+    let word = t.split_whitespace().next().unwrap_or("");
+    word.rsplit_once('.').is_some_and(|(name, ext)| {
+        !name.is_empty()
+            && ["jpg", "jpeg", "png", "gif", "bmp", "webp", "zip", "rar", "pdf"]
+                .contains(&ext.to_ascii_lowercase().as_str())
+    })
 }
 
 /// The title above the head's first date or byline line: the nearest line above it, over
@@ -752,6 +781,15 @@ mod tests {
             let t = format!("日{c}年");
             assert_eq!(may_hold_digit(&t), maybe_digit(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn titles_may_quote_a_sentence_files_are_no_titles() {
+        assert!(title_like("「戒嚴時期跑新聞的最大收穫，就是學會擺脫竊聽。」那些年的新聞人"));
+        assert!(!title_like("戒嚴時期跑新聞。那些年的新聞人"));
+        assert!(!title_like("“好。”他说。然后走了"));
+        assert!(!title_like("37.png (817.55 KB, 下载次数: 6)"));
+        assert!(title_like("Web 2.0 时代的新闻"));
     }
 
     #[test]
