@@ -26,21 +26,21 @@ fn block_len(len: usize, bytes: usize) -> usize {
     len.div_ceil(blocks).max(1)
 }
 
-/// Calls `f(index, item)` on every item and returns the sum of the results; in parallel
-/// blocks when `bytes` (the text the items hold) is at least [`PARALLEL_MIN_BYTES`].
-pub fn sum_each<T: Send>(
+/// `f(index, item)` for every item, the results in order; in parallel blocks when `bytes`
+/// (the text the items hold) is at least [`PARALLEL_MIN_BYTES`].
+pub fn map_each<T: Send, U: Send>(
     items: &mut [T],
     bytes: usize,
-    f: impl Fn(usize, &mut T) -> u64 + Sync + Send,
-) -> u64 {
+    f: impl Fn(usize, &mut T) -> U + Sync + Send,
+) -> Vec<U> {
     if bytes < PARALLEL_MIN_BYTES {
-        return items.iter_mut().enumerate().map(|(i, x)| f(i, x)).sum();
+        return items.iter_mut().enumerate().map(|(i, x)| f(i, x)).collect();
     }
     let min = block_len(items.len(), bytes);
-    items.par_iter_mut().enumerate().with_min_len(min).map(|(i, x)| f(i, x)).sum()
+    items.par_iter_mut().enumerate().with_min_len(min).map(|(i, x)| f(i, x)).collect()
 }
 
-/// `f(item)` for every item, in order; in parallel blocks as [`sum_each`].
+/// `f(item)` for every item, in order; in parallel blocks as [`map_each`].
 pub fn map<T: Sync, U: Send>(
     items: &[T],
     bytes: usize,
@@ -99,11 +99,12 @@ mod tests {
     #[test]
     fn sums_and_writes_in_item_order() {
         let mut items: Vec<u64> = (0..100_000).collect();
-        let odd = sum_each(&mut items, 8 << 20, |_, x| {
+        let odd = map_each(&mut items, 8 << 20, |i, x| {
             *x *= 2;
-            u64::from(*x % 4 == 2)
+            (i, u64::from(*x % 4 == 2))
         });
-        assert_eq!(odd, 50_000);
+        assert!(odd.iter().enumerate().all(|(i, r)| r.0 == i));
+        assert_eq!(odd.iter().map(|r| r.1).sum::<u64>(), 50_000);
         let sizes = (8 << 20, 0);
         let pieces = write_each(String::from("> "), &items[..5], sizes, |first, block, out| {
             for (i, x) in block.iter().enumerate() {
@@ -140,12 +141,12 @@ mod tests {
                     items.iter().map(|x| x * 3).collect::<Vec<_>>()
                 );
                 let mut copy = items.clone();
-                let sum = sum_each(&mut copy, b, |i, x| {
+                let ones = map_each(&mut copy, b, |i, x| {
                     assert_eq!(i, *x);
                     *x += 1;
                     1
                 });
-                assert_eq!(sum as usize, len);
+                assert_eq!(ones.len(), len);
                 assert!(copy.iter().enumerate().all(|(i, x)| *x == i + 1));
             }
         }

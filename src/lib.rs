@@ -129,7 +129,8 @@ pub use render::{audit_jsonl, text_after};
 // Text functions the stages are made of, usable on their own.
 pub use blocks::PARALLEL_MIN_BYTES;
 pub use normalize::{
-    detect_script, detect_variant, extract_glosses, is_english, normalize_punct, Script, Variant,
+    detect_script, detect_variant, extract_glosses, is_english, normalize_punct, Evidence, Script,
+    Variant,
 };
 pub use repair::{
     fix_mojibake_line, repair, RepairConfig, RepairEdit, RepairOutput, RULE_DROPPED,

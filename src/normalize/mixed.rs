@@ -12,13 +12,63 @@
 //! Simplified → Traditional changes it when it stands alone, or it stands for several
 //! Traditional characters: `后`, `么`, `干`, `制`), and the round trip chose otherwise from its
 //! phrase tables. Every other character is the author's.
+//!
+//! Which characters may be residue depends on the document ([`Residue`]). A character no
+//! Traditional text writes (`这`, `么`, `并`: [`Evidence::stray`]) is residue wherever it is.
+//! A character of both scripts (`后` 皇后, `范` and `于` as surnames, `辟` 復辟, `布` 宣布) is
+//! residue only in a document whose Traditional lines show stray characters at a rate: a
+//! writer of clean Traditional chose it, a converter that left `这` behind left `后` too.
 
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::script::is_stray;
 use super::{Evidence, Variant};
 use crate::convert::{Config, Converter, DictId};
+
+/// A document's evidence of Simplified residue: the stray characters ([`Evidence::stray`])
+/// and Traditional characters of its Traditional-led lines, added up line by line. Lines led
+/// by Simplified (a Simplified header or quotation) are no evidence about the Traditional
+/// text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Residue {
+    stray: usize,
+    hant: usize,
+}
+
+/// Stray characters a document needs before its characters of both scripts count as
+/// residue: one can be a slip or a quoted name.
+const MIN_STRAY: usize = 2;
+
+/// Stray characters per thousand of the Traditional evidence (stray + Traditional-only) a
+/// document needs for the same: a Traditional article quoting a Simplified name once stays
+/// clean. Traditional text with 1 % of its convertible characters simplified shows about
+/// 10; seed 002 (NetEase, Traditional with stray Simplified) shows 25.
+const STRAY_PER_MILLE: usize = 5;
+
+impl Residue {
+    /// Adds a line's evidence (nothing when the line is not led by Traditional).
+    pub fn add(&mut self, line: Evidence) {
+        if line.hant_led() {
+            self.stray += line.stray;
+            self.hant += line.hant;
+        }
+    }
+
+    /// The residue evidence of one text taken as a document.
+    pub fn of(line: Evidence) -> Residue {
+        let mut r = Residue::default();
+        r.add(line);
+        r
+    }
+
+    /// Whether the Traditional text holds Simplified residue: then a character of both
+    /// scripts is repaired where the round trip's phrase tables say so.
+    pub fn shown(&self) -> bool {
+        self.stray >= MIN_STRAY && self.stray * 1000 >= STRAY_PER_MILLE * (self.stray + self.hant)
+    }
+}
 
 /// The Simplified → Traditional config whose forms a variant writes.
 fn s2x(variant: Option<Variant>) -> Config {
@@ -52,8 +102,9 @@ fn suspects(variant: Option<Variant>) -> &'static [bool] {
         for &c in ts_map().values() {
             let mut buf = [0u8; 4];
             let alone = c.encode_utf8(&mut buf);
-            let hans_only = Evidence::of(alone).hans > 0;
-            if hans_only || to_hant.convert(alone) != *alone || merged.contains(&c) {
+            let e = Evidence::of(alone);
+            if e.hans > 0 || e.stray > 0 || to_hant.convert(alone) != *alone || merged.contains(&c)
+            {
                 let cp = c as usize;
                 if table.len() <= cp {
                     table.resize(cp + 1, false);
@@ -102,11 +153,14 @@ fn is_suspect(table: &[bool], c: char) -> bool {
 }
 
 /// The line with its stray Simplified characters made Traditional, or `None` when it has
-/// none. `variant` is the line's (or its document's) Traditional variant.
-pub fn repair_hant(text: &str, variant: Option<Variant>) -> Option<String> {
+/// none. `variant` is the line's (or its document's) Traditional variant; `residue` whether
+/// its document shows Simplified residue ([`Residue::shown`]): only then are characters of
+/// both scripts repaired.
+pub fn repair_hant(text: &str, variant: Option<Variant>, residue: bool) -> Option<String> {
     let table = suspects(variant);
-    // Most Traditional lines hold no character that could be a stray one.
-    if !text.chars().any(|c| is_suspect(table, c)) {
+    // Most Traditional lines hold no character that could be a stray one; in a document
+    // without residue, only stray characters can be.
+    if !text.chars().any(|c| if residue { is_suspect(table, c) } else { is_stray(c) }) {
         return None;
     }
     let hans = Converter::get(Config::T2s).convert(text);
@@ -120,19 +174,20 @@ pub fn repair_hant(text: &str, variant: Option<Variant>) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut theirs = round.chars();
-    // A regional form (`台` for `臺`) is repaired only in a line that shows Simplified
-    // residue (a Simplified-only character): in a clean Traditional line it is the author's.
-    let mut residue: Option<bool> = None;
+    // A regional form (`台` for `臺`) is repaired only in a line that itself holds stray
+    // characters: Taiwan and Hong Kong write 台 in clean lines of a document with residue.
+    let mut line_stray: Option<bool> = None;
+    let mut line_stray = || *line_stray.get_or_insert_with(|| Evidence::of(text).stray > 0);
     for c in text.chars() {
         let Some(r) = theirs.next() else {
             // A phrase changed the length: alignment is lost, keep the round trip only when
             // the line certainly holds Simplified characters.
-            return (Evidence::of(text).hans > 0).then_some(round);
+            return line_stray().then_some(round);
         };
         if r != c
             && is_suspect(table, c)
             && ts.get(&r) == Some(&c)
-            && (!regional_form(r, c) || *residue.get_or_insert_with(|| Evidence::of(text).hans > 0))
+            && (is_stray(c) || residue && (!regional_form(r, c) || line_stray()))
         {
             out.push(r);
             changed = true;
@@ -141,7 +196,7 @@ pub fn repair_hant(text: &str, variant: Option<Variant>) -> Option<String> {
         }
     }
     if theirs.next().is_some() {
-        return (Evidence::of(text).hans > 0).then_some(round);
+        return line_stray().then_some(round);
     }
     changed.then_some(out)
 }
@@ -153,34 +208,76 @@ mod tests {
     #[test]
     fn stray_simplified_characters_are_made_traditional() {
         let tw = Some(Variant::Tw);
+        // In a document with residue, characters of both scripts in context too (以后).
         assert_eq!(
-            repair_hant("這么說以后，并非如此", tw).as_deref(),
+            repair_hant("這么說以后，并非如此", tw, true).as_deref(),
             Some("這麼說以後，並非如此")
         );
+        // Without it, only the stray characters.
+        assert_eq!(
+            repair_hant("這么說以后，并非如此", tw, false).as_deref(),
+            Some("這麼說以后，並非如此")
+        );
         // The author's own characters stay: 皇后, 干預, 只有, 制度, and a regional form
-        // (台 for 臺).
-        assert_eq!(repair_hant("皇后干預了制度，只有他", tw), None);
-        assert_eq!(repair_hant("與首例同機返台，台灣", tw), None);
-        // In a line with Simplified residue it is residue too.
-        assert_eq!(repair_hant("达到百萬台", tw).as_deref(), Some("達到百萬臺"));
-        assert_eq!(repair_hant("他說什么", tw).as_deref(), Some("他說什麼"));
-        assert_eq!(repair_hant("沒有任何簡體字的句子。", tw), None);
+        // (台 for 臺) in a line without stray characters.
+        assert_eq!(repair_hant("皇后干預了制度，只有他", tw, true), None);
+        assert_eq!(repair_hant("與首例同機返台，台灣", tw, true), None);
+        // In a line with stray characters it is residue too.
+        assert_eq!(repair_hant("达到百萬台", tw, true).as_deref(), Some("達到百萬臺"));
+        assert_eq!(repair_hant("达到百萬台", tw, false).as_deref(), Some("達到百萬台"));
+        assert_eq!(repair_hant("他說什么", tw, false).as_deref(), Some("他說什麼"));
+        assert_eq!(repair_hant("沒有任何簡體字的句子。", tw, true), None);
     }
 
     #[test]
-    fn a_character_of_both_scripts_is_repaired_inside_a_phrase() {
-        // 辟 and 后 are Traditional characters too (復辟, 皇后); a phrase whose Traditional
-        // form differs (辟谣 → 闢謠, 后续 → 後續) repairs them in an otherwise clean line.
+    fn a_character_of_both_scripts_is_the_authors_in_a_clean_document() {
+        // 辟, 后, 范, 于 are Traditional characters too (辟謠 as the source wrote it, 皇后,
+        // surnames): in a document without residue they are kept.
+        for variant in [None, Some(Variant::Tw), Some(Variant::Hk)] {
+            for line in ["網站聯合辟謠平臺建設會上獲悉", "姓范的先生和于先生來了", "華航宣布，上周"]
+            {
+                assert_eq!(repair_hant(line, variant, false), None, "{line}");
+            }
+            assert_eq!(repair_hant("張勳復辟失敗，皇后也在場", variant, true), None);
+        }
+    }
+
+    #[test]
+    fn a_character_of_both_scripts_is_repaired_in_context_in_a_document_with_residue() {
+        // Where the document shows residue, the round trip's phrase tables decide: 辟谣 →
+        // 闢謠, 后续 → 後續, while 復辟 and 皇后 stay.
         for variant in [None, Some(Variant::Tw), Some(Variant::Hk)] {
             assert_eq!(
-                repair_hant("網站聯合辟謠平臺建設會上獲悉", variant).as_deref(),
+                repair_hant("網站聯合辟謠平臺建設會上獲悉", variant, true).as_deref(),
                 Some("網站聯合闢謠平臺建設會上獲悉")
             );
             assert_eq!(
-                repair_hant("上QQ閱讀APP看后續精彩內容", variant).as_deref(),
+                repair_hant("上QQ閱讀APP看后續精彩內容", variant, true).as_deref(),
                 Some("上QQ閱讀APP看後續精彩內容")
             );
-            assert_eq!(repair_hant("張勳復辟失敗，皇后也在場", variant), None);
+            assert_eq!(
+                repair_hant("你認為這是后AGI時代", variant, true).as_deref(),
+                Some("你認為這是後AGI時代")
+            );
         }
+    }
+
+    #[test]
+    fn residue_is_a_rate_of_stray_characters_in_traditional_lines() {
+        let doc = |lines: &[&str]| {
+            let mut r = Residue::default();
+            for l in lines {
+                r.add(Evidence::of(l));
+            }
+            r.shown()
+        };
+        // One stray character is no pattern; two in a short Traditional text are.
+        assert!(!doc(&["這是一個關於並非如此的說明，并且很長。"]));
+        assert!(doc(&["這是一個關於並非如此的說明，并且很長。", "他們這么說。"]));
+        // A Simplified line (a spam header) is no evidence about the Traditional text.
+        assert!(!doc(&["欧美色图片 国产精品 这里们说", "48家網站舉報通道進辟謠平臺"]));
+        // Two stray characters among thousands of Traditional ones are a quotation.
+        let long = "這個國際會議將於後天舉行，與會者討論經濟發展與環境保護。".repeat(40);
+        assert!(!doc(&[&long, "他說「小红书」很紅"]));
     }
 }

@@ -12,7 +12,7 @@ mod script;
 
 pub use foreign::split as split_foreign;
 pub use gloss::{extract_glosses, is_english, Glosses};
-pub use mixed::repair_hant;
+pub use mixed::{repair_hant, Residue};
 pub use pass::{normalize_punct, normalize_punct_changed};
 pub use punct::is_han;
 pub use script::{detect_script, detect_variant, Evidence, Script, Variant};

@@ -18,6 +18,8 @@ pub const SCRIPT_MAJORITY_PERCENT: usize = 80;
 /// The evidence sets.
 struct Sets {
     hans: HashSet<char>,
+    /// Simplified characters no Traditional text writes (see [`Evidence::stray`]).
+    stray: HashSet<char>,
     hant: HashSet<char>,
     hk: HashSet<char>,
     tw: HashSet<char>,
@@ -33,6 +35,7 @@ const HANS: u8 = 1;
 const HANT: u8 = 2;
 const HK: u8 = 4;
 const TW: u8 = 8;
+const STRAY: u8 = 16;
 
 impl Table {
     #[inline]
@@ -67,6 +70,25 @@ fn build_sets() -> Sets {
     let ts: HashSet<char> = changed(DictId::TsCharacters).into_iter().map(|p| p.0).collect();
     let hans = st.difference(&ts).filter(|c| !regional.contains(c)).copied().collect();
     let hant = ts.difference(&st).copied().collect();
+    // Of the characters Simplified → Traditional changes, those it never keeps (none of its
+    // candidates is the character itself: 这 → 這, but 后 → 後 后) and that no regional
+    // table writes for one of the candidates (峰 is Taiwan's 峯, so it stays legitimate; 么
+    // is Taiwan's form of 幺, not of 麼, so it does not).
+    let regional_pairs: HashSet<(char, char)> = hk_map.iter().chain(&tw_map).copied().collect();
+    let stray = DictId::StCharacters
+        .text()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(k, v)| {
+            let mut chars = k.chars();
+            let c = chars.next().filter(|_| chars.next().is_none())?;
+            let candidates = || v.split(' ').filter_map(|t| t.chars().next());
+            let stray = st.contains(&c)
+                && !ts.contains(&c)
+                && candidates().all(|t| t != c && !regional_pairs.contains(&(t, c)));
+            stray.then_some(c)
+        })
+        .collect();
 
     let hk_keys: HashSet<char> = hk_map.iter().map(|p| p.0).collect();
     let tw_keys: HashSet<char> = tw_map.iter().map(|p| p.0).collect();
@@ -90,17 +112,17 @@ fn build_sets() -> Sets {
     hk.remove(&'台');
     // Written Cantonese: characters only Hong Kong text uses.
     hk.extend(CANTONESE.chars());
-    Sets { hans, hant, hk, tw }
+    Sets { hans, stray, hant, hk, tw }
 }
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let Sets { hans, hant, hk, tw } = build_sets();
-        let max =
-            [&hans, &hant, &hk, &tw].iter().flat_map(|s| s.iter()).max().map_or(0, |c| *c as usize);
+        let Sets { hans, stray, hant, hk, tw } = build_sets();
+        let sets = [&hans, &stray, &hant, &hk, &tw];
+        let max = sets.iter().flat_map(|s| s.iter()).max().map_or(0, |c| *c as usize);
         let mut flags = vec![0u8; max + 1];
-        for (set, bit) in [(&hans, HANS), (&hant, HANT), (&hk, HK), (&tw, TW)] {
+        for (set, bit) in [(&hans, HANS), (&stray, STRAY), (&hant, HANT), (&hk, HK), (&tw, TW)] {
             for c in set.iter() {
                 flags[*c as usize] |= bit;
             }
@@ -113,8 +135,13 @@ fn table() -> &'static Table {
 /// Counts add up: the evidence of a text is the sum of the evidence of its pieces.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Evidence {
-    /// Simplified-only characters.
+    /// Simplified characters: Simplified → Traditional changes them, Traditional →
+    /// Simplified never writes them back. Some are Traditional characters too (后 皇后, 于 and
+    /// 范 as surnames, 辟 復辟): script evidence, not proof of Simplified residue.
     pub hans: usize,
+    /// Simplified characters no Traditional text writes (这, 们, 并; 么, which Taiwan writes
+    /// for 幺 but never for 麼): in a Traditional line, certain Simplified residue.
+    pub stray: usize,
     /// Traditional-only characters.
     pub hant: usize,
     /// Hong Kong forms.
@@ -136,6 +163,7 @@ impl Evidence {
             let f = s.flags(c);
             if f != 0 {
                 e.hans += usize::from(f & HANS != 0);
+                e.stray += usize::from(f & STRAY != 0);
                 e.hant += usize::from(f & HANT != 0);
                 e.hk += usize::from(f & HK != 0);
                 e.tw += usize::from(f & TW != 0);
@@ -144,9 +172,17 @@ impl Evidence {
         e
     }
 
+    /// Whether the text is led by Traditional evidence: the lines the normalize stage
+    /// repairs as Traditional (`repair_hant`) and whose Simplified-only characters are a
+    /// document's residue ([`super::Residue`]).
+    pub fn hant_led(&self) -> bool {
+        self.hant > 0 && self.hant >= self.hans
+    }
+
     /// Adds another text's evidence.
     pub fn add(&mut self, other: Evidence) {
         self.hans += other.hans;
+        self.stray += other.stray;
         self.hant += other.hant;
         self.hk += other.hk;
         self.tw += other.tw;
@@ -179,6 +215,11 @@ impl Evidence {
             std::cmp::Ordering::Equal => None,
         }
     }
+}
+
+/// Whether `c` is a Simplified character no Traditional text writes ([`Evidence::stray`]).
+pub(crate) fn is_stray(c: char) -> bool {
+    table().flags(c) & STRAY != 0
 }
 
 /// Detects the script from characters that only one script uses (those that OpenCC's s2t
@@ -214,6 +255,22 @@ mod tests {
     }
 
     #[test]
+    fn stray_characters_are_those_traditional_never_writes() {
+        let s = build_sets();
+        // 发 too: both its Traditional forms (發, 髮) differ from it.
+        for c in "这们说并对么发".chars() {
+            assert!(s.stray.contains(&c), "{c}");
+        }
+        // Traditional characters too (皇后, surnames 范 and 于, 復辟, 天干), regional forms (峰
+        // for 峯, 台 for 臺), and Traditional characters.
+        for c in "后范于辟干里占台峰户這們".chars() {
+            assert!(!s.stray.contains(&c), "{c}");
+        }
+        assert_eq!(Evidence::of("姓范的先生和于先生來了").stray, 0);
+        assert_eq!(Evidence::of("這么說以后，并非如此").stray, 2);
+    }
+
+    #[test]
     fn variants() {
         assert_eq!(detect_variant("他説着走進裏面，户口"), Some(Variant::Hk));
         assert_eq!(detect_variant("他說著走進裡面，戶口"), Some(Variant::Tw));
@@ -238,11 +295,13 @@ mod tests {
             let Some(c) = char::from_u32(cp) else { continue };
             let f = t.flags(c);
             assert_eq!(f & HANS != 0, s.hans.contains(&c), "{c}");
+            assert_eq!(f & STRAY != 0, s.stray.contains(&c), "{c}");
             assert_eq!(f & HANT != 0, s.hant.contains(&c), "{c}");
             assert_eq!(f & HK != 0, s.hk.contains(&c), "{c}");
             assert_eq!(f & TW != 0, s.tw.contains(&c), "{c}");
         }
         assert!(s.hans.iter().chain(&s.hant).chain(&s.hk).chain(&s.tw).all(|c| !c.is_ascii()));
+        assert!(s.stray.iter().all(|c| !c.is_ascii()));
         // The normalize stage counts a line's evidence before punctuation normalisation:
         // what that writes or removes must never be evidence.
         for c in "，？：；！（）…\u{a0}\u{3000}".chars() {

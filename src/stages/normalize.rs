@@ -8,16 +8,50 @@
 //! converted; `中文（English）` glosses are collected (where an unquoted term starts: the
 //! boundary words of the gloss file, `pipelines/glosses.toml`). The document gets its
 //! script and Traditional variant, and its title in both scripts. Idempotent.
+//!
+//! Traditional lines with stray Simplified characters are made Traditional before they are
+//! converted (`normalize::repair_hant`), with the document's residue evidence
+//! (`normalize::Residue`, summed in the pass that counts the lines' evidence); each repair
+//! is audited as `normalize.mixed-script` (its column is in the punctuation-normalised
+//! line) and counted in `normalize.mixed_script`.
 
 use serde::Deserialize;
 
 use super::{blocks, Stage, StageKind};
 use crate::convert::{self, Config, Converter};
-use crate::document::{BlockKind, Document, EnSpan, Line, Scripts};
+use crate::document::{Action, AuditEntry, BlockKind, Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
-use crate::normalize::{repair_hant, Script, Variant};
+use crate::normalize::{repair_hant, Residue, Script, Variant};
 use crate::resources::Resources;
+
+/// The audit rule of a mixed-script repair.
+const RULE_MIXED: &str = "normalize.mixed-script";
+
+/// A repair inside a text: (0-based char column, before, after).
+type Edit = (usize, String, String);
+
+/// The edits that turn `before` into `after` (a repair: the same text but for some
+/// characters), columns counted from `base`: runs of changed characters, or the whole text
+/// when a phrase changed its length.
+fn char_edits(before: &str, after: &str, base: usize, out: &mut Vec<Edit>) {
+    if before.chars().count() != after.chars().count() {
+        out.push((base, before.to_owned(), after.to_owned()));
+        return;
+    }
+    let mut run: Option<Edit> = None;
+    for (i, (a, b)) in before.chars().zip(after.chars()).enumerate() {
+        match &mut run {
+            _ if a == b => out.extend(run.take()),
+            Some((_, x, y)) => {
+                x.push(a);
+                y.push(b);
+            }
+            None => run = Some((base + i, a.into(), b.into())),
+        }
+    }
+    out.extend(run);
+}
 
 /// Parameters of the normalize stage.
 ///
@@ -173,35 +207,59 @@ impl Normalize {
 
     /// Both scripts of a piece of Chinese text (or the text itself when it is English).
     /// `variant` is the document's Traditional standard, used when the text shows none.
+    /// The text is taken as a document of its own: characters of both scripts (`后`, `范`)
+    /// are repaired as Simplified residue only when it shows residue itself.
     pub fn scripts(&self, text: &str, variant: Option<Variant>) -> Scripts {
-        self.scripts_with(text, Evidence::of(text), variant)
+        let evidence = Evidence::of(text);
+        self.scripts_in(text, evidence, variant, Residue::of(evidence).shown(), &mut Vec::new())
     }
 
-    /// [`Normalize::scripts`] with the text's evidence already counted. Japanese and Korean
-    /// lines and spans are left as they are in both scripts (`normalize::split_foreign`).
-    fn scripts_with(&self, text: &str, evidence: Evidence, variant: Option<Variant>) -> Scripts {
+    /// [`Normalize::scripts`] with the text's evidence already counted, in a document that
+    /// shows Simplified residue or not (`residue`); the repairs made go to `edits`. Japanese
+    /// and Korean lines and spans are left as they are in both scripts
+    /// (`normalize::split_foreign`).
+    fn scripts_in(
+        &self,
+        text: &str,
+        evidence: Evidence,
+        variant: Option<Variant>,
+        residue: bool,
+        edits: &mut Vec<Edit>,
+    ) -> Scripts {
         let mut pieces: Vec<(&str, bool)> = Vec::new();
         if crate::normalize::split_foreign(text, |p, f| pieces.push((p, f))).is_some() {
             let written = evidence.script().shown();
             let mut out =
                 Scripts { zh_hans: String::new(), zh_hant: String::new(), english: false, written };
+            let mut column = 0;
             for (p, foreign) in pieces {
                 if foreign {
                     out.zh_hans.push_str(p);
                     out.zh_hant.push_str(p);
                 } else {
-                    let s = self.chinese_scripts(p, Evidence::of(p), variant);
+                    let e = Evidence::of(p);
+                    let s = self.chinese_scripts(p, e, variant, residue, column, edits);
                     out.zh_hans.push_str(&s.zh_hans);
                     out.zh_hant.push_str(&s.zh_hant);
                 }
+                column += p.chars().count();
             }
             return out;
         }
-        self.chinese_scripts(text, evidence, variant)
+        self.chinese_scripts(text, evidence, variant, residue, 0, edits)
     }
 
-    /// [`Normalize::scripts_with`] for text without Japanese or Korean.
-    fn chinese_scripts(&self, text: &str, evidence: Evidence, variant: Option<Variant>) -> Scripts {
+    /// [`Normalize::scripts_in`] for text without Japanese or Korean, which starts at char
+    /// `column` of its line.
+    fn chinese_scripts(
+        &self,
+        text: &str,
+        evidence: Evidence,
+        variant: Option<Variant>,
+        residue: bool,
+        column: usize,
+        edits: &mut Vec<Edit>,
+    ) -> Scripts {
         if is_english(text) {
             return Scripts {
                 zh_hans: text.to_owned(),
@@ -223,11 +281,13 @@ impl Normalize {
         // Traditional text, or mixed text that is mostly Traditional: stray Simplified
         // characters are made Traditional first (`repair_hant`), then both scripts come from
         // the repaired text as from clean Traditional.
-        let hant_led = evidence.hant > 0 && evidence.hant >= evidence.hans;
         match script {
-            Script::Hant | Script::Mixed if hant_led => {
+            Script::Hant | Script::Mixed if evidence.hant_led() => {
                 let variant = evidence.variant().or(variant);
-                let repaired = repair_hant(text, variant);
+                let repaired = repair_hant(text, variant, residue);
+                if let Some(r) = &repaired {
+                    char_edits(text, r, column, edits);
+                }
                 let text = repaired.as_deref().unwrap_or(text);
                 Scripts {
                     zh_hans: to_hans.convert(text),
@@ -283,8 +343,15 @@ impl Normalize {
     }
 
     /// Normalises one line whose evidence (before punctuation, which never changes it) is
-    /// `evidence`.
-    fn line(&self, line: &mut Line, evidence: Evidence, variant: Option<Variant>) -> bool {
+    /// `evidence`, in a document that shows Simplified residue or not: whether punctuation
+    /// changed it, and the audit of its mixed-script repairs.
+    fn line(
+        &self,
+        line: &mut Line,
+        evidence: Evidence,
+        variant: Option<Variant>,
+        residue: bool,
+    ) -> (bool, Vec<AuditEntry>) {
         if line.kind == Some(BlockKind::Code) {
             // Code is kept as written in both scripts: converting `print('你好')` or its
             // punctuation would change the program.
@@ -295,7 +362,7 @@ impl Normalize {
                 english: false,
                 written: None,
             });
-            return false;
+            return (false, Vec::new());
         }
         let mut changed = false;
         if self.punctuation && !line.is_blank() {
@@ -304,20 +371,32 @@ impl Normalize {
                 line.text = text;
             }
         }
-        let scripts = self.scripts_with(&line.text, evidence, variant);
+        let mut edits = Vec::new();
+        let scripts = self.scripts_in(&line.text, evidence, variant, residue, &mut edits);
         if !scripts.english {
-            line.glosses = self.glosses(&line.text, variant);
+            line.glosses = self.glosses(&line.text, variant, residue);
         }
         line.scripts = Some(scripts);
-        changed
+        let audit = edits
+            .into_iter()
+            .map(|(col, before, after)| {
+                AuditEntry::new(StageKind::Normalize, RULE_MIXED, Action::Replace, line.src, before)
+                    .at(col as u32 + 1)
+                    .to(after)
+            })
+            .collect();
+        (changed, audit)
     }
 
-    fn glosses(&self, text: &str, variant: Option<Variant>) -> Vec<EnSpan> {
+    /// The line's glosses; their Chinese terms are repaired as the line is (their repairs
+    /// are the line's, already audited).
+    fn glosses(&self, text: &str, variant: Option<Variant>, residue: bool) -> Vec<EnSpan> {
         self.glosses
             .extract(text)
             .into_iter()
             .map(|g| {
-                let s = self.scripts(&g.zh, variant);
+                let s =
+                    self.scripts_in(&g.zh, Evidence::of(&g.zh), variant, residue, &mut Vec::new());
                 EnSpan { en: g.en, zh_hans: Some(s.zh_hans), zh_hant: Some(s.zh_hant) }
             })
             .collect()
@@ -352,9 +431,10 @@ impl Stage for Normalize {
             Some(BlockKind::Code) => Evidence::default(),
             _ => Evidence::of(&l.text),
         });
-        let mut evidence = Evidence::default();
+        let (mut evidence, mut residue) = (Evidence::default(), Residue::default());
         for e in &lines {
             evidence.add(*e);
+            residue.add(*e);
         }
         let (script, variant) = (evidence.script(), evidence.variant());
         // A page that states its region (`<html lang="zh-HK">`, read by decode) says which
@@ -363,15 +443,29 @@ impl Stage for Normalize {
             Script::Hans => variant,
             _ => declared_variant(doc).or(variant),
         };
-        let changed = blocks::sum_each(&mut doc.lines, bytes, |i, line| {
-            u64::from(self.line(line, lines[i], variant))
+        let shown = residue.shown();
+        let done = blocks::map_each(&mut doc.lines, bytes, |i, line| {
+            self.line(line, lines[i], variant, shown)
         });
+        let mut changed = 0;
+        let mut repairs = 0;
+        for (c, audit) in done {
+            changed += u64::from(c);
+            repairs += audit.len() as u64;
+            doc.audit.extend(audit);
+        }
         doc.count("normalize.lines_changed", changed);
+        doc.count("normalize.mixed_script", repairs);
         doc.meta.script = script.shown();
         doc.meta.variant = variant;
         if let Some(title) = doc.meta.title.clone() {
             let title = if self.punctuation { normalize_punct(&title) } else { title };
-            doc.meta.title_scripts = Some(self.scripts(&title, variant));
+            // The title is repaired as a line of its document, with its own evidence added.
+            let e = Evidence::of(&title);
+            let mut with_title = residue;
+            with_title.add(e);
+            let s = self.scripts_in(&title, e, variant, with_title.shown(), &mut Vec::new());
+            doc.meta.title_scripts = Some(s);
             doc.meta.title = Some(title);
         }
         Ok(())
