@@ -1153,7 +1153,7 @@ fn table_rows(lines: &[Line]) -> Vec<bool> {
 
 /// Whether `t` holds a bar, `|` or `｜`: two SIMD byte searches, where `str::contains` with
 /// a char set decodes every char.
-fn has_bar(t: &str) -> bool {
+pub(super) fn has_bar(t: &str) -> bool {
     memchr::memchr(b'|', t.as_bytes()).is_some()
         || memchr::memmem::find(t.as_bytes(), "｜".as_bytes()).is_some()
 }

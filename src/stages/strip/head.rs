@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::boilerplate::has_bar;
 use crate::document::{Action, AuditEntry, Document};
 use crate::rules::byline::{author_weak, byline, is_han, is_name, latin_name};
 use crate::rules::normalize_date;
@@ -347,7 +348,7 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
     let raw = &t[..m.start()];
     // A byline of the account and the date set apart by a gap or emphasis (`网新安服   2024-04-10
     // 18:30`, `Original 社区分享 *2025年9月10日 08:32*`), as exporters print it.
-    let gap = !raw.contains(['|', '｜'])
+    let gap = !has_bar(raw)
         && (raw.trim_end().ends_with(['*', '_']) || raw.trim_end().len() + 2 <= raw.len());
     // A row of page fields before the date (`作者：广树 _|_ 时间：`, `whb761 | 发表于`,
     // `查看11 | 回复2 |`): the segment right before it is its label, the others are short
@@ -395,7 +396,7 @@ fn date_line_with(text: &str, tz: Option<&str>, fields: Option<&Regex>) -> Optio
 /// is not a short field (a sentence, a long phrase). Text without bars is returned whole.
 fn fields_row(before: &str) -> Option<&str> {
     let t = before.trim_end_matches(['_', '*', ' ', '\u{3000}']);
-    if !t.contains(['|', '｜']) {
+    if !has_bar(t) {
         return Some(before);
     }
     let (fields, label) = t.rsplit_once(['|', '｜'])?;
