@@ -75,7 +75,7 @@ pub struct Line {
     /// What the line is, when a stage has decided it (`None`: ordinary text).
     pub kind: Option<BlockKind>,
     /// The line in both scripts, filled by `normalize`.
-    pub scripts: Option<Scripts>,
+    pub scripts: Option<Converted>,
     /// English glosses found in the line (`超音速海啸（supersonic tsunami）`).
     pub glosses: Vec<EnSpan>,
 }
@@ -92,19 +92,44 @@ impl Line {
     }
 }
 
-/// A text in Simplified and Traditional script, plus its language.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// A text in Simplified and Traditional script: a line's, a title's, a section heading's,
+/// and the record's shape of both.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scripts {
-    /// The text in Simplified script.
+    /// In Simplified script.
     pub zh_hans: String,
-    /// The text in Traditional script.
+    /// In Traditional script.
     pub zh_hant: String,
+}
+
+impl Scripts {
+    /// The same text in both scripts (English, code, text with nothing to convert).
+    pub fn same(text: &str) -> Scripts {
+        Scripts { zh_hans: text.to_owned(), zh_hant: text.to_owned() }
+    }
+}
+
+/// A line after script conversion: its text in both scripts, its language, and the script
+/// it was written in.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Converted {
+    /// The text in both scripts.
+    #[serde(flatten)]
+    pub text: Scripts,
     /// `true` when the text is English and was not converted.
     pub english: bool,
     /// The script the text was written in, `None` when it shows no evidence either way
     /// (never [`Script::None`]).
     #[serde(skip)]
     pub written: Option<Script>,
+}
+
+impl Converted {
+    /// Chinese text converted to `zh_hans` and `zh_hant`, written in `written`.
+    pub fn chinese(zh_hans: String, zh_hant: String, written: Option<Script>) -> Converted {
+        Converted { text: Scripts { zh_hans, zh_hant }, english: false, written }
+    }
 }
 
 /// Where the document came from.

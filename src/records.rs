@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::document::Scripts;
 use crate::document::{BlockKind, Source};
 use crate::document::{Script, Variant};
 use crate::stage_kind::StageKind;
@@ -157,16 +158,6 @@ pub struct SegmentRecord {
     /// jieba words of the Simplified text, with `tokens = true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Vec<String>>,
-}
-
-/// A text in both scripts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scripts {
-    /// In Simplified script.
-    pub zh_hans: String,
-    /// In Traditional script.
-    pub zh_hant: String,
 }
 
 /// A speaker of a turn.

@@ -192,7 +192,7 @@ fn normalized(normalize: &Normalize, text: &str, region: Option<Variant>) -> Nor
     }
     normalize.process(&mut doc).unwrap();
     let scripts = |f: fn(&zhpipe::document::Scripts) -> &String| {
-        doc.lines.iter().map(|l| f(l.scripts.as_ref().unwrap()).clone()).collect()
+        doc.lines.iter().map(|l| f(&l.scripts.as_ref().unwrap().text).clone()).collect()
     };
     Normalized {
         hant: scripts(|s| &s.zh_hant),

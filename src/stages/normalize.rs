@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::{blocks, Stage, StageKind};
 use crate::convert::{self, Config, Converter};
-use crate::document::{Action, AuditEntry, BlockKind, Document, EnSpan, Line, Scripts};
+use crate::document::{Action, AuditEntry, BlockKind, Converted, Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
 use crate::normalize::{repair_hant, Residue, Script, Variant};
@@ -209,7 +209,7 @@ impl Normalize {
     /// `variant` is the document's Traditional standard, used when the text shows none.
     /// The text is taken as a document of its own: characters of both scripts (`后`, `范`)
     /// are repaired as Simplified residue only when it shows residue itself.
-    pub fn scripts(&self, text: &str, variant: Option<Variant>) -> Scripts {
+    pub fn scripts(&self, text: &str, variant: Option<Variant>) -> Converted {
         let evidence = Evidence::of(text);
         self.scripts_in(text, evidence, variant, Residue::of(evidence).shown(), &mut Vec::new())
     }
@@ -225,22 +225,21 @@ impl Normalize {
         variant: Option<Variant>,
         residue: bool,
         edits: &mut Vec<Edit>,
-    ) -> Scripts {
+    ) -> Converted {
         let mut pieces: Vec<(&str, bool)> = Vec::new();
         if crate::normalize::split_foreign(text, |p, f| pieces.push((p, f))).is_some() {
             let written = evidence.script().shown();
-            let mut out =
-                Scripts { zh_hans: String::new(), zh_hant: String::new(), english: false, written };
+            let mut out = Converted { written, ..Converted::default() };
             let mut column = 0;
             for (p, foreign) in pieces {
                 if foreign {
-                    out.zh_hans.push_str(p);
-                    out.zh_hant.push_str(p);
+                    out.text.zh_hans.push_str(p);
+                    out.text.zh_hant.push_str(p);
                 } else {
                     let e = Evidence::of(p);
                     let s = self.chinese_scripts(p, e, variant, residue, column, edits);
-                    out.zh_hans.push_str(&s.zh_hans);
-                    out.zh_hant.push_str(&s.zh_hant);
+                    out.text.zh_hans.push_str(&s.text.zh_hans);
+                    out.text.zh_hant.push_str(&s.text.zh_hant);
                 }
                 column += p.chars().count();
             }
@@ -259,14 +258,9 @@ impl Normalize {
         residue: bool,
         column: usize,
         edits: &mut Vec<Edit>,
-    ) -> Scripts {
+    ) -> Converted {
         if is_english(text) {
-            return Scripts {
-                zh_hans: text.to_owned(),
-                zh_hant: text.to_owned(),
-                english: true,
-                written: None,
-            };
+            return Converted { text: Scripts::same(text), english: true, written: None };
         }
         // Taiwan and Hong Kong texts write some words with different characters (著手 vs
         // 着手); their own reverse tables turn them into the right Simplified word.
@@ -289,38 +283,26 @@ impl Normalize {
                     char_edits(text, r, column, edits);
                 }
                 let text = repaired.as_deref().unwrap_or(text);
-                Scripts {
-                    zh_hans: to_hans.convert(text),
-                    zh_hant: self.hant_to_hant(text, variant),
-                    english: false,
-                    written,
-                }
+                let zh_hant = self.hant_to_hant(text, variant);
+                Converted::chinese(to_hans.convert(text), zh_hant, written)
             }
-            Script::Hant => Scripts {
-                zh_hans: to_hans.convert(text),
-                zh_hant: self.hant_to_hant(text, evidence.variant().or(variant)),
-                english: false,
+            Script::Hant => Converted::chinese(
+                to_hans.convert(text),
+                self.hant_to_hant(text, evidence.variant().or(variant)),
                 written,
-            },
+            ),
             // Mixed text is made Simplified first; already-Simplified text is left as it is,
             // since t2s would rewrite characters that are also valid Simplified (显著 → 显着).
             // Mixed text, and Simplified text with a few Traditional-only characters (a
             // Traditional line simplified in part), is made Simplified first.
             Script::Mixed | Script::Hans if evidence.hant > 0 || script == Script::Mixed => {
                 let hans = to_hans.convert(text);
-                Scripts {
-                    zh_hant: self.hans_to_hant.convert(&hans),
-                    zh_hans: hans,
-                    english: false,
-                    written,
-                }
+                let hant = self.hans_to_hant.convert(&hans);
+                Converted::chinese(hans, hant, written)
             }
-            Script::Hans | Script::None | Script::Mixed => Scripts {
-                zh_hans: text.to_owned(),
-                zh_hant: self.hans_to_hant.convert(text),
-                english: false,
-                written,
-            },
+            Script::Hans | Script::None | Script::Mixed => {
+                Converted::chinese(text.to_owned(), self.hans_to_hant.convert(text), written)
+            }
         }
     }
 
@@ -355,13 +337,8 @@ impl Normalize {
         if line.kind == Some(BlockKind::Code) {
             // Code is kept as written in both scripts: converting `print('你好')` or its
             // punctuation would change the program.
-            let text = line.text.clone();
-            line.scripts = Some(Scripts {
-                zh_hans: text.clone(),
-                zh_hant: text,
-                english: false,
-                written: None,
-            });
+            line.scripts =
+                Some(Converted { text: Scripts::same(&line.text), ..Converted::default() });
             return (false, Vec::new());
         }
         let mut changed = false;
@@ -397,7 +374,7 @@ impl Normalize {
             .map(|g| {
                 let s =
                     self.scripts_in(&g.zh, Evidence::of(&g.zh), variant, residue, &mut Vec::new());
-                EnSpan { en: g.en, zh_hans: Some(s.zh_hans), zh_hant: Some(s.zh_hant) }
+                EnSpan { en: g.en, zh_hans: Some(s.text.zh_hans), zh_hant: Some(s.text.zh_hant) }
             })
             .collect()
     }
@@ -465,7 +442,7 @@ impl Stage for Normalize {
             let mut with_title = residue;
             with_title.add(e);
             let s = self.scripts_in(&title, e, variant, with_title.shown(), &mut Vec::new());
-            doc.meta.title_scripts = Some(s);
+            doc.meta.title_scripts = Some(s.text);
             doc.meta.title = Some(title);
         }
         Ok(())

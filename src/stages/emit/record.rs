@@ -95,11 +95,11 @@ pub fn segment(
 /// The Simplified text of a line (its text when it has no scripts; the English text of
 /// an English line).
 fn hans(l: &Line) -> &str {
-    l.scripts.as_ref().map_or(&l.text, |s| &s.zh_hans)
+    l.scripts.as_ref().map_or(&l.text, |s| &s.text.zh_hans)
 }
 
 fn hant(l: &Line) -> &str {
-    l.scripts.as_ref().map_or(&l.text, |s| &s.zh_hant)
+    l.scripts.as_ref().map_or(&l.text, |s| &s.text.zh_hant)
 }
 
 /// The lines' texts joined by `\n`, as one JSON string.

@@ -680,7 +680,8 @@ impl<'a> Builder<'a> {
     /// there, else the same characters when both texts have as many, else as written.
     fn hans_name(&mut self, line: &Line, label: &LabelAt) -> String {
         let name = label.name(&line.text);
-        let Some(hans) = line.scripts.as_ref().map(|s| &s.zh_hans).filter(|h| **h != line.text)
+        let Some(hans) =
+            line.scripts.as_ref().map(|s| &s.text.zh_hans).filter(|h| **h != line.text)
         else {
             return name.to_owned();
         };
@@ -833,7 +834,7 @@ impl<'a> Builder<'a> {
             return None;
         }
         if let Some(s) = line.scripts.as_mut() {
-            for (k, t) in [&mut s.zh_hans, &mut s.zh_hant].into_iter().enumerate() {
+            for (k, t) in [&mut s.text.zh_hans, &mut s.text.zh_hant].into_iter().enumerate() {
                 // A script that reads like the line has its label in the same place.
                 let at = match *t == line.text {
                     true => Some(label.clone()),

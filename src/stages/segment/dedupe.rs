@@ -4,7 +4,7 @@
 use rustc_hash::FxBuildHasher;
 use std::collections::HashSet;
 
-use crate::document::{Action, AuditEntry, Document, Line, Scripts};
+use crate::document::{Action, AuditEntry, Converted, Document, Line, Scripts};
 
 /// Drops exact repeats of a paragraph, or of a sentence of 12+ characters, inside a turn.
 pub fn dedupe(lines: Vec<Line>, doc: &mut Document) -> Vec<Line> {
@@ -83,8 +83,10 @@ fn drop_sentences(mut line: Line, repeated: &[usize], doc: &mut Document) -> Lin
         })
     };
     let scripts = match &line.scripts {
-        Some(s) => match (keep(&s.zh_hans), keep(&s.zh_hant)) {
-            (Some(h), Some(t)) => Some(Scripts { zh_hans: h, zh_hant: t, ..s.clone() }),
+        Some(s) => match (keep(&s.text.zh_hans), keep(&s.text.zh_hant)) {
+            (Some(h), Some(t)) => {
+                Some(Converted { text: Scripts { zh_hans: h, zh_hant: t }, ..s.clone() })
+            }
             _ => return line,
         },
         None => None,

@@ -179,7 +179,7 @@ fn split_line(line: Line, cuts: &[usize]) -> Vec<Line> {
     let texts = pieces(&line.text, cuts);
     let scripts: Option<Vec<(String, String)>> = match &line.scripts {
         None => Some(Vec::new()),
-        Some(s) => match (cut_script(&s.zh_hans), cut_script(&s.zh_hant)) {
+        Some(s) => match (cut_script(&s.text.zh_hans), cut_script(&s.text.zh_hant)) {
             (Some(h), Some(t)) => Some(h.into_iter().zip(t).collect()),
             _ => None,
         },
@@ -189,8 +189,8 @@ fn split_line(line: Line, cuts: &[usize]) -> Vec<Line> {
     for (k, text) in texts.into_iter().enumerate() {
         let mut piece = Line { text, glosses: Vec::new(), ..line.clone() };
         if let (Some(s), Some((h, t))) = (piece.scripts.as_mut(), scripts.get(k)) {
-            s.zh_hans = h.clone();
-            s.zh_hant = t.clone();
+            s.text.zh_hans = h.clone();
+            s.text.zh_hant = t.clone();
         }
         out.push(piece);
     }

@@ -29,8 +29,8 @@ pub fn rejoin_around_notes(mut lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
         let join = |a: &str, n: &str, b: &str| format!("{a}{n}{b}");
         prev.text = join(&prev.text, &note.text, &line.text);
         if let (Some(p), Some(n), Some(l)) = (&mut prev.scripts, &note.scripts, &line.scripts) {
-            p.zh_hans = join(&p.zh_hans, &n.zh_hans, &l.zh_hans);
-            p.zh_hant = join(&p.zh_hant, &n.zh_hant, &l.zh_hant);
+            p.text.zh_hans = join(&p.text.zh_hans, &n.text.zh_hans, &l.text.zh_hans);
+            p.text.zh_hant = join(&p.text.zh_hant, &n.text.zh_hant, &l.text.zh_hant);
         }
         prev.src = prev.src.join(line.src);
         true
@@ -39,12 +39,7 @@ pub fn rejoin_around_notes(mut lines: Vec<Line>, notes: &[Line]) -> Vec<Line> {
 }
 
 pub fn scripts_of(line: &Line) -> Scripts {
-    line.scripts.clone().unwrap_or_else(|| Scripts {
-        zh_hans: line.text.clone(),
-        zh_hant: line.text.clone(),
-        english: false,
-        written: None,
-    })
+    line.scripts.as_ref().map_or_else(|| Scripts::same(&line.text), |s| s.text.clone())
 }
 
 /// A person the registry does not know: named as the document names them, with an id
@@ -79,8 +74,8 @@ pub fn localise(
     };
     match &line.scripts {
         Some(s) => {
-            speaker.zh_hans = name(0, &s.zh_hans);
-            speaker.zh_hant = name(1, &s.zh_hant);
+            speaker.zh_hans = name(0, &s.text.zh_hans);
+            speaker.zh_hant = name(1, &s.text.zh_hant);
         }
         None => {
             speaker.zh_hans = name(0, &line.text);
