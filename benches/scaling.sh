@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Per-stage scaling: for each input pattern (many links, many speaker labels with glossed
-# names, many glosses on one line, long lines of `(a)`, `?` and garbled pinyin `因?yàn)`, a
-# garbled page repeated),
+# names, many setext headings, many glosses on one line, long lines of `(a)`, `?` and
+# garbled pinyin `因?yàn)`, a garbled page repeated),
 # builds inputs of 1×, 4× and 16× a base size by repeating the pattern, runs
 # `zhpipe run --until STAGE` for each stage, and prints a Markdown table: seconds per stage
 # (the run up to it less the run up to the stage before), its MB/s, and the 16×/1× time
@@ -40,6 +40,9 @@ def labels(n):
     head = "".join(f"{name(i)}（Person {i}）是第{i}位嘉宾。\n" for i in range(n // 4))
     turns = "".join(f"{name(i % max(1, n // 4))}：我们今天谈谈火箭，第{i}次。\n" for i in range(n))
     return head + turns
+def headings(n):
+    # Setext headings (a title over `---`), each with a paragraph under it.
+    return "".join(f"\n第{i}节\n---\n\n这是第{i}段的正文，说明一件事情。\n" for i in range(n))
 def glosses(n):
     return "首席执行官萨姆·奥特曼（Sam Altman）说超音速海啸（supersonic tsunami）来了。" * n + "\n"
 def parens(n):
@@ -52,7 +55,7 @@ garbled_page = open("corpus/seeds/002_5aa0d993a0d6d584.txt", encoding="utf-8").r
 def garbled(n):
     # A real garbled page (GBK pinyin injection) repeated: repair's beam search on every line.
     return garbled_page * n
-patterns = {"links": links, "labels": labels, "glosses": glosses,
+patterns = {"links": links, "labels": labels, "headings": headings, "glosses": glosses,
             "parens": parens, "questions": questions, "pinyin": pinyin, "garbled": garbled}
 for key, make in patterns.items():
     unit = len(make(1).encode())

@@ -31,6 +31,7 @@ use std::cell::Cell;
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::chars::is_ideograph;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 use crate::error::{Error, Result};
 use crate::labels::LabelShape;
@@ -385,7 +386,7 @@ impl Boilerplate {
                 let (line, read) = (&doc.lines[k], reads.at(k));
                 // Paragraphs end a run before any pattern is tried: the scan costs a few
                 // character counts on most lines.
-                if self.reads_as_prose(&read.features(line.text.trim())) {
+                if read.prose(line.text.trim(), self) {
                     break;
                 }
                 let c = self.class(line, read);
@@ -471,7 +472,7 @@ impl Boilerplate {
         }
         let mut run = 0;
         for c in t.chars() {
-            run = if is_han(c) { run + 1 } else { 0 };
+            run = if is_ideograph(c) { run + 1 } else { 0 };
             if run >= self.content_han {
                 return true;
             }
@@ -481,7 +482,7 @@ impl Boilerplate {
 
     /// A line of sentences long enough to be a paragraph, whatever furniture word it has.
     fn reads_as_prose(&self, f: &Features) -> bool {
-        f.han >= self.content_han && f.ends_sentence && f.chars > 40
+        f.han >= self.content_han && f.ends_sentence && f.chars > PROSE_CHARS
     }
 
     fn class(&self, line: &Line, read: &Read) -> Class {
@@ -801,7 +802,7 @@ impl Boilerplate {
             rest.chars().count() > 10 && !Features::of(rest).ends_sentence
         };
         // Four Han characters are a title too (`格盘祥解`), not four of anything.
-        let short_han = (4..6).contains(&n) && t.chars().all(is_han);
+        let short_han = (4..6).contains(&n) && t.chars().all(is_ideograph);
         let title_like = ((6..=80).contains(&n) || short_han)
             && !t.contains(['。', '；', '！', '!'])
             && !t.ends_with(['，', ',', '：', ':', '.'])
@@ -823,7 +824,7 @@ impl Boilerplate {
                 let t = doc.lines[*k].text.trim();
                 let n = t.chars().count();
                 (2..=SECTION_LABEL_CHARS).contains(&n)
-                    && t.chars().all(|c| is_han(c) || c == ' ' || c == '\u{3000}')
+                    && t.chars().all(|c| is_ideograph(c) || c == ' ' || c == '\u{3000}')
             };
             if !above.is_empty() && above.len() <= 2 && above.iter().all(label) {
                 let runs: Vec<std::ops::Range<usize>> = above.iter().map(|&k| k..k + 1).collect();
@@ -925,6 +926,21 @@ impl Read {
             f
         })
     }
+
+    /// Whether the line, `t` trimmed, reads as prose, its features read only as far as it
+    /// takes to tell.
+    fn prose(&self, t: &str, b: &Boilerplate) -> bool {
+        if let Some(f) = self.f.get() {
+            return b.reads_as_prose(&f);
+        }
+        match Features::read(t, Some(b.content_han)) {
+            None => true,
+            Some(f) => {
+                self.f.set(Some(f));
+                b.reads_as_prose(&f)
+            }
+        }
+    }
 }
 
 /// Each line's [`Read`], in step with the lines: the steps that share them remove lines
@@ -957,16 +973,18 @@ struct Features {
     link: bool,
 }
 
-/// The Han ranges [`Features`] counts.
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
-}
-
 impl Features {
     /// Read byte by byte: every char the counts tell apart (Han, kana, the full-width
     /// stops, `…`) is a three-byte sequence and every other char only counts as one, so only
     /// the three-byte ones are decoded.
     fn of(t: &str) -> Features {
+        Features::read(t, None).expect("read to the end")
+    }
+
+    /// [`Features::of`], or `None` as soon as the text shows that it reads as prose
+    /// ([`Boilerplate::reads_as_prose`] with `prose_han`): a paragraph shows it in its first
+    /// sentence, and most of a page's bytes are in paragraphs.
+    fn read(t: &str, prose_han: Option<usize>) -> Option<Features> {
         let (mut chars, mut han, mut latin, mut kana, mut stop) = (0, 0, 0, 0, false);
         let b = t.as_bytes();
         let mut i = 0;
@@ -990,7 +1008,12 @@ impl Features {
                     0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => han += 1,
                     0x3040..=0x30FF => kana += 1,
                     // 。 ！ ？ ； …
-                    0x3002 | 0xFF01 | 0xFF1F | 0xFF1B | 0x2026 => stop = true,
+                    0x3002 | 0xFF01 | 0xFF1F | 0xFF1B | 0x2026 => {
+                        stop = true;
+                        if prose_han.is_some_and(|k| han >= k && chars > PROSE_CHARS) {
+                            return None;
+                        }
+                    }
                     _ => {}
                 }
                 i += 3;
@@ -1004,9 +1027,12 @@ impl Features {
         // One byte search each rules out most lines before the two-byte search.
         let link = (t.as_bytes().contains(&b']') && t.contains("]("))
             || (t.as_bytes().contains(&b':') && t.contains("://"));
-        Features { chars, han, latin, kana, ends_sentence, link }
+        Some(Features { chars, han, latin, kana, ends_sentence, link })
     }
 }
+
+/// A line of prose is longer than this many characters.
+const PROSE_CHARS: usize = 40;
 
 /// The longest line read as a breadcrumb or a title line with a site name.
 const CRUMB_MAX_CHARS: usize = 120;
@@ -1052,7 +1078,7 @@ fn is_menu(t: &str, f: &Features) -> bool {
         let cut = if c.is_whitespace() {
             // The characters on both sides of this run of spaces.
             let next = chars.clone().map(|(_, n)| n).find(|n| !n.is_whitespace());
-            let spacing = |a: char, b: char| is_han(a) && b.is_ascii_alphabetic();
+            let spacing = |a: char, b: char| is_ideograph(a) && b.is_ascii_alphabetic();
             !matches!((prev, next), (Some(a), Some(b)) if spacing(a, b) || spacing(b, a))
         } else {
             matches!(c, '|' | '｜' | '│' | '·' | '•')
@@ -1086,7 +1112,7 @@ fn han_spaced(t: &str) -> bool {
             gap = prev.is_some();
             continue;
         }
-        if gap && prev.is_some_and(is_han) && is_han(c) {
+        if gap && prev.is_some_and(is_ideograph) && is_ideograph(c) {
             return true;
         }
         gap = false;
@@ -1250,7 +1276,7 @@ fn bare_label(t: &str) -> bool {
     let rest = after_label(t);
     let mut after = rest.chars().skip(1);
     rest.len() < t.len()
-        && !rest.chars().any(is_han)
+        && !rest.chars().any(is_ideograph)
         && (rest.contains("://") || after.all(|c| !c.is_alphanumeric()))
 }
 

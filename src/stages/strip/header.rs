@@ -119,24 +119,41 @@ fn unquote(v: &str) -> String {
 /// Only a line with a blank line (or the start) above it counts, so that a thematic break
 /// under a paragraph stays one.
 pub fn setext_headings(doc: &mut Document) {
+    // The underlines go in one compaction at the end: removing each as it is found would
+    // shift the rest of the document once per heading.
+    let mut underlines = Vec::new();
     let mut i = 0;
     while i + 1 < doc.lines.len() {
         let level = underline(&doc.lines[i + 1].text);
         let (text, above_blank) = (&doc.lines[i].text, i == 0 || doc.lines[i - 1].is_blank());
         if level > 0 && above_blank && heading_text(text) {
             let marks = if level == 1 { "# " } else { "## " };
-            let rule = doc.lines.remove(i + 1);
             doc.lines[i].text = format!("{marks}{}", doc.lines[i].text.trim());
+            let rule = &doc.lines[i + 1];
+            let (src, text) = (rule.src, rule.text.clone());
             doc.record(AuditEntry::new(
                 crate::StageKind::Strip,
                 "strip.setext-heading",
                 Action::Remove,
-                rule.src,
-                rule.text,
+                src,
+                text,
             ));
             doc.count("strip.setext-heading", 1);
+            underlines.push(i + 1);
+            // The line after the underline has a non-blank line, the underline, above it.
+            i += 1;
         }
         i += 1;
+    }
+    if !underlines.is_empty() {
+        let mut k = 0;
+        let mut at = 0;
+        doc.lines.retain(|_| {
+            let gone = underlines.get(k) == Some(&at);
+            k += usize::from(gone);
+            at += 1;
+            !gone
+        });
     }
 }
 
