@@ -40,6 +40,24 @@ pub const DEFAULT_DFA_BYTES: usize = 2 << 20;
 /// Patterns past this many have no bit in the literal scan and are searched on every text.
 const MAX_FILTERED: usize = 128;
 
+/// Why a pattern of an [`AnyMatch`] cannot be searched.
+#[derive(Debug, thiserror::Error)]
+pub enum SetError {
+    /// The pattern is not a regex; the message is `regex`'s for it.
+    #[error("{0}")]
+    Syntax(#[from] regex_syntax::Error),
+    /// The pattern's automaton is over `regex`'s size limit.
+    #[error("{pattern}: {source}")]
+    Build {
+        /// The pattern as written.
+        pattern: String,
+        /// The automaton builder's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+type BuildError = Box<dyn std::error::Error + Send + Sync>;
+
 type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 struct Caches {
@@ -55,15 +73,14 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(hir: &Hir, dfa_bytes: usize) -> Result<Engine, String> {
+    fn new(hir: &Hir, dfa_bytes: usize) -> Result<Engine, BuildError> {
         let nfa = Compiler::new()
             .configure(
                 NfaConfig::new()
                     .which_captures(WhichCaptures::None)
                     .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
             )
-            .build_from_hir(hir)
-            .map_err(|e| e.to_string())?;
+            .build_from_hir(hir)?;
         // As `regex` configures its lazy DFA: it gives up (and the PikeVM searches) when
         // its cache is cleared too often to pay, and quits on non-ASCII text around a
         // Unicode word boundary.
@@ -77,12 +94,10 @@ impl Engine {
                     .minimum_bytes_per_state(Some(10))
                     .unicode_word_boundary(true),
             )
-            .build_from_nfa(nfa.clone())
-            .map_err(|e| e.to_string())?;
+            .build_from_nfa(nfa.clone())?;
         let vm = PikeVM::builder()
             .configure(PikeVM::config().match_kind(MatchKind::All))
-            .build_from_nfa(nfa)
-            .map_err(|e| e.to_string())?;
+            .build_from_nfa(nfa)?;
         let (d, v) = (dfa.clone(), vm.clone());
         let create: CacheFn =
             Box::new(move || Caches { dfa: d.create_cache(), vm: v.create_cache() });
@@ -120,16 +135,15 @@ impl AnyMatch {
     /// Reads `patterns` as `regex` does (the error is `regex`'s text for the pattern at
     /// fault); they compile when a text first needs them. `dfa_bytes` is each lazy DFA's
     /// cache (see [`DEFAULT_DFA_BYTES`]).
-    pub fn new<P: AsRef<str>>(patterns: &[P], dfa_bytes: usize) -> Result<AnyMatch, String> {
+    pub fn new<P: AsRef<str>>(patterns: &[P], dfa_bytes: usize) -> Result<AnyMatch, SetError> {
         let patterns = patterns
             .iter()
             .map(|p| {
                 let text = p.as_ref();
-                let hir = regex_syntax::ParserBuilder::new().build().parse(text);
-                let hir = hir.map_err(|e| e.to_string())?;
+                let hir = regex_syntax::ParserBuilder::new().build().parse(text)?;
                 Ok(Pattern { text: text.to_owned(), hir, engine: OnceLock::new() })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, SetError>>()?;
         let needs: Vec<Option<Vec<Vec<u8>>>> =
             patterns.iter().take(MAX_FILTERED).map(|p| required_literals(&p.hir)).collect();
         let filtered = (needs.iter().enumerate())
@@ -144,15 +158,16 @@ impl AnyMatch {
 
     /// Compiles every pattern now (what a first search of each would do): the one error
     /// left, regex's size limit, shows before any text.
-    pub fn compile_all(&self) -> Result<(), String> {
+    pub fn compile_all(&self) -> Result<(), SetError> {
         self.patterns.iter().try_for_each(|p| self.engine(p).map(drop))
     }
 
-    fn engine<'a>(&self, p: &'a Pattern) -> Result<&'a Engine, String> {
+    fn engine<'a>(&self, p: &'a Pattern) -> Result<&'a Engine, SetError> {
         if let Some(e) = p.engine.get() {
             return Ok(e);
         }
-        let e = Engine::new(&p.hir, self.dfa_bytes).map_err(|e| format!("{}: {e}", p.text))?;
+        let e = Engine::new(&p.hir, self.dfa_bytes)
+            .map_err(|source| SetError::Build { pattern: p.text.clone(), source })?;
         // Two threads may both compile it; either copy is the same automaton.
         Ok(p.engine.get_or_init(|| e))
     }
@@ -270,11 +285,13 @@ mod tests {
     #[test]
     fn errors_are_regex_errors() {
         let big = AnyMatch::new(&[r"\w{1000}\w{1000}"], DEFAULT_DFA_BYTES).unwrap();
-        let err = big.compile_all().unwrap_err();
+        let err = big.compile_all().unwrap_err().to_string();
         assert!(err.starts_with(r"\w{1000}\w{1000}: ") && err.contains("limit"), "{err}");
         // Built at run time, so that the bad pattern is this test's input, not a typo.
         let unclosed = ["(", "unclosed"].concat();
         let want = regex::Regex::new(&unclosed).unwrap_err().to_string();
-        assert_eq!(AnyMatch::new(&["ok", &unclosed], DEFAULT_DFA_BYTES).unwrap_err(), want);
+        let err = AnyMatch::new(&["ok", &unclosed], DEFAULT_DFA_BYTES).unwrap_err();
+        assert!(matches!(err, SetError::Syntax(_)));
+        assert_eq!(err.to_string(), want);
     }
 }

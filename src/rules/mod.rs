@@ -48,7 +48,7 @@ use lazy::{LazyRegex, PatternError};
 use needs::Needs;
 use scan::{RuleLiterals, RuleNeeds};
 
-pub use any::{AnyMatch, DEFAULT_DFA_BYTES};
+pub use any::{AnyMatch, SetError, DEFAULT_DFA_BYTES};
 pub use evidence::Evidence;
 pub use scan::LineFilter;
 

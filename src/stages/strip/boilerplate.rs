@@ -35,7 +35,7 @@ use crate::chars::is_ideograph;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 use crate::error::{Error, Result};
 use crate::labels::LabelShape;
-use crate::rules::{AnyMatch, DEFAULT_DFA_BYTES};
+use crate::rules::{AnyMatch, SetError, DEFAULT_DFA_BYTES};
 use crate::toml_error::numbers::at_least_one;
 
 /// The classes and thresholds, as written in the boilerplate file.
@@ -237,9 +237,9 @@ impl Boilerplate {
     /// Compiles every class now (each compiles when a line first needs it): the one error
     /// left to compiling, regex's size limit, shows before any document (`zhpipe check`).
     pub fn compile_all(&self) -> Result<()> {
-        let err = |what: &str, message: String| Error::Rules {
+        let err = |what: &str, e: SetError| Error::Rules {
             path: self.path.clone(),
-            message: format!("{what}: bad regex: {message}"),
+            message: format!("{what}: bad regex: {e}"),
         };
         let sets = [("furniture", Some(&self.furniture)), ("markers", Some(&self.markers))];
         let more = [
