@@ -109,12 +109,8 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
             match blocks.next_block() {
                 Ok(Some(t)) => texts.push(t),
                 Ok(None) => break,
-                Err(BlockError::Io(e)) => {
+                Err(e) => {
                     eprintln!("zhpipe: {}: cannot read: {e}", input_name.display());
-                    return Ok(ExitCode::from(1));
-                }
-                Err(BlockError::Utf8(pos)) => {
-                    eprintln!("zhpipe: {}: not UTF-8 at {pos}", input_name.display());
                     return Ok(ExitCode::from(1));
                 }
             }
@@ -122,18 +118,24 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
         if texts.is_empty() {
             break;
         }
-        if texts.len() == 1 {
+        // Checked here, once, rather than when read: a `str` cannot outlive its check.
+        let strs = match texts.iter().map(Block::text).collect::<Result<Vec<&str>, _>>() {
+            Ok(s) => s,
+            Err(pos) => {
+                eprintln!("zhpipe: {}: not UTF-8 at {pos}", input_name.display());
+                return Ok(ExitCode::from(1));
+            }
+        };
+        if strs.len() == 1 {
             results.resize_with(1, String::new);
-            let t = texts[0].text();
+            let t = strs[0];
             results[0].clear();
             results[0].reserve(t.len() + t.len() / 8);
             convert(t, &mut results[0]);
         } else {
             results = pool.install(|| {
-                texts
-                    .par_iter()
+                strs.par_iter()
                     .map(|t| {
-                        let t = t.text();
                         let mut s = String::with_capacity(t.len() + t.len() / 8);
                         convert(t, &mut s);
                         s
@@ -158,13 +160,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, Error> {
     }
 }
 
-enum BlockError {
-    Io(io::Error),
-    Utf8(Position),
-}
-
-/// Whole-line blocks of a byte stream, checked as UTF-8 (with the position of the first bad
-/// byte in the stream). The stream is read in large chunks straight into the block (no
+/// Whole-line blocks of a byte stream. The stream is read in large chunks straight into the block (no
 /// line-by-line copy) and cut after the block's last line break; the rest of the cut line is
 /// carried to the next block.
 struct Blocks<R> {
@@ -178,17 +174,27 @@ struct Blocks<R> {
     eof: bool,
 }
 
-/// A block of whole lines, valid UTF-8 ([`Block::text`]).
+/// A block of whole lines ([`Block::text`]).
 struct Block {
     bytes: Vec<u8>,
     /// Leading bytes that are not text (a byte-order mark).
     skip: usize,
+    /// Bytes and lines of the stream before the block, for error positions.
+    offset: u64,
+    lines: u64,
 }
 
 impl Block {
-    fn text(&self) -> &str {
-        // Checked by `Blocks::next_block`.
-        simdutf8::basic::from_utf8(&self.bytes[self.skip..]).unwrap_or_default()
+    /// The block's text, or the position in the stream of its first byte that is not UTF-8.
+    fn text(&self) -> Result<&str, Position> {
+        simdutf8::basic::from_utf8(&self.bytes[self.skip..]).map_err(|_| {
+            // The slow check, for the position of the first bad byte.
+            let bad = std::str::from_utf8(&self.bytes).err().map_or(0, |e| e.valid_up_to());
+            let mut pos = Position::locate(&self.bytes, bad);
+            pos.byte += self.offset;
+            pos.line += self.lines as u32;
+            pos
+        })
     }
 }
 
@@ -208,10 +214,10 @@ impl<R: Read> Blocks<R> {
         Ok(())
     }
 
-    fn next_block(&mut self) -> Result<Option<Block>, BlockError> {
+    fn next_block(&mut self) -> io::Result<Option<Block>> {
         let mut buf = std::mem::take(&mut self.carry);
         buf.reserve(BLOCK + BLOCK / 4);
-        self.fill(&mut buf, BLOCK).map_err(BlockError::Io)?;
+        self.fill(&mut buf, BLOCK)?;
         // Whole lines: cut after the last line break; with none, read on until one comes, the
         // stream ends, or the line is longer than MAX_LINE (then it is cut).
         let mut searched = 0;
@@ -227,7 +233,7 @@ impl<R: Read> Blocks<R> {
             }
             searched = buf.len();
             let want = (buf.len() + BLOCK).min(MAX_LINE + 1);
-            self.fill(&mut buf, want).map_err(BlockError::Io)?;
+            self.fill(&mut buf, want)?;
         };
         if end < buf.len() {
             self.carry = buf[end..].to_vec();
@@ -239,17 +245,10 @@ impl<R: Read> Blocks<R> {
         // A byte-order mark is not text (OpenCC drops it too).
         let skip =
             if std::mem::take(&mut self.first) && buf.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        if simdutf8::basic::from_utf8(&buf).is_err() {
-            // The slow check, for the position of the first bad byte.
-            let bad = std::str::from_utf8(&buf).err().map_or(0, |e| e.valid_up_to());
-            let mut pos = Position::locate(&buf, bad);
-            pos.byte += self.offset;
-            pos.line += self.lines as u32;
-            return Err(BlockError::Utf8(pos));
-        }
+        let (offset, lines) = (self.offset, self.lines);
         self.offset += buf.len() as u64;
         self.lines += memchr::memchr_iter(b'\n', &buf).count() as u64;
-        Ok(Some(Block { bytes: buf, skip }))
+        Ok(Some(Block { bytes: buf, skip, offset, lines }))
     }
 }
 
@@ -302,7 +301,7 @@ mod tests {
         let mut b = Blocks::new(io::Cursor::new(text.clone().into_bytes()));
         let mut all = String::new();
         while let Ok(Some(t)) = b.next_block() {
-            let t = t.text();
+            let t = t.text().unwrap();
             assert!(t.ends_with('\n') || t.ends_with("最后"));
             all.push_str(t);
         }
@@ -312,10 +311,12 @@ mod tests {
         let mut b = Blocks::new(io::Cursor::new(bad));
         let err = loop {
             match b.next_block() {
-                Ok(Some(_)) => continue,
+                Ok(Some(t)) => match t.text() {
+                    Ok(_) => continue,
+                    Err(p) => break p,
+                },
                 Ok(None) => panic!("no error"),
-                Err(BlockError::Utf8(p)) => break p,
-                Err(BlockError::Io(e)) => panic!("{e}"),
+                Err(e) => panic!("{e}"),
             }
         };
         assert_eq!((err.line, err.column), (BLOCK as u32 / 2 + 1, 3));
@@ -328,7 +329,7 @@ mod tests {
         let mut b = Blocks::new(io::Cursor::new(line.clone().into_bytes()));
         let mut all = String::new();
         while let Ok(Some(t)) = b.next_block() {
-            let t = t.text();
+            let t = t.text().unwrap();
             assert!(t.len() <= MAX_LINE + 1);
             assert!(t.ends_with('。') || t.ends_with('\n'), "{}", &t[t.len() - 6..]);
             all.push_str(t);

@@ -253,6 +253,14 @@ impl Plan {
         Some(Plan::Single(Box::leak(Box::new(Matcher::replacer(&pairs)))))
     }
 
+    /// The s2t replacer when the plan is that one pass (s2t itself).
+    pub fn s2t_replacer(&self) -> Option<&'static Matcher> {
+        match self {
+            Plan::Single(m) if std::ptr::eq(*m, s2t_replacer()) => Some(m),
+            _ => None,
+        }
+    }
+
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match self {
             Plan::Single(m) => m.replace_into(text, out),

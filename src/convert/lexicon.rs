@@ -3,10 +3,13 @@
 //!
 //! Building jieba-rs's `Jieba` costs some 400 million instructions (decompressing, parsing and
 //! indexing its 349 046-line dictionary), more than converting a few hundred articles. The
-//! checks only segment short runs of Han characters, which needs no index beyond the words
-//! sorted by their bytes: the words that start with a prefix are a contiguous range, narrowed
-//! one character at a time. The list (`data/jieba.lex`, generated from jieba-rs's own
-//! `dict.txt` by `gen_lexicon.py`) is read in place.
+//! checks only segment short runs of Han characters, which needs little index beyond the
+//! words sorted by their bytes: the words that start with a prefix are a contiguous range,
+//! narrowed one character at a time. The first character's range comes from a table by code
+//! point, the second's from that range's list of second characters (built when the range is
+//! first used: a common character starts thousands of words), later ones by bisection. The
+//! list (`data/jieba.lex`, generated from jieba-rs's own `dict.txt` by `gen_lexicon.py`) is
+//! read in place.
 //!
 //! [`Lexicon::cut`] reproduces `Jieba::cut(text, false)` — the same route over the same
 //! dictionary, with the same floating-point arithmetic and tie-breaking — for text made only
@@ -23,6 +26,11 @@ pub(crate) struct Lexicon {
     data: &'static [u8],
     /// Distinct first characters of the words, with the index of their first word.
     firsts: Vec<(u32, u32)>,
+    /// For the code points of [`FIRST_TABLE`]: the index in `firsts` + 1, 0 when no word
+    /// starts with it (a load instead of a search for most of the text's characters).
+    first_at: Vec<u32>,
+    /// For each of `firsts`, built on first use: [`Lexicon::seconds_of`] its words.
+    seconds: Vec<OnceLock<Vec<(u32, u32)>>>,
     /// Start of word `i` in `data` is `offsets[i]`, its end `offsets[i + 1]`.
     offsets: Vec<u32>,
     tags_at: usize,
@@ -30,6 +38,10 @@ pub(crate) struct Lexicon {
     tag_names: Vec<String>,
     log_total: f64,
 }
+
+/// The code points [`Lexicon::first_at`] covers: CJK Extension A and the unified
+/// ideographs.
+const FIRST_TABLE: std::ops::Range<u32> = 0x3400..0xA000;
 
 /// One word of a segmentation: byte range in the text, and its index in the lexicon when the
 /// dictionary holds it.
@@ -53,6 +65,25 @@ pub(crate) fn is_jieba_han(c: char) -> bool {
         | '\u{2B820}'..='\u{2CEAF}'
         | '\u{2CEB0}'..='\u{2EBEF}'
         | '\u{2F800}'..='\u{2FA1F}')
+}
+
+/// The code point of the UTF-8 character starting at byte `i` of `b` (a word of the list or
+/// a `str`, so complete and valid).
+#[inline(always)]
+fn char_code(b: &[u8], i: usize) -> u32 {
+    let b0 = u32::from(b[i]);
+    if b0 < 0x80 {
+        b0
+    } else if b0 < 0xE0 {
+        ((b0 & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F)
+    } else if b0 < 0xF0 {
+        ((b0 & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F)
+    } else {
+        ((b0 & 0x07) << 18)
+            | (u32::from(b[i + 1] & 0x3F) << 12)
+            | (u32::from(b[i + 2] & 0x3F) << 6)
+            | u32::from(b[i + 3] & 0x3F)
+    }
 }
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
@@ -82,7 +113,7 @@ impl Lexicon {
             at += 1 + len;
         }
         let m = u32_at(data, at) as usize;
-        let firsts =
+        let firsts: Vec<(u32, u32)> =
             (0..m).map(|k| (u32_at(data, at + 4 + 8 * k), u32_at(data, at + 8 + 8 * k))).collect();
         let lens_at = at + 4 + 8 * m;
         let tags_at = lens_at + n;
@@ -97,7 +128,24 @@ impl Lexicon {
         assert_eq!(pos as usize, data.len(), "lexicon length");
         // jieba's `total` is a usize; the natural log of the same integer.
         let log_total = (total as usize as f64).ln();
-        Lexicon { data, firsts, offsets, tags_at, freqs_at, tag_names, log_total }
+        let seconds = (0..m).map(|_| OnceLock::new()).collect();
+        let mut first_at = vec![0; (FIRST_TABLE.end - FIRST_TABLE.start) as usize];
+        for (k, &(c, _)) in firsts.iter().enumerate() {
+            if FIRST_TABLE.contains(&c) {
+                first_at[(c - FIRST_TABLE.start) as usize] = k as u32 + 1;
+            }
+        }
+        Lexicon {
+            data,
+            firsts,
+            first_at,
+            seconds,
+            offsets,
+            tags_at,
+            freqs_at,
+            tag_names,
+            log_total,
+        }
     }
 
     /// Number of words.
@@ -137,13 +185,14 @@ impl Lexicon {
     }
 
     /// Within `lo..hi`, whose words all start with the same `b` bytes, the first word whose
-    /// bytes after those (up to `c.len()` of them) are not less than `c` (`or_equal`: greater
-    /// than `c`).
-    fn bound(&self, mut lo: usize, mut hi: usize, b: usize, c: &[u8], or_equal: bool) -> usize {
+    /// character after those is not less than `c` (`or_equal`: greater than `c`; a word
+    /// that ends there is less). UTF-8 orders as code points do, so comparing the decoded
+    /// character orders as the words' bytes are sorted.
+    fn bound(&self, mut lo: usize, mut hi: usize, b: usize, c: u32, or_equal: bool) -> usize {
         while lo < hi {
             let mid = (lo + hi) / 2;
             let w = self.word(mid);
-            let key = &w[b.min(w.len())..(b + c.len()).min(w.len())];
+            let key = if w.len() > b { char_code(w, b) } else { 0 };
             let before = if or_equal { key <= c } else { key < c };
             if before {
                 lo = mid + 1;
@@ -154,12 +203,38 @@ impl Lexicon {
         lo
     }
 
+    /// The distinct second characters of the words `lo..hi` (those starting with one
+    /// character of `b` bytes), with the index of the first word holding each.
+    fn seconds_of(&self, lo: usize, hi: usize, b: usize) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for i in lo..hi {
+            let w = self.word(i);
+            if w.len() > b {
+                let c = char_code(w, b);
+                if out.last().is_none_or(|l| l.0 != c) {
+                    out.push((c, i as u32));
+                }
+            }
+        }
+        out
+    }
+
     /// Calls `f(end, id)` for every dictionary word starting at character `i` of `chars`
     /// (byte offsets of the characters of `text`, then `text.len()`), by increasing end.
     fn words_at(&self, text: &str, chars: &[usize], i: usize, mut f: impl FnMut(usize, u32)) {
         let bytes = text.as_bytes();
-        let first = text[chars[i]..].chars().next().map_or(0, u32::from);
-        let Ok(k) = self.firsts.binary_search_by_key(&first, |f| f.0) else { return };
+        let first = char_code(bytes, chars[i]);
+        let k = match first
+            .checked_sub(FIRST_TABLE.start)
+            .and_then(|c| self.first_at.get(c as usize))
+        {
+            Some(&0) => return,
+            Some(&k) => k as usize - 1,
+            None => match self.firsts.binary_search_by_key(&first, |f| f.0) {
+                Ok(k) => k,
+                Err(_) => return,
+            },
+        };
         let (mut lo, mut hi) = (
             self.firsts[k].1 as usize,
             self.firsts.get(k + 1).map_or(self.len(), |f| f.1 as usize),
@@ -168,15 +243,28 @@ impl Lexicon {
         if self.word(lo).len() == b {
             f(i + 1, lo as u32);
         }
-        for j in i + 1..chars.len() - 1 {
-            let c = &bytes[chars[j]..chars[j + 1]];
+        // The second character from the first character's index of them: the first
+        // character's range can hold thousands of words, the second's a few dozen.
+        if i + 2 >= chars.len() {
+            return;
+        }
+        let seconds = self.seconds[k].get_or_init(|| self.seconds_of(lo, hi, b));
+        let c = char_code(bytes, chars[i + 1]);
+        let Ok(n) = seconds.binary_search_by_key(&c, |s| s.0) else { return };
+        (lo, hi) = (seconds[n].1 as usize, seconds.get(n + 1).map_or(hi, |s| s.1 as usize));
+        b += chars[i + 2] - chars[i + 1];
+        if self.word(lo).len() == b {
+            f(i + 2, lo as u32);
+        }
+        for j in i + 2..chars.len() - 1 {
+            let c = char_code(bytes, chars[j]);
             let l = self.bound(lo, hi, b, c, false);
             let h = self.bound(l, hi, b, c, true);
             if l == h {
                 return;
             }
             (lo, hi) = (l, h);
-            b += c.len();
+            b += chars[j + 1] - chars[j];
             if self.word(lo).len() == b {
                 f(j + 1, lo as u32);
             }

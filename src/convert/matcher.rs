@@ -89,6 +89,10 @@ pub struct Matcher {
     /// characters keep in cache, where the value's span would take three (`first`, `spans`,
     /// `buf`) and a copy.
     alone: Vec<char>,
+    /// For a [`Matcher::replacer`]: by value index, whether the value is that of a key longer
+    /// than one character and is not what its characters become alone (see
+    /// [`Matcher::for_each_changing_phrase`]).
+    changing: Vec<bool>,
 }
 
 /// Bits of the pair filter: 2^19 bits (64 KiB) keep false positives under ~10% with the

@@ -287,6 +287,13 @@ impl Converter {
 
     /// The dictionaries' conversion of `text` cut at [`words::cuts`] (no user phrase table).
     fn words_into(&self, text: &str, out: &mut String) {
+        // s2t itself, the common case: the phrases are checked as the conversion finds them
+        // (one pass over the text instead of a search for them and then the conversion).
+        if let Some(m) = self.plan.s2t_replacer().filter(|_| self.config == Config::S2t) {
+            if !prepass::needed(text) {
+                return m.replace_local_cut(text, out, |s, e| words::cuts_in(text, s, e));
+            }
+        }
         let mut start = 0;
         for cut in words::cuts(text) {
             self.dicts_into(&text[start..cut], out);

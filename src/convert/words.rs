@@ -72,32 +72,38 @@ pub fn cuts(text: &str) -> Vec<usize> {
     // s2t's own replacer (shared with the conversion): its phrases that change the output
     // are the matches to check.
     super::engine::s2t_replacer().for_each_changing_phrase(text, |s, e, _| {
-        // The Han run around the match, up to CONTEXT characters each side.
-        let mut ws = s;
-        for (n, (i, c)) in text[..s].char_indices().rev().enumerate() {
-            if n == CONTEXT || !is_han(c) {
-                break;
-            }
-            ws = i;
-        }
-        let mut we = e;
-        for (n, c) in text[e..].chars().enumerate() {
-            if n == CONTEXT || !is_han(c) {
-                break;
-            }
-            we += c.len_utf8();
-        }
-        // A match with no Han character next to it is a word of its own: nothing crosses it
-        // and no word follows it.
-        if ws == s && we == e {
-            return;
-        }
-        match decide_lexicon(text, s, e, ws, we) {
-            Some(cuts) => out.extend(cuts),
-            None => out.extend(decide_jieba(text, s, e, ws, we)),
-        }
+        out.extend(cuts_in(text, s, e));
     });
     out
+}
+
+/// The offsets strictly inside the phrase match `s..e` of `text` where [`cuts`] cuts it
+/// (usually none).
+pub fn cuts_in(text: &str, s: usize, e: usize) -> Vec<usize> {
+    // The Han run around the match, up to CONTEXT characters each side.
+    let mut ws = s;
+    for (n, (i, c)) in text[..s].char_indices().rev().enumerate() {
+        if n == CONTEXT || !is_han(c) {
+            break;
+        }
+        ws = i;
+    }
+    let mut we = e;
+    for (n, c) in text[e..].chars().enumerate() {
+        if n == CONTEXT || !is_han(c) {
+            break;
+        }
+        we += c.len_utf8();
+    }
+    // A match with no Han character next to it is a word of its own: nothing crosses it
+    // and no word follows it.
+    if ws == s && we == e {
+        return Vec::new();
+    }
+    match decide_lexicon(text, s, e, ws, we) {
+        Some(cuts) => cuts,
+        None => decide_jieba(text, s, e, ws, we),
+    }
 }
 
 /// One word of a window's segmentation: byte range (in the text), tag (`None`: a word outside
@@ -188,7 +194,26 @@ fn decide_jieba(text: &str, s: usize, e: usize, ws: usize, we: usize) -> Vec<usi
 
 #[cfg(test)]
 mod tests {
-    use crate::convert::DictId;
+    use crate::convert::{Config, Converter, DictId};
+
+    /// s2t checks the phrases as it converts; the other configs search for every cut first
+    /// and convert the pieces: the same cuts, the same output, on the corpus.
+    #[test]
+    fn s2t_cuts_as_the_search_for_every_cut_does() {
+        let s2t = Converter::get(Config::S2t);
+        let text = crate::testing::corpus_text();
+        let mut want = String::new();
+        let mut from = 0;
+        let cuts = super::cuts(&text);
+        assert!(cuts.len() > 20, "only {} cuts", cuts.len());
+        for c in cuts {
+            s2t.convert_into(&text[from..c], &mut want);
+            from = c;
+        }
+        s2t.convert_into(&text[from..], &mut want);
+        assert!(!super::super::prepass::needed(&text));
+        assert_eq!(s2t.convert_words(&text), want);
+    }
 
     /// Searching only around the triggers finds every match of a phrase that changes the
     /// output that a scan at every position finds, on every file of the corpus.

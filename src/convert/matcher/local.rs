@@ -16,7 +16,9 @@
 //! dictionaries, and on the real ones); only ≈ 6 % of Chinese text's characters are
 //! triggers of s2t, so most characters skip the search.
 
-use super::{char_at, has_bit, pair_hash, Key, Matcher, KIND_MORE, KIND_TRIGGER, KIND_VALUE};
+use super::{
+    char_at, has_bit, pair_hash, Key, Matcher, KIND_MORE, KIND_TRIGGER, KIND_VALUE, VALUE,
+};
 
 /// Marks the triggers of a replacer's `keys` (see the module docs) in its kinds.
 pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
@@ -40,16 +42,20 @@ pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
         None => astral.get(&c).copied().unwrap_or(c),
     };
     let mut triggers = Vec::new();
+    let mut changing = vec![false; m.spans.len() + 1];
     for (k, v) in keys.iter().filter(|k| k.0.len() > 1) {
         let value = m.value(*v);
         let lined_up = value.chars().count() == k.len() && k.iter().all(|c| alone_of(*c) != '\0');
         let mut value = value.chars();
+        let before = triggers.len();
         for c in k.iter() {
             if !lined_up || value.next() != Some(alone_of(*c)) {
                 triggers.push(*c);
             }
         }
+        changing[(*v & VALUE) as usize] = triggers.len() > before;
     }
+    m.changing = changing;
     for c in triggers {
         m.kinds[c as usize] |= KIND_TRIGGER;
     }
@@ -105,6 +111,141 @@ impl Matcher {
             }
         }
         out.push_str(&text[last..]);
+    }
+
+    /// [`Matcher::replace_local`] with the phrases that change the output checked as they are
+    /// found: `cuts(start, end)` gives, for each match [`Matcher::for_each_changing_phrase`]
+    /// reports, the offsets strictly inside it where the text must be cut (usually none).
+    /// The output is that of converting the pieces between all those cuts separately, as
+    /// searching the whole text for them first and then converting piece by piece does,
+    /// without the separate search: the pieces only differ from the whole text's parse
+    /// between a cut match and the next boundary of every parse after it, which is the only
+    /// text converted again.
+    pub fn replace_local_cut(
+        &self,
+        text: &str,
+        out: &mut String,
+        mut cuts: impl FnMut(usize, usize) -> Vec<usize>,
+    ) {
+        let b = text.as_bytes();
+        let (mut i, mut last, mut floor) = (0, 0, 0);
+        while i < b.len() {
+            if b[i] < 0x80 && !self.ascii_keys {
+                i += 1;
+                continue;
+            }
+            let (c, n) = char_at(b, i);
+            let kind = self.kind(c);
+            if kind & KIND_TRIGGER != 0 {
+                let s = self.rewind(text, floor, last, (i, c), out);
+                i = match self.search_past_checked(text, s, i, out, &mut cuts) {
+                    Ok(end) => end,
+                    Err((start, end, first)) => {
+                        self.cut_region(text, start, end, first, out, &mut cuts)
+                    }
+                };
+                (last, floor) = (i, i);
+            } else if kind & KIND_VALUE != 0 {
+                out.push_str(&text[last..i]);
+                match self.alone.get(c as usize) {
+                    Some(&a) if a != '\0' => out.push(a),
+                    _ => out.push_str(self.value(self.first[c as usize])),
+                }
+                i += n;
+                last = i;
+            } else {
+                i += n;
+            }
+        }
+        out.push_str(&text[last..]);
+    }
+
+    /// [`Matcher::search_past`], stopping before the first match of a phrase that changes the
+    /// output which `cuts` cuts: `Err` with the match and its cuts (the output then ends at
+    /// the match's start).
+    fn search_past_checked(
+        &self,
+        text: &str,
+        s: usize,
+        at: usize,
+        out: &mut String,
+        cuts: &mut impl FnMut(usize, usize) -> Vec<usize>,
+    ) -> Result<usize, (usize, usize, Vec<usize>)> {
+        let b = text.as_bytes();
+        let mut p = s;
+        while p <= at {
+            let (c, n) = char_at(b, p);
+            match self.longest(b, p, n, c, self.kind(c)) {
+                Some((end, v)) => {
+                    let value = self.value(v);
+                    if self.changing(v) {
+                        let inside = cuts(p, end);
+                        if !inside.is_empty() {
+                            return Err((p, end, inside));
+                        }
+                    }
+                    out.push_str(value);
+                    p = end;
+                }
+                None => {
+                    out.push_str(&text[p..p + n]);
+                    p += n;
+                }
+            }
+        }
+        Ok(p)
+    }
+
+    /// For [`Matcher::replace_local_cut`]: the match `start..end`, a boundary of the whole
+    /// text's parse at `start`, is cut at `first`. Follows the whole text's parse on to the
+    /// next boundary of every parse, gathering the cuts of the phrases it meets, writes the
+    /// pieces from `start` to there converted separately and returns where they end.
+    fn cut_region(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        first: Vec<usize>,
+        out: &mut String,
+        cuts: &mut impl FnMut(usize, usize) -> Vec<usize>,
+    ) -> usize {
+        let b = text.as_bytes();
+        let mut all = first;
+        let mut p = end;
+        while p < b.len() {
+            let (next, n) = char_at(b, p);
+            if !has_bit(&self.inner, pair_hash(char_before(b, p).0, next)) {
+                break;
+            }
+            match self.longest(b, p, n, next, self.kind(next)) {
+                Some((e, v)) => {
+                    if self.changing(v) {
+                        all.extend(cuts(p, e));
+                    }
+                    p = e;
+                }
+                None => p += n,
+            }
+        }
+        let mut from = start;
+        for cut in all {
+            self.replace_local(&text[from..cut], out);
+            from = cut;
+        }
+        self.replace_local(&text[from..p], out);
+        p
+    }
+
+    /// Whether the match of `key` by `value` is one [`Matcher::for_each_changing_phrase`]
+    /// reports: a phrase whose value is not what its characters become alone.
+    fn changes(&self, key: &str, value: &str) -> bool {
+        key.chars().nth(1).is_some() && !self.lines_up(key, value)
+    }
+
+    /// [`Matcher::changes`] for a match with info word `info`, from the table.
+    #[inline(always)]
+    fn changing(&self, info: u32) -> bool {
+        self.changing[(info & VALUE) as usize]
     }
 
     /// Calls `f(start, end, value)` for every leftmost-longest match (those
@@ -165,8 +306,7 @@ impl Matcher {
         debug_assert!(!self.alone.is_empty(), "not a replacer");
         let trigger = |c: char| self.kind(c) & KIND_TRIGGER != 0;
         self.for_each_match_covering(text, trigger, |s, e, v| {
-            let key = &text[s..e];
-            if key.chars().nth(1).is_some() && !self.lines_up(key, v) {
+            if self.changes(&text[s..e], v) {
                 f(s, e, v);
             }
         });
@@ -189,6 +329,7 @@ impl Matcher {
 
     /// Steps back from the trigger `c` at `at` to the nearest boundary of every parse (not
     /// below `floor`) and leaves in `out` the output of the text before it. Returns it.
+    #[inline(always)]
     fn rewind(
         &self,
         text: &str,
@@ -302,6 +443,80 @@ mod tests {
             }
         }
         assert!(triggered > 1000, "only {triggered} dictionaries had triggers");
+    }
+
+    /// Converting with the cuts found on the way equals finding every cut first (on the
+    /// whole text's parse) and converting the pieces between them separately.
+    fn cut_first(m: &Matcher, text: &str, cuts: &impl Fn(usize, usize) -> Vec<usize>) -> String {
+        let mut all = Vec::new();
+        m.for_each_changing_phrase(text, |s, e, _| all.extend(cuts(s, e)));
+        let (mut out, mut from) = (String::new(), 0);
+        for c in all {
+            m.replace_local(&text[from..c], &mut out);
+            from = c;
+        }
+        m.replace_local(&text[from..], &mut out);
+        out
+    }
+
+    #[test]
+    fn cutting_on_the_way_equals_cutting_first() {
+        let mut rng = Xorshift::default();
+        let mut cut = 0;
+        for _ in 0..3000 {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for _ in 0..1 + rng.below(12) {
+                let key = word(&mut rng, 4);
+                if pairs.iter().any(|p| p.0 == key) {
+                    continue;
+                }
+                let value = match rng.below(3) {
+                    0 => key.clone(),
+                    1 => key.chars().map(|c| if rng.below(3) == 0 { 'X' } else { c }).collect(),
+                    _ => word(&mut rng, 3),
+                };
+                pairs.push((key, value));
+            }
+            let m = Matcher::replacer(&pairs);
+            let seed = rng.below(1 << 20);
+            for _ in 0..10 {
+                let text = word(&mut rng, 30);
+                // Cuts after some characters of some matches, fixed per match and dictionary.
+                let cuts = |s: usize, e: usize| -> Vec<usize> {
+                    let inner: Vec<usize> =
+                        text[s..e].char_indices().skip(1).map(|(i, _)| s + i).collect();
+                    inner
+                        .into_iter()
+                        .filter(|i| (i * 7 + e * 13 + seed).is_multiple_of(3))
+                        .collect()
+                };
+                let want = cut_first(&m, &text, &cuts);
+                let mut got = String::from("kept:");
+                m.replace_local_cut(&text, &mut got, cuts);
+                assert_eq!(got.split_off(5), want, "{pairs:?} on {text:?}");
+                cut += usize::from(want != local(&m, &text));
+            }
+        }
+        assert!(cut > 1000, "only {cut} texts were cut");
+    }
+
+    #[test]
+    fn the_changing_table_agrees_with_the_characters() {
+        let m = crate::convert::engine::s2t_replacer();
+        let mut changing = 0;
+        for (k, _) in crate::convert::DictId::StPhrasesAll.entries() {
+            if k.chars().count() < 2 {
+                continue;
+            }
+            let (c, n) = char_at(k.as_bytes(), 0);
+            let kind = m.kind(c) & (KIND_VALUE | KIND_MORE);
+            let (end, info) = m.longest(k.as_bytes(), 0, n, c, kind).expect("a key");
+            if end == k.len() {
+                assert_eq!(m.changing(info), m.changes(k, m.value(info)), "{k}");
+                changing += usize::from(m.changing(info));
+            }
+        }
+        assert!(changing > 1000, "{changing}");
     }
 
     #[test]
