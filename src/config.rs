@@ -75,7 +75,7 @@ const MAX_EXTENDS: usize = 8;
 /// `extends` rebases when the extended pipeline lives elsewhere.
 const FILE_KEYS: &[(&str, &[&str])] = &[
     ("strip", &["rules", "boilerplate"]),
-    ("normalize", &["phrases", "glosses"]),
+    ("normalize", &["phrases", "glosses", "regions"]),
     ("segment", &["speakers", "rules"]),
     ("emit", &["user_dict"]),
 ];

@@ -20,6 +20,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("segment.toml", include_str!("../pipelines/segment.toml")),
     ("labels.toml", include_str!("../pipelines/labels.toml")),
     ("glosses.toml", include_str!("../pipelines/glosses.toml")),
+    ("regions.toml", include_str!("../pipelines/regions.toml")),
 ];
 
 /// Where rule files come from: a directory on disk, or the compiled-in copies.

@@ -8,6 +8,7 @@ mod pass;
 mod punct;
 #[cfg(test)]
 mod punct_ref;
+mod region;
 mod script;
 
 pub use foreign::split as split_foreign;
@@ -15,6 +16,7 @@ pub use gloss::{extract_glosses, is_english, Glosses};
 pub use mixed::{repair_hant, Residue};
 pub use pass::{normalize_punct, normalize_punct_changed};
 pub use punct::is_han;
+pub use region::Regions;
 pub use script::{detect_script, detect_variant, Evidence, Script, Variant};
 
 /// Every line of every file under `corpus/`, and every whole file: the inputs on which the

@@ -22,7 +22,7 @@ use crate::convert::{self, Config, Converter};
 use crate::document::{Action, AuditEntry, BlockKind, Converted, Document, EnSpan, Line, Scripts};
 use crate::error::{DocErrorKind, Error, Result};
 use crate::normalize::{is_english, normalize_punct, normalize_punct_changed, Evidence, Glosses};
-use crate::normalize::{repair_hant, Residue, Script, Variant};
+use crate::normalize::{repair_hant, Regions, Residue, Script, Variant};
 use crate::resources::Resources;
 
 /// The audit rule of a mixed-script repair.
@@ -82,6 +82,9 @@ pub struct NormalizeConfig {
     /// The gloss file: the words after which an unquoted glossed term starts
     /// (`pipelines/glosses.toml`, the default, is built in).
     pub glosses: String,
+    /// The publishers and domains that tell a Traditional document's region when the page
+    /// does not state it (`pipelines/regions.toml`, the default, is built in).
+    pub regions: String,
     /// OpenCC 1.4.2's own Simplified → Traditional output. Off by default: a phrase match
     /// that cuts a word (`明了` in `指明了`, `这只` in `这只适用`) is not taken
     /// ([`Converter::convert_words`]), which OpenCC gets wrong and no Chinese writer would.
@@ -95,6 +98,7 @@ impl Default for NormalizeConfig {
             phrases: None,
             punctuation: true,
             glosses: "builtin:glosses.toml".into(),
+            regions: "builtin:regions.toml".into(),
             exact: false,
         }
     }
@@ -150,6 +154,7 @@ impl Conv {
 pub struct Normalize {
     punctuation: bool,
     glosses: Glosses,
+    regions: Regions,
     /// Traditional → Simplified, by the variant the text shows: generic, Taiwan, Hong Kong.
     to_hans: Conv,
     tw_to_hans: Conv,
@@ -189,12 +194,17 @@ impl Normalize {
             let (path, text) = res.read(&cfg.glosses)?;
             Glosses::parse(&text, &path)?
         };
+        let regions = {
+            let (path, text) = res.read(&cfg.regions)?;
+            Regions::parse(&text, &path)?
+        };
         // Word boundaries only change Simplified → Traditional conversion (`words.rs`); the
         // other directions run exactly either way.
         let mode = if cfg.exact { Mode::Exact } else { Mode::Words };
         Ok(Normalize {
             punctuation: cfg.punctuation,
             glosses,
+            regions,
             to_hans: Conv::new(Config::T2s, &t2s_pairs, Mode::Exact),
             tw_to_hans: Conv::new(Config::Tw2s, &t2s_pairs, Mode::Exact),
             hk_to_hans: Conv::new(Config::Hk2s, &t2s_pairs, Mode::Exact),
@@ -380,6 +390,20 @@ impl Normalize {
     }
 }
 
+impl Normalize {
+    /// The region of the publisher `doc` names in its lines, metadata and links.
+    fn publisher(&self, doc: &Document) -> Option<Variant> {
+        let m = &doc.meta;
+        let meta = [&m.title, &m.author].into_iter().flatten().map(String::as_str);
+        let texts = (doc.lines.iter().map(|l| l.text.as_str()))
+            .chain(meta)
+            .chain(m.extra.values().map(String::as_str))
+            .chain(m.source_urls.iter().map(String::as_str))
+            .chain(m.links.iter().map(String::as_str));
+        self.regions.publisher(texts)
+    }
+}
+
 impl Stage for Normalize {
     fn kind(&self) -> StageKind {
         StageKind::Normalize
@@ -415,10 +439,11 @@ impl Stage for Normalize {
         }
         let (script, variant) = (evidence.script(), evidence.variant());
         // A page that states its region (`<html lang="zh-HK">`, read by decode) says which
-        // Traditional standard it follows more surely than a few telltale characters do.
+        // Traditional standard it follows more surely than a few telltale characters do, and
+        // so does the publisher it names: Hong Kong's press mostly writes Taiwan's forms.
         let variant = match script {
             Script::Hans => variant,
-            _ => declared_variant(doc).or(variant),
+            _ => declared_variant(doc).or_else(|| self.publisher(doc)).or(variant),
         };
         let shown = residue.shown();
         let done = blocks::map_each(&mut doc.lines, bytes, |i, line| {
