@@ -656,6 +656,30 @@ fn an_exchange_flattened_onto_a_paragraph_is_cut_into_turns() {
     assert!(turns_of(&segments_of("cues.txt", cues)).is_empty());
 }
 
+/// A numbered list item that pairs terms with values (`初阶版：…。进阶版：…`) is no
+/// exchange, however often the terms recur; the same labels after an introduction are.
+#[test]
+fn terms_in_numbered_items_are_no_speakers() {
+    let items = "24. 对科幻的态度——初阶版：腾讯版一般。进阶版：网飞版一般。起飞版：原著一般。\n\
+                 25. 对喜剧的态度——初阶版：线下好看。进阶版：是单口喜剧。起飞版：没了就是散沙。\n";
+    assert!(turns_of(&segments_of("items.txt", items)).is_empty());
+    let flat = "这是一篇专访的导语。 甲:你好吗？ 乙:我很好。 甲:那就好？ 乙:是的。\n";
+    assert_eq!(turns_of(&segments_of("flat.txt", flat)).len(), 4);
+}
+
+/// Under the announcement of a transcript, one turn of a label with a role word is a turn;
+/// without the announcement it is not (a lone `主持人姜燕：` may be a quoted line).
+#[test]
+fn a_role_label_under_a_transcript_announcement_opens_a_turn() {
+    let text = "一场圆桌论坛由姜燕主持。\n以下是对话实录，36氪编辑整理：\n\
+                主持人姜燕：各位下午好，首先非常感谢主办方。\n";
+    let turns = id_roles(&segments_of("intro.txt", text));
+    assert_eq!(turns.len(), 1, "{turns:#?}");
+    assert_eq!((turns[0].0.as_str(), turns[0].1.as_str()), ("name:姜燕", "host"));
+    let text = "一场圆桌论坛由姜燕主持。\n主持人姜燕：各位下午好，首先非常感谢主办方。\n";
+    assert!(id_roles(&segments_of("no_intro.txt", text)).is_empty());
+}
+
 /// Each turn's speaker id, role and words.
 fn id_roles(segs: &[Value]) -> Vec<(String, String, String)> {
     segs.iter()

@@ -409,8 +409,22 @@ impl<'a> Builder<'a> {
             .zip(&known)
             .map(|(r, k)| r.is_some() || k.as_ref().is_some_and(|k| k.role.is_some()))
             .collect();
-        let exchanged =
+        let mut exchanged =
             self.exchanged(&key_of, found, lines, (&core, &by_role, &plausible), &names);
+        // Under the document's announcement of its transcript (`以下是对话实录：`), a label
+        // with a role word (`主持人姜燕：`) opens a turn as the role word alone would, though
+        // an excerpt may hold no exchange. Looked for only when such a label is left out.
+        if role_of.iter().zip(&exchanged).any(|(r, &ex)| r.is_some() && !ex) {
+            let rules = self.rules;
+            let intro = lines.iter().position(|l| {
+                rules.intros.mask(&l.text) & 2 != 0 && rules.transcript_intro.is_match(&l.text)
+            });
+            if let Some(intro) = intro {
+                for (ex, (role, name)) in exchanged.iter_mut().zip(role_of.iter().zip(&names)) {
+                    *ex |= role.is_some() && name.first > intro;
+                }
+            }
+        }
         let mut person_of = Vec::with_capacity(names.len());
         // A person labelled with and without a role word (`主持人 魯健`, `魯健`) is one
         // speaker, with the role word's role.

@@ -2,12 +2,13 @@
 //! (`问：…其他定价吗？答：大家对产品…`), or a whole exchange flattened into one line
 //! (`主持人：… 陈晓薇：…`). A labelled line is cut before each later label whose name is a
 //! speaker's name: a registered alias, a name the document uses as a label at a line's start,
-//! or one it writes inside labelled lines at least `min_repeats` times. The label must follow
+//! or one it writes inside labelled lines at least `min_repeats` times (that one not in a
+//! numbered list item, whose `term：value` pairs read like labels). The label must follow
 //! the end of a sentence or a space (`inline_label`), so `他认为：` in a sentence never cuts.
 //! A line without a label of its own (an introduction the exchange was flattened onto:
 //! `…审视这个世界。 齐鲁晚报：…？ 陈伟鸿：…`) is cut the same way when its inline labels
 //! change speaker at least `min_alternations` times between names it uses at least
-//! `min_repeats` times.
+//! `min_repeats` times, unless it is a numbered list item (terms and their values).
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::HashSet;
@@ -57,21 +58,24 @@ pub fn split_inline_labels(
             found.push((i, here));
         }
     }
-    let speaker = |name: &str| {
+    // In a numbered item (`24. 对科幻的态度——初阶版：…。进阶版：…。起飞版：…`) names written
+    // only inside lines are its terms, whatever their count.
+    let speaker = |name: &str, item: bool| {
         let key = fold(name);
         rules.labels.plausible(name)
             && (registry.lookup(name).is_some()
                 || starts.contains(&key)
-                || inline.get(&key).is_some_and(|&n| n >= rules.min_repeats))
+                || !item && inline.get(&key).is_some_and(|&n| n >= rules.min_repeats))
     };
     let mut cuts_of: Vec<(usize, Vec<usize>)> = Vec::new();
     for (i, here) in found {
         let text = &lines[i].text;
+        let item = rules.list_item.is_match(text);
         let cuts: Vec<usize> = here
             .into_iter()
             .filter_map(|c| {
                 let name = &text[c.name.clone()];
-                let ok = speaker(name) || (c.answers && rules.labels.plausible(name));
+                let ok = speaker(name, item) || (c.answers && rules.labels.plausible(name));
                 let after = text[c.end..].trim_start();
                 let ok = ok && !rules.labels.narrates(name, after);
                 ok.then_some(c.name.start)
@@ -127,13 +131,18 @@ struct Inline {
 
 /// Where to cut a line without a label of its own that holds a flattened exchange: the
 /// starts of its inline labels, when their names (each used at least `min_repeats` times in
-/// the line) change at least `min_alternations` times.
+/// the line) change at least `min_alternations` times; never in a numbered list item.
 fn flattened_exchange(line: &Line, rules: &Rules) -> Option<Vec<usize>> {
     // A cheap test first: most lines have no colon after a space or a sentence's end.
     let b = line.text.as_bytes();
     static WIDE: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
     let wide = WIDE.get_or_init(|| memchr::memmem::Finder::new("：".as_bytes()));
     if memchr::memchr(b':', b).is_none() && wide.find(b).is_none() {
+        return None;
+    }
+    // A numbered item (`24. 对科幻的态度——初阶版：…。进阶版：…。起飞版：…`) pairs its terms
+    // with their values: a list flattened onto a line, not an exchange.
+    if rules.list_item.is_match(&line.text) {
         return None;
     }
     let mut found: Vec<(String, usize)> = Vec::new();

@@ -135,6 +135,24 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
             set(doc, i, "strip.head-title", "title", t);
         }
     }
+    if doc.meta.title.is_none() {
+        // A column's title in the `Author》Title` form (`李華球》可悲！…`, as Taiwan's opinion
+        // sites print it): the title and its writer, and the line says nothing else.
+        let column = above_body.iter().find_map(|&i| {
+            let (name, title) = column_title(doc.lines[i].text.trim())?;
+            Some((i, name.to_owned(), title.to_owned()))
+        });
+        if let Some((i, name, title)) = column {
+            set(doc, i, "strip.head-column-title", "title", title);
+            if author_weak(doc.meta.author.as_deref()) {
+                set(doc, i, "strip.head-column-title", "author", name);
+            }
+            if !pure_dates.iter().any(|&(k, _)| k == i) {
+                pure_dates.push((i, "strip.head-column-title"));
+                pure_dates.sort_unstable();
+            }
+        }
+    }
     if let Some(anchor) = first_anchor {
         if doc.meta.title.is_none() {
             if let Some((i, title)) = title_above(doc, anchor) {
@@ -155,6 +173,18 @@ pub fn read(doc: &mut Document, tz: Option<&str>, fields: Option<&Regex>) {
                 pure_dates.push((i, "strip.head-byline"));
                 pure_dates.sort_unstable();
             }
+        }
+    }
+    if doc.meta.title.is_none() {
+        // A page title printed twice in a row (a mirror's `<title>` over its `<h1>`): no
+        // other line of the head repeats itself right under itself.
+        let doubled = above_body.windows(2).find_map(|w| {
+            let (a, b) = (doc.lines[w[0]].text.trim(), doc.lines[w[1]].text.trim());
+            (a == b && title_like(a) && date_line(a, None).is_none()).then_some(w[1])
+        });
+        if let Some(i) = doubled {
+            let t = doc.lines[i].text.trim().to_owned();
+            set(doc, i, "strip.head-title-twice", "title", t);
         }
     }
     if doc.meta.published.is_none() {
@@ -568,6 +598,14 @@ fn account_byline(doc: &Document, anchor: usize) -> Option<(usize, String)> {
     name_account(doc.lines[i].text.trim()).map(|name| (i, name.to_owned()))
 }
 
+/// `李華球》可悲！民進黨…`: a writer's name, `》` and a title-like rest, with no `《` that
+/// the `》` would close. Returns the name and the title.
+fn column_title(t: &str) -> Option<(&str, &str)> {
+    let (name, title) = t.split_once('》')?;
+    let (name, title) = (name.trim(), title.trim());
+    (is_name(name) && !title.contains(['《', '》']) && title_like(title)).then_some((name, title))
+}
+
 /// A title with the time of day the page printed after it (`明報聲明 (07:35)`).
 pub(crate) fn drop_clock_suffix(t: &str) -> &str {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -901,6 +939,26 @@ mod tests {
         d.meta.title = Some("李克强：我们要坚持改革".into());
         read(&mut d, None, None);
         assert_eq!(d.meta.author, None);
+    }
+
+    #[test]
+    fn column_titles_and_doubled_titles() {
+        // `Author》Title`: the title and its writer; the line goes.
+        let mut d = doc("評論\n\n李華球》可悲!民進黨用造謠生事才能處理兩岸問題\n\n打開民進黨網頁，映入眼簾的是一段文字。");
+        read(&mut d, None, None);
+        assert_eq!(d.meta.title.as_deref(), Some("可悲!民進黨用造謠生事才能處理兩岸問題"));
+        assert_eq!(d.meta.author.as_deref(), Some("李華球"));
+        assert!(!d.lines.iter().any(|l| l.text.contains('》')));
+        // A book's title closed by `》` is no column's, nor is a word that is no name.
+        assert_eq!(column_title("《三體》第二部的讀後感想"), None);
+        assert_eq!(column_title("科技》人工智慧的未來發展"), None);
+        // A page title printed twice in a row is the title; a line printed once is not.
+        let mut d = doc("剑客\n关注科技互联网\n\n从团购到打车再到单车疯潮，以及突围公式\n\n从团购到打车再到单车疯潮，以及突围公式\n\n正文。");
+        read(&mut d, None, None);
+        assert_eq!(d.meta.title.as_deref(), Some("从团购到打车再到单车疯潮，以及突围公式"));
+        let mut d = doc("剑客\n关注科技互联网\n\n从团购到打车再到单车疯潮，以及突围公式\n\n正文。");
+        read(&mut d, None, None);
+        assert_eq!(d.meta.title, None);
     }
 
     #[test]
