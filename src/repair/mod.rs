@@ -218,7 +218,8 @@ pub fn repair_scanned(lines: &[&str], cfg: &RepairConfig, scan: &Scan) -> Repair
         _ => RULE_PINYIN,
     };
     let model = detected.then(|| detect::DocModel::build(&chars, &toks));
-    let printed = model.as_ref().is_some_and(|m| prints_unmapped(m, &chars, &toks));
+    let choice = model.as_ref().map(|m| choose_decoder(m, &chars, &toks)).unwrap_or_default();
+    let printed = choice.printed;
     // A line as it came has its scan (made here in a glossed document); a repaired one is
     // scanned after its repair.
     let push = |part: &mut RepairOutput, i: usize, text: String, suspect: mojibake::Suspect| {
@@ -229,17 +230,24 @@ pub fn repair_scanned(lines: &[&str], cfg: &RepairConfig, scan: &Scan) -> Repair
         };
         part.lines.push(RepairedLine { text, src: (i, i) });
     };
-    let repaired = blocks::map_blocks(lines, bytes, |first, block| {
+    let searched = &choice.searched;
+    let block = |first: usize, block: &[&str], memos: &Memos| {
         let mut part =
             RepairOutput { lines: Vec::with_capacity(block.len()), ..Default::default() };
-        let memos = Memos::default();
         let ctx = model.as_ref().map(|m| m.ctx(printed));
         for (i, line) in (first..).zip(block) {
             match &ctx {
                 Some(ctx) if toks[i].iter().any(|t| !matches!(t.unit, Unit::Char(_) | Unit::Q)) => {
-                    for text in
-                        repair_line(i, &chars[i], &toks[i], ctx, &memos, rule, &mut part.edits)
-                    {
+                    let known = searched.get(&i).map(Vec::as_slice);
+                    for text in repair_line(
+                        i,
+                        &chars[i],
+                        &toks[i],
+                        (ctx, memos),
+                        known,
+                        rule,
+                        &mut part.edits,
+                    ) {
                         let suspect = if cfg.mojibake {
                             mojibake::suspect(&text)
                         } else {
@@ -252,7 +260,14 @@ pub fn repair_scanned(lines: &[&str], cfg: &RepairConfig, scan: &Scan) -> Repair
             }
         }
         part
-    });
+    };
+    // One block goes on with the decoder choice's memos of its model (a memo is not
+    // shared across threads): the sample's steps and ranked leads recur in the rest.
+    let repaired = if bytes < blocks::PARALLEL_MIN_BYTES {
+        vec![block(0, lines, &choice.memos)]
+    } else {
+        blocks::map_blocks(lines, bytes, |first, lines| block(first, lines, &Memos::default()))
+    };
     let size = |f: fn(&RepairOutput) -> usize| repaired.iter().map(f).sum();
     let mut out = RepairOutput {
         lines: Vec::with_capacity(size(|p| p.lines.len())),
@@ -274,12 +289,22 @@ const DECODER_SAMPLE: usize = 40;
 /// over; 40 ordinary lines stay well within it.
 const DECODER_SAMPLE_UNITS: usize = 4096;
 
+/// Which decoder damaged a document, and the sample lines the choice reconstructed whole
+/// with it (by line): the repair reuses them instead of searching them again.
+#[derive(Default)]
+struct DecoderChoice {
+    printed: bool,
+    searched: rustc_hash::FxHashMap<usize, Vec<UnitOut>>,
+    /// The search's memos with the chosen decoder's model.
+    memos: Memos,
+}
+
 /// Whether the damaging decoder printed `?` for the pairs it could not map rather than
 /// dropping them: the two decoders are exclusive, so the one whose model explains the
 /// document's damaged lines better (the sum of their best reconstructions' log-scores,
 /// over the first [`DECODER_SAMPLE`] of them, at most [`DECODER_SAMPLE_UNITS`] units, or
 /// fewer once one leads by [`DECIDED_MARGIN`]) is the document's.
-fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>]) -> bool {
+fn choose_decoder(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>]) -> DecoderChoice {
     let damaged = |t: &&Vec<Tok>| {
         t.iter().any(|t| matches!(t.unit, Unit::ErrGloss(_) | Unit::ResidueQ | Unit::Residue))
     };
@@ -289,6 +314,7 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
     let (printed, dropped) = (m.ctx(true), m.ctx(false));
     let mut budget = DECODER_SAMPLE_UNITS;
     let mut diff = 0.0;
+    let mut searched = [Vec::new(), Vec::new()];
     for (k, &i) in sample.iter().enumerate() {
         if budget == 0 {
             break;
@@ -296,8 +322,13 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
         let n = toks[i].len().min(budget);
         budget -= n;
         let line = &toks[i][..n];
-        diff += decode::decode_scored(line, &chars[i], &printed, &memos[0]).1
-            - decode::decode_scored(line, &chars[i], &dropped, &memos[1]).1;
+        let p = decode::decode_scored(line, &chars[i], &printed, &memos[0]);
+        let d = decode::decode_scored(line, &chars[i], &dropped, &memos[1]);
+        diff += p.1 - d.1;
+        if n == toks[i].len() {
+            searched[0].push((i, p.0));
+            searched[1].push((i, d.0));
+        }
         // Once one decoder leads by a clear margin the rest of the sample does not
         // overturn it, and searching the whole sample twice was most of the cost of a
         // garbled page.
@@ -305,7 +336,10 @@ fn prints_unmapped(m: &detect::DocModel, chars: &[Vec<char>], toks: &[Vec<Tok>])
             break;
         }
     }
-    !sample.is_empty() && diff > 0.0
+    let printed = !sample.is_empty() && diff > 0.0;
+    let ([p, d], [pm, dm]) = (searched, memos);
+    let (searched, memos) = if printed { (p, pm) } else { (d, dm) };
+    DecoderChoice { printed, searched: searched.into_iter().collect(), memos }
 }
 
 /// Sample lines compared before a lead can decide the decoder.
@@ -352,12 +386,13 @@ fn maybe_glossed(lines: &[&str]) -> bool {
 }
 
 /// Repairs one damaged line; a `</p>` residue splits it into several output lines.
+/// `known` is the line's reconstruction if the decoder choice already searched it whole.
 fn repair_line(
     line: usize,
     chars: &[char],
     toks: &[Tok],
-    ctx: &Ctx,
-    memos: &Memos,
+    (ctx, memos): (&Ctx, &Memos),
+    known: Option<&[UnitOut]>,
     rule: &'static str,
     edits: &mut Vec<RepairEdit>,
 ) -> Vec<String> {
@@ -369,8 +404,16 @@ fn repair_line(
             .position(|t| t.unit == Unit::Residue)
             .map_or(toks.len(), |p| start + p + 1);
         let seg = &toks[start..end];
-        let outs = decode_segment(seg, chars, ctx, memos);
-        emit_segment(line, chars, seg, &outs, rule, texts.last_mut().unwrap(), edits);
+        let searched;
+        let outs = match known {
+            // The decoder choice searched the whole line, one segment, with this model.
+            Some(outs) if start == 0 && end == toks.len() => outs,
+            _ => {
+                searched = decode_segment(seg, chars, ctx, memos);
+                &searched
+            }
+        };
+        emit_segment(line, chars, seg, outs, rule, texts.last_mut().unwrap(), edits);
         if seg.last().is_some_and(|t| t.unit == Unit::Residue) && end < toks.len() {
             texts.push(String::new());
         }

@@ -17,7 +17,11 @@
 //!   clean text (`É’s`, `Ã’s`, `Â«`, `Â` + no-break space) is taken only when the line
 //!   shows strong evidence too;
 //! * a run of mappable characters where lead bytes fail to start a sequence more often
-//!   than they succeed is left alone (it is Latin text, or damage we cannot undo).
+//!   than they succeed is left alone (it is Latin text, or damage we cannot undo);
+//! * CJK read one lone character at a time out of a Latin line whose damage lost bytes to
+//!   `?` is chance, not text (CJK text comes in runs or inside CJK text);
+//! * a charset other than Windows-1252 needs two pieces of evidence, and a layer whose
+//!   results are Windows-1252 damage again (`Г‚ВЈ` → `Â£`) is one.
 //!
 //! A byte the reading decoder dropped or printed as U+FFFD leaves a truncated sequence;
 //! inside accepted damage it becomes U+FFFD at low confidence: the character is lost, and
@@ -166,14 +170,17 @@ struct Seq {
     space: bool,
 }
 
-/// Continuation bytes that, after a capital letter, are as likely clean text as damage:
-/// quotes, dashes, ellipsis, guillemets, middle dot, no-break space, ™.
-fn ambiguous_cont(b: u8) -> bool {
+/// Continuation bytes that, after a capital letter (the lead `lead`), are as likely clean
+/// text as damage: quotes, dashes, ellipsis, guillemets, middle dot, no-break space, ™.
+fn ambiguous_cont(lead: u8, b: u8) -> bool {
+    // A brand's ™ after a word in capitals (`CAFÉ™`), but not after `Ã`: that is `Ù` in
+    // French and Italian capitals (`OÃ™`, `PIÃ™`); a Portuguese word ending in `Ã` before a
+    // trade mark is far rarer (ftfy takes `Ã™` as mojibake in any context).
+    if b == 0x99 {
+        return lead != 0xC3;
+    }
     // ¥ too: a price after a capital letter (`Ã¥` alone is left as ftfy leaves it).
-    matches!(
-        b,
-        0x85 | 0x8B | 0x91..=0x94 | 0x96 | 0x97 | 0x99 | 0x9B | 0xA0 | 0xA5 | 0xAB | 0xB7 | 0xBB
-    )
+    matches!(b, 0x85 | 0x8B | 0x91..=0x94 | 0x96 | 0x97 | 0x9B | 0xA0 | 0xA5 | 0xAB | 0xB7 | 0xBB)
 }
 
 /// Whether one decoded sequence is evidence on its own: its result is a character
@@ -189,10 +196,12 @@ fn strong_seq(
 ) -> bool {
     let u = out as u32;
     // Latin-1 characters never touch Han text in clean writing: `德瓦克什Â·帕`, `跟ä»–們`.
+    // A space read as a no-break space's byte does not count: a Latin word ends before a
+    // space and Han text after it (`quoted” 对于` is not `quotedӠ对于`).
     let han = |c: Option<char>| {
         c.is_some_and(|c| matches!(c, '\u{3000}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}'))
     };
-    if han(around.0) || han(around.1) {
+    if !via_space && (han(around.0) || han(around.1)) {
         return true;
     }
     if bytes.len() == 2 && !via_space && inside_word(around, src, bytes[1], out) {
@@ -219,7 +228,7 @@ fn strong_seq(
                 | 0x2460..=0x27BF | 0x3000..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
                 | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0xFFFD);
     }
-    if via_space || ambiguous_cont(bytes[1]) {
+    if via_space || ambiguous_cont(bytes[0], bytes[1]) {
         return false;
     }
     let (a, b) = (src[0], src[1]);
@@ -443,13 +452,19 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
         i += n;
     }
     close(&mut seqs, &mut accepted, run_ok, run_fail);
+    drop_lone_cjk(chars, &mut accepted);
     // Several sequences of three or more bytes are evidence together.
     let long = accepted.iter().filter(|s| s.end - s.start >= 3 && !s.lossy).count();
     let strong = accepted.iter().filter(|s| s.strong).count();
     // Three letters of a script written without Latin-1 capitals (Hebrew, Arabic, Greek,
     // Cyrillic) out of two-byte sequences: `×‘×”×•`.
     // Combining marks (`$Ì¶6Ì¶`) the same.
-    let script = accepted.iter().filter(|s| matches!(s.out as u32, 0x300..=0x6FF)).count();
+    // Not where a space stood for a no-break space's byte: `” ” ”` read as Mac Roman
+    // is `Ӡ` three times, out of quotes before spaces.
+    let script = accepted
+        .iter()
+        .filter(|s| matches!(s.out as u32, 0x300..=0x6FF) && !chars[s.start..s.end].contains(&' '))
+        .count();
     let long = long + if script >= 3 { 2 } else { 0 };
     let none = (Vec::new(), (0, 0, std::cmp::Reverse(0)));
     if strong == 0 && long < 2 {
@@ -467,8 +482,9 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
         })
         .count();
     // Other charsets than Windows-1252 need two pieces of evidence: their mojibake is
-    // rarer than clean text that happens to fit.
-    if codec_index > 0 && strong + long + glued < 2 {
+    // rarer than clean text that happens to fit. A layer over Windows-1252 damage
+    // (`Г‚ВЈ`, read as Windows-1251) gives such damage again (`Â£`), which is one.
+    if codec_index > 0 && strong + long + glued + layered(&accepted) < 2 {
         return none;
     }
     // Windows-1252 stands for Latin-1 too, whose C1 controls are its own.
@@ -483,6 +499,70 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
         .count();
     let n = accepted.len();
     (accepted, (strong + glued, n, std::cmp::Reverse(sloppy)))
+}
+
+/// Drops the sequences that read CJK characters out of a Latin line whose damage lost
+/// bytes to `?` (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of Latin
+/// mojibake can spell a CJK character in some charset by chance, one at a time. CJK text
+/// read wrongly comes in runs of touching characters or inside CJK text, so a line with
+/// either keeps its sequences (its `?` is a question mark or a lost last byte).
+fn drop_lone_cjk(chars: &[char], seqs: &mut Vec<Seq>) {
+    let cjk = |s: &Seq| is_cjk_result(s.out);
+    if !seqs.iter().any(cjk) {
+        return;
+    }
+    let run = seqs.windows(2).any(|w| cjk(&w[0]) && cjk(&w[1]) && w[0].end == w[1].start);
+    if run || chars.iter().any(|&c| is_cjk_result(c)) {
+        return;
+    }
+    // A `?` glued to mojibake: a byte a replacing decoder could not map.
+    let lost = chars
+        .windows(2)
+        .any(|w| (w[0] == '?') != (w[1] == '?') && !(w[0].is_ascii() && w[1].is_ascii()));
+    if lost {
+        seqs.retain(|s| !cjk(s));
+    }
+}
+
+/// Characters of CJK text (ideographs, kana, Hangul, CJK symbols and full-width forms).
+fn is_cjk_result(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Runs of touching sequences whose results, read back as Windows-1252 bytes, are UTF-8
+/// again (a plausible character): the layer undid one reading of Windows-1252 damage.
+fn layered(seqs: &[Seq]) -> usize {
+    let cp1252 = &tables().codecs[0].byte;
+    let byte = |s: &Seq| -> Option<u8> {
+        let b = *cp1252.get(s.out as usize)?;
+        (!s.lossy && b != 0).then_some(b)
+    };
+    let (mut n, mut i) = (0, 0);
+    while i < seqs.len() {
+        let Some(lead @ 0xC2..=0xF4) = byte(&seqs[i]) else {
+            i += 1;
+            continue;
+        };
+        let len = needed(lead);
+        let mut buf = [lead, 0, 0, 0];
+        let mut k = 1;
+        while k < len && i + k < seqs.len() && seqs[i + k].start == seqs[i + k - 1].end {
+            match byte(&seqs[i + k]) {
+                Some(b @ 0x80..=0xBF) => buf[k] = b,
+                _ => break,
+            }
+            k += 1;
+        }
+        let decoded = (k == len).then(|| std::str::from_utf8(&buf[..len]).ok()).flatten();
+        if decoded.and_then(|s| s.chars().next()).is_some_and(|c| plausible(c, len)) {
+            n += 1;
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    n
 }
 
 /// Repairs single-byte-charset mojibake in one line; `None` when nothing changed.
