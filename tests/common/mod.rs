@@ -82,4 +82,5 @@ pub fn default_pipeline_with_builtin_rules() -> String {
         .replace("\"speakers.toml\"", "\"builtin:speakers.toml\"")
         .replace("\"segment.toml\"", "\"builtin:segment.toml\"")
         .replace("\"glosses.toml\"", "\"builtin:glosses.toml\"")
+        .replace("\"regions.toml\"", "\"builtin:regions.toml\"")
 }
