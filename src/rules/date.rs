@@ -12,7 +12,7 @@ pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]*(\d{1,2})\s*[:：时時点點]\s*(\d{2})\s*分?(?:[:：](\d{2})(?:\.\d+)?\s*秒?)?)?\s*(?:(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?)?\s*(?:[(（]?(?:北京时间|北京時間|台北時間|香港時間)[)）]?)?\s*$",
+            r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]*(\d{1,2})\s*[:：时時点點]\s*(\d{2})\s*分?(?:[:：](\d{2})(?:\.\d+)?\s*秒?)?)?\s*(?:(GMT|UTC)?\s*(?:([+-])(\d{1,2}):?(\d{2})?)?)?\s*(?:[(（]?(?:北京时间|北京時間|台北時間|香港時間)[)）]?)?\s*$",
         )
         .expect("valid regex")
     });
@@ -31,10 +31,14 @@ pub fn normalize_date(text: &str, tz: Option<&str>) -> Option<String> {
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    // An offset the page states (`GMT+8`, `+08:00`) wins over the platform's.
-    let stated = c.get(7).map(|sign| {
-        format!("{}{:02}:{:02}", sign.as_str(), num(8).unwrap_or(0), num(9).unwrap_or(0))
-    });
+    // An offset the page states (`GMT+8`, `+08:00`, a bare `UTC`) wins over the platform's.
+    let stated = match (c.get(8), c.get(7)) {
+        (Some(sign), _) => {
+            Some(format!("{}{:02}:{:02}", sign.as_str(), num(9).unwrap_or(0), num(10).unwrap_or(0)))
+        }
+        (None, Some(_)) => Some("+00:00".to_owned()),
+        (None, None) => None,
+    };
     Some(format!("{date}T{h:02}:{mi:02}:{s:02}{}", stated.as_deref().or(tz).unwrap_or("")))
 }
 
@@ -198,6 +202,18 @@ mod tests {
         assert_eq!(
             normalize_date("2019-12-30 19:11 GMT+9", tz).unwrap(),
             "2019-12-30T19:11:00+09:00"
+        );
+        assert_eq!(
+            normalize_date("2025-10-24 13:56 UTC", tz).unwrap(),
+            "2025-10-24T13:56:00+00:00"
+        );
+        assert_eq!(
+            normalize_date("2025-10-24 13:56 GMT", tz).unwrap(),
+            "2025-10-24T13:56:00+00:00"
+        );
+        assert_eq!(
+            normalize_date("2025-10-24 13:56 +0530", tz).unwrap(),
+            "2025-10-24T13:56:00+05:30"
         );
         assert_eq!(normalize_date("2017/10/3 12:04", None).unwrap(), "2017-10-03T12:04:00");
         assert_eq!(normalize_date("中華民國91年3月19日星期二", tz).unwrap(), "2002-03-19");
