@@ -45,7 +45,7 @@ const MAX_FILTERED: usize = 128;
 pub enum SetError {
     /// The pattern is not a regex; the message is `regex`'s for it.
     #[error("{0}")]
-    Syntax(#[from] regex_syntax::Error),
+    Syntax(Box<regex_syntax::Error>),
     /// The pattern's automaton is over `regex`'s size limit.
     #[error("{pattern}: {source}")]
     Build {
@@ -140,7 +140,8 @@ impl AnyMatch {
             .iter()
             .map(|p| {
                 let text = p.as_ref();
-                let hir = regex_syntax::ParserBuilder::new().build().parse(text)?;
+                let hir = regex_syntax::ParserBuilder::new().build().parse(text);
+                let hir = hir.map_err(|e| SetError::Syntax(Box::new(e)))?;
                 Ok(Pattern { text: text.to_owned(), hir, engine: OnceLock::new() })
             })
             .collect::<Result<Vec<_>, SetError>>()?;
