@@ -415,25 +415,31 @@ mod tests {
         out.split_off(5)
     }
 
+    /// A random dictionary of one to twelve keys; values are the key itself, a lined-up
+    /// rewrite of some of its characters, or any word.
+    fn random_pairs(rng: &mut Xorshift) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for _ in 0..1 + rng.below(12) {
+            let key = word(rng, 4);
+            if pairs.iter().any(|p| p.0 == key) {
+                continue;
+            }
+            let value = match rng.below(3) {
+                0 => key.clone(),
+                1 => key.chars().map(|c| if rng.below(3) == 0 { 'X' } else { c }).collect(),
+                _ => word(rng, 3),
+            };
+            pairs.push((key, value));
+        }
+        pairs
+    }
+
     #[test]
     fn local_replacement_equals_the_search_at_every_position() {
         let mut rng = Xorshift::default();
         let mut triggered = 0;
         for _ in 0..3000 {
-            let mut pairs: Vec<(String, String)> = Vec::new();
-            for _ in 0..1 + rng.below(12) {
-                let key = word(&mut rng, 4);
-                if pairs.iter().any(|p| p.0 == key) {
-                    continue;
-                }
-                // Values: the key itself, a lined-up rewrite of some characters, or any word.
-                let value = match rng.below(3) {
-                    0 => key.clone(),
-                    1 => key.chars().map(|c| if rng.below(3) == 0 { 'X' } else { c }).collect(),
-                    _ => word(&mut rng, 3),
-                };
-                pairs.push((key, value));
-            }
+            let pairs = random_pairs(&mut rng);
             let m = Matcher::replacer(&pairs);
             assert!(!m.inner.is_empty());
             triggered += usize::from(!triggers(&m).is_empty());
@@ -464,19 +470,7 @@ mod tests {
         let mut rng = Xorshift::default();
         let mut cut = 0;
         for _ in 0..3000 {
-            let mut pairs: Vec<(String, String)> = Vec::new();
-            for _ in 0..1 + rng.below(12) {
-                let key = word(&mut rng, 4);
-                if pairs.iter().any(|p| p.0 == key) {
-                    continue;
-                }
-                let value = match rng.below(3) {
-                    0 => key.clone(),
-                    1 => key.chars().map(|c| if rng.below(3) == 0 { 'X' } else { c }).collect(),
-                    _ => word(&mut rng, 3),
-                };
-                pairs.push((key, value));
-            }
+            let pairs = random_pairs(&mut rng);
             let m = Matcher::replacer(&pairs);
             let seed = rng.below(1 << 20);
             for _ in 0..10 {
