@@ -83,34 +83,7 @@ fn char_before(b: &[u8], i: usize) -> (char, usize) {
 impl Matcher {
     /// [`Matcher::replace_into`] for a replacer: the search only around triggers.
     pub(super) fn replace_local(&self, text: &str, out: &mut String) {
-        let b = text.as_bytes();
-        // `last`: input written up to (the rest since is copied unchanged, not yet written);
-        // `floor`: a boundary of the true parse at or before `last`.
-        let (mut i, mut last, mut floor) = (0, 0, 0);
-        while i < b.len() {
-            if b[i] < 0x80 && !self.ascii_keys {
-                i += 1;
-                continue;
-            }
-            let (c, n) = char_at(b, i);
-            let kind = self.kind(c);
-            if kind & KIND_TRIGGER != 0 {
-                let s = self.rewind(text, floor, last, (i, c), out);
-                i = self.search_past(text, s, i, out);
-                (last, floor) = (i, i);
-            } else if kind & KIND_VALUE != 0 {
-                out.push_str(&text[last..i]);
-                match self.alone.get(c as usize) {
-                    Some(&a) if a != '\0' => out.push(a),
-                    _ => out.push_str(self.value(self.first[c as usize])),
-                }
-                i += n;
-                last = i;
-            } else {
-                i += n;
-            }
-        }
-        out.push_str(&text[last..]);
+        self.replace_around_triggers(text, out, |t, s, i, o| self.search_past(t, s, i, o));
     }
 
     /// [`Matcher::replace_local`] with the phrases that change the output checked as they are
@@ -127,7 +100,28 @@ impl Matcher {
         out: &mut String,
         mut cuts: impl FnMut(usize, usize) -> Vec<usize>,
     ) {
+        self.replace_around_triggers(text, out, |t, s, i, o| {
+            match self.search_past_checked(t, s, i, o, &mut cuts) {
+                Ok(end) => end,
+                Err((start, end, first)) => self.cut_region(t, start, end, first, o, &mut cuts),
+            }
+        });
+    }
+
+    /// The scan both replacements share: characters that are values alone are written
+    /// as they come; at a trigger, the text from the true parse's last boundary before it
+    /// (`rewind`) is handed to `past(text, start, trigger, out)`, which writes it and
+    /// returns where the scan goes on (a boundary of the true parse).
+    #[inline(always)]
+    fn replace_around_triggers(
+        &self,
+        text: &str,
+        out: &mut String,
+        mut past: impl FnMut(&str, usize, usize, &mut String) -> usize,
+    ) {
         let b = text.as_bytes();
+        // `last`: input written up to (the rest since is copied unchanged, not yet written);
+        // `floor`: a boundary of the true parse at or before `last`.
         let (mut i, mut last, mut floor) = (0, 0, 0);
         while i < b.len() {
             if b[i] < 0x80 && !self.ascii_keys {
@@ -138,12 +132,7 @@ impl Matcher {
             let kind = self.kind(c);
             if kind & KIND_TRIGGER != 0 {
                 let s = self.rewind(text, floor, last, (i, c), out);
-                i = match self.search_past_checked(text, s, i, out, &mut cuts) {
-                    Ok(end) => end,
-                    Err((start, end, first)) => {
-                        self.cut_region(text, start, end, first, out, &mut cuts)
-                    }
-                };
+                i = past(text, s, i, out);
                 (last, floor) = (i, i);
             } else if kind & KIND_VALUE != 0 {
                 out.push_str(&text[last..i]);
