@@ -85,11 +85,8 @@ impl Regions {
         Ok(Regions { names, name_region, domains, min_votes: file.min_votes.max(1) })
     }
 
-    /// The region the texts name as their publisher, if one wins (see the module doc).
-    ///
-    /// ```ignore
-    /// assert_eq!(regions.publisher(["【明報專訊】昨日…"]), Some(Variant::Hk));
-    /// ```
+    /// The region the texts name as their publisher, if one wins (see the module doc):
+    /// `【明報專訊】昨日…` names Hong Kong's 明報, `（中央社記者…）` Taiwan's agency.
     pub fn publisher<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Option<Variant> {
         let mut votes = Votes::default();
         for t in texts {

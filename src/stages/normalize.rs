@@ -65,7 +65,7 @@ fn char_edits(before: &str, after: &str, base: usize, out: &mut Vec<Edit>) {
 /// let text = "他说着话走进里屋。".as_bytes();
 /// let mut doc = Pipeline::builtin()?.process_until("a.txt", text, StageKind::Decode)?;
 /// stage.process(&mut doc)?;
-/// assert_eq!(doc.lines[0].scripts.as_ref().map(|s| s.zh_hant.as_str()), Some("他説着話走進裏屋。"));
+/// assert_eq!(doc.lines[0].scripts.as_ref().map(|s| s.text.zh_hant.as_str()), Some("他説着話走進裏屋。"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Deserialize)]
