@@ -157,6 +157,11 @@ impl AnyMatch {
         Ok(AnyMatch { patterns, dfa_bytes, literals, filtered })
     }
 
+    /// Its literals, to join a [`SharedScan`](super::SharedScan).
+    pub fn literal_set(&mut self) -> &mut dyn super::LiteralSet {
+        &mut self.literals
+    }
+
     /// Compiles every pattern now (what a first search of each would do): the one error
     /// left, regex's size limit, shows before any text.
     pub fn compile_all(&self) -> Result<(), SetError> {

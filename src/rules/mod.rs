@@ -50,7 +50,7 @@ use scan::{RuleLiterals, RuleNeeds};
 
 pub use any::{AnyMatch, SetError, DEFAULT_DFA_BYTES};
 pub use evidence::Evidence;
-pub use scan::LineFilter;
+pub use scan::{LineFilter, LiteralSet, SharedScan};
 
 pub use date::normalize_date;
 
@@ -351,6 +351,11 @@ impl Profile {
             }
         }
         Ok(false)
+    }
+
+    /// Its line filter's literals, to join a [`SharedScan`].
+    pub fn literal_set(&mut self) -> &mut dyn LiteralSet {
+        self.filter.literal_set()
     }
 
     /// The offset (`+08:00`) the profile gives dates that carry none.

@@ -3,8 +3,15 @@
 //! line's text, which of its rules can possibly match it. Rules are bits of a `u64`; a rule
 //! past the 64th has no bit and is simply always tried.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex_syntax::hir::ClassUnicode;
+use rustc_hash::FxHasher;
 
 use super::needs::Needs;
 
@@ -37,6 +44,16 @@ impl Bits for u128 {
 #[derive(Debug, Clone)]
 pub struct Literals<B: Bits = u64> {
     scans: Vec<LiteralScan<B>>,
+    /// The owners by literal of a [`SharedScan`] this set's literals are part of.
+    shared: Option<Shared<B>>,
+}
+
+#[derive(Debug, Clone)]
+struct Shared<B> {
+    scan: Arc<SharedScan>,
+    /// Per literal of the shared scan, the owners it stands for here (none for the other
+    /// sets' literals).
+    owners: Vec<B>,
 }
 
 impl<B: Bits> Literals<B> {
@@ -48,11 +65,28 @@ impl<B: Bits> Literals<B> {
                 side.push((bit, lit.clone()));
             }
         }
-        Literals { scans: [short, long].into_iter().filter_map(LiteralScan::new).collect() }
+        let scans = [short, long].into_iter().filter_map(LiteralScan::new).collect();
+        Literals { scans, shared: None }
     }
 
     /// The owners, among `want`, whose literals occur in `text`.
     pub fn find(&self, text: &str, want: B) -> B {
+        self.find_within(text, None, want)
+    }
+
+    /// The owners, among `want`, whose literals occur in `within(text, window)`: a shared
+    /// scan reads the whole text once for every window it is asked about.
+    fn find_within(&self, text: &str, window: Option<usize>, want: B) -> B {
+        let prefix = within(text, window);
+        if let Some(sh) = self.shared.as_ref().filter(|_| text.len() <= SHARED_MAX_BYTES) {
+            let end = prefix.len();
+            return sh.scan.with_found(text, |found| {
+                (found.iter())
+                    .filter(|&&(_, first_end)| first_end as usize <= end)
+                    .fold(B::ZERO, |acc, &(id, _)| acc | sh.owners[id as usize])
+            }) & want;
+        }
+        let text = prefix;
         let mut found = B::ZERO;
         for scan in &self.scans {
             let left = want & scan.owners_all & !found;
@@ -61,6 +95,121 @@ impl<B: Bits> Literals<B> {
             }
         }
         found
+    }
+}
+
+/// Texts longer than this are scanned by each set for its own literals and not cached: a
+/// long paragraph is asked about by few sets, often about its first bytes only. (On the
+/// clean-text set the limit hardly matters between 400 bytes and none; it bounds the cache.)
+const SHARED_MAX_BYTES: usize = 1000;
+
+/// Cached texts per thread before the cache starts over (each at most
+/// [`SHARED_MAX_BYTES`]: the cache stays under 5 MB).
+const SHARED_CACHE_TEXTS: usize = 4096;
+
+/// The literals of several [`Literals`] sets searched in one pass, each text once per
+/// thread: strip asks a short line which rules it can fire (once per rule file), which
+/// furniture classes and which markers it can be, each a set of literals of its own; one scan
+/// answers all of them. The answer for a text is the set of literals that occur in it,
+/// exactly what each set's own scan finds.
+pub struct SharedScan {
+    ac: AhoCorasick,
+    patterns: Vec<Vec<u8>>,
+    /// Tells the cache's entries of different scans apart.
+    id: u64,
+}
+
+impl std::fmt::Debug for SharedScan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedScan").field("literals", &self.patterns.len()).finish()
+    }
+}
+
+type FoundCache = HashMap<Box<str>, Box<[(u32, u32)]>, BuildHasherDefault<FxHasher>>;
+
+thread_local! {
+    static FOUND: RefCell<(u64, FoundCache)> = RefCell::new((0, FoundCache::default()));
+}
+
+impl SharedScan {
+    /// One scan for the literals of `sets`, each set answered by it from now on.
+    pub fn share(sets: &mut [&mut dyn LiteralSet]) {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        for set in sets.iter() {
+            set.each_literal(&mut |lit| patterns.push(lit.to_vec()));
+        }
+        patterns.sort_unstable();
+        patterns.dedup();
+        if patterns.is_empty() {
+            return;
+        }
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("literal patterns build");
+        let scan =
+            Arc::new(SharedScan { ac, patterns, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) });
+        for set in sets.iter_mut() {
+            set.attach(&scan);
+        }
+    }
+
+    fn id_of(&self, literal: &[u8]) -> usize {
+        self.patterns.binary_search_by(|p| p.as_slice().cmp(literal)).expect("a shared literal")
+    }
+
+    /// `f` of the literals that occur in `text`: each one's id and where its first
+    /// occurrence ends (a prefix of the text holds it when it is at least that long).
+    fn with_found<R>(&self, text: &str, f: impl FnOnce(&[(u32, u32)]) -> R) -> R {
+        FOUND.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let (owner, cache) = &mut *cell;
+            if *owner != self.id || cache.len() >= SHARED_CACHE_TEXTS {
+                cache.clear();
+                *owner = self.id;
+            }
+            if let Some(ids) = cache.get(text) {
+                return f(ids);
+            }
+            // Overlapping matches, reported in the order they end: every literal that
+            // occurs is found, also one inside another or sharing its start, and the first
+            // report of a literal is its earliest end.
+            let mut found: Vec<(u32, u32)> = Vec::new();
+            for m in self.ac.find_overlapping_iter(text) {
+                let id = m.pattern().as_u32();
+                if !found.iter().any(|&(seen, _)| seen == id) {
+                    found.push((id, m.end() as u32));
+                }
+            }
+            let r = f(&found);
+            cache.insert(text.into(), found.into_boxed_slice());
+            r
+        })
+    }
+}
+
+/// A set of literals that can join a [`SharedScan`] (object-safe over the owner type).
+pub trait LiteralSet {
+    /// Each literal of the set.
+    fn each_literal(&self, f: &mut dyn FnMut(&[u8]));
+    /// Answers from `scan` from now on (which holds every literal of the set).
+    fn attach(&mut self, scan: &Arc<SharedScan>);
+}
+
+impl<B: Bits> LiteralSet for Literals<B> {
+    fn each_literal(&self, f: &mut dyn FnMut(&[u8])) {
+        self.scans.iter().flat_map(|s| &s.patterns).for_each(|p| f(p));
+    }
+
+    fn attach(&mut self, scan: &Arc<SharedScan>) {
+        let mut owners = vec![B::ZERO; scan.patterns.len()];
+        for s in &self.scans {
+            for (p, &o) in s.patterns.iter().zip(&s.owners) {
+                owners[scan.id_of(p)] |= o;
+            }
+        }
+        self.shared = Some(Shared { scan: Arc::clone(scan), owners });
     }
 }
 
@@ -281,6 +430,11 @@ impl LineFilter {
         LineFilter::new(&rules)
     }
 
+    /// Its literals, to join a [`SharedScan`].
+    pub fn literal_set(&mut self) -> &mut dyn LiteralSet {
+        &mut self.literals
+    }
+
     /// The rules that can match `text` (a superset: the regex decides).
     pub fn mask(&self, text: &str) -> u64 {
         let bytes = text.as_bytes();
@@ -298,7 +452,7 @@ impl LineFilter {
             // Literals are never empty.
             m &= !want;
         } else if want != 0 {
-            let found = self.literals.find(within(text, self.window), want);
+            let found = self.literals.find_within(text, self.window, want);
             m &= !want | found;
         }
         m
@@ -324,7 +478,7 @@ impl RuleLiterals {
     /// Whether `text` holds one of the literals where a match would have it (a necessary
     /// condition only).
     pub fn may_match(&self, text: &str) -> bool {
-        !text.is_empty() && self.literals.find(within(text, self.window), 1) != 0
+        !text.is_empty() && self.literals.find_within(text, self.window, 1) != 0
     }
 }
 
@@ -447,5 +601,58 @@ mod tests {
         let s = Literals::<u64>::new([(1, &a[..]), (2, &b[..]), (4, &c[..])]);
         assert_eq!(s.find("xabcd", 7), 7);
         assert_eq!(s.find("xab", 7), 1);
+    }
+
+    /// Literal sets drawn from the corpus's own text (one to four chars of a line, marks and
+    /// ASCII words among them), each set answered by a shared scan and by its own: the
+    /// answers are the same on every corpus line, and again on the cached second asking.
+    #[test]
+    fn a_shared_scan_answers_as_each_set_alone() {
+        let text = crate::testing::corpus_text();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut draw = |count: usize| -> Vec<Vec<u8>> {
+            (0..count)
+                .map(|_| {
+                    let chars: Vec<char> = lines[next(lines.len())].chars().collect();
+                    let at = next(chars.len());
+                    let len = 1 + next(4).min(chars.len() - at - 1);
+                    chars[at..at + len].iter().collect::<String>().into_bytes()
+                })
+                .collect()
+        };
+        let sets: Vec<Vec<Vec<u8>>> = (0..40).map(|k| draw(1 + k % 7)).collect();
+        let narrow =
+            Literals::<u64>::new(sets[..20].iter().enumerate().map(|(i, s)| (1 << i, &s[..])));
+        let wide = Literals::<u128>::new(
+            sets[20..].iter().enumerate().map(|(i, s)| (1 << (i + 70), &s[..])),
+        );
+        let (mut shared_narrow, mut shared_wide) = (narrow.clone(), wide.clone());
+        SharedScan::share(&mut [&mut shared_narrow, &mut shared_wide]);
+        assert!(shared_narrow.shared.is_some() && shared_wide.shared.is_some());
+        let mut found = 0;
+        for _ in 0..2 {
+            for line in &lines {
+                let line = within(line, Some(SHARED_MAX_BYTES + 100));
+                assert_eq!(shared_narrow.find(line, !0), narrow.find(line, !0), "{line}");
+                assert_eq!(shared_wide.find(line, !0), wide.find(line, !0), "{line}");
+                assert_eq!(shared_wide.find(line, 1 << 75), wide.find(line, 1 << 75), "{line}");
+                for window in [Some(1), Some(12), Some(40)] {
+                    let (shared, own) = (
+                        shared_narrow.find_within(line, window, !0),
+                        narrow.find(within(line, window), !0),
+                    );
+                    assert_eq!(shared, own, "{line} within {window:?}");
+                }
+                found += usize::from(narrow.find(line, !0) != 0);
+            }
+        }
+        assert!(found > lines.len() / 10, "the drawn literals occur: {found}");
     }
 }

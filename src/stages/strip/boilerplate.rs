@@ -35,7 +35,7 @@ use crate::chars::is_ideograph;
 use crate::document::{Action, AuditEntry, BlockKind, Document, Line};
 use crate::error::{Error, Result};
 use crate::labels::LabelShape;
-use crate::rules::{AnyMatch, SetError, DEFAULT_DFA_BYTES};
+use crate::rules::{AnyMatch, LiteralSet, SetError, DEFAULT_DFA_BYTES};
 use crate::toml_error::numbers::at_least_one;
 
 /// The classes and thresholds, as written in the boilerplate file.
@@ -232,6 +232,16 @@ impl Boilerplate {
             headings,
             speech,
         })
+    }
+
+    /// The literals of its classes, to join a [`SharedScan`](crate::rules::SharedScan).
+    pub fn literal_sets(&mut self) -> Vec<&mut dyn LiteralSet> {
+        let optional = [&mut self.cards, &mut self.leads, &mut self.promos];
+        [&mut self.furniture, &mut self.markers, &mut self.headings]
+            .into_iter()
+            .chain(optional.into_iter().flatten())
+            .map(AnyMatch::literal_set)
+            .collect()
     }
 
     /// Compiles every class now (each compiles when a line first needs it): the one error

@@ -21,7 +21,7 @@ use crate::document::Document;
 use crate::error::{DocErrorKind, Result};
 use crate::labels::{LabelShape, Labels};
 use crate::resources::Resources;
-use crate::rules::{Evidence, Profile, RuleFileError, RuleSet};
+use crate::rules::{Evidence, LiteralSet, Profile, RuleFileError, RuleSet, SharedScan};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -93,7 +93,20 @@ impl Strip {
             }
             None => None,
         };
-        Ok(Strip { cfg: cfg.clone(), profiles, evidence, boilerplate, paragraph })
+        let mut strip = Strip { cfg: cfg.clone(), profiles, evidence, boilerplate, paragraph };
+        strip.share_literals();
+        Ok(strip)
+    }
+
+    /// A short line is asked for the literals of every rule file's filter and of each
+    /// furniture class, a set of literals each: one scan of the line answers them all.
+    fn share_literals(&mut self) {
+        let mut sets: Vec<&mut dyn LiteralSet> =
+            self.profiles.iter_mut().map(Profile::literal_set).collect();
+        if let Some(b) = &mut self.boilerplate {
+            sets.extend(b.literal_sets());
+        }
+        SharedScan::share(&mut sets);
     }
 }
 
