@@ -144,7 +144,11 @@ impl SharedScan {
             return;
         }
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        // A DFA: building it costs ≈ 40 M instructions once, and its scan of every distinct
+        // short line runs fewer than the default NFA's (gen16: 9 202 → 9 128 M in all).
+        // Strip's literals start with CJK lead bytes, which no prefilter can skip.
         let ac = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("literal patterns build");
