@@ -13,6 +13,7 @@
 //! A replacer ([`Matcher::replacer`]) mostly avoids even that search: see [`local`].
 
 mod local;
+mod table;
 
 /// Per code point: no key starts with it.
 const NONE: u32 = 0;
