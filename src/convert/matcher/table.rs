@@ -1,7 +1,7 @@
 //! A replacer's tables as bytes, so that a process loads s2t's instead of building them.
 //!
 //! Building the s2t replacer (STPhrases and STCharacters: some 50 000 keys sorted, laid out
-//! as a trie, their triggers marked) took about 9 ms of CPU, most of a short conversion's
+//! as a trie, their triggers marked) costs about 9 ms of CPU, most of a short conversion's
 //! start-up; decoding the same tables from `data/s2t.mat` takes a fraction of that. The
 //! dictionaries stay the source: the file is what [`Matcher::to_bytes`] gives for the
 //! replacer built from them, the test `s2t_table_is_current` fails when it is not
