@@ -3,7 +3,7 @@
 //! Building the s2t replacer (STPhrases and STCharacters: some 50 000 keys sorted, laid out
 //! as a trie, their triggers marked) costs about 9 ms of CPU, most of a short conversion's
 //! start-up; decoding the same tables from `data/s2t.mat` takes a fraction of that. The
-//! dictionaries stay the source: the file is what [`Matcher::to_bytes`] gives for the
+//! dictionaries stay the source: the file is what `Matcher::to_bytes` (tests only) gives for the
 //! replacer built from them, the test `s2t_table_is_current` fails when it is not
 //! (regenerate with `UPDATE_CONVERT_TABLES=1 cargo test --lib convert::engine`), and a
 //! process builds the replacer itself when the dictionaries' lengths differ from those the
