@@ -135,9 +135,10 @@ impl DictId {
         &self.loaded().0
     }
 
-    /// Shortest and longest key, in characters.
+    /// Shortest and longest key, in characters (from the compiled index's header: a plan
+    /// that only asks this, as s2t's with its compiled tables does, loads no entries).
     pub fn key_len_range(self) -> (usize, usize) {
-        self.loaded().1
+        compiled::key_len_range(self)
     }
 
     fn loaded(self) -> &'static Parsed {
@@ -258,6 +259,11 @@ mod compiled {
             }
         }
         (out, (lo as usize, hi as usize))
+    }
+
+    pub(super) fn key_len_range(d: DictId) -> (usize, usize) {
+        let h = 8 + HEADER * d.index();
+        (u32_at(INDEX, h + 8) as usize, u32_at(INDEX, h + 12) as usize)
     }
 
     /// The index of the dictionaries as parsed from their text.

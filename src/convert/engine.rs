@@ -142,15 +142,32 @@ fn shared_replacer(group: &'static [DictId]) -> &'static Matcher {
     if let Some((_, m)) = cache.iter().find(|(g, _)| *g == group) {
         return m;
     }
-    let m: &'static Matcher = Box::leak(Box::new(Matcher::replacer(&union(group))));
+    let built = (group == s2t_group())
+        .then(|| Matcher::from_bytes(S2T_TABLE, &fingerprint(group)))
+        .flatten();
+    let m = built.unwrap_or_else(|| Matcher::replacer(&union(group)));
+    let m: &'static Matcher = Box::leak(Box::new(m));
     cache.push((group, m));
     m
+}
+
+/// s2t's replacer as built from its dictionaries, compiled in (see `matcher/table.rs`).
+static S2T_TABLE: &[u8] = include_bytes!("data/s2t.mat");
+
+fn s2t_group() -> &'static [DictId] {
+    spec(Config::S2t, false).steps[0]
+}
+
+/// What a compiled table records of the dictionaries it was built from: their files' byte
+/// lengths (a process builds the replacer itself when they differ).
+fn fingerprint(group: &[DictId]) -> Vec<u32> {
+    group.iter().flat_map(|d| d.files()).map(|f| f.text().len() as u32).collect()
 }
 
 /// The shared one-pass replacer of s2t (STPhrases and STCharacters), the first step of every
 /// Simplified → Traditional config.
 pub(super) fn s2t_replacer() -> &'static Matcher {
-    shared_replacer(spec(Config::S2t, false).steps[0])
+    shared_replacer(s2t_group())
 }
 
 /// The pairs of one leftmost-longest pass equal to the config, when there is one: the
@@ -292,5 +309,34 @@ impl Plan {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `data/s2t.mat` is what building s2t's replacer from the dictionaries gives, and loads
+    /// back to the same tables.
+    #[test]
+    fn s2t_table_is_current() {
+        let group = s2t_group();
+        let fp = fingerprint(group);
+        let want = Matcher::replacer(&union(group)).to_bytes(&fp);
+        if std::env::var_os("UPDATE_CONVERT_TABLES").is_some() {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/convert/data/s2t.mat");
+            std::fs::write(path, &want).expect("write the table");
+            return;
+        }
+        assert!(
+            S2T_TABLE == want.as_slice(),
+            "src/convert/data/s2t.mat is stale: regenerate it with \
+             UPDATE_CONVERT_TABLES=1 cargo test --lib convert::engine"
+        );
+        let loaded = Matcher::from_bytes(S2T_TABLE, &fp).expect("the table loads");
+        assert!(loaded.to_bytes(&fp) == want, "loading loses nothing");
+        let other: Vec<u32> = fp.iter().map(|n| n + 1).collect();
+        assert!(Matcher::from_bytes(S2T_TABLE, &other).is_none(), "other dictionaries");
     }
 }

@@ -13,6 +13,7 @@
 //! A replacer ([`Matcher::replacer`]) mostly avoids even that search: see [`local`].
 
 mod local;
+mod table;
 
 /// Per code point: no key starts with it.
 const NONE: u32 = 0;
@@ -28,11 +29,13 @@ const KIND_VALUE: u8 = 1;
 const KIND_MORE: u8 = 2;
 const KIND_TRIGGER: u8 = 4;
 
-/// Decodes the character starting at byte `i` of a valid UTF-8 string.
+/// Decodes the character starting at byte `i` of a valid UTF-8 string: its code point and
+/// length. A code point, not a `char`: the scan only indexes tables with it, and `char`'s
+/// validity check costs as much as the decoding (the input is a `str`, so it always holds).
 #[inline(always)]
-fn char_at(b: &[u8], i: usize) -> (char, usize) {
+fn char_at(b: &[u8], i: usize) -> (u32, usize) {
     let b0 = b[i];
-    let (cp, n) = if b0 < 0x80 {
+    if b0 < 0x80 {
         (u32::from(b0), 1)
     } else if b0 < 0xE0 {
         ((u32::from(b0 & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
@@ -47,9 +50,7 @@ fn char_at(b: &[u8], i: usize) -> (char, usize) {
             | (u32::from(b[i + 2] & 0x3F) << 6)
             | u32::from(b[i + 3] & 0x3F);
         (cp, 4)
-    };
-    // The input is a `str`, so this is a valid scalar value.
-    (char::from_u32(cp).unwrap_or('\u{FFFD}'), n)
+    }
 }
 
 /// A leftmost-longest replacer over a set of `(key, value)` pairs.
@@ -78,6 +79,12 @@ pub struct Matcher {
     /// adjacent character pairs inside keys longer than one character (same size and hash as `pairs`). Where a text's pair
     /// is not in it, no key can cover both characters: every parse has a boundary there.
     inner: Vec<u64>,
+    /// For a [`Matcher::replacer`]: a Bloom filter (same size and hash as `pairs`) of the
+    /// adjacent character pairs of keys that hold a trigger's changed character: the pair
+    /// ending at it and the pair starting at it. A trigger whose pairs with both neighbours
+    /// in the text are not in it is covered, under any parse, by no key that changes it (see
+    /// [`local`]).
+    around: Vec<u64>,
     /// Whether some key holds an ASCII character (else ASCII bytes are skipped).
     ascii_keys: bool,
     /// All values concatenated; `spans[i]` is value `i + 1`.
@@ -107,8 +114,8 @@ pub struct Matcher {
 const PAIR_BITS: u32 = 19;
 
 #[inline(always)]
-fn pair_hash(a: char, b: char) -> usize {
-    let h = ((a as u32).wrapping_mul(0x9E37_79B1) ^ (b as u32)).wrapping_mul(0x85EB_CA77);
+fn pair_hash(a: u32, b: u32) -> usize {
+    let h = (a.wrapping_mul(0x9E37_79B1) ^ b).wrapping_mul(0x85EB_CA77);
     (h >> (32 - PAIR_BITS)) as usize
 }
 
@@ -179,12 +186,13 @@ impl Matcher {
         m.ascii_keys = keys.iter().any(|k| k.0.iter().any(char::is_ascii));
         m.pairs = vec![0; 1 << (PAIR_BITS - 6)];
         for (k, _) in keys.iter().filter(|k| k.0.len() > 1) {
-            set_bit(&mut m.pairs, pair_hash(k[0], k[1]));
+            set_bit(&mut m.pairs, pair_hash(k[0] as u32, k[1] as u32));
         }
         if inner {
             m.inner = vec![0; 1 << (PAIR_BITS - 6)];
             for (k, _) in keys.iter().filter(|k| k.0.len() > 1) {
-                k.windows(2).for_each(|w| set_bit(&mut m.inner, pair_hash(w[0], w[1])));
+                k.windows(2)
+                    .for_each(|w| set_bit(&mut m.inner, pair_hash(w[0] as u32, w[1] as u32)));
             }
         }
         // A node per distinct key prefix: at most one per key character.
@@ -244,7 +252,7 @@ impl Matcher {
     /// The longest key starting at byte `i`, whose character `c` is `n` bytes long and has
     /// kind `kind`: its end and info word, if it changes text.
     #[inline]
-    fn longest(&self, b: &[u8], i: usize, n: usize, c: char, kind: u8) -> Option<(usize, u32)> {
+    fn longest(&self, b: &[u8], i: usize, n: usize, c: u32, kind: u8) -> Option<(usize, u32)> {
         let single = || (kind & KIND_VALUE != 0).then(|| (i + n, self.first[c as usize]));
         let mut j = i + n;
         if kind & KIND_MORE == 0 || j >= b.len() {
@@ -258,7 +266,7 @@ impl Matcher {
         while j < b.len() {
             let (d, m) = char_at(b, j);
             let (s, e) = (start as usize, (start + len) as usize);
-            let Ok(k) = self.chars[s..e].binary_search(&(d as u32)) else { break };
+            let Ok(k) = self.chars[s..e].binary_search(&d) else { break };
             j += m;
             let info = self.info[s + k];
             if info & VALUE != 0 {
@@ -307,7 +315,7 @@ impl Matcher {
 
     /// The character kind of `c`.
     #[inline(always)]
-    fn kind(&self, c: char) -> u8 {
+    fn kind(&self, c: u32) -> u8 {
         self.kinds.get(c as usize).copied().unwrap_or(0)
     }
 

@@ -58,13 +58,33 @@ fn consume(s: &str, depth: usize, chars: &mut usize) -> Option<usize> {
 /// operators are `E2 BF B0`–`E2 BF BF`.
 pub fn needed(text: &str) -> bool {
     let b = text.as_bytes();
-    memchr::memchr3_iter(0xE2, 0xEF, 0xF0, b).any(|i| match b[i] {
-        0xE2 => b.get(i + 1) == Some(&0xBF) && b.get(i + 2).is_some_and(|&x| x >= 0xB0),
-        0xEF => b.get(i + 1).is_some_and(|&x| (0xA4..=0xAB).contains(&x)),
-        _ => {
-            b.get(i + 1) == Some(&0xAF) && b.get(i + 2).is_some_and(|&x| (0xA0..=0xA8).contains(&x))
+    // Blocks of positions, each seen with the two bytes after it, in a loop without an early
+    // exit, which the compiler turns into vector compares: a search for the lead bytes would
+    // stop at every full-width comma (`EF BC 8C`) of Chinese text.
+    const BLOCK: usize = 32;
+    let mut i = 0;
+    while i + BLOCK + 2 <= b.len() {
+        let w: &[u8; BLOCK + 2] = b[i..i + BLOCK + 2].try_into().expect("a block");
+        let mut hit = false;
+        for j in 0..BLOCK {
+            hit |= starts_special(w[j], w[j + 1], w[j + 2]);
         }
-    })
+        if hit {
+            return true;
+        }
+        i += BLOCK;
+    }
+    let at = |j: usize| b.get(j).copied().unwrap_or(0);
+    (i..b.len()).any(|j| starts_special(b[j], at(j + 1), at(j + 2)))
+}
+
+/// Whether the bytes `x y z` start a compatibility ideograph or a description operator (a
+/// byte past the end is 0).
+#[inline(always)]
+fn starts_special(x: u8, y: u8, z: u8) -> bool {
+    (x == 0xEF) & (y.wrapping_sub(0xA4) < 8)
+        | (x == 0xE2) & (y == 0xBF) & (z >= 0xB0)
+        | (x == 0xF0) & (y == 0xAF) & (z.wrapping_sub(0xA0) < 9)
 }
 
 /// Calls `f(piece, verbatim)` on the pieces of `text` in order: complete description
@@ -142,5 +162,21 @@ mod tests {
         assert!(needed("⿰"));
         assert!(!needed("中文，標點：「」（）ｶﾀｶﾅ…—"));
         assert_eq!(normalize("\u{F900}"), "\u{8C48}");
+    }
+
+    /// The blocked search sees a character at every offset, block edges and the end
+    /// included, and nothing in text without one.
+    #[test]
+    fn prefilter_sees_every_offset() {
+        let plain = "中文，標點：「」（）…—\u{2FEF}\u{FB00}\u{F8FF}\u{2FB00}".repeat(3);
+        assert!(!needed(&plain));
+        for c in ["\u{F900}", "\u{FAFF}", "\u{2FF0}", "\u{2FFF}", "\u{2F800}", "\u{2FA1F}"] {
+            for n in 0..80 {
+                let text = format!("{}{c}", "a".repeat(n));
+                assert!(needed(&text), "{c:?} after {n} bytes, at the end");
+                let text = format!("{}{c}{plain}", "a".repeat(n));
+                assert!(needed(&text), "{c:?} after {n} bytes, text after");
+            }
+        }
     }
 }

@@ -17,7 +17,8 @@
 //! triggers of s2t, so most characters skip the search.
 
 use super::{
-    char_at, has_bit, pair_hash, Key, Matcher, KIND_MORE, KIND_TRIGGER, KIND_VALUE, VALUE,
+    char_at, has_bit, pair_hash, set_bit, Key, Matcher, KIND_MORE, KIND_TRIGGER, KIND_VALUE,
+    PAIR_BITS, VALUE,
 };
 
 /// Marks the triggers of a replacer's `keys` (see the module docs) in its kinds.
@@ -43,19 +44,27 @@ pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
     };
     let mut triggers = Vec::new();
     let mut changing = vec![false; m.spans.len() + 1];
+    let mut around = vec![0; 1 << (PAIR_BITS - 6)];
     for (k, v) in keys.iter().filter(|k| k.0.len() > 1) {
         let value = m.value(*v);
         let lined_up = value.chars().count() == k.len() && k.iter().all(|c| alone_of(*c) != '\0');
         let mut value = value.chars();
         let before = triggers.len();
-        for c in k.iter() {
+        for (j, c) in k.iter().enumerate() {
             if !lined_up || value.next() != Some(alone_of(*c)) {
                 triggers.push(*c);
+                if j > 0 {
+                    set_bit(&mut around, pair_hash(k[j - 1] as u32, *c as u32));
+                }
+                if let Some(&d) = k.get(j + 1) {
+                    set_bit(&mut around, pair_hash(*c as u32, d as u32));
+                }
             }
         }
         changing[(*v & VALUE) as usize] = triggers.len() > before;
     }
     m.changing = changing;
+    m.around = around;
     for c in triggers {
         m.kinds[c as usize] |= KIND_TRIGGER;
     }
@@ -72,7 +81,7 @@ fn only_char(s: &str) -> Option<char> {
 
 /// The character ending just before byte `i` of a valid UTF-8 string, and its length.
 #[inline(always)]
-fn char_before(b: &[u8], i: usize) -> (char, usize) {
+fn char_before(b: &[u8], i: usize) -> (u32, usize) {
     let mut s = i - 1;
     while b[s] & 0xC0 == 0x80 {
         s -= 1;
@@ -130,7 +139,7 @@ impl Matcher {
             }
             let (c, n) = char_at(b, i);
             let kind = self.kind(c);
-            if kind & KIND_TRIGGER != 0 {
+            if kind & KIND_TRIGGER != 0 && self.may_change(b, i, n, c) {
                 let s = self.rewind(text, floor, last, (i, c), out);
                 i = past(text, s, i, out);
                 (last, floor) = (i, i);
@@ -147,6 +156,17 @@ impl Matcher {
             }
         }
         out.push_str(&text[last..]);
+    }
+
+    /// Whether the trigger `c` (`n` bytes at `i`) may be covered by a key that changes it
+    /// from its own value: only a key holding the pair it forms with a neighbour in the text
+    /// can (every key longer than one character holds one of them), and a common trigger
+    /// (`发`: `头发` → `頭髮`) mostly stands next to characters no such key pairs it with
+    /// (`发展`). Otherwise every parse writes its own value, as for any other character.
+    #[inline(always)]
+    fn may_change(&self, b: &[u8], i: usize, n: usize, c: u32) -> bool {
+        (i > 0 && has_bit(&self.around, pair_hash(char_before(b, i).0, c)))
+            || (i + n < b.len() && has_bit(&self.around, pair_hash(c, char_at(b, i + n).0)))
     }
 
     /// [`Matcher::search_past`], stopping before the first match of a phrase that changes the
@@ -258,7 +278,7 @@ impl Matcher {
                 continue;
             }
             let (c, n) = char_at(b, i);
-            if !marked(c) {
+            if !marked(char::from_u32(c).unwrap_or('\u{FFFD}')) {
                 i += n;
                 continue;
             }
@@ -293,7 +313,7 @@ impl Matcher {
     /// ([`Matcher::for_each_match_covering`]).
     pub fn for_each_changing_phrase(&self, text: &str, mut f: impl FnMut(usize, usize, &str)) {
         debug_assert!(!self.alone.is_empty(), "not a replacer");
-        let trigger = |c: char| self.kind(c) & KIND_TRIGGER != 0;
+        let trigger = |c: char| self.kind(c as u32) & KIND_TRIGGER != 0;
         self.for_each_match_covering(text, trigger, |s, e, v| {
             if self.changes(&text[s..e], v) {
                 f(s, e, v);
@@ -307,7 +327,7 @@ impl Matcher {
         key.chars().all(|c| {
             let alone = match self.alone.get(c as usize) {
                 Some(&a) => a,
-                None if self.kind(c) & KIND_VALUE != 0 => {
+                None if self.kind(c as u32) & KIND_VALUE != 0 => {
                     only_char(self.value(self.first[c as usize])).unwrap_or('\0')
                 }
                 None => c,
@@ -324,7 +344,7 @@ impl Matcher {
         text: &str,
         floor: usize,
         last: usize,
-        (at, c): (usize, char),
+        (at, c): (usize, u32),
         out: &mut String,
     ) -> usize {
         let b = text.as_bytes();

