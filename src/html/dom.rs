@@ -19,7 +19,9 @@ pub enum Data {
         name: Rc<QualName>,
         attrs: Vec<Attribute>,
     },
-    Text(String),
+    /// The tokenizer's own text: a run without a newline is a slice of the parser's input,
+    /// kept without a copy (a `String` copied every text node through `Display`).
+    Text(StrTendril),
     /// Comments, doctypes and processing instructions: kept as nodes so the tree builder's
     /// indices stay valid, never rendered.
     Other,
@@ -106,11 +108,45 @@ pub const MAX_DEPTH: usize = 1024;
 /// minus end tags, leaving out void elements, those whose end tag is optional (a following
 /// block closes them), and markup inside comments, scripts and styles (not parsed as tags).
 pub fn nesting(text: &str) -> usize {
-    const UNCOUNTED: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
-        "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body", "!doctype",
-    ];
+    // A `match` on the name, not a search of a list: this runs once per tag of the page.
+    fn uncounted(name: &str) -> bool {
+        matches!(
+            name,
+            "area"
+                | "base"
+                | "br"
+                | "col"
+                | "embed"
+                | "hr"
+                | "img"
+                | "input"
+                | "link"
+                | "meta"
+                | "source"
+                | "track"
+                | "wbr"
+                | "p"
+                | "li"
+                | "dt"
+                | "dd"
+                | "tr"
+                | "td"
+                | "th"
+                | "option"
+                | "optgroup"
+                | "thead"
+                | "tbody"
+                | "tfoot"
+                | "colgroup"
+                | "rb"
+                | "rt"
+                | "rp"
+                | "html"
+                | "head"
+                | "body"
+                | "!doctype"
+        )
+    }
     let (mut depth, mut max) = (0usize, 0usize);
     let bytes = text.as_bytes();
     let mut skip_to = 0;
@@ -138,7 +174,7 @@ pub fn nesting(text: &str) -> usize {
             buf[..len].make_ascii_lowercase();
             std::str::from_utf8(&buf[..len]).unwrap_or("")
         } else {
-            // No element named in UNCOUNTED or below is this long.
+            // No element named in `uncounted` or below is this long.
             ""
         };
         if !closing && matches!(name, "script" | "style" | "textarea" | "xmp") {
@@ -150,7 +186,7 @@ pub fn nesting(text: &str) -> usize {
                 .map_or(bytes.len(), |e| at + 1 + e + 2);
             continue;
         }
-        if UNCOUNTED.contains(&name) {
+        if uncounted(name) {
             continue;
         }
         let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
@@ -240,12 +276,12 @@ impl Sink {
             NodeOrText::AppendText(text) => {
                 if let Some(&prev) = at.checked_sub(1).and_then(|i| nodes[parent].children.get(i)) {
                     if let Data::Text(t) = &mut nodes[prev].data {
-                        t.push_str(&text);
+                        t.push_tendril(&text);
                         return;
                     }
                 }
                 nodes.push(Node {
-                    data: Data::Text(text.to_string()),
+                    data: Data::Text(text),
                     parent: Some(parent),
                     children: Vec::new(),
                     line: self.line.get(),
