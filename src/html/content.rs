@@ -50,64 +50,81 @@ const CHROME: &[&str] = &["nav", "aside", "menu", "dialog"];
 
 /// Words in class or id that name page widgets. Matched against whole words of the
 /// attribute (split at `-`, `_`, spaces and camel case), so `shadow` is not `ad`.
-const WIDGET_WORDS: &[&str] = &[
-    "comment",
-    "comments",
-    "sidebar",
-    "sidenav",
-    "footer",
-    "foot",
-    "nav",
-    "navbar",
-    "menu",
-    "breadcrumb",
-    "breadcrumbs",
-    "share",
-    "sharing",
-    "social",
-    "related",
-    "recommend",
-    "recommended",
-    "recommends",
-    "hot",
-    "rank",
-    "ranking",
-    "popular",
-    "ad",
-    "ads",
-    "advert",
-    "advertisement",
-    "banner",
-    "sponsor",
-    "login",
-    "signin",
-    "copyright",
-    "disclaimer",
-    "statement",
-    "subscribe",
-    "toolbar",
-    "pagination",
-    "pager",
-    "widget",
-    "modal",
-    "popup",
-    "cookie",
-    "cookies",
-    "qrcode",
-    "qr",
-    "download",
-    "tags",
-    "tag",
-    "topbar",
-    "masthead",
-    "header",
-];
+fn widget_word(w: &str) -> bool {
+    // A `match`, not a search of a list: this runs for every word of every class and id.
+    matches!(
+        w,
+        "comment"
+            | "comments"
+            | "sidebar"
+            | "sidenav"
+            | "footer"
+            | "foot"
+            | "nav"
+            | "navbar"
+            | "menu"
+            | "breadcrumb"
+            | "breadcrumbs"
+            | "share"
+            | "sharing"
+            | "social"
+            | "related"
+            | "recommend"
+            | "recommended"
+            | "recommends"
+            | "hot"
+            | "rank"
+            | "ranking"
+            | "popular"
+            | "ad"
+            | "ads"
+            | "advert"
+            | "advertisement"
+            | "banner"
+            | "sponsor"
+            | "login"
+            | "signin"
+            | "copyright"
+            | "disclaimer"
+            | "statement"
+            | "subscribe"
+            | "toolbar"
+            | "pagination"
+            | "pager"
+            | "widget"
+            | "modal"
+            | "popup"
+            | "cookie"
+            | "cookies"
+            | "qrcode"
+            | "qr"
+            | "download"
+            | "tags"
+            | "tag"
+            | "topbar"
+            | "masthead"
+            | "header"
+    )
+}
 /// Words that mark a likely article container, which keep a widget-named element (an
 /// `article-footer` still holds article text often enough).
-const ARTICLE_WORDS: &[&str] = &[
-    "article", "content", "main", "body", "text", "entry", "post", "story", "detail", "rich",
-    "column", "news",
-];
+fn article_word(w: &str) -> bool {
+    matches!(
+        w,
+        "article"
+            | "content"
+            | "main"
+            | "body"
+            | "text"
+            | "entry"
+            | "post"
+            | "story"
+            | "detail"
+            | "rich"
+            | "column"
+            | "news"
+    )
+}
 
 /// What the class and id names of `id` say: `(names a widget, names an article)`. Words
 /// are split at `-`, `_`, spaces and camel case and compared lower-cased, in a buffer on
@@ -116,8 +133,8 @@ fn class_says(dom: &Dom, id: NodeId) -> (bool, bool) {
     let (mut widget, mut article) = (false, false);
     let mut judge = |word: &[u8]| {
         let Ok(w) = std::str::from_utf8(word) else { return };
-        widget |= WIDGET_WORDS.contains(&w);
-        article |= ARTICLE_WORDS.contains(&w);
+        widget |= widget_word(w);
+        article |= article_word(w);
     };
     for key in ["class", "id"] {
         let Some(v) = dom.attr(id, key) else { continue };

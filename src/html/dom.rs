@@ -9,6 +9,8 @@ use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{local_name, ns, parse_document, parse_fragment, Attribute, ParseOpts, QualName};
 
+use super::standin;
+
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = usize;
 
@@ -19,7 +21,9 @@ pub enum Data {
         name: Rc<QualName>,
         attrs: Vec<Attribute>,
     },
-    Text(String),
+    /// The tokenizer's own text: a run without a newline is a slice of the parser's input,
+    /// kept without a copy (a `String` copied every text node through `Display`).
+    Text(StrTendril),
     /// Comments, doctypes and processing instructions: kept as nodes so the tree builder's
     /// indices stay valid, never rendered.
     Other,
@@ -42,7 +46,19 @@ pub struct Dom {
 
 impl Dom {
     /// Parses a whole document (`<html>`, `<head>` and `<body>` are implied when missing).
+    /// The content of its `<style>` and `<script>` elements is set aside while the tokenizer
+    /// reads the rest ([`super::standin`]).
     pub fn parse_document(text: &str) -> Dom {
+        if let Some((with_stand_ins, set_aside)) = standin::set_aside(text) {
+            let mut dom = Dom::parse_document_as_is(&with_stand_ins);
+            if standin::put_back(&mut dom, text, &set_aside) {
+                return dom;
+            }
+        }
+        Dom::parse_document_as_is(text)
+    }
+
+    pub(super) fn parse_document_as_is(text: &str) -> Dom {
         parse_document(Sink::default(), ParseOpts::default()).one(StrTendril::from(text))
     }
 
@@ -106,11 +122,45 @@ pub const MAX_DEPTH: usize = 1024;
 /// minus end tags, leaving out void elements, those whose end tag is optional (a following
 /// block closes them), and markup inside comments, scripts and styles (not parsed as tags).
 pub fn nesting(text: &str) -> usize {
-    const UNCOUNTED: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
-        "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body", "!doctype",
-    ];
+    // A `match` on the name, not a search of a list: this runs once per tag of the page.
+    fn uncounted(name: &str) -> bool {
+        matches!(
+            name,
+            "area"
+                | "base"
+                | "br"
+                | "col"
+                | "embed"
+                | "hr"
+                | "img"
+                | "input"
+                | "link"
+                | "meta"
+                | "source"
+                | "track"
+                | "wbr"
+                | "p"
+                | "li"
+                | "dt"
+                | "dd"
+                | "tr"
+                | "td"
+                | "th"
+                | "option"
+                | "optgroup"
+                | "thead"
+                | "tbody"
+                | "tfoot"
+                | "colgroup"
+                | "rb"
+                | "rt"
+                | "rp"
+                | "html"
+                | "head"
+                | "body"
+                | "!doctype"
+        )
+    }
     let (mut depth, mut max) = (0usize, 0usize);
     let bytes = text.as_bytes();
     let mut skip_to = 0;
@@ -138,7 +188,7 @@ pub fn nesting(text: &str) -> usize {
             buf[..len].make_ascii_lowercase();
             std::str::from_utf8(&buf[..len]).unwrap_or("")
         } else {
-            // No element named in UNCOUNTED or below is this long.
+            // No element named in `uncounted` or below is this long.
             ""
         };
         if !closing && matches!(name, "script" | "style" | "textarea" | "xmp") {
@@ -150,7 +200,7 @@ pub fn nesting(text: &str) -> usize {
                 .map_or(bytes.len(), |e| at + 1 + e + 2);
             continue;
         }
-        if UNCOUNTED.contains(&name) {
+        if uncounted(name) {
             continue;
         }
         let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
@@ -240,12 +290,12 @@ impl Sink {
             NodeOrText::AppendText(text) => {
                 if let Some(&prev) = at.checked_sub(1).and_then(|i| nodes[parent].children.get(i)) {
                     if let Data::Text(t) = &mut nodes[prev].data {
-                        t.push_str(&text);
+                        t.push_tendril(&text);
                         return;
                     }
                 }
                 nodes.push(Node {
-                    data: Data::Text(text.to_string()),
+                    data: Data::Text(text),
                     parent: Some(parent),
                     children: Vec::new(),
                     line: self.line.get(),

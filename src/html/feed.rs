@@ -159,16 +159,21 @@ pub fn convert_feed(text: &str) -> Result<HtmlText, TooDeep> {
     if let Some((_, inner, _)) = element(&text[..first_item], "title") {
         out.meta.title = Some(plain(inner)).filter(|t| !t.is_empty());
     }
-    for caps in item_re().captures_iter(text) {
-        let item = caps.get(2).expect("group 2 always takes part");
-        let xml = item.as_str();
+    for m in item_re().find_iter(text) {
+        // The body is what lies between the opening tag's `>` (its attributes hold none) and
+        // the closing tag's `</` (the last one of the match): found from the match, since
+        // asking the regex for its groups ran a slower engine over every item again.
+        let whole = m.as_str();
+        let start = m.start() + whole.find('>').expect("the opening tag ends in `>`") + 1;
+        let end = m.start() + whole.rfind("</").expect("the match ends with a closing tag");
+        let xml = &text[start..end];
         if !out.lines.is_empty() {
-            out.lines.push(Line::new("", Span::line(lines.line_of(item.start()))));
+            out.lines.push(Line::new("", Span::line(lines.line_of(start))));
         }
         if let Some((_, inner, at)) = element(xml, "title") {
             let title = plain(inner);
             if !title.is_empty() {
-                let line = lines.line_of(item.start() + at);
+                let line = lines.line_of(start + at);
                 out.lines.push(Line::new(format!("## {title}"), Span::line(line)));
                 out.lines.push(Line::new("", Span::line(line)));
             }
@@ -190,7 +195,7 @@ pub fn convert_feed(text: &str) -> Result<HtmlText, TooDeep> {
         let Some((attrs, inner, at)) = body else { continue };
         // Atom's type="xhtml" content is markup inline; every other body is character data.
         let html = if attrs.contains("xhtml") { inner.to_owned() } else { character_data(inner) };
-        let offset = lines.line_of(item.start() + at) - 1;
+        let offset = lines.line_of(start + at) - 1;
         let piece = convert(&html, Shape::Fragment)?;
         for mut l in piece.lines {
             l.src = Span { first: l.src.first + offset, last: l.src.last + offset };

@@ -206,7 +206,7 @@ fn clean(s: &str) -> String {
 /// parsed as markup), so a page's JavaScript is not copied to be searched.
 fn script_text(dom: &Dom, id: NodeId) -> std::borrow::Cow<'_, str> {
     let mut texts = dom.nodes[id].children.iter().filter_map(|&c| match &dom.nodes[c].data {
-        Data::Text(t) => Some(t.as_str()),
+        Data::Text(t) => Some(&**t),
         _ => None,
     });
     match (texts.next(), texts.next()) {

@@ -16,6 +16,7 @@ mod dom;
 mod feed;
 mod meta;
 mod render;
+mod standin;
 
 use std::sync::OnceLock;
 

@@ -284,7 +284,9 @@ impl Decode {
                 let line = Position::locate(bytes, start).line;
                 return Err(DocErrorKind::LineTooLong { line, bytes: len, limit });
             }
-            let blank = text[start..end].trim().is_empty();
+            // Blank: white space only (what `trim` removes), judged from the first character
+            // on (trimming looks at both ends of every line).
+            let blank = text[start..end].chars().all(char::is_whitespace);
             match (blank, after_blank) {
                 (false, _) => lines.text += 1,
                 (true, false) => lines.blank += 1,
