@@ -9,6 +9,7 @@
 #
 #   benches/scaling.sh            # base 128 KiB (16×: 2 MiB)
 #   ZHPIPE_SCALE_BASE=262144 benches/scaling.sh
+#   ZHPIPE_SCALE_PATTERNS="pinyin garbled" benches/scaling.sh   # only these rows
 #
 # Each time is the best of ZHPIPE_SCALE_RUNS runs (default 2): on a shared machine the
 # minimum is the least disturbed. Needs python3 (to write the inputs) and GNU time.
@@ -85,7 +86,7 @@ best() {
 
 echo "| pattern | stage | 1× s | 4× s | 16× s | 16×/1× | MB/s at 16× |"
 echo "|---|---|---:|---:|---:|---:|---:|"
-for pat in links labels glosses parens questions pinyin garbled; do
+for pat in ${ZHPIPE_SCALE_PATTERNS:-links labels glosses parens questions pinyin garbled}; do
   declare -A cum=()
   for k in 1 4 16; do
     for st in $STAGES; do

@@ -165,11 +165,11 @@ fn search(
     let mut exts = Vec::new();
     let mut bases = Vec::new();
     let mut weights: Vec<f32> = Vec::new();
-    let mut cands: Vec<(Hyp, Node)> = Vec::new();
+    let mut top = Pruner::default();
     let mut fresh: Vec<Step> = Vec::new();
     let mut dedup = FxHashMap::default();
     for (i, tok) in toks.iter().enumerate() {
-        cands.clear();
+        top.clear();
         let best = beam.iter().map(|h| h.score).fold(f32::MIN, f32::max);
         let mut hidden = None;
         let swallow = match tok.unit {
@@ -224,27 +224,21 @@ fn search(
                         n: e.n,
                         verbatim: verbatim(tok, h, e),
                         conf: (w / z).min(0.99).min(e.conf_cap),
+                        rest_max: 0.0,
                     }));
-                    if let Some(k) = key {
+                    if key.is_some() {
                         dedup_states(&mut fresh, &mut dedup);
+                    }
+                    set_rest_max(&mut fresh);
+                    if let Some(k) = key {
                         memos.steps.insert(k, &fresh);
                     }
                     &fresh
                 }
             };
-            for s in steps {
-                let node = Node {
-                    parent: h.node,
-                    codes: s.codes,
-                    n: s.n,
-                    verbatim: s.verbatim,
-                    conf: s.conf,
-                    keep: false,
-                };
-                cands.push((Hyp { score: h.score + s.h.score, node: h.node, ..s.h }, node));
-            }
+            top.offer_steps(h, steps);
         }
-        if cands.is_empty() {
+        if top.is_empty() {
             // Nothing explains this unit: keep it as seen and restart from a clean state.
             let h = beam[0];
             let node = Node {
@@ -255,7 +249,7 @@ fn search(
                 conf: 0.0,
                 keep: true,
             };
-            cands.push((
+            top.offer(
                 Hyp {
                     score: h.score + GLOSS_MISMATCH,
                     pending: NONE,
@@ -265,12 +259,11 @@ fn search(
                     in_word: false,
                     ..h
                 },
-                node,
-            ));
+                || node,
+            );
         }
-        prune(&mut cands);
         beam.clear();
-        for (h, node) in cands.drain(..) {
+        for (h, node) in top.finish() {
             nodes.push(node);
             beam.push(Hyp { node: nodes.len() as u32 - 1, ..h });
         }
@@ -290,6 +283,18 @@ struct Step {
     n: u8,
     verbatim: bool,
     conf: f32,
+    /// The best score of this step and those after it in its list: the bound
+    /// [`Pruner::shut_out`] tests to skip the rest of a hypothesis's steps.
+    rest_max: f32,
+}
+
+/// Sets each step's [`Step::rest_max`].
+fn set_rest_max(steps: &mut [Step]) {
+    let mut rest_max = f32::NEG_INFINITY;
+    for s in steps.iter_mut().rev() {
+        rest_max = rest_max.max(s.h.score);
+        s.rest_max = rest_max;
+    }
 }
 
 /// Everything a step reads besides the document (fixed per memo): the hypothesis's state,
@@ -409,51 +414,127 @@ fn dedup_states(steps: &mut Vec<Step>, best: &mut FxHashMap<StateKey, u32>) {
     });
 }
 
-/// Keeps the best hypothesis per state, then the best [`BEAM`] states, best first. Ties
-/// go to the earlier candidate, so the beam is a function of the candidates' order alone.
+/// Keeps the best hypothesis per state, then the best [`BEAM`] states, best first, of
+/// the candidates [`Pruner::offer`]ed to it. Ties go to the
+/// earlier candidate, so the beam is a function of the candidates' order alone.
 ///
-/// One pass keeps the best [`BEAM`] states seen so far: a state pushed out can only come
-/// back with a candidate better than the worst kept one, and that is the test every
-/// candidate meets first. Sorting all of a step's candidates instead was about 12 % of a
-/// garbled page's search.
-fn prune(b: &mut Vec<(Hyp, Node)>) {
-    let best = b.iter().map(|c| c.0.score).fold(f32::MIN, f32::max);
-    let key = state_key;
-    // Indices into `b`, best first; earlier indices win ties as they come first.
-    let mut top: Vec<usize> = Vec::with_capacity(BEAM + 1);
-    for (i, (h, _)) in b.iter().enumerate() {
-        if h.score <= best - PRUNE_MARGIN {
-            continue;
+/// Candidates are taken one at a time as the search makes them, keeping the best [`BEAM`]
+/// states seen so far: a state pushed out can only come back with a candidate better than
+/// the worst kept one, and that is the test every candidate meets first, before its node
+/// is built. A step offers about ten candidates per hypothesis and keeps at most [`BEAM`]:
+/// collecting them all and pruning afterwards was most of the search on a long line of
+/// damaged characters (and sorting them, about 12 % of a garbled page's).
+///
+/// Candidates [`PRUNE_MARGIN`] behind the best are dropped, but the best is known only at
+/// the end: a candidate is dropped at once when it is that far behind the best so far, and
+/// [`Pruner::finish`] drops the rest. Those late ones only ever push out one another: they
+/// score below every candidate within the margin, so they sit after all of them, leave the
+/// beam first, and a state or a mid-character reading they hold is taken over by any
+/// candidate within the margin.
+struct Pruner {
+    /// Best first; at most [`BEAM`].
+    top: Vec<(Hyp, Node)>,
+    /// The best score offered so far.
+    best: f32,
+}
+
+impl Default for Pruner {
+    fn default() -> Pruner {
+        Pruner { top: Vec::with_capacity(BEAM + 1), best: f32::NEG_INFINITY }
+    }
+}
+
+impl Pruner {
+    fn clear(&mut self) {
+        self.top.clear();
+        self.best = f32::NEG_INFINITY;
+    }
+
+    /// Whether no candidate scoring at most `score` can enter the beam, now or after more
+    /// are offered: the beam is full and its worst is at least as good. (A full beam stays
+    /// full, and its worst only gets better.) Such candidates need not be offered: being
+    /// no better than a kept one, they do not move the best either.
+    fn shut_out(&self, score: f32) -> bool {
+        self.top.len() == BEAM && score <= self.top[BEAM - 1].0.score
+    }
+
+    /// Whether nothing was offered (the first candidate offered is always kept).
+    fn is_empty(&self) -> bool {
+        self.top.is_empty()
+    }
+
+    fn offer(&mut self, h: Hyp, node: impl FnOnce() -> Node) {
+        if h.score > self.best {
+            self.best = h.score;
         }
-        if top.len() == BEAM && h.score <= b[top[BEAM - 1]].0.score {
-            continue;
+        if h.score <= self.best - PRUNE_MARGIN || self.shut_out(h.score) {
+            return;
         }
-        let k = key(h);
-        match top.iter().position(|&j| key(&b[j].0) == k) {
-            Some(at) if h.score > b[top[at]].0.score => {
+        let top = &mut self.top;
+        let k = state_key(&h);
+        match top.iter().position(|c| state_key(&c.0) == k) {
+            Some(at) if h.score > top[at].0.score => {
                 top.remove(at);
             }
-            Some(_) => continue,
+            Some(_) => return,
             None if h.pending != NONE => {
-                let same = |j: &usize| b[*j].0.pending != NONE && b[*j].0.last == h.last;
-                if top.iter().filter(|j| same(j)).count() >= SAME_LAST_PENDING {
+                let same = |c: &(Hyp, Node)| c.0.pending != NONE && c.0.last == h.last;
+                if top.iter().filter(|c| same(c)).count() >= SAME_LAST_PENDING {
                     // `top` is best first: the last of them is the worst.
                     let worst = top.iter().rposition(same).unwrap();
-                    if h.score <= b[top[worst]].0.score {
-                        continue;
+                    if h.score <= top[worst].0.score {
+                        return;
                     }
                     top.remove(worst);
                 }
             }
             None => {}
         }
-        let at = top.partition_point(|&j| b[j].0.score >= h.score);
-        top.insert(at, i);
+        let at = top.partition_point(|c| c.0.score >= h.score);
+        top.insert(at, (h, node()));
         top.truncate(BEAM);
     }
-    let kept: Vec<(Hyp, Node)> = top.iter().map(|&i| b[i]).collect();
-    b.clear();
-    b.extend_from_slice(&kept);
+
+    /// Offers the extensions of `h` by its `steps`, in order. Most fall out of the beam: one
+    /// that cannot enter it is not offered, nor are the steps after it once none of them
+    /// can (see [`Step::rest_max`]), and a node is built only for a kept one.
+    fn offer_steps(&mut self, h: &Hyp, steps: &[Step]) {
+        for s in steps {
+            let score = h.score + s.h.score;
+            if self.shut_out(score) {
+                if self.shut_out(h.score + s.rest_max) {
+                    break;
+                }
+                continue;
+            }
+            self.offer(Hyp { score, node: h.node, ..s.h }, || Node {
+                parent: h.node,
+                codes: s.codes,
+                n: s.n,
+                verbatim: s.verbatim,
+                conf: s.conf,
+                keep: false,
+            });
+        }
+    }
+
+    /// The kept candidates, best first, without those [`PRUNE_MARGIN`] behind the best.
+    fn finish(&mut self) -> std::vec::Drain<'_, (Hyp, Node)> {
+        let best = self.best;
+        self.top.retain(|c| c.0.score > best - PRUNE_MARGIN);
+        self.top.drain(..)
+    }
+}
+
+/// The beam kept of all of a step's candidates at once (see [`Pruner`]).
+#[cfg(test)]
+fn prune(b: &mut Vec<(Hyp, Node)>) {
+    let mut p = Pruner::default();
+    for &(h, node) in b.iter() {
+        p.offer(h, || node);
+    }
+    let kept: Vec<(Hyp, Node)> = p.finish().collect();
+    *b = kept;
 }
 
 fn backtrack(nodes: &[Node], mut at: u32, n: usize) -> Vec<UnitOut> {
@@ -556,7 +637,7 @@ mod tests {
         for round in 0..2000 {
             let n = 1 + next(60);
             // Few states and few distinct scores, so states repeat and scores tie; some
-            // candidates fall outside the margin.
+            // candidates fall outside the margin, often before the best one comes.
             let states = 1 + next(14);
             // Half the candidates end mid-character, with one of a few pending leads, so
             // the cap on pending readings after one character applies too.
@@ -564,13 +645,39 @@ mod tests {
                 .map(|i| {
                     let last = next(states) as u16;
                     let pending = [NONE, NONE, NONE, NONE, 0x81, 0x82, 0x83, 0x84, 0x85][next(9)];
-                    cand(i, next(8) as f32 * -5.0, last, pending)
+                    cand(i, next(12) as f32 * -5.0, last, pending)
                 })
                 .collect();
             let mut pruned = cands.clone();
             prune(&mut pruned);
             let got: Vec<u32> = pruned.iter().map(|c| c.1.parent).collect();
-            assert_eq!(got, by_sorting(&cands), "round {round}");
+            let want = by_sorting(&cands);
+            assert_eq!(got, want, "round {round}");
+            // The same candidates as the search makes them: runs of them the steps of one
+            // hypothesis (scored from zero here), some of which are skipped unoffered.
+            let mut p = Pruner::default();
+            let mut at = 0;
+            while at < n {
+                let run = (1 + next(6)).min(n - at);
+                let mut steps: Vec<Step> = cands[at..at + run]
+                    .iter()
+                    .map(|(h, node)| Step {
+                        h: *h,
+                        // Which candidate it was, read back from the kept node.
+                        codes: [node.parent as u16; 4],
+                        n: 0,
+                        verbatim: false,
+                        conf: 0.0,
+                        rest_max: 0.0,
+                    })
+                    .collect();
+                set_rest_max(&mut steps);
+                let h = Hyp { score: 0.0, ..cands[0].0 };
+                p.offer_steps(&h, &steps);
+                at += run;
+            }
+            let got: Vec<u32> = p.finish().map(|c| u32::from(c.1.codes[0])).collect();
+            assert_eq!(got, want, "round {round}, by steps");
         }
     }
 }
