@@ -9,8 +9,6 @@ use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{local_name, ns, parse_document, parse_fragment, Attribute, ParseOpts, QualName};
 
-use super::standin;
-
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = usize;
 
@@ -45,20 +43,10 @@ pub struct Dom {
 }
 
 impl Dom {
-    /// Parses a whole document (`<html>`, `<head>` and `<body>` are implied when missing).
-    /// The content of its `<style>` and `<script>` elements is set aside while the tokenizer
-    /// reads the rest ([`super::standin`]).
+    /// Parses a whole document (`<html>`, `<head>` and `<body>` are implied when missing),
+    /// every byte through the tokenizer ([`super::standin::parse_page`] sets style sheets
+    /// and scripts aside first).
     pub fn parse_document(text: &str) -> Dom {
-        if let Some((with_stand_ins, set_aside)) = standin::set_aside(text) {
-            let mut dom = Dom::parse_document_as_is(&with_stand_ins);
-            if standin::put_back(&mut dom, text, &set_aside) {
-                return dom;
-            }
-        }
-        Dom::parse_document_as_is(text)
-    }
-
-    pub(super) fn parse_document_as_is(text: &str) -> Dom {
         parse_document(Sink::default(), ParseOpts::default()).one(StrTendril::from(text))
     }
 

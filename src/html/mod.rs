@@ -166,7 +166,7 @@ pub fn convert(text: &str, shape: Shape) -> Result<HtmlText, TooDeep> {
         return Err(TooDeep { depth });
     }
     let dom = match shape {
-        Shape::Page => Dom::parse_document(text),
+        Shape::Page => standin::parse_page(text),
         _ => Dom::parse_fragment(text),
     };
     let mut analysis = content::analyse(&dom, true);
