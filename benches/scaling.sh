@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Per-stage scaling: for each input pattern (many links, many speaker labels with glossed
 # names, many setext headings, many glosses on one line, long lines of `(a)`, `?` and
-# garbled pinyin `因?yàn)`, a garbled page repeated),
+# garbled pinyin `因?yàn)`, a garbled page repeated, a minified page of labelled paragraphs
+# on one line),
 # builds inputs of 1×, 4× and 16× a base size by repeating the pattern, runs
 # `zhpipe run --until STAGE` for each stage, and prints a Markdown table: seconds per stage
 # (the run up to it less the run up to the stage before), its MB/s, and the 16×/1× time
@@ -56,8 +57,14 @@ garbled_page = open("corpus/seeds/002_5aa0d993a0d6d584.txt", encoding="utf-8").r
 def garbled(n):
     # A real garbled page (GBK pinyin injection) repeated: repair's beam search on every line.
     return garbled_page * n
+def oneline(n):
+    # A minified page: every paragraph (each opening with its own speaker's label) on one
+    # source line, which each paragraph's provenance points at.
+    paras = "".join(f"<p>{name(i)}：这是第{i}段，一行网页里的一个段落。</p>" for i in range(n))
+    return f"<html><head><title>一行网页</title></head><body><article>{paras}</article></body></html>\n"
 patterns = {"links": links, "labels": labels, "headings": headings, "glosses": glosses,
-            "parens": parens, "questions": questions, "pinyin": pinyin, "garbled": garbled}
+            "parens": parens, "questions": questions, "pinyin": pinyin, "garbled": garbled,
+            "oneline": oneline}
 for key, make in patterns.items():
     unit = len(make(1).encode())
     for k in (1, 4, 16):

@@ -574,11 +574,16 @@ impl<'a> Builder<'a> {
         out
     }
 
-    /// How a label is written in the source (see [`Shape`]).
+    /// How a label is written in the source (see [`Shape`]). What stands before the name
+    /// counts only when it is at most [`MAX_BEFORE`] characters.
     fn label_shape(&mut self, line: &Line, label: &LabelAt) -> Shape {
         let name = label.name(&line.text);
         let Some(src) = self.source.line(line.src.first) else { return Shape::Unknown };
-        let Some(at) = src.find(name) else { return Shape::Unknown };
+        // The label is near the start of its own source line. A page's one long source line
+        // (minified HTML) holds every paragraph: the search and what it reads stay near the
+        // start, or each label would cost the whole line.
+        let reach = SHAPE_REACH + 4 * line.text.len();
+        let Some(at) = within_bytes(src, reach).find(name) else { return Shape::Unknown };
         // A list marker, question number or running index is no part of the format.
         let before: String = src[..at]
             .trim_start()
@@ -588,6 +593,7 @@ impl<'a> Builder<'a> {
             .trim_start_matches(['、', '.', '．'])
             .chars()
             .filter(|c| !c.is_whitespace())
+            .take(MAX_BEFORE + 1)
             .collect();
         // Who the person is, in brackets after the name (`刘贵夫（农民）：`), is no part
         // of the format.
@@ -603,7 +609,7 @@ impl<'a> Builder<'a> {
             .take_while(|c| c.is_whitespace() || "*_:：]】#".contains(*c))
             .filter(|c| !c.is_whitespace())
             .collect();
-        let before = (before.chars().count() <= 6).then_some(before);
+        let before = (before.chars().count() <= MAX_BEFORE).then_some(before);
         Shape::Known { before, after }
     }
 
@@ -1087,6 +1093,22 @@ impl ScriptLabels {
 
 /// Markers a list item may start with (`▲DVB電視臺記者：`, `• 主席`).
 const LIST_MARKERS: &[char] = &['▲', '△', '■', '□', '●', '○', '◆', '◇', '★', '☆', '►', '▶', '•'];
+
+/// The most characters before a label's name that are part of how labels are written
+/// (`**`, `【`, `Q:`); more is text, not format.
+const MAX_BEFORE: usize = 6;
+
+/// Bytes of a source line searched for a label's name beyond four times its line's length.
+const SHAPE_REACH: usize = 4096;
+
+/// The start of `text` of at most `max` bytes, whole chars.
+fn within_bytes(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// Cuts `s` down to `range` without a new allocation.
 fn keep_range(s: &mut String, range: std::ops::Range<usize>) {

@@ -54,6 +54,12 @@ pub struct SourceLines {
     /// order (a line and the one under it), and the next is read from the nearest of them
     /// rather than from its step's start.
     last: [(usize, usize); 2],
+    /// The markup of the last source line a one-line paragraph was read from: the lines a
+    /// page's one long source line (minified HTML) gives all ask about that line, whose
+    /// every read is as long as the line.
+    markup: Option<(u32, Markup)>,
+    /// The line read last: its number, start and end.
+    found: Option<(u32, usize, usize)>,
 }
 
 /// Lines between two starts kept by [`SourceLines`]: a text of blank lines has a line a
@@ -63,11 +69,16 @@ const SOURCE_STEP: usize = 16;
 
 impl SourceLines {
     pub fn new(text: Arc<str>) -> SourceLines {
-        SourceLines { text, starts: None, last: [(0, 0); 2] }
+        SourceLines { text, starts: None, last: [(0, 0); 2], markup: None, found: None }
     }
 
     /// Source line `n` (from 1), without its line break.
     pub fn line(&mut self, n: u32) -> Option<&str> {
+        // Asked again for the line read last (the paragraphs of one long source line):
+        // its end is known, not searched again through the line.
+        if let Some((_, start, end)) = self.found.filter(|&(seen, ..)| seen == n) {
+            return Some(self.text[start..end].trim_end_matches('\r'));
+        }
         let bytes = self.text.as_bytes();
         let starts = self.starts.get_or_insert_with(|| {
             let breaks = || memchr::memchr_iter(b'\n', bytes);
@@ -91,6 +102,7 @@ impl SourceLines {
         }
         self.last = [self.last[1], (i, start)];
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        self.found = Some((n, start, end));
         Some(self.text[start..end].trim_end_matches('\r'))
     }
 }
@@ -98,20 +110,34 @@ impl SourceLines {
 impl HeadingRules {
     /// What the source markup of `line` says it is.
     pub fn markup(&self, line: &Line, source: &mut SourceLines) -> Markup {
-        let may = |text: &str, bit: u64, re: &Regex| {
-            self.filter.mask(text) & bit != 0 && re.is_match(text)
-        };
-        if may(&line.text, SECTION_NUMBER, &self.section_number) {
+        if self.may(&line.text, SECTION_NUMBER, &self.section_number) {
             return Markup::Number;
         }
         // A line joined from several source lines is a paragraph.
         if line.src.first != line.src.last {
             return Markup::None;
         }
+        let n = line.src.first;
+        if let Some((_, m)) = source.markup.filter(|&(seen, _)| seen == n) {
+            return m;
+        }
+        let m = self.source_markup(n, source);
+        source.markup = Some((n, m));
+        m
+    }
+
+    /// Whether `re` (the pattern of `bit` in the filter) matches `text`.
+    fn may(&self, text: &str, bit: u64, re: &Regex) -> bool {
+        self.filter.mask(text) & bit != 0 && re.is_match(text)
+    }
+
+    /// What source line `n` and the line under it say of a paragraph read from line `n`
+    /// alone.
+    fn source_markup(&self, n: u32, source: &mut SourceLines) -> Markup {
         let underlined = source
-            .line(line.src.last + 1)
-            .is_some_and(|u| may(u, SETEXT_UNDERLINE, &self.setext_underline));
-        let Some(own) = source.line(line.src.first) else { return Markup::None };
+            .line(n + 1)
+            .is_some_and(|u| self.may(u, SETEXT_UNDERLINE, &self.setext_underline));
+        let Some(own) = source.line(n) else { return Markup::None };
         let own_mask = self.filter.mask(own);
         let own_is = |bit: u64, re: &Regex| own_mask & bit != 0 && re.is_match(own);
         if own.trim().is_empty() || own_is(SETEXT_UNDERLINE, &self.setext_underline) {

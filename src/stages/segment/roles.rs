@@ -216,7 +216,13 @@ struct Names {
     /// All names; name `i` is a name of the speakers `owners[i]`.
     names: Vec<memchr::memmem::Finder<'static>>,
     owners: Vec<Vec<usize>>,
+    /// With many names (a page of a hundred speakers), one automaton over them all: a
+    /// search per name in every turn would grow with the names times the turns.
+    all: Option<aho_corasick::AhoCorasick>,
 }
+
+/// Names past which [`Names`] searches them all at once.
+const MAX_NAME_SEARCHES: usize = 64;
 
 impl Names {
     fn of(segments: &[Segment]) -> Names {
@@ -250,19 +256,23 @@ impl Names {
                 owners[at].push(me);
             }
         }
+        let all = (texts.len() > MAX_NAME_SEARCHES)
+            .then(|| aho_corasick::AhoCorasick::new(&texts).expect("names build an automaton"));
         let names = texts.iter().map(|t| memchr::memmem::Finder::new(t).into_owned()).collect();
-        Names { index, names, owners }
+        Names { index, names, owners, all }
     }
 
     /// Whether a turn of speaker `id` names one of the other speakers.
     fn named_by(&self, id: &str, seg: &Segment) -> bool {
         let me = self.index.get(id).copied();
         // The names of someone else: a name two speakers share is someone else's to each.
-        let others: Vec<&memchr::memmem::Finder> = (self.names.iter().zip(&self.owners))
-            .filter(|(_, owners)| owners.iter().any(|&o| Some(o) != me))
-            .map(|(name, _)| name)
-            .collect();
-        seg.lines.iter().any(|l| others.iter().any(|n| n.find(l.text.as_bytes()).is_some()))
+        let other = |i: usize| self.owners[i].iter().any(|&o| Some(o) != me);
+        seg.lines.iter().any(|l| match &self.all {
+            // Every occurrence of every name, overlapping ones too.
+            Some(all) => all.find_overlapping_iter(&l.text).any(|m| other(m.pattern().as_usize())),
+            None => (self.names.iter().enumerate())
+                .any(|(i, n)| other(i) && n.find(l.text.as_bytes()).is_some()),
+        })
     }
 }
 
@@ -371,4 +381,62 @@ pub fn asks(text: &str) -> bool {
     static FULLWIDTH: LazyLock<memmem::Finder<'static>> =
         LazyLock::new(|| memmem::Finder::new("？"));
     memchr::memchr(b'?', text.as_bytes()).is_some() || FULLWIDTH.find(text.as_bytes()).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Line, Span};
+
+    fn turn(id: &str, name: &str, text: &str) -> Segment {
+        Segment {
+            kind: BlockKind::Turn,
+            section: None,
+            speaker: Some(Speaker {
+                id: id.into(),
+                zh_hans: Some(name.into()),
+                zh_hant: None,
+                en: None,
+                role: None,
+            }),
+            lines: vec![Line::new(text, Span::line(1))],
+            src: Span::line(1),
+            directions: Vec::new(),
+        }
+    }
+
+    /// Past [`MAX_NAME_SEARCHES`] names one automaton finds them: the same turns name
+    /// another speaker as with a search per name (a name shared by two speakers, a given
+    /// name inside a full one, a speaker naming only themself).
+    #[test]
+    fn many_names_are_searched_at_once_with_the_same_answers() {
+        let surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许";
+        let given = ["文道", "海峰", "小明", "建国"];
+        let mut segments: Vec<Segment> = Vec::new();
+        for (i, s) in surnames.chars().enumerate() {
+            for (j, g) in given.iter().enumerate() {
+                let name = format!("{s}{g}");
+                let id = format!("name:{name}");
+                let next = format!("{}{}", surnames.chars().nth((i + 1) % 20).unwrap(), g);
+                let text = match (i + j) % 4 {
+                    0 => format!("我是{name}，今天很高兴。"),
+                    1 => format!("谢谢{next}的问题。"),
+                    2 => format!("{g}，你说得对。"),
+                    _ => "没有人名的一句话。".to_owned(),
+                };
+                segments.push(turn(&id, &name, &text));
+            }
+        }
+        segments.push(turn("name:王文道", "王文道", "这里又是王文道。"));
+        let many = Names::of(&segments);
+        assert!(many.all.is_some(), "{} names", many.names.len());
+        let few = Names { all: None, ..Names::of(&segments) };
+        let mut named = 0;
+        for seg in &segments {
+            let id = &seg.speaker.as_ref().unwrap().id;
+            assert_eq!(many.named_by(id, seg), few.named_by(id, seg), "{id}");
+            named += usize::from(many.named_by(id, seg));
+        }
+        assert!(named > 20 && named < segments.len(), "{named}");
+    }
 }
