@@ -36,10 +36,7 @@ pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
 /// blank) is not taken for a pipeline or rule file with a mistake in it, but for another
 /// file named by mistake (or on purpose: `/etc/shadow`): none of its content is shown.
 pub(crate) fn describe_at(text: &str, offset: usize, message: &str) -> String {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = crate::utf8::floor_boundary(text, offset);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

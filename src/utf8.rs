@@ -1,5 +1,15 @@
 //! Byte-level UTF-8 for the scanners that step through a `str`'s bytes by hand.
 
+/// The largest character boundary of `text` at or before byte `i` (`text.len()` when `i`
+/// is past the end).
+pub fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The length of the UTF-8 sequence that `lead` starts (`lead` is the first byte of a
 /// character of valid UTF-8).
 #[inline(always)]

@@ -203,7 +203,7 @@ fn captures(text: &str) -> impl Iterator<Item = Found<'_>> {
     std::iter::from_fn(move || {
         let paren = latin_paren(text, pos)?;
         let from = paren.saturating_sub(MAX_BEFORE_PAREN);
-        let from = if from <= pos { pos } else { floor_boundary(text, from) };
+        let from = if from <= pos { pos } else { crate::utf8::floor_boundary(text, from) };
         let mut found = Found::of(&gloss_re_unbounded().captures_at(text, from)?);
         match found.term {
             Term::Quoted(q) if q.chars().nth(MAX_QUOTED).is_some() => {
@@ -220,14 +220,6 @@ fn captures(text: &str) -> impl Iterator<Item = Found<'_>> {
 /// Most bytes a gloss match spans before its opening parenthesis: 40 Han characters (or a
 /// quoted term: two quotes and 24 characters) and one white-space character.
 const MAX_BEFORE_PAREN: usize = 40 * 4 + 4;
-
-/// The largest character boundary of `text` at or before `i`.
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
 
 /// The first `(` or `（` at or after byte `from` that is followed, after optional white
 /// space, by an ASCII letter: what the gloss pattern's `[（(]\s*([A-Za-z]` needs.

@@ -583,7 +583,9 @@ impl<'a> Builder<'a> {
         // (minified HTML) holds every paragraph: the search and what it reads stay near the
         // start, or each label would cost the whole line.
         let reach = SHAPE_REACH + 4 * line.text.len();
-        let Some(at) = within_bytes(src, reach).find(name) else { return Shape::Unknown };
+        let Some(at) = src[..crate::utf8::floor_boundary(src, reach)].find(name) else {
+            return Shape::Unknown;
+        };
         // A list marker, question number or running index is no part of the format.
         let before: String = src[..at]
             .trim_start()
@@ -1100,15 +1102,6 @@ const MAX_BEFORE: usize = 6;
 
 /// Bytes of a source line searched for a label's name beyond four times its line's length.
 const SHAPE_REACH: usize = 4096;
-
-/// The start of `text` of at most `max` bytes, whole chars.
-fn within_bytes(text: &str, max: usize) -> &str {
-    let mut end = max.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 /// Cuts `s` down to `range` without a new allocation.
 fn keep_range(s: &mut String, range: std::ops::Range<usize>) {

@@ -213,7 +213,8 @@ fn evidence_role(sp: &Speaker, rules: &RoleRules, evidence: &Evidence) -> Option
 struct Names {
     /// Each speaker's index, by id.
     index: HashMap<String, usize, FxBuildHasher>,
-    /// All names; name `i` is a name of the speakers `owners[i]`.
+    /// A search per name (none when `all` finds them); name `i` is a name of the speakers
+    /// `owners[i]`.
     names: Vec<memchr::memmem::Finder<'static>>,
     owners: Vec<Vec<usize>>,
     /// With many names (a page of a hundred speakers), one automaton over them all: a
@@ -226,6 +227,11 @@ const MAX_NAME_SEARCHES: usize = 64;
 
 impl Names {
     fn of(segments: &[Segment]) -> Names {
+        Names::searched_apart_up_to(segments, MAX_NAME_SEARCHES)
+    }
+
+    /// [`Names::of`], with one automaton past `max` names.
+    fn searched_apart_up_to(segments: &[Segment], max: usize) -> Names {
         let mut index: HashMap<String, usize, FxBuildHasher> = HashMap::default();
         let mut patterns: HashMap<String, usize, FxBuildHasher> = HashMap::default();
         let (mut texts, mut owners): (Vec<String>, Vec<Vec<usize>>) = (Vec::new(), Vec::new());
@@ -256,10 +262,12 @@ impl Names {
                 owners[at].push(me);
             }
         }
-        let all = (texts.len() > MAX_NAME_SEARCHES)
-            .then(|| aho_corasick::AhoCorasick::new(&texts).expect("names build an automaton"));
+        if texts.len() > max {
+            let all = aho_corasick::AhoCorasick::new(&texts).expect("names build an automaton");
+            return Names { index, names: Vec::new(), owners, all: Some(all) };
+        }
         let names = texts.iter().map(|t| memchr::memmem::Finder::new(t).into_owned()).collect();
-        Names { index, names, owners, all }
+        Names { index, names, owners, all: None }
     }
 
     /// Whether a turn of speaker `id` names one of the other speakers.
@@ -429,8 +437,8 @@ mod tests {
         }
         segments.push(turn("name:王文道", "王文道", "这里又是王文道。"));
         let many = Names::of(&segments);
-        assert!(many.all.is_some(), "{} names", many.names.len());
-        let few = Names { all: None, ..Names::of(&segments) };
+        assert!(many.all.is_some(), "{} names", many.owners.len());
+        let few = Names::searched_apart_up_to(&segments, usize::MAX);
         let mut named = 0;
         for seg in &segments {
             let id = &seg.speaker.as_ref().unwrap().id;
