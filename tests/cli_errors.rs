@@ -244,3 +244,40 @@ fn a_rule_over_the_regex_size_limit_fails_check_and_only_the_documents_it_reache
     assert!(recs.iter().any(|r| r["type"] == "document" && r["doc_id"] == "b_not"));
     assert!(!recs.iter().any(|r| r["doc_id"] == "a_reaches"));
 }
+
+/// The same for segment's rules, which compile when a document first needs each: `check`
+/// compiles them all, and a run fails each document that needs the pattern with the
+/// error, not a panic.
+#[test]
+fn a_segment_rule_over_the_regex_size_limit_fails_check_and_the_documents() {
+    let dir = tmpdir();
+    let shipped = std::fs::read_to_string("pipelines/segment.toml").unwrap();
+    let at = shipped.lines().find(|l| l.starts_with("list_item = ")).expect("list_item");
+    let rules = shipped.replacen(at, r"list_item = '^ZZTOP\w{1000}\w{1000}'", 1);
+    write(dir.path(), "seg.toml", rules.as_bytes());
+    let uses = "version = 1\n[[stages]]\ntype = \"decode\"\n[[stages]]\ntype = \"segment\"\n\
+                speakers = \"builtin:speakers.toml\"\nrules = \"seg.toml\"\n[[stages]]\ntype = \"emit\"\n";
+    let p = write(dir.path(), "uses.toml", uses.as_bytes());
+    let o = run(&["check", s(&p)], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("seg.toml") && err.contains("`list_item`") && err.contains("size limit"),
+        "{err}"
+    );
+
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // The pattern's literal in the text: a line without it is not searched.
+    write(&docs, "a.txt", "标题\n\nZZTOP第一段。\n\n1、一项\n".as_bytes());
+    let o = run(&["run", s(&docs), "--pipeline", s(&p), "--quiet"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = err.lines().find(|l| l.contains("a.txt")).unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.contains("stage segment failed: rule file") && line.contains("seg.toml"),
+        "{line}"
+    );
+    assert!(line.contains("`list_item`: bad regex") && !line.contains("bug"), "{line}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -39,7 +39,7 @@ pub struct LazyRegex {
     origin: String,
     /// Names of the pattern's capture groups, from its syntax.
     names: Vec<Box<str>>,
-    re: OnceLock<Regex>,
+    re: OnceLock<Result<Regex, PatternError>>,
 }
 
 impl LazyRegex {
@@ -64,13 +64,17 @@ impl LazyRegex {
     /// point is regex's compiled-size limit (10 MiB of automaton, far beyond a line rule);
     /// its text names the pattern's key.
     pub fn compiled(&self) -> Result<&Regex, PatternError> {
-        if let Some(re) = self.re.get() {
-            return Ok(re);
-        }
-        let re = Regex::new(&self.pattern)
-            .map_err(|source| PatternError::Compile { origin: self.origin.clone(), source })?;
-        // Two threads may both compile it; either copy is the same regex.
-        Ok(self.re.get_or_init(|| re))
+        let origin = &self.origin;
+        let compile = || {
+            Regex::new(&self.pattern)
+                .map_err(|source| PatternError::Compile { origin: origin.clone(), source })
+        };
+        self.re.get_or_init(compile).as_ref().map_err(Clone::clone)
+    }
+
+    /// Why the pattern did not compile, once a search or [`LazyRegex::compiled`] tried.
+    pub fn error(&self) -> Option<&PatternError> {
+        self.re.get().and_then(|r| r.as_ref().err())
     }
 }
 
@@ -91,10 +95,14 @@ fn group_names(hir: &Hir, out: &mut Vec<Box<str>>) {
 impl Deref for LazyRegex {
     type Target = Regex;
 
-    /// Searches go through here; the profile compiles a rule's patterns
-    /// ([`LazyRegex::compiled`]) before it first runs the rule, so a failure here is a bug.
+    /// Searches go through here. A pattern that does not compile matches nothing: its
+    /// owner asks [`LazyRegex::error`] after the searches of a document (or compiles its
+    /// patterns through [`LazyRegex::compiled`] before it first runs them) and fails the
+    /// document with the error.
     fn deref(&self) -> &Regex {
-        self.compiled().unwrap_or_else(|e| panic!("used before it was compiled: {e}"))
+        static NOTHING: OnceLock<Regex> = OnceLock::new();
+        self.compiled()
+            .unwrap_or_else(|_| NOTHING.get_or_init(|| Regex::new(r"[^\s\S]").expect("valid")))
     }
 }
 
@@ -142,6 +150,12 @@ mod tests {
     #[test]
     fn a_pattern_over_the_size_limit_names_its_origin_when_compiled() {
         let lazy = LazyRegex::new(r"\w{1000}\w{1000}", "rule `x`".into()).unwrap();
+        assert!(lazy.error().is_none());
+        assert!(
+            !lazy.is_match(&"x".repeat(2000)),
+            "a pattern that does not compile matches nothing"
+        );
+        assert!(lazy.error().is_some_and(|e| e.to_string().contains("size limit")));
         let err = lazy.compiled().unwrap_err().to_string();
         assert!(err.starts_with("rule `x`: bad regex: "), "{err}");
         assert!(err.contains("size limit"), "{err}");

@@ -44,7 +44,8 @@ use serde::Deserialize;
 use crate::document::{BlockKind, MetaField};
 use crate::error::{Error, Result};
 use crate::toml_error::describe_toml_error;
-use lazy::{LazyRegex, PatternError};
+pub(crate) use lazy::LazyRegex;
+use lazy::PatternError;
 use needs::Needs;
 use scan::{RuleLiterals, RuleNeeds};
 

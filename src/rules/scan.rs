@@ -5,8 +5,8 @@
 
 use std::cell::RefCell;
 use std::hash::Hasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex_syntax::hir::ClassUnicode;
@@ -102,6 +102,13 @@ impl<B: Bits> Literals<B> {
 /// clean-text set the limit hardly matters between 400 bytes and none; it bounds the cache.)
 const SHARED_MAX_BYTES: usize = 1000;
 
+/// Bytes a [`SharedScan`] scans with its NFA before it builds its DFA. Past about this
+/// much the DFA's build is paid back: on the generated 16 MB corpus, the NFA alone runs
+/// 155 M instructions more than the DFA from the start, a switch after 1 MB 39 M more, after
+/// 256 KB 10 M more; the 28 pages of corpus/html scan less than 256 KB and save the build
+/// (35 M instructions).
+const SHARED_DFA_AFTER_BYTES: usize = 256 << 10;
+
 /// Slots of the per-thread cache of answers, indexed by a text's hash: a text takes the
 /// slot of its hash, replacing what was there (no growth, and a slot's buffers are reused).
 /// Each text is at most [`SHARED_MAX_BYTES`]: the cache stays under 5 MB.
@@ -113,7 +120,13 @@ const SHARED_CACHE_SLOTS: usize = 4096;
 /// answers all of them. The answer for a text is the set of literals that occur in it,
 /// exactly what each set's own scan finds.
 pub struct SharedScan {
-    ac: AhoCorasick,
+    /// The scan until [`SHARED_DFA_AFTER_BYTES`] have been scanned: cheap to build.
+    nfa: AhoCorasick,
+    /// The scan after that: a DFA, which costs ≈ 40 M instructions to build and then runs
+    /// fewer instructions per byte. A short run (one page, a few files) never pays for it.
+    dfa: OnceLock<AhoCorasick>,
+    /// Bytes scanned by `nfa` so far (all threads).
+    scanned: AtomicUsize,
     patterns: Vec<Vec<u8>>,
     /// Tells the cache's entries of different scans apart.
     id: u64,
@@ -157,20 +170,39 @@ impl SharedScan {
             return;
         }
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        // A DFA: building it costs ≈ 40 M instructions once; its scan of every distinct short
-        // line runs fewer instructions and less CPU time than the default NFA's (gen16: 9 202
-        // → 9 128 M in all; ≈ 1.5 % of CPU time). Strip's literals start with CJK lead bytes,
-        // which no prefilter skips.
-        let ac = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("literal patterns build");
-        let scan =
-            Arc::new(SharedScan { ac, patterns, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) });
+        let nfa = Self::automaton(&patterns, aho_corasick::AhoCorasickKind::ContiguousNFA);
+        let scan = Arc::new(SharedScan {
+            nfa,
+            dfa: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+            patterns,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        });
         for set in sets.iter_mut() {
             set.attach(&scan);
         }
+    }
+
+    fn automaton(patterns: &[Vec<u8>], kind: aho_corasick::AhoCorasickKind) -> AhoCorasick {
+        AhoCorasick::builder()
+            .kind(Some(kind))
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .expect("literal patterns build")
+    }
+
+    /// The automaton for the next text of `len` bytes. Both find the same matches. The DFA
+    /// scans every distinct short line with fewer instructions and less CPU time than the
+    /// NFA (gen16: 9 202 → 9 128 M in all; ≈ 1.5 % of CPU time): strip's literals start
+    /// with CJK lead bytes, which no prefilter skips. Its build pays off only past a few MB.
+    fn automaton_for(&self, len: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa;
+        }
+        if self.scanned.fetch_add(len, Ordering::Relaxed) < SHARED_DFA_AFTER_BYTES {
+            return &self.nfa;
+        }
+        self.dfa.get_or_init(|| Self::automaton(&self.patterns, aho_corasick::AhoCorasickKind::DFA))
     }
 
     fn id_of(&self, literal: &[u8]) -> usize {
@@ -198,7 +230,7 @@ impl SharedScan {
             // occurs is found, also one inside another or sharing its start, and the first
             // report of a literal is its earliest end.
             slot.found.clear();
-            for m in self.ac.find_overlapping_iter(text) {
+            for m in self.automaton_for(text.len()).find_overlapping_iter(text) {
                 let id = m.pattern().as_u32();
                 if !slot.found.iter().any(|&(seen, _)| seen == id) {
                     slot.found.push((id, m.end() as u32));
@@ -238,7 +270,9 @@ impl<B: Bits> LiteralSet for Literals<B> {
 
 #[derive(Debug, Clone)]
 struct LiteralScan<B: Bits> {
-    search: Search,
+    /// Built on the first search: a set that joins a [`SharedScan`] searches by itself only
+    /// texts too long to share, which a run may never meet.
+    search: OnceLock<Search>,
     patterns: Vec<Vec<u8>>,
     owners: Vec<B>,
     owners_all: B,
@@ -274,8 +308,7 @@ impl<B: Bits> LiteralScan<B> {
             })
             .collect();
         let owners_all = owners.iter().fold(B::ZERO, |acc, &o| acc | o);
-        let search = Search::new(&patterns);
-        Some(LiteralScan { search, patterns, owners, owners_all, related })
+        Some(LiteralScan { search: OnceLock::new(), patterns, owners, owners_all, related })
     }
 
     /// The owners, among `want`, whose literals occur in `text`; it stops once all of
@@ -283,7 +316,7 @@ impl<B: Bits> LiteralScan<B> {
     fn find(&self, text: &str, want: B) -> B {
         let hay = text.as_bytes();
         let mut found = B::ZERO;
-        match &self.search {
+        match self.search.get_or_init(|| Search::new(&self.patterns)) {
             Search::Bytes { groups, by_first } => {
                 let mut visit = |at: usize| {
                     for &p in &by_first[usize::from(hay[at])] {
@@ -609,8 +642,8 @@ mod tests {
         let a = [b"![".to_vec(), b"*".to_vec()];
         let b = [b"**".to_vec(), b"<".to_vec()];
         let s = Literals::<u64>::new([(1, &a[..]), (2, &b[..])]);
-        assert!(matches!(s.scans[0].search, Search::Bytes { .. }));
         assert_eq!(s.find("这是**重点**", 3), 3);
+        assert!(matches!(s.scans[0].search.get(), Some(Search::Bytes { .. })));
         assert_eq!(s.find("这是*重点", 3), 1);
         assert_eq!(s.find("a<b", 3), 2);
         assert_eq!(s.find("图![x](y)", 2), 0);

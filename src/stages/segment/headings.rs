@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::rules::LazyRegex;
 use regex::Regex;
 
 use crate::document::Line;
@@ -15,13 +16,13 @@ use crate::rules::LineFilter;
 #[derive(Debug)]
 pub struct HeadingRules {
     /// A source line that is wholly bold.
-    pub source_bold: Regex,
+    pub source_bold: LazyRegex,
     /// A source line that underlines the one before it (setext heading).
-    pub setext_underline: Regex,
+    pub setext_underline: LazyRegex,
     /// A line that is a section number alone (`02`, `三、`).
-    pub section_number: Regex,
+    pub section_number: LazyRegex,
     /// The text of a bold line that may be a heading (not a sentence).
-    pub turn_heading: Regex,
+    pub turn_heading: LazyRegex,
     /// Whether `section_number` (bit 1), `setext_underline` (bit 2) or `source_bold` (bit 4)
     /// can match a text: most lines start with a character none of them can, which one
     /// look tells.

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use regex::Regex;
+use crate::rules::LazyRegex;
 use rustc_hash::FxBuildHasher;
 
 use super::speakers::fold;
@@ -35,12 +35,12 @@ impl Narration {
 pub struct LabelRules {
     /// What a label at a line's start is (`turn` in `labels.toml`).
     pub shape: LabelShape,
-    pub narration: Regex,
+    pub narration: LazyRegex,
     /// Name endings that are narration only before a quotation or nothing (`他笑道：“…”`;
     /// a name may end so: `梁文道：对。`).
-    pub quoted_narration: Regex,
+    pub quoted_narration: LazyRegex,
     /// Names of fields (`论文链接`, `时间`), not people.
-    pub field: Regex,
+    pub field: LazyRegex,
     pub not_speakers: Vec<String>,
     /// The registry's aliases (folded): a registered label is never narration, even when it
     /// ends like narration (`解说：`, the voice-over of a broadcast).

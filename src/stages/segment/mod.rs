@@ -28,7 +28,7 @@ mod speakers;
 
 use std::path::Path;
 
-use regex::Regex;
+use crate::rules::LazyRegex;
 use serde::Deserialize;
 
 use super::{Stage, StageKind};
@@ -109,13 +109,13 @@ struct RulesFile {
 /// Compiled structure rules.
 #[derive(Debug)]
 pub struct Rules {
-    pub highlight_intro: Regex,
-    pub list_item: Regex,
-    pub transcript_intro: Regex,
+    pub highlight_intro: LazyRegex,
+    pub list_item: LazyRegex,
+    pub transcript_intro: LazyRegex,
     /// Whether `highlight_intro` (bit 1) or `transcript_intro` (bit 2) can match a text:
     /// every line is tried against both, and hardly any matches either.
     pub intros: LineFilter,
-    pub implicit_heading: Regex,
+    pub implicit_heading: LazyRegex,
     pub implicit_heading_max_chars: usize,
     pub labels: LabelRules,
     pub min_repeats: usize,
@@ -124,30 +124,36 @@ pub struct Rules {
     pub pair_name_chars: usize,
     /// The longest label that names a speaker by a role word (`新華社記者`).
     pub role_label_max_chars: usize,
-    pub inline_label: Regex,
+    pub inline_label: LazyRegex,
     /// Whether `inline_label` can match a text (bit 1): every labelled line's words are
     /// searched, and most have no label inside.
     pub inline_filter: LineFilter,
-    pub closing_furniture: Regex,
+    pub closing_furniture: LazyRegex,
     pub headings: headings::HeadingRules,
-    pub direction: Regex,
+    pub direction: LazyRegex,
     /// Whether `direction` can match a text (bit 1): every line is tried, and hardly any
     /// has a stage direction.
     pub direction_filter: LineFilter,
     pub roles: roles::RoleRules,
     /// A header line that lists people under a role word (`主持人：窦文涛`,
     /// `嘉宾：周轶君、马家辉`): the words after the label, when they are only names.
-    pub header_role: Regex,
+    pub header_role: LazyRegex,
     /// The words after a reporter's label in a byline: names only (`张三`, `李四 王五`).
-    pub byline: Regex,
+    pub byline: LazyRegex,
+    /// The rules file, for errors.
+    source: std::path::PathBuf,
 }
 
 impl Rules {
     fn parse(text: &str, path: &Path, labels: LabelShape) -> Result<Rules> {
         let err = |message: String| Error::Rules { path: path.to_owned(), message };
         let f: RulesFile = toml::from_str(text).map_err(|e| err(describe_toml_error(text, &e)))?;
-        let re =
-            |key: &str, p: &str| Regex::new(p).map_err(|e| err(format!("`{key}`: bad regex: {e}")));
+        // Compiled when a document first needs each: news pages never ask the interview
+        // rules (roles, bylines). `prepare` compiles them all for `zhpipe check`.
+        let re = |key: &str, p: &str| {
+            LazyRegex::new(p, format!("`{key}`"))
+                .map_err(|e| err(format!("`{key}`: bad regex: {e}")))
+        };
         Ok(Rules {
             highlight_intro: re("highlight_intro", &f.highlight_intro)?,
             list_item: re("list_item", &f.list_item)?,
@@ -199,7 +205,45 @@ impl Rules {
             },
             header_role: re("header_role", &f.header_role)?,
             byline: re("byline", &f.byline)?,
+            source: path.to_owned(),
         })
+    }
+
+    /// Compiles every pattern now instead of when a document first needs it, so that a
+    /// pattern over regex's size limit is an error before any document.
+    fn compile_all(&self) -> Result<()> {
+        self.all()
+            .try_for_each(|re| re.compiled().map(drop))
+            .map_err(|e| Error::Rules { path: self.source.clone(), message: e.to_string() })
+    }
+
+    /// Every pattern of the rules.
+    fn all(&self) -> impl Iterator<Item = &LazyRegex> {
+        let (labels, headings, roles) = (&self.labels, &self.headings, &self.roles);
+        [
+            &self.highlight_intro,
+            &self.list_item,
+            &self.transcript_intro,
+            &self.implicit_heading,
+            &labels.narration,
+            &labels.quoted_narration,
+            &labels.field,
+            &self.inline_label,
+            &self.closing_furniture,
+            &headings.source_bold,
+            &headings.setext_underline,
+            &headings.section_number,
+            &headings.turn_heading,
+            &self.direction,
+            &roles.host_label,
+            &roles.host_words,
+            &roles.guest_words,
+            &roles.listener_words,
+            &self.header_role,
+            &self.byline,
+        ]
+        .into_iter()
+        .chain(&roles.title_guest)
     }
 }
 
@@ -227,8 +271,17 @@ impl Stage for Segment {
         StageKind::Segment
     }
 
+    fn prepare(&self) -> Result<()> {
+        self.rules.compile_all()
+    }
+
     fn process(&self, doc: &mut Document) -> Result<(), DocErrorKind> {
         let segments = build::Builder::new(&self.registry, &self.rules, doc).run();
+        // A pattern that did not compile matched nothing: the segments are not to be trusted.
+        if let Some(e) = self.rules.all().find_map(LazyRegex::error) {
+            let message = format!("rule file {}: {e}", self.rules.source.display());
+            return Err(DocErrorKind::Stage { stage: StageKind::Segment, message });
+        }
         doc.count("segment.segments", segments.len() as u64);
         doc.count(
             "segment.turns",

@@ -24,8 +24,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use crate::rules::LazyRegex;
 use memchr::memmem;
-use regex::Regex;
 use rustc_hash::FxBuildHasher;
 
 use super::speakers::fold;
@@ -34,17 +34,17 @@ use crate::document::{BlockKind, Segment, Speaker};
 #[derive(Debug)]
 pub struct RoleRules {
     /// A label that is a publication, not a person (`《晚点》`): the interviewer.
-    pub host_label: Regex,
+    pub host_label: LazyRegex,
     /// Title patterns whose `name` group is the person interviewed.
-    pub title_guest: Vec<Regex>,
+    pub title_guest: Vec<LazyRegex>,
     /// What a host says opening a conversation (welcoming, thanking the guest for coming).
-    pub host_words: Regex,
+    pub host_words: LazyRegex,
     /// What a guest says (thanking for the invitation).
-    pub guest_words: Regex,
+    pub guest_words: LazyRegex,
     pub host_question_ratio: f32,
     /// Words that address the listener (`您`, `你`): a reporter's turn that has them asks,
     /// question mark or not (`请谈谈您的看法。`).
-    pub listener_words: Regex,
+    pub listener_words: LazyRegex,
     /// Weights of the evidence for the host when no one asks questions.
     pub host_score: HostScore,
 }
