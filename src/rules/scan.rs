@@ -571,27 +571,36 @@ struct FirstChars {
 
 impl FirstChars {
     fn new(unanchored: u64, classes: Vec<(u64, ClassUnicode)>) -> FirstChars {
-        let mut full = vec![unanchored; 0x10000];
-        for (bit, class) in &classes {
-            for r in class.ranges() {
-                let (start, end) = (u32::from(r.start()), u32::from(r.end()).min(0xFFFF));
-                for slot in full.get_mut(start as usize..=end as usize).into_iter().flatten() {
-                    *slot |= bit;
+        // Block by block, in one buffer: a filter is built for every rule file at start-up,
+        // and most blocks hold one mask throughout (keyed by it alone).
+        let mut next_range = vec![0; classes.len()];
+        let (mut blocks, mut index) = (Vec::new(), Vec::with_capacity(0x10000 / 64));
+        let mut uniform = rustc_hash::FxHashMap::default();
+        let mut mixed = rustc_hash::FxHashMap::default();
+        for lo in (0..0x10000u32).step_by(64) {
+            let hi = lo + 63;
+            let mut block = [unanchored; 64];
+            for ((bit, class), next) in classes.iter().zip(&mut next_range) {
+                let ranges = class.ranges();
+                while ranges.get(*next).is_some_and(|r| u32::from(r.end()) < lo) {
+                    *next += 1;
+                }
+                for r in ranges[*next..].iter().take_while(|r| u32::from(r.start()) <= hi) {
+                    let start = u32::from(r.start()).max(lo) - lo;
+                    let end = u32::from(r.end()).min(hi) - lo;
+                    block[start as usize..=end as usize].iter_mut().for_each(|m| *m |= bit);
                 }
             }
+            let mut add = || {
+                blocks.push(block);
+                u16::try_from(blocks.len() - 1).expect("at most 1024 blocks")
+            };
+            let id = match block.iter().all(|&m| m == block[0]) {
+                true => *uniform.entry(block[0]).or_insert_with(&mut add),
+                false => *mixed.entry(block).or_insert_with(&mut add),
+            };
+            index.push(id);
         }
-        let mut blocks: Vec<[u64; 64]> = Vec::new();
-        let mut seen = rustc_hash::FxHashMap::default();
-        let index = full
-            .chunks(64)
-            .map(|chunk| {
-                let block: [u64; 64] = chunk.try_into().expect("blocks of 64");
-                *seen.entry(block).or_insert_with(|| {
-                    blocks.push(block);
-                    u16::try_from(blocks.len() - 1).expect("at most 1024 blocks")
-                })
-            })
-            .collect();
         FirstChars { index, blocks, unanchored, classes }
     }
 
@@ -635,6 +644,30 @@ mod tests {
         assert_eq!(f.mask("特别声明：以上"), 0b1000);
         assert_eq!(f.mask("正文特别声明"), 0);
         assert_eq!(f.mask(""), 0);
+    }
+
+    /// Every char's mask in the table is the union of the bits of the classes holding it
+    /// (classes from real first-char sets: a large one, one split at block edges, a small one).
+    #[test]
+    fn first_char_masks_are_the_classes_holding_each_char() {
+        let class = |p: &str| match regex_syntax::parse(p).unwrap().kind() {
+            regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => c.clone(),
+            k => panic!("{p}: {k:?}"),
+        };
+        let classes = vec![
+            (1, class(r"\W")),
+            (2, class(r"[\p{Han}a-z]")),
+            (4, class(r"[#>*\x{3F}-\x{41}\x{FFF0}-\x{10FFFF}]")),
+            (8, class(r"[\x{40}-\x{7F}\x{4E00}]")),
+        ];
+        let table = FirstChars::new(16, classes.clone());
+        for c in (0..0x11000).filter_map(char::from_u32) {
+            let want = (classes.iter())
+                .filter(|(_, class)| contains(class, c))
+                .fold(16, |acc, (bit, _)| acc | bit);
+            assert_eq!(table.mask(c), want, "{c:?}");
+        }
+        assert!(table.blocks.len() < 1024, "identical blocks are stored once");
     }
 
     #[test]
