@@ -471,6 +471,9 @@ pub fn is_link_list(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
         return false;
     }
     let c = a.counts[id];
-    let links = dom.descendants(id).filter(|&d| dom.tag(d) == "a").count();
-    links >= 3 && a.link_density(id) > 0.6 && c.chars - c.link_chars < 40
+    // The counts first: the links are counted over the whole subtree, and this is asked of
+    // every block rendered.
+    a.link_density(id) > 0.6
+        && c.chars - c.link_chars < 40
+        && dom.descendants(id).filter(|&d| dom.tag(d) == "a").count() >= 3
 }

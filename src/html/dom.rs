@@ -40,6 +40,13 @@ pub struct Node {
 #[derive(Debug)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// Every node in document order (pre-order from the document, then the subtrees the
+    /// tree builder left detached): a subtree is one run of it, so the many walks over a
+    /// page (metadata, scoring, rendering, the audit's spans) read a slice instead of
+    /// keeping a stack.
+    order: Vec<NodeId>,
+    /// Per node, where its subtree's run in `order` starts and ends.
+    runs: Vec<(u32, u32)>,
 }
 
 impl Dom {
@@ -74,10 +81,39 @@ impl Dom {
         }
     }
 
-    /// Every descendant of `root` (itself included) in document order, without recursion
-    /// (a page may nest elements thousands deep).
-    pub fn descendants(&self, root: NodeId) -> Descendants<'_> {
-        Descendants { dom: self, stack: vec![root] }
+    /// Every descendant of `root` (itself included) in document order.
+    pub fn descendants(&self, root: NodeId) -> std::iter::Copied<std::slice::Iter<'_, NodeId>> {
+        let (start, end) = self.runs[root];
+        self.order[start as usize..end as usize].iter().copied()
+    }
+
+    /// The arena of a finished parse with its document order: a pre-order walk without
+    /// recursion (a page may nest elements thousands deep).
+    fn with_order(nodes: Vec<Node>) -> Dom {
+        let mut order = Vec::with_capacity(nodes.len());
+        let mut runs = vec![(0, 0); nodes.len()];
+        // On the way down a node's run starts; its `Exit` comes after its subtree.
+        enum Step {
+            Enter(NodeId),
+            Exit(NodeId),
+        }
+        let mut stack = Vec::new();
+        let roots = nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none());
+        for (root, _) in roots {
+            stack.push(Step::Enter(root));
+            while let Some(step) = stack.pop() {
+                match step {
+                    Step::Enter(id) => {
+                        runs[id].0 = order.len() as u32;
+                        order.push(id);
+                        stack.push(Step::Exit(id));
+                        stack.extend(nodes[id].children.iter().rev().map(|&c| Step::Enter(c)));
+                    }
+                    Step::Exit(id) => runs[id].1 = order.len() as u32,
+                }
+            }
+        }
+        Dom { nodes, order, runs }
     }
 
     /// The first element named `tag` in document order.
@@ -89,12 +125,17 @@ impl Dom {
     /// space runs folded to one space.
     pub fn text_of(&self, root: NodeId) -> String {
         let mut out = String::new();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
+        let (mut at, end) = self.runs[root];
+        while at < end {
+            let n = self.order[at as usize];
+            at += 1;
             match &self.nodes[n].data {
                 Data::Text(t) => out.push_str(t),
-                _ if matches!(self.tag(n), "script" | "style" | "template" | "noscript") => {}
-                _ => stack.extend(self.nodes[n].children.iter().rev()),
+                // Past the subtree.
+                _ if matches!(self.tag(n), "script" | "style" | "template" | "noscript") => {
+                    at = self.runs[n].1;
+                }
+                _ => {}
             }
         }
         fold_space(&out)
@@ -215,21 +256,6 @@ pub fn fold_space(s: &str) -> String {
     out
 }
 
-pub struct Descendants<'a> {
-    dom: &'a Dom,
-    stack: Vec<NodeId>,
-}
-
-impl Iterator for Descendants<'_> {
-    type Item = NodeId;
-
-    fn next(&mut self) -> Option<NodeId> {
-        let id = self.stack.pop()?;
-        self.stack.extend(self.dom.nodes[id].children.iter().rev());
-        Some(id)
-    }
-}
-
 /// The tree builder's view of the arena. A handle carries the element's name so the
 /// builder can ask for it without borrowing the arena.
 #[derive(Clone, Debug)]
@@ -307,7 +333,7 @@ impl TreeSink for Sink {
     type ElemName<'a> = &'a QualName;
 
     fn finish(self) -> Dom {
-        Dom { nodes: self.nodes.into_inner() }
+        Dom::with_order(self.nodes.into_inner())
     }
 
     fn parse_error(&self, _msg: std::borrow::Cow<'static, str>) {}
