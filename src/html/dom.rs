@@ -124,13 +124,14 @@ impl Dom {
     /// The text a reader sees of `root`'s subtree (scripts and styles left out), white
     /// space runs folded to one space.
     pub fn text_of(&self, root: NodeId) -> String {
-        let mut out = String::new();
+        // Folded as it is gathered: no second copy of a large subtree's text.
+        let mut out = Folded::default();
         let (mut at, end) = self.runs[root];
         while at < end {
             let n = self.order[at as usize];
             at += 1;
             match &self.nodes[n].data {
-                Data::Text(t) => out.push_str(t),
+                Data::Text(t) => out.push(t),
                 // Past the subtree.
                 _ if matches!(self.tag(n), "script" | "style" | "template" | "noscript") => {
                     at = self.runs[n].1;
@@ -138,7 +139,7 @@ impl Dom {
                 _ => {}
             }
         }
-        fold_space(&out)
+        out.text
     }
 }
 
@@ -246,14 +247,41 @@ pub fn nesting(text: &str) -> usize {
 
 /// Folds runs of HTML white space to one space and trims the ends.
 pub fn fold_space(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut out = Folded::default();
+    out.push(s);
+    out.text
+}
+
+/// Text with runs of HTML white space folded to one space and the ends trimmed, as pieces
+/// are pushed: pushing pieces folds as their concatenation would be folded.
+#[derive(Default)]
+struct Folded {
+    text: String,
+    /// White space seen since the last word.
+    gap: bool,
+}
+
+impl Folded {
+    fn push(&mut self, s: &str) {
+        // By bytes: ASCII white space is never a byte of a multi-byte character, so every
+        // cut falls on a character boundary.
+        let bytes = s.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let word = bytes[at..].iter().position(|b| b.is_ascii_whitespace());
+            let end = word.map_or(bytes.len(), |w| at + w);
+            if end > at {
+                if self.gap && !self.text.is_empty() {
+                    self.text.push(' ');
+                }
+                self.gap = false;
+                self.text.push_str(&s[at..end]);
+            }
+            let space = bytes[end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+            self.gap |= space > 0;
+            at = end + space;
         }
-        out.push_str(word);
     }
-    out
 }
 
 /// The tree builder's view of the arena. A handle carries the element's name so the
@@ -457,6 +485,26 @@ mod tests {
                 assert_eq!(dom.nodes[c].parent, Some(id));
             }
         }
+    }
+
+    #[test]
+    fn white_space_folds_across_text_pieces() {
+        for pieces in [
+            &["  一 \n", "\t二", "三  "][..],
+            &["", " ", "a", "", "b ", " c"],
+            &["\u{3000}全角\u{3000}", "\u{a0}x"],
+            &[" \n "],
+        ] {
+            let mut folded = Folded::default();
+            pieces.iter().for_each(|p| folded.push(p));
+            let whole = pieces.concat();
+            let words: Vec<&str> = whole.split(|c: char| c.is_ascii_whitespace()).collect();
+            let expected = words.into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>();
+            assert_eq!(folded.text, expected.join(" "), "{pieces:?}");
+            assert_eq!(fold_space(&whole), folded.text);
+        }
+        let dom = Dom::parse_document("<p> 一<b>二 </b>\n<i> 三</i><script>x</script>四 </p>");
+        assert_eq!(dom.text_of(dom.find("p").unwrap()), "一二 三四");
     }
 
     #[test]
