@@ -54,7 +54,12 @@ impl Dom {
     /// every byte through the tokenizer ([`super::standin::parse_page`] sets style sheets
     /// and scripts aside first).
     pub fn parse_document(text: &str) -> Dom {
-        parse_document(Sink::for_text(text), ParseOpts::default()).one(StrTendril::from(text))
+        Dom::parse_tendril(StrTendril::from(text))
+    }
+
+    /// Parses a whole document given as the parser's own input (no copy of it is made).
+    pub fn parse_tendril(text: StrTendril) -> Dom {
+        parse_document(Sink::for_text(&text), ParseOpts::default()).one(text)
     }
 
     /// Parses a fragment as the content of a `<body>`.
