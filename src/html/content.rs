@@ -40,13 +40,41 @@ impl Drop {
     }
 }
 
-const CODE: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
-    "select", "button", "input", "textarea", "option", "head", "title", "meta", "link", "audio",
-    "video", "source", "map",
-];
-/// Not `form`: ASP.NET pages wrap the whole page in one (its controls are [`CODE`]).
-const CHROME: &[&str] = &["nav", "aside", "menu", "dialog"];
+/// Elements that are code or widgets, never text. A `match`, not a search of a list: this
+/// runs for every element of the page.
+fn is_code(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "canvas"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "select"
+            | "button"
+            | "input"
+            | "textarea"
+            | "option"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "audio"
+            | "video"
+            | "source"
+            | "map"
+    )
+}
+
+/// Page chrome by element. Not `form`: ASP.NET pages wrap the whole page in one (its
+/// controls are code, [`is_code`]).
+fn is_chrome(tag: &str) -> bool {
+    matches!(tag, "nav" | "aside" | "menu" | "dialog")
+}
 
 /// Words in class or id that name page widgets. Matched against whole words of the
 /// attribute (split at `-`, `_`, spaces and camel case), so `shadow` is not `ad`.
@@ -184,13 +212,13 @@ pub fn drop_reason(dom: &Dom, id: NodeId, in_article: bool, widgets: bool) -> Op
     if tag.is_empty() {
         return None;
     }
-    if CODE.contains(&tag) {
+    if is_code(tag) {
         return Some(Drop::Code);
     }
     if hidden(dom, id) {
         return Some(Drop::Hidden);
     }
-    if CHROME.contains(&tag) || (matches!(tag, "header" | "footer") && !in_article) {
+    if is_chrome(tag) || (matches!(tag, "header" | "footer") && !in_article) {
         return Some(Drop::Chrome);
     }
     if !widgets || matches!(tag, "body" | "html" | "article" | "main") {
@@ -283,49 +311,49 @@ impl Analysis {
     }
 }
 
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "figure",
-    "figcaption",
-    "header",
-    "footer",
-    "address",
-    "hr",
-    "center",
-    "details",
-    "summary",
-    "caption",
-    "fieldset",
-    "br",
-];
-
+/// Elements that start a paragraph of their own: a `match`, not a search of a list (the
+/// renderer asks this of every element it opens and closes).
 pub fn is_block(tag: &str) -> bool {
-    BLOCKS.contains(&tag)
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "figure"
+            | "figcaption"
+            | "header"
+            | "footer"
+            | "address"
+            | "hr"
+            | "center"
+            | "details"
+            | "summary"
+            | "caption"
+            | "fieldset"
+            | "br"
+    )
 }
 
 fn tag_weight(tag: &str) -> f32 {
@@ -471,6 +499,9 @@ pub fn is_link_list(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
         return false;
     }
     let c = a.counts[id];
-    let links = dom.descendants(id).filter(|&d| dom.tag(d) == "a").count();
-    links >= 3 && a.link_density(id) > 0.6 && c.chars - c.link_chars < 40
+    // The counts first: the links are counted over the whole subtree, and this is asked of
+    // every block rendered.
+    a.link_density(id) > 0.6
+        && c.chars - c.link_chars < 40
+        && dom.descendants(id).filter(|&d| dom.tag(d) == "a").count() >= 3
 }

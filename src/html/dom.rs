@@ -40,6 +40,13 @@ pub struct Node {
 #[derive(Debug)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// Every node in document order (pre-order from the document, then the subtrees the
+    /// tree builder left detached): a subtree is one run of it, so the many walks over a
+    /// page (metadata, scoring, rendering, the audit's spans) read a slice instead of
+    /// keeping a stack.
+    order: Vec<NodeId>,
+    /// Per node, where its subtree's run in `order` starts and ends.
+    runs: Vec<(u32, u32)>,
 }
 
 impl Dom {
@@ -47,13 +54,18 @@ impl Dom {
     /// every byte through the tokenizer ([`super::standin::parse_page`] sets style sheets
     /// and scripts aside first).
     pub fn parse_document(text: &str) -> Dom {
-        parse_document(Sink::default(), ParseOpts::default()).one(StrTendril::from(text))
+        Dom::parse_tendril(StrTendril::from(text))
+    }
+
+    /// Parses a whole document given as the parser's own input (no copy of it is made).
+    pub fn parse_tendril(text: StrTendril) -> Dom {
+        parse_document(Sink::for_text(&text), ParseOpts::default()).one(text)
     }
 
     /// Parses a fragment as the content of a `<body>`.
     pub fn parse_fragment(text: &str) -> Dom {
         let body = QualName::new(None, ns!(html), local_name!("body"));
-        parse_fragment(Sink::default(), ParseOpts::default(), body, Vec::new(), false)
+        parse_fragment(Sink::for_text(text), ParseOpts::default(), body, Vec::new(), false)
             .one(StrTendril::from(text))
     }
 
@@ -74,10 +86,39 @@ impl Dom {
         }
     }
 
-    /// Every descendant of `root` (itself included) in document order, without recursion
-    /// (a page may nest elements thousands deep).
-    pub fn descendants(&self, root: NodeId) -> Descendants<'_> {
-        Descendants { dom: self, stack: vec![root] }
+    /// Every descendant of `root` (itself included) in document order.
+    pub fn descendants(&self, root: NodeId) -> std::iter::Copied<std::slice::Iter<'_, NodeId>> {
+        let (start, end) = self.runs[root];
+        self.order[start as usize..end as usize].iter().copied()
+    }
+
+    /// The arena of a finished parse with its document order: a pre-order walk without
+    /// recursion (a page may nest elements thousands deep).
+    fn with_order(nodes: Vec<Node>) -> Dom {
+        let mut order = Vec::with_capacity(nodes.len());
+        let mut runs = vec![(0, 0); nodes.len()];
+        // On the way down a node's run starts; its `Exit` comes after its subtree.
+        enum Step {
+            Enter(NodeId),
+            Exit(NodeId),
+        }
+        let mut stack = Vec::new();
+        let roots = nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none());
+        for (root, _) in roots {
+            stack.push(Step::Enter(root));
+            while let Some(step) = stack.pop() {
+                match step {
+                    Step::Enter(id) => {
+                        runs[id].0 = order.len() as u32;
+                        order.push(id);
+                        stack.push(Step::Exit(id));
+                        stack.extend(nodes[id].children.iter().rev().map(|&c| Step::Enter(c)));
+                    }
+                    Step::Exit(id) => runs[id].1 = order.len() as u32,
+                }
+            }
+        }
+        Dom { nodes, order, runs }
     }
 
     /// The first element named `tag` in document order.
@@ -88,16 +129,22 @@ impl Dom {
     /// The text a reader sees of `root`'s subtree (scripts and styles left out), white
     /// space runs folded to one space.
     pub fn text_of(&self, root: NodeId) -> String {
-        let mut out = String::new();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
+        // Folded as it is gathered: no second copy of a large subtree's text.
+        let mut out = Folded::default();
+        let (mut at, end) = self.runs[root];
+        while at < end {
+            let n = self.order[at as usize];
+            at += 1;
             match &self.nodes[n].data {
-                Data::Text(t) => out.push_str(t),
-                _ if matches!(self.tag(n), "script" | "style" | "template" | "noscript") => {}
-                _ => stack.extend(self.nodes[n].children.iter().rev()),
+                Data::Text(t) => out.push(t),
+                // Past the subtree.
+                _ if matches!(self.tag(n), "script" | "style" | "template" | "noscript") => {
+                    at = self.runs[n].1;
+                }
+                _ => {}
             }
         }
-        fold_space(&out)
+        out.text
     }
 }
 
@@ -205,28 +252,40 @@ pub fn nesting(text: &str) -> usize {
 
 /// Folds runs of HTML white space to one space and trims the ends.
 pub fn fold_space(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut out = Folded::default();
+    out.push(s);
+    out.text
+}
+
+/// Text with runs of HTML white space folded to one space and the ends trimmed, as pieces
+/// are pushed: pushing pieces folds as their concatenation would be folded.
+#[derive(Default)]
+struct Folded {
+    text: String,
+    /// White space seen since the last word.
+    gap: bool,
+}
+
+impl Folded {
+    fn push(&mut self, s: &str) {
+        // By bytes: ASCII white space is never a byte of a multi-byte character, so every
+        // cut falls on a character boundary.
+        let bytes = s.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let word = bytes[at..].iter().position(|b| b.is_ascii_whitespace());
+            let end = word.map_or(bytes.len(), |w| at + w);
+            if end > at {
+                if self.gap && !self.text.is_empty() {
+                    self.text.push(' ');
+                }
+                self.gap = false;
+                self.text.push_str(&s[at..end]);
+            }
+            let space = bytes[end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+            self.gap |= space > 0;
+            at = end + space;
         }
-        out.push_str(word);
-    }
-    out
-}
-
-pub struct Descendants<'a> {
-    dom: &'a Dom,
-    stack: Vec<NodeId>,
-}
-
-impl Iterator for Descendants<'_> {
-    type Item = NodeId;
-
-    fn next(&mut self) -> Option<NodeId> {
-        let id = self.stack.pop()?;
-        self.stack.extend(self.dom.nodes[id].children.iter().rev());
-        Some(id)
     }
 }
 
@@ -245,18 +304,23 @@ struct Sink {
     nameless: QualName,
 }
 
-impl Default for Sink {
-    fn default() -> Self {
+/// Fewer bytes of markup per node than real pages have (corpus/html: one node in 22 bytes,
+/// scripts and styles set aside): the arena is sized once for a page instead of being
+/// copied as it doubles (room reserved and not written is not paged in).
+const BYTES_PER_NODE: usize = 16;
+
+impl Sink {
+    fn for_text(text: &str) -> Self {
         let document = Node { data: Data::Document, parent: None, children: Vec::new(), line: 1 };
+        let mut nodes = Vec::with_capacity(text.len() / BYTES_PER_NODE + 1);
+        nodes.push(document);
         Sink {
-            nodes: RefCell::new(vec![document]),
+            nodes: RefCell::new(nodes),
             line: Cell::new(1),
             nameless: QualName::new(None, ns!(), local_name!("")),
         }
     }
-}
 
-impl Sink {
     fn push(&self, data: Data) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(Node { data, parent: None, children: Vec::new(), line: self.line.get() });
@@ -307,7 +371,7 @@ impl TreeSink for Sink {
     type ElemName<'a> = &'a QualName;
 
     fn finish(self) -> Dom {
-        Dom { nodes: self.nodes.into_inner() }
+        Dom::with_order(self.nodes.into_inner())
     }
 
     fn parse_error(&self, _msg: std::borrow::Cow<'static, str>) {}
@@ -431,6 +495,26 @@ mod tests {
                 assert_eq!(dom.nodes[c].parent, Some(id));
             }
         }
+    }
+
+    #[test]
+    fn white_space_folds_across_text_pieces() {
+        for pieces in [
+            &["  一 \n", "\t二", "三  "][..],
+            &["", " ", "a", "", "b ", " c"],
+            &["\u{3000}全角\u{3000}", "\u{a0}x"],
+            &[" \n "],
+        ] {
+            let mut folded = Folded::default();
+            pieces.iter().for_each(|p| folded.push(p));
+            let whole = pieces.concat();
+            let words: Vec<&str> = whole.split(|c: char| c.is_ascii_whitespace()).collect();
+            let expected = words.into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>();
+            assert_eq!(folded.text, expected.join(" "), "{pieces:?}");
+            assert_eq!(fold_space(&whole), folded.text);
+        }
+        let dom = Dom::parse_document("<p> 一<b>二 </b>\n<i> 三</i><script>x</script>四 </p>");
+        assert_eq!(dom.text_of(dom.find("p").unwrap()), "一二 三四");
     }
 
     #[test]

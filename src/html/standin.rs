@@ -46,7 +46,7 @@ pub struct SetAside {
 /// `<style>` and `<script>` elements set aside while the tokenizer reads the rest.
 pub fn parse_page(text: &str) -> Dom {
     if let Some((with_stand_ins, set_aside)) = set_aside(text) {
-        let mut dom = Dom::parse_document(&with_stand_ins);
+        let mut dom = Dom::parse_tendril(with_stand_ins);
         if put_back(&mut dom, text, &set_aside) {
             return dom;
         }
@@ -55,8 +55,9 @@ pub fn parse_page(text: &str) -> Dom {
 }
 
 /// The page with the content of its `<style>` and `<script>` elements replaced by
-/// stand-ins, and what was replaced; `None` when nothing was.
-pub fn set_aside(text: &str) -> Option<(String, Vec<SetAside>)> {
+/// stand-ins, and what was replaced; `None` when nothing was. The page is written into the
+/// tendril the parser reads, not into a string it would copy.
+pub fn set_aside(text: &str) -> Option<(StrTendril, Vec<SetAside>)> {
     // `memmem`, not `contains(char)`: the char search looks for the last byte of the
     // character's UTF-8, a continuation byte frequent in Chinese text.
     let mut open = [0; 4];
@@ -64,7 +65,7 @@ pub fn set_aside(text: &str) -> Option<(String, Vec<SetAside>)> {
         return None;
     }
     let bytes = text.as_bytes();
-    let mut out = String::new();
+    let mut out = StrTendril::new();
     let mut copied = 0;
     let mut found = Vec::new();
     let mut at = 0;
@@ -127,11 +128,12 @@ pub fn set_aside(text: &str) -> Option<(String, Vec<SetAside>)> {
             && !(tag == "script" && content.contains("<!--"));
         if plain_code {
             let stand_in = stand_in(found.len(), content);
-            if out.capacity() == 0 {
-                out.reserve(text.len());
+            if found.is_empty() {
+                // At most the page: stand-ins are shorter than what they stand for.
+                out.reserve(u32::try_from(text.len()).unwrap_or(u32::MAX));
             }
-            out.push_str(&text[copied..at]);
-            out.push_str(&stand_in);
+            out.push_slice(&text[copied..at]);
+            out.push_slice(&stand_in);
             copied = close;
             found.push(SetAside { tag, range: at..close, stand_in });
         }
@@ -140,7 +142,7 @@ pub fn set_aside(text: &str) -> Option<(String, Vec<SetAside>)> {
     if found.is_empty() {
         return None;
     }
-    out.push_str(&text[copied..]);
+    out.push_slice(&text[copied..]);
     Some((out, found))
 }
 

@@ -398,9 +398,35 @@ fn unify_newlines(text: Cow<'_, str>) -> Cow<'_, str> {
     if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
-    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    // One pass (a page is hundreds of KB): `\r\n` and a lone `\r` both become `\n`.
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\r', text.as_bytes()) {
+        out.push_str(&text[from..at]);
+        out.push('\n');
+        from = at + 1 + usize::from(text.as_bytes().get(at + 1) == Some(&b'\n'));
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
 }
 
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_break_becomes_a_newline() {
+        for (text, unified) in [
+            ("a\r\nb\rc\n\r\r\nd\r", "a\nb\nc\n\n\nd\n"),
+            ("\r\n\r\n", "\n\n"),
+            ("一\r二", "一\n二"),
+            ("no breaks", "no breaks"),
+        ] {
+            assert_eq!(unify_newlines(Cow::Borrowed(text)), unified, "{text:?}");
+        }
+    }
 }
