@@ -19,6 +19,7 @@
 
 use std::fmt;
 use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, Config as DfaConfig, DFA};
@@ -30,6 +31,7 @@ use regex_syntax::hir::Hir;
 
 use super::needs::required_literals;
 use super::scan::Literals;
+use super::sim::{CharNfa, SEARCH_BUDGET};
 
 /// `regex`'s default limit on a compiled program's size.
 const NFA_SIZE_LIMIT: usize = 10 << 20;
@@ -114,10 +116,15 @@ impl Engine {
     }
 }
 
-/// A pattern, its syntax checked, compiled on its first search.
+/// A pattern, its syntax checked, simulated on its first searches and compiled once they
+/// cost what compiling it would (see [`super::sim`]).
 struct Pattern {
     text: String,
     hir: Hir,
+    /// `None` inside when the simulation does not model the pattern.
+    sim: OnceLock<Option<CharNfa>>,
+    /// States the simulation entered so far, all threads.
+    steps: AtomicUsize,
     engine: OnceLock<Engine>,
 }
 
@@ -142,7 +149,13 @@ impl AnyMatch {
                 let text = p.as_ref();
                 let hir = regex_syntax::ParserBuilder::new().build().parse(text);
                 let hir = hir.map_err(|e| SetError::Syntax(Box::new(e)))?;
-                Ok(Pattern { text: text.to_owned(), hir, engine: OnceLock::new() })
+                Ok(Pattern {
+                    text: text.to_owned(),
+                    hir,
+                    sim: OnceLock::new(),
+                    steps: AtomicUsize::new(0),
+                    engine: OnceLock::new(),
+                })
             })
             .collect::<Result<Vec<_>, SetError>>()?;
         let needs: Vec<Option<Vec<Vec<u8>>>> =
@@ -191,12 +204,21 @@ impl AnyMatch {
         };
         self.patterns.iter().enumerate().position(|(i, p)| {
             let filtered = i < MAX_FILTERED && self.filtered >> i & 1 == 1;
-            (!filtered || found >> i & 1 == 1)
-                && self
-                    .engine(p)
-                    .unwrap_or_else(|e| panic!("pattern over regex's size limit: {e}"))
-                    .is_match(text)
+            (!filtered || found >> i & 1 == 1) && self.pattern_matches(p, text)
         })
+    }
+
+    fn pattern_matches(&self, p: &Pattern, text: &str) -> bool {
+        if p.engine.get().is_none() && p.steps.load(Ordering::Relaxed) < SEARCH_BUDGET {
+            if let Some(nfa) = p.sim.get_or_init(|| CharNfa::new(&p.hir)) {
+                let searched = nfa.search(text);
+                p.steps.fetch_add(searched.steps, Ordering::Relaxed);
+                return searched.matched;
+            }
+        }
+        self.engine(p)
+            .unwrap_or_else(|e| panic!("pattern over regex's size limit: {e}"))
+            .is_match(text)
     }
 }
 
@@ -253,12 +275,22 @@ mod tests {
         let any = AnyMatch::new(&[r"\S+", "关注"], DEFAULT_DFA_BYTES).unwrap();
         assert_eq!(any.filtered, 0b10);
         assert!(any.is_match("x") && !any.is_match(" ") && any.is_match(" 关注 "));
-        // Only the patterns a text needs searched are compiled.
+        // Only the patterns a text needs searched are searched; the first searches simulate
+        // the pattern, and it compiles once they have cost what compiling would.
         let any = AnyMatch::new(PATTERNS, DEFAULT_DFA_BYTES).unwrap();
         assert!(!any.is_match("普通的一句话。"));
-        assert!(any.patterns[..5].iter().all(|p| p.engine.get().is_none()));
+        assert!(any.patterns[..5]
+            .iter()
+            .all(|p| p.engine.get().is_none() && p.sim.get().is_none()));
         assert!(any.is_match("12篇原创内容"));
-        assert!(any.patterns[2].engine.get().is_some() && any.patterns[0].engine.get().is_none());
+        assert!(any.patterns[2].sim.get().is_some() && any.patterns[0].sim.get().is_none());
+        assert!(any.patterns.iter().all(|p| p.engine.get().is_none()));
+        let mut searches = 0;
+        while any.patterns[2].engine.get().is_none() {
+            assert!(any.is_match("12篇原创内容") && !any.is_match("12篇原创内容 "));
+            searches += 1;
+        }
+        assert!(searches > 10 && any.is_match("12篇原创内容") && !any.is_match("12篇原创内容 "));
         assert_eq!(any.first_match("— 首页 —"), Some(1));
         assert_eq!(any.first_match("— END —"), Some(4));
         assert_eq!(any.first_match("普通的一句话。"), None);

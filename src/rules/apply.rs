@@ -117,14 +117,14 @@ impl Rule {
             return true;
         }
         let next = rest.find(|l| !l.is_blank()).map(|l| l.text.as_str());
-        self.followed_by.as_ref().is_none_or(|re| next.is_some_and(|t| re.is_match(t)))
-            && self.not_followed_by.as_ref().is_none_or(|re| next.is_none_or(|t| !re.is_match(t)))
+        self.followed_by.as_ref().is_none_or(|re| next.is_some_and(|t| re.matches(t)))
+            && self.not_followed_by.as_ref().is_none_or(|re| next.is_none_or(|t| !re.matches(t)))
     }
 
     pub(super) fn fires_on(&self, text: &str) -> bool {
         self.max_chars.is_none_or(|max| text.chars().count() <= max)
             && self.literals.as_ref().is_none_or(|l| l.may_match(text))
-            && self.re.is_match(text)
+            && self.re.matches(text)
     }
 }
 

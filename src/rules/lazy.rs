@@ -8,10 +8,13 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex::Regex;
 use regex_syntax::hir::{Hir, HirKind};
+
+use super::sim::{CharNfa, SEARCH_BUDGET};
 
 /// Why a rule's pattern is not a regex.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -39,6 +42,12 @@ pub struct LazyRegex {
     origin: String,
     /// Names of the pattern's capture groups, from its syntax.
     names: Vec<Box<str>>,
+    hir: Hir,
+    /// Answers [`LazyRegex::matches`] until the pattern is compiled (see [`super::sim`]);
+    /// `None` inside when it does not model the pattern.
+    sim: OnceLock<Option<CharNfa>>,
+    /// States the simulation entered so far, all threads.
+    steps: AtomicUsize,
     re: OnceLock<Result<Regex, PatternError>>,
 }
 
@@ -52,7 +61,15 @@ impl LazyRegex {
             .map_err(|e| PatternError::Syntax(Box::new(e)))?;
         let mut names = Vec::new();
         group_names(&hir, &mut names);
-        Ok(LazyRegex { pattern: pattern.to_owned(), origin, names, re: OnceLock::new() })
+        Ok(LazyRegex {
+            pattern: pattern.to_owned(),
+            origin,
+            names,
+            hir,
+            sim: OnceLock::new(),
+            steps: AtomicUsize::new(0),
+            re: OnceLock::new(),
+        })
     }
 
     /// Whether the pattern has a capture group named `name` (without compiling it).
@@ -70,6 +87,20 @@ impl LazyRegex {
                 .map_err(|source| PatternError::Compile { origin: origin.clone(), source })
         };
         self.re.get_or_init(compile).as_ref().map_err(Clone::clone)
+    }
+
+    /// Whether the pattern matches somewhere in `text`, without compiling it while a
+    /// simulation answers for less than compiling would cost. A pattern that does not
+    /// compile matches nothing (see [`LazyRegex::error`]).
+    pub fn matches(&self, text: &str) -> bool {
+        if self.re.get().is_none() && self.steps.load(Ordering::Relaxed) < SEARCH_BUDGET {
+            if let Some(nfa) = self.sim.get_or_init(|| CharNfa::new(&self.hir)) {
+                let searched = nfa.search(text);
+                self.steps.fetch_add(searched.steps, Ordering::Relaxed);
+                return searched.matched;
+            }
+        }
+        self.is_match(text)
     }
 
     /// Why the pattern did not compile, once a search or [`LazyRegex::compiled`] tried.

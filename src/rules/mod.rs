@@ -36,6 +36,7 @@ mod lazy;
 mod needs;
 mod pass;
 mod scan;
+mod sim;
 
 use std::path::{Path, PathBuf};
 
@@ -344,7 +345,11 @@ impl Profile {
         }
         let mut seen = 0;
         for (k, re) in self.evidence.iter().enumerate() {
-            if possible(k) && re.compiled().map_err(|e| self.in_file(e))?.is_match(text) {
+            let found = possible(k) && re.matches(text);
+            if let Some(e) = re.error() {
+                return Err(self.in_file(e.clone()));
+            }
+            if found {
                 seen += 1;
                 if seen >= self.min_evidence {
                     return Ok(true);
@@ -382,12 +387,26 @@ impl Profile {
 }
 
 impl Rule {
-    /// Compiles the rule's patterns (once): after this, its searches cannot fail.
+    /// The rule's patterns.
+    fn patterns(&self) -> impl Iterator<Item = &LazyRegex> {
+        [
+            Some(&self.re),
+            self.until.as_ref(),
+            self.followed_by.as_ref(),
+            self.not_followed_by.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Compiles the rule's patterns (once).
     fn compile(&self) -> std::result::Result<(), PatternError> {
-        self.re.compiled()?;
-        for re in [&self.until, &self.followed_by, &self.not_followed_by].into_iter().flatten() {
-            re.compiled()?;
-        }
-        Ok(())
+        self.patterns().try_for_each(|re| re.compiled().map(drop))
+    }
+
+    /// Why one of the rule's patterns did not compile, once a search tried: it matched
+    /// nothing, and the document fails.
+    fn error(&self) -> Option<&PatternError> {
+        self.patterns().find_map(LazyRegex::error)
     }
 }

@@ -26,15 +26,19 @@ impl Profile {
             if rule.bit.is_some_and(|bit| st.any & bit == 0) {
                 continue;
             }
-            if let Err(e) = rule.compile() {
-                result = Err(self.in_file(e));
+            // Patterns compile when their searches first need it (see `LazyRegex::matches`);
+            // one that does not matched nothing and fails the document.
+            let first = rule.first_firing(&st);
+            if let Some(first) = first.filter(|_| rule.error().is_none()) {
+                let before = st.live;
+                self.apply_rule(rule, first, doc, &mut st);
+                st.splice_pieces();
+                doc.count(&rule.stat_key, before.saturating_sub(st.live) as u64);
+            }
+            if let Some(e) = rule.error() {
+                result = Err(self.in_file(e.clone()));
                 break;
             }
-            let Some(first) = rule.first_firing(&st) else { continue };
-            let before = st.live;
-            self.apply_rule(rule, first, doc, &mut st);
-            st.splice_pieces();
-            doc.count(&rule.stat_key, before.saturating_sub(st.live) as u64);
         }
         doc.lines = st.into_lines();
         result
@@ -85,7 +89,7 @@ impl Profile {
                 RuleAction::DropUntil => {
                     let until = rule.until.as_ref().expect("checked at compile");
                     let kept =
-                        (i + 1..end).find(|&k| !st.dead[k] && until.is_match(&st.lines[k].text));
+                        (i + 1..end).find(|&k| !st.dead[k] && until.matches(&st.lines[k].text));
                     let stop = kept.unwrap_or(end);
                     audit_removal(doc, rule, st.live_in(i..stop));
                     st.remove(i..stop);

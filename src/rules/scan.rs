@@ -551,7 +551,7 @@ fn class_len(class: &ClassUnicode) -> u32 {
     class.ranges().iter().map(|r| u32::from(r.end()) - u32::from(r.start()) + 1).sum()
 }
 
-fn contains(class: &ClassUnicode, c: char) -> bool {
+pub(super) fn contains(class: &ClassUnicode, c: char) -> bool {
     let ranges = class.ranges();
     let i = ranges.partition_point(|r| r.end() < c);
     i < ranges.len() && ranges[i].start() <= c

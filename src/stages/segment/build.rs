@@ -250,7 +250,7 @@ impl<'a> Builder<'a> {
                     _ => return None,
                 };
                 let rest = label.rest(&line.text);
-                if !rest.is_empty() && !rules.header_role.is_match(rest) {
+                if !rest.is_empty() && !rules.header_role.matches(rest) {
                     return None;
                 }
                 let names = rest
@@ -344,7 +344,7 @@ impl<'a> Builder<'a> {
             if reporter.as_deref() == Some(super::roles::REPORTER)
                 && !rest.is_empty()
                 && !asks(rest)
-                && self.rules.byline.is_match(rest)
+                && self.rules.byline.matches(rest)
                 && narration_next
                 && (reporter_lines(labels, name) == 1
                     || author.as_deref().is_some_and(|a| !a.is_empty() && rest.contains(a)))
@@ -417,7 +417,7 @@ impl<'a> Builder<'a> {
         if role_of.iter().zip(&exchanged).any(|(r, &ex)| r.is_some() && !ex) {
             let rules = self.rules;
             let intro = lines.iter().position(|l| {
-                rules.intros.mask(&l.text) & 2 != 0 && rules.transcript_intro.is_match(&l.text)
+                rules.intros.mask(&l.text) & 2 != 0 && rules.transcript_intro.matches(&l.text)
             });
             if let Some(intro) = intro {
                 for (ex, (role, name)) in exchanged.iter_mut().zip(role_of.iter().zip(&names)) {
@@ -791,7 +791,8 @@ impl<'a> Builder<'a> {
             _ => {}
         }
         let intros = self.rules.intros.mask(&line.text);
-        let intro = |bit: u64, re: &regex::Regex| intros & bit != 0 && re.is_match(&line.text);
+        let intro =
+            |bit: u64, re: &crate::rules::LazyRegex| intros & bit != 0 && re.matches(&line.text);
         let highlights = intro(1, &self.rules.highlight_intro);
         if highlights || intro(2, &self.rules.transcript_intro) {
             self.heading(line);
@@ -815,7 +816,7 @@ impl<'a> Builder<'a> {
             self.turn = Some(Turn { speaker, label: label_src, lines, notes: Vec::new() });
             return;
         }
-        if self.mode == Mode::Highlights && self.rules.list_item.is_match(&line.text) {
+        if self.mode == Mode::Highlights && self.rules.list_item.matches(&line.text) {
             return self.simple(BlockKind::Highlight, line);
         }
         if self.mode == Mode::Summary && self.turn.is_none() {
@@ -823,7 +824,7 @@ impl<'a> Builder<'a> {
         }
         self.mode = Mode::Normal;
         if line.kind.is_none() {
-            if self.turn.is_some() && self.rules.closing_furniture.is_match(&line.text) {
+            if self.turn.is_some() && self.rules.closing_furniture.matches(&line.text) {
                 // What the page adds after the last answer is no part of it.
                 return self.simple(BlockKind::Paragraph, line);
             }
@@ -888,9 +889,9 @@ impl<'a> Builder<'a> {
         // More than `2 * chars` characters: more bytes than that at least.
         next.text.len() > 2 * chars
             && next.text.chars().count() > 2 * chars
-            && self.rules.implicit_heading.is_match(&line.text)
+            && self.rules.implicit_heading.matches(&line.text)
             && !self.is_narration(line, found)
-            && !self.rules.list_item.is_match(&line.text)
+            && !self.rules.list_item.matches(&line.text)
             && !line.scripts.as_ref().is_some_and(|s| s.english)
     }
 
@@ -916,7 +917,7 @@ impl<'a> Builder<'a> {
         };
         chars > 0
             && next_label.rest(&next.text).chars().count() > chars
-            && self.rules.implicit_heading.is_match(rest)
+            && self.rules.implicit_heading.matches(rest)
     }
 
     /// The source markup of `line` (see `headings`).

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use crate::rules::LazyRegex;
-use regex::Regex;
 
 use crate::document::Line;
 use crate::rules::LineFilter;
@@ -128,8 +127,8 @@ impl HeadingRules {
     }
 
     /// Whether `re` (the pattern of `bit` in the filter) matches `text`.
-    fn may(&self, text: &str, bit: u64, re: &Regex) -> bool {
-        self.filter.mask(text) & bit != 0 && re.is_match(text)
+    fn may(&self, text: &str, bit: u64, re: &LazyRegex) -> bool {
+        self.filter.mask(text) & bit != 0 && re.matches(text)
     }
 
     /// What source line `n` and the line under it say of a paragraph read from line `n`
@@ -140,7 +139,7 @@ impl HeadingRules {
             .is_some_and(|u| self.may(u, SETEXT_UNDERLINE, &self.setext_underline));
         let Some(own) = source.line(n) else { return Markup::None };
         let own_mask = self.filter.mask(own);
-        let own_is = |bit: u64, re: &Regex| own_mask & bit != 0 && re.is_match(own);
+        let own_is = |bit: u64, re: &LazyRegex| own_mask & bit != 0 && re.matches(own);
         if own.trim().is_empty() || own_is(SETEXT_UNDERLINE, &self.setext_underline) {
             return Markup::None;
         }
@@ -160,7 +159,7 @@ impl HeadingRules {
             Markup::None => false,
             Markup::Number => true,
             Markup::Setext => next_is_boundary,
-            Markup::Bold => next_is_boundary && self.turn_heading.is_match(line.text.trim()),
+            Markup::Bold => next_is_boundary && self.turn_heading.matches(line.text.trim()),
         }
     }
 }

@@ -70,7 +70,7 @@ pub fn split_inline_labels(
     let mut cuts_of: Vec<(usize, Vec<usize>)> = Vec::new();
     for (i, here) in found {
         let text = &lines[i].text;
-        let item = rules.list_item.is_match(text);
+        let item = rules.list_item.matches(text);
         let cuts: Vec<usize> = here
             .into_iter()
             .filter_map(|c| {
@@ -142,7 +142,7 @@ fn flattened_exchange(line: &Line, rules: &Rules) -> Option<Vec<usize>> {
     }
     // A numbered item (`24. 对科幻的态度——初阶版：…。进阶版：…。起飞版：…`) pairs its terms
     // with their values: a list flattened onto a line, not an exchange.
-    if rules.list_item.is_match(&line.text) {
+    if rules.list_item.matches(&line.text) {
         return None;
     }
     let mut found: Vec<(String, usize)> = Vec::new();

@@ -53,7 +53,7 @@ impl LabelRules {
     /// header (read as names before this is asked) and is a guest's turn everywhere else.
     pub fn plausible(&self, name: &str) -> bool {
         !self.ends_like_narration(name)
-            && (!self.field.is_match(name) || self.registered.contains(&fold(name)))
+            && (!self.field.matches(name) || self.registered.contains(&fold(name)))
             && !self.not_speakers.iter().any(|n| n == name)
             && !name.chars().all(|c| c.is_ascii_digit())
     }
@@ -61,19 +61,19 @@ impl LabelRules {
     /// Whether a label with `name` and the words `rest` after it is the writer's voice
     /// (`马斯克说：…`, `他笑道：“…”`), not a speaker's label.
     pub fn narrates(&self, name: &str, rest: &str) -> bool {
-        self.ends_like_narration(name) || self.quoted_narration.is_match(name) && opens_quote(rest)
+        self.ends_like_narration(name) || self.quoted_narration.matches(name) && opens_quote(rest)
     }
 
     /// What `name` says of narration whatever follows it: [`LabelRules::narrates`] for a
     /// name read once and asked of many labels.
     pub fn narration(&self, name: &str) -> Narration {
         let always = self.ends_like_narration(name);
-        Narration { always, before_quote: !always && self.quoted_narration.is_match(name) }
+        Narration { always, before_quote: !always && self.quoted_narration.matches(name) }
     }
 
     /// Whether `name` ends like narration (`马斯克说`) and is not a registered label.
     fn ends_like_narration(&self, name: &str) -> bool {
-        self.narration.is_match(name) && !self.registered.contains(&fold(name))
+        self.narration.matches(name) && !self.registered.contains(&fold(name))
     }
 
     /// Where the narration in `name` starts (see [`LabelRules::narrates`]).

@@ -86,11 +86,15 @@ pub fn localise(
 }
 
 /// The stage directions of `lines`; `filter` tells the lines `re` cannot match.
-pub fn directions(re: &regex::Regex, filter: &LineFilter, lines: &[Line]) -> Vec<String> {
+pub fn directions(
+    re: &crate::rules::LazyRegex,
+    filter: &LineFilter,
+    lines: &[Line],
+) -> Vec<String> {
     lines
         .iter()
         // `is_match` first: most lines have none, and `captures_iter` allocates.
-        .filter(|l| filter.mask(&l.text) != 0 && re.is_match(&l.text))
+        .filter(|l| filter.mask(&l.text) != 0 && re.matches(&l.text))
         .flat_map(|l| {
             re.captures_iter(&l.text).filter_map(|c| c.name("d").map(|m| m.as_str().to_owned()))
         })

@@ -125,7 +125,7 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
         }
         let asking = seg.lines.iter().any(|l| asks(&l.text));
         let asks_listener =
-            asking || seg.lines.iter().any(|l| rules.listener_words.is_match(&l.text));
+            asking || seg.lines.iter().any(|l| rules.listener_words.matches(&l.text));
         asked = asks_listener.then_some(sp.id.as_str());
         let t = tally.entry(sp.id.clone()).or_insert_with(|| {
             order.push(sp.id.clone());
@@ -140,8 +140,8 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
             Tally { first: order.len() - 1, role, reporter, ..Tally::default() }
         });
         if t.turns < OPENING_TURNS && t.role.is_none() {
-            t.host_words |= seg.lines.iter().any(|l| rules.host_words.is_match(&l.text));
-            t.guest_words |= seg.lines.iter().any(|l| rules.guest_words.is_match(&l.text));
+            t.host_words |= seg.lines.iter().any(|l| rules.host_words.matches(&l.text));
+            t.guest_words |= seg.lines.iter().any(|l| rules.guest_words.matches(&l.text));
         }
         t.turns += 1;
         t.asking += usize::from(asking);
@@ -175,7 +175,7 @@ pub fn assign_roles(segments: &mut [Segment], rules: &RoleRules, evidence: &Evid
 fn evidence_role(sp: &Speaker, rules: &RoleRules, evidence: &Evidence) -> Option<&'static str> {
     let names: Vec<&str> =
         [&sp.zh_hans, &sp.zh_hant, &sp.en].into_iter().flatten().map(String::as_str).collect();
-    if names.iter().any(|n| rules.host_label.is_match(n.trim())) {
+    if names.iter().any(|n| rules.host_label.matches(n.trim())) {
         return Some("host");
     }
     let mut keys: Vec<String> = names.iter().map(|n| fold(n)).collect();
