@@ -13,7 +13,8 @@
 //!   article name no furniture word;
 //! - each pattern is its own automaton, built when a line first needs it searched: the
 //!   forward automaton only, searched by the lazy DFA (by the PikeVM when the lazy DFA gives
-//!   up, as `regex` does).
+//!   up, as `regex` does); its first searches are simulated without building it (see
+//!   `sim`), and most patterns a run reaches never get further.
 //!
 //! The answer is `RegexSet::is_match`'s.
 

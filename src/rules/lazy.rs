@@ -1,10 +1,12 @@
-//! A rule's regex, compiled on its first search.
+//! A rule's regex, compiled when its searches first need it.
 //!
 //! Compiling is most of building the strip stage (≈ 0.4 ms a pattern: Unicode classes such as
 //! `\W` expand to large automata), while the line filter keeps most rules from ever being
 //! tried on a given batch: a run over one platform's pages never reaches the other platforms'
 //! rules. Short runs — one file, a `parallel --pipe` chunk — pay for the start-up once per
-//! process, so a rule compiles when a line first reaches it instead.
+//! process, so a rule compiles when a line first reaches it instead; and a search that only
+//! asks whether the pattern matches ([`LazyRegex::matches`]) is simulated until its searches
+//! have cost about what compiling would (see [`super::sim`]).
 
 use std::fmt;
 use std::ops::Deref;
