@@ -52,6 +52,27 @@ pub(crate) fn word_spans_join(before: &str, after: &str) -> bool {
     }
 }
 
+/// Whether the character at byte `at` of the Simplified `text` is a surname there: jieba's
+/// dictionary tags it as a name (`nr`) by itself (`范`, `叶`; not `辟` or `于`), and its cut
+/// of the text starts a word tagged so with it — the character alone, before a given name
+/// outside the dictionary, or a name the dictionary holds (`范先生`, `范冰冰`) — not a word
+/// such as `规范` or `范围`. Both, because the dictionary tags some words that are no names
+/// `nr` (`辟谣`). Only the run of ideographs around `at` is cut, as jieba cuts each run on its
+/// own.
+pub(crate) fn starts_name(text: &str, at: usize) -> bool {
+    let lexicon = Lexicon::get();
+    let name = |id: Option<u32>| id.is_some_and(|id| lexicon.tag(id) == "nr");
+    let Some(c) = text[at..].chars().next() else { return false };
+    if !name(lexicon.find(&text[at..at + c.len_utf8()])) {
+        return false;
+    }
+    let han = |c: &char| super::lexicon::is_jieba_han(*c);
+    let start = at - text[..at].chars().rev().take_while(han).map(char::len_utf8).sum::<usize>();
+    let end = at + text[at..].chars().take_while(han).map(char::len_utf8).sum::<usize>();
+    let Some(words) = lexicon.cut(&text[start..end]) else { return false };
+    words.iter().any(|t| start + t.start == at && name(t.id))
+}
+
 /// Whether the word-boundary check applies to `config` (Simplified input).
 pub fn applies(config: Config) -> bool {
     matches!(config, Config::S2t | Config::S2tw | Config::S2hk | Config::S2twp | Config::S2hkp)
