@@ -19,8 +19,8 @@
 //! residue only in a document whose Traditional lines show stray characters at a rate: a
 //! writer of clean Traditional chose it, a converter that left `这` behind left `后` too.
 //! Even there, a surname of both scripts (`范`, `叶`: jieba's dictionary tags them as names)
-//! stays where jieba's cut of the line starts a name with it (`范先生`, or `叶` alone before a
-//! given name), unlike `規范` or `樹叶`. (`于` is not told apart so: the dictionary tags it
+//! stays where jieba's cut of the line starts a name with it that no phrase table converts
+//! (`范先生`, or `叶` alone before a given name), unlike `規范`, `范疇` or `樹叶`. (`于` is not told apart so: the dictionary tags it
 //! as the preposition.)
 
 use std::sync::OnceLock;
@@ -286,6 +286,12 @@ mod tests {
             assert_eq!(
                 repair_hant("叶女士撿起樹叶", variant, true).as_deref(),
                 Some("叶女士撿起樹葉"),
+                "{variant:?}"
+            );
+            // jieba's dictionary tags 范畴 and 叶子 as names too; the phrase tables say not.
+            assert_eq!(
+                repair_hant("這么大的范疇和叶子", variant, true).as_deref(),
+                Some("這麼大的範疇和葉子"),
                 "{variant:?}"
             );
         }
