@@ -29,7 +29,7 @@ use engine::{Matcher, Plan};
 
 pub use dict::DictId;
 pub use prepass::ids_len;
-pub(crate) use words::word_spans_join;
+pub(crate) use words::{starts_name, word_spans_join};
 
 /// An OpenCC conversion config (same names and chains as OpenCC's `<name>.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]

@@ -52,6 +52,40 @@ pub(crate) fn word_spans_join(before: &str, after: &str) -> bool {
     }
 }
 
+/// Whether the character at byte `at` of the Simplified `text` is a surname there: jieba's
+/// dictionary tags it as a name (`nr`) by itself (`范`, `叶`; not `辟` or `于`), and its cut
+/// of the text starts a word tagged so with it: the character alone (before a given name
+/// outside the dictionary), or a longer word that no phrase of s2t's dictionaries converts
+/// (`范先生`). The dictionary tags plain words `nr` too (`辟谣`, `范畴`, `叶子`); a phrase
+/// table that converts such a word has decided what it is.
+pub(crate) fn starts_name(text: &str, at: usize) -> bool {
+    let lexicon = Lexicon::get();
+    let name = |id: Option<u32>| id.is_some_and(|id| lexicon.tag(id) == "nr");
+    let Some(c) = text[at..].chars().next() else { return false };
+    if !name(lexicon.find(&text[at..at + c.len_utf8()])) {
+        return false;
+    }
+    // Only the run of ideographs around `at` is cut, as jieba cuts each run on its own.
+    let han = |c: &char| super::lexicon::is_jieba_han(*c);
+    let start = at - text[..at].chars().rev().take_while(han).map(char::len_utf8).sum::<usize>();
+    let end = at + text[at..].chars().take_while(han).map(char::len_utf8).sum::<usize>();
+    let Some(words) = lexicon.cut(&text[start..end]) else { return false };
+    words.iter().filter(|t| start + t.start == at && name(t.id)).any(|t| {
+        let word = &text[at..start + t.end];
+        word.len() == c.len_utf8() || !s2t_phrase(word)
+    })
+}
+
+/// Whether `word` is a key of s2t's phrase dictionaries.
+fn s2t_phrase(word: &str) -> bool {
+    static KEYS: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let (_, steps) = Config::S2t.chain(false);
+        steps.iter().flat_map(|g| g.iter()).flat_map(|d| d.entries()).map(|(k, _)| *k).collect()
+    })
+    .contains(word)
+}
+
 /// Whether the word-boundary check applies to `config` (Simplified input).
 pub fn applies(config: Config) -> bool {
     matches!(config, Config::S2t | Config::S2tw | Config::S2hk | Config::S2twp | Config::S2hkp)

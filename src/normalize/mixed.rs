@@ -18,6 +18,10 @@
 //! A character of both scripts (`后` 皇后, `范` and `于` as surnames, `辟` 復辟, `布` 宣布) is
 //! residue only in a document whose Traditional lines show stray characters at a rate: a
 //! writer of clean Traditional chose it, a converter that left `这` behind left `后` too.
+//! Even there, a surname of both scripts (`范`, `叶`: jieba's dictionary tags them as names)
+//! stays where jieba's cut of the line starts a name with it that no phrase table converts
+//! (`范先生`, or `叶` alone before a given name), unlike `規范`, `范疇` or `樹叶`. (`于` is not told apart so: the dictionary tags it
+//! as the preposition.)
 
 use std::sync::OnceLock;
 
@@ -25,7 +29,7 @@ use rustc_hash::FxHashMap;
 
 use super::script::is_stray;
 use super::{Evidence, Variant};
-use crate::convert::{Config, Converter, DictId};
+use crate::convert::{starts_name, Config, Converter, DictId};
 
 /// A document's evidence of Simplified residue: the stray characters ([`Evidence::stray`])
 /// and Traditional characters of its Traditional-led lines, added up line by line. Lines led
@@ -171,6 +175,9 @@ pub fn repair_hant(text: &str, variant: Option<Variant>, residue: bool) -> Optio
         return None;
     }
     let ts = ts_map();
+    // The Simplified line's offsets, character by character, for the name check (none when
+    // a phrase changed the length).
+    let mut hans_at = (hans.chars().count() == text.chars().count()).then(|| hans.char_indices());
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut theirs = round.chars();
@@ -179,6 +186,7 @@ pub fn repair_hant(text: &str, variant: Option<Variant>, residue: bool) -> Optio
     let mut line_stray: Option<bool> = None;
     let mut line_stray = || *line_stray.get_or_insert_with(|| Evidence::of(text).stray > 0);
     for c in text.chars() {
+        let at = hans_at.as_mut().and_then(|h| h.next()).map(|(i, _)| i);
         let Some(r) = theirs.next() else {
             // A phrase changed the length: alignment is lost, keep the round trip only when
             // the line certainly holds Simplified characters.
@@ -187,7 +195,10 @@ pub fn repair_hant(text: &str, variant: Option<Variant>, residue: bool) -> Optio
         if r != c
             && is_suspect(table, c)
             && ts.get(&r) == Some(&c)
-            && (is_stray(c) || residue && (!regional_form(r, c) || line_stray()))
+            && (is_stray(c)
+                || residue
+                    && (!regional_form(r, c) || line_stray())
+                    && !at.is_some_and(|at| starts_name(&hans, at)))
         {
             out.push(r);
             changed = true;
@@ -258,6 +269,30 @@ mod tests {
             assert_eq!(
                 repair_hant("你認為這是后AGI時代", variant, true).as_deref(),
                 Some("你認為這是後AGI時代")
+            );
+        }
+    }
+
+    #[test]
+    fn a_surname_of_both_scripts_stays_in_a_document_with_residue() {
+        // 范 and 叶 are Traditional surnames too: starting a word jieba's dictionary tags as
+        // a name (`nr`: 范先生, or 叶 alone) they are names; inside a word they are residue.
+        for variant in [None, Some(Variant::Tw), Some(Variant::Hk)] {
+            assert_eq!(
+                repair_hant("范先生這么說，這是規范", variant, true).as_deref(),
+                Some("范先生這麼說，這是規範"),
+                "{variant:?}"
+            );
+            assert_eq!(
+                repair_hant("叶女士撿起樹叶", variant, true).as_deref(),
+                Some("叶女士撿起樹葉"),
+                "{variant:?}"
+            );
+            // jieba's dictionary tags 范畴 and 叶子 as names too; the phrase tables say not.
+            assert_eq!(
+                repair_hant("這么大的范疇和叶子", variant, true).as_deref(),
+                Some("這麼大的範疇和葉子"),
+                "{variant:?}"
             );
         }
     }

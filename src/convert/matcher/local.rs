@@ -7,7 +7,7 @@
 //! A character is a *trigger* when some key changes it differently from its own
 //! one-character value (`发` in `头发` → `頭髮`), or sits in a key whose value does not line
 //! up with its characters. Every other character becomes its one-character value under any
-//! parse. So the scan writes those directly and, at a trigger, finds the parse there
+//! parse. So the scan writes each of them as it comes and, at a trigger, finds the parse there
 //! exactly: it steps back to the nearest position that no key can straddle (the pair of
 //! characters around it is inside no key: a boundary of every parse, the true one
 //! included), discards what it wrote from there, and runs the leftmost-longest search
@@ -69,6 +69,7 @@ pub(super) fn mark_triggers(m: &mut Matcher, keys: &[Key<'_>]) {
         m.kinds[c as usize] |= KIND_TRIGGER;
     }
     m.alone = alone;
+    m.fill_writes();
 }
 
 fn only_char(s: &str) -> Option<char> {
@@ -90,6 +91,17 @@ fn char_before(b: &[u8], i: usize) -> (u32, usize) {
 }
 
 impl Matcher {
+    /// Fills `writes` from `alone` and the triggers' kinds.
+    pub(super) fn fill_writes(&mut self) {
+        let trigger = |c: usize| self.kinds.get(c).is_some_and(|k| k & KIND_TRIGGER != 0);
+        self.writes = self
+            .alone
+            .iter()
+            .enumerate()
+            .map(|(c, &a)| if trigger(c) { '\0' } else { a })
+            .collect();
+    }
+
     /// [`Matcher::replace_into`] for a replacer: the search only around triggers.
     pub(super) fn replace_local(&self, text: &str, out: &mut String) {
         self.replace_around_triggers(text, out, |t, s, i, o| self.search_past(t, s, i, o));
@@ -117,8 +129,10 @@ impl Matcher {
         });
     }
 
-    /// The scan both replacements share: characters that are values alone are written
-    /// as they come; at a trigger, the text from the true parse's last boundary before it
+    /// The scan both replacements share: each character is written as it comes, most of
+    /// them with one load from `writes` (what the character becomes alone, the character
+    /// itself when nothing changes it: no choice between copying and replacing to
+    /// mispredict); at a trigger, the text from the true parse's last boundary before it
     /// (`rewind`) is handed to `past(text, start, trigger, out)`, which writes it and
     /// returns where the scan goes on (a boundary of the true parse).
     #[inline(always)]
@@ -129,33 +143,34 @@ impl Matcher {
         mut past: impl FnMut(&str, usize, usize, &mut String) -> usize,
     ) {
         let b = text.as_bytes();
-        // `last`: input written up to (the rest since is copied unchanged, not yet written);
-        // `floor`: a boundary of the true parse at or before `last`.
-        let (mut i, mut last, mut floor) = (0, 0, 0);
+        // Everything before `i` is written; `floor`: a boundary of the true parse.
+        let (mut i, mut floor) = (0, 0);
         while i < b.len() {
             if b[i] < 0x80 && !self.ascii_keys {
+                let s = i;
                 i += 1;
+                while i < b.len() && b[i] < 0x80 {
+                    i += 1;
+                }
+                out.push_str(&text[s..i]);
                 continue;
             }
             let (c, n) = char_at(b, i);
-            let kind = self.kind(c);
-            if kind & KIND_TRIGGER != 0 && self.may_change(b, i, n, c) {
-                let s = self.rewind(text, floor, last, (i, c), out);
-                i = past(text, s, i, out);
-                (last, floor) = (i, i);
-            } else if kind & KIND_VALUE != 0 {
-                out.push_str(&text[last..i]);
-                match self.alone.get(c as usize) {
-                    Some(&a) if a != '\0' => out.push(a),
-                    _ => out.push_str(self.value(self.first[c as usize])),
+            match self.writes.get(c as usize) {
+                Some(&w) if w != '\0' => out.push(w),
+                _ if self.kind(c) & KIND_TRIGGER != 0 && self.may_change(b, i, n, c) => {
+                    let s = self.rewind(text, floor, i, (i, c), out);
+                    i = past(text, s, i, out);
+                    floor = i;
+                    continue;
                 }
-                i += n;
-                last = i;
-            } else {
-                i += n;
+                _ if self.kind(c) & KIND_VALUE != 0 => {
+                    out.push_str(self.value(self.first[c as usize]))
+                }
+                _ => out.push_str(&text[i..i + n]),
             }
+            i += n;
         }
-        out.push_str(&text[last..]);
     }
 
     /// Whether the trigger `c` (`n` bytes at `i`) may be covered by a key that changes it

@@ -100,6 +100,7 @@ impl Matcher {
         }
         let n = r.u32() as usize;
         m.changing = r.take(n).iter().map(|&x| x != 0).collect();
+        m.fill_writes();
         (r.at == b.len()).then_some(m)
     }
 }
