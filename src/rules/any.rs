@@ -20,7 +20,6 @@
 
 use std::fmt;
 use std::panic::{RefUnwindSafe, UnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, Config as DfaConfig, DFA};
@@ -32,7 +31,7 @@ use regex_syntax::hir::Hir;
 
 use super::needs::required_literals;
 use super::scan::Literals;
-use super::sim::{CharNfa, SEARCH_BUDGET};
+use super::sim::Trial;
 
 /// `regex`'s default limit on a compiled program's size.
 const NFA_SIZE_LIMIT: usize = 10 << 20;
@@ -122,10 +121,7 @@ impl Engine {
 struct Pattern {
     text: String,
     hir: Hir,
-    /// `None` inside when the simulation does not model the pattern.
-    sim: OnceLock<Option<CharNfa>>,
-    /// States the simulation entered so far, all threads.
-    steps: AtomicUsize,
+    trial: Trial,
     engine: OnceLock<Engine>,
 }
 
@@ -153,8 +149,7 @@ impl AnyMatch {
                 Ok(Pattern {
                     text: text.to_owned(),
                     hir,
-                    sim: OnceLock::new(),
-                    steps: AtomicUsize::new(0),
+                    trial: Trial::default(),
                     engine: OnceLock::new(),
                 })
             })
@@ -210,12 +205,10 @@ impl AnyMatch {
     }
 
     fn pattern_matches(&self, p: &Pattern, text: &str) -> bool {
-        if p.engine.get().is_none() && p.steps.load(Ordering::Relaxed) < SEARCH_BUDGET {
-            if let Some(nfa) = p.sim.get_or_init(|| CharNfa::new(&p.hir)) {
-                let searched = nfa.search(text);
-                p.steps.fetch_add(searched.steps, Ordering::Relaxed);
-                return searched.matched;
-            }
+        if let Some(found) =
+            p.engine.get().is_none().then(|| p.trial.matches(&p.hir, text)).flatten()
+        {
+            return found;
         }
         self.engine(p)
             .unwrap_or_else(|e| panic!("pattern over regex's size limit: {e}"))
@@ -280,11 +273,9 @@ mod tests {
         // the pattern, and it compiles once they have cost what compiling would.
         let any = AnyMatch::new(PATTERNS, DEFAULT_DFA_BYTES).unwrap();
         assert!(!any.is_match("普通的一句话。"));
-        assert!(any.patterns[..5]
-            .iter()
-            .all(|p| p.engine.get().is_none() && p.sim.get().is_none()));
+        assert!(any.patterns[..5].iter().all(|p| p.engine.get().is_none() && !p.trial.started()));
         assert!(any.is_match("12篇原创内容"));
-        assert!(any.patterns[2].sim.get().is_some() && any.patterns[0].sim.get().is_none());
+        assert!(any.patterns[2].trial.started() && !any.patterns[0].trial.started());
         assert!(any.patterns.iter().all(|p| p.engine.get().is_none()));
         let mut searches = 0;
         while any.patterns[2].engine.get().is_none() {

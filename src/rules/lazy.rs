@@ -10,13 +10,12 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex::Regex;
 use regex_syntax::hir::{Hir, HirKind};
 
-use super::sim::{CharNfa, SEARCH_BUDGET};
+use super::sim::Trial;
 
 /// Why a rule's pattern is not a regex.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -45,11 +44,8 @@ pub struct LazyRegex {
     /// Names of the pattern's capture groups, from its syntax.
     names: Vec<Box<str>>,
     hir: Hir,
-    /// Answers [`LazyRegex::matches`] until the pattern is compiled (see [`super::sim`]);
-    /// `None` inside when it does not model the pattern.
-    sim: OnceLock<Option<CharNfa>>,
-    /// States the simulation entered so far, all threads.
-    steps: AtomicUsize,
+    /// Answers [`LazyRegex::matches`] until the pattern is compiled (see [`super::sim`]).
+    trial: Trial,
     re: OnceLock<Result<Regex, PatternError>>,
 }
 
@@ -68,8 +64,7 @@ impl LazyRegex {
             origin,
             names,
             hir,
-            sim: OnceLock::new(),
-            steps: AtomicUsize::new(0),
+            trial: Trial::default(),
             re: OnceLock::new(),
         })
     }
@@ -95,14 +90,10 @@ impl LazyRegex {
     /// simulation answers for less than compiling would cost. A pattern that does not
     /// compile matches nothing (see [`LazyRegex::error`]).
     pub fn matches(&self, text: &str) -> bool {
-        if self.re.get().is_none() && self.steps.load(Ordering::Relaxed) < SEARCH_BUDGET {
-            if let Some(nfa) = self.sim.get_or_init(|| CharNfa::new(&self.hir)) {
-                let searched = nfa.search(text);
-                self.steps.fetch_add(searched.steps, Ordering::Relaxed);
-                return searched.matched;
-            }
+        match self.re.get().is_none().then(|| self.trial.matches(&self.hir, text)).flatten() {
+            Some(found) => found,
+            None => self.is_match(text),
         }
-        self.is_match(text)
     }
 
     /// Why the pattern did not compile, once a search or [`LazyRegex::compiled`] tried.

@@ -14,6 +14,9 @@
 //! every corpus line). Patterns with features this does not model (byte classes, CRLF mode,
 //! half word boundaries) are refused by [`CharNfa::new`], and their owner compiles them.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
 
 use super::scan::contains;
@@ -28,7 +31,7 @@ const MAX_STATES: usize = 2_000;
 /// million instructions). Callgrind, `--jobs 1`, with 0 / 2 000 / 5 000 / 15 000:
 /// corpus/html 1 384 / 1 247 / 1 229 / 1 211 M instructions, the generated 16 MB corpus
 /// 8 942 / 8 919 / 8 916 / 8 975 M, clean200 7 217 / 7 229 / 7 245 / 7 291 M.
-pub const SEARCH_BUDGET: usize = 5_000;
+const SEARCH_BUDGET: usize = 5_000;
 
 type StateId = u32;
 
@@ -51,6 +54,36 @@ pub struct CharNfa {
     start: StateId,
     /// Every match starts at the start of the text (`^…`): no start is tried past it.
     anchored: bool,
+}
+
+/// A pattern's simulation until its searches reach [`SEARCH_BUDGET`], for an owner that
+/// compiles the pattern after that.
+#[derive(Debug, Default)]
+pub struct Trial {
+    /// `None` inside when the simulation does not model the pattern.
+    nfa: OnceLock<Option<CharNfa>>,
+    /// States the simulation entered so far, all threads.
+    steps: AtomicUsize,
+}
+
+impl Trial {
+    /// Whether `hir` (the owner's pattern, always the same) matches somewhere in `text`;
+    /// `None` once the owner's compiled pattern is to answer.
+    pub fn matches(&self, hir: &Hir, text: &str) -> Option<bool> {
+        if self.steps.load(Ordering::Relaxed) >= SEARCH_BUDGET {
+            return None;
+        }
+        let nfa = self.nfa.get_or_init(|| CharNfa::new(hir)).as_ref()?;
+        let searched = nfa.search(text);
+        self.steps.fetch_add(searched.steps, Ordering::Relaxed);
+        Some(searched.matched)
+    }
+
+    /// Whether the simulation was built (a search asked it).
+    #[cfg(test)]
+    pub fn started(&self) -> bool {
+        self.nfa.get().is_some()
+    }
 }
 
 /// What a search did: the states it entered (a measure of its cost).
