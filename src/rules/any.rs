@@ -198,10 +198,22 @@ impl AnyMatch {
             0 => 0,
             f => self.literals.find(text, f),
         };
-        self.patterns.iter().enumerate().position(|(i, p)| {
-            let filtered = i < MAX_FILTERED && self.filtered >> i & 1 == 1;
-            (!filtered || found >> i & 1 == 1) && self.pattern_matches(p, text)
-        })
+        // Only the patterns a text may match are visited: most lines name none of a
+        // class's literals, and stepping over a hundred patterns to find that out cost
+        // more than the scan.
+        let head = self.patterns.len().min(MAX_FILTERED);
+        let all = u128::MAX.checked_shr((u128::BITS as usize - head) as u32).unwrap_or(0);
+        let mut candidates = (!self.filtered | found) & all;
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            if self.pattern_matches(&self.patterns[i], text) {
+                return Some(i);
+            }
+            candidates &= candidates - 1;
+        }
+        (self.patterns.iter().enumerate().skip(head))
+            .find(|(_, p)| self.pattern_matches(p, text))
+            .map(|(i, _)| i)
     }
 
     fn pattern_matches(&self, p: &Pattern, text: &str) -> bool {
@@ -286,6 +298,21 @@ mod tests {
         assert_eq!(any.first_match("— 首页 —"), Some(1));
         assert_eq!(any.first_match("— END —"), Some(4));
         assert_eq!(any.first_match("普通的一句话。"), None);
+        // Past the patterns the literal scan has bits for, the rest are searched in order.
+        let many: Vec<String> = (0..MAX_FILTERED + 12)
+            .map(|i| match i % 3 {
+                0 => format!("{}{i}x", PATTERNS[i / 3 % PATTERNS.len()]),
+                1 => format!(r"^\W*{i}\W*$"),
+                _ => PATTERNS[i % PATTERNS.len()].to_string(),
+            })
+            .collect();
+        let set = regex::RegexSet::new(&many).unwrap();
+        let any = AnyMatch::new(&many, DEFAULT_DFA_BYTES).unwrap();
+        let texts =
+            TEXTS.iter().map(|t| t.to_string()).chain((0..many.len()).map(|i| format!("-{i}-")));
+        for t in texts {
+            assert_eq!(any.first_match(&t), set.matches(&t).iter().next(), "{t:?}");
+        }
         let none = AnyMatch::new::<&str>(&[], DEFAULT_DFA_BYTES).unwrap();
         assert!(!none.is_match("anything"));
     }
@@ -306,7 +333,7 @@ mod tests {
             for line in &lines {
                 let marked = format!("【 {line}");
                 for t in [*line, marked.as_str()] {
-                    assert_eq!(any.is_match(t), set.is_match(t), "{key}: {t:?}");
+                    assert_eq!(any.first_match(t), set.matches(t).iter().next(), "{key}: {t:?}");
                 }
             }
         }
