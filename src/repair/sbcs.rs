@@ -23,9 +23,11 @@
 //! * a charset other than Windows-1252 needs two pieces of evidence, and a layer whose
 //!   results are Windows-1252 damage again (`Г‚ВЈ` → `Â£`) is one.
 //!
-//! A byte the reading decoder dropped or printed as U+FFFD leaves a truncated sequence;
-//! inside accepted damage it becomes U+FFFD at low confidence: the character is lost, and
-//! the mark says so instead of a plausible guess.
+//! A byte the reading decoder dropped leaves a truncated sequence, and one it printed as
+//! U+FFFD or `?` (once per sequence, as ftfy's lossy sequences) a sequence with a hole;
+//! inside accepted damage either becomes U+FFFD at low confidence: the character is lost,
+//! and the mark says so instead of a plausible guess. A lost sequence adds no evidence of
+//! its own, so a question mark after an accented letter in clean text stays.
 
 use super::RepairEdit;
 use std::sync::OnceLock;
@@ -307,6 +309,31 @@ fn cesu8(chars: &[char], byte: &dyn Fn(char) -> Option<u8>) -> Option<char> {
     char::from_u32(0x10000 + (hi << 10) + lo)
 }
 
+/// A continuation byte that keeps a sequence from `lead` well-formed at position `k`
+/// (E0, ED, F0 and F4 narrow their second byte), standing for one the reading lost.
+fn lost_placeholder(lead: u8, k: usize) -> u8 {
+    match (lead, k) {
+        (0xE0, 1) => 0xA0,
+        (0xF0, 1) => 0x90,
+        _ => 0x80,
+    }
+}
+
+/// The plausible characters `seq` decodes to with byte `at` replaced by each of `bytes`.
+fn completions<'a>(
+    seq: &'a [u8],
+    at: usize,
+    bytes: impl Iterator<Item = u8> + 'a,
+) -> impl Iterator<Item = char> + 'a {
+    bytes.filter_map(move |x| {
+        let mut b = [0u8; 4];
+        b[..seq.len()].copy_from_slice(seq);
+        b[at] = x;
+        let c = std::str::from_utf8(&b[..seq.len()]).ok()?.chars().next()?;
+        plausible(c, seq.len()).then_some(c)
+    })
+}
+
 fn needed(lead: u8) -> usize {
     match lead {
         0xC2..=0xDF => 2,
@@ -387,19 +414,23 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
         }
         let n = needed(b);
         let mut buf = [b, 0, 0, 0];
-        let mut lossy = false;
+        // Positions of bytes the reading lost (at most four, one of them a `?`).
+        let (mut lost, mut nlost, mut qmark) = ([0usize; 4], 0usize, false);
         let mut via_space = false;
         let mut k = 1;
         while k < n && i + k < chars.len() {
             match chars[i + k] {
                 '\u{FFFD}' => {
-                    lossy = true;
-                    buf[k] = 0x80;
+                    (lost[nlost], nlost) = (k, nlost + 1);
+                    buf[k] = lost_placeholder(b, k);
                 }
-                // Python's `replace` prints `?` for the byte it cannot map (`â€?`).
-                '?' if n >= 3 && k == n - 1 => {
-                    lossy = true;
-                    buf[k] = 0x80;
+                // Python's `replace` prints `?` for a byte it cannot map (`â€?`, `â?¬`); as
+                // ftfy takes it, once per sequence, and in two bytes only after `Â`/`Ã`
+                // (`Ã?`), whose letters and symbols are the common ones.
+                '?' if !qmark && (n >= 3 || matches!(b, 0xC2 | 0xC3)) => {
+                    qmark = true;
+                    (lost[nlost], nlost) = (k, nlost + 1);
+                    buf[k] = lost_placeholder(b, k);
                 }
                 ' ' => {
                     via_space = true;
@@ -412,16 +443,26 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
             }
             k += 1;
         }
+        let lossy = nlost > 0;
         let decoded = (k == n).then(|| std::str::from_utf8(&buf[..n]).ok()).flatten();
         // A combining mark needs the character before it, not a space.
         let mark = |o: char| via_space && matches!(o as u32, 0x300..=0x36F);
-        let Some(out) =
-            decoded.and_then(|s| s.chars().next()).filter(|&o| plausible(o, n) && !mark(o))
+        // A lost byte's stand-in only tells that the sequence was well-formed: some byte
+        // in its place must give a plausible character.
+        let fits = |o: char| {
+            if nlost == 1 {
+                completions(&buf[..n], lost[0], 0x80..=0xBF).next().is_some()
+            } else {
+                plausible(o, n)
+            }
+        };
+        let Some(out) = decoded.and_then(|s| s.chars().next()).filter(|&o| fits(o) && !mark(o))
         else {
             // A truncated sequence: the reading decoder dropped a byte (Python's `ignore`),
-            // or this is clean text.
+            // or this is clean text. Not one with a `?`: that is a question mark after a
+            // letter (`à?`) unless a whole sequence follows it.
             run_fail += 1;
-            if k >= 2 && k < n && !chars[i + 1..i + k].contains(&' ') {
+            if k >= 2 && k < n && !qmark && !chars[i + 1..i + k].contains(&' ') {
                 seqs.push(Seq {
                     start: i,
                     end: i + k,
@@ -502,7 +543,7 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
 }
 
 /// Drops the sequences that read CJK characters out of a Latin line whose damage lost
-/// bytes to `?` (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of Latin
+/// bytes to `?` or U+FFFD (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of Latin
 /// mojibake can spell a CJK character in some charset by chance, one at a time. CJK text
 /// read wrongly comes in runs of touching characters or inside CJK text, so a line with
 /// either keeps its sequences (its `?` is a question mark or a lost last byte).
@@ -515,10 +556,12 @@ fn drop_lone_cjk(chars: &[char], seqs: &mut Vec<Seq>) {
     if run || chars.iter().any(|&c| is_cjk_result(c)) {
         return;
     }
-    // A `?` glued to mojibake: a byte a replacing decoder could not map.
-    let lost = chars
-        .windows(2)
-        .any(|w| (w[0] == '?') != (w[1] == '?') && !(w[0].is_ascii() && w[1].is_ascii()));
+    // A `?` glued to mojibake: a byte a replacing decoder could not map; or U+FFFD, such a
+    // byte printed, or a sequence with one lost that an inner layer decoded.
+    let lost = chars.contains(&'\u{FFFD}')
+        || chars
+            .windows(2)
+            .any(|w| (w[0] == '?') != (w[1] == '?') && !(w[0].is_ascii() && w[1].is_ascii()));
     if lost {
         seqs.retain(|s| !cjk(s));
     }
