@@ -26,8 +26,10 @@
 //! A byte the reading decoder dropped leaves a truncated sequence, and one it printed as
 //! U+FFFD or `?` (once per sequence, as ftfy's lossy sequences) a sequence with a hole;
 //! inside accepted damage either becomes U+FFFD at low confidence: the character is lost,
-//! and the mark says so instead of a plausible guess. A lost sequence adds no evidence of
-//! its own, so a question mark after an accented letter in clean text stays.
+//! and the mark says so instead of a plausible guess. But a Chinese character that lost a
+//! byte a strict reader cannot map was one of a handful, and [`super::lost`] picks it when
+//! its neighbours clearly decide. A lost sequence adds no evidence of its own, so a
+//! question mark after an accented letter in clean text stays.
 
 use super::RepairEdit;
 use std::sync::OnceLock;
@@ -48,6 +50,10 @@ struct Codec {
     /// that byte means a second, sloppy decoder (ISO-8859-x and WHATWG's undefined bytes
     /// show C1 controls themselves).
     defines_c1: [bool; 32],
+    /// Bytes a strict reader of this charset cannot map (Python's `cp1252` fails on 0x81,
+    /// 0x8D, 0x8F, 0x90, 0x9D): what a U+FFFD or `?` it printed stood for. None for a
+    /// charset that defines no byte of 0x80..0x9F (ISO-8859-x reads them as C1 controls).
+    lost: Vec<u8>,
 }
 
 /// Code page 437's upper half (not in encoding_rs).
@@ -123,7 +129,12 @@ fn build_codec(rule: &'static str, high: &[char]) -> Codec {
             }
         }
     }
-    Codec { rule, byte, defines_c1 }
+    let lost = if defines_c1.contains(&true) {
+        (0x80u8..=0x9F).filter(|&b| !defines_c1[b as usize - 0x80]).collect()
+    } else {
+        Vec::new()
+    };
+    Codec { rule, byte, defines_c1, lost }
 }
 
 fn bits(t: &[u8], c: char) -> u8 {
@@ -170,6 +181,9 @@ struct Seq {
     lossy: bool,
     /// A space stood for the no-break space byte: it also separated words, so it stays.
     space: bool,
+    /// For a sequence that lost one byte: the Chinese characters it can have been, one per
+    /// byte the reader could not map ([`Codec::lost`]).
+    cands: Vec<char>,
 }
 
 /// Continuation bytes that, after a capital letter (the lead `lead`), are as likely clean
@@ -408,7 +422,15 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
         }
         if let Some(out) = (b == 0xED).then(|| cesu8(&chars[i..], &byte)).flatten() {
             run_ok += 1;
-            seqs.push(Seq { start: i, end: i + 6, out, strong: true, lossy: false, space: false });
+            seqs.push(Seq {
+                start: i,
+                end: i + 6,
+                out,
+                strong: true,
+                lossy: false,
+                space: false,
+                cands: Vec::new(),
+            });
             i += 6;
             continue;
         }
@@ -470,6 +492,7 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
                     strong: false,
                     lossy: true,
                     space: false,
+                    cands: Vec::new(),
                 });
             }
             i += 1;
@@ -489,6 +512,13 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
             strong,
             lossy,
             space: via_space && chars[i + n - 1] == ' ' && keeps_space(b, n, &chars[i + n..]),
+            cands: if nlost == 1 {
+                completions(&buf[..n], lost[0], codec.lost.iter().copied())
+                    .filter(|&c| super::lost::chinese(c))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         });
         i += n;
     }
@@ -548,7 +578,8 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
 /// read wrongly comes in runs of touching characters or inside CJK text, so a line with
 /// either keeps its sequences (its `?` is a question mark or a lost last byte).
 fn drop_lone_cjk(chars: &[char], seqs: &mut Vec<Seq>) {
-    let cjk = |s: &Seq| is_cjk_result(s.out);
+    // A sequence that lost a byte of a Chinese character is one too.
+    let cjk = |s: &Seq| is_cjk_result(s.out) || !s.cands.is_empty();
     if !seqs.iter().any(cjk) {
         return;
     }
@@ -617,6 +648,9 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
     // confidence.
     let mut from: Vec<(usize, usize)> = (0..orig.len()).map(|i| (i, i + 1)).collect();
     let mut how: Vec<Option<(&'static str, f32)>> = vec![None; orig.len()];
+    // Per current character: the candidates of a lost byte's character, in `sets`.
+    let mut lost: Vec<Option<usize>> = vec![None; orig.len()];
+    let mut sets: Vec<Vec<char>> = Vec::new();
     for _ in 0..MAX_LAYERS {
         let best = t
             .codecs
@@ -633,15 +667,21 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
         let Some((codec, (seqs, _))) = best else { break };
         let mut next = Vec::with_capacity(cur.len());
         let (mut nfrom, mut nhow) = (Vec::with_capacity(cur.len()), Vec::with_capacity(cur.len()));
+        let mut nlost = Vec::with_capacity(cur.len());
         let mut i = 0;
-        for s in &seqs {
+        for s in seqs {
             while i < s.start {
                 next.push(cur[i]);
                 nfrom.push(from[i]);
                 nhow.push(how[i]);
+                nlost.push(lost[i]);
                 i += 1;
             }
             next.push(s.out);
+            nlost.push((!s.cands.is_empty()).then_some(sets.len()));
+            if !s.cands.is_empty() {
+                sets.push(s.cands);
+            }
             nfrom.push((from[s.start].0, from[s.end - 1].1));
 
             let conf: f32 = if s.lossy {
@@ -657,6 +697,7 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
                 next.push(' ');
                 nfrom.push(from[s.end - 1]);
                 nhow.push(None);
+                nlost.push(None);
             }
             i = s.end;
         }
@@ -664,9 +705,18 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
             next.push(cur[i]);
             nfrom.push(from[i]);
             nhow.push(how[i]);
+            nlost.push(lost[i]);
             i += 1;
         }
-        (cur, from, how) = (next, nfrom, nhow);
+        (cur, from, how, lost) = (next, nfrom, nhow, nlost);
+    }
+    // A lost byte of Chinese text: the character its neighbours make likeliest, if clearly.
+    for k in 0..cur.len() {
+        let (Some(j), Some((rule, _))) = (lost[k], how[k]) else { continue };
+        if let Some((c, conf)) = super::lost::choose(&cur, k, &sets[j]) {
+            cur[k] = c;
+            how[k] = Some((rule, conf));
+        }
     }
     // Latin-1 read of Windows-1252 text: C1 controls are its punctuation.
     for (k, c) in cur.iter_mut().enumerate() {
