@@ -323,8 +323,8 @@ fn cesu8(chars: &[char], byte: &dyn Fn(char) -> Option<u8>) -> Option<char> {
     char::from_u32(0x10000 + (hi << 10) + lo)
 }
 
-/// A continuation byte that keeps a sequence from `lead` well-formed at position `k`
-/// (E0, ED, F0 and F4 narrow their second byte), standing for one the reading lost.
+/// A continuation byte that keeps a sequence from `lead` well-formed at position `k`,
+/// standing for one the reading lost (after E0 and F0 the second byte is above 0x80).
 fn lost_placeholder(lead: u8, k: usize) -> u8 {
     match (lead, k) {
         (0xE0, 1) => 0xA0,
@@ -573,10 +573,10 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
 }
 
 /// Drops the sequences that read CJK characters out of a Latin line whose damage lost
-/// bytes to `?` or U+FFFD (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of Latin
-/// mojibake can spell a CJK character in some charset by chance, one at a time. CJK text
-/// read wrongly comes in runs of touching characters or inside CJK text, so a line with
-/// either keeps its sequences (its `?` is a question mark or a lost last byte).
+/// bytes to `?` or U+FFFD (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of
+/// Latin mojibake can spell a CJK character in some charset by chance, one at a time. CJK
+/// text read wrongly comes in runs of touching characters or inside CJK text, so a line
+/// with either keeps its sequences (its `?` is a question mark or a lost byte).
 fn drop_lone_cjk(chars: &[char], seqs: &mut Vec<Seq>) {
     // A sequence that lost a byte of a Chinese character is one too.
     let cjk = |s: &Seq| is_cjk_result(s.out) || !s.cands.is_empty();
