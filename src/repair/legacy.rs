@@ -25,7 +25,7 @@
 //! characters.
 
 use super::gbk::gbk;
-use super::lm::{logp_once, DocLm, START};
+use super::lm::{general_doc, logp_once, START};
 use super::RepairEdit;
 use crate::convert::{Config, Converter};
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8};
@@ -228,12 +228,7 @@ struct Plausibility {
 }
 
 fn plausibility(text: &str) -> Plausibility {
-    static EMPTY: OnceLock<DocLm> = OnceLock::new();
-    let doc = EMPTY.get_or_init(|| {
-        let mut d = DocLm::new();
-        d.finish();
-        d
-    });
+    let doc = general_doc();
     // The general model knows Traditional characters; Simplified ones score as theirs.
     let traditional = Converter::get(Config::S2t).convert(text);
     let (mut n, mut every, mut sum) = (0usize, 0usize, 0.0f32);

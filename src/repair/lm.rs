@@ -254,6 +254,16 @@ fn symbol_prior(code: u16) -> f32 {
 /// a pair inside a word right after another in-word pair makes a word that long.
 const LONGER_WORD: f32 = 0.14;
 
+/// The general model alone, for text repaired without a document model (one line).
+pub fn general_doc() -> &'static DocLm {
+    static EMPTY: OnceLock<DocLm> = OnceLock::new();
+    EMPTY.get_or_init(|| {
+        let mut d = DocLm::new();
+        d.finish();
+        d
+    })
+}
+
 /// ln P(c | prev), interpolating document and general bigram and unigram estimates.
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
     logp_word(doc, prev, c, false).0

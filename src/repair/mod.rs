@@ -54,6 +54,7 @@ mod gbk;
 mod legacy;
 mod lists;
 mod lm;
+mod lost;
 mod mojibake;
 mod pinyin_idx;
 mod sbcs;

@@ -23,9 +23,13 @@
 //! * a charset other than Windows-1252 needs two pieces of evidence, and a layer whose
 //!   results are Windows-1252 damage again (`Г‚ВЈ` → `Â£`) is one.
 //!
-//! A byte the reading decoder dropped or printed as U+FFFD leaves a truncated sequence;
-//! inside accepted damage it becomes U+FFFD at low confidence: the character is lost, and
-//! the mark says so instead of a plausible guess.
+//! A byte the reading decoder dropped leaves a truncated sequence, and one it printed as
+//! U+FFFD or `?` (once per sequence, as ftfy's lossy sequences) a sequence with a hole;
+//! inside accepted damage either becomes U+FFFD at low confidence: the character is lost,
+//! and the mark says so instead of a plausible guess. But a Chinese character that lost a
+//! byte a strict reader cannot map was one of a handful, and [`super::lost`] picks it when
+//! its neighbours clearly decide. A lost sequence adds no evidence of its own, so a
+//! question mark after an accented letter in clean text stays.
 
 use super::RepairEdit;
 use std::sync::OnceLock;
@@ -46,6 +50,10 @@ struct Codec {
     /// that byte means a second, sloppy decoder (ISO-8859-x and WHATWG's undefined bytes
     /// show C1 controls themselves).
     defines_c1: [bool; 32],
+    /// Bytes a strict reader of this charset cannot map (Python's `cp1252` fails on 0x81,
+    /// 0x8D, 0x8F, 0x90, 0x9D): what a U+FFFD or `?` it printed stood for. None for a
+    /// charset that defines no byte of 0x80..0x9F (ISO-8859-x reads them as C1 controls).
+    lost: Vec<u8>,
 }
 
 /// Code page 437's upper half (not in encoding_rs).
@@ -121,7 +129,12 @@ fn build_codec(rule: &'static str, high: &[char]) -> Codec {
             }
         }
     }
-    Codec { rule, byte, defines_c1 }
+    let lost = if defines_c1.contains(&true) {
+        (0x80u8..=0x9F).filter(|&b| !defines_c1[b as usize - 0x80]).collect()
+    } else {
+        Vec::new()
+    };
+    Codec { rule, byte, defines_c1, lost }
 }
 
 fn bits(t: &[u8], c: char) -> u8 {
@@ -168,6 +181,9 @@ struct Seq {
     lossy: bool,
     /// A space stood for the no-break space byte: it also separated words, so it stays.
     space: bool,
+    /// For a sequence that lost one byte: the Chinese characters it can have been, one per
+    /// byte the reader could not map ([`Codec::lost`]).
+    cands: Vec<char>,
 }
 
 /// Continuation bytes that, after a capital letter (the lead `lead`), are as likely clean
@@ -307,6 +323,31 @@ fn cesu8(chars: &[char], byte: &dyn Fn(char) -> Option<u8>) -> Option<char> {
     char::from_u32(0x10000 + (hi << 10) + lo)
 }
 
+/// A continuation byte that keeps a sequence from `lead` well-formed at position `k`,
+/// standing for one the reading lost (after E0 and F0 the second byte is above 0x80).
+fn lost_placeholder(lead: u8, k: usize) -> u8 {
+    match (lead, k) {
+        (0xE0, 1) => 0xA0,
+        (0xF0, 1) => 0x90,
+        _ => 0x80,
+    }
+}
+
+/// The plausible characters `seq` decodes to with byte `at` replaced by each of `bytes`.
+fn completions<'a>(
+    seq: &'a [u8],
+    at: usize,
+    bytes: impl Iterator<Item = u8> + 'a,
+) -> impl Iterator<Item = char> + 'a {
+    bytes.filter_map(move |x| {
+        let mut b = [0u8; 4];
+        b[..seq.len()].copy_from_slice(seq);
+        b[at] = x;
+        let c = std::str::from_utf8(&b[..seq.len()]).ok()?.chars().next()?;
+        plausible(c, seq.len()).then_some(c)
+    })
+}
+
 fn needed(lead: u8) -> usize {
     match lead {
         0xC2..=0xDF => 2,
@@ -381,25 +422,37 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
         }
         if let Some(out) = (b == 0xED).then(|| cesu8(&chars[i..], &byte)).flatten() {
             run_ok += 1;
-            seqs.push(Seq { start: i, end: i + 6, out, strong: true, lossy: false, space: false });
+            seqs.push(Seq {
+                start: i,
+                end: i + 6,
+                out,
+                strong: true,
+                lossy: false,
+                space: false,
+                cands: Vec::new(),
+            });
             i += 6;
             continue;
         }
         let n = needed(b);
         let mut buf = [b, 0, 0, 0];
-        let mut lossy = false;
+        // Positions of bytes the reading lost (at most four, one of them a `?`).
+        let (mut lost, mut nlost, mut qmark) = ([0usize; 4], 0usize, false);
         let mut via_space = false;
         let mut k = 1;
         while k < n && i + k < chars.len() {
             match chars[i + k] {
                 '\u{FFFD}' => {
-                    lossy = true;
-                    buf[k] = 0x80;
+                    (lost[nlost], nlost) = (k, nlost + 1);
+                    buf[k] = lost_placeholder(b, k);
                 }
-                // Python's `replace` prints `?` for the byte it cannot map (`â€?`).
-                '?' if n >= 3 && k == n - 1 => {
-                    lossy = true;
-                    buf[k] = 0x80;
+                // Python's `replace` prints `?` for a byte it cannot map (`â€?`, `â?¬`); as
+                // ftfy takes it, once per sequence, and in two bytes only after `Â`/`Ã`
+                // (`Ã?`), whose letters and symbols are the common ones.
+                '?' if !qmark && (n >= 3 || matches!(b, 0xC2 | 0xC3)) => {
+                    qmark = true;
+                    (lost[nlost], nlost) = (k, nlost + 1);
+                    buf[k] = lost_placeholder(b, k);
                 }
                 ' ' => {
                     via_space = true;
@@ -412,16 +465,26 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
             }
             k += 1;
         }
+        let lossy = nlost > 0;
         let decoded = (k == n).then(|| std::str::from_utf8(&buf[..n]).ok()).flatten();
         // A combining mark needs the character before it, not a space.
         let mark = |o: char| via_space && matches!(o as u32, 0x300..=0x36F);
-        let Some(out) =
-            decoded.and_then(|s| s.chars().next()).filter(|&o| plausible(o, n) && !mark(o))
+        // A lost byte's stand-in only tells that the sequence was well-formed: some byte
+        // in its place must give a plausible character.
+        let fits = |o: char| {
+            if nlost == 1 {
+                completions(&buf[..n], lost[0], 0x80..=0xBF).next().is_some()
+            } else {
+                plausible(o, n)
+            }
+        };
+        let Some(out) = decoded.and_then(|s| s.chars().next()).filter(|&o| fits(o) && !mark(o))
         else {
             // A truncated sequence: the reading decoder dropped a byte (Python's `ignore`),
-            // or this is clean text.
+            // or this is clean text. Not one with a `?`: that is a question mark after a
+            // letter (`à?`) unless a whole sequence follows it.
             run_fail += 1;
-            if k >= 2 && k < n && !chars[i + 1..i + k].contains(&' ') {
+            if k >= 2 && k < n && !qmark && !chars[i + 1..i + k].contains(&' ') {
                 seqs.push(Seq {
                     start: i,
                     end: i + k,
@@ -429,6 +492,7 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
                     strong: false,
                     lossy: true,
                     space: false,
+                    cands: Vec::new(),
                 });
             }
             i += 1;
@@ -448,6 +512,13 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
             strong,
             lossy,
             space: via_space && chars[i + n - 1] == ' ' && keeps_space(b, n, &chars[i + n..]),
+            cands: if nlost == 1 {
+                completions(&buf[..n], lost[0], codec.lost.iter().copied())
+                    .filter(|&c| super::lost::chinese(c))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         });
         i += n;
     }
@@ -502,12 +573,13 @@ fn layer_with(chars: &[char], codec: &Codec, codec_index: usize) -> (Vec<Seq>, S
 }
 
 /// Drops the sequences that read CJK characters out of a Latin line whose damage lost
-/// bytes to `?` (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of Latin
-/// mojibake can spell a CJK character in some charset by chance, one at a time. CJK text
-/// read wrongly comes in runs of touching characters or inside CJK text, so a line with
-/// either keeps its sequences (its `?` is a question mark or a lost last byte).
+/// bytes to `?` or U+FFFD (`ItÃ?Â¢â?¬`: `Â¢â` read as Mac Roman is `墉`): what is left of
+/// Latin mojibake can spell a CJK character in some charset by chance, one at a time. CJK
+/// text read wrongly comes in runs of touching characters or inside CJK text, so a line
+/// with either keeps its sequences (its `?` is a question mark or a lost byte).
 fn drop_lone_cjk(chars: &[char], seqs: &mut Vec<Seq>) {
-    let cjk = |s: &Seq| is_cjk_result(s.out);
+    // A sequence that lost a byte of a Chinese character is one too.
+    let cjk = |s: &Seq| is_cjk_result(s.out) || !s.cands.is_empty();
     if !seqs.iter().any(cjk) {
         return;
     }
@@ -515,10 +587,12 @@ fn drop_lone_cjk(chars: &[char], seqs: &mut Vec<Seq>) {
     if run || chars.iter().any(|&c| is_cjk_result(c)) {
         return;
     }
-    // A `?` glued to mojibake: a byte a replacing decoder could not map.
-    let lost = chars
-        .windows(2)
-        .any(|w| (w[0] == '?') != (w[1] == '?') && !(w[0].is_ascii() && w[1].is_ascii()));
+    // A `?` glued to mojibake: a byte a replacing decoder could not map; or U+FFFD, such a
+    // byte printed, or a sequence with one lost that an inner layer decoded.
+    let lost = chars.contains(&'\u{FFFD}')
+        || chars
+            .windows(2)
+            .any(|w| (w[0] == '?') != (w[1] == '?') && !(w[0].is_ascii() && w[1].is_ascii()));
     if lost {
         seqs.retain(|s| !cjk(s));
     }
@@ -574,6 +648,9 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
     // confidence.
     let mut from: Vec<(usize, usize)> = (0..orig.len()).map(|i| (i, i + 1)).collect();
     let mut how: Vec<Option<(&'static str, f32)>> = vec![None; orig.len()];
+    // Per current character: the candidates of a lost byte's character, in `sets`.
+    let mut lost: Vec<Option<usize>> = vec![None; orig.len()];
+    let mut sets: Vec<Vec<char>> = Vec::new();
     for _ in 0..MAX_LAYERS {
         let best = t
             .codecs
@@ -590,15 +667,21 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
         let Some((codec, (seqs, _))) = best else { break };
         let mut next = Vec::with_capacity(cur.len());
         let (mut nfrom, mut nhow) = (Vec::with_capacity(cur.len()), Vec::with_capacity(cur.len()));
+        let mut nlost = Vec::with_capacity(cur.len());
         let mut i = 0;
-        for s in &seqs {
+        for s in seqs {
             while i < s.start {
                 next.push(cur[i]);
                 nfrom.push(from[i]);
                 nhow.push(how[i]);
+                nlost.push(lost[i]);
                 i += 1;
             }
             next.push(s.out);
+            nlost.push((!s.cands.is_empty()).then_some(sets.len()));
+            if !s.cands.is_empty() {
+                sets.push(s.cands);
+            }
             nfrom.push((from[s.start].0, from[s.end - 1].1));
 
             let conf: f32 = if s.lossy {
@@ -614,6 +697,7 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
                 next.push(' ');
                 nfrom.push(from[s.end - 1]);
                 nhow.push(None);
+                nlost.push(None);
             }
             i = s.end;
         }
@@ -621,9 +705,18 @@ pub fn fix_line(line: usize, text: &str, edits: &mut Vec<RepairEdit>) -> Option<
             next.push(cur[i]);
             nfrom.push(from[i]);
             nhow.push(how[i]);
+            nlost.push(lost[i]);
             i += 1;
         }
-        (cur, from, how) = (next, nfrom, nhow);
+        (cur, from, how, lost) = (next, nfrom, nhow, nlost);
+    }
+    // A lost byte of Chinese text: the character its neighbours make likeliest, if clearly.
+    for k in 0..cur.len() {
+        let (Some(j), Some((rule, _))) = (lost[k], how[k]) else { continue };
+        if let Some((c, conf)) = super::lost::choose(&cur, k, &sets[j]) {
+            cur[k] = c;
+            how[k] = Some((rule, conf));
+        }
     }
     // Latin-1 read of Windows-1252 text: C1 controls are its punctuation.
     for (k, c) in cur.iter_mut().enumerate() {

@@ -11,6 +11,11 @@ pub enum Reading {
     Whatwg1252,
     /// ISO-8859-1: bytes 0x80..0x9F become C1 controls.
     Latin1,
+    /// Windows-1252 as Python reads it with `errors="replace"`: the five bytes it does not
+    /// define (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
+    PythonReplace,
+    /// The same, then written out where U+FFFD cannot go: those bytes become `?`.
+    PythonQuestion,
 }
 
 /// One layer of damage on a string.
@@ -20,6 +25,14 @@ pub fn misread(text: &str, how: Reading) -> String {
             WINDOWS_1252.decode_without_bom_handling(text.as_bytes()).0.into_owned()
         }
         Reading::Latin1 => text.bytes().map(char::from).collect(),
+        Reading::PythonReplace | Reading::PythonQuestion => {
+            let lost = if matches!(how, Reading::PythonReplace) { '\u{FFFD}' } else { '?' };
+            // WHATWG's reading gives C1 controls for exactly the undefined bytes.
+            misread(text, Reading::Whatwg1252)
+                .chars()
+                .map(|c| if matches!(c, '\u{80}'..='\u{9F}') { lost } else { c })
+                .collect()
+        }
     }
 }
 
