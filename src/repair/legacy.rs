@@ -19,10 +19,17 @@
 //!   misread line is mostly rare characters in no word (`婓2024腔AII`, `ÖÐÎÄ`); the clean
 //!   line it came from is mostly everyday ones in words.
 //!
+//! A few misread words inside a clean line (GBK read as Big5 or the reverse) are too short
+//! for those shares to mean much; there the two double-byte readings map one character to
+//! one, so the span's true extent is searched character by character ([`find_window`]):
+//! the general model scores the line with each candidate span re-read, its clean
+//! neighbours as context, against the line as seen, and the best span is taken only when
+//! it wins by a clear margin and its bytes round-trip.
+//!
 //! Where the evidence is thin (few characters) the repair is marked low-confidence.
 //! Clean lines pass a prefilter first: a misreading shows as a run of characters that are
-//! neither ASCII nor everyday Chinese, which a skipping scan finds without decoding most
-//! characters.
+//! neither ASCII nor everyday Chinese (four, or two of three bytes or more for a short
+//! span), which a skipping scan finds without decoding most characters.
 
 use super::gbk::gbk;
 use super::lm::{logp_once, DocLm, START};
@@ -134,6 +141,11 @@ fn is_everyday(c: char) -> bool {
     i < 0x10000 && everyday()[i >> 6] >> (i & 63) & 1 == 1
 }
 
+/// Neither ASCII nor everyday Chinese.
+fn is_odd(c: char) -> bool {
+    !c.is_ascii() && !is_everyday(c)
+}
+
 /// Whether the character starting at byte `i` of `b` (valid UTF-8) is odd: neither ASCII
 /// nor everyday Chinese.
 #[inline(always)]
@@ -150,7 +162,23 @@ fn odd_at(t: &[u64], b: &[u8], i: usize) -> bool {
 /// so most characters of a clean line are never decoded.
 pub fn suspect(text: &str) -> bool {
     let (t, b) = (everyday(), text.as_bytes());
-    crate::utf8::has_run(b, RUN, 2, |i| odd_at(t, b, i))
+    crate::utf8::has_run(b, RUN, 2, |i| odd_at(t, b, i)) || short_suspect(text)
+}
+
+/// Odd characters in a row that make a line worth the span search ([`find_window`]): a
+/// few misread words inside a clean line are often only two or three characters.
+pub const SHORT_RUN: usize = 2;
+
+/// Whether the line has [`SHORT_RUN`] odd characters of three bytes or more in a row,
+/// leaving out General Punctuation (U+2000..U+207F), where a short double-byte misreading
+/// shows. Dashes and quotation marks (`——`, `—“`) are the rare characters clean text has
+/// most often in pairs, and no misreading gives them; counting only three- and four-byte
+/// characters lets the skipping scan probe every second Chinese character rather than
+/// every one and a third.
+pub fn short_suspect(text: &str) -> bool {
+    let (t, b) = (everyday(), text.as_bytes());
+    let hit = |i: usize| b[i] >= 0xE0 && !(b[i] == 0xE2 && b[i + 1] < 0x82) && odd_at(t, b, i);
+    crate::utf8::has_run(b, SHORT_RUN, 3, hit)
 }
 
 fn encoding(c: Charset) -> &'static Encoding {
@@ -227,13 +255,18 @@ struct Plausibility {
     mean_logp: f32,
 }
 
-fn plausibility(text: &str) -> Plausibility {
+/// The general model alone: a line repaired here has no document model.
+fn general_doc() -> &'static DocLm {
     static EMPTY: OnceLock<DocLm> = OnceLock::new();
-    let doc = EMPTY.get_or_init(|| {
+    EMPTY.get_or_init(|| {
         let mut d = DocLm::new();
         d.finish();
         d
-    });
+    })
+}
+
+fn plausibility(text: &str) -> Plausibility {
+    let doc = general_doc();
     // The general model knows Traditional characters; Simplified ones score as theirs.
     let traditional = Converter::get(Config::S2t).convert(text);
     let (mut n, mut every, mut sum) = (0usize, 0usize, 0.0f32);
@@ -293,10 +326,17 @@ fn best_reading(span: &str) -> Option<(&'static Reading, String, f32)> {
             best = Some((r, fixed, p));
         }
     }
-    best.map(|(r, fixed, p)| {
-        let conf = if p.chars >= SURE_CHARS && p.everyday >= 0.9 { 0.9 } else { 0.45 };
-        (r, fixed, conf)
-    })
+    best.map(|(r, fixed, p)| (r, fixed, confidence(p.chars, p.everyday)))
+}
+
+/// A repair's confidence from its evidence: sure on [`SURE_CHARS`] characters nearly all
+/// everyday, low (marked) below that.
+fn confidence(chars: usize, everyday: f32) -> f32 {
+    if chars >= SURE_CHARS && everyday >= 0.9 {
+        0.9
+    } else {
+        0.45
+    }
 }
 
 /// [`Plausibility::everyday`] alone: the share of everyday characters among the
@@ -352,8 +392,9 @@ fn restore(
     edits.push(RepairEdit { rule: r.rule, line, col, garbled, restored: fixed, confidence });
 }
 
-/// Appends `chars[from..to]` to `out` with each run of odd characters that reads as a
-/// misreading repaired; whether any was.
+/// Appends `chars[from..to]` to `out` with each misread span repaired; whether any was.
+/// Double-byte misreadings of a few words are found by [`windows`]; runs of [`RUN`] odd
+/// characters left outside them by the whole-span test ([`fix_long_runs`]).
 fn fix_odd_runs(
     line: usize,
     chars: &[char],
@@ -362,7 +403,260 @@ fn fix_odd_runs(
     out: &mut String,
     edits: &mut Vec<RepairEdit>,
 ) -> bool {
-    let odd = |c: char| !c.is_ascii() && !is_everyday(c);
+    let found = windows(chars, from, to);
+    let mut at = from;
+    for w in &found {
+        fix_long_runs(line, chars, at..w.start, out, edits);
+        let garbled: String = chars[w.start..w.end].iter().collect();
+        restore((w.reading, w.fixed.clone(), w.confidence), line, w.start, garbled, out, edits);
+        at = w.end;
+    }
+    fix_long_runs(line, chars, at..to, out, edits) || !found.is_empty()
+}
+
+/// The readings whose every character is two bytes in both charsets: a misread span has
+/// as many characters as the text it came from, one for one, so its true extent can be
+/// searched character by character.
+const DOUBLE_BYTE: [&Reading; 2] = [&READINGS[0], &READINGS[1]];
+
+/// Odd characters at most this far apart belong to one misread span: a misreading gives
+/// everyday characters too (`鎮`, `親`), which break a run of odd ones.
+const MAX_GAP: usize = 2;
+/// Characters around a cluster of odd ones that the span search may take into the span,
+/// for the everyday characters a misreading gives at its edges.
+const MARGIN: usize = 3;
+/// ln-probability (nats) charged for taking a span for a misreading: the prior against
+/// damage, which the language model's gain on the span and its two edges must outweigh.
+const SPAN_PENALTY: f32 = -8.0;
+/// The gain (nats, over the span and its edges, penalty included) a span repair needs.
+const MIN_SPAN_GAIN: f32 = 6.0;
+
+/// A misread span of a line found by [`find_window`]: characters `start..end`, the
+/// reading, the repaired text and its confidence.
+struct Window {
+    start: usize,
+    end: usize,
+    reading: &'static Reading,
+    fixed: String,
+    confidence: f32,
+}
+
+/// Misread spans of `chars[from..to]`, in order and disjoint: each cluster of odd
+/// characters (at most [`MAX_GAP`] apart, with [`SHORT_RUN`] in a row) is searched with
+/// [`MARGIN`] characters on either side for the span whose re-reading the language model
+/// prefers most.
+fn windows(chars: &[char], from: usize, to: usize) -> Vec<Window> {
+    let odd = is_odd;
+    let mut found = Vec::new();
+    let mut done = from;
+    let mut i = from;
+    while i < to {
+        if !odd(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let (mut last, mut run, mut longest) = (i, 0, 0);
+        let mut j = i;
+        while j < to && j - last <= MAX_GAP && !chars[j].is_ascii() {
+            if odd(chars[j]) {
+                last = j;
+                run += 1;
+                longest = longest.max(run);
+            } else {
+                run = 0;
+            }
+            j += 1;
+        }
+        let end = last + 1;
+        // The odd characters of a misread span re-read as everyday ones; most clusters
+        // of rare characters in clean text (names, classical words) do not, and are not
+        // searched.
+        let rereads = |r: &&Reading| {
+            (i..end)
+                .filter(|&k| odd(chars[k]) && image(chars[k], r).is_some_and(is_everyday))
+                .nth(SHORT_RUN - 1)
+                .is_some()
+        };
+        // A span must hold an ideograph ([`find_window`]); clusters of dashes do not.
+        let ideograph = chars[i..end].iter().any(|&c| crate::chars::is_ideograph(c));
+        if longest >= SHORT_RUN && ideograph && DOUBLE_BYTE.iter().any(rereads) {
+            let lo = i.saturating_sub(MARGIN).max(done);
+            let hi = (end + MARGIN).min(to);
+            if let Some(w) = find_window(chars, lo, hi, from, to) {
+                done = w.end;
+                found.push(w);
+            }
+        }
+        i = end.max(done);
+    }
+    found
+}
+
+/// The characters of `text` as the general model knows them (Simplified ones through
+/// their Traditional forms), as model keys; `None` for one it has no code for.
+fn model_codes(text: &str) -> Vec<Option<u16>> {
+    let traditional = Converter::get(Config::S2t).convert(text);
+    let n = text.chars().count();
+    if traditional.chars().count() == n {
+        traditional.chars().map(|c| gbk().encode(c)).collect()
+    } else {
+        text.chars().map(|c| gbk().encode(c)).collect()
+    }
+}
+
+/// What reading `r` makes of one character, if it is two bytes in the misreading
+/// charset and those bytes are one character in the right one.
+fn image(c: char, r: &Reading) -> Option<char> {
+    // Below Greek: ASCII, and the Latin letters of a single-byte reading, which the
+    // whole-span test repairs.
+    if (c as u32) < 0x370 {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    let bytes = bytes_of(c.encode_utf8(&mut buf), r.wrong)?;
+    if bytes.len() != 2 {
+        return None;
+    }
+    let fixed = decode_exact(&bytes, r.right)?;
+    let mut it = fixed.chars();
+    match (it.next(), it.next()) {
+        (Some(x), None) if x != c => Some(x),
+        _ => None,
+    }
+}
+
+/// The best misread span within `chars[lo..hi]` (a piece `from..to` of the line), if one
+/// passes every test. For each double-byte reading, a Viterbi search over three states
+/// (before the span, in it, after it) scores each character with the general model after
+/// the one before it (the characters outside `lo..hi` as context), the span's characters
+/// as re-read, and charges [`SPAN_PENALTY`] for the span; the span is taken when the
+/// best path beats the line as seen by [`MIN_SPAN_GAIN`], [`SHORT_RUN`] of its odd
+/// characters re-read as everyday ones, its re-reading is mostly everyday characters and
+/// the bytes round-trip.
+fn find_window(chars: &[char], lo: usize, hi: usize, from: usize, to: usize) -> Option<Window> {
+    let doc = general_doc();
+    let lp = |prev: u16, c: Option<u16>| c.map_or(-20.0, |c| logp_once(doc, prev, c));
+    let key = |c: Option<u16>| c.unwrap_or(START);
+    let seen_text: String = chars[lo..hi].iter().collect();
+    let seen = model_codes(&seen_text);
+    let left = if lo > from { key(model_codes(&chars[lo - 1].to_string())[0]) } else { START };
+    let right = match hi {
+        h if h == chars.len() => Some(super::lm::EOL),
+        h if h < to => Some(key(model_codes(&chars[h].to_string())[0])),
+        _ => None,
+    };
+    let n = hi - lo;
+    let mut best: Option<(f32, Window)> = None;
+    for r in DOUBLE_BYTE {
+        let imgs: Vec<Option<char>> = chars[lo..hi].iter().map(|&c| image(c, r)).collect();
+        if imgs.iter().all(Option::is_none) {
+            continue;
+        }
+        let img_text: String =
+            imgs.iter().zip(&chars[lo..hi]).map(|(i, &c)| i.unwrap_or(c)).collect();
+        let img = model_codes(&img_text);
+        // score[s], back[j][s]: s = 0 before the span, 1 in it, 2 after it.
+        const NONE: f32 = f32::NEG_INFINITY;
+        let code = |s: usize, j: usize| if s == 1 { img[j] } else { seen[j] };
+        let mut score = [0.0f32, NONE, NONE];
+        let mut back = vec![[0u8; 3]; n];
+        let mut base = 0.0f32;
+        for j in 0..n {
+            let prev = |s: usize| if j == 0 { left } else { key(code(s, j - 1)) };
+            let mut next = [NONE; 3];
+            // Before: only from before.
+            next[0] = score[0] + lp(prev(0), seen[j]);
+            base = next[0];
+            if imgs[j].is_some() {
+                let open = score[0] + SPAN_PENALTY + lp(prev(0), img[j]);
+                let stay = score[1] + lp(prev(1), img[j]);
+                (next[1], back[j][1]) = if stay > open { (stay, 1) } else { (open, 0) };
+            }
+            let close = score[1] + lp(prev(1), seen[j]);
+            let after = score[2] + lp(prev(2), seen[j]);
+            (next[2], back[j][2]) = if after > close { (after, 2) } else { (close, 1) };
+            score = next;
+        }
+        if let Some(right) = right {
+            for (s, v) in score.iter_mut().enumerate() {
+                *v += lp(key(code(s, n - 1)), Some(right));
+            }
+            base = score[0];
+        }
+        let (s, total) = if score[1] > score[2] { (1, score[1]) } else { (2, score[2]) };
+        let gain = total - base;
+        if !gain.is_finite() || best.as_ref().is_some_and(|b| b.0 >= gain) {
+            continue;
+        }
+        // Back from the end: the span is where the path is in state 1.
+        let (mut state, mut end, mut start) = (s, None, 0);
+        for j in (0..n).rev() {
+            let p = usize::from(back[j][state]);
+            if state == 1 {
+                end.get_or_insert(j + 1);
+                if p == 0 {
+                    start = j;
+                    break;
+                }
+            }
+            state = p;
+        }
+        let mut end = end.expect("the path went through the span");
+        // Punctuation read as other punctuation at an edge (`“` as `※`) is as likely
+        // a clean mark beside the span as part of it, and the model tells such marks
+        // apart poorly: it stays as seen.
+        let mark = |j: usize| {
+            !crate::chars::is_ideograph(chars[lo + j])
+                && imgs[j].is_some_and(|c| !crate::chars::is_ideograph(c))
+        };
+        while start < end && mark(start) {
+            start += 1;
+        }
+        while start < end && mark(end - 1) {
+            end -= 1;
+        }
+        if start == end {
+            continue;
+        }
+        let fixed: String = imgs[start..end].iter().map(|c| c.expect("in the span")).collect();
+        best = Some((
+            gain,
+            Window { start: lo + start, end: lo + end, reading: r, fixed, confidence: 0.0 },
+        ));
+    }
+    let (gain, mut w) = best?;
+    let garbled: String = chars[w.start..w.end].iter().collect();
+    // Odd characters of the span that re-read as everyday ones.
+    let odd =
+        garbled.chars().zip(w.fixed.chars()).filter(|&(c, f)| is_odd(c) && is_everyday(f)).count();
+    let ideographs = |t: &str| t.chars().filter(|&c| crate::chars::is_ideograph(c)).count();
+    // A misreading of Chinese text shows ideographs among its kana, Greek or Cyrillic
+    // (`и穦Θ`); a word of such a script alone (`ページ`, `από`, `──`) is text of it.
+    let ok = gain >= MIN_SPAN_GAIN
+        && odd >= SHORT_RUN
+        && ideographs(&garbled) > 0
+        && ideographs(&w.fixed) >= SHORT_RUN
+        && everyday_share(&w.fixed) >= MIN_EVERYDAY
+        && bytes_of(&garbled, w.reading.wrong)
+            .and_then(|b| decode_exact(&b, w.reading.right))
+            .is_some_and(|f| f == w.fixed);
+    if !ok {
+        return None;
+    }
+    w.confidence = confidence(w.end - w.start, everyday_share(&w.fixed));
+    Some(w)
+}
+
+/// Appends `chars[from..to]` (the range given) to `out` with each run of [`RUN`] odd
+/// characters that reads as a misreading repaired; whether any was.
+fn fix_long_runs(
+    line: usize,
+    chars: &[char],
+    std::ops::Range { start: from, end: to }: std::ops::Range<usize>,
+    out: &mut String,
+    edits: &mut Vec<RepairEdit>,
+) -> bool {
+    let odd = is_odd;
     let mut changed = false;
     let mut i = from;
     while i < to {
@@ -444,6 +738,57 @@ mod tests {
             path.display()
         );
         assert!(is_everyday('的') && is_everyday('們') && is_everyday('们') && !is_everyday('饕'));
+    }
+
+    /// A misread span of two words inside a clean line comes back, low-confidence, with
+    /// the quotation mark beside it kept (GBK `“` read as Big5 is `※`).
+    #[test]
+    fn a_short_span_inside_a_clean_line_comes_back() {
+        let (head, mid, tail) = ("其核心邏輯是", "我們會成功", "“比特優先於原子”。");
+        let line = format!("{head}{}{tail}", misread(mid, BIG5, GBK));
+        assert!(suspect(&line) && short_suspect(&line), "{line}");
+        let mut edits = Vec::new();
+        let got = fix_line(0, &line, &mut edits);
+        assert_eq!(got.as_deref(), Some(format!("{head}{mid}{tail}").as_str()));
+        assert_eq!(edits.len(), 1);
+        assert_eq!((edits[0].rule, edits[0].col), (RULE_BIG5_AS_GBK, head.chars().count()));
+        assert!(edits[0].confidence < 0.5);
+        let simp = ("马斯克说", "工厂产能", "扩大了。");
+        let line = format!("{}{}{}", simp.0, misread(simp.1, GBK, BIG5), simp.2);
+        let got = fix_line(0, &line, &mut Vec::new());
+        assert_eq!(got.as_deref(), Some(format!("{}{}{}", simp.0, simp.1, simp.2).as_str()));
+    }
+
+    /// The short-span prefilter is exactly "two odd characters of three bytes or more, not
+    /// General Punctuation, in a row", on strings that start, break and end runs everywhere.
+    #[test]
+    fn short_prefilter_matches_its_definition() {
+        let naive = |t: &str| {
+            let odd: Vec<bool> = t
+                .chars()
+                .map(|c| {
+                    c.len_utf8() >= 3 && !('\u{2000}'..='\u{207F}').contains(&c) && !is_everyday(c)
+                })
+                .collect();
+            odd.windows(SHORT_RUN).any(|w| w.iter().all(|&x| x))
+        };
+        let pool = [
+            '的', '們', '饕', '餮', '鎮', 'и', 'é', 'a', ' ', '😀', '，', '※', '—', 'の', '─', '“',
+        ];
+        let mut rng = crate::testing::Xorshift::default();
+        let (mut yes, mut no) = (0, 0);
+        for round in 0..20_000 {
+            let n = rng.below(12);
+            let text: String = (0..n).map(|_| pool[rng.below(pool.len())]).collect();
+            let want = naive(&text);
+            assert_eq!(short_suspect(&text), want, "round {round}: {text:?}");
+            if want {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} with a run, {no} without");
     }
 
     #[test]

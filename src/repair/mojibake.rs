@@ -199,7 +199,8 @@ pub fn suspect(text: &str) -> Suspect {
         None => b[i] >= 0x80,
     };
     if !crate::utf8::has_run(b, ANY_RUN, 2, hit) {
-        return Suspect { sbcs, ..Suspect::default() };
+        // A short misreading (two or three characters) is not a run of four.
+        return Suspect { sbcs, legacy: super::legacy::short_suspect(text), ..Suspect::default() };
     }
     Suspect { sbcs, gbk: gbk_changes(text), legacy: super::legacy::suspect(text) }
 }
