@@ -177,8 +177,14 @@ pub const SHORT_RUN: usize = 2;
 /// every one and a third.
 pub fn short_suspect(text: &str) -> bool {
     let (t, b) = (everyday(), text.as_bytes());
-    let hit = |i: usize| b[i] >= 0xE0 && !(b[i] == 0xE2 && b[i + 1] < 0x82) && odd_at(t, b, i);
-    crate::utf8::has_run(b, SHORT_RUN, 3, hit)
+    crate::utf8::has_run(b, SHORT_RUN, 3, |i| short_odd_at(t, b, i))
+}
+
+/// Whether the character at byte `i` of `b` (valid UTF-8) counts for [`short_suspect`]
+/// (`t` is [`everyday`]): odd, three bytes or more, not General Punctuation.
+#[inline(always)]
+pub fn short_odd_at(t: &[u64], b: &[u8], i: usize) -> bool {
+    b[i] >= 0xE0 && !(b[i] == 0xE2 && b[i + 1] < 0x82) && odd_at(t, b, i)
 }
 
 fn encoding(c: Charset) -> &'static Encoding {
