@@ -187,6 +187,79 @@ pub fn short_odd_at(t: &[u64], b: &[u8], i: usize) -> bool {
     b[i] >= 0xE0 && !(b[i] == 0xE2 && b[i + 1] < 0x82) && odd_at(t, b, i)
 }
 
+/// [`rereads`]'s tables as shipped: per [`DOUBLE_BYTE`] reading, 1024 little-endian u64
+/// words (the BMP), then each character above it that re-reads, as a little-endian u32
+/// (the character) and u32 (the reading). Derived from [`image`] and [`everyday`]
+/// (`derive_rereads`); shipped, so that the clusters of rare characters a clean line has
+/// are ruled out without building [`image`]'s tables, loading the language model or
+/// searching. The test `shipped_rereads_table_is_current` fails when the file is not
+/// exactly the derivation (regenerate with
+/// `UPDATE_REREADS_TABLE=1 cargo test --lib repair::legacy`).
+static REREADS_BIN: &[u8] = include_bytes!("rereads.bin");
+
+/// The characters that re-read as everyday ones: odd, and their image under a double-byte
+/// reading ([`image`]) everyday. The odd characters of a misread span mostly are (their
+/// bytes were everyday text); most rare characters of clean text are not.
+struct Rereads {
+    /// Per [`DOUBLE_BYTE`] reading, per BMP character (bit set).
+    by_reading: [Vec<u64>; 2],
+    /// Characters above the BMP, with their reading: Big5's HKSCS rows hold a few
+    /// (GBK's bytes for `點` read as Big5 are `𡡷`).
+    astral: Vec<(char, usize)>,
+}
+
+impl Rereads {
+    /// Whether `c` re-reads under `DOUBLE_BYTE[r]`.
+    fn under(&self, c: char, r: usize) -> bool {
+        match c as usize {
+            i @ 0..=0xFFFF => self.by_reading[r][i >> 6] >> (i & 63) & 1 == 1,
+            _ => self.astral.contains(&(c, r)),
+        }
+    }
+}
+
+fn rereads() -> &'static Rereads {
+    static T: OnceLock<Rereads> = OnceLock::new();
+    T.get_or_init(|| {
+        let (bits, astral) = REREADS_BIN.split_at(16 << 10);
+        let words: Vec<u64> = bits
+            .chunks_exact(8)
+            .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
+            .collect();
+        let (a, b) = words.split_at(1 << 10);
+        let u32_at = |w: &[u8]| u32::from_le_bytes(w.try_into().expect("4 bytes"));
+        let astral = astral
+            .chunks_exact(8)
+            .map(|e| {
+                (char::from_u32(u32_at(&e[..4])).expect("a character"), u32_at(&e[4..]) as usize)
+            })
+            .collect();
+        Rereads { by_reading: [a.to_vec(), b.to_vec()], astral }
+    })
+}
+
+/// [`rereads`]'s file from its sources.
+#[cfg(test)]
+fn derive_rereads() -> Vec<u8> {
+    let mut bits = vec![0u64; 2 << 10];
+    let mut astral = Vec::new();
+    for (r, reading) in DOUBLE_BYTE.iter().enumerate() {
+        for cp in 0..=0x10FFFF {
+            let Some(c) = char::from_u32(cp) else { continue };
+            if !is_odd(c) || !image(c, reading).is_some_and(is_everyday) {
+                continue;
+            }
+            let i = cp as usize;
+            if i < 0x10000 {
+                bits[(r << 10) + (i >> 6)] |= 1 << (i & 63);
+            } else {
+                astral.extend(cp.to_le_bytes().into_iter().chain((r as u32).to_le_bytes()));
+            }
+        }
+    }
+    bits.iter().flat_map(|w| w.to_le_bytes()).chain(astral).collect()
+}
+
 fn encoding(c: Charset) -> &'static Encoding {
     match c {
         Charset::Gbk => GBK,
@@ -474,18 +547,15 @@ fn windows(chars: &[char], from: usize, to: usize) -> Vec<Window> {
             j += 1;
         }
         let end = last + 1;
-        // The odd characters of a misread span re-read as everyday ones; most clusters
-        // of rare characters in clean text (names, classical words) do not, and are not
-        // searched.
-        let rereads = |r: &&Reading| {
-            (i..end)
-                .filter(|&k| odd(chars[k]) && image(chars[k], r).is_some_and(is_everyday))
-                .nth(SHORT_RUN - 1)
-                .is_some()
+        // The odd characters of a misread span re-read as everyday ones ([`Rereads`]);
+        // most clusters of rare characters in clean text (names, classical words) do
+        // not, and are not searched.
+        let rereads = |r: usize| {
+            (i..end).filter(|&k| rereads().under(chars[k], r)).nth(SHORT_RUN - 1).is_some()
         };
         // A span must hold an ideograph ([`find_window`]); clusters of dashes do not.
         let ideograph = chars[i..end].iter().any(|&c| crate::chars::is_ideograph(c));
-        if longest >= SHORT_RUN && ideograph && DOUBLE_BYTE.iter().any(rereads) {
+        if longest >= SHORT_RUN && ideograph && (0..DOUBLE_BYTE.len()).any(rereads) {
             let lo = i.saturating_sub(MARGIN).max(done);
             let hi = (end + MARGIN).min(to);
             if let Some(w) = find_window(chars, lo, hi, from, to) {
@@ -510,25 +580,169 @@ fn model_codes(text: &str) -> Vec<Option<u16>> {
     }
 }
 
-/// What reading `r` makes of one character, if it is two bytes in the misreading
-/// charset and those bytes are one character in the right one.
+/// What reading `r` (one of [`DOUBLE_BYTE`]) makes of one character, if it is two bytes
+/// in the misreading charset and those bytes are one character in the right one: the
+/// character `r.right` decodes from `r.wrong`'s bytes for `c`, where both charsets
+/// encode their character to those bytes (so the repair round-trips) and it is not `c`.
+/// Characters below Greek (ASCII, and the Latin letters of a single-byte reading, which
+/// the whole-span test repairs) have none.
 fn image(c: char, r: &Reading) -> Option<char> {
-    // Below Greek: ASCII, and the Latin letters of a single-byte reading, which the
-    // whole-span test repairs.
-    if (c as u32) < 0x370 {
+    let images = images();
+    let k = usize::from(r.right == Charset::Big5);
+    match c as usize {
+        i @ 0..=0xFFFF => images.bmp[k][i],
+        _ => images.astral[k]
+            .binary_search_by_key(&c, |&(s, _)| s)
+            .ok()
+            .map(|p| images.astral[k][p].1),
+    }
+}
+
+/// [`image`]'s answers, per [`DOUBLE_BYTE`] reading (GBK read as Big5, Big5 read as GBK).
+struct Images {
+    /// Per BMP character seen.
+    bmp: [Vec<Option<char>>; 2],
+    /// Characters seen outside the BMP (Big5's HKSCS rows decode to some), sorted.
+    astral: [Vec<(char, char)>; 2],
+}
+
+/// The two charsets' two-byte codes: lead 81..FE, trail 40..FE.
+fn double_byte_codes() -> impl Iterator<Item = [u8; 2]> {
+    (0x81u8..=0xFE).flat_map(|lead| (0x40u8..=0xFE).map(move |trail| [lead, trail]))
+}
+
+/// `bytes` as exactly one character of `e`, if they decode without an error to one.
+fn decode_one(e: &'static Encoding, bytes: &[u8]) -> Option<char> {
+    let mut buf = [0u8; 16];
+    let mut d = e.new_decoder_without_bom_handling();
+    let (res, read, written) = d.decode_to_utf8_without_replacement(bytes, &mut buf, true);
+    if res != encoding_rs::DecoderResult::InputEmpty || read != bytes.len() {
         return None;
     }
-    let mut buf = [0u8; 4];
-    let bytes = bytes_of(c.encode_utf8(&mut buf), r.wrong)?;
-    if bytes.len() != 2 {
-        return None;
-    }
-    let fixed = decode_exact(&bytes, r.right)?;
-    let mut it = fixed.chars();
+    let mut it = std::str::from_utf8(&buf[..written]).ok()?.chars();
     match (it.next(), it.next()) {
-        (Some(x), None) if x != c => Some(x),
+        (Some(c), None) => Some(c),
         _ => None,
     }
+}
+
+/// One charset's two-byte codes and what its encoder writes, found from the decoding side
+/// (each code decoded once, where asking the encoder costs thousands of instructions per
+/// character).
+struct Codes {
+    /// Per two-byte code (`lead << 8 | trail`), the one character it decodes to.
+    decoded: Vec<Option<char>>,
+    /// Per BMP character, the two-byte code the encoder writes for it, 0 for none.
+    bmp: Vec<u16>,
+    /// The same for characters above the BMP.
+    astral: Vec<(char, u16)>,
+}
+
+impl Codes {
+    /// A character decoded from one code is encoded to it; one decoded from several (or
+    /// from one byte too) is asked of the encoder, which picks one by its own rule. Big5's
+    /// encoder never writes the HKSCS rows (leads below A1: WHATWG's index Big5 pointer
+    /// leaves them out).
+    fn new(e: &'static Encoding) -> Codes {
+        // Every code in one call (one per code costs a decoder's set-up each): an invalid
+        // one reads as U+FFFD, and its trail byte after it when ASCII (WHATWG puts that
+        // byte back); Big5's four codes for a letter with a combining mark read as two.
+        let bytes: Vec<u8> = double_byte_codes().flatten().collect();
+        let text = e.decode_without_bom_handling(&bytes).0;
+        let mut it = text.chars().peekable();
+        let mut decoded = vec![None; 1 << 16];
+        for b in double_byte_codes() {
+            let c = it.next().expect("a character per code");
+            let combining = |n: &char| ('\u{300}'..='\u{36F}').contains(n);
+            decoded[usize::from(u16::from_be_bytes(b))] = match c {
+                '\u{FFFD}' => {
+                    if b[1] < 0x80 {
+                        it.next_if_eq(&char::from(b[1])).expect("the trail byte put back");
+                    }
+                    None
+                }
+                _ if it.next_if(combining).is_some() => None,
+                c => Some(c),
+            };
+        }
+        assert!(it.next().is_none(), "{} read as more characters than codes", e.name());
+        // 0: none yet, MANY: several (asked of the encoder).
+        const MANY: u16 = 1;
+        let mut bmp = vec![0u16; 1 << 16];
+        let mut astral: Vec<(char, u16)> = Vec::new();
+        let writable = |code: usize| e != BIG5 || code >= 0xA100;
+        let mut note = |c: char, code: u16, bmp: &mut Vec<u16>| match c as usize {
+            i @ 0..=0xFFFF => bmp[i] = if bmp[i] == 0 { code } else { MANY },
+            _ => match astral.iter_mut().find(|(x, _)| *x == c) {
+                Some(slot) => slot.1 = MANY,
+                None => astral.push((c, code)),
+            },
+        };
+        for (code, c) in decoded.iter().enumerate().filter(|&(code, _)| writable(code)) {
+            if let Some(c) = *c {
+                note(c, code as u16, &mut bmp);
+            }
+        }
+        for b in 0x80u8..=0xFF {
+            if let Some(c) = decode_one(e, &[b]) {
+                note(c, MANY, &mut bmp);
+            }
+        }
+        let ask = |c: char| {
+            let mut buf = [0u8; 4];
+            let (bytes, _, unmappable) = e.encode(c.encode_utf8(&mut buf));
+            let pair: [u8; 2] = (*bytes).try_into().ok().filter(|_| !unmappable)?;
+            Some(u16::from_be_bytes(pair))
+        };
+        for (i, code) in bmp.iter_mut().enumerate().filter(|(_, code)| **code == MANY) {
+            *code = char::from_u32(i as u32).and_then(ask).unwrap_or(0);
+        }
+        for (c, code) in astral.iter_mut().filter(|(_, code)| *code == MANY) {
+            *code = ask(*c).unwrap_or(0);
+        }
+        Codes { decoded, bmp, astral }
+    }
+
+    /// The code the encoder writes for `c`.
+    fn code(&self, c: char) -> Option<u16> {
+        let code = match c as usize {
+            i @ 0..=0xFFFF => self.bmp[i],
+            _ => self.astral.iter().find(|&&(x, _)| x == c).map_or(0, |&(_, code)| code),
+        };
+        (code != 0).then_some(code)
+    }
+}
+
+fn images() -> &'static Images {
+    static T: OnceLock<Images> = OnceLock::new();
+    T.get_or_init(|| {
+        let (gbk, big5) = (Codes::new(GBK), Codes::new(BIG5));
+        let mut images =
+            Images { bmp: [vec![None; 1 << 16], vec![None; 1 << 16]], astral: Default::default() };
+        // Reading k: the seen character is `wrong`'s decoding of a code, its image `right`'s.
+        for (k, (wrong, right)) in [(&big5, &gbk), (&gbk, &big5)].into_iter().enumerate() {
+            for code in double_byte_codes().map(u16::from_be_bytes) {
+                let (Some(c), Some(x)) =
+                    (wrong.decoded[code as usize], right.decoded[code as usize])
+                else {
+                    continue;
+                };
+                let ok = (c as u32) >= 0x370
+                    && x != c
+                    && wrong.code(c) == Some(code)
+                    && right.code(x) == Some(code);
+                if !ok {
+                    continue;
+                }
+                match c as usize {
+                    i @ 0..=0xFFFF => images.bmp[k][i] = Some(x),
+                    _ => images.astral[k].push((c, x)),
+                }
+            }
+            images.astral[k].sort_unstable();
+        }
+        images
+    })
 }
 
 /// The best misread span within `chars[lo..hi]` (a piece `from..to` of the line), if one
@@ -728,22 +942,77 @@ mod tests {
         }
     }
 
+    /// Fails unless the shipped table file `name` (under src/repair) is `built`, its
+    /// derivation; with the variable `update` set, writes it instead.
+    fn check_shipped(name: &str, shipped: &[u8], built: &[u8], update: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/repair").join(name);
+        if std::env::var_os(update).is_some() {
+            std::fs::write(&path, built).unwrap();
+            return;
+        }
+        assert!(
+            shipped == built,
+            "{} is not the derivation: regenerate it with {update}=1 cargo test --lib \
+             repair::legacy",
+            path.display()
+        );
+    }
+
     /// The shipped table equals its derivation; rewritten with `UPDATE_EVERYDAY_TABLE=1`.
     #[test]
     fn shipped_everyday_table_is_current() {
         let built: Vec<u8> = derive_everyday().iter().flat_map(|w| w.to_le_bytes()).collect();
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/repair/everyday.bin");
-        if std::env::var_os("UPDATE_EVERYDAY_TABLE").is_some() {
-            std::fs::write(&path, &built).unwrap();
-            return;
-        }
-        assert!(
-            EVERYDAY_BIN == built.as_slice(),
-            "{} is not the derivation: regenerate it with \
-             UPDATE_EVERYDAY_TABLE=1 cargo test --lib repair::legacy",
-            path.display()
-        );
+        check_shipped("everyday.bin", EVERYDAY_BIN, &built, "UPDATE_EVERYDAY_TABLE");
         assert!(is_everyday('的') && is_everyday('們') && is_everyday('们') && !is_everyday('饕'));
+    }
+
+    /// [`image`] by its definition, through encoding_rs's encoders and decoders.
+    fn image_by_encoding(c: char, r: &Reading) -> Option<char> {
+        if (c as u32) < 0x370 {
+            return None;
+        }
+        let mut buf = [0u8; 4];
+        let bytes = bytes_of(c.encode_utf8(&mut buf), r.wrong)?;
+        if bytes.len() != 2 {
+            return None;
+        }
+        let fixed = decode_exact(&bytes, r.right)?;
+        let mut it = fixed.chars();
+        match (it.next(), it.next()) {
+            (Some(x), None) if x != c => Some(x),
+            _ => None,
+        }
+    }
+
+    /// The image table built from the decoding side is the definition, on every BMP
+    /// character and every character a two-byte code decodes to (HKSCS's above the BMP
+    /// among them).
+    #[test]
+    fn images_are_their_definition() {
+        let mut chars: std::collections::BTreeSet<char> =
+            (0x370u32..0x10000).filter_map(char::from_u32).collect();
+        for e in [GBK, BIG5] {
+            for b in double_byte_codes() {
+                if let Some(s) = e.decode_without_bom_handling_and_without_replacement(&b) {
+                    chars.extend(s.chars());
+                }
+            }
+        }
+        let mut found = [0usize; 2];
+        for (k, r) in DOUBLE_BYTE.iter().enumerate() {
+            for &c in &chars {
+                let want = image_by_encoding(c, r);
+                assert_eq!(image(c, r), want, "{c:?} ({:X}) under {}", c as u32, r.rule);
+                found[k] += usize::from(want.is_some());
+            }
+        }
+        assert!(found.iter().all(|&n| n > 14_000), "{found:?} images");
+    }
+
+    /// The shipped table equals its derivation; rewritten with `UPDATE_REREADS_TABLE=1`.
+    #[test]
+    fn shipped_rereads_table_is_current() {
+        check_shipped("rereads.bin", REREADS_BIN, &derive_rereads(), "UPDATE_REREADS_TABLE");
     }
 
     /// A misread span of two words inside a clean line comes back, low-confidence, with
