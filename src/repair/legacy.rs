@@ -606,9 +606,15 @@ struct Images {
     astral: [Vec<(char, char)>; 2],
 }
 
-/// The two charsets' two-byte codes: lead 81..FE, trail 40..FE.
-fn double_byte_codes() -> impl Iterator<Item = [u8; 2]> {
-    (0x81u8..=0xFE).flat_map(|lead| (0x40u8..=0xFE).map(move |trail| [lead, trail]))
+/// The two charsets' two-byte codes (lead 81..FE, trail 40..FE), in order.
+fn double_byte_codes() -> Vec<[u8; 2]> {
+    let mut v = Vec::with_capacity(126 * 191);
+    for lead in 0x81u8..=0xFE {
+        for trail in 0x40u8..=0xFE {
+            v.push([lead, trail]);
+        }
+    }
+    v
 }
 
 /// `bytes` as exactly one character of `e`, if they decode without an error to one.
@@ -647,11 +653,11 @@ impl Codes {
         // Every code in one call (one per code costs a decoder's set-up each): an invalid
         // one reads as U+FFFD, and its trail byte after it when ASCII (WHATWG puts that
         // byte back); Big5's four codes for a letter with a combining mark read as two.
-        let bytes: Vec<u8> = double_byte_codes().flatten().collect();
-        let text = e.decode_without_bom_handling(&bytes).0;
+        let codes = double_byte_codes();
+        let text = e.decode_without_bom_handling(codes.as_flattened()).0;
         let mut it = text.chars().peekable();
         let mut decoded = vec![None; 1 << 16];
-        for b in double_byte_codes() {
+        for &b in &codes {
             let c = it.next().expect("a character per code");
             let combining = |n: &char| ('\u{300}'..='\u{36F}').contains(n);
             decoded[usize::from(u16::from_be_bytes(b))] = match c {
@@ -720,8 +726,9 @@ fn images() -> &'static Images {
         let mut images =
             Images { bmp: [vec![None; 1 << 16], vec![None; 1 << 16]], astral: Default::default() };
         // Reading k: the seen character is `wrong`'s decoding of a code, its image `right`'s.
+        let codes = double_byte_codes();
         for (k, (wrong, right)) in [(&big5, &gbk), (&gbk, &big5)].into_iter().enumerate() {
-            for code in double_byte_codes().map(u16::from_be_bytes) {
+            for code in codes.iter().map(|&b| u16::from_be_bytes(b)) {
                 let (Some(c), Some(x)) =
                     (wrong.decoded[code as usize], right.decoded[code as usize])
                 else {
