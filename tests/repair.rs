@@ -859,9 +859,9 @@ fn corpus_legacy_misreadings_come_back() {
     assert!(exact * 100 >= lossless * LEGACY_FLOOR, "{exact}/{lossless} exact");
 }
 
-/// Share (percent) of losslessly damaged lines that must come back exactly (about 45 %
+/// Share (percent) of losslessly damaged lines that must come back exactly (about 55 %
 /// measured: spans and short lines often lack the evidence, and are left as they are).
-const LEGACY_FLOOR: usize = 35;
+const LEGACY_FLOOR: usize = 50;
 
 /// GBK or Big5 bytes of a few words (a span of 2–8 characters) inside an otherwise clean
 /// Chinese line, read as the other charset or as UTF-8: a pasted fragment or a field
@@ -871,19 +871,19 @@ const LEGACY_FLOOR: usize = 35;
 /// clean rest of at most 1 % of the lines, and leaves at most the measured share (with a
 /// few points' margin) of the damage's wrong characters.
 ///
-/// Measured: GBK read as Big5 leaves 1 213 of 1 388 wrong characters (15 of 308 lines
-/// exact), Big5 read as GBK 798 of 1 319 (62 of 311): a few words give the line's
-/// reading too little evidence. The clean rest changes where a character next to the span
-/// reads as mojibake too (`“` before a Big5 span read as GBK becomes `※`, the Big5 reading
-/// of its GBK bytes). The UTF-8 readings lose bytes (U+FFFD) and are measured only: what
-/// they lost cannot come back, and the repair leaves them as they are.
+/// Measured: GBK read as Big5 leaves 643 of 1 388 wrong characters (104 of 308 lines
+/// exact), Big5 read as GBK 289 of 1 319 (209 of 311). What is left: spans whose reading
+/// lost bytes (U+FFFD), spans of one odd character or of two the general model does not
+/// prefer by a clear margin, and Big5 spans read as GBK's Greek or Cyrillic letters only.
+/// The UTF-8 readings lose bytes (U+FFFD) and are measured only: what they lost cannot
+/// come back, and the repair leaves them as they are.
 #[test]
 fn legacy_spans_inside_clean_lines() {
     let mut rng = support::garble::Rng::new(0x7370_616E);
     // Each reading with the share (percent) of wrong characters the repair may leave.
     let pairs = [
-        (Legacy::Gbk, Legacy::Big5, Some(90)),
-        (Legacy::Big5, Legacy::Gbk, Some(65)),
+        (Legacy::Gbk, Legacy::Big5, Some(50)),
+        (Legacy::Big5, Legacy::Gbk, Some(25)),
         (Legacy::Gbk, Legacy::Utf8, None),
         (Legacy::Big5, Legacy::Utf8, None),
     ];

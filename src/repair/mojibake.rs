@@ -174,8 +174,9 @@ impl Suspect {
 const ANY_RUN: usize = if GBK_RUN < super::legacy::RUN { GBK_RUN } else { super::legacy::RUN };
 
 /// Per BMP character (bit set): it fits a GBK reading ([`utf8_like`]) or is odd for the
-/// legacy prefilter (neither ASCII nor everyday Chinese). Both runs are runs of such
-/// characters, so one skipping scan for them rules out both on nearly every clean line.
+/// legacy prefilters (neither ASCII nor everyday Chinese). Every run they look for is a
+/// run of such characters, so one skipping scan rules them all out on nearly every clean
+/// line.
 fn fit_or_odd() -> &'static [u64] {
     static T: OnceLock<Vec<u64>> = OnceLock::new();
     T.get_or_init(|| {
@@ -198,7 +199,13 @@ pub fn suspect(text: &str) -> Suspect {
         Some(cp) => t[cp >> 6] >> (cp & 63) & 1 == 1,
         None => b[i] >= 0x80,
     };
-    if !crate::utf8::has_run(b, ANY_RUN, 2, hit) {
+    // A short legacy misreading (two or three characters) shows as a run of
+    // [`super::legacy::SHORT_RUN`] odd characters of three bytes or more, each of them also
+    // a hit: one scan looks for both kinds of run.
+    let every = super::legacy::everyday();
+    let short = |i: usize| super::legacy::short_odd_at(every, b, i);
+    let runs = ((ANY_RUN, 2), (super::legacy::SHORT_RUN, 3));
+    if !crate::utf8::has_either_run(b, runs.0, hit, runs.1, short) {
         return Suspect { sbcs, ..Suspect::default() };
     }
     Suspect { sbcs, gbk: gbk_changes(text), legacy: super::legacy::suspect(text) }
