@@ -32,7 +32,7 @@
 //! span), which a skipping scan finds without decoding most characters.
 
 use super::gbk::gbk;
-use super::lm::{general_doc, logp_once, START};
+use super::lm::{general_doc, logp_once, model_keys, START};
 use super::RepairEdit;
 use crate::convert::{Config, Converter};
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8};
@@ -558,18 +558,6 @@ fn windows(chars: &[char], from: usize, to: usize) -> Vec<Window> {
     found
 }
 
-/// The characters of `text` as the general model knows them (Simplified ones through
-/// their Traditional forms), as model keys; `None` for one it has no code for.
-fn model_codes(text: &str) -> Vec<Option<u16>> {
-    let traditional = Converter::get(Config::S2t).convert(text);
-    let n = text.chars().count();
-    if traditional.chars().count() == n {
-        traditional.chars().map(|c| gbk().encode(c)).collect()
-    } else {
-        text.chars().map(|c| gbk().encode(c)).collect()
-    }
-}
-
 /// What reading `r` (one of [`DOUBLE_BYTE`]) makes of one character, if it is two bytes
 /// in the misreading charset and those bytes are one character in the right one: the
 /// character `r.right` decodes from `r.wrong`'s bytes for `c`, where both charsets
@@ -755,11 +743,11 @@ fn find_window(chars: &[char], lo: usize, hi: usize, from: usize, to: usize) -> 
     let lp = |prev: u16, c: Option<u16>| c.map_or(-20.0, |c| logp_once(doc, prev, c));
     let key = |c: Option<u16>| c.unwrap_or(START);
     let seen_text: String = chars[lo..hi].iter().collect();
-    let seen = model_codes(&seen_text);
-    let left = if lo > from { key(model_codes(&chars[lo - 1].to_string())[0]) } else { START };
+    let seen = model_keys(&seen_text);
+    let left = if lo > from { key(model_keys(&chars[lo - 1].to_string())[0]) } else { START };
     let right = match hi {
         h if h == chars.len() => Some(super::lm::EOL),
-        h if h < to => Some(key(model_codes(&chars[h].to_string())[0])),
+        h if h < to => Some(key(model_keys(&chars[h].to_string())[0])),
         _ => None,
     };
     let n = hi - lo;
@@ -771,7 +759,7 @@ fn find_window(chars: &[char], lo: usize, hi: usize, from: usize, to: usize) -> 
         }
         let img_text: String =
             imgs.iter().zip(&chars[lo..hi]).map(|(i, &c)| i.unwrap_or(c)).collect();
-        let img = model_codes(&img_text);
+        let img = model_keys(&img_text);
         // score[s], back[j][s]: s = 0 before the span, 1 in it, 2 after it.
         const NONE: f32 = f32::NEG_INFINITY;
         let code = |s: usize, j: usize| if s == 1 { img[j] } else { seen[j] };

@@ -264,6 +264,21 @@ pub fn general_doc() -> &'static DocLm {
     })
 }
 
+/// The characters of `text` as the general model's keys: Simplified ones through their
+/// Traditional forms (the model's text), `None` for one GBK has no code for. Where a phrase
+/// converts to another length, each character is converted alone.
+pub fn model_keys(text: &str) -> Vec<Option<u16>> {
+    let conv = crate::convert::Converter::get(crate::convert::Config::S2t);
+    let encode = |c: char| super::gbk::gbk().encode(c);
+    let traditional = conv.convert(text);
+    if traditional.chars().count() == text.chars().count() {
+        return traditional.chars().map(encode).collect();
+    }
+    text.chars()
+        .map(|c| encode(conv.convert(c.encode_utf8(&mut [0; 4])).chars().next().unwrap_or(c)))
+        .collect()
+}
+
 /// ln P(c | prev), interpolating document and general bigram and unigram estimates.
 pub fn logp(doc: &DocLm, prev: u16, c: u16) -> f32 {
     logp_word(doc, prev, c, false).0

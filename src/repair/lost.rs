@@ -7,8 +7,7 @@
 //! clearly (`ä¸?æ˜¯` → `不是`), and an even choice stays U+FFFD.
 
 use super::gbk::gbk;
-use super::lm::{general_doc, logp_once, EOL, START};
-use crate::convert::{Config, Converter};
+use super::lm::{general_doc, logp_once, model_keys, EOL, START};
 
 /// Whether a candidate is a character the model can judge: an ideograph or CJK punctuation
 /// or full-width form that GBK (the model's keys) encodes.
@@ -56,25 +55,16 @@ pub fn choose(line: &[char], k: usize, cands: &[char]) -> Option<(char, f32)> {
 /// a character GBK lacks) gives no context on its side.
 fn score(prev: Option<char>, c: char, next: Option<char>) -> Option<f32> {
     let window: String = prev.into_iter().chain([c]).chain(next).collect();
-    let conv = Converter::get(Config::S2t);
-    let mut t: Vec<char> = conv.convert(&window).chars().collect();
-    if t.len() != window.chars().count() {
-        // A phrase converted to another length: character by character instead.
-        t = window
-            .chars()
-            .map(|x| conv.convert(&x.to_string()).chars().next().unwrap_or(x))
-            .collect();
-    }
-    let code = |x: char| (x != '\u{FFFD}').then(|| gbk().encode(x)).flatten();
+    let keys = model_keys(&window);
     let at = usize::from(prev.is_some());
-    let mid = code(t[at])?;
-    let left = if prev.is_some() { code(t[0]).unwrap_or(START) } else { START };
+    let mid = keys[at]?;
+    let left = if prev.is_some() { keys[0].unwrap_or(START) } else { START };
     let doc = general_doc();
     let mut s = logp_once(doc, left, mid);
     match next {
         None => s += logp_once(doc, mid, EOL),
         Some(_) => {
-            if let Some(r) = code(t[at + 1]) {
+            if let Some(r) = keys[at + 1] {
                 s += logp_once(doc, mid, r);
             }
         }
